@@ -1,0 +1,424 @@
+"""Everything Pedigree records about one commit of an azldev repository, computed in memory.
+
+Plain Python (no Django): the ingest service fetches the repository, calls
+`analyse_release`, and writes the result in one transaction. Keeping the
+analysis pure lets tests and benchmarks run it without a database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import posixpath
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Callable, Protocol
+
+from .azldev import classify as classify_mod
+from .azldev.classify import Classification, classify, default_config
+from .azldev.loader import Project, load_project
+from .azldev.resolve import ResolvedComponent, resolve_components
+from .azldev.specfile import ParsedSpec, SourcesEntry, SourcesFileError, parse_sources_file, parse_spec
+from .azldev.tree import RepoTree, TreeError
+from .gitsource import CommitInfo
+
+HEADLINE_WORDS = {
+    classify_mod.INTACT: "Fedora-intact",
+    classify_mod.ALTERED: "Altered",
+    classify_mod.PINNED: "Pinned",
+    classify_mod.BUILD_CUSTOMISED: "Build-customised",
+    classify_mod.LOCAL: "Local",
+}
+RENDER_FAILED_MARKER = "RENDER_FAILED"
+
+
+class History(Protocol):
+    def for_path(self, path: str) -> CommitInfo | None: ...
+
+    def for_dir(self, directory: str) -> CommitInfo | None: ...
+
+
+Blame = Callable[[str], list[CommitInfo]]  # path -> commit per line
+
+
+@dataclass
+class Finding:
+    kind: str
+    path: str
+    detail: str
+    component: str | None = None
+
+
+@dataclass
+class RenderedSpecRecord:
+    path: str
+    text: str
+    sha256: str
+    size: int
+    parsed: ParsedSpec
+
+
+@dataclass
+class ComponentRecord:
+    resolved: ResolvedComponent
+    classification: Classification
+    verdict: str
+    spec_origin: str
+    upstream_name: str
+    dist_git_branch: str
+    dist_git_url: str
+    rendered: RenderedSpecRecord | None
+    render_failed: bool
+    sources_entries: list[SourcesEntry]
+    binary_packages: list[tuple[str, str, str]]  # (name, channel, where the channel came from)
+    overlay_source_sha256: dict[str, str]
+    config_commit: CommitInfo | None
+    rendered_commit: CommitInfo | None
+
+
+@dataclass
+class ConfigFileRecord:
+    path: str
+    text: str
+    sha256: str
+    size: int
+    last_commit: CommitInfo | None
+
+
+@dataclass
+class ReleaseAnalysis:
+    distribution: str
+    distribution_description: str
+    version: str
+    release_ver: str
+    upstream_distro: str
+    upstream_version: str
+    snapshot: str
+    dist_git_base_uri: str
+    rendered_specs_dir: str
+    config_files: list[ConfigFileRecord]
+    components: list[ComponentRecord]
+    images: list[dict[str, Any]]
+    findings: list[Finding]
+    warnings: list[str]
+    commits: dict[str, CommitInfo] = field(default_factory=dict)
+
+
+def sha256_text(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def analyse_release(tree: RepoTree, history: History, blame: Blame, commit_order: dict[str, int]) -> ReleaseAnalysis:
+    """Load, resolve, classify and cross-check every component of the tree.
+
+    `commit_order` maps commit ids to their position in history (0 = newest), so
+    staleness is decided by history order, not by dates that may tie.
+    """
+    project = load_project(tree)
+    components = resolve_components(project, tree)
+    baseline = default_config(project)
+    distro_name, version = project.default_distro
+    distro = project.distros[distro_name]
+    distro_version = distro["versions"][version]
+    upstream_ref = baseline.get("spec", {}).get("upstream-distro", {})
+    findings: list[Finding] = [Finding("unknown-group-member", w.split(":", 1)[0], w) for w in project.warnings]
+    attribution = _ConfigAttribution(project, history, blame, commit_order)
+    rendered_dirs = _rendered_spec_dirs(tree, project)
+    group_of = package_group_index(project)
+    records = []
+    for component in components:
+        records.append(
+            _component_record(
+                tree, project, component, baseline, history, attribution, group_of, rendered_dirs, commit_order, findings
+            )
+        )
+    known = {c.name for c in components}
+    entries = tree.entries()
+    for name, directory in sorted(rendered_dirs.items()):
+        if name not in known:
+            what = "a rendered spec" if f"{directory}/{name}.spec" in entries else "rendered files"
+            findings.append(Finding("orphan-rendered-spec", directory, f"{directory} holds {what} but no component {name!r} is defined"))
+    config_files = [
+        ConfigFileRecord(path, text, sha256_text(text.encode()), len(text.encode()), history.for_path(path))
+        for path, text in project.file_texts.items()
+    ]
+    images = [
+        {"name": d.name, "description": d.data.get("description", ""), "definition": d.data.get("definition", {}), "defined_in": d.file}
+        for d in sorted(project.images.values(), key=lambda d: d.name)
+    ]
+    return ReleaseAnalysis(
+        distribution=distro_name,
+        distribution_description=distro.get("description", ""),
+        version=version,
+        release_ver=distro_version.get("release-ver", ""),
+        upstream_distro=upstream_ref.get("name", ""),
+        upstream_version=upstream_ref.get("version", ""),
+        snapshot=str(upstream_ref.get("snapshot", "")),
+        dist_git_base_uri=project.distros.get(upstream_ref.get("name", ""), {}).get("dist-git-base-uri", ""),
+        rendered_specs_dir=project.rendered_specs_dir,
+        config_files=config_files,
+        components=records,
+        images=images,
+        findings=findings,
+        warnings=list(project.warnings),
+    )
+
+
+def _rendered_spec_dirs(tree: RepoTree, project: Project) -> dict[str, str]:
+    """Component name -> its directory under rendered-specs-dir, for every directory there."""
+    root = project.rendered_specs_dir
+    if not root:
+        return {}
+    prefix = root + "/"
+    found: dict[str, str] = {}
+    for path in tree.entries():
+        if not path.startswith(prefix):
+            continue
+        parts = path[len(prefix) :].split("/")
+        if len(parts) >= 3:
+            found.setdefault(parts[1], f"{prefix}{parts[0]}/{parts[1]}")
+    return found
+
+
+def spec_origin(component: ResolvedComponent, baseline: dict[str, Any]) -> str:
+    spec = component.config.get("spec", {})
+    if spec.get("type") == "local":
+        return "local"
+    if spec.get("upstream-commit"):
+        return "pinned-commit"
+    base_ref = baseline.get("spec", {}).get("upstream-distro", {})
+    ref = spec.get("upstream-distro", {})
+    if (ref.get("name"), ref.get("version")) != (base_ref.get("name"), base_ref.get("version")):
+        return "other-version"
+    if spec.get("upstream-name") and spec["upstream-name"] != component.name:
+        return "renamed"
+    return "snapshot"
+
+
+def verdict(component: ResolvedComponent, classification: Classification, snapshot: str, upstream: str) -> str:
+    """The one sentence an auditor reads first."""
+    if classification.headline == classify_mod.INTACT:
+        when = f" as of {snapshot[:10]}" if snapshot else ""
+        return f"Fedora-intact: built from {upstream}{when} with no changes."
+    details = "; ".join(r.text.rstrip(".") for r in classification.reasons)
+    return f"{HEADLINE_WORDS[classification.headline]}: {details}."
+
+
+def _component_record(
+    tree: RepoTree,
+    project: Project,
+    component: ResolvedComponent,
+    baseline: dict[str, Any],
+    history: History,
+    attribution: "_ConfigAttribution",
+    group_of: dict[str, tuple[str, str]],
+    rendered_dirs: dict[str, str],
+    commit_order: dict[str, int],
+    findings: list[Finding],
+) -> ComponentRecord:
+    classification = classify(component, baseline)
+    spec = component.config.get("spec", {})
+    ref = spec.get("upstream-distro", {})
+    upstream_distro = project.distros.get(ref.get("name", ""), {})
+    upstream_version = project.distro_version(ref.get("name", ""), ref.get("version", ""))
+    upstream_label = f"{upstream_distro.get('description') or ref.get('name', '')} {ref.get('version', '')}".strip()
+    upstream_name = "" if spec.get("type") == "local" else (spec.get("upstream-name") or component.name)
+    base_uri = upstream_distro.get("dist-git-base-uri", "")
+    entries = tree.entries()
+
+    rendered_dir = project.rendered_spec_dir(component.name)
+    spec_path = f"{rendered_dir}/{component.name}.spec" if rendered_dir else ""
+    render_failed = bool(rendered_dir) and f"{rendered_dir}/{RENDER_FAILED_MARKER}" in entries
+    rendered = _read_rendered_spec(tree, spec_path, component.name, findings) if spec_path in entries else None
+    if rendered_dir and rendered is None:
+        kind = "render-failed" if render_failed else "missing-rendered-spec"
+        detail = f"azldev could not render {component.name} ({rendered_dir}/{RENDER_FAILED_MARKER})" if render_failed else f"no rendered spec at {spec_path}"
+        findings.append(Finding(kind, spec_path, detail, component.name))
+    sources_entries = _read_sources(tree, f"{rendered_dir}/sources", component.name, findings) if rendered_dir else []
+
+    overlay_hashes: dict[str, str] = {}
+    for overlay in component.overlays:
+        if not overlay.source_path:
+            continue
+        if overlay.source_path in entries:
+            overlay_hashes[overlay.source_path] = sha256_text(tree.read_bytes(overlay.source_path))
+        else:
+            findings.append(Finding("missing-overlay-source", overlay.source_path, f"overlay {overlay.position + 1} ({overlay.type}) names a source that does not exist", component.name))
+
+    config_commit = attribution.newest(component)
+    rendered_commit = history.for_dir(rendered_dir) if rendered_dir and rendered_dir in rendered_dirs.values() else None
+    if rendered is not None and config_commit and rendered_commit:
+        if commit_order.get(config_commit.sha, 0) < commit_order.get(rendered_commit.sha, 0):
+            findings.append(Finding(
+                "stale-rendered-spec",
+                spec_path,
+                f"configuration changed in {config_commit.sha[:12]} ({config_commit.committed_at:%Y-%m-%d}) after the spec was last rendered in {rendered_commit.sha[:12]} ({rendered_commit.committed_at:%Y-%m-%d})",
+                component.name,
+            ))
+    return ComponentRecord(
+        resolved=component,
+        classification=classification,
+        verdict=verdict(component, classification, str(ref.get("snapshot", "")), upstream_label),
+        spec_origin=spec_origin(component, baseline),
+        upstream_name=upstream_name,
+        dist_git_branch=upstream_version.get("dist-git-branch", "") if upstream_name else "",
+        dist_git_url=base_uri.replace("$pkg", upstream_name) if base_uri and upstream_name else "",
+        rendered=rendered,
+        render_failed=render_failed,
+        sources_entries=sources_entries,
+        binary_packages=binary_package_channels(project, component, rendered.parsed if rendered else None, group_of),
+        overlay_source_sha256=overlay_hashes,
+        config_commit=config_commit,
+        rendered_commit=rendered_commit,
+    )
+
+
+def _read_rendered_spec(tree: RepoTree, path: str, name: str, findings: list[Finding]) -> RenderedSpecRecord | None:
+    try:
+        data = tree.read_bytes(path)
+    except TreeError as exc:
+        findings.append(Finding("missing-rendered-spec", path, f"rendered spec cannot be read: {exc}", name))
+        return None
+    text = data.decode("utf-8", errors="replace")
+    return RenderedSpecRecord(path, text, sha256_text(data), len(data), parse_spec(text))
+
+
+def _read_sources(tree: RepoTree, path: str, name: str, findings: list[Finding]) -> list[SourcesEntry]:
+    if path not in tree.entries():
+        return []
+    try:
+        return parse_sources_file(tree.read_bytes(path).decode("utf-8", errors="replace"))
+    except (SourcesFileError, TreeError) as exc:
+        findings.append(Finding("unparsable-sources-file", path, str(exc), name))
+        return []
+
+
+def binary_package_channels(
+    project: Project, component: ResolvedComponent, parsed: ParsedSpec | None, group_of: dict[str, tuple[str, str]]
+) -> list[tuple[str, str, str]]:
+    """Each binary package of the rendered spec with its publish channel and where it was set.
+
+    Order (later wins): project default-package-config, the component's publish
+    table, the package group listing the package, the component's packages.<name>.
+    """
+    if parsed is None:
+        return []
+    default = _channel(project.default_package_config.get("publish", {}))
+    component_channel = component.config.get("publish", {}).get("rpm-channel", "")
+    overrides = component.config.get("packages", {})
+    result = []
+    for name in parsed.binary_packages:
+        channel, source = default, "default" if default else ""
+        if component_channel:
+            channel, source = component_channel, "component"
+        if name in group_of:
+            group_name, group_channel = group_of[name]
+            if group_channel:
+                channel, source = group_channel, f"package-group:{group_name}"
+        override = _channel(overrides.get(name, {}).get("publish", {}))
+        if override:
+            channel, source = override, "package"
+        result.append((name, channel, source))
+    return result
+
+
+def _channel(publish: dict[str, Any]) -> str:
+    return publish.get("rpm-channel") or publish.get("channel", "")  # `channel` is the deprecated spelling
+
+
+def package_group_index(project: Project) -> dict[str, tuple[str, str]]:
+    """Binary package name -> (package group, its channel)."""
+    index = {}
+    for group in project.package_groups.values():
+        channel = _channel(group.data.get("default-package-config", {}).get("publish", {}))
+        for package in group.data.get("packages", []):
+            index[package] = (group.name, channel)
+    return index
+
+
+class _ConfigAttribution:
+    """The newest commit that changed a component's own configuration.
+
+    Dedicated files (a `.comp.toml` holding one component, overlay files, patch
+    sources) count whole. In files shared by many components (`components.toml`,
+    group lists) only the component's own lines count, attributed with git blame.
+    """
+
+    def __init__(self, project: Project, history: History, blame: Blame, commit_order: dict[str, int]):
+        self.project = project
+        self.commit_order = commit_order
+        self.history = history
+        self.blame = blame
+        self._blame_cache: dict[str, list[CommitInfo]] = {}
+        self._line_index: dict[str, dict[str, list[int]]] = {}
+        counts = Counter(d.file for d in project.components.values())
+        self.shared_files = {path for path, n in counts.items() if n > 1}
+        self.group_files = {g.file for g in project.component_groups.values() if g.data.get("components")}
+
+    def newest(self, component: ResolvedComponent) -> CommitInfo | None:
+        candidates: list[CommitInfo] = []
+        for path in component.files:
+            if path in self.shared_files or path in self.group_files:
+                candidates.extend(self._own_lines(path, component.name))
+            else:
+                commit = self.history.for_path(path)
+                if commit:
+                    candidates.append(commit)
+        return min(candidates, key=lambda c: self.commit_order.get(c.sha, len(self.commit_order)), default=None)
+
+    def _own_lines(self, path: str, name: str) -> list[CommitInfo]:
+        if path not in self._blame_cache:
+            self._blame_cache[path] = self.blame(path)
+            self._line_index[path] = index_component_lines(self.project.file_texts[path].splitlines())
+        per_line = self._blame_cache[path]
+        return [per_line[i] for i in self._line_index[path].get(name, ()) if i < len(per_line)]
+
+
+_HEADER = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
+_COMPONENT_KEY = re.compile(r'^components\.(?:"([^"]+)"|([A-Za-z0-9_.+-]+?))(?:\.(?:build|spec|release|render|overlays|source-files|packages|publish|overlay-files)(?:\..*)?)?$')
+_QUOTED = re.compile(r'["\']([^"\'\s]+)["\']')
+
+
+def index_component_lines(lines: list[str]) -> dict[str, list[int]]:
+    """Component name -> the 0-based lines of a TOML file that belong to it.
+
+    Its own tables (`[components.NAME]`, `[components.NAME.build]`,
+    `[[components.NAME.overlays]]`, ...) up to the next table header, and, outside
+    component tables, lines naming it as a quoted string (group member lists).
+    One pass over the file.
+    """
+    index: dict[str, list[int]] = {}
+    owner: str | None = None
+    for i, line in enumerate(lines):
+        header = _HEADER.match(line)
+        if header:
+            key = _COMPONENT_KEY.match(header.group(1))
+            owner = (key.group(1) or key.group(2)) if key else None
+        if owner is not None:
+            index.setdefault(owner, []).append(i)
+        else:
+            for name in _QUOTED.findall(line.split("#", 1)[0]):
+                index.setdefault(name, []).append(i)
+    return index
+
+
+def summarise(analysis: ReleaseAnalysis) -> dict[str, Any]:
+    """The counts printed by `ingest --json` and shown on the release dashboard."""
+    headline = Counter(r.classification.headline for r in analysis.components)
+    reasons = Counter(code for r in analysis.components for code in set(r.classification.codes))
+    overlay_types = Counter(o.type for r in analysis.components for o in r.resolved.overlays)
+    categories = Counter((o.metadata or {}).get("category", "(none)") for r in analysis.components for o in r.resolved.overlays)
+    findings = Counter(f.kind for f in analysis.findings)
+    return {
+        "components": len(analysis.components),
+        "by_headline": dict(sorted(headline.items())),
+        "by_reason": dict(sorted(reasons.items())),
+        "overlays": sum(overlay_types.values()),
+        "overlays_by_type": dict(sorted(overlay_types.items())),
+        "overlays_by_category": dict(sorted(categories.items())),
+        "components_with_overlays": sum(1 for r in analysis.components if r.resolved.overlays),
+        "rendered_specs": sum(1 for r in analysis.components if r.rendered),
+        "inconsistencies": dict(sorted(findings.items())),
+        "config_files": len(analysis.config_files),
+        "images": len(analysis.images),
+    }

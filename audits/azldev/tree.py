@@ -1,0 +1,185 @@
+"""Read-only view of a repository's files at one commit.
+
+The loader never touches the filesystem directly: it asks a `RepoTree` for
+normalised, root-relative POSIX paths. That makes path traversal impossible by
+construction (a path that would leave the root is rejected before any read) and
+lets ingestion read blobs straight from git without a checkout.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+import stat
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Protocol
+
+
+class TreeError(ValueError):
+    """A path or file the repository tree refuses to serve."""
+
+
+@dataclass(frozen=True)
+class TreeEntry:
+    path: str  # root-relative POSIX path, no leading "./"
+    size: int
+    link_target: str | None = None  # raw target when the entry is a symlink
+
+    @property
+    def is_symlink(self) -> bool:
+        return self.link_target is not None
+
+
+class RepoTree(Protocol):
+    def entries(self) -> dict[str, TreeEntry]:
+        """Every regular file and symlink, keyed by root-relative path."""
+
+    def read_bytes(self, path: str) -> bytes:
+        """Content of a regular file; symlinks are refused."""
+
+
+MAX_SYMLINK_HOPS = 8
+
+
+def resolve(tree: RepoTree, path: str) -> str:
+    """Follow symlinks that stay inside the repository; refuse those that leave it."""
+    entries = tree.entries()
+    current = path
+    for _ in range(MAX_SYMLINK_HOPS):
+        entry = entries.get(current)
+        if entry is None:
+            raise TreeError(f"no such file in the repository: {path}")
+        if not entry.is_symlink:
+            return current
+        try:
+            current = normalize(entry.link_target or "", base=posixpath.dirname(current))
+        except TreeError:
+            raise TreeError(f"symlink points outside the repository: {current} -> {entry.link_target}") from None
+    raise TreeError(f"too many levels of symlinks: {path}")
+
+
+def read_text(tree: RepoTree, path: str) -> str:
+    """UTF-8 text of a file, following in-repository symlinks."""
+    data = tree.read_bytes(resolve(tree, path))
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise TreeError(f"{path}: not valid UTF-8 (byte {exc.start})") from None
+
+
+def normalize(path: str, *, base: str = "") -> str:
+    """Join `path` onto the directory `base` and normalise it inside the root.
+
+    Absolute paths, NUL bytes and anything that climbs above the root raise
+    `TreeError` naming the offending value.
+    """
+    if "\x00" in path:
+        raise TreeError(f"path contains a NUL byte: {path!r}")
+    if path.startswith("/") or re.match(r"^[A-Za-z]:[\\/]", path) or "\\" in path:
+        raise TreeError(f"absolute or non-POSIX path not allowed: {path!r}")
+    joined = posixpath.normpath(posixpath.join(base, path)) if base else posixpath.normpath(path)
+    if joined == "." or joined == "":
+        return ""
+    if joined == ".." or joined.startswith("../"):
+        raise TreeError(f"path escapes the repository root: {path!r}")
+    return joined
+
+
+_GLOB_CHARS = re.compile(r"[*?\[]")
+
+
+def has_glob(pattern: str) -> bool:
+    return bool(_GLOB_CHARS.search(pattern))
+
+
+@lru_cache(maxsize=512)
+def glob_regex(pattern: str) -> re.Pattern[str]:
+    """Translate a doublestar glob to an anchored regex over POSIX paths.
+
+    `*` and `?` never cross a `/`; `**` as a whole segment matches zero or more
+    segments; `[...]` is a character class (`[!...]` negates).
+    """
+    out: list[str] = []
+    i, n = 0, len(pattern)
+    while i < n:
+        c = pattern[i]
+        if pattern.startswith("**", i):
+            at_seg_start = i == 0 or pattern[i - 1] == "/"
+            j = i + 2
+            if at_seg_start and (j == n or pattern[j] == "/"):
+                if j == n:
+                    out.append(".*")
+                    i = j
+                else:
+                    out.append("(?:[^/]+/)*")
+                    i = j + 1
+                continue
+            out.append("[^/]*")
+            i = j
+        elif c == "*":
+            out.append("[^/]*")
+            i += 1
+        elif c == "?":
+            out.append("[^/]")
+            i += 1
+        elif c == "[":
+            j = pattern.find("]", i + 2 if pattern[i + 1 : i + 2] in ("!", "^") else i + 1)
+            if j == -1:
+                out.append(re.escape(c))
+                i += 1
+                continue
+            body = pattern[i + 1 : j]
+            if body[:1] in ("!", "^"):
+                body = "^" + body[1:]
+            out.append("[" + body.replace("\\", "\\\\") + "]")
+            i = j + 1
+        else:
+            out.append(re.escape(c))
+            i += 1
+    return re.compile("".join(out) + r"\Z")
+
+
+def glob(tree_paths: Iterable[str], pattern: str, *, base: str = "") -> list[str]:
+    """Paths matching `pattern` relative to `base`, sorted for a stable order."""
+    full = normalize(pattern, base=base)
+    rx = glob_regex(full)
+    return sorted(p for p in tree_paths if rx.match(p))
+
+
+class DirectoryTree:
+    """A tree backed by a directory on disk (tests, local checkouts)."""
+
+    def __init__(self, root: str | os.PathLike[str], *, max_file_bytes: int | None = None):
+        self.root = Path(root).resolve()
+        self.max_file_bytes = max_file_bytes
+        self._entries: dict[str, TreeEntry] | None = None
+
+    def entries(self) -> dict[str, TreeEntry]:
+        if self._entries is None:
+            found: dict[str, TreeEntry] = {}
+            for dirpath, dirnames, filenames in os.walk(self.root):
+                dirnames[:] = sorted(d for d in dirnames if d != ".git")
+                rel_dir = os.path.relpath(dirpath, self.root)
+                for name in filenames + [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]:
+                    full = os.path.join(dirpath, name)
+                    st = os.lstat(full)
+                    rel = name if rel_dir == "." else f"{rel_dir}/{name}".replace(os.sep, "/")
+                    if stat.S_ISLNK(st.st_mode):
+                        found[rel] = TreeEntry(rel, 0, link_target=os.readlink(full))
+                    elif stat.S_ISREG(st.st_mode):
+                        found[rel] = TreeEntry(rel, st.st_size)
+            self._entries = found
+        return self._entries
+
+    def read_bytes(self, path: str) -> bytes:
+        entry = self.entries().get(path)
+        if entry is None:
+            raise TreeError(f"no such file in the repository: {path}")
+        if entry.is_symlink:
+            raise TreeError(f"symlinks are not followed: {path}")
+        if self.max_file_bytes is not None and entry.size > self.max_file_bytes:
+            raise TreeError(f"file exceeds the size limit ({entry.size} > {self.max_file_bytes} bytes): {path}")
+        return (self.root / path).read_bytes()

@@ -1,0 +1,43 @@
+from django.db import models
+
+from .azldev import classify
+
+
+class Headline(models.TextChoices):
+    INTACT = classify.INTACT, "Fedora-intact"
+    ALTERED = classify.ALTERED, "Altered"
+    BUILD_CUSTOMISED = classify.BUILD_CUSTOMISED, "Build-customised"
+    PINNED = classify.PINNED, "Pinned"
+    LOCAL = classify.LOCAL, "Local spec"
+
+
+class SpecOrigin(models.TextChoices):
+    SNAPSHOT = "snapshot", "Fedora snapshot"
+    PINNED_COMMIT = "pinned-commit", "Pinned upstream commit"
+    OTHER_VERSION = "other-version", "Other upstream version"
+    RENAMED = "renamed", "Upstream package under another name"
+    LOCAL = "local", "Local spec"
+
+
+class JobKind(models.TextChoices):
+    INGEST = "ingest", "Ingest"
+    SBOM = "sbom", "SBOM generation"
+    SIGN = "sign", "Signing"
+    VERIFY = "verify", "Verification"
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    SUCCEEDED = "succeeded", "Succeeded"
+    FAILED = "failed", "Failed"
+
+
+class InconsistencyKind(models.TextChoices):
+    MISSING_RENDERED_SPEC = "missing-rendered-spec", "Component has no rendered spec"
+    RENDER_FAILED = "render-failed", "Rendering failed (RENDER_FAILED marker)"
+    ORPHAN_RENDERED_SPEC = "orphan-rendered-spec", "Rendered spec without a component"
+    STALE_RENDERED_SPEC = "stale-rendered-spec", "Rendered spec older than the last change of its configuration"
+    MISSING_OVERLAY_SOURCE = "missing-overlay-source", "Overlay source file missing"
+    UNPARSABLE_SOURCES_FILE = "unparsable-sources-file", "Unparsable sources file"
+    UNKNOWN_GROUP_MEMBER = "unknown-group-member", "Group lists an undefined component"

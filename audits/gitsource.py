@@ -1,0 +1,584 @@
+"""Fetch a configuration repository from git and read it at one commit, without a checkout.
+
+`fetch()` validates a user-supplied source and ref, makes a bare clone in a
+temporary directory (removed when the `with` block ends, whatever happens) and
+resolves the ref to a commit. `GitTree` then serves that commit's files straight
+from the object database (it satisfies `audits.azldev.tree.RepoTree`), and the
+history helpers answer "which commit last touched this" questions.
+
+Every git call uses an argument list (never a shell), runs in its own process
+group (killed on timeout or interrupt), ignores repository-locating variables
+such as GIT_DIR inherited from the caller, and never prompts. Read-only calls on
+the fetched repository also ignore the user's global and system git config, so
+settings such as log.showSignature or blame.ignoreRevsFile cannot change output.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Iterable, Iterator
+from urllib.parse import urlsplit
+
+from audits.azldev.tree import TreeEntry, TreeError
+
+ALLOW_LOCAL_SETTING = "PEDIGREE_ALLOW_LOCAL_SOURCES"
+MAX_SOURCE_LENGTH = 2048
+MAX_REF_LENGTH = 255
+STDERR_LIMIT = 2048
+LOCAL_COMMAND_TIMEOUT = 120.0  # seconds, for commands on the already-fetched repository
+
+
+class GitSourceError(ValueError):
+    """The source or ref given by the user is unusable; the message says why and what is accepted."""
+
+
+class GitTransientError(RuntimeError):
+    """A failure worth retrying later (network trouble, timeout)."""
+
+
+# ----------------------------------------------------------------------------- validation
+
+_ACCEPTED_REMOTE = "https://host/path, ssh://[user@]host/path or user@host:path"
+_ACCEPTED_LOCAL = "file:///abs/path, an absolute directory path or an absolute path to a .bundle file"
+_HELPER_SYNTAX = re.compile(r"[A-Za-z0-9][A-Za-z0-9+.\-]*::")
+_OPTION_TRICKS = re.compile(r"--(?:upload-pack|receive-pack|exec|config|template|separate-git-dir)", re.I)
+_HOST = re.compile(r"[a-z0-9_](?:[a-z0-9_.\-]*[a-z0-9_])?\Z|[0-9a-f:.]*:[0-9a-f:.]*\Z")  # name or IPv6
+_SCP = re.compile(r"(?P<user>[A-Za-z0-9_][A-Za-z0-9._~+\-]*)@(?P<host>[A-Za-z0-9_.\-]+|\[[0-9A-Fa-f:.]+\]):(?P<path>.+)\Z")
+_HEX_ID = re.compile(r"[0-9a-fA-F]{7,40}\Z")
+_REF_RULES = [(re.compile(rule), reason) for rule, reason in [  # git check-ref-format, one-level names allowed
+    (r"^-", "it starts with '-'"),
+    (r"[\x00-\x20\x7f]|\s", "it contains whitespace or a control character"),
+    (r"[~^:?*\[\\]", "it contains one of the characters ~ ^ : ? * [ \\"),
+    (r"\.\.", "it contains '..'"),
+    (r"@\{|^@$", "it contains '@{' or is '@'"),
+    (r"^/|/$|//", "it starts or ends with '/' or contains '//'"),
+    (r"\.$", "it ends with '.'"),
+    (r"(^|/)\.", "a path component starts with '.'"),
+    (r"\.lock(/|$)", "a path component ends with '.lock'"),
+]]
+
+
+def _accepted(allow_local: bool) -> str:
+    return f"accepted: {_ACCEPTED_REMOTE}" + (f", or {_ACCEPTED_LOCAL}" if allow_local else "")
+
+
+def validate_source(source: str, *, allow_local: bool) -> str:
+    """Return `source` (local paths normalised) if it is safe to hand to `git clone`, else raise GitSourceError."""
+
+    def bad(reason: str) -> GitSourceError:
+        return GitSourceError(f"invalid repository source {source!r}: {reason}; {_accepted(allow_local)}")
+
+    if not isinstance(source, str) or not source:
+        raise GitSourceError(f"the repository source is empty; {_accepted(allow_local)}")
+    if len(source) > MAX_SOURCE_LENGTH:
+        raise GitSourceError(f"the repository source is {len(source)} characters long (at most {MAX_SOURCE_LENGTH} accepted)")
+    for i, c in enumerate(source):
+        if c.isspace() or not c.isprintable():
+            raise bad(f"whitespace or control character {c!r} at position {i}")
+    if source.startswith("-"):
+        raise bad("it starts with '-' and would be read as a git option")
+    if _OPTION_TRICKS.search(source):
+        raise bad("it contains a git command-line option")
+    if _HELPER_SYNTAX.match(source):
+        raise bad("'<transport>::' remote-helper addresses (ext::, fd::, ...) are never accepted")
+
+    if "://" in source:
+        scheme = source.split("://", 1)[0].lower()
+        if scheme == "file":
+            _require_local(source, allow_local)
+            parts = urlsplit(source)
+            if parts.netloc not in ("", "localhost") or not parts.path.startswith("/"):
+                raise bad("a file:// URL must name an absolute path on this machine")
+            return source
+        if scheme == "http":
+            raise bad("plain http:// is unencrypted; use https://")
+        if scheme == "git":
+            raise bad("the git:// protocol is unauthenticated and unencrypted; use https:// or ssh://")
+        if scheme not in ("https", "ssh"):
+            raise bad(f"the {scheme}:// protocol is not supported")
+        try:
+            parts = urlsplit(source)
+            host, _port = parts.hostname or "", parts.port
+        except ValueError as exc:
+            raise bad(f"malformed URL ({exc})") from None
+        if not host or not _HOST.match(host):
+            raise bad("missing or invalid host name")
+        if parts.password is not None:
+            raise bad("URLs must not contain a password; configure a git credential helper instead")
+        if (parts.username or "").startswith("-"):
+            raise bad("the user name starts with '-'")
+        if parts.path.strip("/") == "":
+            raise bad("the URL names no repository path")
+        if parts.path.lstrip("/").startswith("-"):
+            raise bad("the repository path starts with '-'")
+        return source
+
+    if source.startswith("/"):
+        _require_local(source, allow_local)
+        path = os.path.normpath(source)
+        if os.path.isdir(path) or (os.path.isfile(path) and path.endswith(".bundle")):
+            return path
+        raise bad("no such directory or .bundle file on this machine")
+
+    m = _SCP.match(source)
+    if m:
+        host = m["host"].strip("[]").lower()
+        if not _HOST.match(host) or host.startswith("-"):
+            raise bad("invalid host name")
+        if m["path"].startswith(("-", ":")):
+            raise bad("the repository path starts with '-' or ':'")
+        return source
+    raise bad("relative paths and bare names are not accepted")
+
+
+def _require_local(source: str, allow_local: bool) -> None:
+    if not allow_local:
+        raise GitSourceError(
+            f"local sources are disabled on this server, so {source!r} was refused; "
+            f"{_accepted(False)}. Local sources ({_ACCEPTED_LOCAL}) are enabled by the setting {ALLOW_LOCAL_SETTING}."
+        )
+
+
+def validate_ref(ref: str) -> str:
+    """Return `ref` if it is a valid branch/tag name (git check-ref-format rules, one level allowed) or commit id."""
+
+    def bad(reason: str) -> GitSourceError:
+        return GitSourceError(
+            f"invalid ref {ref!r}: {reason}; accepted: a branch or tag name following git's ref-name rules, "
+            "or a 7 to 40 character hexadecimal commit id"
+        )
+
+    if not isinstance(ref, str) or not ref:
+        raise GitSourceError("the ref is empty; give a branch name, a tag name or a commit id")
+    if len(ref) > MAX_REF_LENGTH:
+        raise bad(f"it is {len(ref)} characters long (at most {MAX_REF_LENGTH})")
+    if not ref.isprintable():
+        raise bad("it contains a control character")
+    for rule, reason in _REF_RULES:
+        if rule.search(ref):
+            raise bad(reason)
+    return ref
+
+
+# ----------------------------------------------------------------------------- running git
+
+_REPO_ENV = {
+    "GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+    "GIT_COMMON_DIR", "GIT_NAMESPACE", "GIT_CONFIG", "GIT_CONFIG_PARAMETERS", "GIT_CONFIG_COUNT", "GIT_PREFIX",
+    "GIT_SHALLOW_FILE", "GIT_GRAFT_FILE", "GIT_REPLACE_REF_BASE", "GIT_QUARANTINE_PATH", "GIT_CEILING_DIRECTORIES",
+    "GIT_EXEC_PATH", "GIT_EXTERNAL_DIFF", "GIT_PAGER", "GIT_EDITOR",
+}
+_BLAME_HEADER = re.compile(rb"[0-9a-f]{40,64} \d+ \d+")
+
+
+def _git_env(*, isolated: bool) -> dict[str, str]:
+    """The caller's environment minus variables that would redirect git to another repository or inject config."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in _REPO_ENV and not k.startswith(("GIT_CONFIG_KEY_", "GIT_CONFIG_VALUE_"))}
+    env.update(GIT_TERMINAL_PROMPT="0", LC_ALL="C", LANGUAGE="C", GIT_NO_REPLACE_OBJECTS="1")
+    if isolated:  # read-only work on our own repository: ignore user and system config
+        env.update(GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL=os.devnull)
+    return env
+
+
+def _kill(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    proc.wait()
+
+
+def _run(what: str, args: list[str], *, env: dict[str, str], timeout: float, stdin: bytes | None = None,
+         cwd: str | None = None) -> subprocess.CompletedProcess[bytes]:
+    """Run git in its own process group; kill the whole group on timeout or interrupt."""
+    try:
+        proc = subprocess.Popen(
+            ["git", *args], stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=cwd, start_new_session=True,
+        )
+    except FileNotFoundError:
+        raise RuntimeError("the git executable was not found on PATH") from None
+    with proc:  # closes the pipes whatever happens
+        try:
+            out, err = proc.communicate(stdin, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            _kill(proc)
+            raise GitTransientError(f"git {what} timed out after {timeout:g} s") from None
+        except BaseException:
+            _kill(proc)
+            raise
+    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+
+
+def _trim(stderr: bytes) -> str:
+    text = stderr.decode("utf-8", "replace").strip()
+    return text if len(text) <= STDERR_LIMIT else "…" + text[-STDERR_LIMIT:]
+
+
+def _check_rev(rev: str) -> str:
+    if not isinstance(rev, str) or not rev or rev.startswith("-") or any(c.isspace() or not c.isprintable() for c in rev):
+        raise ValueError(f"not a usable revision: {rev!r}")
+    return rev
+
+
+def _git(git_dir: Path, args: list[str], *, stdin: bytes | None = None, error: type[Exception] = GitSourceError,
+         literal_paths: bool = False) -> bytes:
+    env = _git_env(isolated=True)
+    if literal_paths:
+        env["GIT_LITERAL_PATHSPECS"] = "1"
+    result = _run(args[0], ["--git-dir", str(git_dir), *args], env=env, timeout=LOCAL_COMMAND_TIMEOUT, stdin=stdin)
+    if result.returncode != 0:
+        raise error(f"git {args[0]} failed in {git_dir}: {_trim(result.stderr)}")
+    return result.stdout
+
+
+# ----------------------------------------------------------------------------- fetching
+
+_TRANSIENT = (
+    "could not resolve host", "temporary failure in name resolution", "name or service not known",
+    "connection reset", "connection timed out", "operation timed out", "timed out", "failed to connect",
+    "connection refused", "network is unreachable", "no route to host", "the remote end hung up unexpectedly",
+    "early eof", "rpc failed", "gnutls", "ssl_connect", "ssl_error", "tls connection", "http/2 stream",
+    "returned error: 500", "returned error: 502", "returned error: 503", "returned error: 504", "broken pipe",
+)
+
+
+def _clone_error(source: str, stderr: bytes) -> Exception:
+    text = _trim(stderr)
+    if any(marker in text.lower() for marker in _TRANSIENT):
+        return GitTransientError(f"fetching {source} failed with what looks like a temporary network problem: {text}")
+    return GitSourceError(
+        f"could not fetch {source}: {text or 'git clone failed'}. Check that the address is right and that the "
+        "repository is reachable without a password prompt"
+    )
+
+
+@dataclass(frozen=True)
+class CommitInfo:
+    sha: str
+    author_name: str
+    author_email: str
+    authored_at: datetime  # timezone-aware
+    committer_name: str
+    committer_email: str
+    committed_at: datetime  # timezone-aware
+    subject: str
+    message: str  # full message, trailing newlines removed
+
+
+@dataclass
+class Checkout:
+    git_dir: Path  # a bare repository inside a temporary directory
+    commit: CommitInfo  # the resolved commit of `ref`
+    source: str
+    ref: str
+
+
+def _clone_bare(source: str, dest: Path, *, allow_local: bool, timeout: float) -> None:
+    """`git clone --bare` with remote helpers and hooks off; `source` must already be validated."""
+    env = _git_env(isolated=False)
+    env["GIT_ALLOW_PROTOCOL"] = "file:https:ssh" if allow_local else "https:ssh"
+    args = ["-c", "protocol.ext.allow=never", "-c", "core.hooksPath=/dev/null",
+            "clone", "--bare", "--quiet", "--", source, str(dest)]
+    result = _run("clone", args, env=env, timeout=timeout, cwd=str(dest.parent))
+    if result.returncode != 0:
+        raise _clone_error(source, result.stderr)
+
+
+def _resolve_ref(git_dir: Path, source: str, ref: str) -> str:
+    candidates = [ref] if ref.startswith("refs/") or ref == "HEAD" else [f"refs/heads/{ref}", f"refs/tags/{ref}"]
+    if _HEX_ID.match(ref):
+        candidates.append(ref)
+    env = _git_env(isolated=True)
+    for name in candidates:
+        result = _run("rev-parse", ["--git-dir", str(git_dir), "rev-parse", "--verify", "--quiet", f"{name}^{{commit}}"],
+                      env=env, timeout=LOCAL_COMMAND_TIMEOUT)
+        if result.returncode == 0:
+            return result.stdout.decode().strip()
+    names = _git(git_dir, ["for-each-ref", "--format=%(refname:short)", "--count=20", "refs/heads", "refs/tags"])
+    known = ", ".join(names.decode("utf-8", "replace").split()) or "none"
+    raise GitSourceError(
+        f"ref {ref!r} was not found in {source}: it is not a branch, a tag or a commit id there "
+        f"(some branches and tags it has: {known})"
+    )
+
+
+@contextmanager
+def fetch(source: str, ref: str, *, allow_local: bool, timeout: float = 600) -> Iterator[Checkout]:
+    """Bare-clone `source` into a temporary directory and resolve `ref`; the directory is always removed.
+
+    `timeout` bounds the clone; later local commands have their own limit (LOCAL_COMMAND_TIMEOUT).
+    """
+    source = validate_source(source, allow_local=allow_local)
+    ref = validate_ref(ref)
+    tmp = Path(tempfile.mkdtemp(prefix="pedigree-git-"))
+    try:
+        git_dir = tmp / "repo.git"
+        _clone_bare(source, git_dir, allow_local=allow_local, timeout=timeout)
+        sha = _resolve_ref(git_dir, source, ref)
+        yield Checkout(git_dir=git_dir, commit=_read_commits(git_dir, [sha])[sha], source=source, ref=ref)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+# ----------------------------------------------------------------------------- commits and history
+
+_SENTINEL = b"\x1e\x1fpedigree-commit"
+_FORMAT = "--format=%x1e%x1fpedigree-commit%x00%H%x00%an%x00%ae%x00%aI%x00%cn%x00%ce%x00%cI%x00%s%x00%B"
+_LOG_OPTIONS = ["-z", _FORMAT, "--no-color", "--no-show-signature", "--no-renames", "--diff-merges=off"]
+
+
+def _parse_log(data: bytes) -> Iterator[tuple[CommitInfo, list[str]]]:
+    """Parse `git log -z` output made with _FORMAT; yields each commit and its (--name-only) paths."""
+    tokens = data.split(b"\0")
+    i, n = 0, len(tokens)
+    while i < n:
+        if tokens[i] != _SENTINEL:
+            i += 1
+            continue
+        f = [t.decode("utf-8", "replace") for t in tokens[i + 1 : i + 10]]
+        info = CommitInfo(
+            sha=f[0], author_name=f[1], author_email=f[2], authored_at=datetime.fromisoformat(f[3]),
+            committer_name=f[4], committer_email=f[5], committed_at=datetime.fromisoformat(f[6]),
+            subject=f[7], message=f[8].rstrip("\n"),
+        )
+        i += 10
+        paths: list[str] = []
+        while i < n and tokens[i] != _SENTINEL:
+            token = tokens[i][1:] if not paths and tokens[i].startswith(b"\n") else tokens[i]
+            if token:
+                paths.append(token.decode("utf-8", "surrogateescape"))
+            i += 1
+        yield info, paths
+
+
+def _read_commits(git_dir: Path, shas: Iterable[str]) -> dict[str, CommitInfo]:
+    wanted = list(dict.fromkeys(shas))
+    if not wanted:
+        return {}
+    out = _git(git_dir, ["log", "--no-walk=unsorted", "--stdin", *_LOG_OPTIONS], stdin="\n".join(wanted).encode() + b"\n")
+    return {info.sha: info for info, _ in _parse_log(out)}
+
+
+def last_commits_by_path(git_dir: Path, commit: str) -> dict[str, CommitInfo]:
+    """Newest commit touching each path ever present in the history of `commit`.
+
+    Added, modified and deleted paths all count (renames count as delete + add);
+    merge commits contribute no paths. One CommitInfo object per commit is shared by
+    all its paths, and the dict is in history order: paths of newer commits come first.
+    """
+    out = _git(git_dir, ["log", "--name-only", *_LOG_OPTIONS, _check_rev(commit), "--"])
+    newest: dict[str, CommitInfo] = {}
+    for info, paths in _parse_log(out):
+        for path in paths:
+            newest.setdefault(path, info)
+    return newest
+
+
+class PathHistory:
+    """Fast "last commit" lookups for files and directories.
+
+    Built once from `last_commits_by_path()` output, whose insertion order (newest
+    first) decides which commit is newer; committer dates are not compared, since
+    several commits may share one. `for_dir(d)` is the newest commit touching any
+    path below `d` at any depth ("" or "/" is the whole repository).
+    """
+
+    def __init__(self, index: dict[str, CommitInfo]):
+        self._files = index
+        self._dirs: dict[str, CommitInfo] = {}
+        for path, info in index.items():  # newest first: the first commit to reach a directory wins
+            d = path
+            while d:
+                d = d.rpartition("/")[0]
+                if d in self._dirs:
+                    break  # an earlier (newer) path already filled this directory and its ancestors
+                self._dirs[d] = info
+
+    def for_path(self, path: str) -> CommitInfo | None:
+        return self._files.get(path)
+
+    def for_dir(self, directory: str) -> CommitInfo | None:
+        return self._dirs.get(directory.strip("/"))
+
+
+def last_commit_under(index: dict[str, CommitInfo], prefix_dir: str) -> CommitInfo | None:
+    """Newest commit among paths under `prefix_dir`; O(len(index)), so build a PathHistory for many lookups."""
+    prefix = prefix_dir.strip("/")
+    prefix = prefix + "/" if prefix else ""
+    return next((info for path, info in index.items() if path.startswith(prefix)), None)
+
+
+def blame_lines(git_dir: Path, commit: str, path: str) -> list[CommitInfo]:
+    """The commit that last changed each line of `path` at `commit` (index 0 is line 1)."""
+    out = _git(git_dir, ["blame", "--porcelain", _check_rev(commit), "--", path], literal_paths=True)
+    line_shas: list[str] = []
+    current = ""
+    for line in out.split(b"\n"):
+        if line.startswith(b"\t"):
+            line_shas.append(current)
+        elif _BLAME_HEADER.match(line):
+            current = line.split(b" ", 1)[0].decode()
+    commits = _read_commits(git_dir, line_shas)
+    return [commits[sha] for sha in line_shas]
+
+
+def history_for_paths(git_dir: Path, commit: str, paths: list[str], *, limit: int = 50) -> list[CommitInfo]:
+    """Up to `limit` commits reachable from `commit` touching any of `paths` (files or directories), newest first."""
+    if not paths or limit <= 0:
+        return []
+    out = _git(git_dir, ["log", *_LOG_OPTIONS, f"--max-count={int(limit)}", _check_rev(commit), "--", *paths],
+               literal_paths=True)
+    return [info for info, _ in _parse_log(out)]
+
+
+# ----------------------------------------------------------------------------- reading blobs
+
+def _read_object(stdout, oid: bytes) -> bytes:
+    """Read one `git cat-file --batch` response."""
+    header = stdout.readline()
+    parts = header.split()
+    if len(parts) != 3 or parts[1] != b"blob":
+        raise TreeError(f"git could not read blob {oid.decode()}: {header.decode('utf-8', 'replace').strip() or 'no answer'}")
+    size = int(parts[2])
+    data = stdout.read(size)
+    if len(data) != size or stdout.read(1) != b"\n":
+        raise TreeError(f"truncated answer from git cat-file for blob {oid.decode()}")
+    return data
+
+
+class GitTree:
+    """The files of one commit, read from a git object database (satisfies RepoTree).
+
+    Symlinks are listed with their target but never read; submodules are skipped.
+    `read_bytes` uses one lazily started `git cat-file --batch` process (call `close()`
+    or use the tree as a context manager); `read_many` streams through a process of
+    its own, so it may be abandoned midway or mixed with `read_bytes` calls.
+    """
+
+    def __init__(self, git_dir: Path, commit: str, *, max_file_bytes: int | None = None):
+        self.git_dir = Path(git_dir)
+        self.commit = _check_rev(commit)
+        self.max_file_bytes = max_file_bytes
+        self._entries: dict[str, TreeEntry] | None = None
+        self._oids: dict[str, bytes] = {}
+        self._proc: subprocess.Popen | None = None
+        self._lock = threading.Lock()
+
+    def entries(self) -> dict[str, TreeEntry]:
+        if self._entries is None:
+            out = _git(self.git_dir, ["ls-tree", "-r", "-l", "-z", "--full-tree", self.commit], error=TreeError)
+            records: list[tuple[str, int, bool]] = []
+            link_oids: list[bytes] = []
+            for record in out.split(b"\0"):
+                if not record:
+                    continue
+                meta, _, raw_path = record.partition(b"\t")
+                mode, kind, oid, size = meta.split()
+                if kind != b"blob" or not (mode.startswith(b"100") or mode == b"120000"):
+                    continue  # submodules (160000) and anything unexpected
+                path = raw_path.decode("utf-8", "surrogateescape")
+                self._oids[path] = oid
+                records.append((path, int(size), mode == b"120000"))
+                if mode == b"120000":
+                    link_oids.append(oid)
+            targets = dict(zip(link_oids, self._stream(link_oids)))
+            self._entries = {
+                path: TreeEntry(path, size, targets[self._oids[path]].decode("utf-8", "surrogateescape") if link else None)
+                for path, size, link in records
+            }
+        return self._entries
+
+    def _check(self, path: str) -> bytes:
+        entry = self.entries().get(path)
+        if entry is None:
+            raise TreeError(f"no such file in the repository: {path}")
+        if entry.is_symlink:
+            raise TreeError(f"symlinks are not followed: {path}")
+        if self.max_file_bytes is not None and entry.size > self.max_file_bytes:
+            raise TreeError(f"file exceeds the size limit ({entry.size} > {self.max_file_bytes} bytes): {path}")
+        return self._oids[path]
+
+    def _spawn(self, *extra: str) -> subprocess.Popen:
+        return subprocess.Popen(
+            ["git", "--git-dir", str(self.git_dir), "cat-file", "--batch", *extra],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+            env=_git_env(isolated=True), start_new_session=True,
+        )
+
+    def read_bytes(self, path: str) -> bytes:
+        oid = self._check(path)
+        with self._lock:
+            if self._proc is None or self._proc.poll() is not None:
+                self._proc = self._spawn()
+            try:
+                self._proc.stdin.write(oid + b"\n")
+                self._proc.stdin.flush()
+                return _read_object(self._proc.stdout, oid)
+            except BaseException:
+                self._stop()  # the protocol state is unknown now; start afresh next time
+                raise
+
+    def read_many(self, paths: Iterable[str]) -> Iterator[tuple[str, bytes]]:
+        """Yield (path, content) in the order given; every path is checked before anything is read."""
+        wanted = list(paths)
+        oids = [self._check(path) for path in wanted]
+        return zip(wanted, self._stream(oids))
+
+    def _stream(self, oids: list[bytes]) -> Iterator[bytes]:
+        if not oids:
+            return
+        proc = self._spawn("--buffer")
+
+        def write_requests() -> None:  # a separate writer keeps both pipes moving (no deadlock)
+            try:
+                proc.stdin.writelines(oid + b"\n" for oid in oids)
+                proc.stdin.close()
+            except (OSError, ValueError):
+                pass
+
+        writer = threading.Thread(target=write_requests, daemon=True)
+        writer.start()
+        try:
+            for oid in oids:
+                yield _read_object(proc.stdout, oid)
+        finally:
+            _kill(proc)
+            writer.join()
+            for pipe in (proc.stdin, proc.stdout):
+                try:
+                    pipe.close()
+                except OSError:
+                    pass
+
+    def _stop(self) -> None:
+        proc, self._proc = self._proc, None
+        if proc is None:
+            return
+        try:
+            proc.stdin.close()
+            proc.wait(timeout=5)
+        except (OSError, subprocess.TimeoutExpired):
+            _kill(proc)
+        proc.stdout.close()
+
+    def close(self) -> None:
+        with self._lock:
+            self._stop()
+
+    def __enter__(self) -> GitTree:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()

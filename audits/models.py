@@ -1,0 +1,282 @@
+"""What Pedigree knows about a distribution release, as ingested from its git repository."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from .choices import Headline, InconsistencyKind, JobKind, JobStatus, SpecOrigin
+from .querysets import ComponentQuerySet, JobQuerySet, ReleaseQuerySet
+
+
+class Distribution(models.Model):
+    name = models.CharField(max_length=100, unique=True)  # the azldev distro key, e.g. "azurelinux"
+    description = models.CharField(max_length=300, blank=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Commit(models.Model):
+    """A git commit of a distro repository; shared by every release that refers to it."""
+
+    sha = models.CharField(max_length=64, unique=True)
+    author_name = models.CharField(max_length=300)
+    author_email = models.CharField(max_length=300)
+    authored_at = models.DateTimeField()
+    committer_name = models.CharField(max_length=300)
+    committer_email = models.CharField(max_length=300)
+    committed_at = models.DateTimeField()
+    subject = models.CharField(max_length=1000)
+    message = models.TextField()
+
+    def __str__(self) -> str:
+        return f"{self.sha[:12]} {self.subject}"
+
+
+class Release(models.Model):
+    """One ingested commit of a distro configuration repository."""
+
+    distribution = models.ForeignKey(Distribution, on_delete=models.PROTECT, related_name="releases")
+    version = models.CharField(max_length=100)  # the distro version key, e.g. "4.0-stage2"
+    release_ver = models.CharField(max_length=100, blank=True)  # e.g. "4.0"
+    upstream_distro = models.CharField(max_length=100, blank=True)
+    upstream_version = models.CharField(max_length=100, blank=True)
+    snapshot = models.DateTimeField(null=True, blank=True)
+    source_url = models.CharField(max_length=2048)
+    ref = models.CharField(max_length=255)
+    commit = models.ForeignKey(Commit, on_delete=models.PROTECT, related_name="releases")
+    ingested_at = models.DateTimeField(auto_now_add=True)
+    ingested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    dist_git_base_uri = models.CharField(max_length=2048, blank=True)
+    rendered_specs_dir = models.CharField(max_length=500, blank=True)
+    summary = models.JSONField(default=dict)  # counts computed at ingest (see services.ingest.summarise)
+    warnings = models.JSONField(default=list)
+
+    objects = ReleaseQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["distribution", "commit"], name="unique_release_per_commit")]
+        ordering = ["-commit__committed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.distribution.name} {self.version} @ {self.commit.sha[:12]}"
+
+
+class ConfigFile(models.Model):
+    """A configuration file exactly as ingested (evidence)."""
+
+    release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="config_files")
+    path = models.CharField(max_length=1000)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    text = models.TextField()
+    last_commit = models.ForeignKey(Commit, null=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["release", "path"], name="unique_config_file_path")]
+        ordering = ["path"]
+
+
+class Component(models.Model):
+    release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="components")
+    name = models.CharField(max_length=300)
+    defined_in = models.CharField(max_length=1000)
+    groups = models.JSONField(default=list)
+    headline = models.CharField(max_length=20, choices=Headline.choices)
+    verdict = models.TextField()  # the plain-words sentence shown first to auditors
+
+    spec_origin = models.CharField(max_length=20, choices=SpecOrigin.choices)
+    spec_type = models.CharField(max_length=20)
+    upstream_distro = models.CharField(max_length=100, blank=True)
+    upstream_version = models.CharField(max_length=100, blank=True)
+    upstream_snapshot = models.CharField(max_length=100, blank=True)
+    upstream_name = models.CharField(max_length=300, blank=True)  # the dist-git package name actually used
+    upstream_commit = models.CharField(max_length=64, blank=True)
+    dist_git_branch = models.CharField(max_length=100, blank=True)
+    dist_git_url = models.CharField(max_length=2048, blank=True)
+    local_spec_path = models.CharField(max_length=1000, blank=True)
+
+    release_calculation = models.CharField(max_length=20, default="auto")
+    render_options = models.JSONField(default=dict)
+    build = models.JSONField(default=dict)  # resolved build table
+    check_skipped = models.BooleanField(default=False)
+    check_skip_reason = models.TextField(blank=True)
+    resolved_config = models.JSONField(default=dict)
+    provenance = models.JSONField(default=dict)  # dotted key -> layer ("component", "group:x", ...)
+    config_files = models.JSONField(default=list)  # repository paths this component's configuration reads
+
+    overlay_count = models.PositiveIntegerField(default=0)
+    source_file_count = models.PositiveIntegerField(default=0)
+    has_inconsistency = models.BooleanField(default=False)
+    render_failed = models.BooleanField(default=False)
+
+    spec_name = models.CharField(max_length=300, blank=True)
+    epoch = models.CharField(max_length=50, blank=True)
+    version = models.CharField(max_length=300, blank=True)
+    release_tag = models.CharField(max_length=300, blank=True)
+    version_expanded = models.CharField(max_length=300, blank=True)
+    release_expanded = models.CharField(max_length=300, blank=True)
+    license = models.TextField(blank=True)
+    url = models.CharField(max_length=2048, blank=True)
+    summary = models.TextField(blank=True)
+
+    config_commit = models.ForeignKey(Commit, null=True, on_delete=models.PROTECT, related_name="+")
+    rendered_commit = models.ForeignKey(Commit, null=True, on_delete=models.PROTECT, related_name="+")
+
+    objects = ComponentQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["release", "name"], name="unique_component_name")]
+        indexes = [models.Index(fields=["release", "headline"]), models.Index(fields=["release", "spec_origin"])]
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ComponentReason(models.Model):
+    """One reason a component is not Fedora-intact (a row per reason, for filtering)."""
+
+    component = models.ForeignKey(Component, on_delete=models.CASCADE, related_name="reasons")
+    code = models.CharField(max_length=50)
+    text = models.TextField()
+    source = models.CharField(max_length=300)  # layer(s): component, group:<name>, overlay-file, ...
+
+    class Meta:
+        indexes = [models.Index(fields=["code"])]
+        ordering = ["id"]
+
+
+class Overlay(models.Model):
+    component = models.ForeignKey(Component, on_delete=models.CASCADE, related_name="overlays")
+    position = models.PositiveIntegerField()  # 0-based order of application
+    type = models.CharField(max_length=40)
+    description = models.TextField(blank=True)
+    tag = models.CharField(max_length=300, blank=True)
+    value = models.TextField(blank=True)
+    section = models.CharField(max_length=300, blank=True)
+    package = models.CharField(max_length=300, blank=True)
+    regex = models.TextField(blank=True)
+    replacement = models.TextField(blank=True)
+    lines = models.JSONField(null=True, blank=True)
+    file = models.CharField(max_length=1000, blank=True)
+    archive = models.CharField(max_length=1000, blank=True)
+    source = models.CharField(max_length=1000, blank=True)
+    source_path = models.CharField(max_length=1000, blank=True)  # repository path of `source`
+    source_sha256 = models.CharField(max_length=64, blank=True)
+    category = models.CharField(max_length=50, blank=True)
+    upstream_status = models.CharField(max_length=50, blank=True)
+    commits = models.JSONField(default=list)
+    bugs = models.JSONField(default=list)
+    defined_in = models.CharField(max_length=1000)
+    layer = models.CharField(max_length=300)
+    parameters = models.JSONField(default=dict)  # the overlay table exactly as written, without metadata
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["component", "position"], name="unique_overlay_position")]
+        indexes = [models.Index(fields=["type"]), models.Index(fields=["category"])]
+        ordering = ["component_id", "position"]
+
+
+class SourceFileOverride(models.Model):
+    """A `source-files` entry of the component configuration."""
+
+    component = models.ForeignKey(Component, on_delete=models.CASCADE, related_name="source_file_overrides")
+    filename = models.CharField(max_length=1000)
+    hash = models.CharField(max_length=200, blank=True)
+    hash_type = models.CharField(max_length=20, blank=True)
+    origin_type = models.CharField(max_length=20, blank=True)
+    origin = models.JSONField(default=dict)
+    replace_upstream = models.BooleanField(default=False)
+    replace_reason = models.TextField(blank=True)
+    layer = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["id"]
+
+
+class RenderedSpec(models.Model):
+    component = models.OneToOneField(Component, on_delete=models.CASCADE, related_name="rendered_spec")
+    path = models.CharField(max_length=1000)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    text = models.TextField()
+    sources = models.JSONField(default=list)  # [{"tag": "Source0", "value": "..."}]
+    patches = models.JSONField(default=list)
+    binary_packages = models.JSONField(default=list)
+    unexpanded_macros = models.JSONField(default=list)
+    autorelease_number = models.IntegerField(null=True)
+
+
+class SourcesEntry(models.Model):
+    """A line of the rendered `sources` file: the lookaside digest of an upstream source."""
+
+    component = models.ForeignKey(Component, on_delete=models.CASCADE, related_name="sources_entries")
+    algorithm = models.CharField(max_length=20)
+    filename = models.CharField(max_length=1000)
+    digest = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["id"]
+
+
+class BinaryPackage(models.Model):
+    component = models.ForeignKey(Component, on_delete=models.CASCADE, related_name="binary_packages")
+    name = models.CharField(max_length=300)
+    channel = models.CharField(max_length=100, blank=True)
+    channel_source = models.CharField(max_length=300, blank=True)  # default / component / package-group:<n> / package
+
+    class Meta:
+        indexes = [models.Index(fields=["channel"])]
+        ordering = ["name"]
+
+
+class Image(models.Model):
+    release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="images")
+    name = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    definition = models.JSONField(default=dict)
+    defined_in = models.CharField(max_length=1000)
+
+    class Meta:
+        ordering = ["name"]
+
+
+class Inconsistency(models.Model):
+    release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="inconsistencies")
+    component = models.ForeignKey(Component, null=True, blank=True, on_delete=models.CASCADE, related_name="inconsistencies")
+    kind = models.CharField(max_length=40, choices=InconsistencyKind.choices)
+    path = models.CharField(max_length=1000, blank=True)
+    detail = models.TextField()
+
+    class Meta:
+        ordering = ["kind", "path"]
+
+
+class Job(models.Model):
+    """A background job; the row is the single source of truth for its state and progress."""
+
+    kind = models.CharField(max_length=20, choices=JobKind.choices)
+    status = models.CharField(max_length=20, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    params = models.JSONField(default=dict)
+    release = models.ForeignKey(Release, null=True, blank=True, on_delete=models.SET_NULL, related_name="jobs")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    stage = models.CharField(max_length=200, blank=True)
+    error = models.TextField(blank=True)
+    result = models.JSONField(default=dict)
+
+    objects = JobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} job {self.pk} ({self.status})"

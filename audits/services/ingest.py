@@ -1,0 +1,340 @@
+"""Ingest one commit of an azldev repository as a Release.
+
+Fetch into a temporary bare clone (always removed), analyse in memory, then write
+everything inside one transaction: a failure at any point leaves earlier releases
+exactly as they were. The same commit ingested twice yields the same release.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+from dataclasses import dataclass
+from typing import Callable
+
+from django.conf import settings
+from django.db import transaction
+
+from .. import gitsource
+from ..analysis import ComponentRecord, ReleaseAnalysis, analyse_release, summarise
+from ..azldev.loader import ConfigError
+from ..azldev.tree import TreeError
+from ..models import (
+    BinaryPackage,
+    Commit,
+    Component,
+    ComponentReason,
+    ConfigFile,
+    Distribution,
+    Image,
+    Inconsistency,
+    Overlay,
+    Release,
+    RenderedSpec,
+    SourceFileOverride,
+    SourcesEntry,
+)
+
+Progress = Callable[[int, int, str], None]
+BATCH = 1000
+
+
+class IngestError(Exception):
+    """An ingest failed for a reason the user can act on; the message says what and where."""
+
+
+@dataclass
+class IngestOutcome:
+    release: Release
+    created: bool
+
+
+def _no_progress(done: int, total: int, stage: str) -> None:
+    return None
+
+
+def ingest_release(source: str, ref: str, *, user=None, progress: Progress = _no_progress) -> IngestOutcome:
+    """Fetch `source` at `ref` and store it as a release (or return the existing one for that commit)."""
+    try:
+        with gitsource.fetch(
+            source, ref, allow_local=settings.PEDIGREE_ALLOW_LOCAL_SOURCES, timeout=settings.PEDIGREE_GIT_TIMEOUT
+        ) as checkout:
+            progress(0, 0, f"fetched {checkout.commit.sha[:12]}")
+            existing = Release.objects.filter(commit__sha=checkout.commit.sha).with_related().first()
+            if existing is not None:
+                return IngestOutcome(existing, created=False)
+            analysis = analyse_checkout(checkout, progress)
+            progress(0, len(analysis.components), "writing")
+            release = write_release(analysis, checkout, user=user, progress=progress)
+            return IngestOutcome(release, created=True)
+    except gitsource.GitSourceError as exc:
+        raise IngestError(str(exc)) from exc
+    except ConfigError as exc:
+        raise IngestError(f"invalid configuration: {exc}") from exc
+    except TreeError as exc:
+        raise IngestError(f"repository file refused: {exc}") from exc
+
+
+def analyse_checkout(checkout: gitsource.Checkout, progress: Progress = _no_progress) -> ReleaseAnalysis:
+    sha = checkout.commit.sha
+    progress(0, 0, "reading history")
+    history = gitsource.PathHistory(gitsource.last_commits_by_path(checkout.git_dir, sha))
+    order = commit_order(checkout.git_dir, sha)
+    progress(0, 0, "analysing configuration")
+    with gitsource.GitTree(checkout.git_dir, sha, max_file_bytes=settings.PEDIGREE_MAX_FILE_BYTES) as tree:
+        return analyse_release(tree, history, lambda path: gitsource.blame_lines(checkout.git_dir, sha, path), order)
+
+
+def commit_order(git_dir, sha: str) -> dict[str, int]:
+    """Commit id -> position in history from `sha` (0 = newest)."""
+    out = subprocess.run(
+        ["git", "--git-dir", str(git_dir), "rev-list", sha], capture_output=True, text=True, check=True, timeout=120
+    ).stdout
+    return {commit: i for i, commit in enumerate(out.split())}
+
+
+def _commit_rows(analysis: ReleaseAnalysis, head: gitsource.CommitInfo) -> dict[str, Commit]:
+    infos: dict[str, gitsource.CommitInfo] = {head.sha: head}
+    for record in analysis.components:
+        for info in (record.config_commit, record.rendered_commit):
+            if info:
+                infos[info.sha] = info
+    for config in analysis.config_files:
+        if config.last_commit:
+            infos[config.last_commit.sha] = config.last_commit
+    Commit.objects.bulk_create(
+        [
+            Commit(
+                sha=i.sha,
+                author_name=i.author_name[:300],
+                author_email=i.author_email[:300],
+                authored_at=i.authored_at,
+                committer_name=i.committer_name[:300],
+                committer_email=i.committer_email[:300],
+                committed_at=i.committed_at,
+                subject=i.subject[:1000],
+                message=i.message,
+            )
+            for i in infos.values()
+        ],
+        ignore_conflicts=True,
+        batch_size=BATCH,
+    )
+    return {c.sha: c for c in Commit.objects.filter(sha__in=list(infos))}
+
+
+def _parse_snapshot(value: str) -> dt.datetime | None:
+    try:
+        return dt.datetime.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+@transaction.atomic
+def write_release(analysis: ReleaseAnalysis, checkout: gitsource.Checkout, *, user=None, progress: Progress = _no_progress) -> Release:
+    commits = _commit_rows(analysis, checkout.commit)
+    distribution, _ = Distribution.objects.get_or_create(
+        name=analysis.distribution, defaults={"description": analysis.distribution_description}
+    )
+    release = Release.objects.create(
+        distribution=distribution,
+        version=analysis.version,
+        release_ver=analysis.release_ver,
+        upstream_distro=analysis.upstream_distro,
+        upstream_version=analysis.upstream_version,
+        snapshot=_parse_snapshot(analysis.snapshot),
+        source_url=checkout.source,
+        ref=checkout.ref,
+        commit=commits[checkout.commit.sha],
+        ingested_by=user if user is not None and user.is_authenticated else None,
+        dist_git_base_uri=analysis.dist_git_base_uri,
+        rendered_specs_dir=analysis.rendered_specs_dir,
+        summary=summarise(analysis),
+        warnings=analysis.warnings,
+    )
+
+    def commit_of(info):
+        return commits[info.sha] if info else None
+
+    ConfigFile.objects.bulk_create(
+        [
+            ConfigFile(release=release, path=c.path, sha256=c.sha256, size=c.size, text=c.text, last_commit=commit_of(c.last_commit))
+            for c in analysis.config_files
+        ],
+        batch_size=BATCH,
+    )
+    Image.objects.bulk_create([Image(release=release, **image) for image in analysis.images])
+    total = len(analysis.components)
+    by_name: dict[str, Component] = {}
+    for start in range(0, total, BATCH):
+        chunk = analysis.components[start : start + BATCH]
+        rows = Component.objects.bulk_create([_component_row(release, r, commit_of) for r in chunk])
+        by_name.update((row.name, row) for row in rows)
+        _write_children(list(zip(rows, chunk)))
+        progress(min(start + BATCH, total), total, "writing components")
+    Inconsistency.objects.bulk_create(
+        [
+            Inconsistency(release=release, component=by_name.get(f.component) if f.component else None, kind=f.kind, path=f.path[:1000], detail=f.detail)
+            for f in analysis.findings
+        ],
+        batch_size=BATCH,
+    )
+    flagged = {f.component for f in analysis.findings if f.component}
+    Component.objects.filter(release=release, name__in=flagged).update(has_inconsistency=True)
+    return release
+
+
+def _component_row(release: Release, record: ComponentRecord, commit_of) -> Component:
+    resolved = record.resolved
+    config = resolved.config
+    spec = config.get("spec", {})
+    ref = spec.get("upstream-distro", {})
+    build = config.get("build", {})
+    check = build.get("check", {})
+    parsed = record.rendered.parsed if record.rendered else None
+    return Component(
+        release=release,
+        name=resolved.name,
+        defined_in=resolved.defined_in,
+        groups=resolved.groups,
+        headline=record.classification.headline,
+        verdict=record.verdict,
+        spec_origin=record.spec_origin,
+        spec_type=spec.get("type", ""),
+        upstream_distro=ref.get("name", ""),
+        upstream_version=ref.get("version", ""),
+        upstream_snapshot=str(ref.get("snapshot", "")),
+        upstream_name=record.upstream_name,
+        upstream_commit=spec.get("upstream-commit", ""),
+        dist_git_branch=record.dist_git_branch,
+        dist_git_url=record.dist_git_url,
+        local_spec_path=spec.get("path", "") if spec.get("type") == "local" else "",
+        release_calculation=config.get("release", {}).get("calculation") or "auto",
+        render_options=config.get("render", {}),
+        build=build,
+        check_skipped=bool(check.get("skip")),
+        check_skip_reason=check.get("skip_reason", "") if check.get("skip") else "",
+        resolved_config=_jsonable(config),
+        provenance=resolved.provenance,
+        config_files=resolved.files,
+        overlay_count=len(resolved.overlays),
+        source_file_count=len(config.get("source-files", [])),
+        render_failed=record.render_failed,
+        spec_name=(parsed.name_expanded or parsed.name or "") if parsed else "",
+        epoch=(parsed.epoch_expanded or parsed.epoch or "") if parsed else "",
+        version=(parsed.version or "") if parsed else "",
+        release_tag=(parsed.release or "") if parsed else "",
+        version_expanded=(parsed.version_expanded or "") if parsed else "",
+        release_expanded=(parsed.release_expanded or "") if parsed else "",
+        license=(parsed.license_expanded or parsed.license or "") if parsed else "",
+        url=(parsed.url_expanded or parsed.url or "")[:2048] if parsed else "",
+        summary=(parsed.summary_expanded or parsed.summary or "") if parsed else "",
+        config_commit=commit_of(record.config_commit),
+        rendered_commit=commit_of(record.rendered_commit),
+    )
+
+
+def _jsonable(value):
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, (dt.datetime, dt.date, dt.time)):
+        return value.isoformat()
+    return value
+
+
+def _write_children(pairs: list[tuple[Component, ComponentRecord]]) -> None:
+    reasons, overlays, overrides, specs, sources, packages = [], [], [], [], [], []
+    for row, record in pairs:
+        for reason in record.classification.reasons:
+            reasons.append(ComponentReason(component=row, code=reason.code, text=reason.text, source=reason.source))
+        for o in record.resolved.overlays:
+            f = o.fields
+            meta = o.metadata or {}
+            overlays.append(
+                Overlay(
+                    component=row,
+                    position=o.position,
+                    type=o.type,
+                    description=f.get("description", ""),
+                    tag=f.get("tag", ""),
+                    value=f.get("value", ""),
+                    section=f.get("section", ""),
+                    package=f.get("package", ""),
+                    regex=f.get("regex", ""),
+                    replacement=f.get("replacement", ""),
+                    lines=f.get("lines"),
+                    file=f.get("file", ""),
+                    archive=f.get("archive", ""),
+                    source=f.get("source", ""),
+                    source_path=o.source_path,
+                    source_sha256=record.overlay_source_sha256.get(o.source_path, ""),
+                    category=meta.get("category", ""),
+                    upstream_status=meta.get("upstream-status", ""),
+                    commits=[c.get("url", "") for c in meta.get("commits", [])],
+                    bugs=[b.get("url", "") for b in meta.get("bugs", [])],
+                    defined_in=o.defined_in,
+                    layer=o.layer,
+                    parameters=_jsonable(f),
+                )
+            )
+        for s in record.resolved.config.get("source-files", []):
+            origin = s.get("origin", {})
+            overrides.append(
+                SourceFileOverride(
+                    component=row,
+                    filename=s.get("filename", ""),
+                    hash=s.get("hash", ""),
+                    hash_type=s.get("hash-type", ""),
+                    origin_type=origin.get("type", ""),
+                    origin=origin,
+                    replace_upstream=bool(s.get("replace-upstream")),
+                    replace_reason=s.get("replace-reason", ""),
+                    layer=record.resolved.provenance.get("source-files", "component"),
+                )
+            )
+        if record.rendered:
+            p = record.rendered.parsed
+            specs.append(
+                RenderedSpec(
+                    component=row,
+                    path=record.rendered.path,
+                    sha256=record.rendered.sha256,
+                    size=record.rendered.size,
+                    text=record.rendered.text,
+                    sources=[{"tag": t.name, "value": t.value} for t in p.sources],
+                    patches=[{"tag": t.name, "value": t.value} for t in p.patches],
+                    binary_packages=list(p.binary_packages),
+                    unexpanded_macros=list(p.unexpanded_macros),
+                    autorelease_number=p.autorelease_number,
+                )
+            )
+        for e in record.sources_entries:
+            sources.append(SourcesEntry(component=row, algorithm=e.algorithm, filename=e.filename, digest=e.digest))
+        for name, channel, where in record.binary_packages:
+            packages.append(BinaryPackage(component=row, name=name[:300], channel=channel, channel_source=where))
+    for model, rows in (
+        (ComponentReason, reasons),
+        (Overlay, overlays),
+        (SourceFileOverride, overrides),
+        (RenderedSpec, specs),
+        (SourcesEntry, sources),
+        (BinaryPackage, packages),
+    ):
+        model.objects.bulk_create(rows, batch_size=BATCH)
+
+
+def summary_of(outcome: IngestOutcome) -> dict:
+    """The JSON summary printed by `manage.py ingest --json` and stored on the job."""
+    release = outcome.release
+    return {
+        "release_id": release.pk,
+        "created": outcome.created,
+        "distribution": release.distribution.name,
+        "version": release.version,
+        "commit": release.commit.sha,
+        "source": release.source_url,
+        "ref": release.ref,
+        **release.summary,
+    }

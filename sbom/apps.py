@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SbomConfig(AppConfig):
+    name = "sbom"
+    verbose_name = "SBOMs"
