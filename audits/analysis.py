@@ -230,7 +230,7 @@ def _component_record(
     spec_path = f"{rendered_dir}/{component.name}.spec" if rendered_dir else ""
     render_failed = bool(rendered_dir) and f"{rendered_dir}/{RENDER_FAILED_MARKER}" in entries
     rendered = _read_rendered_spec(tree, spec_path, component.name, findings) if spec_path in entries else None
-    if rendered_dir and rendered is None:
+    if rendered_dir and spec_path not in entries:
         kind = "render-failed" if render_failed else "missing-rendered-spec"
         detail = f"azldev could not render {component.name} ({rendered_dir}/{RENDER_FAILED_MARKER})" if render_failed else f"no rendered spec at {spec_path}"
         findings.append(Finding(kind, spec_path, detail, component.name))

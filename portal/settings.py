@@ -130,6 +130,8 @@ if EMBEDDED:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": env_str("PEDIGREE_SQLITE_PATH", str(VAR_DIR / "pedigree.sqlite3")),
             "OPTIONS": {"timeout": 30, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"},
+            # A file, not memory, so that a Celery worker process can share the test database.
+            "TEST": {"NAME": str(VAR_DIR / "test-pedigree.sqlite3")},
         }
     }
 else:
@@ -153,6 +155,7 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+WHITENOISE_USE_FINDERS = True  # serve straight from static/ when collectstatic has not run (embedded mode)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 
@@ -175,12 +178,13 @@ if env_bool("BEHIND_TLS_PROXY", False):
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")
 if CELERY_BROKER_URL == "filesystem://":
     _queue_dir = VAR_DIR / "broker"
-    for _sub in ("in", "processed"):
+    for _sub in ("in", "processed", "control"):
         (_queue_dir / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_queue_dir / "in"),
         "data_folder_out": str(_queue_dir / "in"),
         "processed_folder": str(_queue_dir / "processed"),
+        "control_folder": str(_queue_dir / "control"),
         "store_processed": False,
     }
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)

@@ -43,6 +43,8 @@ _AUTOSPEC_END = "## END: Set by rpmautospec"
 _CONDITIONAL_PREFIXES = ("%if", "%elif", "%else", "%endif")
 # rpm joins physical lines while %{ %( %[ are unbalanced or a line ends in "\".
 _CONTINUATION_TOKEN = re.compile(r"\\(?:.|$)|%[%{(\[]|[{}()\[\]]")
+_OPENERS = {"%{": 0, "%(": 1, "%[": 2}
+_NESTING = {"{": (0, 1), "}": (0, -1), "(": (1, 1), ")": (1, -1), "[": (2, 1), "]": (2, -1)}
 _OPTIONS_WITH_ARGUMENT = frozenset({"-f", "-p", "-n", "-P", "-l"})
 
 
@@ -71,7 +73,11 @@ class SpecSection:
 
 @dataclass(frozen=True, slots=True)
 class ParsedSpec:
-    """Everything Pedigree reads from a spec; raw values plus best-effort expansions."""
+    """Everything Pedigree reads from a spec; raw values plus best-effort expansions.
+
+    The seven metadata fields are the raw first occurrence in the main preamble; the
+    ``*_expanded`` twins went through expand_macros (see parse_spec for the macro table).
+    """
 
     name: str | None
     epoch: str | None
@@ -88,15 +94,15 @@ class ParsedSpec:
     url_expanded: str | None
     summary_expanded: str | None
     unexpanded_macros: tuple[str, ...]  # names left in any *_expanded field, sorted
-    sources: tuple[SpecTag, ...]
-    patches: tuple[SpecTag, ...]
-    patchlist: tuple[str, ...]
-    sourcelist: tuple[str, ...]
-    tags: tuple[SpecTag, ...]
+    sources: tuple[SpecTag, ...]  # Source/SourceN tags of any package, in file order
+    patches: tuple[SpecTag, ...]  # Patch/PatchN tags of any package, in file order
+    patchlist: tuple[str, ...]  # non-blank, non-comment lines of %patchlist
+    sourcelist: tuple[str, ...]  # same for %sourcelist
+    tags: tuple[SpecTag, ...]  # every preamble tag, main and sub-packages
     sections: tuple[SpecSection, ...]
-    binary_packages: tuple[str, ...]
-    uses_autorelease: bool
-    uses_autochangelog: bool
+    binary_packages: tuple[str, ...]  # expanded main Name, then each %package, deduplicated
+    uses_autorelease: bool  # Release uses %autorelease, directly or through a macro
+    uses_autochangelog: bool  # %changelog uses %autochangelog
     autorelease_number: int | None  # release_number from the rpmautospec header block
 
 
@@ -276,43 +282,39 @@ def _headers(text: str) -> list[tuple[int, int, str]]:
     return found
 
 
-def _scan(line: str, bc: int, pc: int, xc: int) -> tuple[bool, int, int, int]:
-    """Update rpm's open %{ %( %[ counters for one line; report a trailing backslash."""
-    if not (bc or pc or xc) and "%{" not in line and "%(" not in line and "%[" not in line:
-        return (len(line) - len(line.rstrip("\\"))) % 2 == 1, 0, 0, 0
-    backslash = False
+def _scan(line: str, depth: tuple[int, int, int]) -> tuple[bool, tuple[int, int, int]]:
+    """rpm's open (%{, %(, %[) counts after ``line``, and whether it ends in a lone "\\"."""
+    if not any(depth) and "%{" not in line and "%(" not in line and "%[" not in line:
+        return (len(line) - len(line.rstrip("\\"))) % 2 == 1, depth
+    counts, backslash = list(depth), False
     for m in _CONTINUATION_TOKEN.finditer(line):
         t = m.group()
-        if t == "\\":
-            backslash = True
-        elif t in ("%{", "%(", "%["):
-            bc, pc, xc = bc + (t == "%{"), pc + (t == "%("), xc + (t == "%[")
-        elif t in ("{", "}"):
-            bc += (1 if t == "{" else -1) if bc else 0
-        elif t in ("(", ")"):
-            pc += (1 if t == "(" else -1) if pc else 0
-        elif t in ("[", "]"):
-            xc += (1 if t == "[" else -1) if xc else 0
-    return backslash, bc, pc, xc
+        if t in _OPENERS:
+            counts[_OPENERS[t]] += 1
+        elif t in _NESTING:
+            slot, step = _NESTING[t]
+            counts[slot] += step if counts[slot] else 0  # plain brackets count only inside
+        else:
+            backslash = backslash or t == "\\"
+    return backslash, (counts[0], counts[1], counts[2])
 
 
-def _logical_line(text: str, pos: int, end: int) -> tuple[list[str], int, int]:
+def _logical_line(text: str, pos: int, end: int) -> tuple[list[str], int]:
     """Physical lines from ``pos`` joined as rpm joins them, never past ``end``.
 
-    Returns the pieces (continuation backslash removed), the offset after them and
-    how many physical lines they took.
+    Returns the pieces (continuation backslash removed) and the offset after them.
     """
     pieces: list[str] = []
-    bc = pc = xc = 0
+    depth = (0, 0, 0)
     while True:
         stop = text.find("\n", pos, end)
         stop = end if stop < 0 else stop
         line = text[pos:stop]
-        backslash, bc, pc, xc = _scan(line, bc, pc, xc)
+        backslash, depth = _scan(line, depth)
         pieces.append(line[:-1] if backslash else line)
         pos = stop + 1
-        if not (backslash or bc or pc or xc) or pos >= end:
-            return pieces, pos, len(pieces)
+        if not (backslash or any(depth)) or pos >= end:
+            return pieces, pos
 
 
 def _qualifier(args: str) -> tuple[str | None, bool]:
@@ -424,9 +426,11 @@ class _SpecPass:
                 pos, line = stop + 1, line + 1
                 continue
             is_macro = logical[0] == "%"
-            if logical[-1] == "\\" or ("%" in logical and any(_scan(logical, 0, 0, 0)[1:])):
-                pieces, pos, count = _logical_line(text, pos, end)
-                logical = "\n".join(pieces).strip() if is_macro else " ".join(map(str.strip, pieces)).strip()
+            if logical[-1] == "\\" or ("%" in logical and any(_scan(logical, (0, 0, 0))[1])):
+                pieces, pos = _logical_line(text, pos, end)
+                count = len(pieces)
+                logical = "\n".join(pieces) if is_macro else " ".join(map(str.strip, pieces))
+                logical = logical.strip()
             else:
                 pos, count = stop + 1, 1
             if is_macro:
@@ -446,7 +450,7 @@ class _SpecPass:
         resume = pos
         for m in _DEFINITION_LINE_RE.finditer(text, pos - 1, end):
             if m.start() >= resume - 1:
-                pieces, resume, _ = _logical_line(text, m.start() + 1, end)
+                pieces, resume = _logical_line(text, m.start() + 1, end)
                 _define("\n".join(pieces).lstrip(), self.macros)
         if name == "%changelog" and text.find("autochangelog", pos, end) >= 0:
             self.autochangelog = self.autochangelog or any(
@@ -478,7 +482,9 @@ class _SpecPass:
             tags=tuple(tags),
             sections=tuple(self.sections),
             binary_packages=tuple(dict.fromkeys(binary)),
-            uses_autorelease=release is not None and _AUTORELEASE_RE.search(release) is not None,
+            uses_autorelease=any(  # also via a macro: Release: %{pkg_release}
+                _AUTORELEASE_RE.search(value) for value in (release, expanded.get("release")) if value
+            ),
             uses_autochangelog=self.autochangelog,
             autorelease_number=_autorelease_number(self.text),
         )

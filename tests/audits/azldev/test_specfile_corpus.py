@@ -47,7 +47,8 @@ def checkout(tmp_path_factory: pytest.TempPathFactory) -> Path:
             pytest.fail(f"real corpus not found at {bundle} and PEDIGREE_REQUIRE_CORPUS=1")
         pytest.skip(f"real corpus not found at {bundle} (set PEDIGREE_CORPUS_DIR to its folder)")
     target = tmp_path_factory.mktemp("corpus") / "tomls"
-    subprocess.run(["git", "clone", "-q", "-b", BRANCH, str(bundle), str(target)], check=True, capture_output=True)
+    clone = ["git", "clone", "-q", "-b", BRANCH, str(bundle), str(target)]
+    subprocess.run(clone, check=True, capture_output=True)
     return target
 
 
@@ -86,9 +87,12 @@ def test_nearly_every_corpus_spec_has_name_version_and_release(corpus: ParsedCor
 
 
 def test_expanded_name_matches_the_directory_whenever_it_fully_expands(corpus: ParsedCorpus):
-    expanded = {rel: s.name_expanded for rel, s in corpus.specs.items() if s.name_expanded and "%" not in s.name_expanded}
+    expanded = {rel: s.name_expanded for rel, s in corpus.specs.items() if s.name_expanded}
+    expanded = {rel: name for rel, name in expanded.items() if "%" not in name}
     matching = sum(1 for rel, name in expanded.items() if name == directory_name(rel))
-    assert share(len(expanded), len(corpus.specs)) >= 0.95  # Go (%{goname}) and a few shell names stay macros
+    # Go specs name themselves %{goname} (computed by %gometa's Lua), font specs via
+    # %fontpkg; those cannot expand without rpm, so they are excluded from the ratio.
+    assert share(len(expanded), len(corpus.specs)) >= 0.95
     assert share(matching, len(expanded)) >= 0.99
 
 
@@ -122,7 +126,8 @@ def test_name_and_version_agree_with_an_independent_extraction_on_a_fixed_sample
     sample = paths[:: max(1, len(paths) // 50)][:50]
     mismatches = []
     for rel in sample:
-        expected = independent_name_and_version((corpus.root / rel).read_text(encoding="utf-8", errors="replace"))
+        text = (corpus.root / rel).read_text(encoding="utf-8", errors="replace")
+        expected = independent_name_and_version(text)
         actual = (corpus.specs[rel].name, corpus.specs[rel].version)
         if actual != expected:
             mismatches.append((rel, actual, expected))
