@@ -1,0 +1,24 @@
+# Sourced by run.sh and test.sh: system packages, virtualenv and Python dependencies.
+# Works on a fresh Debian/Ubuntu machine with Python 3.11 (uses apt-get when something is missing).
+set -euo pipefail
+
+PYTHON="${PYTHON:-python3}"
+if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+    echo "Pedigree needs Python 3.11 or newer as '$PYTHON' (set PYTHON=/path/to/python3.11)." >&2
+    exit 1
+fi
+
+missing=()
+command -v git >/dev/null 2>&1 || missing+=(git)
+"$PYTHON" -c 'import venv, ensurepip' >/dev/null 2>&1 || missing+=(python3-venv)
+if [ "${#missing[@]}" -gt 0 ]; then
+    echo "Installing system packages: ${missing[*]}"
+    if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}"
+fi
+
+if [ ! -x .venv/bin/python ]; then
+    "$PYTHON" -m venv .venv
+fi
+.venv/bin/python -m pip install -q --disable-pip-version-check -r "${REQUIREMENTS:-requirements.txt}" -c constraints.txt

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Set everything up and run the portal on http://127.0.0.1:8000 with a Celery worker,
+# after ingesting the real Azure Linux 4 configuration.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/bootstrap.sh
+
+# The embedded default: SQLite and a filesystem broker under var/ (see README for production).
+export PEDIGREE_ALLOW_LOCAL_SOURCES="${PEDIGREE_ALLOW_LOCAL_SOURCES:-true}"
+BUNDLE="${PEDIGREE_SAMPLE_BUNDLE:-../shared/corpus/azurelinux-tomls-base.bundle}"
+if [ -n "${PEDIGREE_SAMPLE_SOURCE:-}" ]; then
+    SOURCE="$PEDIGREE_SAMPLE_SOURCE"
+elif [ -f "$BUNDLE" ]; then
+    SOURCE="$(cd "$(dirname "$BUNDLE")" && pwd)/$(basename "$BUNDLE")"
+else
+    SOURCE="https://github.com/microsoft/azurelinux.git"
+fi
+REF="${PEDIGREE_SAMPLE_REF:-tomls/base/main}"
+
+PY=.venv/bin/python
+$PY manage.py migrate --noinput -v0
+$PY manage.py collectstatic --noinput -v0
+$PY manage.py ensure_admin
+echo "Ingesting $SOURCE at $REF ..."
+$PY manage.py ingest "$SOURCE" --ref "$REF"
+
+.venv/bin/celery -A portal worker --loglevel=INFO --concurrency=1 >var/worker.log 2>&1 &
+WORKER=$!
+trap 'kill $WORKER 2>/dev/null || true' EXIT INT TERM
+echo "Celery worker started (log: var/worker.log). Portal: http://127.0.0.1:8000/"
+$PY manage.py runserver 127.0.0.1:8000 --noreload
