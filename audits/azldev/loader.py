@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import schema
-from .tree import RepoTree, TreeError, glob, has_glob, normalize, read_text
+from .tree import RepoTree, TreeError, glob, has_glob, normalize, read_text, resolve
 
 ROOT_FILE = "azldev.toml"
 MAX_INCLUDE_DEPTH = 32
@@ -59,6 +59,8 @@ class Project:
     distros: dict[str, dict[str, Any]] = field(default_factory=dict)
     default_component_config: dict[str, Any] = field(default_factory=dict)
     default_component_config_file: str = ""
+    # (distro, version) -> the file that last set that version's default-component-config
+    distro_config_files: dict[tuple[str, str], str] = field(default_factory=dict)
     default_package_config: dict[str, Any] = field(default_factory=dict)
     components: dict[str, Definition] = field(default_factory=dict)
     component_groups: dict[str, Definition] = field(default_factory=dict)
@@ -101,7 +103,10 @@ class Project:
 
 def parse_toml(tree: RepoTree, path: str, *, max_bytes: int = MAX_CONFIG_BYTES) -> tuple[dict[str, Any], str]:
     """Parse one config file, turning every failure into a ConfigError naming it."""
-    entry = tree.entries().get(path)
+    try:
+        entry = tree.entries().get(resolve(tree, path))
+    except TreeError as exc:
+        raise ConfigError(path, str(exc)) from None
     if entry is not None and entry.size > max_bytes:
         raise ConfigError(path, f"file is too large ({entry.size} bytes; the limit is {max_bytes})")
     try:
@@ -172,7 +177,10 @@ def _expand_include(tree: RepoTree, path: str, base: str, pattern: str) -> list[
         if target not in entries:
             raise ConfigError(path, f"included file {pattern!r} does not exist ({target})", "includes")
         return [target]
-    return [p for p in glob(entries, pattern, base=base) if p.endswith(".toml")]
+    try:
+        return [p for p in glob(entries, pattern, base=base) if p.endswith(".toml")]
+    except TreeError as exc:
+        raise ConfigError(path, str(exc), "includes") from None
 
 
 def _merge_file(path: str, data: dict[str, Any], project: Project) -> None:
@@ -192,6 +200,9 @@ def _merge_file(path: str, data: dict[str, Any], project: Project) -> None:
     for name, body in data.get("distros", {}).items():
         merged = project.distros.setdefault(name, {})
         _merge_distro(merged, body)
+        for version, vbody in body.get("versions", {}).items():
+            if "default-component-config" in vbody:
+                project.distro_config_files[(name, version)] = path
     if "project" in data:
         project.project = override_fields(project.project, data["project"])
         if "rendered-specs-dir" in data["project"]:

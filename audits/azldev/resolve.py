@@ -73,12 +73,12 @@ def _record_provenance(provenance: dict[str, str], config: dict[str, Any], label
         elif isinstance(value, dict):  # macro maps: one entry per macro
             for macro in value:
                 provenance[f"{path}.{macro}"] = label
+        elif key == "overlay-files":  # replaced, not appended, by a later layer
+            provenance[path] = label
         elif isinstance(value, list):
             if value:
                 previous = provenance.get(path)
                 provenance[path] = label if previous in (None, label) else f"{previous}+{label}"
-            elif key == "overlay-files":
-                provenance[path] = label
         elif not is_zero(value):
             provenance[path] = label
 
@@ -87,7 +87,11 @@ def component_layers(project: Project, definition: Definition, groups: list[str]
     distro_name, version = project.default_distro
     distro_version = project.distro_version(distro_name, version)
     layers = [
-        Layer(DISTRO_LAYER, "", distro_version.get("default-component-config", {})),
+        Layer(
+            DISTRO_LAYER,
+            project.distro_config_files.get((distro_name, version), ""),
+            distro_version.get("default-component-config", {}),
+        ),
         Layer(PROJECT_LAYER, project.default_component_config_file, project.default_component_config),
     ]
     for name in sorted(groups):
@@ -112,6 +116,9 @@ def group_memberships(project: Project) -> dict[str, list[str]]:
 
 def resolve_components(project: Project, tree: RepoTree) -> list[ResolvedComponent]:
     """Every component of the project, resolved, in name order."""
+    for group in project.component_groups.values():
+        if group.data.get("metadata"):
+            _validate_metadata(group.data["metadata"], group.file, f"component-groups.{group.name}.metadata")
     memberships = group_memberships(project)
     overlay_file_cache: dict[str, list[tuple[dict[str, Any], dict[str, Any]]]] = {}
     return [

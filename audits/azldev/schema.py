@@ -402,11 +402,16 @@ def validate(data: Any, spec: Any = CONFIG_FILE, path: str = "") -> Iterator[Sch
         raise TypeError(f"unknown schema node {spec!r}")
 
 
+RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
+
+
 def _validate_scalar(data: Any, spec: Scalar, path: str) -> Iterator[SchemaError]:
     # bool is a subclass of int in Python; keep them apart like TOML does.
     if not isinstance(data, spec.kind) or (spec.kind is not bool and isinstance(data, bool)):
         yield SchemaError(path, f"expected {spec.label}, found {_describe(data)}")
         return
+    if isinstance(data, dt.datetime) and spec is DATETIME and data.tzinfo is None:
+        yield SchemaError(path, f"{data.isoformat()} has no UTC offset; {spec.label} needs one")
     if not isinstance(data, str):
         return
     if spec.enum and data not in spec.enum:
@@ -417,11 +422,8 @@ def _validate_scalar(data: Any, spec: Scalar, path: str) -> Iterator[SchemaError
         yield SchemaError(path, f"{data!r} is shorter than {spec.min_length} characters")
     if spec.max_length is not None and len(data) > spec.max_length:
         yield SchemaError(path, f"{data!r} is longer than {spec.max_length} characters")
-    if spec is DATETIME:
-        try:
-            dt.datetime.fromisoformat(data)
-        except ValueError:
-            yield SchemaError(path, f"{data!r} is not {spec.label}")
+    if spec is DATETIME and not RFC3339.match(data):
+        yield SchemaError(path, f"{data!r} is not {spec.label}")
 
 
 def _describe(value: Any) -> str:

@@ -139,7 +139,10 @@ def glob_regex(pattern: str) -> re.Pattern[str]:
         else:
             out.append(re.escape(c))
             i += 1
-    return re.compile("".join(out) + r"\Z")
+    try:
+        return re.compile("".join(out) + r"\Z")
+    except re.error as exc:
+        raise TreeError(f"invalid glob pattern {pattern!r}: {exc}") from None
 
 
 def glob(tree_paths: Iterable[str], pattern: str, *, base: str = "") -> list[str]:
