@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 from urllib.parse import urlsplit
 
-from audits.azldev.tree import TreeEntry, TreeError
+from audits.azldev.tree import TreeEntry, TreeError, check_readable
 
 ALLOW_LOCAL_SETTING = "PEDIGREE_ALLOW_LOCAL_SOURCES"
 MAX_SOURCE_LENGTH = 2048
@@ -501,13 +501,7 @@ class GitTree:
         return self._entries
 
     def _check(self, path: str) -> bytes:
-        entry = self.entries().get(path)
-        if entry is None:
-            raise TreeError(f"no such file in the repository: {path}")
-        if entry.is_symlink:
-            raise TreeError(f"symlinks are not followed: {path}")
-        if self.max_file_bytes is not None and entry.size > self.max_file_bytes:
-            raise TreeError(f"file exceeds the size limit ({entry.size} > {self.max_file_bytes} bytes): {path}")
+        check_readable(self.entries(), path, self.max_file_bytes)
         return self._oids[path]
 
     def _spawn(self, *extra: str) -> subprocess.Popen:

@@ -41,6 +41,18 @@ class RepoTree(Protocol):
         """Content of a regular file; symlinks are refused."""
 
 
+def check_readable(entries: dict[str, TreeEntry], path: str, max_file_bytes: int | None) -> TreeEntry:
+    """The one rule every tree applies before reading: a regular file within the size limit."""
+    entry = entries.get(path)
+    if entry is None:
+        raise TreeError(f"no such file in the repository: {path}")
+    if entry.is_symlink:
+        raise TreeError(f"symlinks are not followed: {path}")
+    if max_file_bytes is not None and entry.size > max_file_bytes:
+        raise TreeError(f"file exceeds the size limit ({entry.size} > {max_file_bytes} bytes): {path}")
+    return entry
+
+
 MAX_SYMLINK_HOPS = 8
 
 
@@ -178,11 +190,5 @@ class DirectoryTree:
         return self._entries
 
     def read_bytes(self, path: str) -> bytes:
-        entry = self.entries().get(path)
-        if entry is None:
-            raise TreeError(f"no such file in the repository: {path}")
-        if entry.is_symlink:
-            raise TreeError(f"symlinks are not followed: {path}")
-        if self.max_file_bytes is not None and entry.size > self.max_file_bytes:
-            raise TreeError(f"file exceeds the size limit ({entry.size} > {self.max_file_bytes} bytes): {path}")
+        check_readable(self.entries(), path, self.max_file_bytes)
         return (self.root / path).read_bytes()

@@ -17,6 +17,8 @@ from audits.azldev.loader import Project, load_project
 from audits.azldev.resolve import ResolvedComponent, resolve_components
 from audits.azldev.tree import DirectoryTree
 
+from tests.audits.sample_repo import FEDORA
+
 
 @dataclass(frozen=True)
 class Link:
@@ -52,22 +54,7 @@ DEFAULT_PROJECT: dict[str, str] = {
         spec = {{ type = "upstream", upstream-distro = {{ name = "fedora", version = "43", snapshot = "{SNAPSHOT}" }} }}
         """
     ),
-    "distro/fedora.distro.toml": _t(
-        """
-        [distros.fedora]
-        description = "Fedora Linux"
-        default-version = "43"
-        dist-git-base-uri = "https://src.example.org/rpms/$pkg.git"
-
-        [distros.fedora.versions.43]
-        release-ver = "43"
-        dist-git-branch = "f43"
-
-        [distros.fedora.versions.rawhide]
-        release-ver = "rawhide"
-        dist-git-branch = "rawhide"
-        """
-    ),
+    "distro/fedora.distro.toml": FEDORA,
     "base/project.toml": _t(
         """
         includes = ["comps/components.toml"]
