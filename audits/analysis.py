@@ -8,7 +8,6 @@ analysis pure lets tests and benchmarks run it without a database.
 from __future__ import annotations
 
 import hashlib
-import posixpath
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -22,13 +21,6 @@ from .azldev.specfile import ParsedSpec, SourcesEntry, SourcesFileError, parse_s
 from .azldev.tree import RepoTree, TreeError
 from .gitsource import CommitInfo
 
-HEADLINE_WORDS = {
-    classify_mod.INTACT: "Fedora-intact",
-    classify_mod.ALTERED: "Altered",
-    classify_mod.PINNED: "Pinned",
-    classify_mod.BUILD_CUSTOMISED: "Build-customised",
-    classify_mod.LOCAL: "Local",
-}
 RENDER_FAILED_MARKER = "RENDER_FAILED"
 
 
@@ -139,8 +131,9 @@ def analyse_release(tree: RepoTree, history: History, blame: Blame, commit_order
             what = "a rendered spec" if f"{directory}/{name}.spec" in entries else "rendered files"
             findings.append(Finding("orphan-rendered-spec", directory, f"{directory} holds {what} but no component {name!r} is defined"))
     config_files = [
-        ConfigFileRecord(path, text, sha256_text(text.encode()), len(text.encode()), history.for_path(path))
+        ConfigFileRecord(path, text, sha256_text(data), len(data), history.for_path(path))
         for path, text in project.file_texts.items()
+        for data in (text.encode(),)
     ]
     images = [
         {"name": d.name, "description": d.data.get("description", ""), "definition": d.data.get("definition", {}), "defined_in": d.file}
@@ -201,7 +194,7 @@ def verdict(component: ResolvedComponent, classification: Classification, snapsh
         when = f" as of {snapshot[:10]}" if snapshot else ""
         return f"Fedora-intact: built from {upstream}{when} with no changes."
     details = "; ".join(r.text.rstrip(".") for r in classification.reasons)
-    return f"{HEADLINE_WORDS[classification.headline]}: {details}."
+    return f"{classify_mod.HEADLINE_LABELS[classification.headline]}: {details}."
 
 
 def _component_record(
@@ -246,7 +239,7 @@ def _component_record(
             findings.append(Finding("missing-overlay-source", overlay.source_path, f"overlay {overlay.position + 1} ({overlay.type}) names a source that does not exist", component.name))
 
     config_commit = attribution.newest(component)
-    rendered_commit = history.for_dir(rendered_dir) if rendered_dir and rendered_dir in rendered_dirs.values() else None
+    rendered_commit = history.for_dir(rendered_dir) if rendered_dirs.get(component.name) == rendered_dir else None
     if rendered is not None and config_commit and rendered_commit:
         if commit_order.get(config_commit.sha, 0) < commit_order.get(rendered_commit.sha, 0):
             findings.append(Finding(

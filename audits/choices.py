@@ -4,11 +4,11 @@ from .azldev import classify
 
 
 class Headline(models.TextChoices):
-    INTACT = classify.INTACT, "Fedora-intact"
-    ALTERED = classify.ALTERED, "Altered"
-    BUILD_CUSTOMISED = classify.BUILD_CUSTOMISED, "Build-customised"
-    PINNED = classify.PINNED, "Pinned"
-    LOCAL = classify.LOCAL, "Local spec"
+    INTACT = classify.INTACT, classify.HEADLINE_LABELS[classify.INTACT]
+    ALTERED = classify.ALTERED, classify.HEADLINE_LABELS[classify.ALTERED]
+    BUILD_CUSTOMISED = classify.BUILD_CUSTOMISED, classify.HEADLINE_LABELS[classify.BUILD_CUSTOMISED]
+    PINNED = classify.PINNED, classify.HEADLINE_LABELS[classify.PINNED]
+    LOCAL = classify.LOCAL, classify.HEADLINE_LABELS[classify.LOCAL]
 
 
 class SpecOrigin(models.TextChoices):

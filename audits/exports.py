@@ -27,7 +27,7 @@ def safe_cell(value: object) -> str:
 def component_rows(components: Iterable) -> Iterable[list[str]]:
     """Rows for COMPONENT_COLUMNS; expects reasons and rendered_spec prefetched/selected."""
     for c in components:
-        spec = getattr(c, "rendered_spec", None) if hasattr(c, "rendered_spec") else None
+        spec = getattr(c, "rendered_spec", None)
         yield [
             c.name,
             c.headline,

@@ -108,7 +108,8 @@ def validate_source(source: str, *, allow_local: bool) -> str:
             raise bad(f"the {scheme}:// protocol is not supported")
         try:
             parts = urlsplit(source)
-            host, _port = parts.hostname or "", parts.port
+            host = parts.hostname or ""
+            parts.port  # reading it validates the port (ValueError when malformed)
         except ValueError as exc:
             raise bad(f"malformed URL ({exc})") from None
         if not host or not _HOST.match(host):
@@ -386,6 +387,12 @@ def last_commits_by_path(git_dir: Path, commit: str) -> dict[str, CommitInfo]:
     return newest
 
 
+def commit_order(git_dir: Path, commit: str) -> dict[str, int]:
+    """Commit id -> position in the history of `commit` (0 = `commit` itself, the newest)."""
+    out = _git(git_dir, ["rev-list", _check_rev(commit), "--"])
+    return {sha: i for i, sha in enumerate(out.decode().split())}
+
+
 class PathHistory:
     """Fast "last commit" lookups for files and directories.
 
@@ -413,13 +420,6 @@ class PathHistory:
         return self._dirs.get(directory.strip("/"))
 
 
-def last_commit_under(index: dict[str, CommitInfo], prefix_dir: str) -> CommitInfo | None:
-    """Newest commit among paths under `prefix_dir`; O(len(index)), so build a PathHistory for many lookups."""
-    prefix = prefix_dir.strip("/")
-    prefix = prefix + "/" if prefix else ""
-    return next((info for path, info in index.items() if path.startswith(prefix)), None)
-
-
 def blame_lines(git_dir: Path, commit: str, path: str) -> list[CommitInfo]:
     """The commit that last changed each line of `path` at `commit` (index 0 is line 1)."""
     out = _git(git_dir, ["blame", "--porcelain", _check_rev(commit), "--", path], literal_paths=True)
@@ -432,15 +432,6 @@ def blame_lines(git_dir: Path, commit: str, path: str) -> list[CommitInfo]:
             current = line.split(b" ", 1)[0].decode()
     commits = _read_commits(git_dir, line_shas)
     return [commits[sha] for sha in line_shas]
-
-
-def history_for_paths(git_dir: Path, commit: str, paths: list[str], *, limit: int = 50) -> list[CommitInfo]:
-    """Up to `limit` commits reachable from `commit` touching any of `paths` (files or directories), newest first."""
-    if not paths or limit <= 0:
-        return []
-    out = _git(git_dir, ["log", *_LOG_OPTIONS, f"--max-count={int(limit)}", _check_rev(commit), "--", *paths],
-               literal_paths=True)
-    return [info for info, _ in _parse_log(out)]
 
 
 # ----------------------------------------------------------------------------- reading blobs

@@ -12,9 +12,6 @@ class ReleaseQuerySet(models.QuerySet):
     def with_related(self) -> "ReleaseQuerySet":
         return self.select_related("distribution", "commit", "ingested_by")
 
-    def for_commit(self, distribution: str, sha: str) -> "ReleaseQuerySet":
-        return self.filter(distribution__name=distribution, commit__sha=sha)
-
 
 class ComponentQuerySet(models.QuerySet):
     def for_table(self) -> "ComponentQuerySet":
@@ -23,14 +20,8 @@ class ComponentQuerySet(models.QuerySet):
             "config_commit", "rendered_commit"
         )
 
-    def with_reason(self, code: str) -> "ComponentQuerySet":
-        return self.filter(reasons__code=code).distinct()
-
 
 class JobQuerySet(models.QuerySet):
-    def active(self) -> "JobQuerySet":
-        return self.filter(status__in=[JobStatus.QUEUED, JobStatus.RUNNING])
-
     def claim(self, pk: int) -> bool:
         """Move a queued job to running; False when another worker got it first."""
         now = timezone.now()

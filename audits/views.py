@@ -53,6 +53,6 @@ def component_detail(request, pk: int, name: str):
             "source_files": component.source_file_overrides.all(),
             "binary_packages": component.binary_packages.all(),
             "inconsistencies": component.inconsistencies.all(),
-            "rendered_spec": getattr(component, "rendered_spec", None) if hasattr(component, "rendered_spec") else None,
+            "rendered_spec": getattr(component, "rendered_spec", None),
         },
     )

@@ -240,12 +240,11 @@ class Phases:
 def instrumented(phases: Phases) -> Iterator[None]:
     """Time the steps inside analyse_checkout by wrapping the functions it looks up at call time."""
     from audits import analysis, gitsource
-    from audits.services import ingest
 
     targets = [
         (gitsource, "last_commits_by_path", "history"),
         (gitsource, "PathHistory", "history"),
-        (ingest, "commit_order", "history"),
+        (gitsource, "commit_order", "history"),
         (gitsource, "blame_lines", "blame"),
         (gitsource.GitTree, "read_bytes", "blob reads"),
         (analysis, "load_project", "load_project"),

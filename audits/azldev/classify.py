@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .loader import Project, merge_config
-from .resolve import DISTRO_LAYER, PROJECT_LAYER, ResolvedComponent
+from .resolve import ResolvedComponent
 
 INTACT = "intact"
 ALTERED = "altered"
@@ -27,6 +27,13 @@ LOCAL = "local"
 # overlays, which says more than an unchanged Fedora spec from another point in
 # Fedora's history, which says more than an unchanged spec built differently.
 HEADLINE_PRECEDENCE = (LOCAL, ALTERED, PINNED, BUILD_CUSTOMISED, INTACT)
+HEADLINE_LABELS = {
+    INTACT: "Fedora-intact",
+    ALTERED: "Altered",
+    PINNED: "Pinned",
+    BUILD_CUSTOMISED: "Build-customised",
+    LOCAL: "Local",
+}
 
 REASON_HEADLINES = {
     "local-spec": LOCAL,
@@ -48,10 +55,6 @@ REASON_HEADLINES = {
     "release-calculation": BUILD_CUSTOMISED,
     "render-options": BUILD_CUSTOMISED,
 }
-
-# Keys of the resolved configuration that are not build input.
-NON_BUILD_KEYS = ("publish", "packages", "overlay-files")
-
 
 @dataclass(frozen=True)
 class Reason:
@@ -181,20 +184,3 @@ def _build_reasons(component: ResolvedComponent, baseline: dict[str, Any]) -> li
     if render.get("skip-file-filter") and render != baseline.get("render"):
         reasons.append(Reason("render-options", "Rendering keeps every dist-git file (file filter skipped).", _source(component, "render.skip-file-filter")))
     return reasons
-
-
-def describe_layer(label: str) -> str:
-    """Plain words for a provenance label."""
-    parts = []
-    for part in label.split("+"):
-        if part == DISTRO_LAYER:
-            parts.append("the distro default")
-        elif part == PROJECT_LAYER:
-            parts.append("the project default")
-        elif part.startswith("group:"):
-            parts.append(f"component group {part[6:]!r}")
-        elif part == "overlay-file":
-            parts.append("an overlay file")
-        else:
-            parts.append("the component's own configuration")
-    return " and ".join(parts)

@@ -287,10 +287,9 @@ def validate_overlay(overlay: Overlay) -> str | None:
         return problem
     if kind in _WHOLE_FILE_TYPES and f.get("package") and not f.get("section"):
         return f"overlay type {kind!r} requires 'section' when 'package' is set"
-    for key in ("file",):
-        value = f.get(key, "")
-        if value.startswith("/") or value == ".." or value.startswith("../") or "/../" in value:
-            return f"{key!r} must be a relative path inside the component, found {value!r}"
+    file = f.get("file", "")
+    if file.startswith("/") or file == ".." or file.startswith("../") or "/../" in file:
+        return f"'file' must be a relative path inside the component, found {file!r}"
     if f.get("regex"):
         try:
             re.compile(f["regex"])

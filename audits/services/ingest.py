@@ -8,7 +8,6 @@ exactly as they were. The same commit ingested twice yields the same release.
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
 from dataclasses import dataclass
 from typing import Callable
 
@@ -79,18 +78,10 @@ def analyse_checkout(checkout: gitsource.Checkout, progress: Progress = _no_prog
     sha = checkout.commit.sha
     progress(0, 0, "reading history")
     history = gitsource.PathHistory(gitsource.last_commits_by_path(checkout.git_dir, sha))
-    order = commit_order(checkout.git_dir, sha)
+    order = gitsource.commit_order(checkout.git_dir, sha)
     progress(0, 0, "analysing configuration")
     with gitsource.GitTree(checkout.git_dir, sha, max_file_bytes=settings.PEDIGREE_MAX_FILE_BYTES) as tree:
         return analyse_release(tree, history, lambda path: gitsource.blame_lines(checkout.git_dir, sha, path), order)
-
-
-def commit_order(git_dir, sha: str) -> dict[str, int]:
-    """Commit id -> position in history from `sha` (0 = newest)."""
-    out = subprocess.run(
-        ["git", "--git-dir", str(git_dir), "rev-list", sha], capture_output=True, text=True, check=True, timeout=120
-    ).stdout
-    return {commit: i for i, commit in enumerate(out.split())}
 
 
 def _commit_rows(analysis: ReleaseAnalysis, head: gitsource.CommitInfo) -> dict[str, Commit]:

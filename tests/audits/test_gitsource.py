@@ -20,8 +20,6 @@ from audits.gitsource import (
     PathHistory,
     blame_lines,
     fetch,
-    history_for_paths,
-    last_commit_under,
     last_commits_by_path,
     validate_ref,
     validate_source,
@@ -482,13 +480,6 @@ def test_path_history_orders_commits_by_history_when_dates_tie(tmp_path):
     assert history.for_dir("").sha == later
 
 
-def test_last_commit_under_agrees_with_path_history(sample, checkout):
-    index = last_commits_by_path(checkout.git_dir, checkout.commit.sha)
-    history = PathHistory(index)
-    for directory in ("specs/c/curl/", "specs", "docs", "", "nope/"):
-        assert last_commit_under(index, directory) is history.for_dir(directory)
-
-
 def test_blame_lines_attributes_each_line_to_the_commit_that_last_changed_it(sample, checkout):
     lines = blame_lines(checkout.git_dir, checkout.commit.sha, "specs/c/curl/curl.spec")
     assert [c.sha for c in lines] == [sample.first, sample.second, sample.first]
@@ -497,20 +488,6 @@ def test_blame_lines_attributes_each_line_to_the_commit_that_last_changed_it(sam
 
 def test_blame_lines_reads_the_file_as_of_the_given_commit(sample, checkout):
     assert [c.sha for c in blame_lines(checkout.git_dir, sample.first, "specs/c/curl/curl.spec")] == [sample.first] * 3
-
-
-def test_history_for_paths_lists_commits_newest_first(sample, checkout):
-    history = history_for_paths(checkout.git_dir, checkout.commit.sha, ["specs/c/curl", "docs/old.txt"])
-    assert [c.sha for c in history] == [sample.third, sample.second, sample.first]
-
-
-def test_history_for_paths_stops_at_the_limit(sample, checkout):
-    history = history_for_paths(checkout.git_dir, checkout.commit.sha, ["docs/old.txt"], limit=2)
-    assert [c.sha for c in history] == [sample.third, sample.second]
-
-
-def test_history_for_paths_of_no_paths_is_empty(checkout):
-    assert history_for_paths(checkout.git_dir, checkout.commit.sha, []) == []
 
 
 # ----------------------------------------------------------------------------- real corpus

@@ -1,5 +1,3 @@
-import sys
-
 from django.core.management.base import BaseCommand, CommandError
 
 from audits.exports import COMPONENT_COLUMNS, component_rows, write_csv
