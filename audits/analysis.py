@@ -18,7 +18,7 @@ from .azldev.classify import Classification, classify, default_config
 from .azldev.loader import Project, load_project
 from .azldev.resolve import ResolvedComponent, resolve_components
 from .azldev.specfile import ParsedSpec, SourcesEntry, SourcesFileError, parse_sources_file, parse_spec
-from .azldev.tree import RepoTree, TreeError
+from .azldev.tree import RepoTree, TreeError, read_readable
 from .gitsource import CommitInfo
 
 RENDER_FAILED_MARKER = "RENDER_FAILED"
@@ -108,25 +108,12 @@ def analyse_release(tree: RepoTree, history: History, blame: Blame, commit_order
     """
     project = load_project(tree)
     components = resolve_components(project, tree)
-    baseline = default_config(project)
-    distro_name, version = project.default_distro
-    distro = project.distros[distro_name]
-    distro_version = distro["versions"][version]
-    upstream_ref = baseline.get("spec", {}).get("upstream-distro", {})
-    findings: list[Finding] = [Finding("unknown-group-member", w.split(":", 1)[0], w) for w in project.warnings]
-    attribution = _ConfigAttribution(project, history, blame, commit_order)
-    rendered_dirs = _rendered_spec_dirs(tree, project)
-    group_of = package_group_index(project)
-    records = []
-    for component in components:
-        records.append(
-            _component_record(
-                tree, project, component, baseline, history, attribution, group_of, rendered_dirs, commit_order, findings
-            )
-        )
+    analyser = _ComponentAnalyser(tree, project, history, blame, commit_order)
+    records = [analyser.record(component) for component in components]
+    findings = analyser.findings
     known = {c.name for c in components}
     entries = tree.entries()
-    for name, directory in sorted(rendered_dirs.items()):
+    for name, directory in sorted(analyser.rendered_dirs.items()):
         if name not in known:
             what = "a rendered spec" if f"{directory}/{name}.spec" in entries else "rendered files"
             findings.append(Finding("orphan-rendered-spec", directory, f"{directory} holds {what} but no component {name!r} is defined"))
@@ -139,11 +126,14 @@ def analyse_release(tree: RepoTree, history: History, blame: Blame, commit_order
         {"name": d.name, "description": d.data.get("description", ""), "definition": d.data.get("definition", {}), "defined_in": d.file}
         for d in sorted(project.images.values(), key=lambda d: d.name)
     ]
+    distro_name, version = project.default_distro
+    distro = project.distros[distro_name]
+    upstream_ref = analyser.baseline.get("spec", {}).get("upstream-distro", {})
     return ReleaseAnalysis(
         distribution=distro_name,
         distribution_description=distro.get("description", ""),
         version=version,
-        release_ver=distro_version.get("release-ver", ""),
+        release_ver=distro["versions"][version].get("release-ver", ""),
         upstream_distro=upstream_ref.get("name", ""),
         upstream_version=upstream_ref.get("version", ""),
         snapshot=str(upstream_ref.get("snapshot", "")),
@@ -197,93 +187,106 @@ def verdict(component: ResolvedComponent, classification: Classification, snapsh
     return f"{classify_mod.HEADLINE_LABELS[classification.headline]}: {details}."
 
 
-def _component_record(
-    tree: RepoTree,
-    project: Project,
-    component: ResolvedComponent,
-    baseline: dict[str, Any],
-    history: History,
-    attribution: "_ConfigAttribution",
-    group_of: dict[str, tuple[str, str]],
-    rendered_dirs: dict[str, str],
-    commit_order: dict[str, int],
-    findings: list[Finding],
-) -> ComponentRecord:
-    classification = classify(component, baseline)
-    spec = component.config.get("spec", {})
-    ref = spec.get("upstream-distro", {})
-    upstream_distro = project.distros.get(ref.get("name", ""), {})
-    upstream_version = project.distro_version(ref.get("name", ""), ref.get("version", ""))
-    upstream_label = f"{upstream_distro.get('description') or ref.get('name', '')} {ref.get('version', '')}".strip()
-    upstream_name = "" if spec.get("type") == "local" else (spec.get("upstream-name") or component.name)
-    base_uri = upstream_distro.get("dist-git-base-uri", "")
-    entries = tree.entries()
+class _ComponentAnalyser:
+    """What every component's record needs, computed once per release."""
 
-    rendered_dir = project.rendered_spec_dir(component.name)
-    spec_path = f"{rendered_dir}/{component.name}.spec" if rendered_dir else ""
-    render_failed = bool(rendered_dir) and f"{rendered_dir}/{RENDER_FAILED_MARKER}" in entries
-    rendered = _read_rendered_spec(tree, spec_path, component.name, findings) if spec_path in entries else None
-    if rendered_dir and spec_path not in entries:
-        kind = "render-failed" if render_failed else "missing-rendered-spec"
-        detail = f"azldev could not render {component.name} ({rendered_dir}/{RENDER_FAILED_MARKER})" if render_failed else f"no rendered spec at {spec_path}"
-        findings.append(Finding(kind, spec_path, detail, component.name))
-    sources_entries = _read_sources(tree, f"{rendered_dir}/sources", component.name, findings) if rendered_dir else []
+    def __init__(self, tree: RepoTree, project: Project, history: History, blame: Blame, commit_order: dict[str, int]):
+        self.tree = tree
+        self.project = project
+        self.history = history
+        self.commit_order = commit_order
+        self.baseline = default_config(project)
+        self.findings: list[Finding] = [Finding("unknown-group-member", w.split(":", 1)[0], w) for w in project.warnings]
+        self.attribution = _ConfigAttribution(project, history, blame, commit_order)
+        self.rendered_dirs = _rendered_spec_dirs(tree, project)
+        self.group_of = package_group_index(project)
+        # One batched read of every rendered spec and sources file instead of thousands of round trips.
+        self.blobs = read_readable(tree, (
+            path
+            for name, directory in self.rendered_dirs.items()
+            for path in (f"{directory}/{name}.spec", f"{directory}/sources")
+            if path in tree.entries()
+        ))
 
-    overlay_hashes: dict[str, str] = {}
-    for overlay in component.overlays:
-        if not overlay.source_path:
-            continue
-        if overlay.source_path in entries:
-            overlay_hashes[overlay.source_path] = sha256_text(tree.read_bytes(overlay.source_path))
-        else:
-            findings.append(Finding("missing-overlay-source", overlay.source_path, f"overlay {overlay.position + 1} ({overlay.type}) names a source that does not exist", component.name))
+    def record(self, component: ResolvedComponent) -> ComponentRecord:
+        project, entries = self.project, self.tree.entries()
+        classification = classify(component, self.baseline)
+        spec = component.config.get("spec", {})
+        ref = spec.get("upstream-distro", {})
+        upstream_distro = project.distros.get(ref.get("name", ""), {})
+        upstream_version = project.distro_version(ref.get("name", ""), ref.get("version", ""))
+        upstream_label = f"{upstream_distro.get('description') or ref.get('name', '')} {ref.get('version', '')}".strip()
+        upstream_name = "" if spec.get("type") == "local" else (spec.get("upstream-name") or component.name)
+        base_uri = upstream_distro.get("dist-git-base-uri", "")
 
-    config_commit = attribution.newest(component)
-    rendered_commit = history.for_dir(rendered_dir) if rendered_dirs.get(component.name) == rendered_dir else None
-    if rendered is not None and config_commit and rendered_commit:
-        if commit_order.get(config_commit.sha, 0) < commit_order.get(rendered_commit.sha, 0):
-            findings.append(Finding(
-                "stale-rendered-spec",
-                spec_path,
-                f"configuration changed in {config_commit.sha[:12]} ({config_commit.committed_at:%Y-%m-%d}) after the spec was last rendered in {rendered_commit.sha[:12]} ({rendered_commit.committed_at:%Y-%m-%d})",
-                component.name,
-            ))
-    return ComponentRecord(
-        resolved=component,
-        classification=classification,
-        verdict=verdict(component, classification, str(ref.get("snapshot", "")), upstream_label),
-        spec_origin=spec_origin(component, baseline),
-        upstream_name=upstream_name,
-        dist_git_branch=upstream_version.get("dist-git-branch", "") if upstream_name else "",
-        dist_git_url=base_uri.replace("$pkg", upstream_name) if base_uri and upstream_name else "",
-        rendered=rendered,
-        render_failed=render_failed,
-        sources_entries=sources_entries,
-        binary_packages=binary_package_channels(project, component, rendered.parsed if rendered else None, group_of),
-        overlay_source_sha256=overlay_hashes,
-        config_commit=config_commit,
-        rendered_commit=rendered_commit,
-    )
+        rendered_dir = project.rendered_spec_dir(component.name)
+        spec_path = f"{rendered_dir}/{component.name}.spec" if rendered_dir else ""
+        render_failed = bool(rendered_dir) and f"{rendered_dir}/{RENDER_FAILED_MARKER}" in entries
+        rendered = self._rendered_spec(spec_path, component.name) if spec_path in entries else None
+        if rendered_dir and spec_path not in entries:
+            kind = "render-failed" if render_failed else "missing-rendered-spec"
+            detail = f"azldev could not render {component.name} ({rendered_dir}/{RENDER_FAILED_MARKER})" if render_failed else f"no rendered spec at {spec_path}"
+            self.findings.append(Finding(kind, spec_path, detail, component.name))
+        sources_entries = self._sources(f"{rendered_dir}/sources", component.name) if rendered_dir else []
 
+        overlay_hashes: dict[str, str] = {}
+        for overlay in component.overlays:
+            if not overlay.source_path:
+                continue
+            if overlay.source_path in entries:
+                overlay_hashes[overlay.source_path] = sha256_text(self.tree.read_bytes(overlay.source_path))
+            else:
+                self.findings.append(Finding("missing-overlay-source", overlay.source_path, f"overlay {overlay.position + 1} ({overlay.type}) names a source that does not exist", component.name))
 
-def _read_rendered_spec(tree: RepoTree, path: str, name: str, findings: list[Finding]) -> RenderedSpecRecord | None:
-    try:
-        data = tree.read_bytes(path)
-    except TreeError as exc:
-        findings.append(Finding("missing-rendered-spec", path, f"rendered spec cannot be read: {exc}", name))
-        return None
-    text = data.decode("utf-8", errors="replace")
-    return RenderedSpecRecord(path, text, sha256_text(data), len(data), parse_spec(text))
+        config_commit = self.attribution.newest(component)
+        rendered_commit = self.history.for_dir(rendered_dir) if self.rendered_dirs.get(component.name) == rendered_dir else None
+        if rendered is not None and config_commit and rendered_commit:
+            if self.commit_order.get(config_commit.sha, 0) < self.commit_order.get(rendered_commit.sha, 0):
+                self.findings.append(Finding(
+                    "stale-rendered-spec",
+                    spec_path,
+                    f"configuration changed in {config_commit.sha[:12]} ({config_commit.committed_at:%Y-%m-%d}) after the spec was last rendered in {rendered_commit.sha[:12]} ({rendered_commit.committed_at:%Y-%m-%d})",
+                    component.name,
+                ))
+        return ComponentRecord(
+            resolved=component,
+            classification=classification,
+            verdict=verdict(component, classification, str(ref.get("snapshot", "")), upstream_label),
+            spec_origin=spec_origin(component, self.baseline),
+            upstream_name=upstream_name,
+            dist_git_branch=upstream_version.get("dist-git-branch", "") if upstream_name else "",
+            dist_git_url=base_uri.replace("$pkg", upstream_name) if base_uri and upstream_name else "",
+            rendered=rendered,
+            render_failed=render_failed,
+            sources_entries=sources_entries,
+            binary_packages=binary_package_channels(project, component, rendered.parsed if rendered else None, self.group_of),
+            overlay_source_sha256=overlay_hashes,
+            config_commit=config_commit,
+            rendered_commit=rendered_commit,
+        )
 
+    def _read(self, path: str) -> bytes:
+        """A prefetched blob, or a direct read that raises the tree's TreeError."""
+        data = self.blobs.get(path)
+        return data if data is not None else self.tree.read_bytes(path)
 
-def _read_sources(tree: RepoTree, path: str, name: str, findings: list[Finding]) -> list[SourcesEntry]:
-    if path not in tree.entries():
-        return []
-    try:
-        return parse_sources_file(tree.read_bytes(path).decode("utf-8", errors="replace"))
-    except (SourcesFileError, TreeError) as exc:
-        findings.append(Finding("unparsable-sources-file", path, str(exc), name))
-        return []
+    def _rendered_spec(self, path: str, name: str) -> RenderedSpecRecord | None:
+        try:
+            data = self._read(path)
+        except TreeError as exc:
+            self.findings.append(Finding("missing-rendered-spec", path, f"rendered spec cannot be read: {exc}", name))
+            return None
+        text = data.decode("utf-8", errors="replace")
+        return RenderedSpecRecord(path, text, sha256_text(data), len(data), parse_spec(text))
+
+    def _sources(self, path: str, name: str) -> list[SourcesEntry]:
+        if path not in self.tree.entries():
+            return []
+        try:
+            return parse_sources_file(self._read(path).decode("utf-8", errors="replace"))
+        except (SourcesFileError, TreeError) as exc:
+            self.findings.append(Finding("unparsable-sources-file", path, str(exc), name))
+            return []
 
 
 def binary_package_channels(

@@ -15,7 +15,7 @@ import stat
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Protocol
+from typing import Iterable, Iterator, Protocol
 
 
 class TreeError(ValueError):
@@ -34,11 +34,32 @@ class TreeEntry:
 
 
 class RepoTree(Protocol):
+    max_file_bytes: int | None
+
     def entries(self) -> dict[str, TreeEntry]:
         """Every regular file and symlink, keyed by root-relative path."""
 
     def read_bytes(self, path: str) -> bytes:
         """Content of a regular file; symlinks are refused."""
+
+    def read_many(self, paths: Iterable[str]) -> Iterator[tuple[str, bytes]]:
+        """(path, content) for many files at once, in order; each path must be readable."""
+
+
+def read_readable(tree: RepoTree, paths: Iterable[str]) -> dict[str, bytes]:
+    """Contents of those `paths` the tree will serve, in one batch; the rest are left out.
+
+    Callers read a left-out path with `read_bytes` to get its TreeError.
+    """
+    entries = tree.entries()
+    readable = []
+    for path in paths:
+        try:
+            check_readable(entries, path, tree.max_file_bytes)
+        except TreeError:
+            continue
+        readable.append(path)
+    return dict(tree.read_many(readable))
 
 
 def check_readable(entries: dict[str, TreeEntry], path: str, max_file_bytes: int | None) -> TreeEntry:
@@ -192,3 +213,9 @@ class DirectoryTree:
     def read_bytes(self, path: str) -> bytes:
         check_readable(self.entries(), path, self.max_file_bytes)
         return (self.root / path).read_bytes()
+
+    def read_many(self, paths: Iterable[str]) -> Iterator[tuple[str, bytes]]:
+        wanted = list(paths)
+        for path in wanted:
+            check_readable(self.entries(), path, self.max_file_bytes)
+        return ((path, (self.root / path).read_bytes()) for path in wanted)

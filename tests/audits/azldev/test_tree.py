@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from audits.azldev.tree import TreeError, glob, glob_regex, normalize, read_text, resolve
+from audits.azldev.tree import DirectoryTree, TreeError, glob, glob_regex, normalize, read_readable, read_text, resolve
 
 from .builders import Link, write_tree
 
@@ -168,3 +168,17 @@ def test_invalid_utf8_is_refused_with_the_path_and_byte_offset(tmp_path):
     tree = write_tree(tmp_path, {"bad.toml": b"name = \"caf\xe9\"\n"})
     with pytest.raises(TreeError, match=r"bad.toml: not valid UTF-8 \(byte 11\)"):
         read_text(tree, "bad.toml")
+
+
+def test_batch_read_returns_readable_files_and_leaves_out_symlinks_and_oversized_ones(tmp_path):
+    write_tree(tmp_path, {"a.spec": "small", "big.spec": "x" * 100, "link.spec": Link("a.spec")})
+    tree = DirectoryTree(tmp_path, max_file_bytes=50)
+    assert read_readable(tree, ["a.spec", "big.spec", "link.spec"]) == {"a.spec": b"small"}
+
+
+def test_a_file_left_out_of_a_batch_read_still_explains_itself_when_read_alone(tmp_path):
+    write_tree(tmp_path, {"big.spec": "x" * 100})
+    tree = DirectoryTree(tmp_path, max_file_bytes=50)
+    assert read_readable(tree, ["big.spec"]) == {}
+    with pytest.raises(TreeError, match="size limit"):
+        tree.read_bytes("big.spec")
