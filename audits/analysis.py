@@ -100,7 +100,16 @@ def sha256_text(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def analyse_release(tree: RepoTree, history: History, blame: Blame, commit_order: dict[str, int]) -> ReleaseAnalysis:
+PROGRESS_EVERY = 500
+
+
+def analyse_release(
+    tree: RepoTree,
+    history: History,
+    blame: Blame,
+    commit_order: dict[str, int],
+    progress: Callable[[int, int], None] = lambda done, total: None,
+) -> ReleaseAnalysis:
     """Load, resolve, classify and cross-check every component of the tree.
 
     `commit_order` maps commit ids to their position in history (0 = newest), so
@@ -109,7 +118,11 @@ def analyse_release(tree: RepoTree, history: History, blame: Blame, commit_order
     project = load_project(tree)
     components = resolve_components(project, tree)
     analyser = _ComponentAnalyser(tree, project, history, blame, commit_order)
-    records = [analyser.record(component) for component in components]
+    records = []
+    for done, component in enumerate(components, 1):
+        records.append(analyser.record(component))
+        if done % PROGRESS_EVERY == 0 or done == len(components):
+            progress(done, len(components))
     findings = analyser.findings
     known = {c.name for c in components}
     entries = tree.entries()

@@ -1,13 +1,25 @@
 """Celery tasks: thin wrappers that load a job row and call a service."""
 
+import datetime as dt
+
 from celery import shared_task
+from django.conf import settings
 
+from .gitsource import GitTransientError
 from .services.ingest import IngestError, ingest_release, summary_of
-from .services.jobs import report_progress, run_job
+from .services.jobs import reap_stale_jobs, report_progress, run_job
 
 
-@shared_task(acks_late=True)
-def run_ingest_job(job_id: int) -> None:
+@shared_task(
+    bind=True,
+    acks_late=True,
+    autoretry_for=(GitTransientError,),
+    retry_backoff=30,
+    max_retries=3,
+    soft_time_limit=settings.PEDIGREE_INGEST_TIME_LIMIT,
+    time_limit=settings.PEDIGREE_INGEST_TIME_LIMIT + 60,
+)
+def run_ingest_job(self, job_id: int) -> None:
     def work(job):
         outcome = ingest_release(
             job.params["source"],
@@ -17,4 +29,15 @@ def run_ingest_job(job_id: int) -> None:
         )
         return summary_of(outcome)
 
-    run_job(job_id, work, user_errors=(IngestError,))
+    run_job(
+        job_id,
+        work,
+        user_errors=(IngestError,),
+        transient_errors=(GitTransientError,),
+        may_retry=self.request.retries < self.max_retries,
+    )
+
+
+@shared_task
+def reap_stale_jobs_task() -> int:
+    return reap_stale_jobs(stale_after=dt.timedelta(seconds=settings.PEDIGREE_JOB_STALE_SECONDS))

@@ -196,6 +196,15 @@ CELERY_TASK_IGNORE_RESULT = True  # job state lives in the Job table
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "pedigree")
 
+# Job limits. A running job whose heartbeat is older than PEDIGREE_JOB_STALE_SECONDS
+# is failed by the reaper (scheduled below for celery beat; `manage.py reap_jobs` by hand).
+PEDIGREE_INGEST_TIME_LIMIT = env_int("PEDIGREE_INGEST_TIME_LIMIT", 1800)
+PEDIGREE_JOB_HEARTBEAT_SECONDS = env_int("PEDIGREE_JOB_HEARTBEAT_SECONDS", 30)
+PEDIGREE_JOB_STALE_SECONDS = env_int("PEDIGREE_JOB_STALE_SECONDS", 300)
+CELERY_BEAT_SCHEDULE = {
+    "reap-stale-jobs": {"task": "audits.tasks.reap_stale_jobs_task", "schedule": 60.0},
+}
+
 # Ingestion limits and policy.
 PEDIGREE_ALLOW_LOCAL_SOURCES = env_bool("PEDIGREE_ALLOW_LOCAL_SOURCES", False)
 PEDIGREE_MAX_FILE_BYTES = env_int("PEDIGREE_MAX_FILE_BYTES", 16 * 1024 * 1024)

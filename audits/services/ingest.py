@@ -63,8 +63,10 @@ def ingest_release(source: str, ref: str, *, user=None, progress: Progress = _no
             if existing is not None:
                 return IngestOutcome(existing, created=False)
             analysis = analyse_checkout(checkout, progress)
-            progress(0, len(analysis.components), "writing")
-            release = write_release(analysis, checkout, user=user, progress=progress)
+            total = len(analysis.components)
+            progress(0, total, "writing (one transaction)")
+            release = write_release(analysis, checkout, user=user)
+            progress(total, total, "written")
             return IngestOutcome(release, created=True)
     except gitsource.GitSourceError as exc:
         raise IngestError(str(exc)) from exc
@@ -81,7 +83,13 @@ def analyse_checkout(checkout: gitsource.Checkout, progress: Progress = _no_prog
     order = gitsource.commit_order(checkout.git_dir, sha)
     progress(0, 0, "analysing configuration")
     with gitsource.GitTree(checkout.git_dir, sha, max_file_bytes=settings.PEDIGREE_MAX_FILE_BYTES) as tree:
-        return analyse_release(tree, history, lambda path: gitsource.blame_lines(checkout.git_dir, sha, path), order)
+        return analyse_release(
+            tree,
+            history,
+            lambda path: gitsource.blame_lines(checkout.git_dir, sha, path),
+            order,
+            progress=lambda done, total: progress(done, total, "analysing components"),
+        )
 
 
 def _commit_rows(analysis: ReleaseAnalysis, head: gitsource.CommitInfo) -> dict[str, Commit]:
@@ -122,7 +130,9 @@ def _parse_snapshot(value: str) -> dt.datetime | None:
 
 
 @transaction.atomic
-def write_release(analysis: ReleaseAnalysis, checkout: gitsource.Checkout, *, user=None, progress: Progress = _no_progress) -> Release:
+def write_release(analysis: ReleaseAnalysis, checkout: gitsource.Checkout, *, user=None) -> Release:
+    """Everything in one transaction. No progress is written from inside it: nobody
+    could see it before the commit, and on PostgreSQL it would lock the job row."""
     commits = _commit_rows(analysis, checkout.commit)
     distribution, _ = Distribution.objects.get_or_create(
         name=analysis.distribution, defaults={"description": analysis.distribution_description}
@@ -162,7 +172,6 @@ def write_release(analysis: ReleaseAnalysis, checkout: gitsource.Checkout, *, us
         rows = Component.objects.bulk_create([_component_row(release, r, commit_of) for r in chunk])
         by_name.update((row.name, row) for row in rows)
         _write_children(list(zip(rows, chunk)))
-        progress(min(start + BATCH, total), total, "writing components")
     Inconsistency.objects.bulk_create(
         [
             Inconsistency(release=release, component=by_name.get(f.component) if f.component else None, kind=f.kind, path=f.path[:1000], detail=f.detail)

@@ -1,12 +1,17 @@
-"""Jobs: a row first, then a task; one wrapper records start, progress, end and errors."""
+"""Jobs: a row first, then a task; one wrapper records start, progress, heartbeat, end and errors."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import threading
 import traceback
-from typing import Any, Callable
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator
 
-from django.db import transaction
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.db import connection, transaction
 from django.utils import timezone
 
 from ..choices import JobKind, JobStatus
@@ -33,26 +38,87 @@ def report_progress(job_id: int, done: int, total: int, stage: str) -> None:
     )
 
 
-def run_job(job_id: int, work: Callable[[Job], dict[str, Any]], *, user_errors: tuple[type[BaseException], ...]) -> None:
+@contextmanager
+def heartbeat(job_id: int, interval: float) -> Iterator[None]:
+    """Touch the job's heartbeat from a thread of its own while the work runs.
+
+    The thread has its own database connection, so its updates commit even while
+    the work holds a long transaction; the reaper fails jobs whose heartbeat stops.
+    """
+    stop = threading.Event()
+
+    def beat() -> None:
+        try:
+            while not stop.wait(interval):
+                try:
+                    Job.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(heartbeat_at=timezone.now())
+                except Exception:  # a missed beat is harmless; the next one retries
+                    logger.warning("heartbeat of job %s failed", job_id, exc_info=True)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=beat, name=f"job-{job_id}-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
+def run_job(
+    job_id: int,
+    work: Callable[[Job], dict[str, Any]],
+    *,
+    user_errors: tuple[type[BaseException], ...],
+    transient_errors: tuple[type[BaseException], ...] = (),
+    may_retry: bool = False,
+) -> None:
     """Claim the job (a duplicate delivery does nothing), run `work`, record the outcome.
 
-    `user_errors` end the job as failed with their message; anything else also
-    fails the job, with the traceback logged, and is re-raised for Celery.
+    - `user_errors` end the job as failed with their message, never retried;
+    - `transient_errors` put the job back in the queue and re-raise, so that the
+      task's `autoretry_for` schedules another attempt, while `may_retry`; after the
+      last attempt they fail the job;
+    - a soft time limit fails the job saying so;
+    - anything else fails the job, is logged with its traceback and re-raised.
     """
     if not Job.objects.claim(job_id):
         logger.info("job %s was already claimed; skipping duplicate delivery", job_id)
         return
     job = Job.objects.get(pk=job_id)
     try:
-        result = work(job)
+        with heartbeat(job_id, settings.PEDIGREE_JOB_HEARTBEAT_SECONDS):
+            result = work(job)
     except user_errors as exc:
         _finish(job_id, JobStatus.FAILED, error=str(exc))
+        return
+    except transient_errors as exc:
+        if may_retry:
+            Job.objects.filter(pk=job_id).update(status=JobStatus.QUEUED, error=f"retrying after: {exc}"[:10000])
+            raise
+        _finish(job_id, JobStatus.FAILED, error=f"gave up after retries: {exc}")
+        return
+    except SoftTimeLimitExceeded:
+        _finish(job_id, JobStatus.FAILED, error="the job ran longer than its time limit and was stopped")
         return
     except BaseException as exc:
         _finish(job_id, JobStatus.FAILED, error=f"internal error: {type(exc).__name__}: {exc}")
         logger.error("job %s crashed\n%s", job_id, traceback.format_exc())
         raise
     _finish(job_id, JobStatus.SUCCEEDED, result=result)
+
+
+def reap_stale_jobs(*, stale_after: dt.timedelta, now: dt.datetime | None = None) -> int:
+    """Fail running jobs whose heartbeat stopped (their worker died), so they can be re-run."""
+    now = now or timezone.now()
+    cutoff = now - stale_after
+    return Job.objects.filter(status=JobStatus.RUNNING, heartbeat_at__lt=cutoff).update(
+        status=JobStatus.FAILED,
+        finished_at=now,
+        error=f"the worker stopped sending heartbeats for more than {int(stale_after.total_seconds())} s "
+        "(it was probably killed); the job can be started again",
+    )
 
 
 def _finish(job_id: int, status: str, *, error: str = "", result: dict[str, Any] | None = None) -> None:
