@@ -213,7 +213,7 @@ class Timer:
 @dataclass
 class Phases:
     timers: dict[str, Timer] = field(default_factory=dict)
-    writes: dict[str, Timer] = field(default_factory=dict)  # model name -> bulk_create time and rows
+    writes: dict[str, Timer] = field(default_factory=dict)  # model name -> insert time and rows
     fetch: float = 0.0
     analysis: float = 0.0
     write: float = 0.0
@@ -247,6 +247,7 @@ def instrumented(phases: Phases) -> Iterator[None]:
         (gitsource, "commit_order", "history"),
         (gitsource, "blame_lines", "blame"),
         (gitsource.GitTree, "read_bytes", "blob reads"),
+        (analysis, "read_readable", "blob reads"),
         (analysis, "load_project", "load_project"),
         (analysis, "resolve_components", "resolve_components"),
         (analysis, "classify", "classify"),
@@ -264,26 +265,38 @@ def instrumented(phases: Phases) -> Iterator[None]:
 
 @contextlib.contextmanager
 def instrumented_writes(phases: Phases) -> Iterator[None]:
-    """Time bulk_create per model inside write_release (managers look the QuerySet method up per call)."""
+    """Time the row inserts per model inside write_release: ORM bulk_create for releases,
+    components and the like, ingest.insert_rows for the high-volume child tables."""
     from django.db.models.query import QuerySet
 
-    original = QuerySet.bulk_create
+    from audits.services import ingest
+
+    original_bulk_create = QuerySet.bulk_create
+    original_insert_rows = ingest.insert_rows
+
+    def timed(model_name: str, rows: list, call: Any) -> Any:
+        timer = phases.writes.setdefault(model_name, Timer())
+        start = time.perf_counter()
+        try:
+            return call()
+        finally:
+            timer.seconds += time.perf_counter() - start
+            timer.calls += len(rows)  # rows, not statements
 
     def bulk_create(self: QuerySet, objs: Any, *args: Any, **kwargs: Any) -> Any:
         objs = list(objs)
-        timer = phases.writes.setdefault(self.model.__name__, Timer())
-        start = time.perf_counter()
-        try:
-            return original(self, objs, *args, **kwargs)
-        finally:
-            timer.seconds += time.perf_counter() - start
-            timer.calls += len(objs)  # rows, not statements
+        return timed(self.model.__name__, objs, lambda: original_bulk_create(self, objs, *args, **kwargs))
+
+    def insert_rows(model: Any, rows: list) -> None:
+        return timed(model.__name__, rows, lambda: original_insert_rows(model, rows))
 
     QuerySet.bulk_create = bulk_create
+    ingest.insert_rows = insert_rows
     try:
         yield
     finally:
-        QuerySet.bulk_create = original
+        QuerySet.bulk_create = original_bulk_create
+        ingest.insert_rows = original_insert_rows
 
 
 def run_phases(bundle: Path, ref: str) -> Phases:
@@ -368,7 +381,7 @@ def print_report(db: Database, bundle: Path, ref: str, baseline: Baseline, runs:
         ("  git blame of shared files", phases.get("blame").seconds, f"{phases.get('blame').calls} files"),
         ("write_release (one transaction)", phases.write, ""),
         *[
-            (f"  bulk_create {model}", timer.seconds, f"{timer.calls} rows")
+            (f"  insert {model}", timer.seconds, f"{timer.calls} rows")
             for model, timer in sorted(phases.writes.items(), key=lambda item: -item[1].seconds)[:5]
         ],
         ("temp dir removal", phases.cleanup, ""),

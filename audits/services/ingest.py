@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, models, transaction
 
 from .. import gitsource
 from ..analysis import ComponentRecord, ReleaseAnalysis, analyse_release, summarise
@@ -244,76 +244,97 @@ def _jsonable(value):
     return value
 
 
+def insert_rows(model, rows: list[dict]) -> None:
+    """INSERT plain field dicts without building model instances.
+
+    An ingest writes about 60,000 child rows; Django model construction and per-field
+    preparation cost several times the SQL itself. Only JSON fields need preparing.
+    Every dict of one call has the same keys (field names, `*_id` for foreign keys).
+    """
+    if not rows:
+        return
+    fields = [model._meta.get_field(name) for name in rows[0]]
+    quote = connection.ops.quote_name
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(
+        quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields), ", ".join(["%s"] * len(fields))
+    )
+    prepare = [
+        (lambda value, f=f: f.get_db_prep_save(value, connection)) if isinstance(f, models.JSONField) else None
+        for f in fields
+    ]
+    values = [
+        [p(v) if p else v for p, v in zip(prepare, row.values())]
+        for row in rows
+    ]
+    with connection.cursor() as cursor:
+        for start in range(0, len(values), BATCH):
+            cursor.executemany(sql, values[start : start + BATCH])
+
+
 def _write_children(pairs: list[tuple[Component, ComponentRecord]]) -> None:
     reasons, overlays, overrides, specs, sources, packages = [], [], [], [], [], []
     for row, record in pairs:
         for reason in record.classification.reasons:
-            reasons.append(ComponentReason(component=row, code=reason.code, text=reason.text, source=reason.source))
+            reasons.append({"component_id": row.pk, "code": reason.code, "text": reason.text, "source": reason.source})
         for o in record.resolved.overlays:
             f = o.fields
             meta = o.metadata or {}
-            overlays.append(
-                Overlay(
-                    component=row,
-                    position=o.position,
-                    type=o.type,
-                    description=f.get("description", ""),
-                    tag=f.get("tag", ""),
-                    value=f.get("value", ""),
-                    section=f.get("section", ""),
-                    package=f.get("package", ""),
-                    regex=f.get("regex", ""),
-                    replacement=f.get("replacement", ""),
-                    lines=f.get("lines"),
-                    file=f.get("file", ""),
-                    archive=f.get("archive", ""),
-                    source=f.get("source", ""),
-                    source_path=o.source_path,
-                    source_sha256=record.overlay_source_sha256.get(o.source_path, ""),
-                    category=meta.get("category", ""),
-                    upstream_status=meta.get("upstream-status", ""),
-                    commits=[c.get("url", "") for c in meta.get("commits", [])],
-                    bugs=[b.get("url", "") for b in meta.get("bugs", [])],
-                    defined_in=o.defined_in,
-                    layer=o.layer,
-                    parameters=_jsonable(f),
-                )
-            )
+            overlays.append({
+                "component_id": row.pk,
+                "position": o.position,
+                "type": o.type,
+                "description": f.get("description", ""),
+                "tag": f.get("tag", ""),
+                "value": f.get("value", ""),
+                "section": f.get("section", ""),
+                "package": f.get("package", ""),
+                "regex": f.get("regex", ""),
+                "replacement": f.get("replacement", ""),
+                "lines": f.get("lines"),
+                "file": f.get("file", ""),
+                "archive": f.get("archive", ""),
+                "source": f.get("source", ""),
+                "source_path": o.source_path,
+                "source_sha256": record.overlay_source_sha256.get(o.source_path, ""),
+                "category": meta.get("category", ""),
+                "upstream_status": meta.get("upstream-status", ""),
+                "commits": [c.get("url", "") for c in meta.get("commits", [])],
+                "bugs": [b.get("url", "") for b in meta.get("bugs", [])],
+                "defined_in": o.defined_in,
+                "layer": o.layer,
+                "parameters": _jsonable(f),
+            })
         for s in record.resolved.config.get("source-files", []):
             origin = s.get("origin", {})
-            overrides.append(
-                SourceFileOverride(
-                    component=row,
-                    filename=s.get("filename", ""),
-                    hash=s.get("hash", ""),
-                    hash_type=s.get("hash-type", ""),
-                    origin_type=origin.get("type", ""),
-                    origin=origin,
-                    replace_upstream=bool(s.get("replace-upstream")),
-                    replace_reason=s.get("replace-reason", ""),
-                    layer=record.resolved.provenance.get("source-files", "component"),
-                )
-            )
+            overrides.append({
+                "component_id": row.pk,
+                "filename": s.get("filename", ""),
+                "hash": s.get("hash", ""),
+                "hash_type": s.get("hash-type", ""),
+                "origin_type": origin.get("type", ""),
+                "origin": origin,
+                "replace_upstream": bool(s.get("replace-upstream")),
+                "replace_reason": s.get("replace-reason", ""),
+                "layer": record.resolved.provenance.get("source-files", "component"),
+            })
         if record.rendered:
             p = record.rendered.parsed
-            specs.append(
-                RenderedSpec(
-                    component=row,
-                    path=record.rendered.path,
-                    sha256=record.rendered.sha256,
-                    size=record.rendered.size,
-                    text=record.rendered.text,
-                    sources=[{"tag": t.name, "value": t.value} for t in p.sources],
-                    patches=[{"tag": t.name, "value": t.value} for t in p.patches],
-                    binary_packages=list(p.binary_packages),
-                    unexpanded_macros=list(p.unexpanded_macros),
-                    autorelease_number=p.autorelease_number,
-                )
-            )
+            specs.append({
+                "component_id": row.pk,
+                "path": record.rendered.path,
+                "sha256": record.rendered.sha256,
+                "size": record.rendered.size,
+                "text": record.rendered.text,
+                "sources": [{"tag": t.name, "value": t.value} for t in p.sources],
+                "patches": [{"tag": t.name, "value": t.value} for t in p.patches],
+                "binary_packages": list(p.binary_packages),
+                "unexpanded_macros": list(p.unexpanded_macros),
+                "autorelease_number": p.autorelease_number,
+            })
         for e in record.sources_entries:
-            sources.append(SourcesEntry(component=row, algorithm=e.algorithm, filename=e.filename, digest=e.digest))
+            sources.append({"component_id": row.pk, "algorithm": e.algorithm, "filename": e.filename, "digest": e.digest})
         for name, channel, where in record.binary_packages:
-            packages.append(BinaryPackage(component=row, name=name[:300], channel=channel, channel_source=where))
+            packages.append({"component_id": row.pk, "name": name[:300], "channel": channel, "channel_source": where})
     for model, rows in (
         (ComponentReason, reasons),
         (Overlay, overlays),
@@ -322,7 +343,7 @@ def _write_children(pairs: list[tuple[Component, ComponentRecord]]) -> None:
         (SourcesEntry, sources),
         (BinaryPackage, packages),
     ):
-        model.objects.bulk_create(rows, batch_size=BATCH)
+        insert_rows(model, rows)
 
 
 def summary_of(outcome: IngestOutcome) -> dict:
