@@ -41,3 +41,11 @@ class InconsistencyKind(models.TextChoices):
     MISSING_OVERLAY_SOURCE = "missing-overlay-source", "Overlay source file missing"
     UNPARSABLE_SOURCES_FILE = "unparsable-sources-file", "Unparsable sources file"
     UNKNOWN_GROUP_MEMBER = "unknown-group-member", "Group lists an undefined component"
+
+
+class AccessAction(models.TextChoices):
+    """What an access-log entry records."""
+
+    VIEW = "view", "Viewed"
+    EXPORT = "export", "Exported"
+    START_JOB = "start-job", "Started a job"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from typing import IO, Iterable
 
 COMPONENT_COLUMNS = (
@@ -16,6 +17,9 @@ COMPONENT_COLUMNS = (
     "rendered_spec_sha256",
 )
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# Control characters other than tab, newline and carriage return are not allowed in XLSX cells.
+_XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def safe_cell(value: object) -> str:
@@ -45,3 +49,15 @@ def write_csv(out: IO[str], header: Iterable[str], rows: Iterable[Iterable[objec
     writer.writerow(list(header))
     for row in rows:
         writer.writerow([safe_cell(v) for v in row])
+
+
+def write_xlsx(out: IO[bytes], header: Iterable[str], rows: Iterable[Iterable[object]], *, title: str = "Components") -> None:
+    """One worksheet, every cell a neutralised string (openpyxl would store "=..." as a formula)."""
+    from openpyxl import Workbook  # only exports need it
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title=_XLSX_ILLEGAL.sub("", title)[:31] or "Sheet")
+    sheet.append(list(header))
+    for row in rows:
+        sheet.append([_XLSX_ILLEGAL.sub("\uFFFD", safe_cell(v)) for v in row])
+    book.save(out)

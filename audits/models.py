@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from .choices import Headline, InconsistencyKind, JobKind, JobStatus, SpecOrigin
+from .choices import AccessAction, Headline, InconsistencyKind, JobKind, JobStatus, SpecOrigin
 from .querysets import ComponentQuerySet, JobQuerySet, ReleaseQuerySet
 
 
@@ -58,6 +58,7 @@ class Release(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["distribution", "commit"], name="unique_release_per_commit")]
         ordering = ["-commit__committed_at", "-id"]
+        permissions = [("export_release", "Can export release data (CSV, XLSX)")]
 
     def __str__(self) -> str:
         return f"{self.distribution.name} {self.version} @ {self.commit.sha[:12]}"
@@ -277,6 +278,25 @@ class Job(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["status", "kind"])]
+        permissions = [("start_job", "Can start ingests, SBOM and signing jobs")]
 
     def __str__(self) -> str:
         return f"{self.kind} job {self.pk} ({self.status})"
+
+
+class AccessLog(models.Model):
+    """Who viewed or exported what, and when (evidence for auditors; visible to admins)."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    username = models.CharField(max_length=150)  # kept when the account is deleted
+    action = models.CharField(max_length=20, choices=AccessAction.choices)
+    target = models.CharField(max_length=500)  # plain words: "release 3", "component bash of release 3"
+    path = models.CharField(max_length=2000)  # the request path with its query string (filters of an export)
+    release = models.ForeignKey(Release, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.target}"

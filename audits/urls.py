@@ -1,10 +1,16 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
 
 app_name = "audits"
 urlpatterns = [
     path("", views.release_list, name="release-list"),
+    path("ingest/", views.start_ingest, name="start-ingest"),
+    path("jobs/status.json", views.job_status, name="job-status"),
     path("releases/<int:pk>/", views.release_detail, name="release-detail"),
+    re_path(r"^releases/(?P<pk>[0-9]+)/components\.(?P<fmt>csv|xlsx)$", views.export_components, name="component-export"),
     path("releases/<int:pk>/components/<str:name>/", views.component_detail, name="component-detail"),
+    path("compare/", views.compare, name="compare"),
+    path("compare.csv", views.compare_export, name="compare-export"),
+    path("access-log/", views.access_log, name="access-log"),
 ]

@@ -20,6 +20,7 @@ REF="${PEDIGREE_SAMPLE_REF:-tomls/base/main}"
 PY=.venv/bin/python
 $PY manage.py migrate --noinput -v0
 $PY manage.py collectstatic --noinput -v0
+$PY manage.py setup_roles
 $PY manage.py ensure_admin
 echo "Ingesting $SOURCE at $REF ..."
 $PY manage.py ingest "$SOURCE" --ref "$REF"

@@ -1,10 +1,107 @@
+"""Fixtures shared by every test package: users in each role and sample releases."""
+
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+
+from audits.permissions import ADMIN, AUDITOR, RELEASE_MANAGER
+from audits.services.ingest import ingest_release
+from tests.audits import sample_repo
+from tests.support.gitrepo import commit_all, init_repo, write_files
+from tests.support.users import PASSWORD
 
 
 @pytest.fixture
-def auditor(db):
-    return get_user_model().objects.create_user("auditor", password="auditor-password-1")
+def allow_local_sources(settings):
+    settings.PEDIGREE_ALLOW_LOCAL_SOURCES = True
+    return settings
+
+
+# The second commit of the sample repository: bash's overlay changes, curl gets pinned and
+# a new version, zlib is removed, newpkg is added.
+SECOND_COMMIT = {
+    "base/comps/components.toml": """
+includes = ["**/*.comp.toml", "groups.toml"]
+
+[components.curl]
+spec = { type = "upstream", upstream-commit = "0123456789abcdef0123456789abcdef01234567" }
+
+[components.newpkg]
+""",
+    "base/comps/groups.toml": """
+[component-groups.check-skip]
+description = "Tests that fail in the build environment"
+components = ["newpkg"]
+
+[component-groups.check-skip.default-component-config.build]
+check = { skip = true, skip_reason = "Tests need network access" }
+""",
+    "specs/c/curl/curl.spec": sample_repo.spec("curl", "8.16.0"),
+    "specs/z/zlib/zlib.spec": None,
+    "specs/n/newpkg/newpkg.spec": sample_repo.spec("newpkg", "2.0"),
+}
+
+
+@pytest.fixture
+def roles(db):
+    call_command("setup_roles", stdout=open("/dev/null", "w"))
+
+
+@pytest.fixture
+def make_user(roles):
+    def make(username: str, *role_names: str):
+        user = get_user_model().objects.create_user(username, password=PASSWORD)
+        user.groups.set(Group.objects.filter(name__in=role_names))
+        return user
+
+    return make
+
+
+@pytest.fixture
+def auditor(make_user):
+    return make_user("audrey", AUDITOR)
+
+
+@pytest.fixture
+def release_manager(make_user):
+    return make_user("manny", RELEASE_MANAGER)
+
+
+@pytest.fixture
+def portal_admin(make_user):
+    return make_user("ada", ADMIN)
+
+
+@pytest.fixture
+def sample_git(tmp_path, allow_local_sources):
+    """The sample repository with two commits; returns (path, first sha, second sha)."""
+    repo = tmp_path / "repo"
+    files = sample_repo.files()
+    files["base/comps/bash/bash.comp.toml"] = files["base/comps/bash/bash.comp.toml"].replace(
+        'description = "Require <b>coreutils</b>"', 'description = "Require <script>alert(1)</script> =HYPERLINK()"'
+    )
+    first = init_repo(repo, files)
+    changed = dict(SECOND_COMMIT)
+    changed["base/comps/bash/bash.comp.toml"] = files["base/comps/bash/bash.comp.toml"].replace(
+        'value = "coreutils"', 'value = "coreutils >= 9"'
+    )
+    changed["specs/b/bash/bash.spec"] = sample_repo.spec("bash", "5.3", "Requires: coreutils >= 9")
+    write_files(repo, changed)
+    second = commit_all(repo, "second", date="2026-03-02T12:00:00+00:00")
+    return repo, first, second
+
+
+@pytest.fixture
+def release(sample_git):
+    repo, first, _ = sample_git
+    return ingest_release(str(repo), first).release
+
+
+@pytest.fixture
+def two_releases(sample_git):
+    repo, first, second = sample_git
+    return ingest_release(str(repo), first).release, ingest_release(str(repo), second).release
 
 
 @pytest.fixture
@@ -14,6 +111,6 @@ def auditor_client(client, auditor):
 
 
 @pytest.fixture
-def allow_local_sources(settings):
-    settings.PEDIGREE_ALLOW_LOCAL_SOURCES = True
-    return settings
+def outsider(db):
+    """Signed in, but holding no role."""
+    return get_user_model().objects.create_user("outsider", password=PASSWORD)

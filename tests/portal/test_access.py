@@ -59,3 +59,11 @@ def test_secrets_can_come_from_a_file(monkeypatch, tmp_path):
     secret.write_text("s3cret\n")
     monkeypatch.setenv("PEDIGREE_TEST_SECRET_FILE", str(secret))
     assert portal_settings.env_secret("PEDIGREE_TEST_SECRET") == "s3cret"
+
+
+@pytest.mark.parametrize("path", ["/", "/releases/1/", "/releases/1/components/curl/", "/compare/", "/jobs/status.json"])
+def test_a_signed_in_user_without_a_role_is_refused(client, outsider, path):
+    client.force_login(outsider)
+    response = client.get(path)
+    assert response.status_code == 403
+    assert b"needs the auditor role" in response.content

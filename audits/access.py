@@ -1,0 +1,18 @@
+"""The access log: one explicit call per page view or export that shows release data."""
+
+from __future__ import annotations
+
+from .models import AccessLog, Release
+
+
+def record_access(request, action: str, target: str, *, release: Release | int | None = None) -> None:
+    """Record that the signed-in user did `action` ("view", "export", ...) on `target` (plain words)."""
+    user = request.user if request.user.is_authenticated else None
+    AccessLog.objects.create(
+        user=user,
+        username=user.get_username() if user else "",
+        action=action,
+        target=target[:500],
+        path=request.get_full_path()[:2000],
+        release_id=release.pk if isinstance(release, Release) else release,
+    )

@@ -1,0 +1,146 @@
+"""Compare two releases component by component (read-only; a handful of queries whatever the size)."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+from ..models import Component, Overlay, Release
+
+COMPARISON_COLUMNS = ("change", "component", "detail", "before", "after")
+
+
+@dataclass(frozen=True)
+class ComponentRef:
+    name: str
+    headline: str
+    version: str
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    component: str
+    before: str
+    after: str
+    detail: str = ""  # the overlay position, the provenance key, ...
+
+
+@dataclass(frozen=True)
+class OverlayChange:
+    component: str
+    kind: str  # "added", "removed", "changed"
+    position: int  # 1-based position in the release the overlay belongs to (new, or old for removed)
+    type: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+@dataclass
+class Comparison:
+    old: Release
+    new: Release
+    added: list[ComponentRef] = field(default_factory=list)
+    removed: list[ComponentRef] = field(default_factory=list)
+    classification_changes: list[FieldChange] = field(default_factory=list)
+    version_changes: list[FieldChange] = field(default_factory=list)
+    overlay_changes: list[OverlayChange] = field(default_factory=list)
+    provenance_changes: list[FieldChange] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.added or self.removed or self.classification_changes or self.version_changes
+                    or self.overlay_changes or self.provenance_changes)
+
+    def rows(self) -> Iterator[list[str]]:
+        """Flat rows for COMPARISON_COLUMNS (CSV export)."""
+        for c in self.added:
+            yield ["component added", c.name, c.headline, "", c.version]
+        for c in self.removed:
+            yield ["component removed", c.name, c.headline, c.version, ""]
+        for ch in self.classification_changes:
+            yield ["classification", ch.component, "", ch.before, ch.after]
+        for ch in self.version_changes:
+            yield ["version", ch.component, "", ch.before, ch.after]
+        for o in self.overlay_changes:
+            yield [f"overlay {o.kind}", o.component, f"#{o.position} {o.type}", _dump(o.before), _dump(o.after)]
+        for ch in self.provenance_changes:
+            yield ["provenance", ch.component, ch.detail, ch.before, ch.after]
+
+
+def _dump(value: dict[str, Any] | None) -> str:
+    return "" if value is None else json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+def _evr(row: dict[str, Any]) -> str:
+    version = row["version_expanded"] or row["version"]
+    release = row["release_expanded"] or row["release_tag"]
+    if not version:
+        return ""
+    return f"{row['epoch']}:{version}-{release}" if row["epoch"] else f"{version}-{release}"
+
+
+_FIELDS = ("id", "name", "headline", "epoch", "version", "version_expanded", "release_tag", "release_expanded", "provenance")
+
+
+def _components(release: Release) -> dict[str, dict[str, Any]]:
+    return {row["name"]: row for row in Component.objects.filter(release=release).order_by().values(*_FIELDS)}
+
+
+def _overlays(release: Release) -> dict[int, list[dict[str, Any]]]:
+    by_component: dict[int, list[dict[str, Any]]] = {}
+    rows = Overlay.objects.filter(component__release=release).order_by("component_id", "position")
+    for component_id, kind, parameters in rows.values_list("component_id", "type", "parameters"):
+        by_component.setdefault(component_id, []).append({"type": kind, "parameters": parameters})
+    return by_component
+
+
+def _key(overlay: dict[str, Any]) -> str:
+    return json.dumps(overlay["parameters"], sort_keys=True)
+
+
+def _overlay_changes(name: str, old: list[dict[str, Any]], new: list[dict[str, Any]]) -> Iterator[OverlayChange]:
+    """Align the two overlay lists (order matters) and report what differs."""
+    matcher = difflib.SequenceMatcher(a=[_key(o) for o in old], b=[_key(o) for o in new], autojunk=False)
+    for op, a0, a1, b0, b1 in matcher.get_opcodes():
+        if op == "equal":
+            continue
+        pairs = min(a1 - a0, b1 - b0) if op == "replace" else 0
+        for i in range(pairs):
+            before, after = old[a0 + i], new[b0 + i]
+            if before["type"] == after["type"]:
+                yield OverlayChange(name, "changed", b0 + i + 1, after["type"], before["parameters"], after["parameters"])
+            else:
+                yield OverlayChange(name, "removed", a0 + i + 1, before["type"], before["parameters"], None)
+                yield OverlayChange(name, "added", b0 + i + 1, after["type"], None, after["parameters"])
+        for i in range(a0 + pairs, a1):
+            yield OverlayChange(name, "removed", i + 1, old[i]["type"], old[i]["parameters"], None)
+        for i in range(b0 + pairs, b1):
+            yield OverlayChange(name, "added", i + 1, new[i]["type"], None, new[i]["parameters"])
+
+
+def compare_releases(old: Release, new: Release) -> Comparison:
+    """What changed from `old` to `new`: components, classifications, versions, overlays, provenance."""
+    result = Comparison(old, new)
+    before, after = _components(old), _components(new)
+    old_overlays, new_overlays = _overlays(old), _overlays(new)
+    for name in sorted(after.keys() - before.keys()):
+        row = after[name]
+        result.added.append(ComponentRef(name, row["headline"], _evr(row)))
+    for name in sorted(before.keys() - after.keys()):
+        row = before[name]
+        result.removed.append(ComponentRef(name, row["headline"], _evr(row)))
+    for name in sorted(before.keys() & after.keys()):
+        a, b = before[name], after[name]
+        if a["headline"] != b["headline"]:
+            result.classification_changes.append(FieldChange(name, a["headline"], b["headline"]))
+        if _evr(a) != _evr(b):
+            result.version_changes.append(FieldChange(name, _evr(a), _evr(b)))
+        result.overlay_changes.extend(_overlay_changes(name, old_overlays.get(a["id"], []), new_overlays.get(b["id"], [])))
+        pa, pb = a["provenance"] or {}, b["provenance"] or {}
+        if pa != pb:
+            for key in sorted(pa.keys() | pb.keys()):
+                if pa.get(key) != pb.get(key):
+                    result.provenance_changes.append(FieldChange(name, pa.get(key, ""), pb.get(key, ""), key))
+    return result
