@@ -11,12 +11,13 @@ overlay documents are loaded after resolution and appended to the inline ones.
 from __future__ import annotations
 
 import posixpath
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .loader import ConfigError, Definition, Project, is_zero, merge_config, parse_toml
 from . import schema
+from .loader import ConfigError, Definition, Project, is_zero, merge_config, parse_toml
+from .overlays import is_archive_name
+from .specedit import RegexError, Re2Pattern
 from .tree import RepoTree, TreeError, glob, has_glob, normalize
 
 DISTRO_LAYER = "distro"
@@ -239,7 +240,6 @@ _SPEC_TAG_TYPES = {"spec-add-tag", "spec-insert-tag", "spec-set-tag", "spec-upda
 _WHOLE_FILE_TYPES = {"spec-prepend-lines", "spec-append-lines", "spec-search-replace"}
 _FILE_TYPES = {"file-prepend-lines", "file-search-replace", "file-add", "file-remove", "file-rename"}
 _ARCHIVE_TYPES = {"file-remove", "file-search-replace"}
-_ARCHIVE_NAME = re.compile(r"\.(tar(\.(gz|bz2|xz|zst|lz|lzma|Z))?|tgz|tbz2?|txz|tzst|zip|gem|crate)\Z")
 
 
 def validate_overlay(overlay: Overlay) -> str | None:
@@ -254,7 +254,7 @@ def validate_overlay(overlay: Overlay) -> str | None:
     if f.get("archive"):
         if kind not in _ARCHIVE_TYPES:
             return f"overlay type {kind!r} cannot target an archive"
-        if "/" in f["archive"] or f["archive"] in (".", "..") or not _ARCHIVE_NAME.search(f["archive"]):
+        if "/" in f["archive"] or f["archive"] in (".", "..") or not is_archive_name(f["archive"]):
             return f"'archive' must be a source archive file name, found {f['archive']!r}"
     problem: str | None = None
     if kind in _SPEC_TAG_TYPES:
@@ -292,9 +292,9 @@ def validate_overlay(overlay: Overlay) -> str | None:
         return f"'file' must be a relative path inside the component, found {file!r}"
     if f.get("regex"):
         try:
-            re.compile(f["regex"])
-        except re.error as exc:
-            return f"invalid regex {f['regex']!r}: {exc}"
+            Re2Pattern(f["regex"])  # azldev's dialect is Go's RE2
+        except RegexError as exc:
+            return str(exc)
     return None
 
 

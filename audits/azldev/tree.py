@@ -13,9 +13,11 @@ import posixpath
 import re
 import stat
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator, Protocol
+
+from .globs import GlobError
+from .globs import glob_regex as doublestar_regex
 
 
 class TreeError(ValueError):
@@ -125,57 +127,16 @@ _GLOB_CHARS = re.compile(r"[*?\[]")
 
 
 def has_glob(pattern: str) -> bool:
+    """azldev's rule for includes and overlay-files: without * ? [ a pattern is a literal path."""
     return bool(_GLOB_CHARS.search(pattern))
 
 
-@lru_cache(maxsize=512)
 def glob_regex(pattern: str) -> re.Pattern[str]:
-    """Translate a doublestar glob to an anchored regex over POSIX paths.
-
-    `*` and `?` never cross a `/`; `**` as a whole segment matches zero or more
-    segments; `[...]` is a character class (`[!...]` negates).
-    """
-    out: list[str] = []
-    i, n = 0, len(pattern)
-    while i < n:
-        c = pattern[i]
-        if pattern.startswith("**", i):
-            at_seg_start = i == 0 or pattern[i - 1] == "/"
-            j = i + 2
-            if at_seg_start and (j == n or pattern[j] == "/"):
-                if j == n:
-                    out.append(".*")
-                    i = j
-                else:
-                    out.append("(?:[^/]+/)*")
-                    i = j + 1
-                continue
-            out.append("[^/]*")
-            i = j
-        elif c == "*":
-            out.append("[^/]*")
-            i += 1
-        elif c == "?":
-            out.append("[^/]")
-            i += 1
-        elif c == "[":
-            j = pattern.find("]", i + 2 if pattern[i + 1 : i + 2] in ("!", "^") else i + 1)
-            if j == -1:
-                out.append(re.escape(c))
-                i += 1
-                continue
-            body = pattern[i + 1 : j]
-            if body[:1] in ("!", "^"):
-                body = "^" + body[1:]
-            out.append("[" + body.replace("\\", "\\\\") + "]")
-            i = j + 1
-        else:
-            out.append(re.escape(c))
-            i += 1
+    """The doublestar regex of a pattern; a malformed pattern is a TreeError."""
     try:
-        return re.compile("".join(out) + r"\Z")
-    except re.error as exc:
-        raise TreeError(f"invalid glob pattern {pattern!r}: {exc}") from None
+        return doublestar_regex(pattern)
+    except GlobError as exc:
+        raise TreeError(str(exc)) from None
 
 
 def glob(tree_paths: Iterable[str], pattern: str, *, base: str = "") -> list[str]:

@@ -387,12 +387,12 @@ def test_archive_on_a_non_archive_overlay_type_is_rejected(kind):
     assert problem == f"overlay type {kind!r} cannot target an archive"
 
 
-@pytest.mark.parametrize("archive", ["sub/pkg-1.0.tar.gz", "notes.txt", ".."])
+@pytest.mark.parametrize("archive", ["sub/pkg-1.0.tar.gz", "notes.txt", "..", "pkg.zip", "pkg.crate", "pkg.tar.bz2"])
 def test_archive_must_be_a_source_archive_file_name(archive):
     assert "'archive' must be a source archive file name" in validate_overlay(make("file-remove", archive=archive, file="vendor/**"))
 
 
-@pytest.mark.parametrize("archive", ["pkg-1.0.tar.gz", "pkg-1.0.tar.xz", "pkg.tgz", "pkg.zip", "pkg.crate"])
+@pytest.mark.parametrize("archive", ["pkg-1.0.tar.gz", "pkg-1.0.tar.xz", "pkg.tgz", "pkg.txz", "pkg.tar.zst", "pkg.tar"])
 def test_archive_overlay_on_an_archive_name_is_accepted(archive):
     assert validate_overlay(make("file-remove", archive=archive, file="vendor/**")) is None
 
@@ -407,9 +407,12 @@ def test_invalid_regex_is_rejected(kind):
     assert validate_overlay(make(kind, file="x", regex="(unclosed")).startswith("invalid regex '(unclosed'")
 
 
-@pytest.mark.xfail(strict=True, reason="LIMITATION (documented): regexes are compiled with Python re, not Go RE2 as azldev does; \\pL is valid RE2")
 def test_regex_valid_in_go_re2_is_accepted():
     assert validate_overlay(make("spec-search-replace", regex=r"\pL+")) is None
+
+
+def test_regex_features_go_re2_lacks_are_rejected():
+    assert "RE2 has no lookaround" in validate_overlay(make("spec-search-replace", regex=r"a(?=b)"))
 
 
 def test_file_rename_replacement_must_be_a_file_name():

@@ -102,8 +102,13 @@ def test_character_range_matches_the_range():
     assert glob(PATHS, "[a-c].*") == ["a.toml", "b.toml", "c.txt"]
 
 
-def test_unclosed_bracket_is_a_literal_character():
-    assert glob(["[x.toml", "x.toml"], "[x.toml") == ["[x.toml"]
+def test_unclosed_bracket_is_a_bad_pattern_as_in_doublestar():
+    with pytest.raises(TreeError, match="unterminated"):
+        glob(["[x.toml", "x.toml"], "[x.toml")
+
+
+def test_braces_give_alternatives_as_in_doublestar():
+    assert glob(["a.toml", "b.toml", "c.toml"], "{a,c}.toml") == ["a.toml", "c.toml"]
 
 
 def test_glob_is_relative_to_its_base_directory():
