@@ -8,6 +8,7 @@ analysis pure lets tests and benchmarks run it without a database.
 from __future__ import annotations
 
 import hashlib
+import posixpath
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -16,6 +17,8 @@ from typing import Any, Callable, Protocol
 from .azldev import classify as classify_mod
 from .azldev.classify import Classification, classify, default_config
 from .azldev.loader import Project, load_project
+from .azldev.presence import PresenceVerdict, check_presence
+from .azldev.presence import summarise as summarise_presence
 from .azldev.resolve import ResolvedComponent, resolve_components
 from .azldev.specfile import ParsedSpec, SourcesEntry, SourcesFileError, parse_sources_file, parse_spec
 from .azldev.tree import RepoTree, TreeError, read_readable
@@ -64,6 +67,7 @@ class ComponentRecord:
     sources_entries: list[SourcesEntry]
     binary_packages: list[tuple[str, str, str]]  # (name, channel, where the channel came from)
     overlay_source_sha256: dict[str, str]
+    presence: list[PresenceVerdict]  # one per overlay; empty without a rendered spec
     config_commit: CommitInfo | None
     rendered_commit: CommitInfo | None
 
@@ -213,6 +217,9 @@ class _ComponentAnalyser:
         self.attribution = _ConfigAttribution(project, history, blame, commit_order)
         self.rendered_dirs = _rendered_spec_dirs(tree, project)
         self.group_of = package_group_index(project)
+        self.files_by_dir: dict[str, list[str]] = {}
+        for path in tree.entries():
+            self.files_by_dir.setdefault(posixpath.dirname(path), []).append(path)
         # One batched read of every rendered spec and sources file instead of thousands of round trips.
         self.blobs = read_readable(tree, (
             path
@@ -251,6 +258,11 @@ class _ComponentAnalyser:
             else:
                 self.findings.append(Finding("missing-overlay-source", overlay.source_path, f"overlay {overlay.position + 1} ({overlay.type}) names a source that does not exist", component.name))
 
+        presence = []
+        if rendered is not None and component.overlays:
+            names = {path[len(rendered_dir) + 1 :] for path in self.files_by_dir.get(rendered_dir, [])}
+            presence = check_presence(rendered.text, component.overlays, files=names)
+
         config_commit = self.attribution.newest(component)
         rendered_commit = self.history.for_dir(rendered_dir) if self.rendered_dirs.get(component.name) == rendered_dir else None
         if rendered is not None and config_commit and rendered_commit:
@@ -274,6 +286,7 @@ class _ComponentAnalyser:
             sources_entries=sources_entries,
             binary_packages=binary_package_channels(project, component, rendered.parsed if rendered else None, self.group_of),
             overlay_source_sha256=overlay_hashes,
+            presence=presence,
             config_commit=config_commit,
             rendered_commit=rendered_commit,
         )
@@ -428,6 +441,7 @@ def summarise(analysis: ReleaseAnalysis) -> dict[str, Any]:
         "components_with_overlays": sum(1 for r in analysis.components if r.resolved.overlays),
         "rendered_specs": sum(1 for r in analysis.components if r.rendered),
         "inconsistencies": dict(sorted(findings.items())),
+        "overlay_presence": summarise_presence(v for r in analysis.components for v in r.presence),
         "config_files": len(analysis.config_files),
         "images": len(analysis.images),
     }

@@ -1,6 +1,6 @@
 from django.db import models
 
-from .azldev import classify
+from .azldev import classify, presence
 
 
 class Headline(models.TextChoices):
@@ -17,6 +17,12 @@ class SpecOrigin(models.TextChoices):
     OTHER_VERSION = "other-version", "Other upstream version"
     RENAMED = "renamed", "Upstream package under another name"
     LOCAL = "local", "Local spec"
+
+
+class OverlayPresence(models.TextChoices):
+    PRESENT = presence.PRESENT, "Present in the rendered spec"
+    ABSENT = presence.ABSENT, "Absent from the rendered spec"
+    NOT_VERIFIABLE = presence.NOT_VERIFIABLE, "Not verifiable from the rendered spec"
 
 
 class JobKind(models.TextChoices):

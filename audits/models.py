@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from .choices import AccessAction, Headline, InconsistencyKind, JobKind, JobStatus, SpecOrigin
+from .choices import AccessAction, Headline, InconsistencyKind, JobKind, JobStatus, OverlayPresence, SpecOrigin
 from .querysets import ComponentQuerySet, JobQuerySet, ReleaseQuerySet
 
 
@@ -173,6 +173,9 @@ class Overlay(models.Model):
     defined_in = models.CharField(max_length=1000)
     layer = models.CharField(max_length=300)
     parameters = models.JSONField(default=dict)  # the overlay table exactly as written, without metadata
+    # Is the overlay's effect in the rendered spec? (azldev.presence; blank without a rendered spec)
+    presence = models.CharField(max_length=20, choices=OverlayPresence.choices, blank=True)
+    presence_reason = models.TextField(blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["component", "position"], name="unique_overlay_position")]

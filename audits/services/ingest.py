@@ -274,6 +274,7 @@ def insert_rows(model, rows: list[dict]) -> None:
 def _write_children(pairs: list[tuple[Component, ComponentRecord]]) -> None:
     reasons, overlays, overrides, specs, sources, packages = [], [], [], [], [], []
     for row, record in pairs:
+        verdicts = {v.position: v for v in record.presence}
         for reason in record.classification.reasons:
             reasons.append({"component_id": row.pk, "code": reason.code, "text": reason.text, "source": reason.source})
         for o in record.resolved.overlays:
@@ -303,6 +304,8 @@ def _write_children(pairs: list[tuple[Component, ComponentRecord]]) -> None:
                 "defined_in": o.defined_in,
                 "layer": o.layer,
                 "parameters": _jsonable(f),
+                "presence": verdicts[o.position].verdict if o.position in verdicts else "",
+                "presence_reason": verdicts[o.position].reason if o.position in verdicts else "",
             })
         for s in record.resolved.config.get("source-files", []):
             origin = s.get("origin", {})

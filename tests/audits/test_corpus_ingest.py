@@ -121,6 +121,23 @@ def test_render_failed_markers_and_orphans_are_reported(release, checkout):
     assert set(Inconsistency.objects.filter(release=release, kind="render-failed").values_list("component__name", flat=True)) == failed
 
 
+def test_every_overlay_gets_a_presence_verdict(release):
+    overlays = Overlay.objects.filter(component__release=release, component__rendered_spec__isnull=False)
+    assert not overlays.filter(presence="").exists()
+    summary = release.summary["overlay_presence"]
+    assert summary["total"] == overlays.count()
+    assert summary["present"] > 0.8 * summary["total"]
+
+
+def test_overlays_absent_from_their_spec_belong_to_specs_rendered_from_an_older_config(release):
+    """Either the config changed after the last render (flagged stale), or the spec was last
+    written by the bulk re-render whose subject says which earlier config it rendered."""
+    absent = Component.objects.filter(release=release, overlays__presence="absent").distinct().select_related("rendered_commit")
+    stale = set(Inconsistency.objects.filter(release=release, kind="stale-rendered-spec").values_list("component__name", flat=True))
+    unexplained = [c.name for c in absent if c.name not in stale and "as of" not in c.rendered_commit.subject]
+    assert absent.exists() and unexplained == []
+
+
 def git_newest(checkout: Path, *args: str) -> str:
     return subprocess.run(["git", "-C", str(checkout), "log", "-1", "--format=%H", *args], check=True, capture_output=True, text=True).stdout.strip()
 

@@ -62,6 +62,21 @@ def test_overlay_is_stored_with_its_metadata_and_origin_file(repo):
     assert overlay.defined_in == "base/comps/bash/bash.comp.toml"
 
 
+def test_an_overlay_whose_effect_is_in_the_rendered_spec_is_present(repo):
+    overlay = Overlay.objects.get(component__name="bash", component__release=ingest(repo))
+    assert overlay.presence == "present"
+    assert "Requires" in overlay.presence_reason
+
+
+def test_an_overlay_missing_from_the_rendered_spec_is_absent(repo):
+    write_files(repo, {"specs/b/bash/bash.spec": sample_repo.spec("bash", "5.3")})
+    commit_all(repo, "render without the overlay")
+    release = ingest(repo)
+    overlay = Overlay.objects.get(component__name="bash", component__release=release)
+    assert overlay.presence == "absent"
+    assert release.summary["overlay_presence"]["text"].startswith("1 overlays: 0 present; 1 absent because")
+
+
 def test_rendered_spec_fields_and_sources_file_are_parsed(repo):
     curl = Component.objects.get(release=ingest(repo), name="curl")
     assert (curl.spec_name, curl.version, curl.release_tag, curl.license) == ("curl", "8.15.0", "3%{?dist}", "MIT")

@@ -87,3 +87,8 @@ def test_the_package_page_has_a_bounded_number_of_queries(auditor_client, releas
 
 def test_an_unknown_component_is_a_404(page):
     assert page("nope").status_code == 404
+
+
+def test_package_page_says_whether_each_overlay_is_in_the_rendered_spec(auditor_client, release):
+    response = auditor_client.get(f"/releases/{release.pk}/components/bash/")
+    assert b"Present in the rendered spec:" in response.content

@@ -95,3 +95,8 @@ def test_empty_states_explain_what_to_do(client, release_manager):
     client.force_login(release_manager)
     assert b"No release has been ingested yet. Start one below." in client.get("/").content
     assert b"Comparing needs two ingested releases" in client.get("/compare/").content
+
+
+def test_dashboard_reports_how_many_overlays_the_rendered_specs_contain(auditor_client, release):
+    response = auditor_client.get(f"/releases/{release.pk}/")
+    assert b"Checked against the rendered specs: 1 overlays: 1 present." in response.content
