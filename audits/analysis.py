@@ -12,7 +12,7 @@ import posixpath
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Callable, Protocol
+from typing import Any, Callable, Iterable, Protocol
 
 from .azldev import classify as classify_mod
 from .azldev.classify import Classification, classify, default_config
@@ -28,9 +28,17 @@ RENDER_FAILED_MARKER = "RENDER_FAILED"
 
 
 class History(Protocol):
+    """gitsource.PathHistory: commits of files and directories, ordered by history."""
+
     def for_path(self, path: str) -> CommitInfo | None: ...
 
     def for_dir(self, directory: str) -> CommitInfo | None: ...
+
+    def all_for_path(self, path: str) -> list[CommitInfo]: ...
+
+    def all_for_dir(self, directory: str) -> list[CommitInfo]: ...
+
+    def newest_first(self, commits: Iterable[CommitInfo]) -> list[CommitInfo]: ...
 
 
 Blame = Callable[[str], list[CommitInfo]]  # path -> commit per line
@@ -68,6 +76,7 @@ class ComponentRecord:
     binary_packages: list[tuple[str, str, str]]  # (name, channel, where the channel came from)
     overlay_source_sha256: dict[str, str]
     presence: list[PresenceVerdict]  # one per overlay; empty without a rendered spec
+    history: list[tuple[CommitInfo, str]]  # newest first: (commit, "config" | "rendered" | "config+rendered")
     config_commit: CommitInfo | None
     rendered_commit: CommitInfo | None
 
@@ -105,23 +114,23 @@ def sha256_text(data: bytes) -> str:
 
 
 PROGRESS_EVERY = 500
+HISTORY_LIMIT = 50  # commits kept per component
 
 
 def analyse_release(
     tree: RepoTree,
     history: History,
     blame: Blame,
-    commit_order: dict[str, int],
     progress: Callable[[int, int], None] = lambda done, total: None,
 ) -> ReleaseAnalysis:
     """Load, resolve, classify and cross-check every component of the tree.
 
-    `commit_order` maps commit ids to their position in history (0 = newest), so
-    staleness is decided by history order, not by dates that may tie.
+    Which commit is newer is decided by history order (`history`), never by dates,
+    which may tie.
     """
     project = load_project(tree)
     components = resolve_components(project, tree)
-    analyser = _ComponentAnalyser(tree, project, history, blame, commit_order)
+    analyser = _ComponentAnalyser(tree, project, history, blame)
     records = []
     for done, component in enumerate(components, 1):
         records.append(analyser.record(component))
@@ -207,14 +216,13 @@ def verdict(component: ResolvedComponent, classification: Classification, snapsh
 class _ComponentAnalyser:
     """What every component's record needs, computed once per release."""
 
-    def __init__(self, tree: RepoTree, project: Project, history: History, blame: Blame, commit_order: dict[str, int]):
+    def __init__(self, tree: RepoTree, project: Project, history: History, blame: Blame):
         self.tree = tree
         self.project = project
         self.history = history
-        self.commit_order = commit_order
         self.baseline = default_config(project)
         self.findings: list[Finding] = [Finding("unknown-group-member", w.split(":", 1)[0], w) for w in project.warnings]
-        self.attribution = _ConfigAttribution(project, history, blame, commit_order)
+        self.attribution = _ConfigAttribution(project, history, blame)
         self.rendered_dirs = _rendered_spec_dirs(tree, project)
         self.group_of = package_group_index(project)
         self.files_by_dir: dict[str, list[str]] = {}
@@ -263,10 +271,13 @@ class _ComponentAnalyser:
             names = {path[len(rendered_dir) + 1 :] for path in self.files_by_dir.get(rendered_dir, [])}
             presence = check_presence(rendered.text, component.overlays, files=names)
 
-        config_commit = self.attribution.newest(component)
-        rendered_commit = self.history.for_dir(rendered_dir) if self.rendered_dirs.get(component.name) == rendered_dir else None
-        if rendered is not None and config_commit and rendered_commit:
-            if self.commit_order.get(config_commit.sha, 0) < self.commit_order.get(rendered_commit.sha, 0):
+        config_commits = self.attribution.commits(component)
+        has_rendered_dir = self.rendered_dirs.get(component.name) == rendered_dir
+        rendered_commits = self.history.all_for_dir(rendered_dir) if has_rendered_dir else []
+        config_commit = config_commits[0] if config_commits else None
+        rendered_commit = rendered_commits[0] if rendered_commits else None
+        if rendered is not None and config_commit and rendered_commit and config_commit is not rendered_commit:
+            if self.history.newest_first([config_commit, rendered_commit])[0] is config_commit:
                 self.findings.append(Finding(
                     "stale-rendered-spec",
                     spec_path,
@@ -287,9 +298,18 @@ class _ComponentAnalyser:
             binary_packages=binary_package_channels(project, component, rendered.parsed if rendered else None, self.group_of),
             overlay_source_sha256=overlay_hashes,
             presence=presence,
+            history=self._history(config_commits, rendered_commits),
             config_commit=config_commit,
             rendered_commit=rendered_commit,
         )
+
+    def _history(self, config: list[CommitInfo], rendered: list[CommitInfo]) -> list[tuple[CommitInfo, str]]:
+        """The component's own git history: what changed its configuration or its rendered files."""
+        kinds: dict[str, list[str]] = {}
+        for kind, commits in (("config", config), ("rendered", rendered)):
+            for c in commits:
+                kinds.setdefault(c.sha, []).append(kind)
+        return [(c, "+".join(kinds[c.sha])) for c in self.history.newest_first([*config, *rendered])[:HISTORY_LIMIT]]
 
     def _read(self, path: str) -> bytes:
         """A prefetched blob, or a direct read that raises the tree's TreeError."""
@@ -359,16 +379,16 @@ def package_group_index(project: Project) -> dict[str, tuple[str, str]]:
 
 
 class _ConfigAttribution:
-    """The newest commit that changed a component's own configuration.
+    """The commits that changed a component's own configuration, newest first.
 
     Dedicated files (a `.comp.toml` holding one component, overlay files, patch
-    sources) count whole. In files shared by many components (`components.toml`,
-    group lists) only the component's own lines count, attributed with git blame.
+    sources) count whole, with all their history. In files shared by many components
+    (`components.toml`, group lists) only the component's own lines count: the
+    commit that last changed each of them, from git blame.
     """
 
-    def __init__(self, project: Project, history: History, blame: Blame, commit_order: dict[str, int]):
+    def __init__(self, project: Project, history: History, blame: Blame):
         self.project = project
-        self.commit_order = commit_order
         self.history = history
         self.blame = blame
         self._blame_cache: dict[str, list[CommitInfo]] = {}
@@ -377,16 +397,14 @@ class _ConfigAttribution:
         self.shared_files = {path for path, n in counts.items() if n > 1}
         self.group_files = {g.file for g in project.component_groups.values() if g.data.get("components")}
 
-    def newest(self, component: ResolvedComponent) -> CommitInfo | None:
-        candidates: list[CommitInfo] = []
+    def commits(self, component: ResolvedComponent) -> list[CommitInfo]:
+        found: list[CommitInfo] = []
         for path in component.files:
             if path in self.shared_files or path in self.group_files:
-                candidates.extend(self._own_lines(path, component.name))
+                found.extend(self._own_lines(path, component.name))
             else:
-                commit = self.history.for_path(path)
-                if commit:
-                    candidates.append(commit)
-        return min(candidates, key=lambda c: self.commit_order.get(c.sha, len(self.commit_order)), default=None)
+                found.extend(self.history.all_for_path(path))
+        return self.history.newest_first(found)
 
     def _own_lines(self, path: str, name: str) -> list[CommitInfo]:
         if path not in self._blame_cache:

@@ -372,19 +372,24 @@ def _read_commits(git_dir: Path, shas: Iterable[str]) -> dict[str, CommitInfo]:
     return {info.sha: info for info, _ in _parse_log(out)}
 
 
-def last_commits_by_path(git_dir: Path, commit: str) -> dict[str, CommitInfo]:
-    """Newest commit touching each path ever present in the history of `commit`.
+def commits_by_path(git_dir: Path, commit: str) -> dict[str, list[CommitInfo]]:
+    """Every commit touching each path ever present in the history of `commit`, newest first.
 
     Added, modified and deleted paths all count (renames count as delete + add);
     merge commits contribute no paths. One CommitInfo object per commit is shared by
     all its paths, and the dict is in history order: paths of newer commits come first.
     """
     out = _git(git_dir, ["log", "--name-only", *_LOG_OPTIONS, _check_rev(commit), "--"])
-    newest: dict[str, CommitInfo] = {}
+    touched: dict[str, list[CommitInfo]] = {}
     for info, paths in _parse_log(out):
         for path in paths:
-            newest.setdefault(path, info)
-    return newest
+            touched.setdefault(path, []).append(info)
+    return touched
+
+
+def last_commits_by_path(git_dir: Path, commit: str) -> dict[str, CommitInfo]:
+    """The newest commit touching each path (see commits_by_path)."""
+    return {path: commits[0] for path, commits in commits_by_path(git_dir, commit).items()}
 
 
 def commit_order(git_dir: Path, commit: str) -> dict[str, int]:
@@ -394,30 +399,45 @@ def commit_order(git_dir: Path, commit: str) -> dict[str, int]:
 
 
 class PathHistory:
-    """Fast "last commit" lookups for files and directories.
+    """Commit lookups for files and directories, newest first.
 
-    Built once from `last_commits_by_path()` output, whose insertion order (newest
-    first) decides which commit is newer; committer dates are not compared, since
-    several commits may share one. `for_dir(d)` is the newest commit touching any
-    path below `d` at any depth ("" or "/" is the whole repository).
+    Built once from `commits_by_path()` and `commit_order()`; history order decides
+    which commit is newer, never committer dates, since several commits may share one.
+    A directory collects the commits of every path below it at any depth ("" or "/"
+    is the whole repository).
     """
 
-    def __init__(self, index: dict[str, CommitInfo]):
+    def __init__(self, index: dict[str, list[CommitInfo]], order: dict[str, int]):
         self._files = index
-        self._dirs: dict[str, CommitInfo] = {}
-        for path, info in index.items():  # newest first: the first commit to reach a directory wins
+        self._order = order
+        dirs: dict[str, dict[str, CommitInfo]] = {}
+        for path, commits in index.items():
             d = path
             while d:
                 d = d.rpartition("/")[0]
-                if d in self._dirs:
-                    break  # an earlier (newer) path already filled this directory and its ancestors
-                self._dirs[d] = info
+                bucket = dirs.setdefault(d, {})
+                for info in commits:
+                    bucket.setdefault(info.sha, info)
+        self._dirs = {d: self.newest_first(bucket.values()) for d, bucket in dirs.items()}
+
+    def newest_first(self, commits: Iterable[CommitInfo]) -> list[CommitInfo]:
+        """Distinct commits sorted by their position in history, newest first."""
+        unique = {c.sha: c for c in commits}
+        return sorted(unique.values(), key=lambda c: self._order.get(c.sha, len(self._order)))
 
     def for_path(self, path: str) -> CommitInfo | None:
-        return self._files.get(path)
+        commits = self._files.get(path)
+        return commits[0] if commits else None
 
     def for_dir(self, directory: str) -> CommitInfo | None:
-        return self._dirs.get(directory.strip("/"))
+        commits = self._dirs.get(directory.strip("/"))
+        return commits[0] if commits else None
+
+    def all_for_path(self, path: str) -> list[CommitInfo]:
+        return self._files.get(path, [])
+
+    def all_for_dir(self, directory: str) -> list[CommitInfo]:
+        return self._dirs.get(directory.strip("/"), [])
 
 
 def blame_lines(git_dir: Path, commit: str, path: str) -> list[CommitInfo]:

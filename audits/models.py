@@ -136,6 +136,19 @@ class Component(models.Model):
         return self.name
 
 
+class ComponentCommit(models.Model):
+    """One commit of a component's git history: it changed its configuration, its rendered files, or both."""
+
+    component = models.ForeignKey(Component, on_delete=models.CASCADE, related_name="history")
+    commit = models.ForeignKey(Commit, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveIntegerField()  # 0 = newest
+    touched = models.CharField(max_length=30)  # "config", "rendered" or "config+rendered"
+
+    class Meta:
+        ordering = ["component_id", "position"]
+        constraints = [models.UniqueConstraint(fields=["component", "position"], name="unique_history_position")]
+
+
 class ComponentReason(models.Model):
     """One reason a component is not Fedora-intact (a row per reason, for filtering)."""
 

@@ -468,6 +468,10 @@ def component_detail(request, pk: int, name: str):
         "source_files": component.source_file_overrides.all(),
         "binary_packages": component.binary_packages.all(),
         "inconsistencies": component.inconsistencies.all(),
+        "history": [
+            (entry, _repo_link(release, "commit", entry.commit.sha))
+            for entry in component.history.select_related("commit")
+        ],
         "rendered_spec": spec,
         "spec_html": render_spec(spec.text, marks) if spec else "",
         "marked_lines": len(marks),

@@ -242,7 +242,7 @@ def instrumented(phases: Phases) -> Iterator[None]:
     from audits import analysis, gitsource
 
     targets = [
-        (gitsource, "last_commits_by_path", "history"),
+        (gitsource, "commits_by_path", "history"),
         (gitsource, "PathHistory", "history"),
         (gitsource, "commit_order", "history"),
         (gitsource, "blame_lines", "blame"),

@@ -22,6 +22,7 @@ from ..models import (
     BinaryPackage,
     Commit,
     Component,
+    ComponentCommit,
     ComponentReason,
     ConfigFile,
     Distribution,
@@ -79,15 +80,15 @@ def ingest_release(source: str, ref: str, *, user=None, progress: Progress = _no
 def analyse_checkout(checkout: gitsource.Checkout, progress: Progress = _no_progress) -> ReleaseAnalysis:
     sha = checkout.commit.sha
     progress(0, 0, "reading history")
-    history = gitsource.PathHistory(gitsource.last_commits_by_path(checkout.git_dir, sha))
-    order = gitsource.commit_order(checkout.git_dir, sha)
+    history = gitsource.PathHistory(
+        gitsource.commits_by_path(checkout.git_dir, sha), gitsource.commit_order(checkout.git_dir, sha)
+    )
     progress(0, 0, "analysing configuration")
     with gitsource.GitTree(checkout.git_dir, sha, max_file_bytes=settings.PEDIGREE_MAX_FILE_BYTES) as tree:
         return analyse_release(
             tree,
             history,
             lambda path: gitsource.blame_lines(checkout.git_dir, sha, path),
-            order,
             progress=lambda done, total: progress(done, total, "analysing components"),
         )
 
@@ -95,9 +96,8 @@ def analyse_checkout(checkout: gitsource.Checkout, progress: Progress = _no_prog
 def _commit_rows(analysis: ReleaseAnalysis, head: gitsource.CommitInfo) -> dict[str, Commit]:
     infos: dict[str, gitsource.CommitInfo] = {head.sha: head}
     for record in analysis.components:
-        for info in (record.config_commit, record.rendered_commit):
-            if info:
-                infos[info.sha] = info
+        for info, _ in record.history:
+            infos[info.sha] = info
     for config in analysis.config_files:
         if config.last_commit:
             infos[config.last_commit.sha] = config.last_commit
@@ -171,7 +171,7 @@ def write_release(analysis: ReleaseAnalysis, checkout: gitsource.Checkout, *, us
         chunk = analysis.components[start : start + BATCH]
         rows = Component.objects.bulk_create([_component_row(release, r, commit_of) for r in chunk])
         by_name.update((row.name, row) for row in rows)
-        _write_children(list(zip(rows, chunk)))
+        _write_children(list(zip(rows, chunk)), commits)
     Inconsistency.objects.bulk_create(
         [
             Inconsistency(release=release, component=by_name.get(f.component) if f.component else None, kind=f.kind, path=f.path[:1000], detail=f.detail)
@@ -271,9 +271,11 @@ def insert_rows(model, rows: list[dict]) -> None:
             cursor.executemany(sql, values[start : start + BATCH])
 
 
-def _write_children(pairs: list[tuple[Component, ComponentRecord]]) -> None:
-    reasons, overlays, overrides, specs, sources, packages = [], [], [], [], [], []
+def _write_children(pairs: list[tuple[Component, ComponentRecord]], commits: dict[str, Commit]) -> None:
+    reasons, overlays, overrides, specs, sources, packages, history = [], [], [], [], [], [], []
     for row, record in pairs:
+        for position, (info, touched) in enumerate(record.history):
+            history.append({"component_id": row.pk, "commit_id": commits[info.sha].pk, "position": position, "touched": touched})
         verdicts = {v.position: v for v in record.presence}
         for reason in record.classification.reasons:
             reasons.append({"component_id": row.pk, "code": reason.code, "text": reason.text, "source": reason.source})
@@ -345,6 +347,7 @@ def _write_children(pairs: list[tuple[Component, ComponentRecord]]) -> None:
         (RenderedSpec, specs),
         (SourcesEntry, sources),
         (BinaryPackage, packages),
+        (ComponentCommit, history),
     ):
         insert_rows(model, rows)
 

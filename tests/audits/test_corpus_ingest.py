@@ -153,6 +153,16 @@ def test_dedicated_component_file_commit_is_its_last_change(release, checkout):
     assert component.config_commit.sha == git_newest(checkout, "--", "base/comps/gcc/gcc.comp.toml")
 
 
+def test_component_history_holds_every_commit_of_its_dedicated_file_and_spec_dir(release, checkout):
+    component = Component.objects.get(release=release, name="gcc")
+    log = subprocess.run(
+        ["git", "-C", str(checkout), "log", "--format=%H", "--", "base/comps/gcc/gcc.comp.toml", "specs/g/gcc"],
+        check=True, capture_output=True, text=True,
+    ).stdout.split()
+    history = list(component.history.values_list("commit__sha", flat=True))
+    assert history == log[:50]
+
+
 def test_rendered_spec_commit_is_the_last_change_of_its_directory(release, checkout):
     component = Component.objects.select_related("rendered_commit").get(release=release, name="curl")
     assert component.rendered_commit.sha == git_newest(checkout, "--", "specs/c/curl")

@@ -20,6 +20,8 @@ from audits.gitsource import (
     PathHistory,
     blame_lines,
     fetch,
+    commit_order,
+    commits_by_path,
     last_commits_by_path,
     validate_ref,
     validate_source,
@@ -460,7 +462,7 @@ def test_last_commits_by_path_shares_one_commit_object_between_paths(checkout):
 
 
 def test_path_history_finds_the_newest_commit_under_each_directory(sample, checkout):
-    history = PathHistory(last_commits_by_path(checkout.git_dir, checkout.commit.sha))
+    history = PathHistory(commits_by_path(checkout.git_dir, checkout.commit.sha), commit_order(checkout.git_dir, checkout.commit.sha))
     assert history.for_dir("specs/c/curl/").sha == sample.second
     assert history.for_dir("specs/c/curl").sha == sample.second
     assert history.for_dir("specs").sha == sample.third
@@ -476,7 +478,7 @@ def test_path_history_orders_commits_by_history_when_dates_tie(tmp_path):
     repo.commit("first", date="2026-04-29T14:11:57-04:00")
     repo.write("b/two", "2")
     later = repo.commit("second, same date", date="2026-04-29T14:11:57-04:00")
-    history = PathHistory(last_commits_by_path(repo.path / ".git", later))
+    history = PathHistory(commits_by_path(repo.path / ".git", later), commit_order(repo.path / ".git", later))
     assert history.for_dir("").sha == later
 
 

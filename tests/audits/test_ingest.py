@@ -236,3 +236,14 @@ def test_a_job_delivered_twice_runs_once(repo):
     assert job.status == JobStatus.SUCCEEDED
     assert job.result["components"] == 4
     assert job.release == Release.objects.get()
+
+
+def test_component_history_lists_the_commits_that_changed_it_newest_first(repo):
+    first = ingest(repo).commit.sha
+    write_files(repo, {"base/comps/bash/bash.comp.toml": sample_repo.files()["base/comps/bash/bash.comp.toml"] + "\n# note\n"})
+    second = commit_all(repo, "note on bash", date="2026-03-05T12:00:00+00:00")
+    release = ingest(repo)
+    bash = Component.objects.get(release=release, name="bash")
+    assert list(bash.history.values_list("commit__sha", "touched")) == [(second, "config"), (first, "config+rendered")]
+    curl = Component.objects.get(release=release, name="curl")
+    assert list(curl.history.values_list("commit__sha", flat=True)) == [first]

@@ -92,3 +92,9 @@ def test_an_unknown_component_is_a_404(page):
 def test_package_page_says_whether_each_overlay_is_in_the_rendered_spec(auditor_client, release):
     response = auditor_client.get(f"/releases/{release.pk}/components/bash/")
     assert b"Present in the rendered spec:" in response.content
+
+
+def test_package_page_shows_the_git_history_of_the_component(auditor_client, release):
+    response = auditor_client.get(f"/releases/{release.pk}/components/bash/")
+    assert b"Git history of this component" in response.content
+    assert release.commit.sha[:12].encode() in response.content
