@@ -138,7 +138,7 @@ def summarise(verdicts: Iterable[PresenceVerdict]) -> dict[str, Any]:
         NOT_VERIFIABLE: counts[NOT_VERIFIABLE],
         "by_type": {t: dict(c) for t, c in sorted(by_type.items())},
         "reasons": {k: dict(c) for k, c in reasons.items()},
-        "text": f"{len(verdicts)} overlays: " + "; ".join(parts),
+        "text": f"{len(verdicts)} overlay{'s' if len(verdicts) != 1 else ''}: " + "; ".join(parts),
     }
 
 

@@ -74,7 +74,7 @@ def test_an_overlay_missing_from_the_rendered_spec_is_absent(repo):
     release = ingest(repo)
     overlay = Overlay.objects.get(component__name="bash", component__release=release)
     assert overlay.presence == "absent"
-    assert release.summary["overlay_presence"]["text"].startswith("1 overlays: 0 present; 1 absent because")
+    assert release.summary["overlay_presence"]["text"].startswith("1 overlay: 0 present; 1 absent because")
 
 
 def test_rendered_spec_fields_and_sources_file_are_parsed(repo):

@@ -99,4 +99,4 @@ def test_empty_states_explain_what_to_do(client, release_manager):
 
 def test_dashboard_reports_how_many_overlays_the_rendered_specs_contain(auditor_client, release):
     response = auditor_client.get(f"/releases/{release.pk}/")
-    assert b"Checked against the rendered specs: 1 overlays: 1 present." in response.content
+    assert b"Checked against the rendered specs: 1 overlay: 1 present." in response.content
