@@ -1,6 +1,6 @@
 from django.db import models
 
-from .azldev import classify, presence
+from .azldev import classify, presence, verify
 
 
 class Headline(models.TextChoices):
@@ -30,6 +30,7 @@ class JobKind(models.TextChoices):
     SBOM = "sbom", "SBOM generation"
     SIGN = "sign", "Signing"
     VERIFY = "verify", "Verification"
+    UPSTREAM = "upstream", "Upstream verification"
 
 
 class JobStatus(models.TextChoices):
@@ -55,3 +56,12 @@ class AccessAction(models.TextChoices):
     VIEW = "view", "Viewed"
     EXPORT = "export", "Exported"
     START_JOB = "start-job", "Started a job"
+
+
+class UpstreamVerdict(models.TextChoices):
+    """Outcome of comparing a rendered spec with the Fedora spec plus its declared changes."""
+
+    VERIFIED_INTACT = verify.INTACT, "Verified: Fedora-intact"
+    VERIFIED_DECLARED_ONLY = verify.DECLARED_ONLY, "Verified: only declared changes"
+    DRIFT = verify.DRIFT, "Drift: undeclared changes"
+    UPSTREAM_UNAVAILABLE = verify.UNAVAILABLE, "Upstream unavailable"

@@ -5,7 +5,16 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from .choices import AccessAction, Headline, InconsistencyKind, JobKind, JobStatus, OverlayPresence, SpecOrigin
+from .choices import (
+    AccessAction,
+    Headline,
+    InconsistencyKind,
+    JobKind,
+    JobStatus,
+    OverlayPresence,
+    SpecOrigin,
+    UpstreamVerdict,
+)
 from .querysets import ComponentQuerySet, JobQuerySet, ReleaseQuerySet
 
 
@@ -316,3 +325,27 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.target}"
+
+
+class UpstreamVerification(models.Model):
+    """One comparison of a component's rendered spec with its Fedora dist-git spec plus the
+    declared overlays and build options (services.upstream); pages show the newest."""
+
+    component = models.ForeignKey(Component, on_delete=models.CASCADE, related_name="upstream_verifications")
+    job = models.ForeignKey(Job, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    verdict = models.CharField(max_length=30, choices=UpstreamVerdict.choices)
+    reason = models.TextField(blank=True)  # why (unavailable, drift) or what explained the differences
+    dist_git_url = models.CharField(max_length=2048, blank=True)
+    upstream_commit = models.CharField(max_length=64, blank=True)  # the dist-git commit actually used
+    upstream_spec_sha256 = models.CharField(max_length=64, blank=True)
+    declared_diff = models.TextField(blank=True)  # unified, Fedora → expected
+    undeclared_diff = models.TextField(blank=True)  # unified, expected → rendered; only for drift
+    fetched_at = models.DateTimeField(null=True, blank=True)
+    verified_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-verified_at", "-id"]
+        indexes = [models.Index(fields=["component", "-verified_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.component_id}: {self.verdict}"

@@ -38,6 +38,7 @@ VIEW_ACCESS_LOG = "audits.view_accesslog"
 _VIEW_MODELS = (
     "release", "component", "componentreason", "overlay", "sourcefileoverride", "renderedspec", "sourcesentry",
     "binarypackage", "image", "inconsistency", "job", "configfile", "commit", "distribution",
+    "componentcommit", "upstreamverification",
 )
 # Permissions (app_label.codename) each role's group holds; setup_roles applies exactly these.
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {

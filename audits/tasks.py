@@ -8,6 +8,11 @@ from django.conf import settings
 from .gitsource import GitTransientError
 from .services.ingest import IngestError, ingest_release, summary_of
 from .services.jobs import reap_stale_jobs, report_progress, run_job
+from .services.upstream import UpstreamError, load_release, verify_release
+
+# One clone per package: a whole release against src.fedoraproject.org takes hours, not the
+# ingest's half hour. The heartbeat and reaper still catch a dead worker.
+UPSTREAM_TIME_LIMIT = max(settings.PEDIGREE_INGEST_TIME_LIMIT, 12 * 3600)
 
 
 @shared_task(
@@ -36,6 +41,19 @@ def run_ingest_job(self, job_id: int) -> None:
         transient_errors=(GitTransientError,),
         may_retry=self.request.retries < self.max_retries,
     )
+
+
+@shared_task(bind=True, acks_late=True, soft_time_limit=UPSTREAM_TIME_LIMIT, time_limit=UPSTREAM_TIME_LIMIT + 60)
+def run_upstream_verification_job(self, job_id: int) -> None:
+    # Per-package network errors are stored as upstream-unavailable, so the job itself is not retried.
+    def work(job):
+        return verify_release(
+            load_release(job.params.get("release_id")),
+            job=job,
+            progress=lambda done, total, stage: report_progress(job.pk, done, total, stage),
+        )
+
+    run_job(job_id, work, user_errors=(UpstreamError,))
 
 
 @shared_task

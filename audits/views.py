@@ -17,7 +17,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Prefetch
+from django.db.models import Count, F, OuterRef, Prefetch, Subquery
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -27,11 +27,11 @@ from . import gitsource
 from .access import record_access
 from .azldev.classify import HEADLINE_PRECEDENCE
 from .azldev.overlay_words import explain_overlay
-from .choices import AccessAction, Headline, JobKind, JobStatus
+from .choices import AccessAction, Headline, JobKind, JobStatus, UpstreamVerdict
 from .exports import COMPONENT_COLUMNS, XLSX_CONTENT_TYPE, component_rows, write_csv, write_xlsx
 from .filters import ComponentFilter, release_channels
 from .highlight import overlay_marks, render_spec
-from .models import AccessLog, Component, ComponentReason, Job, Overlay, Release
+from .models import AccessLog, Component, ComponentReason, Job, Overlay, Release, UpstreamVerification
 from .permissions import (
     Capabilities,
     access_log_required,
@@ -165,6 +165,27 @@ def start_ingest(request):
     return redirect(reverse("audits:release-list") + f"#job-{job.pk}")
 
 
+@require_POST
+@job_starter_required
+def start_upstream_verification(request, pk: int):
+    release = get_object_or_404(Release.objects.with_related(), pk=pk)
+    job = enqueue_job(JobKind.UPSTREAM, {"release_id": release.pk}, user=request.user, release=release)
+    record_access(request, AccessAction.START_JOB, f"upstream verification job {job.pk} of release {release.pk}", release=release)
+    messages.success(request, f"The upstream verification of this release is queued as job {job.pk}; its progress shows below.")
+    return redirect(reverse("audits:release-detail", args=[release.pk]) + f"#job-{job.pk}")
+
+
+def _upstream_verdict_counts(release: Release) -> list[tuple[str, str, int]]:
+    """(verdict, label, components) by each component's newest upstream verification; [] when none."""
+    newest = UpstreamVerification.objects.filter(component=OuterRef("pk")).order_by("-verified_at", "-id").values("verdict")[:1]
+    rows = (
+        Component.objects.filter(release=release).order_by().annotate(upstream=Subquery(newest))
+        .exclude(upstream=None).values("upstream").annotate(n=Count("id"))
+    )  # fmt: skip
+    counts = {row["upstream"]: row["n"] for row in rows}
+    return [(value, label, counts[value]) for value, label in UpstreamVerdict.choices if counts.get(value)]
+
+
 @dataclass(frozen=True)
 class Bar:
     key: str
@@ -281,10 +302,10 @@ def release_detail(request, pk: int):
         .order_by("-overlay_count", "name")
         .only("name", "overlay_count", "headline")[:10],
         "inconsistencies": inconsistencies[:300],
-        
         "inconsistency_total": sum(summary.get("inconsistencies", {}).values()),
         "jobs": jobs,
         "ingest_form": _ingest_form(release),
+        "upstream_counts": _upstream_verdict_counts(release),
         **_table_context(request, release),
     }
     record_access(request, AccessAction.VIEW, f"release {release.pk} ({release.distribution.name} {release.version})", release=release)
@@ -420,16 +441,32 @@ class OverlayView:
     source_url: str
 
 
+_UPSTREAM_FIELDS = ("verdict", "reason", "dist_git_url", "upstream_commit", "upstream_spec_sha256", "declared_diff",
+                    "undeclared_diff", "fetched_at", "verified_at")
+
+
+def _with_newest_upstream(components):
+    """Annotate the newest upstream verification's fields (one statement; the package page has a query budget)."""
+    newest = UpstreamVerification.objects.filter(component=OuterRef("pk")).order_by("-verified_at", "-id")
+    return components.annotate(**{f"upstream_{f}": Subquery(newest.values(f)[:1]) for f in _UPSTREAM_FIELDS})
+
+
+def _newest_upstream(component: Component) -> UpstreamVerification | None:
+    if not getattr(component, "upstream_verdict", None):
+        return None
+    return UpstreamVerification(component=component, **{f: getattr(component, f"upstream_{f}") for f in _UPSTREAM_FIELDS})
+
+
 @require_GET
 @viewer_required
 def component_detail(request, pk: int, name: str):
     component = get_object_or_404(
-        Component.objects.select_related(
+        _with_newest_upstream(Component.objects.select_related(
             "release__distribution", "release__commit", "config_commit", "rendered_commit", "rendered_spec"
-        ),
+        )),
         release_id=pk,
         name=name,
-    )
+    )  # fmt: skip
     release = component.release
     spec = getattr(component, "rendered_spec", None)
     overlays = list(component.overlays.all())
@@ -473,6 +510,7 @@ def component_detail(request, pk: int, name: str):
             for entry in component.history.select_related("commit")
         ],
         "rendered_spec": spec,
+        "upstream": _newest_upstream(component),
         "spec_html": render_spec(spec.text, marks) if spec else "",
         "marked_lines": len(marks),
     }
