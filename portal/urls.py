@@ -10,5 +10,6 @@ urlpatterns = [
     path("accounts/login/", public(auth_views.LoginView.as_view()), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("sbom/", include("sbom.urls")),
     path("", include("audits.urls")),
 ]

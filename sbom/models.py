@@ -1,0 +1,49 @@
+"""Generated SBOM documents, kept in the database so any web or worker machine can serve them."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from .choices import SUFFIXES, SbomFormat
+
+
+class SbomDocument(models.Model):
+    """One generated document: a release BOM (component_name blank) or a component BOM.
+
+    Generation is deterministic, so a row is written once per (release, component, format)
+    and its content is replaced only when a re-run produces different bytes.
+    """
+
+    release = models.ForeignKey("audits.Release", on_delete=models.CASCADE, related_name="sbom_documents")
+    component_name = models.CharField(max_length=300, blank=True)  # blank: the whole release
+    format = models.CharField(max_length=20, choices=SbomFormat.choices)
+    spec_version = models.CharField(max_length=20)  # "1.6" (CycloneDX) or "SPDX-2.3"
+    serial_number = models.CharField(max_length=200)  # urn:uuid:... or the SPDX document namespace
+    generator_version = models.CharField(max_length=50)
+    content = models.BinaryField()
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    sha512 = models.CharField(max_length=128)
+    generated_at = models.DateTimeField()  # the release commit's date, not the clock (determinism)
+    generation_seconds = models.FloatField()  # build + serialise + validate, of the run that wrote the content
+    validation = models.JSONField(default=dict)  # {"valid": bool, "validator": str, "errors": [...]}
+    report = models.JSONField(default=dict)  # NTIA minimum elements and BSI TR-03183-2 fields
+    job = models.ForeignKey("audits.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    stored_at = models.DateTimeField(auto_now=True)  # when the row's content last changed
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["release", "component_name", "format"], name="unique_sbom_document"),
+        ]
+        ordering = ["release_id", "component_name", "format"]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    @property
+    def file_name(self) -> str:
+        release = self.release
+        stem = f"{release.distribution.name}-{release.version}-{release.commit.sha[:12]}"
+        if self.component_name:
+            stem += f"-{self.component_name}"
+        return stem + SUFFIXES[SbomFormat(self.format)]

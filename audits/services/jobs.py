@@ -27,7 +27,13 @@ def enqueue_job(kind: str, params: dict[str, Any], *, user=None, release=None) -
     job = Job.objects.create(
         kind=kind, params=params, created_by=user if user is not None and user.is_authenticated else None, release=release
     )
-    task = {JobKind.INGEST: tasks.run_ingest_job, JobKind.UPSTREAM: tasks.run_upstream_verification_job}[kind]
+    from sbom.tasks import generate_release_sbom_job  # sbom.tasks imports run_job from here
+
+    task = {
+        JobKind.INGEST: tasks.run_ingest_job,
+        JobKind.UPSTREAM: tasks.run_upstream_verification_job,
+        JobKind.SBOM: generate_release_sbom_job,
+    }[kind]
     transaction.on_commit(lambda: task.delay(job.pk))
     return job
 

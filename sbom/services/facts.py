@@ -1,0 +1,109 @@
+"""PURE PYTHON: what an SBOM says about a release, as plain frozen data (no Django imports).
+
+`generate.load_release_facts` fills these from the database; the CycloneDX and SPDX builders
+and the benchmark read only these, so they can be tested and measured without a database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class CommitFacts:
+    sha: str
+    author_name: str = ""
+    author_email: str = ""
+    authored_at: dt.datetime | None = None
+    committer_name: str = ""
+    committer_email: str = ""
+    committed_at: dt.datetime | None = None
+    subject: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class OverlayFacts:
+    position: int
+    type: str
+    description: str = ""
+    tag: str = ""
+    category: str = ""
+    upstream_status: str = ""
+    commits: tuple[str, ...] = ()  # upstream commit URLs from the overlay metadata
+    bugs: tuple[str, ...] = ()  # bug URLs from the overlay metadata
+    defined_in: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFileFacts:
+    """A source archive with a digest: a line of the `sources` file or a `source-files` entry."""
+
+    filename: str
+    algorithm: str  # as written: SHA512, SHA256, MD5, ...
+    digest: str
+    url: str = ""  # where it is downloaded from, when the configuration says so
+    origin: str = "sources-file"  # "sources-file" or "source-files"
+
+
+@dataclass(frozen=True, slots=True)
+class BinaryFacts:
+    name: str
+    channel: str = ""
+    channel_source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ComponentFacts:
+    name: str
+    headline: str
+    verdict: str
+    spec_origin: str = ""
+    spec_type: str = ""
+    upstream_distro: str = ""
+    upstream_version: str = ""
+    upstream_snapshot: str = ""
+    upstream_name: str = ""
+    upstream_commit: str = ""
+    dist_git_url: str = ""
+    dist_git_branch: str = ""
+    defined_in: str = ""
+    has_rendered_spec: bool = False
+    render_failed: bool = False
+    epoch: str = ""
+    version: str = ""  # expanded Version
+    release_tag: str = ""  # raw Release
+    release_expanded: str = ""  # Release expanded with the spec's own macros (dist undefined)
+    autorelease_number: int | None = None
+    license: str = ""
+    url: str = ""
+    summary: str = ""
+    check_skipped: bool = False
+    check_skip_reason: str = ""
+    reasons: tuple[str, ...] = ()  # reason codes
+    overlays: tuple[OverlayFacts, ...] = ()
+    source_files: tuple[SourceFileFacts, ...] = ()
+    binaries: tuple[BinaryFacts, ...] = ()
+    config_commit: CommitFacts | None = None
+    rendered_commit: CommitFacts | None = None
+    spec_text: str | None = None  # loaded only when the Release needs the spec's own macros
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseFacts:
+    id: int
+    distribution: str  # e.g. "azurelinux"
+    distribution_description: str
+    version: str  # distro version key, e.g. "4.0-stage2"
+    release_ver: str  # e.g. "4.0"
+    upstream_distro: str
+    upstream_version: str
+    source_url: str
+    ref: str
+    commit: CommitFacts
+    components: tuple[ComponentFacts, ...] = field(default_factory=tuple)
+
+    @property
+    def slug(self) -> str:
+        """`azurelinux-4.0-<commit12>`: the stem of every file name of this release's documents."""
+        return f"{self.distribution}-{self.version}-{self.commit.sha[:12]}"

@@ -1,0 +1,295 @@
+"""Django side of SBOM generation: load a release's facts, build, validate and store documents.
+
+The builders (cyclonedx.py, spdx.py, report.py) are pure; this module reads the database once
+per document set and writes SbomDocument rows. Generation is deterministic: a row's content
+is replaced only when a re-run produces different bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Callable
+
+from cyclonedx.schema import OutputFormat
+from django.conf import settings
+from django.db import transaction
+
+from audits.models import (
+    BinaryPackage,
+    Commit,
+    Component,
+    ComponentReason,
+    Overlay,
+    Release,
+    RenderedSpec,
+    SourceFileOverride,
+    SourcesEntry,
+)
+
+from .. import __version__
+from ..choices import SbomFormat
+from ..models import SbomDocument
+from . import cyclonedx, report, spdx
+from .evr import needs_spec_text
+from .facts import BinaryFacts, CommitFacts, ComponentFacts, OverlayFacts, ReleaseFacts, SourceFileFacts
+
+Progress = Callable[[int, int, str], None]
+
+
+class SbomError(Exception):
+    """A user-facing failure: the job fails with this message (never retried)."""
+
+
+def options_from_settings() -> cyclonedx.BomOptions:
+    return cyclonedx.BomOptions(
+        author_name=getattr(settings, "PEDIGREE_SBOM_AUTHOR_NAME", ""),
+        author_email=getattr(settings, "PEDIGREE_SBOM_AUTHOR_EMAIL", ""),
+    )
+
+
+# ----------------------------------------------------------------------------- loading
+
+
+def _commit_facts(row: Commit | None) -> CommitFacts | None:
+    if row is None:
+        return None
+    return CommitFacts(
+        sha=row.sha, author_name=row.author_name, author_email=row.author_email, authored_at=row.authored_at,
+        committer_name=row.committer_name, committer_email=row.committer_email, committed_at=row.committed_at,
+        subject=row.subject,
+    )
+
+
+def load_release_facts(release: Release, *, component: str | None = None) -> ReleaseFacts:
+    """Everything the documents say, in a fixed number of queries (not one per component)."""
+    components = Component.objects.filter(release=release)
+    if component is not None:
+        components = components.filter(name=component)
+    rows = list(components.order_by("name").values(
+        "id", "name", "headline", "verdict", "spec_origin", "spec_type", "upstream_distro", "upstream_version",
+        "upstream_snapshot", "upstream_name", "upstream_commit", "dist_git_url", "dist_git_branch", "defined_in",
+        "render_failed", "epoch", "version_expanded", "release_tag", "license", "url", "summary",
+        "check_skipped", "check_skip_reason", "config_commit_id", "rendered_commit_id",
+    ))
+    if component is not None and not rows:
+        raise SbomError(f"release {release.pk} has no component {component!r}")
+    scope = {"component__release": release} if component is None else {"component_id__in": [r["id"] for r in rows]}
+    reasons = defaultdict(list)
+    for cid, code in ComponentReason.objects.filter(**scope).order_by("id").values_list("component_id", "code"):
+        reasons[cid].append(code)
+    overlays = defaultdict(list)
+    for o in Overlay.objects.filter(**scope).order_by("component_id", "position").values(
+        "component_id", "position", "type", "description", "tag", "category", "upstream_status", "commits", "bugs",
+        "defined_in",
+    ):
+        cid = o.pop("component_id")
+        overlays[cid].append(OverlayFacts(**{**o, "commits": tuple(o["commits"]), "bugs": tuple(o["bugs"])}))
+    sources = defaultdict(list)
+    for cid, alg, filename, digest in SourcesEntry.objects.filter(**scope).order_by("id").values_list(
+        "component_id", "algorithm", "filename", "digest"
+    ):
+        sources[cid].append(SourceFileFacts(filename, alg, digest))
+    for cid, filename, hash_, hash_type, origin in SourceFileOverride.objects.filter(**scope).order_by("id").values_list(
+        "component_id", "filename", "hash", "hash_type", "origin"
+    ):
+        if hash_ and hash_type:
+            url = origin.get("uri", "") if isinstance(origin, dict) else ""
+            sources[cid].append(SourceFileFacts(filename, hash_type, hash_, url=url, origin="source-files"))
+    binaries = defaultdict(list)
+    for cid, name, channel, where in BinaryPackage.objects.filter(**scope).order_by("name").values_list(
+        "component_id", "name", "channel", "channel_source"
+    ):
+        binaries[cid].append(BinaryFacts(name, channel, where))
+    specs = dict(RenderedSpec.objects.filter(**scope).values_list("component_id", "autorelease_number"))
+    wanted = [r["id"] for r in rows if r["id"] in specs and needs_spec_text(r["release_tag"])]
+    texts = dict(RenderedSpec.objects.filter(component_id__in=wanted).values_list("component_id", "text")) if wanted else {}
+    commit_ids = {r[k] for r in rows for k in ("config_commit_id", "rendered_commit_id") if r[k]}
+    commits = {c.pk: _commit_facts(c) for c in Commit.objects.filter(pk__in=commit_ids)}
+    facts = []
+    for r in rows:
+        cid = r["id"]
+        facts.append(ComponentFacts(
+            name=r["name"], headline=r["headline"], verdict=r["verdict"], spec_origin=r["spec_origin"],
+            spec_type=r["spec_type"], upstream_distro=r["upstream_distro"], upstream_version=r["upstream_version"],
+            upstream_snapshot=r["upstream_snapshot"], upstream_name=r["upstream_name"],
+            upstream_commit=r["upstream_commit"], dist_git_url=r["dist_git_url"],
+            dist_git_branch=r["dist_git_branch"], defined_in=r["defined_in"], has_rendered_spec=cid in specs,
+            render_failed=r["render_failed"], epoch=r["epoch"], version=r["version_expanded"],
+            release_tag=r["release_tag"], autorelease_number=specs.get(cid), license=r["license"], url=r["url"],
+            summary=r["summary"], check_skipped=r["check_skipped"], check_skip_reason=r["check_skip_reason"],
+            reasons=tuple(reasons[cid]), overlays=tuple(overlays[cid]), source_files=tuple(sources[cid]),
+            binaries=tuple(binaries[cid]), config_commit=commits.get(r["config_commit_id"]),
+            rendered_commit=commits.get(r["rendered_commit_id"]), spec_text=texts.get(cid),
+        ))
+    return ReleaseFacts(
+        id=release.pk,
+        distribution=release.distribution.name,
+        distribution_description=release.distribution.description,
+        version=release.version,
+        release_ver=release.release_ver,
+        upstream_distro=release.upstream_distro,
+        upstream_version=release.upstream_version,
+        source_url=release.source_url,
+        ref=release.ref,
+        commit=_commit_facts(release.commit),
+        components=tuple(facts),
+    )
+
+
+# ----------------------------------------------------------------------------- building
+
+
+@dataclass
+class Built:
+    format: str
+    spec_version: str
+    serial_number: str
+    content: bytes
+    seconds: float
+    validation: dict
+    report: dict
+
+
+def build_documents(facts: ReleaseFacts, formats: list[str], *, component: str | None = None,
+                    options: cyclonedx.BomOptions | None = None, progress: Progress | None = None) -> list[Built]:
+    """Build, validate and report on each requested format. Raises SbomError when a document is invalid."""
+    options = options or options_from_settings()
+    step = _Steps(progress, 2 * len(formats) + 1)
+    built: list[Built] = []
+    bom = cyclonedx_report = None
+    if SbomFormat.CYCLONEDX_JSON in formats or SbomFormat.CYCLONEDX_XML in formats:
+        start = time.perf_counter()
+        step("building the CycloneDX model")
+        bom = cyclonedx.build_bom(facts, component=component, options=options)
+        model_seconds = time.perf_counter() - start
+        serial = bom.serial_number.urn
+        for fmt, output, schema_format, to_bytes in (
+            (SbomFormat.CYCLONEDX_JSON, "JSON", OutputFormat.JSON, cyclonedx.to_json),
+            (SbomFormat.CYCLONEDX_XML, "XML", OutputFormat.XML, cyclonedx.to_xml),
+        ):
+            if fmt not in formats:
+                continue
+            start = time.perf_counter()
+            step(f"serialising CycloneDX {output}")
+            content = to_bytes(bom)
+            step(f"validating CycloneDX {output} against the 1.6 schema")
+            errors = cyclonedx.validate(content, schema_format)
+            _fail_if_invalid(errors, f"CycloneDX {output}")
+            if cyclonedx_report is None:
+                cyclonedx_report = report.cyclonedx_report(_json_for_report(bom, fmt, content))
+            built.append(Built(
+                fmt, cyclonedx.SPEC_VERSION, serial, content, model_seconds + time.perf_counter() - start,
+                {"valid": True, "validator": f"cyclonedx-python-lib {cyclonedx.LIBRARY_VERSION} schema validator "
+                 f"(CycloneDX {cyclonedx.SPEC_VERSION} {output} schema)", "errors": []},
+                cyclonedx_report,
+            ))
+    if SbomFormat.SPDX_JSON in formats:
+        start = time.perf_counter()
+        step("building the SPDX document")
+        document = spdx.build_document(facts, component=component, options=options)
+        content = spdx.to_json(document)
+        step("validating SPDX with spdx-tools")
+        errors = spdx.validate(content)
+        _fail_if_invalid(errors, "SPDX JSON")
+        built.append(Built(
+            SbomFormat.SPDX_JSON, spdx.SPEC_VERSION, document.creation_info.document_namespace, content,
+            time.perf_counter() - start,
+            {"valid": True, "validator": f"spdx-tools {_version('spdx-tools')} (parse + validate_full_spdx_document)",
+             "errors": []},
+            report.spdx_report(json.loads(content)),
+        ))
+    step("done")
+    return built
+
+
+def _json_for_report(bom, fmt: str, content: bytes) -> dict:
+    # the XML document holds the same BOM as the JSON one; the report is read from JSON either way
+    return json.loads(content if fmt == SbomFormat.CYCLONEDX_JSON else cyclonedx.to_json(bom))
+
+
+def _fail_if_invalid(errors: list[str], what: str) -> None:
+    if errors:
+        raise SbomError(f"the generated {what} document is not valid: " + "; ".join(errors[:5]))
+
+
+def _version(name: str) -> str:
+    from importlib.metadata import version
+
+    return version(name)
+
+
+class _Steps:
+    def __init__(self, progress: Progress | None, total: int) -> None:
+        self.progress, self.total, self.done = progress, total, 0
+
+    def __call__(self, stage: str) -> None:
+        if self.progress:
+            self.progress(min(self.done, self.total), self.total, stage)
+        self.done += 1
+
+
+# ----------------------------------------------------------------------------- storing
+
+
+@dataclass
+class Stored:
+    document: SbomDocument
+    changed: bool  # False: the stored bytes were already identical
+
+
+def store(release: Release, built: Built, *, component: str = "", job=None) -> Stored:
+    """Write the row once; later runs replace the content only when the bytes differ."""
+    sha256 = hashlib.sha256(built.content).hexdigest()
+    values = dict(
+        spec_version=built.spec_version, serial_number=built.serial_number, generator_version=__version__,
+        content=built.content, size=len(built.content), sha256=sha256,
+        sha512=hashlib.sha512(built.content).hexdigest(), generated_at=release.commit.committed_at,
+        generation_seconds=round(built.seconds, 3), validation=built.validation, report=built.report, job=job,
+    )
+    with transaction.atomic():
+        # select_for_update: two jobs for one release must not both insert or overwrite half-way
+        existing = (SbomDocument.objects.select_for_update()
+                    .filter(release=release, component_name=component, format=built.format).first())
+        if existing is None:
+            return Stored(SbomDocument.objects.create(release=release, component_name=component,
+                                                      format=built.format, **values), True)
+        if existing.sha256 == sha256:
+            return Stored(existing, False)
+        for key, value in values.items():
+            setattr(existing, key, value)
+        existing.save()
+        return Stored(existing, True)
+
+
+def generate_release_documents(release: Release, *, job=None, progress: Progress | None = None) -> dict:
+    """The job's work: CycloneDX JSON + XML and SPDX JSON of the whole release."""
+    start = time.perf_counter()
+    if progress:
+        progress(0, 1, "loading components")
+    facts = load_release_facts(release)
+    formats = [SbomFormat.CYCLONEDX_JSON, SbomFormat.CYCLONEDX_XML, SbomFormat.SPDX_JSON]
+    built = build_documents(facts, formats, progress=progress)
+    result = {"release_id": release.pk, "components": len(facts.components), "documents": {}}
+    for item in built:
+        stored = store(release, item, job=job)
+        doc = stored.document
+        result["documents"][item.format] = {
+            "id": doc.pk, "size": doc.size, "sha256": doc.sha256, "changed": stored.changed,
+            "seconds": item.seconds,
+        }
+    result["seconds"] = round(time.perf_counter() - start, 3)
+    return result
+
+
+def component_document(release: Release, name: str, fmt: str) -> SbomDocument:
+    """The stored BOM of one component, generated on first request."""
+    existing = SbomDocument.objects.filter(release=release, component_name=name, format=fmt).first()
+    if existing is not None and existing.generator_version == __version__:
+        return existing
+    facts = load_release_facts(release, component=name)
+    (built,) = build_documents(facts, [fmt], component=name)
+    return store(release, built, component=name).document

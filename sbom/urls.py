@@ -1,0 +1,22 @@
+from django.urls import path
+
+from . import views
+
+app_name = "sbom"
+
+urlpatterns = [
+    path("releases/<int:release_id>/", views.release_documents, name="release"),
+    path("releases/<int:release_id>/cyclonedx.json", views.release_document, {"fmt": "cyclonedx-json"},
+         name="release-cyclonedx-json"),
+    path("releases/<int:release_id>/cyclonedx.xml", views.release_document, {"fmt": "cyclonedx-xml"},
+         name="release-cyclonedx-xml"),
+    path("releases/<int:release_id>/spdx.json", views.release_document, {"fmt": "spdx-json"},
+         name="release-spdx-json"),
+    path("releases/<int:release_id>/components/<str:name>/cyclonedx.json", views.component_document,
+         {"fmt": "cyclonedx-json"}, name="component-cyclonedx-json"),
+    path("releases/<int:release_id>/components/<str:name>/cyclonedx.xml", views.component_document,
+         {"fmt": "cyclonedx-xml"}, name="component-cyclonedx-xml"),
+    path("releases/<int:release_id>/components/<str:name>/spdx.json", views.component_document,
+         {"fmt": "spdx-json"}, name="component-spdx-json"),
+    path("documents/<int:document_id>/report.json", views.document_report, name="report"),
+]

@@ -1,0 +1,78 @@
+"""Downloads of stored SBOM documents. Sign-in is enforced by the portal's middleware."""
+
+from __future__ import annotations
+
+import io
+
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.http import http_date, quote_etag
+from django.views.decorators.http import require_safe
+
+from audits.models import Component, Release
+
+from .choices import CONTENT_TYPES, SbomFormat
+from .models import SbomDocument
+from .services.generate import component_document as generate_component_document
+
+DOCUMENT_FIELDS = ("id", "release_id", "component_name", "format", "spec_version", "size", "sha256", "sha512",
+                   "generated_at", "generation_seconds", "validation", "serial_number", "generator_version")
+
+
+def _release(release_id: int) -> Release:
+    return get_object_or_404(Release.objects.select_related("commit", "distribution"), pk=release_id)
+
+
+def _download(request: HttpRequest, document: SbomDocument) -> HttpResponse:
+    """The stored bytes, streamed, with an ETag (sha256) and Last-Modified (the deterministic timestamp)."""
+    etag = quote_etag(document.sha256)
+    last_modified = http_date(document.generated_at.timestamp())
+    if etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
+        response = HttpResponse(status=304)
+    else:
+        response = FileResponse(
+            io.BytesIO(bytes(document.content)),
+            as_attachment=True,
+            filename=document.file_name,
+            content_type=CONTENT_TYPES[SbomFormat(document.format)],
+        )
+        response["Content-Length"] = str(document.size)
+    response["ETag"] = etag
+    response["Last-Modified"] = last_modified
+    response["Cache-Control"] = "private, no-cache"  # revalidate with the ETag; never in shared caches
+    return response
+
+
+@require_safe
+def release_document(request: HttpRequest, release_id: int, fmt: str) -> HttpResponse:
+    release = _release(release_id)
+    document = (SbomDocument.objects.select_related("release__commit", "release__distribution")
+                .filter(release=release, component_name="", format=fmt).first())
+    if document is None:
+        raise Http404("this release has no SBOM yet: run the SBOM job for it")
+    return _download(request, document)
+
+
+@require_safe
+def component_document(request: HttpRequest, release_id: int, name: str, fmt: str) -> HttpResponse:
+    release = _release(release_id)
+    if not Component.objects.filter(release=release, name=name).exists():
+        raise Http404("no such component in this release")
+    document = generate_component_document(release, name, fmt)
+    return _download(request, document)
+
+
+@require_safe
+def document_report(request: HttpRequest, document_id: int) -> JsonResponse:
+    document = get_object_or_404(SbomDocument.objects.defer("content"), pk=document_id)
+    return JsonResponse({
+        "document": {field: getattr(document, field) for field in DOCUMENT_FIELDS},
+        "report": document.report,
+    }, json_dumps_params={"indent": 2})
+
+
+@require_safe
+def release_documents(request: HttpRequest, release_id: int) -> HttpResponse:
+    release = _release(release_id)
+    documents = SbomDocument.objects.defer("content").filter(release=release, component_name="")
+    return render(request, "sbom/release.html", {"release": release, "documents": documents})
