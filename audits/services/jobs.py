@@ -38,6 +38,14 @@ def enqueue_job(kind: str, params: dict[str, Any], *, user=None, release=None) -
     return job
 
 
+def run_job_in_process(kind: str, params: dict[str, Any], task: Callable[[int], None], *, release=None) -> Job:
+    """Run a job's task in this process (management commands), recorded on its row like a worker's."""
+    job = Job.objects.create(kind=kind, params=params, release=release)
+    task(job.pk)
+    job.refresh_from_db()
+    return job
+
+
 def report_progress(job_id: int, done: int, total: int, stage: str) -> None:
     Job.objects.filter(pk=job_id).update(
         progress_done=done, progress_total=total, stage=stage[:200], heartbeat_at=timezone.now()

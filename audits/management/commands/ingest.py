@@ -3,7 +3,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from audits.choices import JobKind, JobStatus
-from audits.models import Job
+from audits.services.jobs import run_job_in_process
 from audits.tasks import run_ingest_job
 
 
@@ -16,9 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", dest="as_json", action="store_true", help="print one JSON summary")
 
     def handle(self, *args, source, ref, **options):
-        job = Job.objects.create(kind=JobKind.INGEST, params={"source": source, "ref": ref})
-        run_ingest_job(job.pk)  # runs in this process, recorded on the job row like a worker would
-        job.refresh_from_db()
+        job = run_job_in_process(JobKind.INGEST, {"source": source, "ref": ref}, run_ingest_job)
         if job.status != JobStatus.SUCCEEDED:
             raise CommandError(f"ingest failed: {job.error}")
         if options["as_json"]:

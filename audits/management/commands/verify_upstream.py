@@ -3,7 +3,8 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from audits.choices import JobKind, JobStatus
-from audits.models import Job, Release
+from audits.models import Release
+from audits.services.jobs import run_job_in_process
 from audits.tasks import run_upstream_verification_job
 
 
@@ -21,9 +22,9 @@ class Command(BaseCommand):
         found = Release.objects.filter(pk=release).first()
         if found is None:
             raise CommandError(f"release {release} does not exist")
-        job = Job.objects.create(kind=JobKind.UPSTREAM, params={"release_id": found.pk}, release=found)
-        run_upstream_verification_job(job.pk)  # in this process, recorded on the job row like a worker would
-        job.refresh_from_db()
+        job = run_job_in_process(
+            JobKind.UPSTREAM, {"release_id": found.pk}, run_upstream_verification_job, release=found
+        )
         if job.status != JobStatus.SUCCEEDED:
             raise CommandError(f"upstream verification failed: {job.error}")
         if options["as_json"]:
