@@ -31,6 +31,7 @@ class JobKind(models.TextChoices):
     SIGN = "sign", "Signing"
     VERIFY = "verify", "Verification"
     UPSTREAM = "upstream", "Upstream verification"
+    EVIDENCE = "evidence", "Evidence bundle"
 
 
 class JobStatus(models.TextChoices):
