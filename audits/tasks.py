@@ -5,9 +5,10 @@ import datetime as dt
 from celery import shared_task
 from django.conf import settings
 
+from .choices import JobKind
 from .gitsource import GitTransientError
 from .services.ingest import IngestError, ingest_release, summary_of
-from .services.jobs import reap_stale_jobs, report_progress, run_job
+from .services.jobs import enqueue_job, reap_stale_jobs, report_progress, run_job
 from .services.upstream import UpstreamError, load_release, verify_release
 
 # One clone per package: a whole release against src.fedoraproject.org takes hours, not the
@@ -32,6 +33,9 @@ def run_ingest_job(self, job_id: int) -> None:
             user=job.created_by,
             progress=lambda done, total, stage: report_progress(job.pk, done, total, stage),
         )
+        if outcome.created and settings.PEDIGREE_SBOM_AFTER_INGEST:
+            sbom_job = enqueue_job(JobKind.SBOM, {"release_id": outcome.release.pk}, user=job.created_by, release=outcome.release)
+            return {**summary_of(outcome), "sbom_job_id": sbom_job.pk}
         return summary_of(outcome)
 
     run_job(

@@ -211,6 +211,8 @@ PEDIGREE_MAX_FILE_BYTES = env_int("PEDIGREE_MAX_FILE_BYTES", 16 * 1024 * 1024)
 PEDIGREE_GIT_TIMEOUT = env_int("PEDIGREE_GIT_TIMEOUT", 900)
 PEDIGREE_DEFAULT_SOURCE = env_str("PEDIGREE_DEFAULT_SOURCE", "https://github.com/microsoft/azurelinux.git")
 PEDIGREE_DEFAULT_REF = env_str("PEDIGREE_DEFAULT_REF", "tomls/base/main")
+# Queue the SBOM job of a release as soon as its ingest job has created it.
+PEDIGREE_SBOM_AFTER_INGEST = env_bool("PEDIGREE_SBOM_AFTER_INGEST", False)
 # Upstream verification fetches each package's Fedora dist-git repository from the distro's
 # `dist-git-base-uri` template; this template ($pkg = package name) replaces it when set,
 # for a mirror or, with PEDIGREE_ALLOW_LOCAL_SOURCES, local repositories (file:///srv/rpms/$pkg.git).

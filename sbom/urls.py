@@ -6,6 +6,7 @@ app_name = "sbom"
 
 urlpatterns = [
     path("releases/<int:release_id>/", views.release_documents, name="release"),
+    path("releases/<int:release_id>/generate", views.start_release_sbom, name="start-release-sbom"),
     path("releases/<int:release_id>/cyclonedx.json", views.release_document, {"fmt": "cyclonedx-json"},
          name="release-cyclonedx-json"),
     path("releases/<int:release_id>/cyclonedx.xml", views.release_document, {"fmt": "cyclonedx-xml"},

@@ -1,15 +1,24 @@
-"""Downloads of stored SBOM documents. Sign-in is enforced by the portal's middleware."""
+"""Downloads of stored SBOM documents and the release manager's "generate" button.
+
+Sign-in is enforced by the portal's middleware; the role checks are the audits app's.
+"""
 
 from __future__ import annotations
 
 import io
 
+from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import http_date, quote_etag
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
+from audits.access import record_access
+from audits.choices import AccessAction, JobKind
 from audits.models import Component, Release
+from audits.permissions import job_starter_required, viewer_required
+from audits.services.jobs import enqueue_job
 
 from .choices import CONTENT_TYPES, SbomFormat
 from .models import SbomDocument
@@ -30,6 +39,7 @@ def _download(request: HttpRequest, document: SbomDocument) -> HttpResponse:
     if etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
         response = HttpResponse(status=304)
     else:
+        record_access(request, AccessAction.EXPORT, f"SBOM {document.file_name}", release=document.release_id)
         response = FileResponse(
             io.BytesIO(bytes(document.content)),
             as_attachment=True,
@@ -44,6 +54,7 @@ def _download(request: HttpRequest, document: SbomDocument) -> HttpResponse:
 
 
 @require_safe
+@viewer_required
 def release_document(request: HttpRequest, release_id: int, fmt: str) -> HttpResponse:
     release = _release(release_id)
     document = (SbomDocument.objects.select_related("release__commit", "release__distribution")
@@ -54,6 +65,7 @@ def release_document(request: HttpRequest, release_id: int, fmt: str) -> HttpRes
 
 
 @require_safe
+@viewer_required
 def component_document(request: HttpRequest, release_id: int, name: str, fmt: str) -> HttpResponse:
     release = _release(release_id)
     if not Component.objects.filter(release=release, name=name).exists():
@@ -63,6 +75,7 @@ def component_document(request: HttpRequest, release_id: int, name: str, fmt: st
 
 
 @require_safe
+@viewer_required
 def document_report(request: HttpRequest, document_id: int) -> JsonResponse:
     document = get_object_or_404(SbomDocument.objects.defer("content"), pk=document_id)
     return JsonResponse({
@@ -72,7 +85,18 @@ def document_report(request: HttpRequest, document_id: int) -> JsonResponse:
 
 
 @require_safe
+@viewer_required
 def release_documents(request: HttpRequest, release_id: int) -> HttpResponse:
     release = _release(release_id)
     documents = SbomDocument.objects.defer("content").filter(release=release, component_name="")
     return render(request, "sbom/release.html", {"release": release, "documents": documents})
+
+
+@require_POST
+@job_starter_required
+def start_release_sbom(request: HttpRequest, release_id: int) -> HttpResponse:
+    release = _release(release_id)
+    job = enqueue_job(JobKind.SBOM, {"release_id": release.pk}, user=request.user, release=release)
+    record_access(request, AccessAction.START_JOB, f"SBOM job {job.pk} of release {release.pk}", release=release)
+    messages.success(request, f"The SBOM generation of this release is queued as job {job.pk}; its progress shows below.")
+    return redirect(reverse("audits:release-detail", args=[release.pk]) + f"#job-{job.pk}")
