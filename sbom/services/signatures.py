@@ -7,10 +7,12 @@ settings, picks the rows and keeps every result.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
 from django.conf import settings
-from django.db.models import F, Q
+from django.db.models import BooleanField, ExpressionWrapper, F, Q
 from django.utils import timezone
 from sigstore.errors import Error as SigstoreError
 from sigstore.models import Bundle
@@ -19,7 +21,9 @@ from audits.models import EvidenceBundle, Release
 
 from ..models import SbomDocument, SignatureBundle, SignatureVerification, SigningPolicy
 from .signing import IdentitySource, identity_token, load_trust_config, sign_each
-from .verification import PinnedRoot, artifact_input, load_pinned_root, verify_bundle
+from .verification import (
+    PinnedRoot, artifact_input, customer_trust_config, load_pinned_root, public_good_file, verify_bundle,
+)
 
 Progress = Callable[[int, int, str], None]
 Signable = SbomDocument | EvidenceBundle
@@ -40,6 +44,16 @@ def identity_source() -> IdentitySource:
 def pinned_root() -> PinnedRoot:
     return load_pinned_root(trusted_root_path=settings.PEDIGREE_SIGSTORE_TRUSTED_ROOT,
                             trust_config_path=settings.PEDIGREE_SIGSTORE_TRUST_CONFIG)
+
+
+def customer_trust_config_json() -> str:
+    """The trust configuration customers pass to `sigstore --trust-config`: our pinned root, and the
+    configured signing config (or public-good's) because the CLI requires one."""
+    if settings.PEDIGREE_SIGSTORE_TRUST_CONFIG:
+        signing_config = json.dumps(json.loads(Path(settings.PEDIGREE_SIGSTORE_TRUST_CONFIG).read_text())["signingConfig"])
+    else:
+        signing_config = public_good_file("signing_config.v0.2.json")
+    return customer_trust_config(pinned_root(), signing_config)
 
 
 def expected_signer(release: Release) -> tuple[str, str]:
@@ -184,9 +198,12 @@ def verify_bundles(release: Release | None = None, *, job=None, progress: Progre
 
 
 def bundles_of(release: Release, *, component: str | None = None):
-    """The release's bundles with their verifications, for pages (component: that component's SBOMs only)."""
+    """The release's bundles with their verifications, for pages; `component`: only the bundles of its own
+    and the release-wide SBOMs and evidence (those also cover it), no third-party uploads."""
     rows = (SignatureBundle.objects.filter(release=release).defer("content", "artifact_content")
-            .select_related("sbom_document").prefetch_related("verifications"))
+            .annotate(has_artifact=ExpressionWrapper(Q(artifact_content__isnull=False), output_field=BooleanField()))
+            .prefetch_related("verifications"))
     if component is not None:
-        rows = rows.filter(Q(sbom_document__component_name=component) | Q(evidence_bundle__component_name=component))
+        rows = rows.filter(Q(sbom_document__component_name__in=[component, ""])
+                           | Q(evidence_bundle__component_name__in=[component, ""]))
     return rows

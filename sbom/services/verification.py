@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import json
 import re
+import shlex
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -168,3 +169,29 @@ def _first_line(exc: BaseException) -> str:
     text = str(exc).strip() or type(exc).__name__
     return text.splitlines()[0][:500] if "\n" in text else text[:1000]
 
+
+
+TRUST_CONFIG_FILE_NAME = "sigstore-trust-config.json"
+
+
+def stock_cli_command(artifact: str, bundle_file: str, *, identity: str, issuer: str, custom_root: bool) -> str:
+    """The `sigstore` CLI command that verifies `artifact` (a file name or "sha256:HEX") offline.
+
+    Public-good bundles need nothing but the CLI (its embedded root); any other root is passed as
+    the portal's trust configuration file, which `--trust-config` takes before the subcommand.
+    """
+    words = ["python", "-m", "sigstore"]
+    if custom_root:
+        words += ["--trust-config", TRUST_CONFIG_FILE_NAME]
+    words += ["verify", "identity", "--offline", "--bundle", bundle_file, "--cert-identity", identity,
+              "--cert-oidc-issuer", issuer, artifact]
+    return shlex.join(words)
+
+
+def customer_trust_config(root: PinnedRoot, signing_config_json: str) -> str:
+    """A ClientTrustConfig with the pinned root, for `sigstore --trust-config` (the CLI wants a signing config too)."""
+    return json.dumps({
+        "mediaType": "application/vnd.dev.sigstore.clienttrustconfig.v0.1+json",
+        "trustedRoot": json.loads(root.json),
+        "signingConfig": json.loads(signing_config_json),
+    }, indent=2)

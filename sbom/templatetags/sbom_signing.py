@@ -1,0 +1,87 @@
+"""The signature panels of the release dashboard and the package page (see templates/sbom/_*.html)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django import template
+from django.urls import reverse
+
+from ..forms import BundleUploadForm, SigningPolicyForm
+from ..models import SbomDocument, SignatureBundle, SignatureVerification, SigningPolicy
+from ..services.signatures import bundles_of, expected_signer, pinned_root
+from ..services.verification import TrustConfigError, stock_cli_command
+
+register = template.Library()
+
+
+@dataclass(frozen=True)
+class Row:
+    """One signed (or not yet signed) artifact with its bundle, newest result and the customer's command."""
+
+    label: str
+    artifact_url: str
+    bundle: SignatureBundle | None
+    verification: SignatureVerification | None
+    command: str
+
+
+def _document_url(document: SbomDocument) -> str:
+    if document.component_name:
+        return reverse(f"sbom:component-{document.format}", args=[document.release_id, document.component_name])
+    return reverse(f"sbom:release-{document.format}", args=[document.release_id])
+
+
+def _rows(release, bundles, documents, signer, custom_root) -> list[Row]:
+    identity, issuer = signer
+    by_document = {b.sbom_document_id: b for b in bundles if b.sbom_document_id}
+
+    def command(bundle: SignatureBundle) -> str:
+        artifact = bundle.artifact_name if bundle.origin == SignatureBundle.Origin.PORTAL or bundle.has_artifact \
+            else f"sha256:{bundle.artifact_sha256}"
+        return stock_cli_command(artifact, bundle.file_name, identity=identity or "IDENTITY",
+                                 issuer=issuer or "ISSUER", custom_root=custom_root)
+
+    rows = []
+    for document in documents:
+        bundle = by_document.get(document.pk)
+        label = f"{document.get_format_display()} {document.spec_version}" + (
+            f" of {document.component_name}" if document.component_name else "")
+        rows.append(Row(label, _document_url(document), bundle, bundle.latest_verification if bundle else None,
+                        command(bundle) if bundle else ""))
+    for bundle in bundles:
+        if bundle.sbom_document_id:
+            continue
+        url = reverse("sbom:bundle-artifact", args=[bundle.pk]) if bundle.has_artifact else ""
+        kind = "evidence bundle" if bundle.evidence_bundle_id else "uploaded"
+        rows.append(Row(f"{bundle.artifact_name} ({kind})", url, bundle, bundle.latest_verification, command(bundle)))
+    return rows
+
+
+def _panel(release, *, component: str | None):
+    signer = expected_signer(release)
+    try:
+        custom_root, root_error = not pinned_root().public_good, ""
+    except TrustConfigError as exc:
+        custom_root, root_error = True, str(exc)
+    bundles = list(bundles_of(release, component=component))
+    documents = SbomDocument.objects.defer("content", "report").filter(
+        release=release, component_name__in=[component or "", ""]).order_by("-component_name", "format")
+    return {"release": release, "rows": _rows(release, bundles, documents, signer, custom_root),
+            "signer": signer, "custom_root": custom_root, "root_error": root_error}
+
+
+@register.inclusion_tag("sbom/_signatures_panel.html", takes_context=True)
+def release_signatures(context):
+    release = context["release"]
+    panel = _panel(release, component=None)
+    can = context.get("can")
+    if can is not None and can.start_jobs:
+        policy = SigningPolicy.objects.filter(release=release).first()
+        panel.update(upload_form=BundleUploadForm(), policy_form=SigningPolicyForm(instance=policy), can_start=True)
+    return panel
+
+
+@register.inclusion_tag("sbom/_signatures_panel.html", takes_context=True)
+def component_signatures(context):
+    return _panel(context["release"], component=context["component"].name)
