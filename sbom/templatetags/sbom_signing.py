@@ -32,7 +32,7 @@ def _document_url(document: SbomDocument) -> str:
     return reverse(f"sbom:release-{document.format}", args=[document.release_id])
 
 
-def _rows(release, bundles, documents, signer, custom_root) -> list[Row]:
+def _rows(bundles, documents, signer, custom_root) -> list[Row]:
     identity, issuer = signer
     by_document = {b.sbom_document_id: b for b in bundles if b.sbom_document_id}
 
@@ -49,32 +49,33 @@ def _rows(release, bundles, documents, signer, custom_root) -> list[Row]:
             f" of {document.component_name}" if document.component_name else "")
         rows.append(Row(label, _document_url(document), bundle, bundle.latest_verification if bundle else None,
                         command(bundle) if bundle else ""))
+    listed = {d.pk for d in documents}
     for bundle in bundles:
-        if bundle.sbom_document_id:
+        if bundle.sbom_document_id in listed:
             continue
         url = reverse("sbom:bundle-artifact", args=[bundle.pk]) if bundle.has_artifact else ""
-        kind = "evidence bundle" if bundle.evidence_bundle_id else "uploaded"
+        kind = ("component SBOM" if bundle.sbom_document_id else
+                "evidence bundle" if bundle.evidence_bundle_id else "uploaded")
         rows.append(Row(f"{bundle.artifact_name} ({kind})", url, bundle, bundle.latest_verification, command(bundle)))
     return rows
 
 
-def _panel(release, *, component: str | None):
+def _panel(release):
     signer = expected_signer(release)
     try:
         custom_root, root_error = not pinned_root().public_good, ""
     except TrustConfigError as exc:
         custom_root, root_error = True, str(exc)
-    bundles = list(bundles_of(release, component=component))
-    documents = SbomDocument.objects.defer("content", "report").filter(
-        release=release, component_name__in=[component or "", ""]).order_by("-component_name", "format")
-    return {"release": release, "rows": _rows(release, bundles, documents, signer, custom_root),
+    bundles = list(bundles_of(release))
+    documents = SbomDocument.objects.defer("content", "report").filter(release=release, component_name="")
+    return {"release": release, "rows": _rows(bundles, documents, signer, custom_root),
             "signer": signer, "custom_root": custom_root, "root_error": root_error}
 
 
 @register.inclusion_tag("sbom/_signatures_panel.html", takes_context=True)
 def release_signatures(context):
     release = context["release"]
-    panel = _panel(release, component=None)
+    panel = _panel(release)
     can = context.get("can")
     if can is not None and can.start_jobs:
         policy = SigningPolicy.objects.filter(release=release).first()
@@ -82,6 +83,8 @@ def release_signatures(context):
     return panel
 
 
-@register.inclusion_tag("sbom/_signatures_panel.html", takes_context=True)
+@register.inclusion_tag("sbom/_component_signatures_panel.html", takes_context=True)
 def component_signatures(context):
-    return _panel(context["release"], component=context["component"].name)
+    """One query (two with bundles): the bundles of this component's and the release's SBOMs and evidence."""
+    bundles = list(bundles_of(context["release"], component=context["component"].name))
+    return {"release": context["release"], "bundles": [(b, b.latest_verification) for b in bundles]}
