@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import pytest
+from django.conf import settings
 from django.db.models import F
+from django.utils import timezone
 
 from audits.choices import JobKind, JobStatus
+from audits.models import EvidenceBundle, Job
 from audits.services.jobs import run_job_in_process
 from sbom.models import SbomDocument, SignatureBundle, SignatureVerification, SigningPolicy
-from sbom.tasks import sign_release_job, verify_signatures_job
+from sbom.services.signatures import sign_evidence_bundle
+from sbom.tasks import generate_release_sbom_job, schedule_reverification, sign_release_job, verify_signatures_job
 from tests.sbom.conftest import SIGNER
 from tests.support.sigstore_local import LocalSigstore
 
@@ -153,7 +158,6 @@ def test_without_an_identity_policy_nothing_counts_as_verified(release, generate
 
 def test_the_sbom_job_queues_signing_when_configured(release, sigstore_settings, django_capture_on_commit_callbacks,
                                                      monkeypatch):
-    from audits.models import Job
     from sbom.tasks import generate_release_sbom_job
 
     sigstore_settings.PEDIGREE_SIGN_AFTER_SBOM = True
@@ -163,3 +167,38 @@ def test_the_sbom_job_queues_signing_when_configured(release, sigstore_settings,
         run_job_in_process(JobKind.SBOM, {"release_id": release.pk}, generate_release_sbom_job, release=release)
     sign_job = Job.objects.get(kind=JobKind.SIGN)
     assert sign_job.params == {"release_id": release.pk} and queued == [sign_job.pk]
+
+
+def _evidence(release, content: bytes):
+    return EvidenceBundle.objects.create(
+        release=release, component_name="openssl", content=content, size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(), sha512=hashlib.sha512(content).hexdigest(),
+        generator_version="test", requested_at=timezone.now())
+
+
+def test_an_evidence_bundle_is_signed_by_the_service_the_evidence_job_calls(release, sigstore_settings):
+    evidence = _evidence(release, b"PK\x03\x04 an evidence zip")
+    bundle = sign_evidence_bundle(evidence)
+    assert bundle.evidence_bundle == evidence and bundle.artifact_sha256 == evidence.sha256
+    assert bundle.artifact_name.endswith(f"-openssl-evidence-{evidence.pk}.zip")
+    verify(release)
+    assert SignatureVerification.objects.get(bundle=bundle).verified
+
+
+def test_the_signing_job_also_signs_the_releases_evidence_bundles(release, generated, sigstore_settings):
+    evidence = _evidence(release, b"PK\x03\x04 another evidence zip")
+    assert sign(release).result["signed"] == 4
+    assert SignatureBundle.objects.filter(evidence_bundle=evidence).exists()
+
+
+def test_scheduled_reverification_verifies_the_bundles_of_every_release(release, generated, sigstore_settings,
+                                                                        monkeypatch, django_capture_on_commit_callbacks):
+    sign(release)
+    entry = settings.CELERY_BEAT_SCHEDULE["reverify-signatures"]
+    assert entry["task"] == "sbom.tasks.schedule_reverification" == schedule_reverification.name
+    monkeypatch.setattr(verify_signatures_job, "delay", verify_signatures_job)  # run in this process
+    with django_capture_on_commit_callbacks(execute=True):
+        job_id = schedule_reverification()
+    job = Job.objects.get(pk=job_id)
+    assert (job.kind, job.params, job.status) == (JobKind.VERIFY, {}, JobStatus.SUCCEEDED)
+    assert job.result["bundles"] == 3 and job.result["verified"] == 3
