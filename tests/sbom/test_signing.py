@@ -158,8 +158,6 @@ def test_without_an_identity_policy_nothing_counts_as_verified(release, generate
 
 def test_the_sbom_job_queues_signing_when_configured(release, sigstore_settings, django_capture_on_commit_callbacks,
                                                      monkeypatch):
-    from sbom.tasks import generate_release_sbom_job
-
     sigstore_settings.PEDIGREE_SIGN_AFTER_SBOM = True
     queued = []
     monkeypatch.setattr(sign_release_job, "delay", queued.append)
