@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import datetime
 
 import pytest
 from django.conf import settings
@@ -42,8 +43,9 @@ def test_the_signing_job_signs_every_stored_sbom_through_the_configured_instance
     assert {b.sbom_document.format for b in bundles} == {"cyclonedx-json", "cyclonedx-xml", "spdx-json"}
     assert all(b.artifact_sha256 == b.sbom_document.sha256 for b in bundles)
     assert all(b.file_name == b.sbom_document.file_name + ".sigstore.json" for b in bundles)
-    # one certificate for the batch, one log entry per document
-    assert local_sigstore.requests[before:] == ["POST /api/v2/signingCert -> 201"] + ["POST /api/v1/log/entries -> 201"] * 3
+    # one certificate for the batch; a timestamp and a log entry per document
+    assert local_sigstore.requests[before:] == ["POST /api/v2/signingCert -> 201"] + [
+        "POST /api/v1/timestamp -> 201", "POST /api/v1/log/entries -> 201"] * 3
 
 
 def test_signing_again_signs_only_documents_whose_bytes_changed(release, generated, sigstore_settings):
@@ -100,7 +102,8 @@ def test_the_verification_job_keeps_signer_log_entry_and_time_of_each_bundle(rel
     assert result.log_index >= 6  # after the log's unrelated entries
     assert result.integrated_time is not None and result.verified_at >= result.integrated_time
     assert result.artifact_sha256 == result.bundle.artifact_sha256
-    assert result.tsa_times == []  # this instance has no timestamp authority
+    (tsa_time,) = result.tsa_times  # the instance's RFC 3161 timestamp, verified against its TSA chain
+    assert abs((datetime.fromisoformat(tsa_time) - result.integrated_time).total_seconds()) < 60
 
 
 def test_a_tampered_sbom_is_rejected_with_the_reason_stored(release, generated, sigstore_settings):

@@ -1,7 +1,7 @@
 """A throwaway Sigstore instance for tests, served on 127.0.0.1.
 
-It plays Fulcio (`pki.FulcioCA`, with a CT log key for embedded SCTs), Rekor v1 (`rekor.RekorLog`)
-and an OIDC provider (`oidc.TokenIssuer`), and describes itself as a ClientTrustConfig, so the
+It plays Fulcio (`pki.FulcioCA`, with a CT log key for embedded SCTs), Rekor v1 (`rekor.RekorLog`),
+an RFC 3161 timestamp authority (`tsa.TimestampAuthority`) and an OIDC provider (`oidc.TokenIssuer`), and describes itself as a ClientTrustConfig, so the
 portal's own signing code (sigstore-python's SigningContext) talks to it over HTTP exactly as it
 would talk to a real instance, and sigstore-python's Verifier checks what it produced. Nothing in
 it comes from sigstore-python, so the two check each other.
@@ -21,10 +21,12 @@ from cryptography.hazmat.primitives import serialization
 from .oidc import TokenIssuer
 from .pki import CTLog, FulcioCA, spki
 from .rekor import RejectedEntry, RekorLog
+from .tsa import TimestampAuthority
 
 TRUSTED_ROOT_MEDIA_TYPE = "application/vnd.dev.sigstore.trustedroot+json;version=0.1"
 SIGNING_CONFIG_MEDIA_TYPE = "application/vnd.dev.sigstore.signingconfig.v0.2+json"
 TRUST_CONFIG_MEDIA_TYPE = "application/vnd.dev.sigstore.clienttrustconfig.v0.1+json"
+TSA_PATH = "/api/v1/timestamp"
 
 
 def _b64(data: bytes) -> str:
@@ -45,6 +47,7 @@ class LocalSigstore:
         self.ca = FulcioCA(name=name, valid_from=self.valid_from, ct_log=self.ct_log)
         self.rekor = RekorLog(origin=f"{name}.rekor.test - 7321")
         self.oidc = TokenIssuer(f"https://oidc.{name}.test")
+        self.tsa = TimestampAuthority(name=name, valid_from=self.valid_from)
         self.requests: list[str] = []  # "POST /path -> status", for tests that check the services were used
         self.url = "http://127.0.0.1:9"  # replaced by the served address
         self._server: ThreadingHTTPServer | None = None
@@ -70,14 +73,21 @@ class LocalSigstore:
                 "validFor": valid,
             }],
             "ctlogs": [key(self.ct_log.key.public_key(), self.ct_log.log_id, self.url + "/ct")],
-            "timestampAuthorities": [],
+            "timestampAuthorities": [{
+                "subject": {"organization": self.name, "commonName": f"{self.name} TSA"},
+                "uri": self.url + TSA_PATH,
+                "certChain": {"certificates": [{"rawBytes": _b64(c.public_bytes(serialization.Encoding.DER))}
+                                               for c in self.tsa.chain]},
+                "validFor": valid,
+            }],
         }
 
     def signing_config(self) -> dict:
         service = {"url": self.url, "majorApiVersion": 1, "validFor": {"start": _rfc3339(self.valid_from)},
                    "operator": self.name}
         return {"mediaType": SIGNING_CONFIG_MEDIA_TYPE, "caUrls": [service], "oidcUrls": [],
-                "rekorTlogUrls": [service], "tsaUrls": [], "rekorTlogConfig": {"selector": "ANY"},
+                "rekorTlogUrls": [service], "tsaUrls": [{**service, "url": self.url + TSA_PATH}],
+                "rekorTlogConfig": {"selector": "ANY"},
                 "tsaConfig": {"selector": "ANY"}}
 
     def client_trust_config(self) -> dict:
@@ -112,6 +122,8 @@ class LocalSigstore:
 
             def do_POST(self) -> None:  # noqa: N802 (http.server's name)
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                if self.path == TSA_PATH:  # DER in, DER out
+                    return self._send(201, instance.tsa.reply(body), "application/timestamp-reply")
                 try:
                     request = json.loads(body or b"{}")
                     if self.path == "/api/v2/signingCert":
@@ -124,10 +136,12 @@ class LocalSigstore:
                     status, reply = 401, {"code": 401, "message": str(exc)}
                 except (RejectedEntry, ValueError, KeyError) as exc:
                     status, reply = 400, {"code": 400, "message": f"{type(exc).__name__}: {exc}"}
+                self._send(status, json.dumps(reply).encode(), "application/json")
+
+            def _send(self, status: int, data: bytes, content_type: str) -> None:
                 instance.requests.append(f"POST {self.path} -> {status}")
-                data = json.dumps(reply).encode()
                 self.send_response(status)
-                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Type", content_type)
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
