@@ -25,6 +25,7 @@ from sbom.services.signing import IdentitySource, identity_token, load_trust_con
 from sbom.services.verification import stock_cli_command
 from sbom.tasks import sign_release_job, verify_signatures_job
 from tests.sbom.conftest import SIGNER
+from tests.support.sigstore_vectors import CONFORMANCE_IDENTITY, CONFORMANCE_ISSUER, vectors_dir
 
 pytestmark = pytest.mark.django_db
 
@@ -197,3 +198,14 @@ def test_a_release_manager_sets_the_expected_signer_of_a_release(release, client
         "ci@example.org", "https://token.actions.githubusercontent.com")
     page = client.get(reverse("audits:release-detail", args=[release.pk])).content.decode()
     assert "<code>ci@example.org</code>" in page and "Upload a third-party bundle" in page
+
+
+@pytest.mark.corpus
+def test_the_public_good_command_verifies_a_real_production_bundle_offline(tmp_path):
+    cases = vectors_dir() / "conformance-assets" / "bundle-verify"
+    (tmp_path / "a.txt").write_bytes((cases / "a.txt").read_bytes())
+    (tmp_path / "a.txt.sigstore.json").write_bytes((cases / "happy-path-v0.3" / "bundle.sigstore.json").read_bytes())
+    command = stock_cli_command("a.txt", "a.txt.sigstore.json", identity=CONFORMANCE_IDENTITY,
+                                issuer=CONFORMANCE_ISSUER, custom_root=False)
+    result = _run_cli(command, tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
