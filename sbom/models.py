@@ -8,6 +8,11 @@ from django.db import models
 from .choices import SUFFIXES, SbomFormat
 
 
+def release_file_stem(release) -> str:
+    """`<distro>-<version>-<commit12>`: the start of every file name a release's downloads carry."""
+    return f"{release.distribution.name}-{release.version}-{release.commit.sha[:12]}"
+
+
 class SbomDocument(models.Model):
     """One generated document: a release BOM (component_name blank) or a component BOM.
 
@@ -43,8 +48,7 @@ class SbomDocument(models.Model):
 
     @property
     def file_name(self) -> str:
-        release = self.release
-        stem = f"{release.distribution.name}-{release.version}-{release.commit.sha[:12]}"
+        stem = release_file_stem(self.release)
         if self.component_name:
             stem += f"-{self.component_name}"
         return stem + SUFFIXES[SbomFormat(self.format)]

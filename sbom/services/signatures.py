@@ -19,7 +19,7 @@ from sigstore.models import Bundle
 
 from audits.models import EvidenceBundle, Release
 
-from ..models import SbomDocument, SignatureBundle, SignatureVerification, SigningPolicy
+from ..models import SbomDocument, SignatureBundle, SignatureVerification, SigningPolicy, release_file_stem
 from .signing import IdentitySource, identity_token, load_trust_config, sign_each
 from .verification import (
     PinnedRoot, artifact_input, customer_trust_config, load_pinned_root, public_good_file, verify_bundle,
@@ -67,9 +67,8 @@ def expected_signer(release: Release) -> tuple[str, str]:
 def _artifact_name(artifact: Signable) -> str:
     if isinstance(artifact, SbomDocument):
         return artifact.file_name
-    release = artifact.release
-    stem = f"{release.distribution.name}-{release.version}-{release.commit.sha[:12]}"
-    return f"{stem}{'-' + artifact.component_name if artifact.component_name else ''}-evidence-{artifact.pk}.zip"
+    component = f"-{artifact.component_name}" if artifact.component_name else ""
+    return f"{release_file_stem(artifact.release)}{component}-evidence-{artifact.pk}.zip"
 
 
 def unsigned_artifacts(release: Release) -> list[Signable]:

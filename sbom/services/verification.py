@@ -125,7 +125,7 @@ def verify_bundle(bundle_json: bytes, artifact: bytes | Hashed, *, root: PinnedR
     try:
         bundle = Bundle.from_json(bundle_json)
     except (SigstoreError, ValueError) as exc:
-        return Outcome(False, f"the bundle cannot be read: {_first_line(exc)}")
+        return Outcome(False, f"the bundle cannot be read: {_reason(exc)}")
     signer_identity, signer_issuer = certificate_identity(bundle.signing_certificate)
     entry = bundle.log_entry._inner
     facts = dict(
@@ -149,7 +149,7 @@ def verify_bundle(bundle_json: bytes, artifact: bytes | Hashed, *, root: PinnedR
         tsa_times = [t.time for t in verifier._establish_time(bundle)
                      if t.source == TimestampSource.TIMESTAMP_AUTHORITY]
     except (SigstoreError, ValueError) as exc:
-        return Outcome(False, _first_line(exc), **facts)
+        return Outcome(False, _reason(exc), **facts)
     return Outcome(True, f"signed by {signer_identity} ({signer_issuer}), logged at index {entry.log_index}",
                    tsa_times=tsa_times, **facts)
 
@@ -165,9 +165,10 @@ def _verify_statement(verifier: Verifier, bundle: Bundle, artifact: bytes | Hash
         raise ValueError("the in-toto statement has no subject with the artifact's SHA-256 digest")
 
 
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip() or type(exc).__name__
-    return text.splitlines()[0][:500] if "\n" in text else text[:1000]
+def _reason(exc: BaseException) -> str:
+    """sigstore's message on one line (pydantic's are several), bounded."""
+    text = " ".join(line.strip() for line in str(exc).splitlines() if line.strip())
+    return (text or type(exc).__name__)[:2000]
 
 
 
