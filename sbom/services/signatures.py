@@ -74,11 +74,16 @@ def _artifact_name(artifact: Signable) -> str:
 def unsigned_artifacts(release: Release) -> list[Signable]:
     """The release's stored SBOMs and evidence bundles that have no bundle for their current bytes."""
     related = ("release__distribution", "release__commit")
-    documents = SbomDocument.objects.select_related(*related).filter(release=release).exclude(
-        signature_bundles__artifact_sha256=F("sha256"))
-    evidence = EvidenceBundle.objects.select_related(*related).filter(release=release).exclude(
+    documents = SbomDocument.objects.select_related(*related).defer("content", "report").filter(
+        release=release).exclude(signature_bundles__artifact_sha256=F("sha256"))
+    evidence = EvidenceBundle.objects.select_related(*related).defer("content").filter(release=release).exclude(
         signature_bundles__artifact_sha256=F("sha256"))
     return [*documents, *evidence]
+
+
+def _content(artifact: Signable) -> bytes:
+    """The bytes, read one artifact at a time (a release's SBOMs are ~100 MB together)."""
+    return bytes(type(artifact).objects.values_list("content", flat=True).get(pk=artifact.pk))
 
 
 def sign_artifacts(artifacts: Iterable[Signable], *, job=None, progress: Progress | None = None) -> list[SignatureBundle]:
@@ -93,7 +98,7 @@ def sign_artifacts(artifacts: Iterable[Signable], *, job=None, progress: Progres
         return []
     trust_config = load_trust_config(settings.PEDIGREE_SIGSTORE_TRUST_CONFIG)
     stored = []
-    items = ((a, bytes(a.content)) for a in artifacts)
+    items = ((a, _content(a)) for a in artifacts)
     for done, (artifact, bundle_json) in enumerate(sign_each(items, trust_config=trust_config, token=token), 1):
         stored.append(_store_portal_bundle(artifact, bundle_json.encode(), job=job))
         if progress:
@@ -179,17 +184,20 @@ def verify_stored_bundle(bundle: SignatureBundle, root: PinnedRoot, signer: tupl
 def verify_bundles(release: Release | None = None, *, job=None, progress: Progress | None = None) -> dict:
     """The verification job's work: every bundle of one release, or of all releases."""
     root = pinned_root()
-    bundles = SignatureBundle.objects.select_related("release", "sbom_document", "evidence_bundle").order_by("pk")
-    bundles = list(bundles.filter(release=release) if release is not None else bundles)
+    # Artifacts are loaded one bundle at a time (deferred and FK fields), never all at once.
+    bundles = SignatureBundle.objects.select_related("release").defer("artifact_content").order_by("pk")
+    if release is not None:
+        bundles = bundles.filter(release=release)
+    total = bundles.count()
     signers: dict[int, tuple[str, str]] = {}
     verified = 0
-    for done, bundle in enumerate(bundles, 1):
+    for done, bundle in enumerate(bundles.iterator(chunk_size=100), 1):
         if bundle.release_id not in signers:
             signers[bundle.release_id] = expected_signer(bundle.release)
         verified += verify_stored_bundle(bundle, root, signers[bundle.release_id], job=job).verified
         if progress:
-            progress(done, len(bundles), "verifying signatures")
-    result = {"bundles": len(bundles), "verified": verified, "rejected": len(bundles) - verified,
+            progress(done, total, "verifying signatures")
+    result = {"bundles": total, "verified": verified, "rejected": total - verified,
               "trusted_root_sha256": root.sha256}
     if release is not None:
         result["release_id"] = release.pk
