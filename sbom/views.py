@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import io
 
+from django.conf import settings
 from django.contrib import messages
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.http import http_date, quote_etag
 from django.views.decorators.http import require_POST, require_safe
@@ -150,6 +152,9 @@ def start_verification(request: HttpRequest, release_id: int) -> HttpResponse:
 @job_starter_required
 def upload_bundle(request: HttpRequest, release_id: int) -> HttpResponse:
     release = _release(release_id)
+    limit = settings.PEDIGREE_MAX_BUNDLE_BYTES + settings.PEDIGREE_MAX_SIGNED_ARTIFACT_BYTES + 64 * 1024
+    if int(request.META.get("CONTENT_LENGTH") or 0) > limit:  # refuse before Django spools the files to disk
+        return HttpResponse(f"The upload is larger than {filesizeformat(limit)}.", status=413, content_type="text/plain")
     form = BundleUploadForm(request.POST, request.FILES)
     if form.is_valid():
         data = form.cleaned_data

@@ -163,6 +163,18 @@ def test_an_oversized_bundle_upload_is_refused_with_400(release, sigstore_settin
     assert not SignatureBundle.objects.exists()
 
 
+def test_an_upload_larger_than_both_limits_is_refused_with_413_before_it_is_read(release, sigstore_settings, client,
+                                                                                release_manager):
+    sigstore_settings.PEDIGREE_MAX_BUNDLE_BYTES = 1000
+    sigstore_settings.PEDIGREE_MAX_SIGNED_ARTIFACT_BYTES = 1000
+    client.force_login(release_manager)
+    response = client.post(reverse("sbom:upload-bundle", args=[release.pk]), {
+        "bundle": SimpleUploadedFile("x.sigstore.json", b"{}"),
+        "artifact": SimpleUploadedFile("big.bin", b"x" * 100_000), "artifact_name": "big.bin"})
+    assert response.status_code == 413
+    assert not SignatureBundle.objects.exists()
+
+
 def test_something_that_is_not_a_bundle_is_refused_with_400(release, sigstore_settings, client, release_manager):
     client.force_login(release_manager)
     response = client.post(reverse("sbom:upload-bundle", args=[release.pk]), {
