@@ -220,3 +220,12 @@ def test_the_public_good_command_verifies_a_real_production_bundle_offline(tmp_p
                                 issuer=CONFORMANCE_ISSUER, custom_root=False)
     result = _run_cli(command, tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_rejected_bundle_shows_its_reason_on_the_release_page(signed, auditor_client):
+    bundle = SignatureBundle.objects.get(release=signed, sbom_document__format="cyclonedx-xml")
+    type(bundle.sbom_document).objects.filter(pk=bundle.sbom_document_id).update(content=b"<bom/>")
+    run_job_in_process(JobKind.VERIFY, {"release_id": signed.pk}, verify_signatures_job, release=signed)
+    page = auditor_client.get(reverse("audits:release-detail", args=[signed.pk])).content.decode()
+    assert page.count(">Rejected</strong>: Bundle message digest mismatch") == 1
+    assert page.count(">Verified</strong>") == 2
