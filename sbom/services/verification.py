@@ -126,7 +126,10 @@ def verify_bundle(bundle_json: bytes, artifact: bytes | Hashed, *, root: PinnedR
         bundle = Bundle.from_json(bundle_json)
     except (SigstoreError, ValueError) as exc:
         return Outcome(False, f"the bundle cannot be read: {_reason(exc)}")
-    signer_identity, signer_issuer = certificate_identity(bundle.signing_certificate)
+    try:
+        signer_identity, signer_issuer = certificate_identity(bundle.signing_certificate)
+    except (ValueError, x509.DuplicateExtension):  # malformed extensions: nothing to show, verification says why
+        signer_identity, signer_issuer = "", ""
     entry = bundle.log_entry._inner
     facts = dict(
         signer_identity=signer_identity,
@@ -150,6 +153,8 @@ def verify_bundle(bundle_json: bytes, artifact: bytes | Hashed, *, root: PinnedR
                      if t.source == TimestampSource.TIMESTAMP_AUTHORITY]
     except (SigstoreError, ValueError) as exc:
         return Outcome(False, _reason(exc), **facts)
+    except Exception as exc:  # untrusted input may trip anything below sigstore; keep it as this bundle's result
+        return Outcome(False, f"verification error: {type(exc).__name__}: {_reason(exc)}", **facts)
     return Outcome(True, f"signed by {signer_identity} ({signer_issuer}), logged at index {entry.log_index}",
                    tsa_times=tsa_times, **facts)
 
