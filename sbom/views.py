@@ -123,8 +123,8 @@ def trust_config_download(request: HttpRequest) -> HttpResponse:
     return _bundle_response(customer_trust_config_json().encode(), TRUST_CONFIG_FILE_NAME)
 
 
-def _back_to_release(release: Release, anchor: str = "signatures") -> HttpResponse:
-    return redirect(reverse("audits:release-detail", args=[release.pk]) + f"#{anchor}")
+def _back_to_release(release: Release) -> HttpResponse:
+    return redirect(reverse("audits:release-detail", args=[release.pk]) + "#signatures")
 
 
 @require_POST
