@@ -56,12 +56,15 @@ def customer_trust_config_json() -> str:
     return customer_trust_config(pinned_root(), signing_config)
 
 
-def expected_signer(release: Release) -> tuple[str, str]:
-    """(identity, OIDC issuer) bundles of this release must carry: its own policy, else the settings'."""
-    policy = SigningPolicy.objects.filter(release=release).first()
+def signer_of(policy: SigningPolicy | None) -> tuple[str, str]:
+    """(identity, OIDC issuer) bundles must carry: the release's policy, else the settings'."""
     if policy is not None:
         return policy.identity, policy.issuer
     return settings.PEDIGREE_SIGSTORE_IDENTITY, settings.PEDIGREE_SIGSTORE_OIDC_ISSUER
+
+
+def expected_signer(release: Release) -> tuple[str, str]:
+    return signer_of(SigningPolicy.objects.filter(release=release).first())
 
 
 def _artifact_name(artifact: Signable) -> str:

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from ..forms import BundleUploadForm, SigningPolicyForm
 from ..models import SbomDocument, SignatureBundle, SignatureVerification, SigningPolicy
-from ..services.signatures import bundles_of, expected_signer, pinned_root
+from ..services.signatures import bundles_of, pinned_root, signer_of
 from ..services.verification import TrustConfigError, stock_cli_command
 
 register = template.Library()
@@ -60,25 +60,25 @@ def _rows(bundles, documents, signer, custom_root) -> list[Row]:
     return rows
 
 
-def _panel(release):
-    signer = expected_signer(release)
+@register.inclusion_tag("sbom/_signatures_panel.html", takes_context=True)
+def release_signatures(context):
+    """Two queries for auditors (documents, bundles), more only when there is something to show."""
+    release = context["release"]
+    can = context.get("can")
+    can_start = can is not None and can.start_jobs
+    bundles = list(bundles_of(release))
+    documents = list(SbomDocument.objects.defer("content", "report").filter(release=release, component_name=""))
+    if not (bundles or documents or can_start):
+        return {"release": release, "rows": []}
+    policy = SigningPolicy.objects.filter(release=release).first()
+    signer = signer_of(policy)
     try:
         custom_root, root_error = not pinned_root().public_good, ""
     except TrustConfigError as exc:
         custom_root, root_error = True, str(exc)
-    bundles = list(bundles_of(release))
-    documents = SbomDocument.objects.defer("content", "report").filter(release=release, component_name="")
-    return {"release": release, "rows": _rows(bundles, documents, signer, custom_root),
-            "signer": signer, "custom_root": custom_root, "root_error": root_error}
-
-
-@register.inclusion_tag("sbom/_signatures_panel.html", takes_context=True)
-def release_signatures(context):
-    release = context["release"]
-    panel = _panel(release)
-    can = context.get("can")
-    if can is not None and can.start_jobs:
-        policy = SigningPolicy.objects.filter(release=release).first()
+    panel = {"release": release, "rows": _rows(bundles, documents, signer, custom_root), "signer": signer,
+             "custom_root": custom_root, "root_error": root_error}
+    if can_start:
         panel.update(upload_form=BundleUploadForm(), policy_form=SigningPolicyForm(instance=policy), can_start=True)
     return panel
 
