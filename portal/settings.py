@@ -205,6 +205,27 @@ CELERY_BEAT_SCHEDULE = {
     "reap-stale-jobs": {"task": "audits.tasks.reap_stale_jobs_task", "schedule": 60.0},
 }
 
+# Sigstore signing and verification (docs/signing.md). The trust configuration is a ClientTrustConfig
+# JSON file (public-good Sigstore when blank); verification uses PEDIGREE_SIGSTORE_TRUSTED_ROOT when
+# set, else that file's trusted root, else the public-good root shipped with the pinned sigstore.
+# The identity token is a value or a file re-read at each signing (projected tokens rotate).
+PEDIGREE_SIGSTORE_TRUST_CONFIG = env_str("PEDIGREE_SIGSTORE_TRUST_CONFIG", "")
+PEDIGREE_SIGSTORE_TRUSTED_ROOT = env_str("PEDIGREE_SIGSTORE_TRUSTED_ROOT", "")
+PEDIGREE_SIGSTORE_IDENTITY_TOKEN = env_str("PEDIGREE_SIGSTORE_IDENTITY_TOKEN", "")
+PEDIGREE_SIGSTORE_IDENTITY_TOKEN_FILE = env_str("PEDIGREE_SIGSTORE_IDENTITY_TOKEN_FILE", "")
+PEDIGREE_SIGSTORE_AMBIENT_CREDENTIALS = env_bool("PEDIGREE_SIGSTORE_AMBIENT_CREDENTIALS", False)
+# The signer every bundle must carry unless a release sets its own policy.
+PEDIGREE_SIGSTORE_IDENTITY = env_str("PEDIGREE_SIGSTORE_IDENTITY", "")
+PEDIGREE_SIGSTORE_OIDC_ISSUER = env_str("PEDIGREE_SIGSTORE_OIDC_ISSUER", "")
+PEDIGREE_SIGN_AFTER_SBOM = env_bool("PEDIGREE_SIGN_AFTER_SBOM", False)
+PEDIGREE_REVERIFY_SECONDS = env_int("PEDIGREE_REVERIFY_SECONDS", 86400)  # 0: no scheduled re-verification
+PEDIGREE_MAX_BUNDLE_BYTES = env_int("PEDIGREE_MAX_BUNDLE_BYTES", 1024 * 1024)
+PEDIGREE_MAX_SIGNED_ARTIFACT_BYTES = env_int("PEDIGREE_MAX_SIGNED_ARTIFACT_BYTES", 64 * 1024 * 1024)
+if PEDIGREE_REVERIFY_SECONDS > 0:
+    CELERY_BEAT_SCHEDULE["reverify-signatures"] = {
+        "task": "sbom.tasks.schedule_reverification", "schedule": float(PEDIGREE_REVERIFY_SECONDS),
+    }
+
 # Ingestion limits and policy.
 PEDIGREE_ALLOW_LOCAL_SOURCES = env_bool("PEDIGREE_ALLOW_LOCAL_SOURCES", False)
 PEDIGREE_MAX_FILE_BYTES = env_int("PEDIGREE_MAX_FILE_BYTES", 16 * 1024 * 1024)

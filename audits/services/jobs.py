@@ -28,11 +28,14 @@ def enqueue_job(kind: str, params: dict[str, Any], *, user=None, release=None) -
         kind=kind, params=params, created_by=user if user is not None and user.is_authenticated else None, release=release
     )
     from sbom.tasks import generate_release_sbom_job  # sbom.tasks imports run_job from here
+    from sbom.tasks import sign_release_job, verify_signatures_job
 
     task = {
         JobKind.INGEST: tasks.run_ingest_job,
         JobKind.UPSTREAM: tasks.run_upstream_verification_job,
         JobKind.SBOM: generate_release_sbom_job,
+        JobKind.SIGN: sign_release_job,
+        JobKind.VERIFY: verify_signatures_job,
     }[kind]
     transaction.on_commit(lambda: task.delay(job.pk))
     return job

@@ -35,7 +35,8 @@ def celery_worker(log_path: Path, **extra_env: str) -> Iterator[str]:
     queue = f"pedigree-test-{uuid.uuid4().hex[:8]}"
     previous_queue = app.conf.task_default_queue
     app.conf.task_default_queue = queue
-    env = {**os.environ, **_database_env(), **extra_env}
+    # The worker's own follow-on jobs (e.g. signing after an SBOM) must land on its queue too.
+    env = {**os.environ, "CELERY_TASK_DEFAULT_QUEUE": queue, **_database_env(), **extra_env}
     log = open(log_path, "w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=solo", "--loglevel=INFO",
