@@ -33,6 +33,7 @@ def enqueue_job(kind: str, params: dict[str, Any], *, user=None, release=None) -
         JobKind.INGEST: tasks.run_ingest_job,
         JobKind.UPSTREAM: tasks.run_upstream_verification_job,
         JobKind.SBOM: generate_release_sbom_job,
+        JobKind.EVIDENCE: tasks.run_evidence_job,
     }[kind]
     transaction.on_commit(lambda: task.delay(job.pk))
     return job
