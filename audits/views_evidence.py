@@ -35,7 +35,9 @@ def file_name(bundle: EvidenceBundle) -> str:
 
 
 def _bundle(pk: int) -> EvidenceBundle:
-    return get_object_or_404(EvidenceBundle.objects.select_related("release__distribution", "release__commit"), pk=pk)
+    """The row without its bytes and manifest (a release bundle's are tens of MB): a 304 never reads them."""
+    return get_object_or_404(EvidenceBundle.objects.select_related("release__distribution", "release__commit")
+                             .defer("content", "manifest"), pk=pk)
 
 
 def _with_etag(request, bundle: EvidenceBundle, suffix: str, make_response) -> HttpResponse:
@@ -73,12 +75,14 @@ def oscal_file(request, pk: int, member: str):
     """The OSCAL assessment results or findings CSV inside a release bundle."""
     bundle = _bundle(pk)
     path, content_type = OSCAL_FILES[member]
-    try:
-        data = evidence.member(bundle, path)
-    except KeyError:
-        raise Http404("this bundle has no OSCAL document (only release bundles have one)") from None
+    if bundle.component_name:
+        raise Http404("only release bundles have an OSCAL document")
 
     def respond():
+        try:
+            data = evidence.member(bundle, path)
+        except KeyError:
+            raise Http404("this bundle has no OSCAL document") from None
         response = HttpResponse(data, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="{file_name(bundle)[:-4]}-{member}"'
         return response

@@ -81,3 +81,10 @@ def test_the_list_shows_bundles_and_the_pages_offer_the_actions(auditor_client, 
     assert f'action="/releases/{release.pk}/evidence/start/"' not in dashboard  # auditors cannot start jobs
     client.force_login(release_manager)
     assert f'action="/releases/{release.pk}/evidence/start/"' in client.get(f"/releases/{release.pk}/").content.decode()
+
+
+def test_a_component_bundle_has_no_oscal_document(auditor_client, auditor, release):
+    from audits.services.evidence import create_component_bundle
+
+    bundle = create_component_bundle(release, "bash", user=auditor)
+    assert auditor_client.get(f"/evidence/{bundle.pk}/oscal.json").status_code == 404
