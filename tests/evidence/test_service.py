@@ -131,3 +131,24 @@ def test_a_stored_release_bundle_records_requester_and_digests(release, release_
     assert EvidenceBundle.objects.get() == bundle and bundle.component_name == ""
     assert bundle.manifest["requested_by"] == "manny" and bundle.generator_version
     assert len(bundle.sha256) == 64 and len(bundle.sha512) == 128
+
+
+def test_a_registered_signature_provider_adds_its_files_to_both_scopes(release, monkeypatch):
+    from audits.evidence.zipwriter import BundleFile
+    from audits.services import evidence
+
+    calls = []
+
+    def provider(release_, components):
+        calls.append(components)
+        return [BundleFile("signatures/release.cdx.json.sigstore.json", b'{"mediaType": "test"}', "signature-bundle",
+                           "Sigstore bundle of the release CycloneDX document", "application/json")]
+
+    monkeypatch.setattr(evidence, "_signature_providers", [])
+    evidence.register_signature_provider(provider)
+    _, component_manifest = component_zip(release)
+    _, release_manifest = release_zip(release)
+    assert calls == [["bash"], None]
+    for manifest in (component_manifest, release_manifest):
+        assert "signatures/release.cdx.json.sigstore.json" in {f["path"] for f in manifest["files"]}
+        assert not any(n.startswith("No signature bundles") for n in manifest["notes"])
