@@ -310,7 +310,7 @@ def _subtitle(release: Release, requested_by: str, requested_at: dt.datetime) ->
 def _report_files(html: str, pdf: bytes, what: str) -> list[BundleFile]:
     return [
         BundleFile("report.html", html.encode("utf-8"), "report-html", f"Human-readable report of {what}", "text/html; charset=utf-8"),
-        BundleFile("report.pdf", pdf, "report-pdf", f"The same report as PDF, for auditors", "application/pdf"),
+        BundleFile("report.pdf", pdf, "report-pdf", "The same report as PDF, for auditors", "application/pdf"),
     ]
 
 

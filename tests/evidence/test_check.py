@@ -4,7 +4,6 @@ import datetime as dt
 import io
 import subprocess
 import sys
-import zipfile
 
 import pytest
 from django.core.management import CommandError, call_command
