@@ -26,14 +26,6 @@ OSCAL_FILES = {"oscal.json": ("oscal/assessment-results.json", "application/json
                "findings.csv": ("oscal/findings.csv", "text/csv; charset=utf-8")}
 
 
-def file_name(bundle: EvidenceBundle) -> str:
-    release = bundle.release
-    stem = f"pedigree-evidence-{release.distribution.name}-{release.version}-{release.commit.sha[:12]}"
-    if bundle.component_name:
-        stem += f"-{bundle.component_name}"
-    return f"{stem}-{bundle.pk}.zip"
-
-
 def _bundle(pk: int) -> EvidenceBundle:
     """The row without its bytes and manifest (a release bundle's are tens of MB): a 304 never reads them."""
     return get_object_or_404(EvidenceBundle.objects.select_related("release__distribution", "release__commit")
@@ -59,7 +51,7 @@ def download(request, pk: int):
     bundle = _bundle(pk)
 
     def stream():
-        response = FileResponse(io.BytesIO(bytes(bundle.content)), as_attachment=True, filename=file_name(bundle),
+        response = FileResponse(io.BytesIO(bytes(bundle.content)), as_attachment=True, filename=bundle.file_name,
                                 content_type="application/zip")
         response["Content-Length"] = str(bundle.size)
         return response
@@ -84,7 +76,7 @@ def oscal_file(request, pk: int, member: str):
         except KeyError:
             raise Http404("this bundle has no OSCAL document") from None
         response = HttpResponse(data, content_type=content_type)
-        response["Content-Disposition"] = f'attachment; filename="{file_name(bundle)[:-4]}-{member}"'
+        response["Content-Disposition"] = f'attachment; filename="{bundle.file_name[:-4]}-{member}"'
         return response
 
     record_access(request, AccessAction.EXPORT, f"{member} of evidence bundle {bundle.pk}", release=bundle.release_id)
