@@ -158,8 +158,9 @@ def _check_file(archive: zipfile.ZipFile, info: zipfile.ZipInfo, entry: dict[str
                     break
                 sha256.update(chunk)
                 sha512.update(chunk)
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:  # CRC errors are BadZipFile
-        result.problems.append(f"corrupt entry {path}: {exc}")
+    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
+        # CRC errors are BadZipFile; encrypted entries RuntimeError; unknown compression NotImplementedError
+        result.problems.append(f"unreadable entry {path}: {exc}")
         return
     if size != entry["size"]:
         result.problems.append(f"size mismatch: {path} holds {size} bytes, the manifest says {entry['size']}")

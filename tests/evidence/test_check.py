@@ -124,3 +124,17 @@ def test_the_checker_runs_without_django_and_exits_non_zero_on_a_bad_bundle(tmp_
     failed, passed = run(bad), run(good)
     assert failed.returncode == 1 and "unlisted file: extra.txt" in failed.stderr
     assert passed.returncode == 0, passed.stderr
+
+
+def test_an_encrypted_entry_is_reported_as_unreadable():
+    data = bytearray(bundle_with(FILES))
+    # Set the "encrypted" flag of component.json in its local header and in the central directory.
+    for signature, offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        start = 0
+        while (start := data.find(signature, start)) != -1:
+            name_at = start + (30 if signature == b"PK\x03\x04" else 46)
+            if data[name_at:name_at + len(b"component.json")] == b"component.json":
+                data[start + offset] |= 0x01
+            start += 4
+    found = problems(bytes(data))
+    assert found and found[0].startswith("unreadable entry component.json"), found
