@@ -387,9 +387,19 @@ def _release_sbom_files(release: Release) -> list[BundleFile]:
     documents = SbomDocument.objects.select_related("release__distribution", "release__commit").filter(
         release=release, component_name="").order_by("format")
     return [BundleFile(f"release/sbom/{d.file_name}", bytes(d.content), "sbom",
-                       f"{d.get_format_display()} {d.spec_version} SBOM of the whole release; each component's SBOM "
-                       f"fragment is its entry in it (validated: {d.validation.get('valid')})",
+                       f"{d.get_format_display()} {d.spec_version} SBOM of the whole release; each component's entry "
+                       f"is also in components/<name>/sbom-fragment.cdx.json (validated: {d.validation.get('valid')})",
                        JSON if d.format.endswith("json") else "application/xml") for d in documents]
+
+
+def _sbom_fragments(sboms: list[BundleFile]) -> dict[str, tuple[bytes, str]]:
+    """Each component's entry (`src/<name>`, with its binary packages) of the stored release CycloneDX JSON."""
+    document = next((f for f in sboms if f.path.endswith(".cdx.json")), None)
+    if document is None:
+        return {}
+    origin = f"{posixpath.basename(document.path)} (SHA-256 {hashlib.sha256(document.data).hexdigest()})"
+    return {c["bom-ref"][4:]: (_json_bytes(c), origin) for c in json.loads(document.data).get("components", [])
+            if str(c.get("bom-ref", "")).startswith("src/")}
 
 
 def _evidence_of(files: list[BundleFile]) -> tuple[oscal.EvidenceFile, ...]:
@@ -417,16 +427,22 @@ def build_release_bundle(release: Release, *, requested_by: str, requested_at: d
     lap("load")
     digests = {c["path"]: c["sha256"] for c in configs}
     files = [_config_file(c["path"], c["text"], c["sha256"]) for c in configs]
+    sboms = _release_sbom_files(release)
+    fragments = _sbom_fragments(sboms)
     by_component: dict[str, list[BundleFile]] = {}
     total = len(components)
     for done, data in enumerate(components, 1):
         own = component_files(release, data, digests, f"components/{data.name}/")
+        if data.name in fragments:
+            fragment, origin = fragments[data.name]
+            own.append(BundleFile(f"components/{data.name}/sbom-fragment.cdx.json", fragment, "sbom-fragment",
+                                  f"{data.name}'s component entry, with its binary packages, in the release CycloneDX "
+                                  f"document {origin}; a fragment, not a standalone BOM", JSON))
         by_component[data.name] = own
         files += own
         if done % PROGRESS_EVERY == 0 or done == total:
             report(done, total, "collecting component evidence")
     lap("components")
-    sboms = _release_sbom_files(release)
     signatures = _signature_files(release, None)
     notes = _signature_note(signatures)
     if not sboms:

@@ -101,8 +101,12 @@ def test_the_release_bundle_includes_the_stored_release_sboms(release):
     from sbom.services.generate import generate_release_documents
 
     generate_release_documents(release)
-    _, manifest = release_zip(release)
+    content, manifest = release_zip(release)
     assert len([f for f in manifest["files"] if f["kind"] == "sbom"]) == 3
+    fragment = json.loads(members(content)["components/bash/sbom-fragment.cdx.json"])
+    assert fragment["bom-ref"] == "src/bash" and fragment["name"] == "bash"
+    assert {f["path"].split("/")[1] for f in manifest["files"] if f["kind"] == "sbom-fragment"} == set(
+        release.components.values_list("name", flat=True))
 
 
 def test_the_release_bundle_is_deterministic(release, drifting_bash):
