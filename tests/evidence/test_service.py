@@ -156,3 +156,11 @@ def test_a_registered_signature_provider_adds_its_files_to_both_scopes(release, 
     for manifest in (component_manifest, release_manifest):
         assert "signatures/release.cdx.json.sigstore.json" in {f["path"] for f in manifest["files"]}
         assert not any(n.startswith("No signature bundles") for n in manifest["notes"])
+
+
+def test_hostile_repository_paths_become_safe_entry_names(release):
+    ConfigFile.objects.create(release=release, path="../../etc/cron.d/x y.toml", sha256="0" * 64, size=1, text="x")
+    content, manifest = release_zip(release)
+    hostile = next(f for f in manifest["files"] if f["description"].startswith("Configuration file as stored"))
+    assert hostile["path"] == "config/_/_/etc/cron.d/x_y.toml" and "repository_path" not in hostile
+    assert check_bundle(io.BytesIO(content)).ok
