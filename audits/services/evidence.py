@@ -20,6 +20,7 @@ import io
 import json
 import posixpath
 import time
+import zipfile
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
@@ -47,6 +48,7 @@ from ..models import (
     SourcesEntry,
     UpstreamVerification,
 )
+from .jobs import report_progress
 
 Progress = Callable[[int, int, str], None]
 PROGRESS_EVERY = 500
@@ -591,8 +593,6 @@ def load_release(release_id: Any) -> Release:
 
 def run_release_bundle_job(job) -> dict[str, Any]:
     """The evidence job's work: the release bundle, requested by whoever queued the job, at that time."""
-    from .jobs import report_progress
-
     bundle = create_release_bundle(
         load_release(job.params.get("release_id")), user=job.created_by, requested_at=job.created_at, job=job,
         progress=lambda done, total, stage: report_progress(job.pk, done, total, stage),
@@ -603,8 +603,6 @@ def run_release_bundle_job(job) -> dict[str, Any]:
 
 def member(bundle: EvidenceBundle, path: str) -> bytes:
     """One file of a stored bundle (e.g. its OSCAL document), read from the ZIP in memory."""
-    import zipfile
-
     if path == MANIFEST_NAME or path not in {f["path"] for f in bundle.manifest.get("files", [])}:
         raise KeyError(path)
     with zipfile.ZipFile(io.BytesIO(bytes(bundle.content))) as archive:
