@@ -9,7 +9,7 @@ from .choices import JobKind
 from .gitsource import GitTransientError
 from .services.evidence import EvidenceError, run_release_bundle_job
 from .services.ingest import IngestError, ingest_release, summary_of
-from .services.jobs import enqueue_job, reap_stale_jobs, report_progress, run_job
+from .services.jobs import enqueue_follow_on, enqueue_job, reap_stale_jobs, report_progress, run_job
 from .services.upstream import UpstreamError, load_release, verify_release
 
 # One clone per package: a whole release against src.fedoraproject.org takes hours, not the
@@ -64,6 +64,8 @@ def run_upstream_verification_job(self, job_id: int) -> None:
 @shared_task(bind=True, acks_late=True)
 def run_evidence_job(self, job_id: int) -> None:
     run_job(job_id, run_release_bundle_job, user_errors=(EvidenceError,))
+    if settings.PEDIGREE_SIGN_AFTER_EVIDENCE:
+        enqueue_follow_on(job_id, JobKind.SIGN)
 
 
 @shared_task

@@ -3,9 +3,9 @@
 from celery import shared_task
 from django.conf import settings
 
-from audits.choices import JobKind, JobStatus
-from audits.models import Job, Release
-from audits.services.jobs import enqueue_job, report_progress, run_job
+from audits.choices import JobKind
+from audits.models import Release
+from audits.services.jobs import enqueue_follow_on, enqueue_job, report_progress, run_job
 
 from .services.generate import SbomError, generate_release_documents
 from .services.signatures import sign_release, verify_bundles
@@ -28,9 +28,8 @@ def _progress(job):
 def generate_release_sbom_job(self, job_id: int) -> None:
     run_job(job_id, lambda job: generate_release_documents(_release(job), job=job, progress=_progress(job)),
             user_errors=(SbomError,))
-    job = Job.objects.select_related("release").get(pk=job_id)
-    if settings.PEDIGREE_SIGN_AFTER_SBOM and job.status == JobStatus.SUCCEEDED and job.release is not None:
-        enqueue_job(JobKind.SIGN, {"release_id": job.release_id}, user=job.created_by, release=job.release)
+    if settings.PEDIGREE_SIGN_AFTER_SBOM:
+        enqueue_follow_on(job_id, JobKind.SIGN)
 
 
 @shared_task(bind=True, acks_late=True)

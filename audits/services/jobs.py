@@ -42,6 +42,14 @@ def enqueue_job(kind: str, params: dict[str, Any], *, user=None, release=None) -
     return job
 
 
+def enqueue_follow_on(job_id: int, kind: str) -> Job | None:
+    """Queue `kind` for the release of a job that has just succeeded (signing after an SBOM or evidence job)."""
+    job = Job.objects.select_related("release", "created_by").get(pk=job_id)
+    if job.status != JobStatus.SUCCEEDED or job.release is None:
+        return None
+    return enqueue_job(kind, {"release_id": job.release_id}, user=job.created_by, release=job.release)
+
+
 def run_job_in_process(kind: str, params: dict[str, Any], task: Callable[[int], None], *, release=None) -> Job:
     """Run a job's task in this process (management commands), recorded on its row like a worker's."""
     job = Job.objects.create(kind=kind, params=params, release=release)

@@ -17,6 +17,7 @@ from django.utils import timezone
 from sigstore.errors import Error as SigstoreError
 from sigstore.models import Bundle
 
+from audits.evidence.zipwriter import BundleFile
 from audits.models import EvidenceBundle, Release
 
 from ..models import SbomDocument, SignatureBundle, SignatureVerification, SigningPolicy, release_file_stem
@@ -107,12 +108,6 @@ def sign_artifacts(artifacts: Iterable[Signable], *, job=None, progress: Progres
         if progress:
             progress(done, len(artifacts), "signing")
     return stored
-
-
-def sign_evidence_bundle(evidence: EvidenceBundle, *, job=None) -> SignatureBundle:
-    """For the evidence job: sign one freshly generated evidence ZIP."""
-    (bundle,) = sign_artifacts([evidence], job=job)
-    return bundle
 
 
 def sign_release(release: Release, *, job=None, progress: Progress | None = None) -> dict:
@@ -217,3 +212,35 @@ def bundles_of(release: Release, *, component: str | None = None):
         rows = rows.filter(Q(sbom_document__component_name__in=[component, ""])
                            | Q(evidence_bundle__component_name__in=[component, ""]))
     return rows
+
+
+_VERIFICATION_FIELDS = ("verified", "reason", "expected_identity", "expected_issuer", "signer_identity", "signer_issuer",
+                        "log_index", "integrated_time", "tsa_times", "trusted_root_sha256", "artifact_sha256",
+                        "verified_at")
+
+
+def evidence_signature_files(release: Release, components: list[str] | None) -> list[BundleFile]:
+    """For evidence bundles (registered in SbomConfig.ready): the Sigstore bundles of the release's SBOMs
+    (or of those covering `components`) and of uploaded third-party artifacts, each with every
+    verification result kept for it. Signatures of earlier evidence ZIPs are left out: a bundle
+    does not vouch for other bundles."""
+    if components is None:
+        rows = bundles_of(release).filter(evidence_bundle__isnull=True)
+    else:
+        rows = SignatureBundle.objects.none()
+        for name in components:
+            rows = rows | bundles_of(release, component=name).filter(evidence_bundle__isnull=True)
+    files = []
+    for bundle in sorted(rows.distinct(), key=lambda b: (b.file_name, b.pk)):
+        files.append(BundleFile(f"signatures/{bundle.file_name}", bytes(bundle.content), "signature-bundle",
+                                f"Sigstore bundle for {bundle.artifact_name} (SHA-256 {bundle.artifact_sha256})",
+                                "application/json"))
+        results = [{field: getattr(v, field) for field in _VERIFICATION_FIELDS} for v in bundle.verifications.all()]
+        files.append(BundleFile(
+            f"signatures/{bundle.artifact_name}.verifications.json",
+            json.dumps(results, indent=2, sort_keys=True, default=str).encode() + b"\n",
+            "signature-verification",
+            f"Every verification of that bundle by the portal, newest first ({len(results)})",
+            "application/json",
+        ))
+    return files

@@ -88,3 +88,17 @@ def component_signatures(context):
     """One query (two with bundles): the bundles of this component's and the release's SBOMs and evidence."""
     bundles = list(bundles_of(context["release"], component=context["component"].name))
     return {"release": context["release"], "bundles": [(b, b.latest_verification) for b in bundles]}
+
+
+@register.simple_tag
+def evidence_signatures(release) -> dict[int, SignatureBundle]:
+    """Evidence bundle id -> its Sigstore bundle, for the evidence list (one query)."""
+    rows = SignatureBundle.objects.filter(release=release, evidence_bundle__isnull=False).defer("content", "artifact_content")
+    return {b.evidence_bundle_id: b for b in rows}
+
+
+@register.filter
+def signature_of(signatures: dict[int, SignatureBundle], evidence: dict) -> SignatureBundle | None:
+    """The bundle that signs the evidence row's current bytes, if any."""
+    bundle = signatures.get(evidence["id"])
+    return bundle if bundle is not None and bundle.artifact_sha256 == evidence["sha256"] else None

@@ -14,7 +14,6 @@ from audits.choices import JobKind, JobStatus
 from audits.models import EvidenceBundle, Job
 from audits.services.jobs import run_job_in_process
 from sbom.models import SbomDocument, SignatureBundle, SignatureVerification, SigningPolicy
-from sbom.services.signatures import sign_evidence_bundle
 from sbom.tasks import generate_release_sbom_job, schedule_reverification, sign_release_job, verify_signatures_job
 from tests.sbom.conftest import SIGNER
 from tests.support.sigstore_local import LocalSigstore
@@ -175,15 +174,6 @@ def _evidence(release, content: bytes):
         release=release, component_name="openssl", content=content, size=len(content),
         sha256=hashlib.sha256(content).hexdigest(), sha512=hashlib.sha512(content).hexdigest(),
         generator_version="test", requested_at=timezone.now())
-
-
-def test_an_evidence_bundle_is_signed_by_the_service_the_evidence_job_calls(release, sigstore_settings):
-    evidence = _evidence(release, b"PK\x03\x04 an evidence zip")
-    bundle = sign_evidence_bundle(evidence)
-    assert bundle.evidence_bundle == evidence and bundle.artifact_sha256 == evidence.sha256
-    assert bundle.artifact_name.endswith(f"-openssl-evidence-{evidence.pk}.zip")
-    verify(release)
-    assert SignatureVerification.objects.get(bundle=bundle).verified
 
 
 def test_the_signing_job_also_signs_the_releases_evidence_bundles(release, generated, sigstore_settings):
