@@ -28,3 +28,8 @@ class JobQuerySet(models.QuerySet):
         return bool(
             self.filter(pk=pk, status=JobStatus.QUEUED).update(status=JobStatus.RUNNING, started_at=now, heartbeat_at=now)
         )
+
+
+class ApiKeyQuerySet(models.QuerySet):
+    def for_list(self) -> "ApiKeyQuerySet":
+        return self.select_related("created_by", "revoked_by").defer("digest")

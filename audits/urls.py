@@ -1,6 +1,7 @@
 from django.urls import path, re_path
 
 from . import views
+from .api import pages as api_pages
 
 app_name = "audits"
 urlpatterns = [
@@ -14,4 +15,6 @@ urlpatterns = [
     path("compare/", views.compare, name="compare"),
     path("compare.csv", views.compare_export, name="compare-export"),
     path("access-log/", views.access_log, name="access-log"),
+    path("api-keys/", api_pages.api_keys, name="api-keys"),
+    path("api-keys/<int:pk>/revoke/", api_pages.revoke, name="api-key-revoke"),
 ]
