@@ -12,7 +12,8 @@ import json
 from http import HTTPStatus
 from typing import Any
 
-from django.http import HttpResponse
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404, HttpResponse
 from django.views import defaults
 from rest_framework import exceptions
 from rest_framework.views import exception_handler
@@ -39,6 +40,10 @@ def problem_response(status: int, detail: str, *, instance: str = "", code: str 
 def problem_exception_handler(exc, context):
     """DRF's handler (status, WWW-Authenticate, Retry-After), answered as a problem whatever renderer the
     view negotiated (the schema view renders YAML, downloads their file type)."""
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound(*exc.args)
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(*exc.args)
     response = exception_handler(exc, context)
     if response is None:
         return None  # an unexpected error: Django's 500 handler below answers

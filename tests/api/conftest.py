@@ -21,6 +21,12 @@ def fresh_throttle_counts():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """The accounts of these tests never sign in with a password; hashing one properly takes 0.2 s each."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def make_key(db, portal_admin):
     """make_key("read", "export", name=..., expires_at=..., allowed_networks=[...]) -> (ApiKey, secret)."""
@@ -59,3 +65,55 @@ def all_scopes_client(key_client):
 
 def yesterday() -> dt.datetime:
     return timezone.now() - dt.timedelta(days=1)
+
+
+def stored_file(content: bytes) -> dict:
+    import hashlib
+
+    return {"content": content, "size": len(content), "sha256": hashlib.sha256(content).hexdigest(),
+            "sha512": hashlib.sha512(content).hexdigest()}
+
+
+@pytest.fixture
+def small_release(db):
+    """A release with one component, written directly (no git, no ingest): for tests that only need rows."""
+    from audits.models import Commit, Component, ComponentCommit, Distribution, Release
+
+    at = timezone.now() - dt.timedelta(days=3)
+    commit = Commit.objects.create(sha="c" * 40, author_name="A", author_email="a@example.org", authored_at=at,
+                                   committer_name="A", committer_email="a@example.org", committed_at=at,
+                                   subject="config", message="config")
+    release = Release.objects.create(distribution=Distribution.objects.create(name="azurelinux"), version="4.0",
+                                     source_url="https://example.org/repo.git", ref="main", commit=commit)
+    component = Component.objects.create(release=release, name="bash", defined_in="base/comps/bash.comp.toml",
+                                         headline="altered", verdict="Altered by 1 overlay.", spec_origin="snapshot",
+                                         spec_type="upstream", config_commit=commit)
+    ComponentCommit.objects.create(component=component, commit=commit, position=0, touched="config")
+    return release
+
+
+@pytest.fixture
+def api_objects(small_release, portal_admin):
+    """One of each kind of row the API serves; keyed by what names them in URLs."""
+    from audits.choices import JobKind, UpstreamVerdict
+    from audits.models import EvidenceBundle, Job, UpstreamVerification
+    from sbom.models import SbomDocument
+
+    release = small_release
+    component = release.components.get(name="bash")
+    now = timezone.now()
+    sbom = SbomDocument.objects.create(
+        release=release, format="cyclonedx-json", spec_version="1.6", serial_number="urn:uuid:0", generator_version="t",
+        generated_at=release.commit.committed_at, generation_seconds=0.1, **stored_file(b'{"bomFormat": "CycloneDX"}'),
+    )
+    bundle = EvidenceBundle.objects.create(
+        release=release, manifest={"files": []}, generator_version="t", requested_by=portal_admin, requested_at=now,
+        **stored_file(b"PK\x05\x06" + b"\0" * 18),
+    )
+    verification = UpstreamVerification.objects.create(
+        component=component, verdict=UpstreamVerdict.DRIFT, reason="an undeclared change", undeclared_diff="-a\n+b\n",
+        verified_at=now,
+    )
+    job = Job.objects.create(kind=JobKind.SBOM, params={"release_id": release.pk}, release=release)
+    return {"release": release, "component": component, "sbom": sbom, "bundle": bundle, "verification": verification,
+            "job": job, "commit": release.commit}
