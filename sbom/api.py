@@ -10,6 +10,7 @@ from rest_framework.routers import SimpleRouter
 
 from audits.api.base import StoredFileViewSet
 from audits.api.serializers import absolute
+from audits.api.urls import RELEASE
 from audits.api.views import InRelease
 
 from .choices import CONTENT_TYPES, SbomFormat
@@ -53,5 +54,5 @@ class SbomDocumentViewSet(InRelease, StoredFileViewSet):
 
 
 router = SimpleRouter(use_regex_path=False)
-router.register("releases/<int:release_pk>/sbom-documents", SbomDocumentViewSet, basename="sbom-document")
+router.register(f"{RELEASE}/sbom-documents", SbomDocumentViewSet, basename="sbom-document")
 urlpatterns = router.urls

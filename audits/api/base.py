@@ -46,6 +46,7 @@ class ApiView:
     """Mixin for every API view (first in the bases)."""
 
     permission_classes = [IsAuthenticated, HasRequiredPermission]
+    lookup_value_converter = "id"  # see converters.py
     permission = VIEW  # what the view's actions need, unless action_permissions names the action
     action_permissions: dict[str, str] = {}
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import django_filters
+from django import forms
+from drf_spectacular.utils import extend_schema_field
 from django_filters.rest_framework import DjangoFilterBackend
 
 from ..choices import AccessAction, JobKind, JobStatus, OverlayPresence, UpstreamVerdict
 from ..filters import release_channels
 from ..models import AccessLog, Job, Overlay, UpstreamVerification
+from .converters import MAX_ID
 
 
 class ReleaseFilterBackend(DjangoFilterBackend):
@@ -21,6 +24,16 @@ class ReleaseFilterBackend(DjangoFilterBackend):
             release = view.get_release()
             kwargs.update(release=release, channels=release_channels(release))
         return kwargs
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
+class IdFilter(django_filters.NumberFilter):
+    """A row id: a whole number a database integer holds (400 otherwise, never an overflow)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, min_value=1, max_value=MAX_ID, **kwargs)
 
 
 class OverlayFilter(django_filters.FilterSet):
@@ -47,7 +60,7 @@ class UpstreamVerificationFilter(django_filters.FilterSet):
 class JobFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=JobKind.choices)
     status = django_filters.ChoiceFilter(choices=JobStatus.choices)
-    release = django_filters.NumberFilter(field_name="release_id")
+    release = IdFilter(field_name="release_id")
 
     class Meta:
         model = Job

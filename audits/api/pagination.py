@@ -25,6 +25,8 @@ from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
+from .converters import MAX_ID
+
 Key = tuple[str, bool]  # (field path, descending)
 
 
@@ -119,7 +121,8 @@ class KeysetCursorPagination(BasePagination):
         except (ValueError, UnicodeError, binascii.Error):
             data = None
         if not (isinstance(data, dict) and isinstance(data.get("v"), list) and data.get("o") == self.signature
-                and all(v is None or isinstance(v, (str, int, float, bool)) for v in data["v"])
+                and all(v is None or isinstance(v, (str, float, bool)) or (isinstance(v, int) and abs(v) <= MAX_ID)
+                        for v in data["v"])
                 and len(data["v"]) == self.signature.count(",") + 1):
             raise ValidationError({self.cursor_query_param: ["Invalid cursor (or one made for another sort order)."]})
         return data["v"]

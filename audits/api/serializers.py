@@ -228,13 +228,26 @@ class JobSerializer(serializers.ModelSerializer):
         return absolute(self.context["request"], "api:job-detail", job.pk)
 
 
+class ReleaseField(serializers.PrimaryKeyRelatedField):
+    """A release id; a number no database integer holds does not exist (instead of overflowing the driver)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=Release.objects.with_related(), **kwargs)
+
+    def to_internal_value(self, data):
+        try:
+            return super().to_internal_value(data)
+        except OverflowError:
+            self.fail("does_not_exist", pk_value=data)
+
+
 class JobStartSerializer(serializers.Serializer):
     """`ingest` needs `source` and `ref`; every other kind needs `release`."""
 
     kind = serializers.ChoiceField(choices=[])
     source = serializers.CharField(required=False, max_length=gitsource.MAX_SOURCE_LENGTH)
     ref = serializers.CharField(required=False, max_length=gitsource.MAX_REF_LENGTH)
-    release = serializers.PrimaryKeyRelatedField(queryset=Release.objects.all(), required=False)
+    release = ReleaseField(required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -292,8 +305,8 @@ class ComparisonSerializer(serializers.Serializer):
 
 
 class ComparisonQuerySerializer(serializers.Serializer):
-    old = serializers.PrimaryKeyRelatedField(queryset=Release.objects.with_related(), help_text="The earlier release.")
-    new = serializers.PrimaryKeyRelatedField(queryset=Release.objects.with_related(), help_text="The later release.")
+    old = ReleaseField(help_text="The earlier release.")
+    new = ReleaseField(help_text="The later release.")
 
 
 class EvidenceBundleSerializer(serializers.ModelSerializer):

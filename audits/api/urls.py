@@ -3,9 +3,10 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from . import converters  # noqa: F401  (registers the "id" path converter)
 from . import views
 
-RELEASE = "releases/<int:release_pk>"
+RELEASE = "releases/<id:release_pk>"
 
 router = SimpleRouter(use_regex_path=False)
 router.register("releases", views.ReleaseViewSet, basename="release")
