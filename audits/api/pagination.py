@@ -101,7 +101,8 @@ class KeysetCursorPagination(BasePagination):
         self.next_position = None
         if len(rows) > self.limit:
             rows = rows[: self.limit]
-            self.next_position = [getattr(rows[-1], name) for name in annotations]
+            last = rows[-1]
+            self.next_position = [last[name] if isinstance(last, dict) else getattr(last, name) for name in annotations]
         return rows
 
     def _limit(self, request) -> int:

@@ -4,13 +4,16 @@
 from __future__ import annotations
 
 from django.conf import settings
+from urllib.parse import quote
+
 from django.urls import reverse
+from django.utils.http import RFC3986_SUBDELIMS
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from .. import gitsource
 from ..azldev.classify import BUILD_CUSTOMISED, REASON_HEADLINES
-from ..choices import JobKind
+from ..choices import Headline, JobKind, SpecOrigin
 from ..models import (
     AccessLog,
     BinaryPackage,
@@ -65,26 +68,38 @@ class ReleaseSerializer(serializers.ModelSerializer):
         return absolute(self.context["request"], "api:component-list", release.pk)
 
 
-class ComponentSerializer(serializers.ModelSerializer):
-    """A row of the package table."""
+class ComponentSerializer(serializers.Serializer):
+    """A row of the package table: a dict of ComponentQuerySet.table_rows(), with `reason_codes` set
+    by the view (one query per page). Plain fields, no model instances: pages have 1,000 rows."""
 
-    reasons = serializers.SerializerMethodField()
-    config_commit = serializers.CharField(source="config_commit.sha", allow_null=True, default=None)
-    config_changed_at = serializers.DateTimeField(source="config_commit.committed_at", allow_null=True, default=None)
+    name = serializers.CharField()
     url = serializers.SerializerMethodField()
+    headline = serializers.ChoiceField(choices=Headline.choices)
+    verdict = serializers.CharField()
+    spec_origin = serializers.ChoiceField(choices=SpecOrigin.choices)
+    spec_type = serializers.CharField()
+    epoch = serializers.CharField()
+    version = serializers.CharField()
+    release_tag = serializers.CharField()
+    version_expanded = serializers.CharField()
+    release_expanded = serializers.CharField()
+    overlay_count = serializers.IntegerField()
+    source_file_count = serializers.IntegerField()
+    check_skipped = serializers.BooleanField()
+    has_inconsistency = serializers.BooleanField()
+    render_failed = serializers.BooleanField()
+    upstream_commit = serializers.CharField()
+    reasons = serializers.ListField(child=serializers.CharField(), source="reason_codes")
+    config_commit = serializers.CharField(source="config_commit_sha", allow_null=True)
+    config_changed_at = serializers.DateTimeField(allow_null=True)
 
-    class Meta:
-        model = Component
-        fields = ("name", "url", "headline", "verdict", "spec_origin", "spec_type", "epoch", "version", "release_tag",
-                  "version_expanded", "release_expanded", "overlay_count", "source_file_count", "check_skipped",
-                  "has_inconsistency", "render_failed", "upstream_commit", "reasons", "config_commit",
-                  "config_changed_at")
-
-    def get_reasons(self, component) -> list[str]:
-        return [reason.code for reason in component.reasons.all()]
-
-    def get_url(self, component) -> str:
-        return absolute(self.context["request"], "api:component-detail", component.release_id, component.name)
+    def get_url(self, row) -> str:
+        # reverse() once per page, not per row.
+        base = self.context.get("component_url_base")
+        if base is None:
+            base = absolute(self.context["request"], "api:component-detail", row["release_id"], "-")[:-2]
+            self.context["component_url_base"] = base
+        return f"{base}{quote(row['name'], safe=RFC3986_SUBDELIMS + '~:@')}/"
 
 
 class ReasonSerializer(serializers.ModelSerializer):
@@ -125,7 +140,10 @@ class RenderedSpecSerializer(serializers.Serializer):
     patches = serializers.JSONField()
 
 
-class ComponentDetailSerializer(ComponentSerializer):
+class ComponentDetailSerializer(serializers.ModelSerializer):
+    """One component with everything the package page shows, except the spec text."""
+
+    url = serializers.SerializerMethodField()
     reasons = ReasonSerializer(many=True)
     homepage = serializers.CharField(source="url")
     config_commit = CommitBriefSerializer(allow_null=True)
@@ -137,14 +155,21 @@ class ComponentDetailSerializer(ComponentSerializer):
     inconsistencies = InconsistencySerializer(many=True)
     links = serializers.SerializerMethodField()
 
-    class Meta(ComponentSerializer.Meta):
-        fields = tuple(f for f in ComponentSerializer.Meta.fields if f != "config_changed_at") + (
+    class Meta:
+        model = Component
+        fields = (
+            "name", "url", "headline", "verdict", "spec_origin", "spec_type", "epoch", "version", "release_tag",
+            "version_expanded", "release_expanded", "overlay_count", "source_file_count", "check_skipped",
+            "has_inconsistency", "render_failed", "upstream_commit", "reasons", "config_commit",
             "defined_in", "groups", "upstream_distro", "upstream_version", "upstream_snapshot", "upstream_name",
             "dist_git_branch", "dist_git_url", "local_spec_path", "license", "homepage", "summary",
             "release_calculation", "render_options", "build", "check_skip_reason", "resolved_config", "provenance",
             "config_files", "rendered_commit", "rendered_spec", "binary_packages", "sources_entries",
             "source_file_overrides", "inconsistencies", "links",
         )
+
+    def get_url(self, component) -> str:
+        return absolute(self.context["request"], "api:component-detail", component.release_id, component.name)
 
     @extend_schema_field(RenderedSpecSerializer(allow_null=True))
     def get_rendered_spec(self, component):

@@ -1,0 +1,122 @@
+"""Server time of the REST API on the real corpus (7,580 components).
+
+    .venv/bin/python bench/api.py [--bundle PATH] [--ref tomls/base/main] [--runs 30] [--check]
+
+Ingests the bundle into a throwaway database exactly like bench/pages.py (bench/ingest.py's
+configure_django, bench/pages.py's ingest_corpus), creates an API key with the read scope, then
+requests each listing of 1,000 components through Django's test client with that key: two
+warm-up requests, then --runs timed ones. The time is the whole server side of a request (key
+check, throttle, filters, queries, serialisation, ETag, access-log write), without the network.
+Prints p50/p95 and SQL queries per request. Then times the release evidence bundle through
+time_release_evidence_bundle() (see there).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_BUNDLE = ROOT / ".." / "shared" / "corpus" / "azurelinux-tomls-base.bundle"
+TARGET_LIST_P95_MS = 300.0
+TARGET_BUNDLE_SECONDS = 60.0
+PAGE = 1000
+
+
+def time_release_evidence_bundle(release) -> float | None:
+    """Seconds to generate `release`'s evidence bundle, or None while the evidence builder is not in
+    this branch. INTEGRATOR: call the release-bundle service here and return its wall time."""
+    return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--bundle", type=Path, default=DEFAULT_BUNDLE)
+    parser.add_argument("--ref", default="tomls/base/main")
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
+    args = parser.parse_args(argv)
+    bundle = args.bundle.resolve()
+    if not bundle.is_file():
+        print(f"bench/api.py: corpus bundle not found at {bundle}; pass --bundle PATH", file=sys.stderr)
+        return 2
+
+    sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+    import ingest as ingest_bench  # the throwaway-database set-up
+    import pages as pages_bench  # ingest_corpus, percentile
+
+    var_dir = Path(tempfile.mkdtemp(prefix="pedigree-bench-api-"))
+    db = None
+    try:
+        db = ingest_bench.configure_django(var_dir)
+        import django
+
+        django.setup()
+        from django.conf import settings
+        from django.db import connection
+        from django.test import Client
+        from django.test.utils import CaptureQueriesContext
+
+        from audits.apikeys import SCOPES
+        from audits.models import Component
+        from audits.services.apikeys import issue_api_key
+
+        release = pages_bench.ingest_corpus(bundle, args.ref, db.label)
+        settings.PEDIGREE_API_THROTTLE_RATE = "1000000/minute"  # measure the work, not the limiter
+        _, secret = issue_api_key("bench", list(SCOPES))
+        client = Client(HTTP_HOST="localhost", HTTP_AUTHORIZATION=f"Bearer {secret}")
+        base = f"/api/v1/releases/{release.pk}/components/?limit={PAGE}"
+        second_page = client.get(base).json()["next"].replace("http://localhost", "")
+        cases = [
+            ("first 1,000, no filter", base),
+            ("second 1,000 (cursor)", second_page),
+            ("headline=intact", f"{base}&headline=intact"),
+            ("channel=rpm-base, sort=-overlays", f"{base}&channel=rpm-base&sort=-overlays"),
+            ("has_inconsistency=false, sort=-changed", f"{base}&has_inconsistency=false&sort=-changed"),
+            ("q=python (substring)", f"{base}&q=python"),
+            ("reason=check-skipped", f"{base}&reason=check-skipped"),
+        ]
+        print(f"\nPedigree API benchmark  {time.strftime('%Y-%m-%d %H:%M %Z')}")
+        print(f"  database  {db.label}")
+        print(f"  release   {Component.objects.filter(release=release).count()} components; "
+              f"{args.runs} timed runs per request, limit={PAGE}\n")
+        width = max(len(label) for label, _ in cases)
+        print(f"  {'components list':<{width}}  {'rows':>5}  {'p50 ms':>7}  {'p95 ms':>7}  {'max ms':>7}  {'queries':>7}  {'KiB':>6}")
+        ok = True
+        for label, url in cases:
+            for _ in range(2):
+                assert client.get(url).status_code == 200, url
+            times = []
+            for _ in range(args.runs):
+                start = time.perf_counter()
+                response = client.get(url)
+                times.append((time.perf_counter() - start) * 1000)
+            with CaptureQueriesContext(connection) as queries:
+                rows = len(client.get(url).json()["results"])
+            p95 = pages_bench.percentile(times, 0.95)
+            ok = ok and p95 < TARGET_LIST_P95_MS
+            print(f"  {label:<{width}}  {rows:5d}  {statistics.median(times):7.1f}  {p95:7.1f}  {max(times):7.1f}  "
+                  f"{len(queries):7d}  {len(response.content) / 1024:6.0f}  {'PASS' if p95 < TARGET_LIST_P95_MS else 'FAIL'}")
+        print(f"\n  target: list p95 < {TARGET_LIST_P95_MS:g} ms  {'PASS' if ok else 'FAIL'}")
+        seconds = time_release_evidence_bundle(release)
+        if seconds is None:
+            print("  release evidence bundle: not measured (the evidence builder is not in this branch)")
+        else:
+            bundle_ok = seconds < TARGET_BUNDLE_SECONDS
+            ok = ok and bundle_ok
+            print(f"  release evidence bundle: {seconds:.1f} s (target < {TARGET_BUNDLE_SECONDS:g} s)  "
+                  f"{'PASS' if bundle_ok else 'FAIL'}")
+    finally:
+        if db is not None:
+            db.drop()
+        shutil.rmtree(var_dir, ignore_errors=True)
+    return 1 if args.check and not ok else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
