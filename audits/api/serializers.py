@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from functools import cached_property
 from urllib.parse import quote
 
 from django.urls import reverse
@@ -92,6 +93,26 @@ class ComponentSerializer(serializers.Serializer):
     reasons = serializers.ListField(child=serializers.CharField(), source="reason_codes")
     config_commit = serializers.CharField(source="config_commit_sha", allow_null=True)
     config_changed_at = serializers.DateTimeField(allow_null=True)
+
+    _PLAIN = (serializers.CharField, serializers.IntegerField, serializers.BooleanField, serializers.ChoiceField,
+              serializers.ListField)
+
+    @cached_property
+    def _plan(self) -> list[tuple[str, str | None, serializers.Field]]:
+        """(output name, row key if the stored value is the output, field). DRF's per-field calls are most
+        of the time of a 1,000-row page; the plain fields read the row directly (same output, see tests)."""
+        return [(f.field_name, f.source if isinstance(f, self._PLAIN) and "." not in f.source else None, f)
+                for f in self._readable_fields]
+
+    def to_representation(self, row) -> dict:
+        out = {}
+        for name, key, field in self._plan:
+            if key is not None:
+                out[name] = row[key]
+            else:
+                value = field.get_attribute(row)
+                out[name] = None if value is None else field.to_representation(value)
+        return out
 
     def get_url(self, row) -> str:
         # reverse() once per page, not per row.
