@@ -83,11 +83,15 @@ class AnyAccept(BaseContentNegotiation):
 
 
 class StoredFileViewSet(ApiView, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """List, detail and download of a model that stores a file's bytes in `content` with its `sha256`
-    (SBOM documents, evidence bundles; signature bundles later). Querysets should defer `content`;
-    subclasses say how the file is named and typed."""
+    """List, detail and download of a model that stores a file's bytes in `content` (SBOM documents,
+    evidence bundles; signature bundles later: a subclass with get_queryset, serializers, file_name and
+    content_type, and one router.register line). Querysets should defer `content`."""
 
     action_permissions = {"download": EXPORT}
+
+    def etag_source(self, obj) -> str:
+        """A digest of the stored bytes, known without reading them."""
+        return obj.sha256
 
     def file_name(self, obj) -> str:
         raise NotImplementedError
@@ -103,9 +107,9 @@ class StoredFileViewSet(ApiView, mixins.ListModelMixin, mixins.RetrieveModelMixi
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"])
     def download(self, request, *args, **kwargs):
-        """The stored bytes; the ETag is their SHA-256, so a matching If-None-Match gets 304 without reading them."""
+        """The stored bytes; the ETag is their digest, so a matching If-None-Match gets 304 without reading them."""
         obj = self.get_object()
-        etag = quote_etag(obj.sha256)
+        etag = quote_etag(self.etag_source(obj))
         not_modified = get_conditional_response(request, etag=etag)
         if not_modified is not None:
             not_modified["ETag"] = etag

@@ -56,9 +56,11 @@ def problem_exception_handler(exc, context):
         detail = str(getattr(exc, "detail", "") or HTTPStatus(response.status_code).phrase)
         code = exc.get_codes() if isinstance(exc, exceptions.APIException) else ""
         answer = problem_response(response.status_code, detail, instance=path, code=code if isinstance(code, str) else "")
-    for header in ("WWW-Authenticate", "Retry-After", "Allow"):
+    for header in ("WWW-Authenticate", "Retry-After"):
         if header in response:
             answer[header] = response[header]
+    if isinstance(exc, exceptions.MethodNotAllowed):
+        answer["Allow"] = ", ".join(context["view"].allowed_methods)
     return answer
 
 

@@ -44,8 +44,10 @@ def test_an_unknown_release_is_a_404_problem(read_client):
     assert assert_problem(read_client.get("/api/v1/releases/999999/components/"), 404)["code"] == "not_found"
 
 
-def test_an_unsupported_method_is_a_405_problem(read_client, small_release):
-    assert_problem(read_client.delete(f"/api/v1/releases/{small_release.pk}/"), 405)
+def test_an_unsupported_method_is_a_405_problem_naming_the_allowed_ones(read_client, small_release):
+    response = read_client.delete(f"/api/v1/releases/{small_release.pk}/")
+    assert_problem(response, 405)
+    assert "GET" in response["Allow"] and "DELETE" not in response["Allow"]
 
 
 def test_a_validation_error_lists_the_fields(key_client, small_release):
