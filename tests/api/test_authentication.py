@@ -129,9 +129,12 @@ def test_the_schema_is_served_to_a_key(read_client):
     assert response.status_code == 200 and response.json()["openapi"].startswith("3.")
 
 
-def test_the_docs_page_serves_its_assets_locally(auditor_client):
-    html = auditor_client.get("/api-docs/").content.decode()
-    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in html
-    assert "cdn" not in html.lower()
+@pytest.mark.parametrize(("page", "asset"), [("/api-docs/", "swagger-ui-dist/swagger-ui-bundle.js"),
+                                              ("/api-docs/redoc/", "redoc/bundles/redoc.standalone.js")])
+def test_the_docs_pages_serve_their_assets_locally(auditor_client, page, asset):
+    html = auditor_client.get(page).content.decode()
+    url = f"/static/drf_spectacular_sidecar/{asset}"
+    assert url in html and "cdn" not in html.lower()
+    assert auditor_client.get(url).status_code == 200
 
 
