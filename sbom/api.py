@@ -3,18 +3,25 @@ under /api/v1/ by portal/urls.py). Generation is a job: POST /api/v1/jobs/ {"kin
 
 from __future__ import annotations
 
+from django.http import Http404
+from django.urls import path
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import serializers
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import generics, serializers
 from rest_framework.routers import SimpleRouter
 
-from audits.api.base import StoredFileViewSet
+from audits.api.base import AnyAccept, ApiView, StoredFileViewSet, stored_file_response
 from audits.api.serializers import absolute
 from audits.api.urls import RELEASE
 from audits.api.views import InRelease
+from audits.models import Component
+from audits.permissions import EXPORT
 
 from .choices import CONTENT_TYPES, SbomFormat
 from .models import SbomDocument
+from .services.generate import component_document
+
+DOWNLOAD = {(200, content_type): OpenApiTypes.BINARY for content_type in CONTENT_TYPES.values()}
 
 
 class SbomDocumentSerializer(serializers.ModelSerializer):
@@ -34,7 +41,7 @@ class SbomDocumentDetailSerializer(SbomDocumentSerializer):
         fields = SbomDocumentSerializer.Meta.fields + ("report",)
 
 
-@extend_schema_view(download=extend_schema(responses={(200, ct): OpenApiTypes.BINARY for ct in CONTENT_TYPES.values()}))
+@extend_schema_view(download=extend_schema(responses=DOWNLOAD))
 class SbomDocumentViewSet(InRelease, StoredFileViewSet):
     """Stored SBOM documents of a release (CycloneDX JSON/XML, SPDX JSON), release-wide ones first."""
 
@@ -53,6 +60,27 @@ class SbomDocumentViewSet(InRelease, StoredFileViewSet):
         return CONTENT_TYPES[SbomFormat(document.format)]
 
 
+class ComponentSbomView(ApiView, InRelease, generics.GenericAPIView):
+    """One component's SBOM in `fmt`, generated and stored on first request (then listed with the others)."""
+
+    permission = EXPORT
+    pagination_class = None
+    serializer_class = None
+    content_negotiation_class = AnyAccept
+
+    @extend_schema(responses=DOWNLOAD, parameters=[
+        OpenApiParameter("fmt", str, OpenApiParameter.PATH, enum=SbomFormat.values, description="Document format."),
+    ])
+    def get(self, request, release_pk: int, name: str, fmt: str):
+        if fmt not in SbomFormat.values or not Component.objects.filter(release=self.release, name=name).exists():
+            raise Http404("no such component or format")
+        document = component_document(self.release, name, fmt)
+        return stored_file_response(request, document, etag=document.sha256, content_type=CONTENT_TYPES[SbomFormat(fmt)],
+                                    file_name=document.file_name)
+
+
 router = SimpleRouter(use_regex_path=False)
 router.register(f"{RELEASE}/sbom-documents", SbomDocumentViewSet, basename="sbom-document")
-urlpatterns = router.urls
+urlpatterns = router.urls + [
+    path(f"{RELEASE}/components/<str:name>/sbom/<str:fmt>/", ComponentSbomView.as_view(), name="component-sbom"),
+]

@@ -109,14 +109,20 @@ class StoredFileViewSet(ApiView, mixins.ListModelMixin, mixins.RetrieveModelMixi
     def download(self, request, *args, **kwargs):
         """The stored bytes; the ETag is their digest, so a matching If-None-Match gets 304 without reading them."""
         obj = self.get_object()
-        etag = quote_etag(self.etag_source(obj))
-        not_modified = get_conditional_response(request, etag=etag)
-        if not_modified is not None:
-            not_modified["ETag"] = etag
-            return not_modified
-        content = type(obj).objects.filter(pk=obj.pk).values_list("content", flat=True).get()
-        response = HttpResponse(bytes(content), content_type=self.content_type(obj))
-        response["Content-Disposition"] = content_disposition_header(True, self.file_name(obj))
-        response["ETag"] = etag
-        response["Cache-Control"] = "private, no-cache"
-        return response
+        return stored_file_response(request, obj, etag=self.etag_source(obj), content_type=self.content_type(obj),
+                                    file_name=self.file_name(obj))
+
+
+def stored_file_response(request, obj, *, etag: str, content_type: str, file_name: str) -> HttpResponse:
+    """`obj.content` as an attachment, or 304 when If-None-Match has `etag` (then `content` is never read)."""
+    etag = quote_etag(etag)
+    not_modified = get_conditional_response(request, etag=etag)
+    if not_modified is not None:
+        not_modified["ETag"] = etag
+        return not_modified
+    content = type(obj).objects.filter(pk=obj.pk).values_list("content", flat=True).get()
+    response = HttpResponse(bytes(content), content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, file_name)
+    response["ETag"] = etag
+    response["Cache-Control"] = "private, no-cache"
+    return response

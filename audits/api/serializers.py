@@ -3,14 +3,16 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from functools import cached_property
 from urllib.parse import quote
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils.http import RFC3986_SUBDELIMS
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+from sbom.choices import SbomFormat
 
 from .. import gitsource
 from ..azldev.classify import BUILD_CUSTOMISED, REASON_HEADLINES
@@ -205,6 +207,7 @@ class ComponentDetailSerializer(serializers.ModelSerializer):
             "upstream_verifications": absolute(request, "api:upstream-verification-list", component.release_id)
             + f"?component={component.name}",
             "page": absolute(request, "audits:component-detail", *args),
+            **{f"sbom_{fmt}": absolute(request, "api:component-sbom", *args, fmt) for fmt in SbomFormat.values},
         }
 
 

@@ -48,6 +48,8 @@ def _url(path: str, objects: dict) -> str:
             return f"{collection}/{objects['component'].name}"
         if name == "sha":
             return f"{collection}/{objects['commit'].sha}"
+        if name == "fmt":
+            return f"{collection}/cyclonedx-json"
         return f"{collection}/{by_collection[collection]}"
 
     url = re.sub(r"([a-z-]+)/\{(\w+)\}", fill, path)

@@ -172,3 +172,21 @@ def test_the_fast_component_rows_equal_drfs_own_serialisation(db, rf, release):
     drf = [serializers.Serializer.to_representation(ComponentSerializer(context=context), row) for row in rows]
     assert [dict(r) for r in fast] == [dict(r) for r in drf] and len(fast) == 4
     assert list(fast[0]) == list(drf[0])  # same key order
+
+
+def test_a_component_sbom_is_generated_on_request_and_then_listed(key_client, release):
+    client = key_client("read", "export")
+    links = client.get(f"/api/v1/releases/{release.pk}/components/bash/").json()["links"]
+    response = client.get(links["sbom_cyclonedx-json"])
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.cyclonedx+json")
+    assert b'"bomFormat": "CycloneDX"' in response.content or b'"bomFormat":"CycloneDX"' in response.content
+    rows = client.get(f"/api/v1/releases/{release.pk}/sbom-documents/").json()["results"]
+    assert [(r["component_name"], r["format"]) for r in rows] == [("bash", "cyclonedx-json")]
+    again = client.get(links["sbom_cyclonedx-json"], HTTP_IF_NONE_MATCH=response["ETag"])
+    assert again.status_code == 304
+
+
+def test_an_unknown_sbom_format_or_component_is_404(key_client, release):
+    client = key_client("export")
+    assert client.get(f"/api/v1/releases/{release.pk}/components/bash/sbom/pdf/").status_code == 404
+    assert client.get(f"/api/v1/releases/{release.pk}/components/nope/sbom/spdx-json/").status_code == 404
