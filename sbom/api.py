@@ -1,5 +1,6 @@
-"""The sbom app's API: stored SBOM documents of a release, listed with download links (router included
-under /api/v1/ by portal/urls.py). Generation is a job: POST /api/v1/jobs/ {"kind": "sbom", "release": ID}."""
+"""The sbom app's API (included under /api/v1/ by portal/urls.py): a release's stored SBOM documents with
+download links, and one component's document generated on request. Release documents are made by a
+job: POST /api/v1/jobs/ {"kind": "sbom", "release": ID}."""
 
 from __future__ import annotations
 
