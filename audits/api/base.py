@@ -64,9 +64,14 @@ class ApiView:
             return get_conditional_response(request, etag=response["ETag"], response=response) or response
         return response
 
+    access_detail = ""  # what the call did, when the view name does not say it (e.g. the job it started)
+
     def _record(self, request, status: int) -> None:
         permission = self.required_permission()
-        outcome = "" if status < 400 else f" ({status} {HTTPStatus(status).phrase})"
+        if status >= 400:
+            outcome = f" ({status} {HTTPStatus(status).phrase})"
+        else:
+            outcome = f": {self.access_detail}" if self.access_detail else ""
         release = self.kwargs.get("release_pk") if status < 400 else None
         record_access(request, ACCESS_ACTIONS.get(permission, AccessAction.VIEW),
                       f"API {request.method} {self.get_view_name()}{outcome}", release=release)

@@ -192,6 +192,7 @@ class JobViewSet(ApiView, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
         release = data.get("release")
         params = {"source": data["source"], "ref": data["ref"]} if release is None else {"release_id": release.pk}
         job = enqueue_job(data["kind"], params, user=acting_user(request), release=release)
+        self.access_detail = f"started {data['kind']} job {job.pk}" + (f" of release {release.pk}" if release else "")
         body = s.JobSerializer(job, context=self.get_serializer_context()).data
         return Response(body, status=status.HTTP_201_CREATED, headers={"Location": body["url"]})
 

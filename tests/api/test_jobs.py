@@ -14,7 +14,8 @@ def test_a_jobs_key_starts_an_sbom_job_for_a_release(key_client, small_release):
     assert (job.kind, job.status, job.params, job.release_id) == (JobKind.SBOM, JobStatus.QUEUED,
                                                                   {"release_id": small_release.pk}, small_release.pk)
     assert job.created_by is None and response["Location"] == response.json()["url"]
-    assert AccessLog.objects.get(api_key_name="ci", action="start-job")
+    entry = AccessLog.objects.get(api_key_name="ci", action="start-job")
+    assert entry.target.endswith(f"started sbom job {job.pk} of release {small_release.pk}")
 
 
 def test_an_upstream_verification_job_can_be_started(key_client, small_release):
