@@ -6,11 +6,13 @@ from .models import AccessLog, Release
 
 
 def record_access(request, action: str, target: str, *, release: Release | int | None = None) -> None:
-    """Record that the signed-in user did `action` ("view", "export", ...) on `target` (plain words)."""
-    user = request.user if request.user.is_authenticated else None
+    """Record that the signed-in user or API key did `action` ("view", "export", ...) on `target` (plain words)."""
+    api_key = getattr(request.user, "api_key", None)
+    user = request.user if request.user.is_authenticated and api_key is None else None
     AccessLog.objects.create(
         user=user,
-        username=user.get_username() if user else "",
+        username=request.user.get_username() if request.user.is_authenticated else "",
+        api_key_name=api_key.name if api_key is not None else "",
         action=action,
         target=target[:500],
         path=request.get_full_path()[:2000],

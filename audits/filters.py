@@ -81,19 +81,19 @@ class ComponentFilter(django_filters.FilterSet):
         return qs.order_by(*ordering)
 
     # EXISTS subqueries instead of joins: no duplicate rows, no DISTINCT, and counts stay cheap.
-    def filter_reason(self, qs, name, value):
+    def filter_reason(self, qs, name, value: str):
         return qs.filter(Exists(ComponentReason.objects.filter(component=OuterRef("pk"), code=value)))
 
-    def filter_overlay_type(self, qs, name, value):
+    def filter_overlay_type(self, qs, name, value: str):
         return qs.filter(Exists(Overlay.objects.filter(component=OuterRef("pk"), type=value)))
 
-    def filter_overlay_category(self, qs, name, value):
+    def filter_overlay_category(self, qs, name, value: str):
         return qs.filter(Exists(Overlay.objects.filter(component=OuterRef("pk"), category=value)))
 
     def filter_upstream_status(self, qs, name, value):
         return qs.filter(Exists(Overlay.objects.filter(component=OuterRef("pk"), upstream_status=value)))
 
-    def filter_channel(self, qs, name, value):
+    def filter_channel(self, qs, name, value: str):
         return qs.filter(Exists(BinaryPackage.objects.filter(component=OuterRef("pk"), channel=value)))
 
     def filter_pinned(self, qs, name, value):

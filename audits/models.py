@@ -15,7 +15,7 @@ from .choices import (
     SpecOrigin,
     UpstreamVerdict,
 )
-from .querysets import ComponentQuerySet, JobQuerySet, ReleaseQuerySet
+from .querysets import ApiKeyQuerySet, ComponentQuerySet, JobQuerySet, ReleaseQuerySet
 
 
 class Distribution(models.Model):
@@ -319,6 +319,7 @@ class AccessLog(models.Model):
     target = models.CharField(max_length=500)  # plain words: "release 3", "component bash of release 3"
     path = models.CharField(max_length=2000)  # the request path with its query string (filters of an export)
     release = models.ForeignKey(Release, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    api_key_name = models.CharField(max_length=100, blank=True)  # the API key that made the call, if any
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -385,3 +386,35 @@ class EvidenceBundle(models.Model):
         if self.component_name:
             stem += f"-{self.component_name}"
         return f"{stem}-{self.pk}.zip"
+
+class ApiKey(models.Model):
+    """A machine's credential for the REST API (see apikeys.py): stored as a SHA-256 digest, shown once."""
+
+    name = models.CharField(max_length=100, unique=True)  # recorded in the access log with every call
+    prefix = models.CharField(max_length=8, unique=True)  # not secret: finds the row, tells keys apart
+    digest = models.CharField(max_length=64)  # sha256 of the whole key
+    scopes = models.JSONField(default=list)  # subset of apikeys.SCOPES
+    allowed_networks = models.JSONField(default=list)  # CIDR strings; empty: any address
+    expires_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    last_used_from = models.CharField(max_length=45, blank=True)
+
+    objects = ApiKeyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} (pdg_{self.prefix}_…)"
+
+    def state(self, now) -> str:
+        """The key's state at `now`: active, revoked or expired."""
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_at is not None and self.expires_at <= now:
+            return "expired"
+        return "active"

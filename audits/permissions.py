@@ -9,10 +9,13 @@ so an admin can also grant a single capability to one account.
 | (no role)       | nothing: a signed-in account without a role gets 403 everywhere    |
 | auditor         | read releases, components and comparisons; export (CSV, XLSX)      |
 | release-manager | + start ingests and SBOM/signing jobs                              |
-| admin           | + read the access log, manage accounts (Django admin)              |
+| admin           | + read the access log, manage accounts (Django admin) and API keys |
 
 Reading needs a role (the view permission on releases); there is no per-release
 visibility yet (every auditor sees every release).
+
+An API key (audits/api/authentication.py) acts with the permissions of its scopes
+(SCOPE_PERMISSIONS), whoever created it.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ VIEW = "audits.view_release"
 EXPORT = "audits.export_release"
 START_JOB = "audits.start_job"
 VIEW_ACCESS_LOG = "audits.view_accesslog"
+MANAGE_API_KEYS = "audits.add_apikey"
 
 _VIEW_MODELS = (
     "release", "component", "componentreason", "overlay", "sourcefileoverride", "renderedspec", "sourcesentry",
@@ -46,9 +50,17 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
 }
 ROLE_PERMISSIONS[RELEASE_MANAGER] = ROLE_PERMISSIONS[AUDITOR] + (START_JOB, "audits.add_job")
 ROLE_PERMISSIONS[ADMIN] = ROLE_PERMISSIONS[RELEASE_MANAGER] + (
-    VIEW_ACCESS_LOG,
+    VIEW_ACCESS_LOG, MANAGE_API_KEYS, "audits.view_apikey", "audits.change_apikey",
     "auth.view_user", "auth.add_user", "auth.change_user", "auth.view_group", "auth.change_group",
 )
+
+# What each API-key scope (apikeys.SCOPES) allows.
+SCOPE_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    "read": (VIEW,),
+    "export": (EXPORT,),
+    "jobs": (START_JOB,),
+    "admin": (VIEW_ACCESS_LOG,),
+}
 
 _CACHE_ATTRIBUTE = "_pedigree_permissions"
 
@@ -62,8 +74,11 @@ def permissions_of(user) -> frozenset[str]:
     cached = getattr(user, _CACHE_ATTRIBUTE, None)
     if cached is not None:
         return cached
-    if not (user.is_authenticated and user.is_active):
-        perms: frozenset[str] = frozenset()
+    api_key = getattr(user, "api_key", None)
+    if api_key is not None:
+        perms: frozenset[str] = frozenset(p for scope in api_key.scopes for p in SCOPE_PERMISSIONS.get(scope, ()))
+    elif not (user.is_authenticated and user.is_active):
+        perms = frozenset()
     elif user.is_superuser:
         perms = frozenset(p for role in ROLES for p in ROLE_PERMISSIONS[role])
     else:
@@ -93,6 +108,10 @@ def can_view_access_log(user) -> bool:
     return VIEW_ACCESS_LOG in permissions_of(user)
 
 
+def can_manage_api_keys(user) -> bool:
+    return MANAGE_API_KEYS in permissions_of(user)
+
+
 @dataclass(frozen=True)
 class Capabilities:
     """What templates may offer; computed lazily so pages that show no actions pay no query."""
@@ -110,6 +129,10 @@ class Capabilities:
     @property
     def view_access_log(self) -> bool:
         return can_view_access_log(self.user)
+
+    @property
+    def manage_api_keys(self) -> bool:
+        return can_manage_api_keys(self.user)
 
 
 def require(check: Callable[[object], bool], message: str):
@@ -131,3 +154,4 @@ viewer_required = require(can_view, "Reading releases needs the auditor role; as
 export_required = require(can_export, "Exporting needs the auditor role.")
 job_starter_required = require(can_start_jobs, "Starting jobs needs the release-manager role.")
 access_log_required = require(can_view_access_log, "The access log is visible to admins only.")
+api_keys_required = require(can_manage_api_keys, "API keys are managed by admins only.")

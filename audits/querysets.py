@@ -13,7 +13,18 @@ class ReleaseQuerySet(models.QuerySet):
         return self.select_related("distribution", "commit", "ingested_by")
 
 
+# Columns of a component row in API lists (ComponentQuerySet.table_rows).
+ROW_FIELDS = ("id", "release_id", "name", "headline", "verdict", "spec_origin", "spec_type", "epoch", "version",
+              "release_tag", "version_expanded", "release_expanded", "overlay_count", "source_file_count",
+              "check_skipped", "has_inconsistency", "render_failed", "upstream_commit")
+
+
 class ComponentQuerySet(models.QuerySet):
+    def table_rows(self) -> "ComponentQuerySet":
+        """Dicts of ROW_FIELDS plus the configuration commit: no model instances, for 1,000-row API pages."""
+        return self.values(*ROW_FIELDS, config_commit_sha=models.F("config_commit__sha"),
+                           config_changed_at=models.F("config_commit__committed_at"))
+
     def for_table(self) -> "ComponentQuerySet":
         """Rows for lists: no big JSON or spec text, commits joined."""
         return self.defer("resolved_config", "provenance", "build", "config_files").select_related(
@@ -28,3 +39,8 @@ class JobQuerySet(models.QuerySet):
         return bool(
             self.filter(pk=pk, status=JobStatus.QUEUED).update(status=JobStatus.RUNNING, started_at=now, heartbeat_at=now)
         )
+
+
+class ApiKeyQuerySet(models.QuerySet):
+    def for_list(self) -> "ApiKeyQuerySet":
+        return self.select_related("created_by", "revoked_by").defer("digest")

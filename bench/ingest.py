@@ -44,7 +44,7 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_BUNDLE = ROOT / ".." / "shared" / "corpus" / "azurelinux-tomls-base.bundle"
 DEFAULT_REF = "tomls/base/main"
-BENCH_DB = "pedigree_bench"
+BENCH_DB = os.environ.get("PEDIGREE_BENCH_DB", "pedigree_bench")  # one per concurrent bench run
 TARGET_SECONDS = 30.0
 TARGET_RATIO = 8.0
 

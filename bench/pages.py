@@ -30,6 +30,24 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))]
 
 
+def ingest_corpus(bundle: Path, ref: str, label: str):
+    """Migrate the throwaway database, create the roles and ingest the corpus; returns the release.
+
+    Call after ingest.configure_django() and django.setup() (bench/api.py uses it too).
+    """
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from audits.services.ingest import ingest_release
+
+    settings.DEBUG = False
+    settings.PEDIGREE_ALLOW_LOCAL_SOURCES = True
+    call_command("migrate", verbosity=0)
+    call_command("setup_roles", verbosity=0, stdout=open("/dev/null", "w"))
+    print(f"ingesting {bundle} @ {ref} into {label} ...", flush=True)
+    return ingest_release(str(bundle), ref).release
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--bundle", type=Path, default=DEFAULT_BUNDLE)
@@ -52,23 +70,15 @@ def main(argv: list[str] | None = None) -> int:
         import django
 
         django.setup()
-        from django.conf import settings
         from django.contrib.auth import get_user_model
         from django.contrib.auth.models import Group
-        from django.core.management import call_command
         from django.db import connection
         from django.test import Client
         from django.test.utils import CaptureQueriesContext
 
         from audits.models import Component, Overlay
-        from audits.services.ingest import ingest_release
 
-        settings.DEBUG = False
-        settings.PEDIGREE_ALLOW_LOCAL_SOURCES = True
-        call_command("migrate", verbosity=0)
-        call_command("setup_roles", verbosity=0, stdout=open("/dev/null", "w"))
-        print(f"ingesting {bundle} @ {args.ref} into {db.label} ...", flush=True)
-        release = ingest_release(str(bundle), args.ref).release
+        release = ingest_corpus(bundle, args.ref, db.label)
         user = get_user_model().objects.create_user("bench-auditor", password="unused-bench-password")
         user.groups.set(Group.objects.filter(name="auditor"))
         client = Client(HTTP_HOST="localhost")

@@ -1,7 +1,13 @@
-"""Login required everywhere, except the few views marked public (health checks, sign-in)."""
+"""Login required everywhere, except the few views marked public (health checks, sign-in).
+
+REST API views under /api/ authenticate themselves (API key or session, see audits/api) and answer
+401 problem details, so they are let through here; no API path ever redirects to the sign-in page.
+"""
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import JsonResponse
+from rest_framework.views import APIView
+
+from audits.api.problems import API_PREFIX, problem_response
 
 PUBLIC_ATTRIBUTE = "pedigree_public"
 
@@ -10,6 +16,11 @@ def public(view):
     """Mark a view as reachable without signing in."""
     setattr(view, PUBLIC_ATTRIBUTE, True)
     return view
+
+
+def _is_rest_view(view_func) -> bool:
+    view_class = getattr(view_func, "cls", None)
+    return isinstance(view_class, type) and issubclass(view_class, APIView)
 
 
 class LoginRequiredMiddleware:
@@ -22,6 +33,9 @@ class LoginRequiredMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         if getattr(view_func, PUBLIC_ATTRIBUTE, False) or request.user.is_authenticated:
             return None
-        if request.path.startswith("/api/"):
-            return JsonResponse({"detail": "Authentication credentials were not provided."}, status=401)
+        if request.path.startswith(API_PREFIX):
+            if _is_rest_view(view_func):
+                return None
+            return problem_response(401, "Authentication credentials were not provided.", instance=request.path,
+                                    code="not_authenticated")
         return redirect_to_login(request.get_full_path())

@@ -89,6 +89,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and Redoc assets served locally, no CDN
     "audits",
     "sbom",
 ]
@@ -242,9 +244,61 @@ PEDIGREE_UPSTREAM_DIST_GIT_BASE_URI = env_str("PEDIGREE_UPSTREAM_DIST_GIT_BASE_U
 if PEDIGREE_UPSTREAM_DIST_GIT_BASE_URI and "$pkg" not in PEDIGREE_UPSTREAM_DIST_GIT_BASE_URI:
     raise ImproperlyConfigured("PEDIGREE_UPSTREAM_DIST_GIT_BASE_URI must contain $pkg (the package name)")
 
+# Throttle counters live in this cache; with several web processes set CACHE_URL (redis://...)
+# so that they share one count.
+CACHE_URL = env_str("CACHE_URL", "")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    if CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+
+# REST API (audits/api, sbom/api.py): API keys or the browser session; JSON only; errors as
+# RFC 9457 problem details; keyset cursor pagination; one request rate per key, user or address.
+PEDIGREE_API_THROTTLE_RATE = env_str("PEDIGREE_API_THROTTLE_RATE", "600/minute")
+PEDIGREE_API_PAGE_SIZE = env_int("PEDIGREE_API_PAGE_SIZE", 100)
+PEDIGREE_API_MAX_PAGE_SIZE = env_int("PEDIGREE_API_MAX_PAGE_SIZE", 1000)
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # First, so that a request without credentials gets 401 with a WWW-Authenticate header.
+        "audits.api.authentication.ApiKeyAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["audits.api.throttling.ApiClientThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "audits.api.pagination.KeysetCursorPagination",
+    "DEFAULT_SCHEMA_CLASS": "audits.api.schema.ScopedAutoSchema",
+    "EXCEPTION_HANDLER": "audits.api.problems.problem_exception_handler",
+    # Proxies in front of the portal that append to X-Forwarded-For (client address of
+    # throttling and of API-key network checks); 0 = use the connection's address.
+    "NUM_PROXIES": env_int("PEDIGREE_API_NUM_PROXIES", 0),
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Pedigree API",
+    "DESCRIPTION": "Releases, components, overlays, provenance, jobs, SBOMs, upstream verification, "
+    "comparisons and evidence bundles of Pedigree, for GRC tools. Authenticate with "
+    "`Authorization: Bearer <API key>`; errors are RFC 9457 problem details.",
+    "VERSION": "1",
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Several serializers have a field named "kind"; name each choice set after what it is.
+    "ENUM_NAME_OVERRIDES": {
+        "JobKindEnum": "audits.choices.JobKind",
+        "InconsistencyKindEnum": "audits.choices.InconsistencyKind",
+        "ChangeKindEnum": ["added", "removed", "changed"],
+    },
+    "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 0, "maximum": 10**18 - 1}},  # audits/api/converters.py
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "audits.api.schema.add_problem_responses",
+    ],
 }
 
 LOGGING = {

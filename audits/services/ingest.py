@@ -67,6 +67,7 @@ def ingest_release(source: str, ref: str, *, user=None, progress: Progress = _no
             total = len(analysis.components)
             progress(0, total, "writing (one transaction)")
             release = write_release(analysis, checkout, user=user)
+            refresh_statistics()
             progress(total, total, "written")
             return IngestOutcome(release, created=True)
     except gitsource.GitSourceError as exc:
@@ -182,6 +183,21 @@ def write_release(analysis: ReleaseAnalysis, checkout: gitsource.Checkout, *, us
     flagged = {f.component for f in analysis.findings if f.component}
     Component.objects.filter(release=release, name__in=flagged).update(has_inconsistency=True)
     return release
+
+
+# Tables a release adds thousands of rows to (their filters join or EXISTS on them).
+_ANALYSED = (Component, ComponentReason, Overlay, BinaryPackage, SourcesEntry, SourceFileOverride, ComponentCommit,
+             Inconsistency)
+
+
+def refresh_statistics() -> None:
+    """PostgreSQL plans from table statistics that autovacuum refreshes only a while after a big write,
+    and a release is one: analyse its tables now. Before, the first filtered lists of a new release
+    (channel EXISTS, sorted) took 1.5 s instead of 25 ms on the corpus. Nothing to do on SQLite."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(m._meta.db_table) for m in _ANALYSED))
 
 
 def _component_row(release: Release, record: ComponentRecord, commit_of) -> Component:

@@ -20,24 +20,36 @@ from ..models import Job
 logger = logging.getLogger(__name__)
 
 
-def enqueue_job(kind: str, params: dict[str, Any], *, user=None, release=None) -> Job:
-    """Save the job row, then queue its task once the row is committed."""
-    from .. import tasks  # tasks import this module
-
-    job = Job.objects.create(
-        kind=kind, params=params, created_by=user if user is not None and user.is_authenticated else None, release=release
-    )
+def _tasks() -> dict[str, Any]:
+    """The Celery task of each kind of job that can be queued."""
     from sbom.tasks import generate_release_sbom_job  # sbom.tasks imports run_job from here
     from sbom.tasks import sign_release_job, verify_signatures_job
 
-    task = {
+    from .. import tasks  # tasks import this module
+
+    return {
         JobKind.INGEST: tasks.run_ingest_job,
         JobKind.UPSTREAM: tasks.run_upstream_verification_job,
         JobKind.SBOM: generate_release_sbom_job,
         JobKind.SIGN: sign_release_job,
         JobKind.VERIFY: verify_signatures_job,
         JobKind.EVIDENCE: tasks.run_evidence_job,
-    }[kind]
+    }
+
+
+def startable_kinds() -> list[str]:
+    """Kinds of job enqueue_job can start (the API offers exactly these), in JobKind's order; every kind but
+    ingest takes a release_id."""
+    tasks = _tasks()
+    return [kind for kind in JobKind.values if kind in tasks]
+
+
+def enqueue_job(kind: str, params: dict[str, Any], *, user=None, release=None) -> Job:
+    """Save the job row, then queue its task once the row is committed."""
+    task = _tasks()[kind]
+    job = Job.objects.create(
+        kind=kind, params=params, created_by=user if user is not None and user.is_authenticated else None, release=release
+    )
     transaction.on_commit(lambda: task.delay(job.pk))
     return job
 

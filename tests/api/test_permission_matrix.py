@@ -1,0 +1,102 @@
+"""Every operation of the OpenAPI schema, so new endpoints are covered without touching this file:
+no credentials 401, a signed-in account without a role 403, a key without the operation's scope
+403, a key with only that scope allowed."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+from drf_spectacular.generators import SchemaGenerator
+
+from audits.apikeys import SCOPES
+
+from .conftest import bearer
+
+
+def _operations() -> list[tuple[str, str, str]]:
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    return [
+        (method.upper(), path, operation["x-required-scope"])
+        for path, methods in sorted(schema["paths"].items())
+        for method, operation in sorted(methods.items())
+    ]
+
+
+OPERATIONS = _operations()
+IDS = [f"{method} {path}" for method, path, _ in OPERATIONS]
+
+
+def test_the_schema_lists_every_resource():
+    paths = {path for _, path, _ in OPERATIONS}
+    for resource in ("releases", "components", "overlays", "build-customisations", "history", "commits", "jobs",
+                     "sbom-documents", "signature-bundles", "upstream-verifications", "comparisons", "evidence-bundles",
+                     "access-log"):
+        assert any(f"/{resource}/" in path for path in paths), resource
+
+
+def _url(path: str, objects: dict) -> str:
+    """The path with its parameters filled from api_objects; an `id` is the object of the segment before it."""
+    by_collection = {"releases": objects["release"].pk, "jobs": objects["job"].pk, "sbom-documents": objects["sbom"].pk,
+                     "evidence-bundles": objects["bundle"].pk, "signature-bundles": objects["signature"].pk, "upstream-verifications": objects["verification"].pk}
+
+    def fill(match: re.Match) -> str:
+        name, collection = match.group(2), match.group(1)
+        if name == "release_pk":
+            return f"{collection}/{objects['release'].pk}"
+        if name in ("name", "component_name"):
+            return f"{collection}/{objects['component'].name}"
+        if name == "sha":
+            return f"{collection}/{objects['commit'].sha}"
+        if name == "fmt":
+            return f"{collection}/cyclonedx-json"
+        return f"{collection}/{by_collection[collection]}"
+
+    url = re.sub(r"([a-z-]+)/\{(\w+)\}", fill, path)
+    if path.endswith("/comparisons/"):
+        url += f"?old={objects['release'].pk}&new={objects['release'].pk}"
+    return url
+
+
+def _call(client: Client, method: str, url: str, objects: dict):
+    if method == "POST":
+        return client.post(url, {"kind": "sbom", "release": objects["release"].pk}, content_type="application/json")
+    return client.generic(method, url)
+
+
+@pytest.mark.parametrize(("method", "path", "scope"), OPERATIONS, ids=IDS)
+def test_no_credentials_get_401(api_objects, method, path, scope):
+    response = _call(Client(), method, _url(path, api_objects), api_objects)
+    assert response.status_code == 401 and response["Content-Type"] == "application/problem+json"
+
+
+@pytest.mark.parametrize(("method", "path", "scope"), OPERATIONS, ids=IDS)
+def test_an_outsider_account_gets_403(api_objects, outsider, method, path, scope):
+    client = Client()
+    client.force_login(outsider)
+    response = _call(client, method, _url(path, api_objects), api_objects)
+    assert response.status_code == 403 and response["Content-Type"] == "application/problem+json"
+
+
+@pytest.mark.parametrize(("method", "path", "scope"), OPERATIONS, ids=IDS)
+def test_a_key_without_the_scope_gets_403(api_objects, key_client, method, path, scope):
+    client = key_client(*(s for s in SCOPES if s != scope))
+    response = _call(client, method, _url(path, api_objects), api_objects)
+    assert response.status_code == 403, response.content
+    assert f"'{scope}' scope" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(("method", "path", "scope"), OPERATIONS, ids=IDS)
+def test_a_key_with_only_the_scope_is_served(api_objects, key_client, method, path, scope):
+    response = _call(key_client(scope), method, _url(path, api_objects), api_objects)
+    assert response.status_code in (200, 201), (response.status_code, response.content[:500])
+
+
+@pytest.mark.parametrize(("method", "path", "scope"), OPERATIONS, ids=IDS)
+def test_a_revoked_key_gets_401(api_objects, make_key, method, path, scope):
+    from audits.services.apikeys import revoke_api_key
+
+    key, secret = make_key(*SCOPES)
+    revoke_api_key(key)
+    assert _call(bearer(secret), method, _url(path, api_objects), api_objects).status_code == 401
