@@ -10,10 +10,6 @@ from .services.ingest import IngestError, ingest_release, summary_of
 from .services.jobs import reap_stale_jobs, report_progress, run_job
 from .services.upstream import UpstreamError, load_release, verify_release
 
-# One clone per package: a whole release against src.fedoraproject.org takes hours, not the
-# ingest's half hour. The heartbeat and reaper still catch a dead worker.
-UPSTREAM_TIME_LIMIT = max(settings.PEDIGREE_INGEST_TIME_LIMIT, 12 * 3600)
-
 
 @shared_task(
     bind=True,
@@ -43,7 +39,12 @@ def run_ingest_job(self, job_id: int) -> None:
     )
 
 
-@shared_task(bind=True, acks_late=True, soft_time_limit=UPSTREAM_TIME_LIMIT, time_limit=UPSTREAM_TIME_LIMIT + 60)
+@shared_task(
+    bind=True,
+    acks_late=True,
+    soft_time_limit=settings.PEDIGREE_UPSTREAM_TIME_LIMIT,
+    time_limit=settings.PEDIGREE_UPSTREAM_TIME_LIMIT + 60,
+)
 def run_upstream_verification_job(self, job_id: int) -> None:
     # Per-package network errors are stored as upstream-unavailable, so the job itself is not retried.
     def work(job):

@@ -135,7 +135,9 @@ if EMBEDDED:
         }
     }
 else:
-    DATABASES = {"default": dj_database_url.parse(env_str("DATABASE_URL"), conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
+    # Health checks: a persistent connection broken by a database restart is replaced, not reused.
+    DATABASES = {"default": dj_database_url.parse(env_str("DATABASE_URL"), conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
+                                                  conn_health_checks=True)}
     if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL (postgres://...)")
 
@@ -155,8 +157,19 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
-WHITENOISE_USE_FINDERS = True  # serve straight from static/ when collectstatic has not run (embedded mode)
+# Whitenoise serves static files from gunicorn: in production only what `collectstatic` wrote
+# to STATIC_ROOT (compressed copies included); embedded mode serves straight from static/.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = EMBEDDED or DEBUG
 LOGIN_URL = "login"
+# The cache holds the sign-in throttle's counters: a database table (`manage.py createcachetable`),
+# so every web process on every machine shares them without another service.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "pedigree_cache"}}
+PEDIGREE_LOGIN_MAX_FAILURES = env_int("PEDIGREE_LOGIN_MAX_FAILURES", 5)
+PEDIGREE_LOGIN_LOCKOUT_SECONDS = env_int("PEDIGREE_LOGIN_LOCKOUT_SECONDS", 900)
 LOGIN_REDIRECT_URL = "/"
 
 # Security headers and cookies: secure unless explicitly relaxed for local HTTP.
@@ -195,12 +208,30 @@ CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 3300)
 CELERY_TASK_IGNORE_RESULT = True  # job state lives in the Job table
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "pedigree")
+# Two kinds of work scale apart: repository jobs (ingest, upstream verification: git and the
+# network) and artifact jobs (SBOM, signing, evidence: CPU). Each worker consumes its queue plus
+# the default queue (housekeeping such as the reaper); see docs/deployment.md.
+PEDIGREE_INGEST_QUEUE = env_str("PEDIGREE_INGEST_QUEUE", "ingest")
+PEDIGREE_ARTIFACT_QUEUE = env_str("PEDIGREE_ARTIFACT_QUEUE", "artifacts")
+CELERY_TASK_ROUTES = {
+    "audits.tasks.run_ingest_job": {"queue": PEDIGREE_INGEST_QUEUE},
+    "audits.tasks.run_upstream_verification_job": {"queue": PEDIGREE_INGEST_QUEUE},
+    "sbom.tasks.*": {"queue": PEDIGREE_ARTIFACT_QUEUE},
+    # Hooks for the signing and evidence jobs: their tasks land on the artifact queue by module name.
+    "signing.tasks.*": {"queue": PEDIGREE_ARTIFACT_QUEUE},
+    "evidence.tasks.*": {"queue": PEDIGREE_ARTIFACT_QUEUE},
+}
 
 # Job limits. A running job whose heartbeat is older than PEDIGREE_JOB_STALE_SECONDS
 # is failed by the reaper (scheduled below for celery beat; `manage.py reap_jobs` by hand).
 PEDIGREE_INGEST_TIME_LIMIT = env_int("PEDIGREE_INGEST_TIME_LIMIT", 1800)
+# One clone per package: a whole release against src.fedoraproject.org takes hours, not the
+# ingest's half hour. The heartbeat and the reaper still catch a dead worker.
+PEDIGREE_UPSTREAM_TIME_LIMIT = env_int("PEDIGREE_UPSTREAM_TIME_LIMIT", 12 * 3600)
 PEDIGREE_JOB_HEARTBEAT_SECONDS = env_int("PEDIGREE_JOB_HEARTBEAT_SECONDS", 30)
 PEDIGREE_JOB_STALE_SECONDS = env_int("PEDIGREE_JOB_STALE_SECONDS", 300)
+# Bearer token for /healthz/jobs (queue depth, job ages); unset: only signed-in admins see it.
+PEDIGREE_MONITORING_TOKEN = env_secret("PEDIGREE_MONITORING_TOKEN")
 CELERY_BEAT_SCHEDULE = {
     "reap-stale-jobs": {"task": "audits.tasks.reap_stale_jobs_task", "schedule": 60.0},
 }
