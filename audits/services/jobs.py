@@ -5,13 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+import time
 import traceback
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator
 
 from celery.exceptions import SoftTimeLimitExceeded
+from kombu.exceptions import OperationalError as KombuOperationalError
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from ..choices import JobKind, JobStatus
@@ -19,9 +21,28 @@ from ..models import Job
 
 logger = logging.getLogger(__name__)
 
+# A lost or refused database connection (PostgreSQL restarted, network cut): not the job's fault.
+DATABASE_CONNECTION_ERRORS = (OperationalError, InterfaceError)
+# Writing a job's final state is retried this many times, 1, 2, 4, 8 s apart, so that the
+# row says how the job ended even across a database restart.
+FINAL_WRITE_ATTEMPTS = 5
+
+
+class JobNotQueued(Exception):
+    """The broker could not take the job's message; its row is already failed saying why."""
+
+
+# What a publish raises when the broker is down or unreachable (kombu wraps redis/amqp errors).
+BROKER_ERRORS: tuple[type[BaseException], ...] = (KombuOperationalError, ConnectionError, OSError)
+
 
 def enqueue_job(kind: str, params: dict[str, Any], *, user=None, release=None) -> Job:
-    """Save the job row, then queue its task once the row is committed."""
+    """Save the job row, then queue its task once the row is committed.
+
+    When the broker refuses the message (after Celery's publish retries), the row is failed
+    with the reason, so it never sits as "queued" forever, and JobNotQueued is raised for
+    the caller to show.
+    """
     from .. import tasks  # tasks import this module
 
     job = Job.objects.create(
@@ -29,12 +50,28 @@ def enqueue_job(kind: str, params: dict[str, Any], *, user=None, release=None) -
     )
     from sbom.tasks import generate_release_sbom_job  # sbom.tasks imports run_job from here
 
+    # Hook: the signing and evidence jobs register their tasks here when their branches land.
     task = {
         JobKind.INGEST: tasks.run_ingest_job,
         JobKind.UPSTREAM: tasks.run_upstream_verification_job,
         JobKind.SBOM: generate_release_sbom_job,
     }[kind]
-    transaction.on_commit(lambda: task.delay(job.pk))
+
+    def publish() -> None:
+        try:
+            task.delay(job.pk)
+        except BROKER_ERRORS as exc:
+            logger.error("job %s could not be queued: %s", job.pk, exc)
+            reason = f"the job could not be queued: the message broker is unavailable ({type(exc).__name__}: {exc})"
+            Job.objects.filter(pk=job.pk, status=JobStatus.QUEUED).update(
+                status=JobStatus.FAILED, finished_at=timezone.now(), error=reason[:10000]
+            )
+            raise JobNotQueued(
+                "Jobs cannot be queued right now: the message broker is unavailable. "
+                f"Job {job.pk} was recorded as failed; try again once the broker is back."
+            ) from exc
+
+    transaction.on_commit(publish)
     return job
 
 
@@ -66,8 +103,9 @@ def heartbeat(job_id: int, interval: float) -> Iterator[None]:
             while not stop.wait(interval):
                 try:
                     Job.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(heartbeat_at=timezone.now())
-                except Exception:  # a missed beat is harmless; the next one retries
+                except Exception:  # a missed beat is harmless; the next one retries on a new connection
                     logger.warning("heartbeat of job %s failed", job_id, exc_info=True)
+                    connection.close()
         finally:
             connection.close()
 
@@ -95,6 +133,7 @@ def run_job(
       task's `autoretry_for` schedules another attempt, while `may_retry`; after the
       last attempt they fail the job;
     - a soft time limit fails the job saying so;
+    - a lost database connection fails the job saying so (it can be started again);
     - anything else fails the job, is logged with its traceback and re-raised.
     """
     if not Job.objects.claim(job_id):
@@ -115,6 +154,15 @@ def run_job(
         return
     except SoftTimeLimitExceeded:
         _finish(job_id, JobStatus.FAILED, error="the job ran longer than its time limit and was stopped")
+        return
+    except DATABASE_CONNECTION_ERRORS as exc:
+        logger.warning("job %s lost its database connection: %s", job_id, exc)
+        _finish(
+            job_id,
+            JobStatus.FAILED,
+            error=f"the database connection was lost during the job ({type(exc).__name__}: {exc}); "
+            "nothing it wrote was kept, and it can be started again",
+        )
         return
     except BaseException as exc:
         _finish(job_id, JobStatus.FAILED, error=f"internal error: {type(exc).__name__}: {exc}")
@@ -141,4 +189,13 @@ def _finish(job_id: int, status: str, *, error: str = "", result: dict[str, Any]
         updates["result"] = result
         if result.get("release_id"):
             updates["release_id"] = result["release_id"]
-    Job.objects.filter(pk=job_id).update(**updates)
+    for attempt in range(FINAL_WRITE_ATTEMPTS):
+        try:
+            Job.objects.filter(pk=job_id).update(**updates)
+            return
+        except DATABASE_CONNECTION_ERRORS:
+            if attempt == FINAL_WRITE_ATTEMPTS - 1:
+                raise  # the heartbeat has stopped: the reaper fails the row later
+            logger.warning("recording the end of job %s failed; retrying on a new connection", job_id, exc_info=True)
+            connection.close()
+            time.sleep(2**attempt)
