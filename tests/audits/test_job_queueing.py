@@ -1,0 +1,59 @@
+"""Queueing jobs: routes per kind of job, and what happens when the broker refuses a message."""
+
+import pytest
+from kombu.exceptions import OperationalError
+
+from audits import tasks
+from audits.choices import JobKind, JobStatus
+from audits.models import Job
+from audits.services.jobs import JobNotQueued, enqueue_job
+from portal.celery import app
+
+
+def broker_down(*args, **kwargs):
+    raise OperationalError("Error 111 connecting to 127.0.0.1:6399. Connection refused.")
+
+
+def test_ingest_and_upstream_jobs_go_to_the_ingest_queue_and_sbom_jobs_to_the_artifact_queue(settings):
+    route = app.amqp.router.route
+    assert route({}, "audits.tasks.run_ingest_job")["queue"].name == settings.PEDIGREE_INGEST_QUEUE
+    assert route({}, "audits.tasks.run_upstream_verification_job")["queue"].name == settings.PEDIGREE_INGEST_QUEUE
+    assert route({}, "sbom.tasks.generate_release_sbom_job")["queue"].name == settings.PEDIGREE_ARTIFACT_QUEUE
+    assert route({}, "audits.tasks.reap_stale_jobs_task")["queue"].name == settings.CELERY_TASK_DEFAULT_QUEUE
+
+
+def test_the_upstream_time_limit_comes_from_its_setting(settings):
+    assert tasks.run_upstream_verification_job.soft_time_limit == settings.PEDIGREE_UPSTREAM_TIME_LIMIT
+    assert tasks.run_upstream_verification_job.time_limit == settings.PEDIGREE_UPSTREAM_TIME_LIMIT + 60
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_broker_error_fails_the_job_row_and_raises_a_clear_message(monkeypatch):
+    monkeypatch.setattr(tasks.run_ingest_job, "delay", broker_down)
+    with pytest.raises(JobNotQueued, match="Jobs cannot be queued right now: the message broker is unavailable"):
+        enqueue_job(JobKind.INGEST, {"source": "https://example.org/r.git", "ref": "main"})
+    job = Job.objects.get()
+    assert job.status == JobStatus.FAILED and job.finished_at is not None
+    assert "could not be queued" in job.error and "Connection refused" in job.error
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_ingest_form_says_jobs_cannot_be_queued_when_the_broker_is_down(monkeypatch, release_manager, client):
+    monkeypatch.setattr(tasks.run_ingest_job, "delay", broker_down)
+    client.force_login(release_manager)
+    response = client.post("/ingest/", {"source": "https://example.org/r.git", "ref": "main"})
+    assert response.status_code == 503
+    page = response.content.decode()
+    assert "Jobs cannot be queued right now" in page and 'value="https://example.org/r.git"' in page
+    assert "please correct the fields" not in page
+    assert Job.objects.get().status == JobStatus.FAILED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_job_button_says_jobs_cannot_be_queued_when_the_broker_is_down(monkeypatch, release, release_manager, client):
+    monkeypatch.setattr(tasks.run_upstream_verification_job, "delay", broker_down)
+    client.force_login(release_manager)
+    response = client.post(f"/releases/{release.pk}/verify-upstream/", follow=True)
+    assert response.status_code == 200
+    assert "Jobs cannot be queued right now" in response.content.decode()
+    assert Job.objects.get().status == JobStatus.FAILED
