@@ -7,7 +7,7 @@ from django.conf import settings
 
 from .gitsource import GitTransientError
 from .services.ingest import IngestError, ingest_release, summary_of
-from .services.jobs import reap_stale_jobs, report_progress, run_job
+from .services.jobs import queue_scheduled_reverification, reap_stale_jobs, report_progress, run_job
 from .services.upstream import UpstreamError, load_release, verify_release
 
 
@@ -60,3 +60,9 @@ def run_upstream_verification_job(self, job_id: int) -> None:
 @shared_task
 def reap_stale_jobs_task() -> int:
     return reap_stale_jobs(stale_after=dt.timedelta(seconds=settings.PEDIGREE_JOB_STALE_SECONDS))
+
+
+@shared_task
+def reverify_upstream_task() -> int:
+    """Scheduled by celery beat when PEDIGREE_REVERIFY_HOURS is set."""
+    return len(queue_scheduled_reverification())

@@ -235,6 +235,13 @@ PEDIGREE_MONITORING_TOKEN = env_secret("PEDIGREE_MONITORING_TOKEN")
 CELERY_BEAT_SCHEDULE = {
     "reap-stale-jobs": {"task": "audits.tasks.reap_stale_jobs_task", "schedule": 60.0},
 }
+# Scheduled re-verification: every N hours, celery beat queues an upstream verification of each
+# distribution's newest release (0: never; a run fetches every package's dist-git repository).
+PEDIGREE_REVERIFY_HOURS = env_int("PEDIGREE_REVERIFY_HOURS", 0)
+if PEDIGREE_REVERIFY_HOURS > 0:
+    CELERY_BEAT_SCHEDULE["reverify-upstream"] = {
+        "task": "audits.tasks.reverify_upstream_task", "schedule": PEDIGREE_REVERIFY_HOURS * 3600.0,
+    }
 
 # Ingestion limits and policy.
 PEDIGREE_ALLOW_LOCAL_SOURCES = env_bool("PEDIGREE_ALLOW_LOCAL_SOURCES", False)

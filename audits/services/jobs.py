@@ -17,7 +17,7 @@ from django.db import InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from ..choices import JobKind, JobStatus
-from ..models import Job
+from ..models import Job, Release
 
 logger = logging.getLogger(__name__)
 
@@ -73,6 +73,17 @@ def enqueue_job(kind: str, params: dict[str, Any], *, user=None, release=None) -
 
     transaction.on_commit(publish)
     return job
+
+
+def queue_scheduled_reverification() -> list[Job]:
+    """Celery beat's re-verification: an upstream verification job for each distribution's newest
+    release (by commit date), unless one is already queued or running for it."""
+    newest: dict[int, Release] = {}
+    for release in Release.objects.order_by("distribution_id", "-commit__committed_at", "-id"):
+        newest.setdefault(release.distribution_id, release)
+    busy = set(Job.objects.filter(kind=JobKind.UPSTREAM, status__in=[JobStatus.QUEUED, JobStatus.RUNNING])
+               .values_list("release_id", flat=True))
+    return [enqueue_job(JobKind.UPSTREAM, {"release_id": r.pk}, release=r) for r in newest.values() if r.pk not in busy]
 
 
 def run_job_in_process(kind: str, params: dict[str, Any], task: Callable[[int], None], *, release=None) -> Job:

@@ -6,7 +6,8 @@ from kombu.exceptions import OperationalError
 from audits import tasks
 from audits.choices import JobKind, JobStatus
 from audits.models import Job
-from audits.services.jobs import JobNotQueued, enqueue_job
+from audits.services.ingest import ingest_release
+from audits.services.jobs import JobNotQueued, enqueue_job, queue_scheduled_reverification
 from portal.celery import app
 
 
@@ -57,3 +58,15 @@ def test_a_job_button_says_jobs_cannot_be_queued_when_the_broker_is_down(monkeyp
     assert response.status_code == 200
     assert "Jobs cannot be queued right now" in response.content.decode()
     assert Job.objects.get().status == JobStatus.FAILED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_scheduled_reverification_queues_the_newest_release_once(monkeypatch, sample_git):
+    repo, first, second = sample_git
+    ingest_release(str(repo), first)
+    newest = ingest_release(str(repo), second).release
+    sent = []
+    monkeypatch.setattr(tasks.run_upstream_verification_job, "delay", sent.append)
+    assert [job.release for job in queue_scheduled_reverification()] == [newest]
+    assert queue_scheduled_reverification() == []  # already queued: not twice
+    assert sent == [Job.objects.get().pk]
