@@ -33,7 +33,7 @@ class JobNotQueued(Exception):
 
 
 # What a publish raises when the broker is down or unreachable (kombu wraps redis/amqp errors).
-BROKER_ERRORS: tuple[type[BaseException], ...] = (KombuOperationalError, ConnectionError, OSError)
+BROKER_ERRORS: tuple[type[BaseException], ...] = (KombuOperationalError, OSError)
 
 
 def enqueue_job(kind: str, params: dict[str, Any], *, user=None, release=None) -> Job:
@@ -172,7 +172,7 @@ def run_job(
             job_id,
             JobStatus.FAILED,
             error=f"the database connection was lost during the job ({type(exc).__name__}: {exc}); "
-            "nothing it wrote was kept, and it can be started again",
+            "it can be started again",
         )
         return
     except BaseException as exc:

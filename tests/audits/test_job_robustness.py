@@ -1,13 +1,16 @@
-"""Queueing jobs: routes per kind of job, and what happens when the broker refuses a message."""
+"""Job robustness: routes per kind of job, a broker that refuses a message, a database that goes
+away during a job, and the scheduled re-verification."""
 
 import pytest
+from django.db import OperationalError as DatabaseOperationalError
 from kombu.exceptions import OperationalError
 
 from audits import tasks
 from audits.choices import JobKind, JobStatus
 from audits.models import Job
 from audits.services.ingest import ingest_release
-from audits.services.jobs import JobNotQueued, enqueue_job, queue_scheduled_reverification
+from audits.services import jobs
+from audits.services.jobs import JobNotQueued, enqueue_job, queue_scheduled_reverification, run_job
 from portal.celery import app
 
 
@@ -70,3 +73,34 @@ def test_scheduled_reverification_queues_the_newest_release_once(monkeypatch, sa
     assert [job.release for job in queue_scheduled_reverification()] == [newest]
     assert queue_scheduled_reverification() == []  # already queued: not twice
     assert sent == [Job.objects.get().pk]
+
+
+def lose_the_database(job):
+    raise DatabaseOperationalError("server closed the connection unexpectedly")
+
+
+@pytest.mark.django_db
+def test_a_lost_database_connection_fails_the_job_saying_so():
+    job = Job.objects.create(kind=JobKind.INGEST)
+    run_job(job.pk, lose_the_database, user_errors=())
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED
+    assert job.error.startswith("the database connection was lost during the job (OperationalError: server closed")
+
+
+@pytest.mark.django_db(transaction=True)  # the retry reconnects, which a test transaction would not survive
+def test_the_end_of_a_job_is_written_once_the_database_answers_again(monkeypatch):
+    job = Job.objects.create(kind=JobKind.INGEST, status=JobStatus.RUNNING)
+    real_filter, failures = Job.objects.filter, []
+
+    def filter_failing_twice(*args, **kwargs):
+        if len(failures) < 2:
+            failures.append(1)
+            raise DatabaseOperationalError("the database system is starting up")
+        return real_filter(*args, **kwargs)
+
+    monkeypatch.setattr(Job.objects, "filter", filter_failing_twice)
+    monkeypatch.setattr(jobs.time, "sleep", lambda seconds: None)
+    jobs._finish(job.pk, JobStatus.SUCCEEDED, result={"ok": True})
+    job.refresh_from_db()
+    assert (job.status, job.result, len(failures)) == (JobStatus.SUCCEEDED, {"ok": True}, 2)
