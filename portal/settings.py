@@ -207,6 +207,11 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 3600)
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 3300)
 CELERY_TASK_IGNORE_RESULT = True  # job state lives in the Job table
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Publishing a job's message survives a broker blip of about two seconds; past that, enqueue_job
+# fails the job row and the page says jobs cannot be queued (a web request must not hang).
+CELERY_TASK_PUBLISH_RETRY = True
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 4, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
+CELERY_BROKER_CONNECTION_TIMEOUT = 4
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "pedigree")
 # Two kinds of work scale apart: repository jobs (ingest, upstream verification: git and the
 # network) and artifact jobs (SBOM, signing, evidence: CPU). Each worker consumes its queue plus
