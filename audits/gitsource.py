@@ -255,8 +255,21 @@ _TRANSIENT = (
 )
 
 
+# The worker's own disk, not the source: no retry (it stays full) and no hint about the address.
+_WORKSPACE = ("no space left on device", "disk quota exceeded", "read-only file system", "file too large")
+
+
+def _workspace_error(detail: str) -> GitSourceError:
+    return GitSourceError(
+        f"the worker could not write its temporary clone under {tempfile.gettempdir()} (full or not writable: "
+        f"{detail}); free space there or point TMPDIR at a writable disk, then start the job again"
+    )
+
+
 def _clone_error(source: str, stderr: bytes) -> Exception:
     text = _trim(stderr)
+    if any(marker in text.lower() for marker in _WORKSPACE):
+        return _workspace_error(text)
     if any(marker in text.lower() for marker in _TRANSIENT):
         return GitTransientError(f"fetching {source} failed with what looks like a temporary network problem: {text}")
     return GitSourceError(
@@ -323,7 +336,10 @@ def fetch(source: str, ref: str, *, allow_local: bool, timeout: float = 600) -> 
     """
     source = validate_source(source, allow_local=allow_local)
     ref = validate_ref(ref)
-    tmp = Path(tempfile.mkdtemp(prefix="pedigree-git-"))
+    try:
+        tmp = Path(tempfile.mkdtemp(prefix="pedigree-git-"))
+    except OSError as exc:
+        raise _workspace_error(f"{exc.strerror or exc}") from exc
     try:
         git_dir = tmp / "repo.git"
         _clone_bare(source, git_dir, allow_local=allow_local, timeout=timeout)

@@ -9,12 +9,10 @@ from .choices import JobKind
 from .gitsource import GitTransientError
 from .services.evidence import EvidenceError, run_release_bundle_job
 from .services.ingest import IngestError, ingest_release, summary_of
-from .services.jobs import enqueue_follow_on, enqueue_job, reap_stale_jobs, report_progress, run_job
+from .services.jobs import (
+    enqueue_follow_on, queue_scheduled_reverification, reap_stale_jobs, report_progress, run_job,
+)
 from .services.upstream import UpstreamError, load_release, verify_release
-
-# One clone per package: a whole release against src.fedoraproject.org takes hours, not the
-# ingest's half hour. The heartbeat and reaper still catch a dead worker.
-UPSTREAM_TIME_LIMIT = max(settings.PEDIGREE_INGEST_TIME_LIMIT, 12 * 3600)
 
 
 @shared_task(
@@ -34,9 +32,6 @@ def run_ingest_job(self, job_id: int) -> None:
             user=job.created_by,
             progress=lambda done, total, stage: report_progress(job.pk, done, total, stage),
         )
-        if outcome.created and settings.PEDIGREE_SBOM_AFTER_INGEST:
-            sbom_job = enqueue_job(JobKind.SBOM, {"release_id": outcome.release.pk}, user=job.created_by, release=outcome.release)
-            return {**summary_of(outcome), "sbom_job_id": sbom_job.pk}
         return summary_of(outcome)
 
     run_job(
@@ -46,9 +41,16 @@ def run_ingest_job(self, job_id: int) -> None:
         transient_errors=(GitTransientError,),
         may_retry=self.request.retries < self.max_retries,
     )
+    if settings.PEDIGREE_SBOM_AFTER_INGEST:
+        enqueue_follow_on(job_id, JobKind.SBOM, new_release_only=True)
 
 
-@shared_task(bind=True, acks_late=True, soft_time_limit=UPSTREAM_TIME_LIMIT, time_limit=UPSTREAM_TIME_LIMIT + 60)
+@shared_task(
+    bind=True,
+    acks_late=True,
+    soft_time_limit=settings.PEDIGREE_UPSTREAM_TIME_LIMIT,
+    time_limit=settings.PEDIGREE_UPSTREAM_TIME_LIMIT + 60,
+)
 def run_upstream_verification_job(self, job_id: int) -> None:
     # Per-package network errors are stored as upstream-unavailable, so the job itself is not retried.
     def work(job):
@@ -71,3 +73,9 @@ def run_evidence_job(self, job_id: int) -> None:
 @shared_task
 def reap_stale_jobs_task() -> int:
     return reap_stale_jobs(stale_after=dt.timedelta(seconds=settings.PEDIGREE_JOB_STALE_SECONDS))
+
+
+@shared_task
+def reverify_upstream_task() -> int:
+    """Scheduled by celery beat when PEDIGREE_REVERIFY_HOURS is set."""
+    return len(queue_scheduled_reverification())

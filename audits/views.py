@@ -41,7 +41,7 @@ from .permissions import (
     viewer_required,
 )
 from .services.compare import COMPARISON_COLUMNS, compare_releases
-from .services.jobs import enqueue_job
+from .services.jobs import JobNotQueued, enqueue_job
 
 PAGE_SIZE = 100
 # (ComponentFilter "sort" value, column heading) of the sortable table columns.
@@ -152,6 +152,30 @@ def release_list(request):
     )
 
 
+def queue_job(request, kind: str, params: dict[str, Any], *, release: Release | None = None) -> Job | None:
+    """Queue a job for a button or form; None, with the reason shown as a message, when the broker is down.
+
+    Every view that starts a job goes through here (signing and evidence buttons too), so that
+    none of them fails with a 500 or leaves a row queued forever when jobs cannot be queued.
+    """
+    try:
+        return enqueue_job(kind, params, user=request.user, release=release)
+    except JobNotQueued as exc:
+        messages.error(request, str(exc))
+        return None
+
+
+def start_release_job(request, release: Release, kind: str, what: str) -> HttpResponse:
+    """What a release's job button answers: queue the job, log the start, say so, back to the release page
+    (the release page, with the broker's message, when jobs cannot be queued)."""
+    job = queue_job(request, kind, {"release_id": release.pk}, release=release)
+    if job is None:
+        return redirect("audits:release-detail", release.pk)
+    record_access(request, AccessAction.START_JOB, f"{what} job {job.pk} of release {release.pk}", release=release)
+    messages.success(request, f"The {what} of this release is queued as job {job.pk}; its progress shows below.")
+    return redirect(reverse("audits:release-detail", args=[release.pk]) + f"#job-{job.pk}")
+
+
 @require_POST
 @job_starter_required
 def start_ingest(request):
@@ -159,7 +183,9 @@ def start_ingest(request):
     if not form.is_valid():
         return _render(request, "audits/ingest_form.html", {"ingest_form": form}, status=400)
     source, ref = form.cleaned_data["source"], form.cleaned_data["ref"]
-    job = enqueue_job(JobKind.INGEST, {"source": source, "ref": ref}, user=request.user)
+    job = queue_job(request, JobKind.INGEST, {"source": source, "ref": ref})
+    if job is None:
+        return _render(request, "audits/ingest_form.html", {"ingest_form": form}, status=503)
     record_access(request, AccessAction.START_JOB, f"ingest job {job.pk}: {source} at {ref}")
     messages.success(request, f"The ingest of {source} at {ref} is queued as job {job.pk}; its progress shows below.")
     return redirect(reverse("audits:release-list") + f"#job-{job.pk}")
@@ -169,10 +195,7 @@ def start_ingest(request):
 @job_starter_required
 def start_upstream_verification(request, pk: int):
     release = get_object_or_404(Release.objects.with_related(), pk=pk)
-    job = enqueue_job(JobKind.UPSTREAM, {"release_id": release.pk}, user=request.user, release=release)
-    record_access(request, AccessAction.START_JOB, f"upstream verification job {job.pk} of release {release.pk}", release=release)
-    messages.success(request, f"The upstream verification of this release is queued as job {job.pk}; its progress shows below.")
-    return redirect(reverse("audits:release-detail", args=[release.pk]) + f"#job-{job.pk}")
+    return start_release_job(request, release, JobKind.UPSTREAM, "upstream verification")
 
 
 def _upstream_verdict_counts(release: Release) -> list[tuple[str, str, int]]:

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import io
 
-from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
 from django.utils.http import http_date, quote_etag
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
@@ -17,8 +15,7 @@ from .choices import AccessAction, JobKind
 from .models import EvidenceBundle, Release
 from .permissions import export_required, job_starter_required, viewer_required
 from .services import evidence
-from .services.jobs import enqueue_job
-from .views import _render
+from .views import _render, start_release_job
 
 LIST_FIELDS = ("id", "release_id", "component_name", "size", "sha256", "generator_version", "requested_by__username",
                "requested_at", "generation_seconds", "job_id")
@@ -96,10 +93,7 @@ def bundle_list(request, pk: int):
 @job_starter_required
 def start_release_bundle(request, pk: int):
     release = get_object_or_404(Release.objects.with_related(), pk=pk)
-    job = enqueue_job(JobKind.EVIDENCE, {"release_id": release.pk}, user=request.user, release=release)
-    record_access(request, AccessAction.START_JOB, f"evidence job {job.pk} of release {release.pk}", release=release)
-    messages.success(request, f"The release evidence bundle is queued as job {job.pk}; its progress shows below.")
-    return redirect(reverse("audits:release-detail", args=[release.pk]) + f"#job-{job.pk}")
+    return start_release_job(request, release, JobKind.EVIDENCE, "evidence bundle")
 
 
 @require_POST

@@ -137,7 +137,9 @@ if EMBEDDED:
         }
     }
 else:
-    DATABASES = {"default": dj_database_url.parse(env_str("DATABASE_URL"), conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
+    # Health checks: a persistent connection broken by a database restart is replaced, not reused.
+    DATABASES = {"default": dj_database_url.parse(env_str("DATABASE_URL"), conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
+                                                  conn_health_checks=True)}
     if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL (postgres://...)")
 
@@ -157,8 +159,25 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
-WHITENOISE_USE_FINDERS = True  # serve straight from static/ when collectstatic has not run (embedded mode)
+# Whitenoise serves static files from gunicorn: in production only what `collectstatic` wrote
+# to STATIC_ROOT (compressed copies included); embedded mode serves straight from static/.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = EMBEDDED or DEBUG
 LOGIN_URL = "login"
+# The cache holds the sign-in throttle's and the API rate limit's counters, shared by every web
+# process on every machine: a database table (`manage.py createcachetable`) without another
+# service, or Redis with CACHE_URL (redis://...).
+CACHE_URL = env_str("CACHE_URL", "")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    if CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "pedigree_cache"}
+}
+PEDIGREE_LOGIN_MAX_FAILURES = env_int("PEDIGREE_LOGIN_MAX_FAILURES", 5)
+PEDIGREE_LOGIN_LOCKOUT_SECONDS = env_int("PEDIGREE_LOGIN_LOCKOUT_SECONDS", 900)
 LOGIN_REDIRECT_URL = "/"
 
 # Security headers and cookies: secure unless explicitly relaxed for local HTTP.
@@ -196,16 +215,44 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 3600)
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 3300)
 CELERY_TASK_IGNORE_RESULT = True  # job state lives in the Job table
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Publishing a job's message survives a broker blip of about two seconds; past that, enqueue_job
+# fails the job row and the page says jobs cannot be queued (a web request must not hang).
+CELERY_TASK_PUBLISH_RETRY = True
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 4, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
+CELERY_BROKER_CONNECTION_TIMEOUT = 4
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "pedigree")
+# Two kinds of work scale apart: repository jobs (ingest, upstream verification: git and the
+# network) and artifact jobs (SBOM, signing, evidence: CPU). Each worker consumes its queue plus
+# the default queue (housekeeping such as the reaper); see docs/deployment.md.
+PEDIGREE_INGEST_QUEUE = env_str("PEDIGREE_INGEST_QUEUE", "ingest")
+PEDIGREE_ARTIFACT_QUEUE = env_str("PEDIGREE_ARTIFACT_QUEUE", "artifacts")
+CELERY_TASK_ROUTES = {
+    "audits.tasks.run_ingest_job": {"queue": PEDIGREE_INGEST_QUEUE},
+    "audits.tasks.run_upstream_verification_job": {"queue": PEDIGREE_INGEST_QUEUE},
+    "audits.tasks.run_evidence_job": {"queue": PEDIGREE_ARTIFACT_QUEUE},
+    "sbom.tasks.*": {"queue": PEDIGREE_ARTIFACT_QUEUE},  # SBOM generation, signing, signature verification
+}
 
 # Job limits. A running job whose heartbeat is older than PEDIGREE_JOB_STALE_SECONDS
 # is failed by the reaper (scheduled below for celery beat; `manage.py reap_jobs` by hand).
 PEDIGREE_INGEST_TIME_LIMIT = env_int("PEDIGREE_INGEST_TIME_LIMIT", 1800)
+# One clone per package: a whole release against src.fedoraproject.org takes hours, not the
+# ingest's half hour. The heartbeat and the reaper still catch a dead worker.
+PEDIGREE_UPSTREAM_TIME_LIMIT = env_int("PEDIGREE_UPSTREAM_TIME_LIMIT", 12 * 3600)
 PEDIGREE_JOB_HEARTBEAT_SECONDS = env_int("PEDIGREE_JOB_HEARTBEAT_SECONDS", 30)
 PEDIGREE_JOB_STALE_SECONDS = env_int("PEDIGREE_JOB_STALE_SECONDS", 300)
+# Bearer token for /healthz/jobs (queue depth, job ages); unset: only signed-in admins see it.
+PEDIGREE_MONITORING_TOKEN = env_secret("PEDIGREE_MONITORING_TOKEN")
 CELERY_BEAT_SCHEDULE = {
     "reap-stale-jobs": {"task": "audits.tasks.reap_stale_jobs_task", "schedule": 60.0},
 }
+# Scheduled re-verification: every N hours, celery beat queues an upstream verification of each
+# distribution's newest release (0: never; a run fetches every package's dist-git repository).
+PEDIGREE_REVERIFY_HOURS = env_int("PEDIGREE_REVERIFY_HOURS", 0)
+if PEDIGREE_REVERIFY_HOURS > 0:
+    CELERY_BEAT_SCHEDULE["reverify-upstream"] = {
+        "task": "audits.tasks.reverify_upstream_task", "schedule": PEDIGREE_REVERIFY_HOURS * 3600.0,
+    }
 
 # Sigstore signing and verification (docs/signing.md). The trust configuration is a ClientTrustConfig
 # JSON file (public-good Sigstore when blank); verification uses PEDIGREE_SIGSTORE_TRUSTED_ROOT when
@@ -243,15 +290,6 @@ PEDIGREE_SBOM_AFTER_INGEST = env_bool("PEDIGREE_SBOM_AFTER_INGEST", False)
 PEDIGREE_UPSTREAM_DIST_GIT_BASE_URI = env_str("PEDIGREE_UPSTREAM_DIST_GIT_BASE_URI", "")
 if PEDIGREE_UPSTREAM_DIST_GIT_BASE_URI and "$pkg" not in PEDIGREE_UPSTREAM_DIST_GIT_BASE_URI:
     raise ImproperlyConfigured("PEDIGREE_UPSTREAM_DIST_GIT_BASE_URI must contain $pkg (the package name)")
-
-# Throttle counters live in this cache; with several web processes set CACHE_URL (redis://...)
-# so that they share one count.
-CACHE_URL = env_str("CACHE_URL", "")
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
-    if CACHE_URL
-    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-}
 
 # REST API (audits/api, sbom/api.py): API keys or the browser session; JSON only; errors as
 # RFC 9457 problem details; keyset cursor pagination; one request rate per key, user or address.

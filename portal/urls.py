@@ -7,14 +7,17 @@ import audits.api.urls
 import sbom.api
 
 from .health import healthz
+from .login import ThrottledLoginView
 from .middleware import public
+from .monitoring import job_metrics_view
 
 # /api/v1/: one router per app, one URL namespace ("api").
 api_v1 = audits.api.urls.urlpatterns + sbom.api.urlpatterns
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
-    path("accounts/login/", public(auth_views.LoginView.as_view()), name="login"),
+    path("healthz/jobs", job_metrics_view, name="job-metrics"),
+    path("accounts/login/", public(ThrottledLoginView.as_view()), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"))),

@@ -21,7 +21,7 @@ from audits.access import record_access
 from audits.choices import AccessAction, JobKind
 from audits.models import Component, Release
 from audits.permissions import job_starter_required, viewer_required
-from audits.services.jobs import enqueue_job
+from audits.views import start_release_job
 
 from .choices import CONTENT_TYPES, SbomFormat
 from .forms import BundleUploadForm, SigningPolicyForm
@@ -102,11 +102,7 @@ def release_documents(request: HttpRequest, release_id: int) -> HttpResponse:
 @require_POST
 @job_starter_required
 def start_release_sbom(request: HttpRequest, release_id: int) -> HttpResponse:
-    release = _release(release_id)
-    job = enqueue_job(JobKind.SBOM, {"release_id": release.pk}, user=request.user, release=release)
-    record_access(request, AccessAction.START_JOB, f"SBOM job {job.pk} of release {release.pk}", release=release)
-    messages.success(request, f"The SBOM generation of this release is queued as job {job.pk}; its progress shows below.")
-    return redirect(reverse("audits:release-detail", args=[release.pk]) + f"#job-{job.pk}")
+    return start_release_job(request, _release(release_id), JobKind.SBOM, "SBOM generation")
 
 
 # -- Sigstore bundles ------------------------------------------------------------------------------
@@ -148,22 +144,13 @@ def _back_to_release(release: Release) -> HttpResponse:
 @require_POST
 @job_starter_required
 def start_signing(request: HttpRequest, release_id: int) -> HttpResponse:
-    release = _release(release_id)
-    job = enqueue_job(JobKind.SIGN, {"release_id": release.pk}, user=request.user, release=release)
-    record_access(request, AccessAction.START_JOB, f"signing job {job.pk} of release {release.pk}", release=release)
-    messages.success(request, f"Signing of this release's SBOMs and evidence is queued as job {job.pk}.")
-    return _back_to_release(release)
+    return start_release_job(request, _release(release_id), JobKind.SIGN, "signing of the SBOMs and evidence")
 
 
 @require_POST
 @job_starter_required
 def start_verification(request: HttpRequest, release_id: int) -> HttpResponse:
-    release = _release(release_id)
-    job = enqueue_job(JobKind.VERIFY, {"release_id": release.pk}, user=request.user, release=release)
-    record_access(request, AccessAction.START_JOB, f"signature verification job {job.pk} of release {release.pk}",
-                  release=release)
-    messages.success(request, f"Verification of this release's signatures is queued as job {job.pk}.")
-    return _back_to_release(release)
+    return start_release_job(request, _release(release_id), JobKind.VERIFY, "signature verification")
 
 
 @require_POST

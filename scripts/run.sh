@@ -19,6 +19,7 @@ REF="${PEDIGREE_SAMPLE_REF:-tomls/base/main}"
 
 PY=.venv/bin/python
 $PY manage.py migrate --noinput -v0
+$PY manage.py createcachetable   # the sign-in throttle's counters
 $PY manage.py collectstatic --noinput -v0
 $PY manage.py setup_roles
 $PY manage.py ensure_admin

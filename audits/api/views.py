@@ -8,7 +8,7 @@ from functools import cached_property
 from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, mixins, status, viewsets
+from rest_framework import exceptions, generics, mixins, status, viewsets
 from rest_framework.response import Response
 
 from ..filters import ComponentFilter
@@ -26,7 +26,7 @@ from ..models import (
 )
 from ..permissions import START_JOB, VIEW_ACCESS_LOG
 from ..services.compare import compare_releases
-from ..services.jobs import enqueue_job
+from ..services.jobs import JobNotQueued, enqueue_job
 from . import serializers as s
 from .authentication import acting_user
 from .base import ApiView, StoredFileViewSet
@@ -191,10 +191,19 @@ class JobViewSet(ApiView, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
         data = start.validated_data
         release = data.get("release")
         params = {"source": data["source"], "ref": data["ref"]} if release is None else {"release_id": release.pk}
-        job = enqueue_job(data["kind"], params, user=acting_user(request), release=release)
+        try:
+            job = enqueue_job(data["kind"], params, user=acting_user(request), release=release)
+        except JobNotQueued as exc:  # the broker is down; the row is already failed saying so
+            raise JobsUnavailable(str(exc)) from exc
         self.access_detail = f"started {data['kind']} job {job.pk}" + (f" of release {release.pk}" if release else "")
         body = s.JobSerializer(job, context=self.get_serializer_context()).data
         return Response(body, status=status.HTTP_201_CREATED, headers={"Location": body["url"]})
+
+
+class JobsUnavailable(exceptions.APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = "Jobs cannot be queued right now: the message broker is unavailable."
+    default_code = "jobs_unavailable"
 
 
 class ComparisonView(ApiView, generics.GenericAPIView):

@@ -5,19 +5,35 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+import time
 import traceback
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator
 
 from celery.exceptions import SoftTimeLimitExceeded
+from kombu.exceptions import OperationalError as KombuOperationalError
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from ..choices import JobKind, JobStatus
-from ..models import Job
+from ..models import Job, Release
 
 logger = logging.getLogger(__name__)
+
+# A lost or refused database connection (PostgreSQL restarted, network cut): not the job's fault.
+DATABASE_CONNECTION_ERRORS = (OperationalError, InterfaceError)
+# Writing a job's final state is retried this many times, 1, 2, 4, 8 s apart, so that the
+# row says how the job ended even across a database restart.
+FINAL_WRITE_ATTEMPTS = 5
+
+
+class JobNotQueued(Exception):
+    """The broker could not take the job's message; its row is already failed saying why."""
+
+
+# What a publish raises when the broker is down or unreachable (kombu wraps redis/amqp errors).
+BROKER_ERRORS: tuple[type[BaseException], ...] = (KombuOperationalError, OSError)
 
 
 def _tasks() -> dict[str, Any]:
@@ -45,21 +61,60 @@ def startable_kinds() -> list[str]:
 
 
 def enqueue_job(kind: str, params: dict[str, Any], *, user=None, release=None) -> Job:
-    """Save the job row, then queue its task once the row is committed."""
+    """Save the job row, then queue its task once the row is committed.
+
+    When the broker refuses the message (after Celery's publish retries), the row is failed
+    with the reason, so it never sits as "queued" forever, and JobNotQueued is raised for
+    the caller to show.
+    """
     task = _tasks()[kind]
     job = Job.objects.create(
         kind=kind, params=params, created_by=user if user is not None and user.is_authenticated else None, release=release
     )
-    transaction.on_commit(lambda: task.delay(job.pk))
+
+    def publish() -> None:
+        try:
+            task.delay(job.pk)
+        except BROKER_ERRORS as exc:
+            logger.error("job %s could not be queued: %s", job.pk, exc)
+            reason = f"the job could not be queued: the message broker is unavailable ({type(exc).__name__}: {exc})"
+            Job.objects.filter(pk=job.pk, status=JobStatus.QUEUED).update(
+                status=JobStatus.FAILED, finished_at=timezone.now(), error=reason[:10000]
+            )
+            raise JobNotQueued(
+                "Jobs cannot be queued right now: the message broker is unavailable. "
+                f"Job {job.pk} was recorded as failed; try again once the broker is back."
+            ) from exc
+
+    transaction.on_commit(publish)
     return job
 
 
-def enqueue_follow_on(job_id: int, kind: str) -> Job | None:
-    """Queue `kind` for the release of a job that has just succeeded (signing after an SBOM or evidence job)."""
+def enqueue_follow_on(job_id: int, kind: str, *, new_release_only: bool = False) -> Job | None:
+    """Queue `kind` for the release of a job that has just succeeded (an SBOM after an ingest that created
+    its release, signing after an SBOM or evidence job). A broker outage is logged, not raised: the
+    finished job stays as it ended, and the follow-on's row is failed saying why."""
     job = Job.objects.select_related("release", "created_by").get(pk=job_id)
     if job.status != JobStatus.SUCCEEDED or job.release is None:
         return None
-    return enqueue_job(kind, {"release_id": job.release_id}, user=job.created_by, release=job.release)
+    if new_release_only and not job.result.get("created"):
+        return None
+    try:
+        return enqueue_job(kind, {"release_id": job.release_id}, user=job.created_by, release=job.release)
+    except JobNotQueued:
+        logger.warning("the %s job after job %s could not be queued", kind, job_id, exc_info=True)
+        return None
+
+
+def queue_scheduled_reverification() -> list[Job]:
+    """Celery beat's re-verification: an upstream verification job for each distribution's newest
+    release (by commit date), unless one is already queued or running for it."""
+    newest: dict[int, Release] = {}
+    for release in Release.objects.order_by("distribution_id", "-commit__committed_at", "-id"):
+        newest.setdefault(release.distribution_id, release)
+    busy = set(Job.objects.filter(kind=JobKind.UPSTREAM, status__in=[JobStatus.QUEUED, JobStatus.RUNNING])
+               .values_list("release_id", flat=True))
+    return [enqueue_job(JobKind.UPSTREAM, {"release_id": r.pk}, release=r) for r in newest.values() if r.pk not in busy]
 
 
 def run_job_in_process(kind: str, params: dict[str, Any], task: Callable[[int], None], *, release=None) -> Job:
@@ -90,8 +145,9 @@ def heartbeat(job_id: int, interval: float) -> Iterator[None]:
             while not stop.wait(interval):
                 try:
                     Job.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(heartbeat_at=timezone.now())
-                except Exception:  # a missed beat is harmless; the next one retries
+                except Exception:  # a missed beat is harmless; the next one retries on a new connection
                     logger.warning("heartbeat of job %s failed", job_id, exc_info=True)
+                    connection.close()
         finally:
             connection.close()
 
@@ -119,6 +175,7 @@ def run_job(
       task's `autoretry_for` schedules another attempt, while `may_retry`; after the
       last attempt they fail the job;
     - a soft time limit fails the job saying so;
+    - a lost database connection fails the job saying so (it can be started again);
     - anything else fails the job, is logged with its traceback and re-raised.
     """
     if not Job.objects.claim(job_id):
@@ -139,6 +196,15 @@ def run_job(
         return
     except SoftTimeLimitExceeded:
         _finish(job_id, JobStatus.FAILED, error="the job ran longer than its time limit and was stopped")
+        return
+    except DATABASE_CONNECTION_ERRORS as exc:
+        logger.warning("job %s lost its database connection: %s", job_id, exc)
+        _finish(
+            job_id,
+            JobStatus.FAILED,
+            error=f"the database connection was lost during the job ({type(exc).__name__}: {exc}); "
+            "it can be started again",
+        )
         return
     except BaseException as exc:
         _finish(job_id, JobStatus.FAILED, error=f"internal error: {type(exc).__name__}: {exc}")
@@ -165,4 +231,13 @@ def _finish(job_id: int, status: str, *, error: str = "", result: dict[str, Any]
         updates["result"] = result
         if result.get("release_id"):
             updates["release_id"] = result["release_id"]
-    Job.objects.filter(pk=job_id).update(**updates)
+    for attempt in range(FINAL_WRITE_ATTEMPTS):
+        try:
+            Job.objects.filter(pk=job_id).update(**updates)
+            return
+        except DATABASE_CONNECTION_ERRORS:
+            if attempt == FINAL_WRITE_ATTEMPTS - 1:
+                raise  # the heartbeat has stopped: the reaper fails the row later
+            logger.warning("recording the end of job %s failed; retrying on a new connection", job_id, exc_info=True)
+            connection.close()
+            time.sleep(2**attempt)

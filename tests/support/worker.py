@@ -8,6 +8,7 @@ import sys
 import time
 import uuid
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
@@ -29,14 +30,26 @@ def _database_env() -> dict[str, str]:
     return {"DATABASE_URL": f"postgres://{auth}{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"}
 
 
+@dataclass
+class WorkerProcess:
+    queue: str
+    process: subprocess.Popen
+
+
 @contextmanager
-def celery_worker(log_path: Path, **extra_env: str) -> Iterator[str]:
-    """Start a worker on a queue of its own; yields the queue name; always stops the worker."""
+def celery_worker_process(log_path: Path, **extra_env: str) -> Iterator[WorkerProcess]:
+    """Start a worker on a queue of its own; always stops it (or reaps it when a test killed it).
+
+    Every task goes to that queue while the worker runs: the settings' routes (ingest and
+    artifact queues) are set aside, so no message left by another test can reach it.
+    """
     queue = f"pedigree-test-{uuid.uuid4().hex[:8]}"
-    previous_queue = app.conf.task_default_queue
+    previous_queue, previous_routes = app.conf.task_default_queue, app.conf.task_routes
     app.conf.task_default_queue = queue
+    app.conf.update(task_routes={})
     # The worker's own follow-on jobs (e.g. signing after an SBOM) must land on its queue too.
-    env = {**os.environ, "CELERY_TASK_DEFAULT_QUEUE": queue, **_database_env(), **extra_env}
+    env = {**os.environ, "CELERY_TASK_DEFAULT_QUEUE": queue, "PEDIGREE_INGEST_QUEUE": queue,
+           "PEDIGREE_ARTIFACT_QUEUE": queue, **_database_env(), **extra_env}
     log = open(log_path, "w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=solo", "--loglevel=INFO",
@@ -44,9 +57,10 @@ def celery_worker(log_path: Path, **extra_env: str) -> Iterator[str]:
         cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     try:
-        yield queue
+        yield WorkerProcess(queue, proc)
     finally:
         app.conf.task_default_queue = previous_queue
+        app.conf.update(task_routes=previous_routes)
         proc.terminate()
         try:
             proc.wait(timeout=20)
@@ -54,6 +68,13 @@ def celery_worker(log_path: Path, **extra_env: str) -> Iterator[str]:
             proc.kill()
             proc.wait()
         log.close()
+
+
+@contextmanager
+def celery_worker(log_path: Path, **extra_env: str) -> Iterator[str]:
+    """Start a worker on a queue of its own; yields the queue name; always stops the worker."""
+    with celery_worker_process(log_path, **extra_env) as worker:
+        yield worker.queue
 
 
 def wait_for(predicate, *, timeout: float, interval: float = 0.5, what: str = "condition", log_path: Path | None = None):
