@@ -307,11 +307,17 @@ class JobStartSerializer(serializers.Serializer):
             missing = [f for f in ("source", "ref") if not data.get(f)]
             if missing:
                 raise serializers.ValidationError({f: ["Required for an ingest."] for f in missing})
-            try:
-                data["source"] = gitsource.validate_source(data["source"].strip(), allow_local=settings.PEDIGREE_ALLOW_LOCAL_SOURCES)
-                data["ref"] = gitsource.validate_ref(data["ref"].strip())
-            except gitsource.GitSourceError as exc:
-                raise serializers.ValidationError({"source": [str(exc)]}) from None
+            errors = {}
+            for field, validate in (
+                ("source", lambda v: gitsource.validate_source(v, allow_local=settings.PEDIGREE_ALLOW_LOCAL_SOURCES)),
+                ("ref", gitsource.validate_ref),
+            ):
+                try:
+                    data[field] = validate(data[field].strip())
+                except gitsource.GitSourceError as exc:
+                    errors[field] = [str(exc)]
+            if errors:
+                raise serializers.ValidationError(errors)
         elif not data.get("release"):
             raise serializers.ValidationError({"release": [f"Required for a {data['kind']} job."]})
         return data

@@ -15,8 +15,10 @@ from audits.services.apikeys import issue_api_key
 
 
 @pytest.fixture(autouse=True)
-def fresh_throttle_counts():
-    """Throttle counts live in the cache, keyed by key id, which the next test's database reuses."""
+def fresh_throttle_counts(settings):
+    """Throttle counts live in the cache, keyed by key id, which the next test's database reuses: each
+    test counts in an empty in-memory cache (the database cache is tested by the sign-in throttle)."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "api-tests"}}
     cache.clear()
     yield
     cache.clear()
