@@ -339,6 +339,7 @@ class UpstreamVerification(models.Model):
     dist_git_url = models.CharField(max_length=2048, blank=True)
     upstream_commit = models.CharField(max_length=64, blank=True)  # the dist-git commit actually used
     upstream_spec_sha256 = models.CharField(max_length=64, blank=True)
+    upstream_spec = models.TextField(blank=True)  # the Fedora spec compared against (evidence bundles carry it)
     declared_diff = models.TextField(blank=True)  # unified, Fedora → expected
     undeclared_diff = models.TextField(blank=True)  # unified, expected → rendered; only for drift
     fetched_at = models.DateTimeField(null=True, blank=True)

@@ -256,7 +256,7 @@ class UpstreamVerificationSerializer(serializers.ModelSerializer):
 
 class UpstreamVerificationDetailSerializer(UpstreamVerificationSerializer):
     class Meta(UpstreamVerificationSerializer.Meta):
-        fields = UpstreamVerificationSerializer.Meta.fields + ("declared_diff", "undeclared_diff")
+        fields = UpstreamVerificationSerializer.Meta.fields + ("upstream_spec", "declared_diff", "undeclared_diff")
 
 
 class JobSerializer(serializers.ModelSerializer):

@@ -114,8 +114,9 @@ _COMMIT_FIELDS = ("sha", "author_name", "author_email", "authored_at", "committe
 _OVERLAY_FIELDS = ("position", "type", "description", "tag", "value", "section", "package", "regex", "replacement",
                    "lines", "file", "archive", "source", "source_path", "source_sha256", "category", "upstream_status",
                    "commits", "bugs", "defined_in", "layer", "parameters", "presence", "presence_reason")
-_UPSTREAM_FIELDS = ("verdict", "reason", "dist_git_url", "upstream_commit", "upstream_spec_sha256", "declared_diff",
-                    "undeclared_diff", "fetched_at", "verified_at")
+_UPSTREAM_FIELDS = ("verdict", "reason", "dist_git_url", "upstream_commit", "upstream_spec_sha256", "upstream_spec",
+                    "declared_diff", "undeclared_diff", "fetched_at", "verified_at")
+_UPSTREAM_TEXTS = ("upstream_spec", "declared_diff", "undeclared_diff")  # files of their own, not JSON fields
 
 
 def _group(rows: Iterable[dict], key: str = "component_id") -> dict[int, list[dict]]:
@@ -213,7 +214,7 @@ def _component_record(release: Release, data: ComponentData, config_digests: dic
         "rendered_spec": None if data.spec is None else {
             k: data.spec[k] for k in ("path", "sha256", "size", "sources", "patches", "unexpanded_macros", "autorelease_number")},
         "upstream_verification": None if data.upstream is None else {k: data.upstream[k] for k in _UPSTREAM_FIELDS
-                                                                     if k not in ("declared_diff", "undeclared_diff")},
+                                                                     if k not in _UPSTREAM_TEXTS},
     })
     return record
 
@@ -242,9 +243,14 @@ def component_files(release: Release, data: ComponentData, config_digests: dict[
         up = data.upstream
         files.append(BundleFile(
             f"{prefix}upstream/verification.json",
-            _json_bytes({k: up[k] for k in _UPSTREAM_FIELDS if k not in ("declared_diff", "undeclared_diff")}),
+            _json_bytes({k: up[k] for k in _UPSTREAM_FIELDS if k not in _UPSTREAM_TEXTS}),
             "upstream-verification", f"The newest comparison of {name}'s rendered spec with its Fedora dist-git spec "
-            "plus the declared changes (the Fedora spec itself is identified by upstream_spec_sha256)", JSON))
+            "plus the declared changes", JSON))
+        if up["upstream_spec"]:
+            files.append(BundleFile(
+                f"{prefix}upstream/fedora.spec", up["upstream_spec"].encode("utf-8"), "upstream-spec",
+                f"The Fedora dist-git spec compared against, at {up['upstream_commit'] or 'an unknown commit'} "
+                f"(SHA-256 {up['upstream_spec_sha256']} of the bytes fetched)", "text/plain; charset=utf-8"))
         for key, what in (("declared_diff", "Fedora spec → expected spec (the declared changes)"),
                           ("undeclared_diff", "expected spec → rendered spec (changes no overlay declares)")):
             if up[key]:

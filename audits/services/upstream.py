@@ -147,16 +147,17 @@ def _verify_one(release: Release, git_dir: Path, url: str, component: Component,
     )  # fmt: skip
     return _row(
         component, job, result.verdict, result.reason, url, sha, hashlib.sha256(data).hexdigest(),
-        declared=result.declared_diff, undeclared=result.undeclared_diff, fetched_at=fetched_at,
+        spec=data.decode("utf-8", errors="replace"), declared=result.declared_diff, undeclared=result.undeclared_diff,
+        fetched_at=fetched_at,
     )  # fmt: skip
 
 
 def _row(component: Component, job: Job | None, verdict: str, reason: str, url: str, sha: str = "",
-         spec_sha256: str = "", *, declared: str = "", undeclared: str = "",
+         spec_sha256: str = "", *, spec: str = "", declared: str = "", undeclared: str = "",
          fetched_at: dt.datetime | None = None) -> UpstreamVerification:
     return UpstreamVerification(
         component=component, job=job, verdict=verdict, reason=reason, dist_git_url=url, upstream_commit=sha,
-        upstream_spec_sha256=spec_sha256, declared_diff=declared, undeclared_diff=undeclared,
+        upstream_spec_sha256=spec_sha256, upstream_spec=spec, declared_diff=declared, undeclared_diff=undeclared,
         fetched_at=fetched_at, verified_at=timezone.now(),
     )  # fmt: skip
 

@@ -129,11 +129,12 @@ def test_each_component_gets_a_verdict_from_its_fedora_dist_git_spec(world):
     assert result["skipped_local"] == 1 and result["components"] == 5
 
 
-def test_the_last_commit_before_the_snapshot_is_used_and_its_spec_hash_stored(world, tmp_path):
+def test_the_last_commit_before_the_snapshot_is_used_and_its_spec_and_hash_stored(world, tmp_path):
     release, shas = world
     verify_release(release)
     bash = newest(release, "bash")
     assert bash.upstream_commit == shas["bash"][0]
+    assert bash.upstream_spec == fedora_spec("bash", "5.3")
     assert bash.upstream_spec_sha256 == hashlib.sha256(fedora_spec("bash", "5.3").encode()).hexdigest()
     assert bash.dist_git_url == f"file://{tmp_path}/rpms/bash.git"
     assert bash.fetched_at <= bash.verified_at

@@ -62,6 +62,14 @@ def test_a_verified_component_carries_the_verification_and_its_diffs(release, dr
     assert files["upstream/declared-diff.diff"].decode() == drifting_bash.declared_diff
 
 
+def test_a_verified_component_carries_the_fedora_spec_it_was_compared_with(release, drifting_bash):
+    content, manifest = component_zip(release)
+    assert members(content)["upstream/fedora.spec"].decode() == drifting_bash.upstream_spec
+    (entry,) = [f for f in manifest["files"] if f["path"] == "upstream/fedora.spec"]
+    assert entry["kind"] == "upstream-spec" and drifting_bash.upstream_commit in entry["description"]
+    assert "upstream_spec" not in json.loads(members(content)["upstream/verification.json"])
+
+
 def test_the_same_component_gives_the_same_bytes_twice(release):
     assert component_zip(release)[0] == component_zip(release)[0]
 
