@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .choices import AccessAction
 from .models import AccessLog, Release
 
 
@@ -17,4 +18,13 @@ def record_access(request, action: str, target: str, *, release: Release | int |
         target=target[:500],
         path=request.get_full_path()[:2000],
         release_id=release.pk if isinstance(release, Release) else release,
+    )
+
+
+def record_refused_key(request, key_name: str, reason: str) -> None:
+    """Record an API call refused although its key is known (revoked, expired, wrong network): the key's
+    owner must be able to see that someone still uses it."""
+    AccessLog.objects.create(
+        user=None, username="", api_key_name=key_name, action=AccessAction.REFUSED,
+        target=f"API {request.method} refused: {reason}"[:500], path=request.get_full_path()[:2000],
     )

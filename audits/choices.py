@@ -57,6 +57,7 @@ class AccessAction(models.TextChoices):
     VIEW = "view", "Viewed"
     EXPORT = "export", "Exported"
     START_JOB = "start-job", "Started a job"
+    REFUSED = "refused", "Refused"  # an API call with a known key that is revoked, expired or out of its networks
 
 
 class UpstreamVerdict(models.TextChoices):

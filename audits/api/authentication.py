@@ -9,6 +9,7 @@ from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.throttling import BaseThrottle
 
+from ..access import record_refused_key
 from .. import apikeys
 from ..models import ApiKey
 
@@ -63,13 +64,17 @@ class ApiKeyAuthentication(BaseAuthentication):
             raise exceptions.AuthenticationFailed("Invalid API key.")
         now = timezone.now()
         state = key.state(now)
-        if state == "revoked":
-            raise exceptions.AuthenticationFailed("This API key has been revoked.")
-        if state == "expired":
-            raise exceptions.AuthenticationFailed(f"This API key expired at {key.expires_at:%Y-%m-%d %H:%M} UTC.")
         address = client_address(request)
-        if not apikeys.address_allowed(address, key.allowed_networks):
-            raise exceptions.PermissionDenied(f"This API key may not be used from {address}.")
+        refusal = None
+        if state == "revoked":
+            refusal = exceptions.AuthenticationFailed("This API key has been revoked.")
+        elif state == "expired":
+            refusal = exceptions.AuthenticationFailed(f"This API key expired at {key.expires_at:%Y-%m-%d %H:%M} UTC.")
+        elif not apikeys.address_allowed(address, key.allowed_networks):
+            refusal = exceptions.PermissionDenied(f"This API key may not be used from {address}.")
+        if refusal is not None:
+            record_refused_key(request, key.name, str(refusal.detail))
+            raise refusal
         if key.last_used_at is None or now - key.last_used_at >= LAST_USED_RESOLUTION or key.last_used_from != address:
             ApiKey.objects.filter(pk=key.pk).update(last_used_at=now, last_used_from=address[:45])
         return ApiKeyPrincipal(key), key

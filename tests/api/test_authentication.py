@@ -5,7 +5,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from audits.models import ApiKey
+from audits.models import AccessLog, ApiKey
 from audits.services.apikeys import revoke_api_key
 
 from .conftest import bearer, yesterday
@@ -54,6 +54,23 @@ def test_a_key_is_refused_from_outside_its_networks_with_403(make_key):
     _, secret = make_key("read", allowed_networks=["192.0.2.0/24"])
     body = assert_problem(bearer(secret).get(RELEASES), 403)  # the test client calls from 127.0.0.1
     assert "127.0.0.1" in body["detail"]
+
+
+@pytest.mark.parametrize(("options", "reason"), [
+    ({"expires_at": "yesterday"}, "expired"), ({"allowed_networks": ["192.0.2.0/24"]}, "may not be used from 127.0.0.1"),
+    ({"revoked": True}, "revoked"),
+])
+def test_a_refused_call_with_a_known_key_is_recorded_with_the_keys_name(make_key, options, reason):
+    revoked = options.pop("revoked", False)
+    if options.get("expires_at") == "yesterday":
+        options["expires_at"] = yesterday()
+    key, secret = make_key("read", name="grc-connector", **options)
+    if revoked:
+        revoke_api_key(key)
+    bearer(secret).get(RELEASES)
+    entry = AccessLog.objects.get()
+    assert (entry.api_key_name, entry.action, entry.username) == ("grc-connector", "refused", "")
+    assert entry.target.startswith("API GET refused:") and reason in entry.target and entry.path == RELEASES
 
 
 def test_a_key_works_from_inside_its_networks(make_key):
