@@ -198,12 +198,12 @@ def run_job(
         _finish(job_id, JobStatus.FAILED, error="the job ran longer than its time limit and was stopped")
         return
     except DATABASE_CONNECTION_ERRORS as exc:
-        logger.warning("job %s lost its database connection: %s", job_id, exc)
+        logger.warning("job %s: database error: %s", job_id, exc)
         _finish(
             job_id,
             JobStatus.FAILED,
-            error=f"the database connection was lost during the job ({type(exc).__name__}: {exc}); "
-            "it can be started again",
+            error=f"the database failed during the job: its connection was lost or it refused a query "
+            f"({type(exc).__name__}: {exc}); it can be started again",
         )
         return
     except BaseException as exc:

@@ -106,7 +106,8 @@ def test_a_lost_database_connection_fails_the_job_saying_so():
     run_job(job.pk, lose_the_database, user_errors=())
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED
-    assert job.error.startswith("the database connection was lost during the job (OperationalError: server closed")
+    assert job.error.startswith("the database failed during the job: its connection was lost or it refused a query "
+                                "(OperationalError: server closed")
 
 
 @pytest.mark.django_db(transaction=True)  # the retry reconnects, which a test transaction would not survive

@@ -25,7 +25,7 @@ def test_a_database_restart_during_an_ingest_fails_the_job_cleanly_and_a_rerun_s
 
         job = portal.wait_for_job(session, job_id, timeout=120)
         assert job["status"] == "failed"
-        assert "database connection was lost" in job["error"]
+        assert "the database failed during the job" in job["error"]
         assert "No release has been ingested yet" in session.get(f"{portal.base_url}/", timeout=60).text
 
         rerun = portal.wait_for_job(
