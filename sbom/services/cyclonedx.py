@@ -8,6 +8,7 @@ library sorts every collection.
 
 from __future__ import annotations
 
+import base64
 import gc
 import json
 import re
@@ -23,6 +24,8 @@ from urllib.parse import quote
 import jsonschema_rs
 from cyclonedx.contrib.license.factories import LicenseFactory
 from cyclonedx.model import (
+    AttachedText,
+    Encoding,
     ExternalReference,
     ExternalReferenceType,
     HashAlgorithm,
@@ -32,7 +35,15 @@ from cyclonedx.model import (
     XsUri,
 )
 from cyclonedx.model.bom import Bom, BomMetaData
-from cyclonedx.model.component import Commit, Component, ComponentType, Patch, PatchClassification, Pedigree
+from cyclonedx.model.component import (
+    Commit,
+    Component,
+    ComponentType,
+    Diff,
+    Patch,
+    PatchClassification,
+    Pedigree,
+)
 from cyclonedx.model.contact import OrganizationalContact, OrganizationalEntity
 from cyclonedx.model.dependency import Dependency
 from cyclonedx.model.issue import IssueClassification, IssueType
@@ -47,7 +58,7 @@ from cyclonedx.validation import make_schemabased_validator
 from .. import __version__
 from . import cyclonedx_json
 from .evr import Evr, compute_evr, dist_tag, rpm_purl
-from .facts import CommitFacts, ComponentFacts, OverlayFacts, ReleaseFacts, SourceFileFacts
+from .facts import CommitFacts, ComponentFacts, OverlayFacts, ReleaseFacts, SourceFileFacts, VerificationFacts
 
 SPEC_VERSION = "1.6"
 LIBRARY_VERSION = dist_version("cyclonedx-python-lib")
@@ -67,6 +78,9 @@ HASH_ALGORITHMS = {
     "SHA512": HashAlgorithm.SHA_512,
 }  # SHA224 has no CycloneDX algorithm: such digests are named in a property instead
 BACKPORT_CATEGORIES = frozenset({"upstream-backport"})
+DIFF_CONTENT_TYPE = "text/x-diff"
+# characters XML 1.0 cannot hold, even escaped
+_NOT_XML_CHAR_RE = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 CVE_RE = re.compile(r"CVE-\d{4}-\d{4,}", re.I)
 _FEDORA_DIST_GIT_RE = re.compile(r"^https://src\.fedoraproject\.org/rpms/([^/]+?)(?:\.git)?/?$")
 _license_factory = LicenseFactory()
@@ -170,9 +184,34 @@ def issues_of(overlay: OverlayFacts) -> list[IssueType]:
 
 
 def patch_of(overlay: OverlayFacts) -> Patch:
-    """One patch per overlay. No diff yet: the upstream verification job will provide it."""
+    """One patch per overlay: its kind and what it resolves (its change is in `declared_patch`)."""
     kind = PatchClassification.BACKPORT if overlay.category in BACKPORT_CATEGORIES else PatchClassification.UNOFFICIAL
     return Patch(type=kind, resolves=issues_of(overlay))
+
+
+def declared_patch(verification: VerificationFacts) -> Patch:
+    """The upstream verification's declared diff as one `unofficial` patch.
+
+    The diff is of whole specs, Fedora -> Fedora with every overlay and build option applied
+    (audits/azldev/verify.py), so it cannot be cut into one diff per overlay: it goes on a
+    patch of its own, the only patch with a diff. Text that XML 1.0 cannot carry (control
+    characters in a spec) is base64-encoded."""
+    text = verification.declared_diff
+    if _NOT_XML_CHAR_RE.search(text):
+        attached = AttachedText(content=base64.b64encode(text.encode("utf-8")).decode("ascii"),
+                                content_type=DIFF_CONTENT_TYPE, encoding=Encoding.BASE_64)
+    else:
+        attached = AttachedText(content=text, content_type=DIFF_CONTENT_TYPE)
+    return Patch(type=PatchClassification.UNOFFICIAL, diff=Diff(text=attached))
+
+
+def declared_diff_note(component: ComponentFacts) -> str:
+    """Where the diff of the patch that has one comes from (a `pedigree:declared-diff` property)."""
+    v = component.verification
+    overlays = f"{len(component.overlays)} overlay{'s' if len(component.overlays) != 1 else ''}"
+    return (f"the patch with a diff is fedora -> expected spec with all {overlays} and the build options, "
+            f"from upstream verification '{v.verdict}' of {v.verified_at.isoformat()} "
+            f"against dist-git commit {v.upstream_commit or 'unknown'}")
 
 
 def source_reference(component: ComponentFacts, source: SourceFileFacts) -> ExternalReference | None:
@@ -293,10 +332,13 @@ def pedigree_of(release: ReleaseFacts, component: ComponentFacts) -> Pedigree:
         for url in overlay.commits:
             if uri(url):
                 commits.append(Commit(url=uri(url), message=f"upstream commit backported by overlay {overlay.position}"))
+    patches = [patch_of(o) for o in component.overlays]
+    if component.overlays and component.verification is not None:
+        patches.append(declared_patch(component.verification))
     return Pedigree(
         ancestors=[ancestor] if ancestor else [],
         commits=commits,
-        patches=[patch_of(o) for o in component.overlays],
+        patches=patches,
         notes=component.verdict or None,
     )
 
@@ -313,6 +355,8 @@ def source_component(release: ReleaseFacts, component: ComponentFacts, supplier:
         ("defined-in", component.defined_in),
     ]
     pairs += [("reason", code) for code in component.reasons]
+    if component.overlays and component.verification is not None:
+        pairs.append(("declared-diff", declared_diff_note(component)))
     if evr is None:
         pairs.append(("evr-unexpanded", "render failed: no rendered spec" if component.render_failed else "no rendered spec"))
     elif evr.unexpanded:

@@ -17,6 +17,7 @@ from typing import Callable
 from cyclonedx.schema import OutputFormat
 from django.conf import settings
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 
 from audits.models import (
     BinaryPackage,
@@ -28,6 +29,7 @@ from audits.models import (
     RenderedSpec,
     SourceFileOverride,
     SourcesEntry,
+    UpstreamVerification,
 )
 
 from .. import __version__
@@ -35,7 +37,15 @@ from ..choices import SbomFormat
 from ..models import SbomDocument
 from . import cyclonedx, report, spdx
 from .evr import needs_spec_text
-from .facts import BinaryFacts, CommitFacts, ComponentFacts, OverlayFacts, ReleaseFacts, SourceFileFacts
+from .facts import (
+    BinaryFacts,
+    CommitFacts,
+    ComponentFacts,
+    OverlayFacts,
+    ReleaseFacts,
+    SourceFileFacts,
+    VerificationFacts,
+)
 
 Progress = Callable[[int, int, str], None]
 
@@ -107,6 +117,7 @@ def load_release_facts(release: Release, *, component: str | None = None) -> Rel
     specs = dict(RenderedSpec.objects.filter(**scope).values_list("component_id", "autorelease_number"))
     wanted = [r["id"] for r in rows if r["id"] in specs and needs_spec_text(r["release_tag"])]
     texts = dict(RenderedSpec.objects.filter(component_id__in=wanted).values_list("component_id", "text")) if wanted else {}
+    verifications = _newest_verifications(scope)
     commit_ids = {r[k] for r in rows for k in ("config_commit_id", "rendered_commit_id") if r[k]}
     commits = {c.pk: _commit_facts(c) for c in Commit.objects.filter(pk__in=commit_ids)}
     facts = []
@@ -124,6 +135,7 @@ def load_release_facts(release: Release, *, component: str | None = None) -> Rel
             reasons=tuple(reasons[cid]), overlays=tuple(overlays[cid]), source_files=tuple(sources[cid]),
             binaries=tuple(binaries[cid]), config_commit=commits.get(r["config_commit_id"]),
             rendered_commit=commits.get(r["rendered_commit_id"]), spec_text=texts.get(cid),
+            verification=verifications.get(cid),
         ))
     return ReleaseFacts(
         id=release.pk,
@@ -138,6 +150,17 @@ def load_release_facts(release: Release, *, component: str | None = None) -> Rel
         commit=_commit_facts(release.commit),
         components=tuple(facts),
     )
+
+
+def _newest_verifications(scope: dict) -> dict[int, VerificationFacts]:
+    """The newest upstream verification of each component with overlays, where it has a declared diff."""
+    newest = UpstreamVerification.objects.filter(component=OuterRef("pk")).order_by("-verified_at", "-id")
+    with_overlays = Overlay.objects.filter(**scope).values("component_id")
+    ids = Component.objects.filter(pk__in=with_overlays).annotate(v=Subquery(newest.values("pk")[:1]))
+    rows = UpstreamVerification.objects.filter(pk__in=ids.values("v")).exclude(declared_diff="").values_list(
+        "component_id", "verdict", "upstream_commit", "verified_at", "declared_diff"
+    )
+    return {cid: VerificationFacts(verdict, commit, at, diff) for cid, verdict, commit, at, diff in rows}
 
 
 # ----------------------------------------------------------------------------- building
