@@ -49,6 +49,9 @@ from cyclonedx.model.dependency import Dependency
 from cyclonedx.model.issue import IssueClassification, IssueType
 from cyclonedx.model.lifecycle import LifecyclePhase, PredefinedLifecycle
 from cyclonedx.model.tool import ToolRepository
+from cyclonedx.contrib.bom.utils import BomRefDiscriminator
+from cyclonedx.output import json as library_json_output
+from cyclonedx.output import xml as library_xml_output
 from cyclonedx.output.json import JsonV1Dot6
 from cyclonedx.output.xml import XmlV1Dot6
 from cyclonedx.schema import OutputFormat, SchemaVersion
@@ -494,27 +497,41 @@ def _build_bom(release: ReleaseFacts, component: str | None, options: BomOptions
 def to_json(bom: Bom) -> bytes:
     """The library's JSON bytes: `cyclonedx_json` writes them (about 5x faster), or, for a model
     it does not reproduce, the library's `JsonV1Dot6`."""
-    with _indexed_dependencies(bom), without_cyclic_gc():
+    with without_cyclic_gc():
         try:
-            return cyclonedx_json.serialise(bom)
+            with _indexed_dependencies(bom):
+                return cyclonedx_json.serialise(bom)
         except cyclonedx_json.Unsupported:
-            return _library_json(bom)
+            with _faster_library_output(bom):
+                return _library_json(bom)
+
+
+def to_xml(bom: Bom) -> bytes:
+    """The library's XML bytes (`XmlV1Dot6`), with its two quadratic steps done in linear time."""
+    _fix_identifiable_action_xml_order()
+    with without_cyclic_gc(), _faster_library_output(bom):
+        return _library_xml(bom)
 
 
 def library_json(bom: Bom) -> bytes:
-    """cyclonedx-python-lib's own JSON serialisation (the reference `cyclonedx_json` is tested against)."""
-    with _indexed_dependencies(bom), without_cyclic_gc():
+    """The library's own JSON output: the reference `to_json` is tested against byte for byte."""
+    with without_cyclic_gc(), _indexed_dependencies(bom):
         return _library_json(bom)
+
+
+def library_xml(bom: Bom) -> bytes:
+    """The library's own XML output: the reference `to_xml` is tested against byte for byte."""
+    _fix_identifiable_action_xml_order()
+    with without_cyclic_gc(), _indexed_dependencies(bom):
+        return _library_xml(bom)
 
 
 def _library_json(bom: Bom) -> bytes:
     return JsonV1Dot6(bom).output_as_string(indent=None).encode("utf-8")
 
 
-def to_xml(bom: Bom) -> bytes:
-    _fix_identifiable_action_xml_order()
-    with _indexed_dependencies(bom), without_cyclic_gc():
-        return XmlV1Dot6(bom).output_as_string().encode("utf-8")
+def _library_xml(bom: Bom) -> bytes:
+    return XmlV1Dot6(bom).output_as_string().encode("utf-8")
 
 
 @contextmanager
@@ -556,6 +573,40 @@ def _indexed_dependencies(bom: Bom) -> Iterator[None]:
         yield
     finally:
         del bom.register_dependency
+
+
+class _SetDiscriminator(BomRefDiscriminator):
+    """`BomRefDiscriminator.discriminate` with its seen values in a set instead of a list: the
+    same renaming, in linear instead of quadratic time (11 s of CPU for the corpus's 44,000 refs)."""
+
+    def discriminate(self) -> None:
+        known: set[str] = set()
+        for bomref, _ in self._bomrefs:
+            value = bomref.value
+            if value is None or value in known:
+                value = self._make_unique()
+                bomref.value = value
+            known.add(value)
+
+
+@contextmanager
+def _faster_library_output(bom: Bom) -> Iterator[None]:
+    """The library's serialisers with three steps replaced by equivalent linear-time ones: the
+    dependency registration (`_indexed_dependencies`), `Bom.validate` (`cyclonedx_json.validate_model`,
+    which does not hash every component) and the bom-ref discriminator (`_SetDiscriminator`).
+    tests/sbom/test_cyclonedx_json.py compares the output with the library's own, byte for byte."""
+    saved = {module: module.BomRefDiscriminator for module in (library_json_output, library_xml_output)}
+    if cyclonedx_json.has_unique_refs(bom):  # what validate_model relies on
+        bom.validate = lambda: cyclonedx_json.validate_model(bom)  # type: ignore[method-assign]
+    try:
+        for module in saved:
+            module.BomRefDiscriminator = _SetDiscriminator
+        with _indexed_dependencies(bom):
+            yield
+    finally:
+        for module, original in saved.items():
+            module.BomRefDiscriminator = original
+        vars(bom).pop("validate", None)
 
 
 def _fix_identifiable_action_xml_order() -> None:

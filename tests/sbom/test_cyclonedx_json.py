@@ -38,3 +38,8 @@ def test_a_repeated_bom_ref_is_left_to_the_library():
 def test_to_json_falls_back_to_the_library_for_what_it_does_not_reproduce():
     bom = Bom(components=[Component(type=ComponentType.LIBRARY, name=n, bom_ref="same") for n in ("a", "b")])
     assert b'"name": "a"' in cyclonedx.to_json(bom) and b'"name": "b"' in cyclonedx.to_json(bom)
+
+
+def test_the_release_xml_is_byte_identical_to_the_library_output(release):
+    facts = load_release_facts(release)
+    assert cyclonedx.to_xml(cyclonedx.build_bom(facts)) == cyclonedx.library_xml(cyclonedx.build_bom(facts))
