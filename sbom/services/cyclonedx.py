@@ -81,6 +81,7 @@ HASH_ALGORITHMS = {
     "SHA512": HashAlgorithm.SHA_512,
 }  # SHA224 has no CycloneDX algorithm: such digests are named in a property instead
 BACKPORT_CATEGORIES = frozenset({"upstream-backport"})
+_SPACE_RE = re.compile(r"\s")
 DIFF_CONTENT_TYPE = "text/x-diff"
 # characters XML 1.0 cannot hold, even escaped
 _NOT_XML_CHAR_RE = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -120,10 +121,14 @@ def serial_uuid(release: ReleaseFacts, scope: str, options: BomOptions, kind: st
 # ----------------------------------------------------------------------------- small helpers
 
 
+@lru_cache(maxsize=65536)
 def uri(value: str) -> XsUri | None:
-    """An XsUri, or None for values the schema would refuse (unexpanded macros, spaces)."""
+    """An XsUri, or None for values the schema would refuse (unexpanded macros, spaces).
+
+    Cached: the same URLs (dist-git, the release repository) recur in every component, and
+    the model only reads an XsUri, so components can share one."""
     value = (value or "").strip()
-    if not value or any(c.isspace() for c in value):
+    if not value or _SPACE_RE.search(value):
         return None
     try:
         return XsUri(value)

@@ -113,3 +113,48 @@ def test_text_that_is_not_json_is_rejected():
 def test_an_invalid_xml_document_is_rejected():
     xml = b'<?xml version="1.0"?><bom xmlns="http://cyclonedx.org/schema/bom/1.6" version="x"/>'
     assert cyclonedx.validate(xml, OutputFormat.XML)
+
+
+# ----------------------------------------------------------------------------- SPDX, validated in parts
+
+
+@pytest.fixture
+def spdx_document(release) -> dict:
+    from sbom.services import spdx
+    from sbom.services.generate import load_release_facts
+
+    return json.loads(spdx.to_json(spdx.build_document(load_release_facts(release))))
+
+
+@pytest.mark.django_db
+def test_spdx_cut_into_one_package_parts_is_still_valid(spdx_document, monkeypatch):
+    from sbom.services import spdx
+
+    monkeypatch.setattr(spdx, "VALIDATION_CHUNK", 1)
+    assert spdx.validate(json.dumps(spdx_document).encode()) == []
+
+
+@pytest.mark.django_db
+def test_every_spdx_relationship_is_in_one_part_with_both_ends(spdx_document, monkeypatch):
+    from spdx_tools.spdx.parser.jsonlikedict.json_like_dict_parser import JsonLikeDictParser
+
+    from sbom.services import spdx
+
+    monkeypatch.setattr(spdx, "VALIDATION_CHUNK", 2)
+    document = JsonLikeDictParser().parse(spdx_document)
+    seen = []
+    for part in spdx._parts(document):
+        ids = {p.spdx_id for p in part.packages} | {"SPDXRef-DOCUMENT"}
+        for rel in part.relationships:
+            assert rel.spdx_element_id in ids and rel.related_spdx_element_id in ids
+        seen += [r for r in part.relationships if r.relationship_type.name != "DESCRIBES"]
+    assert len(seen) == len([r for r in document.relationships if r.relationship_type.name != "DESCRIBES"])
+
+
+@pytest.mark.django_db
+def test_an_invalid_spdx_package_in_a_later_part_is_found(spdx_document, monkeypatch):
+    from sbom.services import spdx
+
+    monkeypatch.setattr(spdx, "VALIDATION_CHUNK", 1)
+    spdx_document["packages"][-1]["downloadLocation"] = "not a location"
+    assert spdx.validate(json.dumps(spdx_document).encode())
