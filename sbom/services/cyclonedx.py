@@ -217,7 +217,7 @@ def declared_diff_note(component: ComponentFacts) -> str:
     """Where the diff of the patch that has one comes from (a `pedigree:declared-diff` property)."""
     v = component.verification
     overlays = f"{len(component.overlays)} overlay{'s' if len(component.overlays) != 1 else ''}"
-    return (f"the patch with a diff is fedora -> expected spec with all {overlays} and the build options, "
+    return (f"the patch with a diff is fedora -> expected spec with its {overlays} and the build options, "
             f"from upstream verification '{v.verdict}' of {v.verified_at.isoformat()} "
             f"against dist-git commit {v.upstream_commit or 'unknown'}")
 
@@ -630,6 +630,7 @@ def _fix_identifiable_action_xml_order() -> None:
 SCHEMA_BASE = "http://cyclonedx.org/schema/"  # where the 1.6 schema's $refs point (the library's registry)
 
 
+@without_cyclic_gc()
 def validate(content: bytes, fmt: OutputFormat) -> list[str]:
     """Schema validation against the library's CycloneDX 1.6 schemas; the error messages (empty when valid).
 

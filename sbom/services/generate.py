@@ -177,6 +177,7 @@ class Built:
     report: dict
 
 
+@cyclonedx.without_cyclic_gc()  # the reports parse the large documents again while the model is alive
 def build_documents(facts: ReleaseFacts, formats: list[str], *, component: str | None = None,
                     options: cyclonedx.BomOptions | None = None, progress: Progress | None = None) -> list[Built]:
     """Build, validate and report on each requested format. Raises SbomError when a document is invalid."""
