@@ -24,8 +24,8 @@ from typing import Any, Iterator
 from cyclonedx.contrib.bom.utils import BomDependencyGraphFlatMerger
 from cyclonedx.exception.model import LicenseExpressionAlongWithOthersException, UnknownComponentDependencyException
 from cyclonedx.model.bom import Bom
-from cyclonedx.model.license import LicenseExpression
 from cyclonedx.model.component import Component
+from cyclonedx.model.license import LicenseExpression
 from cyclonedx.schema import SchemaVersion
 from cyclonedx.schema.schema import SCHEMA_VERSIONS
 from py_serializable import ObjectMetadataLibrary, SerializationType

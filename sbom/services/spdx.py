@@ -184,6 +184,7 @@ def _purl_ref(purl) -> ExternalPackageRef:
     return ExternalPackageRef(ExternalPackageRefCategory.PACKAGE_MANAGER, "purl", purl.to_string())
 
 
+@without_cyclic_gc()
 def to_json(document: Document) -> bytes:
     return json.dumps(DocumentConverter().convert(document), ensure_ascii=False).encode("utf-8")
 

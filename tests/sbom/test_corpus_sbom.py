@@ -63,6 +63,13 @@ def test_stored_corpus_json_is_byte_identical_to_the_library_serialisation(corpu
     assert cyclonedx.library_json(cyclonedx.build_bom(load_release_facts(release))) == stored
 
 
+def test_stored_corpus_xml_is_byte_identical_to_the_library_serialisation(corpus_generated):
+    release, _ = corpus_generated
+    stored = bytes(SbomDocument.objects.get(
+        release=release, component_name="", format=SbomFormat.CYCLONEDX_XML).content)
+    assert cyclonedx.library_xml(cyclonedx.build_bom(load_release_facts(release))) == stored
+
+
 def test_most_corpus_components_have_a_fully_expanded_version(corpus_generated):
     release, _ = corpus_generated
     bom = json.loads(bytes(SbomDocument.objects.get(
