@@ -512,7 +512,8 @@ def to_json(bom: Bom) -> bytes:
 
 
 def to_xml(bom: Bom) -> bytes:
-    """The library's XML bytes (`XmlV1Dot6`), with its two quadratic steps done in linear time."""
+    """The library's XML bytes (`XmlV1Dot6`), with its slowest steps done in linear time
+    (`_faster_library_output`)."""
     _fix_identifiable_action_xml_order()
     with without_cyclic_gc(), _faster_library_output(bom):
         return _library_xml(bom)
@@ -640,8 +641,9 @@ def validate(content: bytes, fmt: OutputFormat) -> list[str]:
     checks on. The library's own validator (Python jsonschema) needs about 16 s for the
     corpus BOM even in parts, jsonschema-rs 0.2 s for the whole document.
     tests/sbom/test_validation.py shows that both reject the same invalid documents;
-    jsonschema-rs is stricter in one respect: it checks the `iri-reference` format, which
-    the library's validator skips without rfc3987-syntax (see docs/sbom.md).
+    jsonschema-rs is stricter in one respect: it always checks the `date-time` and
+    `iri-reference` formats, which Python jsonschema checks only when rfc3339-validator or
+    rfc3987-syntax is installed (see docs/sbom.md).
     """
     if fmt == OutputFormat.JSON:
         try:
