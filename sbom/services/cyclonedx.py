@@ -654,6 +654,14 @@ def validate(content: bytes, fmt: OutputFormat) -> list[str]:
     return _messages(_xml_validator().validate_str(content.decode("utf-8"), all_errors=True))
 
 
+def validator_description(fmt: OutputFormat) -> str:
+    """What `validate` checks a document with, as recorded with the stored document."""
+    if fmt == OutputFormat.JSON:
+        return (f"jsonschema-rs {dist_version('jsonschema-rs')} with the CycloneDX {SPEC_VERSION} JSON schema "
+                f"of cyclonedx-python-lib {LIBRARY_VERSION}")
+    return f"cyclonedx-python-lib {LIBRARY_VERSION} schema validator (CycloneDX {SPEC_VERSION} XSD)"
+
+
 @lru_cache(maxsize=1)
 def _xml_validator():
     """Parsing the XSD takes about 0.3 s; the library's validator keeps the parsed schema."""
