@@ -61,7 +61,7 @@ from cyclonedx.validation import make_schemabased_validator
 from .. import __version__
 from . import cyclonedx_json
 from .evr import Evr, compute_evr, dist_tag, rpm_purl
-from .facts import CommitFacts, ComponentFacts, OverlayFacts, ReleaseFacts, SourceFileFacts, VerificationFacts
+from .facts import CommitFacts, ComponentFacts, OverlayFacts, ReleaseFacts, SourceFileFacts
 
 SPEC_VERSION = "1.6"
 LIBRARY_VERSION = dist_version("cyclonedx-python-lib")
@@ -191,35 +191,45 @@ def issues_of(overlay: OverlayFacts) -> list[IssueType]:
     return issues
 
 
-def patch_of(overlay: OverlayFacts) -> Patch:
-    """One patch per overlay: its kind and what it resolves (its change is in `declared_patch`)."""
+def patch_of(overlay: OverlayFacts, diff: str = "") -> Patch:
+    """One patch per overlay: its kind, what it resolves and, when known, its change."""
     kind = PatchClassification.BACKPORT if overlay.category in BACKPORT_CATEGORIES else PatchClassification.UNOFFICIAL
-    return Patch(type=kind, resolves=issues_of(overlay))
+    return Patch(type=kind, diff=diff_of(diff) if diff else None, resolves=issues_of(overlay))
 
 
-def declared_patch(verification: VerificationFacts) -> Patch:
-    """The upstream verification's declared diff as one `unofficial` patch.
+def patches_of(component: ComponentFacts) -> list[Patch]:
+    """The overlays' patches, with the upstream verification's declared diff (docs/sbom.md).
 
-    The diff is of whole specs, Fedora -> Fedora with every overlay and build option applied
-    (audits/azldev/verify.py), so it cannot be cut into one diff per overlay: it goes on a
-    patch of its own, the only patch with a diff. Text that XML 1.0 cannot carry (control
-    characters in a spec) is base64-encoded."""
-    text = verification.declared_diff
+    Cut per overlay where `overlay_diffs` could do it with certainty: each overlay's patch gets
+    its own change. Otherwise the whole diff (Fedora -> Fedora with every overlay and build
+    option) goes on a patch of its own, the only patch with a diff."""
+    verification = component.verification
+    split = verification.overlay_diffs if verification is not None else None
+    patches = [patch_of(o, split[i] if split else "") for i, o in enumerate(component.overlays)]
+    if component.overlays and verification is not None and split is None:
+        patches.append(Patch(type=PatchClassification.UNOFFICIAL, diff=diff_of(verification.declared_diff)))
+    return patches
+
+
+def diff_of(text: str) -> Diff:
+    """A unified diff as attached text; text XML 1.0 cannot carry (control characters in a
+    spec) is base64-encoded."""
     if _NOT_XML_CHAR_RE.search(text):
-        attached = AttachedText(content=base64.b64encode(text.encode("utf-8")).decode("ascii"),
-                                content_type=DIFF_CONTENT_TYPE, encoding=Encoding.BASE_64)
-    else:
-        attached = AttachedText(content=text, content_type=DIFF_CONTENT_TYPE)
-    return Patch(type=PatchClassification.UNOFFICIAL, diff=Diff(text=attached))
+        return Diff(text=AttachedText(content=base64.b64encode(text.encode("utf-8")).decode("ascii"),
+                                      content_type=DIFF_CONTENT_TYPE, encoding=Encoding.BASE_64))
+    return Diff(text=AttachedText(content=text, content_type=DIFF_CONTENT_TYPE))
 
 
 def declared_diff_note(component: ComponentFacts) -> str:
-    """Where the diff of the patch that has one comes from (a `pedigree:declared-diff` property)."""
+    """Where the patches' diffs come from (a `pedigree:declared-diff` property)."""
     v = component.verification
+    source = (f"upstream verification '{v.verdict}' of {v.verified_at.isoformat()} "
+              f"against dist-git commit {v.upstream_commit or 'unknown'}")
+    if v.overlay_diffs is not None:
+        return (f"each overlay's patch has its own change, cut from the declared diff of {source}; "
+                "an overlay that does not change the spec text has no diff")
     overlays = f"{len(component.overlays)} overlay{'s' if len(component.overlays) != 1 else ''}"
-    return (f"the patch with a diff is fedora -> expected spec with its {overlays} and the build options, "
-            f"from upstream verification '{v.verdict}' of {v.verified_at.isoformat()} "
-            f"against dist-git commit {v.upstream_commit or 'unknown'}")
+    return f"the patch with a diff is fedora -> expected spec with its {overlays} and the build options, from {source}"
 
 
 def source_reference(component: ComponentFacts, source: SourceFileFacts) -> ExternalReference | None:
@@ -340,13 +350,10 @@ def pedigree_of(release: ReleaseFacts, component: ComponentFacts) -> Pedigree:
         for url in overlay.commits:
             if uri(url):
                 commits.append(Commit(url=uri(url), message=f"upstream commit backported by overlay {overlay.position}"))
-    patches = [patch_of(o) for o in component.overlays]
-    if component.overlays and component.verification is not None:
-        patches.append(declared_patch(component.verification))
     return Pedigree(
         ancestors=[ancestor] if ancestor else [],
         commits=commits,
-        patches=patches,
+        patches=patches_of(component),
         notes=component.verdict or None,
     )
 

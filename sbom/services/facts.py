@@ -61,6 +61,7 @@ class VerificationFacts:
     upstream_commit: str  # the dist-git commit compared
     verified_at: dt.datetime
     declared_diff: str  # unified, Fedora spec -> Fedora spec with every overlay and build option applied
+    overlay_diffs: tuple[str, ...] | None = None  # the declared diff cut per overlay, when it can be (overlay_diffs.py)
 
 
 @dataclass(frozen=True, slots=True)

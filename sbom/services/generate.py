@@ -46,6 +46,7 @@ from .facts import (
     SourceFileFacts,
     VerificationFacts,
 )
+from .overlay_diffs import split_declared_diff
 
 Progress = Callable[[int, int, str], None]
 
@@ -153,14 +154,35 @@ def load_release_facts(release: Release, *, component: str | None = None) -> Rel
 
 
 def _newest_verifications(scope: dict) -> dict[int, VerificationFacts]:
-    """The newest upstream verification of each component with overlays, where it has a declared diff."""
+    """The newest upstream verification of each component with overlays, where it has a declared
+    diff, with that diff cut per overlay where that can be done with certainty (overlay_diffs)."""
     newest = UpstreamVerification.objects.filter(component=OuterRef("pk")).order_by("-verified_at", "-id")
     with_overlays = Overlay.objects.filter(**scope).values("component_id")
     ids = Component.objects.filter(pk__in=with_overlays).annotate(v=Subquery(newest.values("pk")[:1]))
-    rows = UpstreamVerification.objects.filter(pk__in=ids.values("v")).exclude(declared_diff="").values_list(
+    rows = list(UpstreamVerification.objects.filter(pk__in=ids.values("v")).exclude(declared_diff="").values_list(
         "component_id", "verdict", "upstream_commit", "verified_at", "declared_diff"
-    )
-    return {cid: VerificationFacts(verdict, commit, at, diff) for cid, verdict, commit, at, diff in rows}
+    ))
+    if not rows:
+        return {}
+    cids = [row[0] for row in rows]
+    components = {c["id"]: c for c in Component.objects.filter(pk__in=cids).values(
+        "id", "name", "build", "release_calculation")}
+    texts = dict(RenderedSpec.objects.filter(component_id__in=cids).values_list("component_id", "text"))
+    parameters = defaultdict(list)
+    for cid, params in Overlay.objects.filter(component_id__in=cids).order_by("component_id", "position").values_list(
+        "component_id", "parameters"
+    ):
+        parameters[cid].append(params)
+    facts = {}
+    for cid, verdict, commit, at, diff in rows:
+        component = components[cid]
+        split = split_declared_diff(
+            verdict=verdict, declared_diff=diff, rendered_spec=texts.get(cid, ""), overlays=parameters[cid],
+            build=component["build"], component_name=component["name"],
+            release_calculation=component["release_calculation"],
+        ) if cid in texts else None
+        facts[cid] = VerificationFacts(verdict, commit, at, diff, split)
+    return facts
 
 
 # ----------------------------------------------------------------------------- building

@@ -7,7 +7,9 @@ import json
 import pytest
 from cyclonedx.model.bom import Bom
 
-from audits.models import UpstreamVerification
+from audits.azldev.overlays import render_spec
+from audits.azldev.verify import verify_component
+from audits.models import Overlay, RenderedSpec, UpstreamVerification
 from sbom.choices import SbomFormat
 from sbom.models import SbomDocument
 from sbom.services import cyclonedx, cyclonedx_json
@@ -80,3 +82,31 @@ def test_the_bom_with_a_diff_is_byte_identical_to_the_library_output_and_round_t
     fast = cyclonedx_json.serialise(cyclonedx.build_bom(facts))
     assert fast == cyclonedx.library_json(cyclonedx.build_bom(facts))
     assert cyclonedx.library_json(Bom.from_json(json.loads(fast))) == fast
+
+
+BASH_FEDORA = """Name: bash
+Version: 5.3
+Release: 1%{?dist}
+Summary: The GNU Bourne Again shell
+License: GPL-3.0-or-later
+
+%description
+The shell.
+
+%files
+/usr/bin/bash
+"""
+
+
+def test_a_declared_diff_that_can_be_cut_goes_on_each_overlays_own_patch(release):
+    bash = release.components.get(name="bash")
+    overlays = [o.parameters for o in Overlay.objects.filter(component=bash).order_by("position")]
+    rendered = render_spec(BASH_FEDORA, overlays, component_name="bash", build=bash.build).spec_text
+    RenderedSpec.objects.filter(component=bash).update(text=rendered)  # as azldev rendered this Fedora spec
+    result = verify_component(BASH_FEDORA, rendered, overlays, bash.build, component_name="bash")
+    verify(release, "bash", result.declared_diff, verdict=result.verdict)
+    bom_bash = component_of(stored_bom(release), "bash")
+    (patch,) = bom_bash["pedigree"]["patches"]  # no separate patch: the overlay's own carries its change
+    assert "+Requires: coreutils" in patch["diff"]["text"]["content"]
+    assert patch["resolves"] == [{"type": "defect", "references": ["https://bugs.example.org/1"]}]
+    assert "each overlay's patch has its own change" in dict(properties_of(bom_bash))["pedigree:declared-diff"]
