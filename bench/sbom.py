@@ -7,11 +7,14 @@ DATABASE_URL set, a dedicated PostgreSQL database that is dropped afterwards). T
 
   facts      load_release_facts: the fixed set of queries that feed every document
   cyclonedx  build the CycloneDX model, serialise JSON, validate it against the 1.6 schema
-  baseline   the same information as plain dicts (same facts, same fields, same nesting)
-             and json.dumps of them: what a hand-written generator without the library would cost
-  xml, spdx  the other two documents, built and validated, timed separately
+  baseline   the same information as plain dicts (same facts, same fields, same nesting, about
+             the same number of bytes) and json.dumps of them: what a hand-written generator
+             without the library would cost, under the same garbage-collector setting
+  xml, spdx  the other two documents, built and validated, and the NTIA/BSI reports
   memory     peak RSS (ru_maxrss) growth over the whole generation, and the tracemalloc peak of
              one CycloneDX JSON generation in a separate run
+
+Every phase prints wall-clock and CPU seconds; targets are judged on the wall clock.
 
 Targets: CycloneDX JSON generated and validated in under 20 s; ratio to the baseline at most 5.
 It is a measurement, not a test: the exit code is 0 unless --check is given and a target is missed.
@@ -22,6 +25,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -39,52 +43,89 @@ TARGET_RATIO = 5.0
 
 
 def plain_dicts(facts) -> dict:
-    """The CycloneDX document's information as plain dicts, built from the same facts."""
+    """The CycloneDX document's information as plain dicts, built from the same facts.
+
+    What a hand-written generator without the library would write: the same components,
+    fields, nesting and strings (purls and URLs by string formatting, licences as given),
+    so its JSON is about the size of the real document (both sizes are printed)."""
     from sbom.services.cyclonedx import distro_qualifier, evr_of
+
+    supplier = {"name": "Microsoft Corporation", "url": ["https://github.com/microsoft/azurelinux"]}
+    distro = distro_qualifier(facts)
+
+    def props(pairs):
+        return [{"name": f"pedigree:{k}", "value": v} for k, v in sorted(pairs) if v != ""]
+
+    def action(name, email, at):
+        return {"timestamp": at.isoformat() if at else None, "name": name, "email": email}
 
     components = []
     for c in facts.components:
         evr = evr_of(facts, c)
         version = evr.evr if evr else None
+        licenses = [{"expression": c.license}] if c.license else []
+        purl_version = f"@{evr.vr}" if evr else ""
+        source_refs = [{
+            "comment": f"{s.filename} (sources file)", "type": "source-distribution",
+            "hashes": [{"alg": s.algorithm, "content": s.digest}],
+            "url": f"https://src.fedoraproject.org/repo/pkgs/rpms/{c.name}/{s.filename}/"
+                   f"{s.algorithm.lower()}/{s.digest}/{s.filename}",
+        } for s in c.source_files]
+        vcs = ([{"comment": f"{c.upstream_distro} dist-git, branch {c.dist_git_branch}", "type": "vcs",
+                 "url": c.dist_git_url}] if c.dist_git_url else [])
         components.append({
-            "bom-ref": f"src/{c.name}", "type": "library", "name": c.name, "version": version,
-            "purl": f"pkg:rpm/{facts.distribution}/{c.name}@{evr.vr if evr else ''}?arch=src&distro={distro_qualifier(facts)}",
-            "supplier": {"name": "Microsoft Corporation", "url": ["https://github.com/microsoft/azurelinux"]},
-            "description": c.summary, "licenses": [{"expression": c.license}] if c.license else [],
-            "externalReferences": [
-                {"type": "source-distribution", "url": s.filename, "comment": s.filename,
-                 "hashes": [{"alg": s.algorithm, "content": s.digest}]} for s in c.source_files
-            ] + ([{"type": "vcs", "url": c.dist_git_url}] if c.dist_git_url else []),
-            "properties": [{"name": "pedigree:classification", "value": c.headline},
-                           {"name": "pedigree:check-skipped", "value": str(c.check_skipped).lower()},
-                           *({"name": "pedigree:reason", "value": r} for r in c.reasons)],
+            "bom-ref": f"src/{c.name}",
+            "components": [{
+                "bom-ref": f"src/{c.name}/bin/{b.name}", "licenses": licenses, "name": b.name,
+                "properties": props([("channel", b.channel), ("channel-source", b.channel_source)]),
+                "purl": f"pkg:rpm/{facts.distribution}/{b.name}{purl_version}?distro={distro}"
+                        f"&upstream={c.name}-{evr.vr if evr else ''}.src.rpm",
+                "supplier": supplier, "type": "library", "version": version,
+            } for b in c.binaries],
+            "description": c.summary,
+            "externalReferences": source_refs + vcs + ([{"type": "website", "url": c.url}] if c.url else []),
+            "licenses": licenses,
+            "name": c.name,
             "pedigree": {
                 "ancestors": [] if c.spec_type == "local" else [{
-                    "bom-ref": f"src/{c.name}/upstream", "name": c.upstream_name or c.name, "version": c.version,
-                    "purl": f"pkg:rpm/fedora/{c.upstream_name or c.name}@{c.version}?arch=src&distro=fedora-43"}],
-                "commits": [{"uid": x.sha, "message": x.subject,
-                             "author": {"name": x.author_name, "email": x.author_email,
-                                        "timestamp": x.authored_at.isoformat()}}
+                    "bom-ref": f"src/{c.name}/upstream", "externalReferences": vcs, "name": c.upstream_name or c.name,
+                    "properties": props([("upstream-commit", c.upstream_commit),
+                                         ("upstream-snapshot", c.upstream_snapshot)]),
+                    "purl": f"pkg:rpm/fedora/{c.upstream_name or c.name}@{c.version}?arch=src"
+                            f"&distro={c.upstream_distro}-{c.upstream_version}",
+                    "supplier": {"name": "Fedora Project", "url": ["https://fedoraproject.org"]},
+                    "type": "library", "version": c.version}],
+                "commits": [{"author": action(x.author_name, x.author_email, x.authored_at),
+                             "committer": action(x.committer_name, x.committer_email, x.committed_at),
+                             "message": f"last change of the configuration: {x.subject}", "uid": x.sha}
                             for x in (c.config_commit, c.rendered_commit) if x],
                 "patches": [{"type": "backport" if o.category == "upstream-backport" else "unofficial",
-                             "resolves": [{"type": "defect", "references": [b]} for b in o.bugs]} for o in c.overlays],
+                             "resolves": [{"type": "defect", "references": [b]} for b in o.bugs]}
+                            for o in c.overlays],
                 "notes": c.verdict,
             },
-            "components": [{"bom-ref": f"src/{c.name}/bin/{b.name}", "type": "library", "name": b.name,
-                            "version": version, "properties": [{"name": "pedigree:channel", "value": b.channel}]}
-                           for b in c.binaries],
+            "properties": props([("classification", c.headline), ("spec-origin", c.spec_origin),
+                                 ("check-skipped", str(c.check_skipped).lower()),
+                                 ("check-skip-reason", c.check_skip_reason), ("defined-in", c.defined_in)]
+                                + [("reason", r) for r in c.reasons]),
+            "purl": f"pkg:rpm/{facts.distribution}/{c.name}{purl_version}?arch=src&distro={distro}",
+            "supplier": supplier, "type": "library", "version": version,
         })
     return {"bomFormat": "CycloneDX", "specVersion": "1.6", "components": components,
-            "dependencies": [{"ref": "release", "dependsOn": [f"src/{c.name}" for c in facts.components]}]}
+            "dependencies": [{"ref": "release", "dependsOn": [f"src/{c.name}" for c in facts.components]}]
+            + [{"ref": f"src/{c.name}"} for c in facts.components]}
 
 
-def timed(fn, label=""):
-    start = time.perf_counter()
-    value = fn()
-    seconds = time.perf_counter() - start
-    if label:
-        print(f"  {label}: {seconds:.2f} s", flush=True)
-    return value, seconds
+class Phase:
+    """One timed step: wall-clock and CPU seconds of this process (the machine is shared, so
+    CPU time shows the work when other processes slow the wall clock)."""
+
+    def __init__(self, label: str, fn):
+        wall, cpu = time.perf_counter(), time.process_time()
+        self.value = fn()
+        self.wall, self.cpu = time.perf_counter() - wall, time.process_time() - cpu
+        self.label = label
+        print(f"  {label}: {self.wall:.2f} s ({self.cpu:.2f} s CPU)", flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -110,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
         from django.core.management import call_command
 
         from audits.services.ingest import ingest_release
-        from sbom.services import cyclonedx, spdx
+        from sbom.services import cyclonedx, report, spdx
         from sbom.services.generate import load_release_facts
 
         settings.DEBUG = False
@@ -118,64 +159,76 @@ def main(argv: list[str] | None = None) -> int:
         call_command("migrate", verbosity=0)
         print("ingesting the corpus (not timed) ...", flush=True)
         release = ingest_release(str(bundle), args.ref).release
-        # warm up: schema loading and license tables are one-off costs of a worker process
+        # warm up: schemas and licence tables are loaded once per worker process
         cyclonedx.validate(b'{"bomFormat":"CycloneDX","specVersion":"1.6"}', OutputFormat.JSON)
+        cyclonedx.validate(b"<bom/>", OutputFormat.XML)
         gc.collect()
         rss_before = rss_mb()
 
         print("generating ...", flush=True)
-        facts, t_facts = timed(lambda: load_release_facts(release), "facts")
-        bom, t_model = timed(lambda: cyclonedx.build_bom(facts), "model")
-        content, t_json = timed(lambda: cyclonedx.to_json(bom), "json")
-        errors, t_validate = timed(lambda: cyclonedx.validate(content, OutputFormat.JSON), "json validation")
-        plain, t_plain = timed(lambda: plain_dicts(facts), "plain dicts")
-        dumped, t_dumps = timed(lambda: json.dumps(plain).encode(), "json.dumps")
-        xml, t_xml = timed(lambda: cyclonedx.to_xml(bom), "xml")
-        xml_errors, t_xml_validate = timed(lambda: cyclonedx.validate(xml, OutputFormat.XML), "xml validation")
-        document, t_spdx = timed(lambda: spdx.to_json(spdx.build_document(facts)), "spdx")
-        spdx_errors, t_spdx_validate = timed(lambda: spdx.validate(document), "spdx validation")
+        without_gc = cyclonedx.without_cyclic_gc  # as in the job (generate.build_documents) and the baseline
+        facts = Phase("DB load (load_release_facts)", lambda: load_release_facts(release))
+        model = Phase("CycloneDX model (build_bom)", lambda: cyclonedx.build_bom(facts.value))
+        content = Phase("CycloneDX JSON serialisation", lambda: cyclonedx.to_json(model.value))
+        errors = Phase("CycloneDX JSON schema validation", lambda: cyclonedx.validate(content.value, OutputFormat.JSON))
+        plain = Phase("baseline: plain dicts", lambda: without_gc()(plain_dicts)(facts.value))
+        dumped = Phase("baseline: json.dumps", lambda: without_gc()(json.dumps)(plain.value).encode())
+        xml = Phase("CycloneDX XML serialisation", lambda: cyclonedx.to_xml(model.value))
+        xml_errors = Phase("CycloneDX XML schema validation", lambda: cyclonedx.validate(xml.value, OutputFormat.XML))
+        document = Phase("SPDX build + JSON", lambda: spdx.to_json(spdx.build_document(facts.value)))
+        spdx_errors = Phase("SPDX parse + validation (spdx-tools)", lambda: spdx.validate(document.value))
+        reports = Phase("NTIA/BSI reports", without_gc()(lambda: (report.cyclonedx_report(json.loads(content.value)),
+                                                                  report.spdx_report(json.loads(document.value)))))
         rss_growth = rss_mb() - rss_before
 
-        del bom
+        model.value = None
         gc.collect()
         tracemalloc.start()
-        cyclonedx.to_json(cyclonedx.build_bom(facts))
+        cyclonedx.to_json(cyclonedx.build_bom(facts.value))
         _, traced_peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
 
-        generation = t_model + t_json + t_validate
-        baseline = t_plain + t_dumps
-        ratio = generation / baseline
-        binaries = sum(len(c.binaries) for c in facts.components)
-        print(f"\nPedigree SBOM benchmark  {time.strftime('%Y-%m-%d %H:%M %Z')}")
+        phases = [facts, model, content, errors, xml, xml_errors, document, spdx_errors, reports]
+        generation = [model, content, errors]
+        baseline = [plain, dumped]
+        gen_wall, gen_cpu = sum(p.wall for p in generation), sum(p.cpu for p in generation)
+        base_wall, base_cpu = sum(p.wall for p in baseline), sum(p.cpu for p in baseline)
+        ratio, ratio_cpu = gen_wall / base_wall, gen_cpu / base_cpu
+        binaries = sum(len(c.binaries) for c in facts.value.components)
+        print(f"\nPedigree SBOM benchmark  {time.strftime('%Y-%m-%d %H:%M %Z')}  (load average {os.getloadavg()[0]:.1f})")
         print(f"  database  {db.label}")
-        print(f"  corpus    {bundle} @ {args.ref}: {len(facts.components)} source packages, {binaries} binary packages\n")
-        rows = [
-            ("load_release_facts (queries)", t_facts, ""),
-            ("CycloneDX model (build_bom)", t_model, ""),
-            ("CycloneDX JSON serialisation", t_json, f"{len(content) / 1e6:.1f} MB"),
-            ("CycloneDX JSON schema validation", t_validate, "valid" if not errors else f"INVALID: {errors[:1]}"),
-            ("generation = model + JSON + validation", generation, ""),
-            ("baseline: plain dicts", t_plain, ""),
-            ("baseline: json.dumps", t_dumps, f"{len(dumped) / 1e6:.1f} MB"),
-            ("baseline total", baseline, ""),
-            ("CycloneDX XML serialisation", t_xml, f"{len(xml) / 1e6:.1f} MB"),
-            ("CycloneDX XML schema validation", t_xml_validate, "valid" if not xml_errors else "INVALID"),
-            ("SPDX build + JSON", t_spdx, f"{len(document) / 1e6:.1f} MB"),
-            ("SPDX parse + validation (spdx-tools)", t_spdx_validate, "valid" if not spdx_errors else f"INVALID: {spdx_errors[:1]}"),
-        ]
+        print(f"  corpus    {bundle} @ {args.ref}: {len(facts.value.components)} source packages, "
+              f"{binaries} binary packages\n")
+        notes = {
+            content: f"{len(content.value) / 1e6:.1f} MB",
+            errors: "valid" if not errors.value else f"INVALID: {errors.value[:1]}",
+            dumped: f"{len(dumped.value) / 1e6:.1f} MB",
+            xml: f"{len(xml.value) / 1e6:.1f} MB",
+            xml_errors: "valid" if not xml_errors.value else "INVALID",
+            document: f"{len(document.value) / 1e6:.1f} MB",
+            spdx_errors: "valid" if not spdx_errors.value else f"INVALID: {spdx_errors.value[:1]}",
+        }
+        rows = [(p.label, p.wall, p.cpu, notes.get(p, "")) for p in phases[:4]]
+        rows.append(("generation = model + JSON + validation", gen_wall, gen_cpu, ""))
+        rows += [(p.label, p.wall, p.cpu, notes.get(p, "")) for p in baseline]
+        rows.append(("baseline total", base_wall, base_cpu, ""))
+        rows += [(p.label, p.wall, p.cpu, notes.get(p, "")) for p in phases[4:]]
+        rows.append(("all three documents (every phase above but the baseline)",
+                     sum(p.wall for p in phases), sum(p.cpu for p in phases), ""))
         width = max(len(r[0]) for r in rows)
-        for label, seconds, note in rows:
-            print(f"  {label:<{width}}  {seconds:7.2f} s  {note}")
-        print(f"  {'ratio generation / baseline':<{width}}  {ratio:7.1f}    "
-              f"(without validation: {(t_model + t_json) / baseline:.1f}; vs json.dumps alone: {generation / t_dumps:.1f})")
+        print(f"  {'':<{width}}     wall       CPU")
+        for label, wall, cpu, note in rows:
+            print(f"  {label:<{width}}  {wall:7.2f} s {cpu:7.2f} s  {note}")
+        print(f"  {'ratio generation / baseline':<{width}}  {ratio:7.1f}   {ratio_cpu:7.1f}    "
+              f"(without validation: {(model.wall + content.wall) / base_wall:.1f} wall, "
+              f"{(model.cpu + content.cpu) / base_cpu:.1f} CPU)")
         print(f"  {'peak RSS growth, all documents (MB)':<{width}}  {rss_growth:7.0f}")
-        print(f"  {'tracemalloc peak, CycloneDX JSON (MB)':<{width}}  {traced_peak / 1e6:7.0f}")
-        time_ok, ratio_ok = generation < TARGET_SECONDS, ratio <= TARGET_RATIO
-        print("\n  targets")
-        print(f"    generation < {TARGET_SECONDS:g} s   {generation:7.2f} s  {'PASS' if time_ok else 'FAIL'}")
+        print(f"  {'tracemalloc peak, CycloneDX model + JSON (MB)':<{width}}  {traced_peak / 1e6:7.0f}")
+        time_ok, ratio_ok = gen_wall < TARGET_SECONDS, ratio <= TARGET_RATIO
+        print("\n  targets (wall clock)")
+        print(f"    generation < {TARGET_SECONDS:g} s   {gen_wall:7.2f} s  {'PASS' if time_ok else 'FAIL'}")
         print(f"    ratio <= {TARGET_RATIO:g}          {ratio:7.1f}    {'PASS' if ratio_ok else 'FAIL'}")
-        ok = time_ok and ratio_ok and not errors and not xml_errors and not spdx_errors
+        ok = time_ok and ratio_ok and not errors.value and not xml_errors.value and not spdx_errors.value
     finally:
         if db is not None:
             db.drop()

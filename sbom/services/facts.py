@@ -54,6 +54,17 @@ class BinaryFacts:
 
 
 @dataclass(frozen=True, slots=True)
+class VerificationFacts:
+    """The newest upstream verification of a component (audits.UpstreamVerification)."""
+
+    verdict: str
+    upstream_commit: str  # the dist-git commit compared
+    verified_at: dt.datetime
+    declared_diff: str  # unified, Fedora spec -> Fedora spec with every overlay and build option applied
+    overlay_diffs: tuple[str, ...] | None = None  # the declared diff cut per overlay, when it can be (overlay_diffs.py)
+
+
+@dataclass(frozen=True, slots=True)
 class ComponentFacts:
     name: str
     headline: str
@@ -87,6 +98,7 @@ class ComponentFacts:
     config_commit: CommitFacts | None = None
     rendered_commit: CommitFacts | None = None
     spec_text: str | None = None  # loaded only when the Release needs the spec's own macros
+    verification: VerificationFacts | None = None  # loaded only for components with overlays
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ from typing import Callable
 from cyclonedx.schema import OutputFormat
 from django.conf import settings
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 
 from audits.models import (
     BinaryPackage,
@@ -28,6 +29,7 @@ from audits.models import (
     RenderedSpec,
     SourceFileOverride,
     SourcesEntry,
+    UpstreamVerification,
 )
 
 from .. import __version__
@@ -35,7 +37,16 @@ from ..choices import SbomFormat
 from ..models import SbomDocument
 from . import cyclonedx, report, spdx
 from .evr import needs_spec_text
-from .facts import BinaryFacts, CommitFacts, ComponentFacts, OverlayFacts, ReleaseFacts, SourceFileFacts
+from .facts import (
+    BinaryFacts,
+    CommitFacts,
+    ComponentFacts,
+    OverlayFacts,
+    ReleaseFacts,
+    SourceFileFacts,
+    VerificationFacts,
+)
+from .overlay_diffs import split_declared_diff
 
 Progress = Callable[[int, int, str], None]
 
@@ -107,6 +118,7 @@ def load_release_facts(release: Release, *, component: str | None = None) -> Rel
     specs = dict(RenderedSpec.objects.filter(**scope).values_list("component_id", "autorelease_number"))
     wanted = [r["id"] for r in rows if r["id"] in specs and needs_spec_text(r["release_tag"])]
     texts = dict(RenderedSpec.objects.filter(component_id__in=wanted).values_list("component_id", "text")) if wanted else {}
+    verifications = _newest_verifications(scope)
     commit_ids = {r[k] for r in rows for k in ("config_commit_id", "rendered_commit_id") if r[k]}
     commits = {c.pk: _commit_facts(c) for c in Commit.objects.filter(pk__in=commit_ids)}
     facts = []
@@ -124,6 +136,7 @@ def load_release_facts(release: Release, *, component: str | None = None) -> Rel
             reasons=tuple(reasons[cid]), overlays=tuple(overlays[cid]), source_files=tuple(sources[cid]),
             binaries=tuple(binaries[cid]), config_commit=commits.get(r["config_commit_id"]),
             rendered_commit=commits.get(r["rendered_commit_id"]), spec_text=texts.get(cid),
+            verification=verifications.get(cid),
         ))
     return ReleaseFacts(
         id=release.pk,
@@ -140,6 +153,38 @@ def load_release_facts(release: Release, *, component: str | None = None) -> Rel
     )
 
 
+def _newest_verifications(scope: dict) -> dict[int, VerificationFacts]:
+    """The newest upstream verification of each component with overlays, where it has a declared
+    diff, with that diff cut per overlay where that can be done with certainty (overlay_diffs)."""
+    newest = UpstreamVerification.objects.filter(component=OuterRef("pk")).order_by("-verified_at", "-id")
+    with_overlays = Overlay.objects.filter(**scope).values("component_id")
+    ids = Component.objects.filter(pk__in=with_overlays).annotate(v=Subquery(newest.values("pk")[:1]))
+    rows = list(UpstreamVerification.objects.filter(pk__in=ids.values("v")).exclude(declared_diff="").values_list(
+        "component_id", "verdict", "upstream_commit", "verified_at", "declared_diff"
+    ))
+    if not rows:
+        return {}
+    cids = [row[0] for row in rows]
+    components = {c["id"]: c for c in Component.objects.filter(pk__in=cids).values(
+        "id", "name", "build", "release_calculation")}
+    texts = dict(RenderedSpec.objects.filter(component_id__in=cids).values_list("component_id", "text"))
+    parameters = defaultdict(list)
+    for cid, params in Overlay.objects.filter(component_id__in=cids).order_by("component_id", "position").values_list(
+        "component_id", "parameters"
+    ):
+        parameters[cid].append(params)
+    facts = {}
+    for cid, verdict, commit, at, diff in rows:
+        component = components[cid]
+        split = split_declared_diff(
+            verdict=verdict, declared_diff=diff, rendered_spec=texts.get(cid, ""), overlays=parameters[cid],
+            build=component["build"], component_name=component["name"],
+            release_calculation=component["release_calculation"],
+        ) if cid in texts else None
+        facts[cid] = VerificationFacts(verdict, commit, at, diff, split)
+    return facts
+
+
 # ----------------------------------------------------------------------------- building
 
 
@@ -154,13 +199,14 @@ class Built:
     report: dict
 
 
+@cyclonedx.without_cyclic_gc()  # the reports parse the large documents again while the model is alive
 def build_documents(facts: ReleaseFacts, formats: list[str], *, component: str | None = None,
                     options: cyclonedx.BomOptions | None = None, progress: Progress | None = None) -> list[Built]:
     """Build, validate and report on each requested format. Raises SbomError when a document is invalid."""
     options = options or options_from_settings()
     step = _Steps(progress, 2 * len(formats) + 1)
     built: list[Built] = []
-    bom = cyclonedx_report = None
+    cyclonedx_report = None
     if SbomFormat.CYCLONEDX_JSON in formats or SbomFormat.CYCLONEDX_XML in formats:
         start = time.perf_counter()
         step("building the CycloneDX model")
@@ -183,10 +229,10 @@ def build_documents(facts: ReleaseFacts, formats: list[str], *, component: str |
                 cyclonedx_report = report.cyclonedx_report(_json_for_report(bom, fmt, content))
             built.append(Built(
                 fmt, cyclonedx.SPEC_VERSION, serial, content, model_seconds + time.perf_counter() - start,
-                {"valid": True, "validator": f"cyclonedx-python-lib {cyclonedx.LIBRARY_VERSION} schema validator "
-                 f"(CycloneDX {cyclonedx.SPEC_VERSION} {output} schema)", "errors": []},
+                {"valid": True, "validator": cyclonedx.validator_description(schema_format), "errors": []},
                 cyclonedx_report,
             ))
+        del bom  # the model (about 1 GB for the corpus) is not needed for SPDX
     if SbomFormat.SPDX_JSON in formats:
         start = time.perf_counter()
         step("building the SPDX document")

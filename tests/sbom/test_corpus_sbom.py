@@ -56,6 +56,20 @@ def test_corpus_bom_is_byte_identical_when_built_again(corpus_generated):
     assert hashlib.sha256(content).hexdigest() == result["documents"]["cyclonedx-json"]["sha256"]
 
 
+def test_stored_corpus_json_is_byte_identical_to_the_library_serialisation(corpus_generated):
+    release, _ = corpus_generated
+    stored = bytes(SbomDocument.objects.get(
+        release=release, component_name="", format=SbomFormat.CYCLONEDX_JSON).content)
+    assert cyclonedx.library_json(cyclonedx.build_bom(load_release_facts(release))) == stored
+
+
+def test_stored_corpus_xml_is_byte_identical_to_the_library_serialisation(corpus_generated):
+    release, _ = corpus_generated
+    stored = bytes(SbomDocument.objects.get(
+        release=release, component_name="", format=SbomFormat.CYCLONEDX_XML).content)
+    assert cyclonedx.library_xml(cyclonedx.build_bom(load_release_facts(release))) == stored
+
+
 def test_most_corpus_components_have_a_fully_expanded_version(corpus_generated):
     release, _ = corpus_generated
     bom = json.loads(bytes(SbomDocument.objects.get(

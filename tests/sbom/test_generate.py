@@ -220,3 +220,8 @@ def test_component_bom_is_generated_on_demand_and_stored(release):
 def test_component_bom_has_its_own_serial_number(release, bom):
     document = component_document(release, "bash", SbomFormat.CYCLONEDX_JSON)
     assert json.loads(bytes(document.content))["serialNumber"] != bom["serialNumber"]
+
+
+def test_each_cyclonedx_document_records_the_validator_that_checked_it(release, generated):
+    assert stored(release, SbomFormat.CYCLONEDX_JSON).validation["validator"].startswith("jsonschema-rs ")
+    assert "XSD" in stored(release, SbomFormat.CYCLONEDX_XML).validation["validator"]
