@@ -11,7 +11,8 @@ from tests.audits import sample_repo
 from tests.support.gitrepo import commit_all, init_repo, write_files
 from tests.support.users import PASSWORD
 
-pytest_plugins = ["tests.support.network_guard"]  # non-loopback connections fail the test
+# Non-loopback connections fail the test; the local Sigstore instance is a fixture everywhere.
+pytest_plugins = ["tests.support.network_guard", "tests.support.sigstore_fixtures"]
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from audits.models import EvidenceBundle, Job
 from audits.services.jobs import run_job_in_process
 from sbom.models import SbomDocument, SignatureBundle, SignatureVerification, SigningPolicy
 from sbom.tasks import generate_release_sbom_job, schedule_reverification, sign_release_job, verify_signatures_job
-from tests.sbom.conftest import SIGNER
+from tests.support.sigstore_fixtures import SIGNER
 from tests.support.sigstore_local import LocalSigstore
 
 pytestmark = pytest.mark.django_db

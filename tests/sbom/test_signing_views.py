@@ -23,7 +23,7 @@ from sbom.models import SignatureBundle
 from sbom.services.signing import IdentitySource, identity_token, load_trust_config, sign_each
 from sbom.services.verification import stock_cli_command
 from sbom.tasks import sign_release_job, verify_signatures_job
-from tests.sbom.conftest import SIGNER
+from tests.support.sigstore_fixtures import SIGNER
 from tests.support.sigstore_vectors import CONFORMANCE_IDENTITY, CONFORMANCE_ISSUER, vectors_dir
 
 pytestmark = pytest.mark.django_db

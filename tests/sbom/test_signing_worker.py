@@ -10,7 +10,7 @@ from audits.choices import JobKind, JobStatus
 from audits.models import Job
 from audits.services.jobs import enqueue_job
 from sbom.models import SignatureBundle, SignatureVerification
-from tests.sbom.conftest import SIGNER
+from tests.support.sigstore_fixtures import SIGNER
 from tests.support.worker import celery_worker, wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
