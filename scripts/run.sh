@@ -26,7 +26,9 @@ $PY manage.py ensure_admin
 echo "Ingesting $SOURCE at $REF ..."
 $PY manage.py ingest "$SOURCE" --ref "$REF"
 
-.venv/bin/celery -A portal worker --loglevel=INFO --concurrency=1 >var/worker.log 2>&1 &
+# One worker for every queue (ingest, artifacts, default): production splits them (docs/deployment.md).
+QUEUES="${PEDIGREE_INGEST_QUEUE:-ingest},${PEDIGREE_ARTIFACT_QUEUE:-artifacts},${CELERY_TASK_DEFAULT_QUEUE:-pedigree}"
+.venv/bin/celery -A portal worker -Q "$QUEUES" --loglevel=INFO --concurrency=1 >var/worker.log 2>&1 &
 WORKER=$!
 trap 'kill $WORKER 2>/dev/null || true' EXIT INT TERM
 echo "Celery worker started (log: var/worker.log). Portal: http://127.0.0.1:8000/"
