@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_filters
+from django.core.cache import cache
 from django.db.models import Exists, OuterRef, QuerySet
 
 from .azldev.schema import OVERLAY_CATEGORIES, OVERLAY_TYPES, UPSTREAM_STATUSES
@@ -104,12 +105,17 @@ class ComponentFilter(django_filters.FilterSet):
 
 
 def release_channels(release: Release) -> list[str]:
-    """Publish channels used by a release's binary packages (one aggregate query)."""
-    return sorted(
-        BinaryPackage.objects.filter(component__release=release)
-        .exclude(channel="")
-        .order_by()
-        .values_list("channel", flat=True)
-        .distinct()
-    )
+    """Publish channels used by a release's binary packages. A release never changes after its ingest,
+    so the aggregate (10 ms over 28,000 packages) is kept in the cache, which every web process shares."""
+
+    def channels() -> list[str]:
+        return sorted(
+            BinaryPackage.objects.filter(component__release=release)
+            .exclude(channel="")
+            .order_by()
+            .values_list("channel", flat=True)
+            .distinct()
+        )
+
+    return cache.get_or_set(f"pedigree:release-channels:{release.pk}", channels, timeout=None)
 

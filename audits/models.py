@@ -138,7 +138,11 @@ class Component(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["release", "name"], name="unique_component_name")]
-        indexes = [models.Index(fields=["release", "headline"]), models.Index(fields=["release", "spec_origin"])]
+        indexes = [
+            models.Index(fields=["release", "headline"]),
+            models.Index(fields=["release", "spec_origin"]),
+            models.Index(fields=["release", "-overlay_count", "name"], name="component_most_overlays"),  # dashboard
+        ]
         ordering = ["name"]
 
     def __str__(self) -> str:

@@ -47,10 +47,13 @@ trap 'exit 143' INT TERM
 "$BIN/gunicorn" portal.wsgi:application --bind "$BIND" --workers "$WEB_WORKERS" --timeout 120 \
     --pid "$RUN_DIR/gunicorn.pid" --access-logfile "$RUN_DIR/access.log" --error-logfile "$RUN_DIR/gunicorn.log" &
 PIDS+=($!)
-"$BIN/celery" -A portal worker -Q "$INGEST_QUEUE,$DEFAULT_QUEUE" -n "ingest@%h" --concurrency "$INGEST_CONCURRENCY" \
+# Workers run at a lower CPU priority (PEDIGREE_WORKER_NICE): on a machine shared with the web
+# tier, pages stay fast while a job runs, and the job takes what the pages leave.
+NICE="${PEDIGREE_WORKER_NICE:-10}"
+nice -n "$NICE" "$BIN/celery" -A portal worker -Q "$INGEST_QUEUE,$DEFAULT_QUEUE" -n "ingest@%h" --concurrency "$INGEST_CONCURRENCY" \
     --loglevel INFO --pidfile "$RUN_DIR/worker-ingest.pid" --logfile "$RUN_DIR/worker-ingest.log" &
 PIDS+=($!)
-"$BIN/celery" -A portal worker -Q "$ARTIFACT_QUEUE,$DEFAULT_QUEUE" -n "artifacts@%h" --concurrency "$ARTIFACT_CONCURRENCY" \
+nice -n "$NICE" "$BIN/celery" -A portal worker -Q "$ARTIFACT_QUEUE,$DEFAULT_QUEUE" -n "artifacts@%h" --concurrency "$ARTIFACT_CONCURRENCY" \
     --loglevel INFO --pidfile "$RUN_DIR/worker-artifacts.pid" --logfile "$RUN_DIR/worker-artifacts.log" &
 PIDS+=($!)
 "$BIN/celery" -A portal beat --loglevel INFO --schedule "$RUN_DIR/celerybeat-schedule" \

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
@@ -43,8 +45,22 @@ def identity_source() -> IdentitySource:
 
 
 def pinned_root() -> PinnedRoot:
-    return load_pinned_root(trusted_root_path=settings.PEDIGREE_SIGSTORE_TRUSTED_ROOT,
-                            trust_config_path=settings.PEDIGREE_SIGSTORE_TRUST_CONFIG)
+    """The configured root, parsed once per version of its file (rotating a root replaces the file)."""
+    paths = (settings.PEDIGREE_SIGSTORE_TRUSTED_ROOT, settings.PEDIGREE_SIGSTORE_TRUST_CONFIG)
+    return _parsed_root(*paths, tuple(_file_version(p) for p in paths))
+
+
+def _file_version(path: str) -> tuple[int, int] | None:
+    try:
+        stat = os.stat(path) if path else None
+    except OSError:
+        return None  # load_pinned_root says what is wrong with it
+    return (stat.st_mtime_ns, stat.st_size) if stat else None
+
+
+@lru_cache(maxsize=8)
+def _parsed_root(trusted_root_path: str, trust_config_path: str, versions: tuple) -> PinnedRoot:
+    return load_pinned_root(trusted_root_path=trusted_root_path, trust_config_path=trust_config_path)
 
 
 def customer_trust_config_json() -> str:
