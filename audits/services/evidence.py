@@ -48,9 +48,8 @@ from ..models import (
     SourcesEntry,
     UpstreamVerification,
 )
-from .jobs import report_progress
+from .jobs import Progress, report_progress
 
-Progress = Callable[[int, int, str], None]
 PROGRESS_EVERY = 500
 JSON = "application/json"
 TEXT = "text/plain; charset=utf-8"

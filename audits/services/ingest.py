@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Callable
 
 from django.conf import settings
 from django.db import connection, models, transaction
@@ -34,8 +33,8 @@ from ..models import (
     SourceFileOverride,
     SourcesEntry,
 )
+from .jobs import Progress
 
-Progress = Callable[[int, int, str], None]
 BATCH = 1000
 
 

@@ -21,6 +21,9 @@ from ..models import Job, Release
 
 logger = logging.getLogger(__name__)
 
+# How a job's work reports progress: (done, total, stage); report_progress writes it on the Job row.
+Progress = Callable[[int, int, str], None]
+
 # A lost or refused database connection (PostgreSQL restarted, network cut): not the job's fault.
 DATABASE_CONNECTION_ERRORS = (OperationalError, InterfaceError)
 # Writing a job's final state is retried this many times, 1, 2, 4, 8 s apart, so that the

@@ -18,7 +18,7 @@ import os
 import subprocess
 from collections import Counter
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
@@ -28,13 +28,13 @@ from ..azldev.specfile import SourcesFileError, parse_sources_file
 from ..azldev.tree import TreeError
 from ..azldev.verify import UNAVAILABLE, verify_component
 from ..models import Component, Job, Overlay, Release, RenderedSpec, UpstreamVerification
+from .jobs import Progress
 
 logger = logging.getLogger(__name__)
 
 PROGRESS_EVERY = 25  # components between two progress reports
 STAGE = "Comparing rendered specs with Fedora dist-git"
 
-Progress = Callable[[int, int, str], None]
 
 
 class UpstreamError(Exception):

@@ -12,7 +12,6 @@ import json
 import time
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Callable
 
 from cyclonedx.schema import OutputFormat
 from django.conf import settings
@@ -31,6 +30,7 @@ from audits.models import (
     SourcesEntry,
     UpstreamVerification,
 )
+from audits.services.jobs import Progress
 
 from .. import __version__
 from ..choices import SbomFormat
@@ -48,7 +48,6 @@ from .facts import (
 )
 from .overlay_diffs import split_declared_diff
 
-Progress = Callable[[int, int, str], None]
 
 
 class SbomError(Exception):

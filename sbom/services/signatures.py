@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
@@ -21,6 +21,7 @@ from sigstore.models import Bundle
 
 from audits.evidence.zipwriter import BundleFile
 from audits.models import EvidenceBundle, Release
+from audits.services.jobs import Progress
 
 from ..models import SbomDocument, SignatureBundle, SignatureVerification, SigningPolicy, release_file_stem
 from .signing import IdentitySource, identity_token, load_trust_config, sign_each
@@ -28,7 +29,6 @@ from .verification import (
     PinnedRoot, artifact_input, customer_trust_config, load_pinned_root, public_good_file, verify_bundle,
 )
 
-Progress = Callable[[int, int, str], None]
 Signable = SbomDocument | EvidenceBundle
 
 
