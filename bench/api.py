@@ -3,7 +3,7 @@
     .venv/bin/python bench/api.py [--bundle PATH] [--ref tomls/base/main] [--runs 30] [--check]
 
 Ingests the bundle into a throwaway database exactly like bench/pages.py (bench/ingest.py's
-configure_django, bench/pages.py's ingest_corpus), creates an API key with the read scope, then
+throwaway_django and ingest_corpus), creates an API key with the read scope, then
 requests each listing of 1,000 components through Django's test client with that key: two
 warm-up requests, then --runs timed ones. The time is the whole server side of a request (key
 check, throttle, filters, queries, serialisation, ETag, access-log write), without the network.
@@ -17,10 +17,8 @@ from __future__ import annotations
 
 import argparse
 import gc
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -56,15 +54,9 @@ def main(argv: list[str] | None = None) -> int:
 
     sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
     import ingest as ingest_bench  # the throwaway-database set-up
-    import pages as pages_bench  # ingest_corpus, percentile
+    import pages as pages_bench  # percentile
 
-    var_dir = Path(tempfile.mkdtemp(prefix="pedigree-bench-api-"))
-    db = None
-    try:
-        db = ingest_bench.configure_django(var_dir)
-        import django
-
-        django.setup()
+    with ingest_bench.throwaway_django("pedigree-bench-api-") as db:
         from django.conf import settings
         from django.db import connection
         from django.test import Client
@@ -74,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
         from audits.models import Component
         from audits.services.apikeys import issue_api_key
 
-        release = pages_bench.ingest_corpus(bundle, args.ref, db.label)
+        release = ingest_bench.ingest_corpus(bundle, args.ref, db.label)
         import portal.urls  # noqa: F401  as portal/wsgi.py does before serving: views loaded, start-up heap frozen
         gc.collect()
         gc.freeze()
@@ -123,10 +115,6 @@ def main(argv: list[str] | None = None) -> int:
             ok = ok and bundle_ok
             print(f"  release evidence bundle ({len(bundle_times)} runs): p50 {statistics.median(bundle_times):.1f} s, "
                   f"p95 {p95:.1f} s (target < {TARGET_BUNDLE_SECONDS:g} s)  {'PASS' if bundle_ok else 'FAIL'}")
-    finally:
-        if db is not None:
-            db.drop()
-        shutil.rmtree(var_dir, ignore_errors=True)
     return 1 if args.check and not ok else 0
 
 

@@ -24,17 +24,15 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import io
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.ingest import DEFAULT_BUNDLE, DEFAULT_REF, configure_django, rss_mb  # noqa: E402
+from bench.ingest import DEFAULT_BUNDLE, DEFAULT_REF, ingest_corpus, rss_mb, throwaway_django  # noqa: E402
 
 TARGET_SECONDS = 60.0
 
@@ -52,26 +50,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"bench/evidence.py: corpus bundle not found at {bundle}; pass --bundle PATH", file=sys.stderr)
         return 2
 
-    var_dir = Path(tempfile.mkdtemp(prefix="pedigree-bench-evidence-"))
-    db = None
-    try:
-        db = configure_django(var_dir)
-        import django
-
-        django.setup()
-        from django.conf import settings
-        from django.core.management import call_command
-
+    with throwaway_django("pedigree-bench-evidence-") as db:
         from audits.evidence.check import check_bundle
         from audits.models import Component
         from audits.services.evidence import build_release_bundle, create_component_bundle, create_release_bundle
-        from audits.services.ingest import ingest_release
 
-        settings.DEBUG = False
-        settings.PEDIGREE_ALLOW_LOCAL_SOURCES = True
-        call_command("migrate", verbosity=0)
-        print("ingesting the corpus (not timed) ...", flush=True)
-        release = ingest_release(str(bundle), args.ref).release
+        release = ingest_corpus(bundle, args.ref, db.label)
         if args.with_sbom:
             from sbom.services.generate import generate_release_documents
 
@@ -121,10 +105,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  peak RSS growth                          {rss_growth:7.0f} MB")
         ok = median < TARGET_SECONDS and result.ok and len(set(contents)) == 1
         print(f"\n  target: release bundle < {TARGET_SECONDS:g} s   {median:.2f} s  {'PASS' if median < TARGET_SECONDS else 'FAIL'}")
-    finally:
-        if db is not None:
-            db.drop()
-        shutil.rmtree(var_dir, ignore_errors=True)
     return 1 if args.check and not ok else 0
 
 

@@ -98,6 +98,43 @@ def configure_django(var_dir: Path) -> Database:
     return Database(f"PostgreSQL ({parts.hostname}:{parts.port or 5432}/{BENCH_DB}, created and dropped)", admin_url)
 
 
+@contextlib.contextmanager
+def throwaway_django(prefix: str) -> Iterator[Database]:
+    """Django set up on a throwaway database and PEDIGREE_VAR_DIR (migrated, with its cache table; DEBUG
+    off, local sources allowed); both are dropped and removed afterwards, whatever happens. Every
+    bench uses it."""
+    var_dir = Path(tempfile.mkdtemp(prefix=prefix))
+    db: Database | None = None
+    try:
+        db = configure_django(var_dir)
+        import django
+
+        django.setup()
+        from django.conf import settings
+        from django.core.management import call_command
+
+        settings.DEBUG = False  # no per-query log, whatever the environment says
+        settings.PEDIGREE_ALLOW_LOCAL_SOURCES = True
+        call_command("migrate", verbosity=0)
+        call_command("createcachetable")  # the sign-in throttle and the release caches live there
+        yield db
+    finally:
+        if db is not None:
+            db.drop()
+        shutil.rmtree(var_dir, ignore_errors=True)
+
+
+def ingest_corpus(bundle: Path, ref: str, label: str):
+    """Create the roles and ingest the corpus (not timed); returns the release. Inside throwaway_django()."""
+    from django.core.management import call_command
+
+    from audits.services.ingest import ingest_release
+
+    call_command("setup_roles", verbosity=0, stdout=open(os.devnull, "w"))
+    print(f"ingesting {bundle} @ {ref} into {label} ...", flush=True)
+    return ingest_release(str(bundle), ref).release
+
+
 def fresh_database() -> None:
     """Remove every release and commit so the next ingest really writes."""
     from audits.models import Commit, Release
@@ -416,20 +453,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--repeat must be at least 1")
 
     sys.path.insert(0, str(ROOT))
-    var_dir = Path(tempfile.mkdtemp(prefix="pedigree-bench-var-"))
-    db: Database | None = None
-    try:
-        db = configure_django(var_dir)
-        import django
-
-        django.setup()
-        from django.conf import settings
-        from django.core.management import call_command
-
-        settings.DEBUG = False  # no per-query log, whatever the environment says
-        settings.PEDIGREE_ALLOW_LOCAL_SOURCES = True
-        call_command("migrate", verbosity=0)
-
+    with throwaway_django("pedigree-bench-var-") as db:
         print("baseline: cloning a normal checkout (not timed), then two read+parse passes ...", flush=True)
         baseline = measure_baseline(bundle, args.ref)
         runs = []
@@ -441,10 +465,6 @@ def main(argv: list[str] | None = None) -> int:
         print("phase run ...", flush=True)
         phases = run_phases(bundle, args.ref)
         ok = print_report(db, bundle, args.ref, baseline, runs, traced, phases)
-    finally:
-        if db is not None:
-            db.drop()
-        shutil.rmtree(var_dir, ignore_errors=True)
     return 1 if args.check and not ok else 0
 
 

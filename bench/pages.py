@@ -13,10 +13,8 @@ without the network. Prints p50/p95 and the number of SQL queries per page.
 from __future__ import annotations
 
 import argparse
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -28,24 +26,6 @@ TARGET_P95_MS = 100.0
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))]
-
-
-def ingest_corpus(bundle: Path, ref: str, label: str):
-    """Migrate the throwaway database, create the roles and ingest the corpus; returns the release.
-
-    Call after ingest.configure_django() and django.setup() (bench/api.py uses it too).
-    """
-    from django.conf import settings
-    from django.core.management import call_command
-
-    from audits.services.ingest import ingest_release
-
-    settings.DEBUG = False
-    settings.PEDIGREE_ALLOW_LOCAL_SOURCES = True
-    call_command("migrate", verbosity=0)
-    call_command("setup_roles", verbosity=0, stdout=open("/dev/null", "w"))
-    print(f"ingesting {bundle} @ {ref} into {label} ...", flush=True)
-    return ingest_release(str(bundle), ref).release
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -63,13 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
     import ingest as ingest_bench  # bench/ingest.py: the same throwaway-database set-up
 
-    var_dir = Path(tempfile.mkdtemp(prefix="pedigree-bench-pages-"))
-    db = None
-    try:
-        db = ingest_bench.configure_django(var_dir)
-        import django
-
-        django.setup()
+    with ingest_bench.throwaway_django("pedigree-bench-pages-") as db:
         from django.contrib.auth import get_user_model
         from django.contrib.auth.models import Group
         from django.db import connection
@@ -78,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
 
         from audits.models import Component, Overlay
 
-        release = ingest_corpus(bundle, args.ref, db.label)
+        release = ingest_bench.ingest_corpus(bundle, args.ref, db.label)
         user = get_user_model().objects.create_user("bench-auditor", password="unused-bench-password")
         user.groups.set(Group.objects.filter(name="auditor"))
         client = Client(HTTP_HOST="localhost")
@@ -122,10 +96,6 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {label:<{width}}  {statistics.median(times):7.1f}  {p95:7.1f}  {max(times):7.1f}  "
                   f"{len(queries):7d}  {len(response.content) / 1024:6.0f}  {verdict}")
         print(f"\n  target: p95 < {TARGET_P95_MS:g} ms per page  {'PASS' if ok else 'FAIL'}")
-    finally:
-        if db is not None:
-            db.drop()
-        shutil.rmtree(var_dir, ignore_errors=True)
     return 1 if args.check and not ok else 0
 
 

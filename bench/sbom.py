@@ -26,9 +26,7 @@ import argparse
 import gc
 import json
 import os
-import shutil
 import sys
-import tempfile
 import time
 import tracemalloc
 from pathlib import Path
@@ -36,7 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.ingest import DEFAULT_BUNDLE, DEFAULT_REF, configure_django, rss_mb  # noqa: E402
+from bench.ingest import DEFAULT_BUNDLE, DEFAULT_REF, ingest_corpus, rss_mb, throwaway_django  # noqa: E402
 
 TARGET_SECONDS = 20.0
 TARGET_RATIO = 5.0
@@ -139,26 +137,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"bench/sbom.py: corpus bundle not found at {bundle}; pass --bundle PATH", file=sys.stderr)
         return 2
 
-    var_dir = Path(tempfile.mkdtemp(prefix="pedigree-bench-sbom-"))
-    db = None
-    try:
-        db = configure_django(var_dir)
-        import django
-
-        django.setup()
+    with throwaway_django("pedigree-bench-sbom-") as db:
         from cyclonedx.schema import OutputFormat
-        from django.conf import settings
-        from django.core.management import call_command
 
-        from audits.services.ingest import ingest_release
         from sbom.services import cyclonedx, report, spdx
         from sbom.services.generate import load_release_facts
 
-        settings.DEBUG = False
-        settings.PEDIGREE_ALLOW_LOCAL_SOURCES = True
-        call_command("migrate", verbosity=0)
-        print("ingesting the corpus (not timed) ...", flush=True)
-        release = ingest_release(str(bundle), args.ref).release
+        release = ingest_corpus(bundle, args.ref, db.label)
         # warm up: schemas and licence tables are loaded once per worker process
         cyclonedx.validate(b'{"bomFormat":"CycloneDX","specVersion":"1.6"}', OutputFormat.JSON)
         cyclonedx.validate(b"<bom/>", OutputFormat.XML)
@@ -229,10 +214,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"    generation < {TARGET_SECONDS:g} s   {gen_wall:7.2f} s  {'PASS' if time_ok else 'FAIL'}")
         print(f"    ratio <= {TARGET_RATIO:g}          {ratio:7.1f}    {'PASS' if ratio_ok else 'FAIL'}")
         ok = time_ok and ratio_ok and not errors.value and not xml_errors.value and not spdx_errors.value
-    finally:
-        if db is not None:
-            db.drop()
-        shutil.rmtree(var_dir, ignore_errors=True)
     return 1 if args.check and not ok else 0
 
 
