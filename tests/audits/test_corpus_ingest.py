@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from audits.models import Commit, Component, Distribution, Inconsistency, Job, Overlay, Release
+from audits.models import Component, Inconsistency, Overlay, Release
 from audits.services.ingest import ingest_release
-from tests.support.corpus import BRANCH, CUT_COMMIT, bundle_path
+from tests.support.corpus import BRANCH, CUT_COMMIT, bundle_path, ingested_corpus
 
 pytestmark = [pytest.mark.corpus, pytest.mark.django_db]
 
@@ -31,21 +31,8 @@ def checkout(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def release(django_db_setup, django_db_blocker):
-    bundle = bundle_path()
-    with django_db_blocker.unblock():
-        from django.conf import settings
-
-        previous = settings.PEDIGREE_ALLOW_LOCAL_SOURCES
-        settings.PEDIGREE_ALLOW_LOCAL_SOURCES = True
-        try:
-            outcome = ingest_release(str(bundle), BRANCH)
-        finally:
-            settings.PEDIGREE_ALLOW_LOCAL_SOURCES = previous
+    with django_db_blocker.unblock(), ingested_corpus() as outcome:
         yield outcome.release
-        Release.objects.all().delete()
-        Job.objects.all().delete()
-        Commit.objects.all().delete()
-        Distribution.objects.all().delete()
 
 
 def independent_components(checkout: Path) -> dict[str, dict]:

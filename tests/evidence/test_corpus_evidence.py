@@ -10,10 +10,9 @@ import pytest
 
 from audits.evidence import oscal
 from audits.evidence.check import check_bundle
-from audits.models import Commit, Component, Distribution, Job, Release
+from audits.models import Component
 from audits.services.evidence import build_release_bundle
-from audits.services.ingest import ingest_release
-from tests.support.corpus import BRANCH, bundle_path
+from tests.support.corpus import ingested_corpus
 
 pytestmark = [pytest.mark.corpus, pytest.mark.django_db]
 REQUESTED_AT = dt.datetime(2026, 11, 26, tzinfo=dt.timezone.utc)
@@ -21,24 +20,12 @@ REQUESTED_AT = dt.datetime(2026, 11, 26, tzinfo=dt.timezone.utc)
 
 @pytest.fixture(scope="module")
 def corpus_bundle(django_db_setup, django_db_blocker):
-    bundle = bundle_path()
-    with django_db_blocker.unblock():
-        from django.conf import settings
-
-        previous = settings.PEDIGREE_ALLOW_LOCAL_SOURCES
-        settings.PEDIGREE_ALLOW_LOCAL_SOURCES = True
-        try:
-            release = ingest_release(str(bundle), BRANCH).release
-        finally:
-            settings.PEDIGREE_ALLOW_LOCAL_SOURCES = previous
+    with django_db_blocker.unblock(), ingested_corpus() as outcome:
+        release = outcome.release
         start = time.perf_counter()
         content, manifest, _ = build_release_bundle(release, requested_by="ci", requested_at=REQUESTED_AT)
         seconds = time.perf_counter() - start
         yield release, content, manifest, seconds
-        Release.objects.all().delete()
-        Job.objects.all().delete()
-        Commit.objects.all().delete()
-        Distribution.objects.all().delete()
 
 
 def test_the_corpus_bundle_passes_the_offline_check(corpus_bundle):

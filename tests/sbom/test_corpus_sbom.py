@@ -5,35 +5,19 @@ import json
 
 import pytest
 
-from audits.models import Commit, Distribution, Job, Release
-from audits.services.ingest import ingest_release
 from sbom.choices import SbomFormat
 from sbom.models import SbomDocument
 from sbom.services import cyclonedx
 from sbom.services.generate import generate_release_documents, load_release_facts
-from tests.support.corpus import BRANCH, bundle_path
+from tests.support.corpus import ingested_corpus
 
 pytestmark = [pytest.mark.corpus, pytest.mark.django_db]
 
 
 @pytest.fixture(scope="module")
 def corpus_generated(django_db_setup, django_db_blocker):
-    bundle = bundle_path()
-    with django_db_blocker.unblock():
-        from django.conf import settings
-
-        previous = settings.PEDIGREE_ALLOW_LOCAL_SOURCES
-        settings.PEDIGREE_ALLOW_LOCAL_SOURCES = True
-        try:
-            release = ingest_release(str(bundle), BRANCH).release
-        finally:
-            settings.PEDIGREE_ALLOW_LOCAL_SOURCES = previous
-        result = generate_release_documents(release)
-        yield release, result
-        Release.objects.all().delete()
-        Job.objects.all().delete()
-        Commit.objects.all().delete()
-        Distribution.objects.all().delete()
+    with django_db_blocker.unblock(), ingested_corpus() as outcome:
+        yield outcome.release, generate_release_documents(outcome.release)
 
 
 def test_every_corpus_component_is_in_the_bom(corpus_generated):

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -33,3 +35,21 @@ def require(path: Path, what: str) -> Path:
 
 def bundle_path() -> Path:
     return require(corpus_dir() / "azurelinux-tomls-base.bundle", "the Azure Linux corpus bundle")
+
+
+@contextmanager
+def ingested_corpus() -> Iterator:
+    """The corpus ingested for a module-scoped fixture (call it with database access unblocked); yields
+    the IngestOutcome. Module fixtures outlive each test's transaction, so every release, job, commit
+    and distribution is deleted afterwards."""
+    from django.test import override_settings
+
+    from audits.models import Commit, Distribution, Job, Release
+    from audits.services.ingest import ingest_release
+
+    bundle = bundle_path()
+    with override_settings(PEDIGREE_ALLOW_LOCAL_SOURCES=True):
+        outcome = ingest_release(str(bundle), BRANCH)
+    yield outcome
+    for model in (Release, Job, Commit, Distribution):
+        model.objects.all().delete()
