@@ -25,22 +25,6 @@ class OverlayPresence(models.TextChoices):
     NOT_VERIFIABLE = presence.NOT_VERIFIABLE, "Not verifiable from the rendered spec"
 
 
-class JobKind(models.TextChoices):
-    INGEST = "ingest", "Ingest"
-    SBOM = "sbom", "SBOM generation"
-    SIGN = "sign", "Signing"
-    VERIFY = "verify", "Verification"
-    UPSTREAM = "upstream", "Upstream verification"
-    EVIDENCE = "evidence", "Evidence bundle"
-
-
-class JobStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    RUNNING = "running", "Running"
-    SUCCEEDED = "succeeded", "Succeeded"
-    FAILED = "failed", "Failed"
-
-
 class InconsistencyKind(models.TextChoices):
     MISSING_RENDERED_SPEC = "missing-rendered-spec", "Component has no rendered spec"
     RENDER_FAILED = "render-failed", "Rendering failed (RENDER_FAILED marker)"

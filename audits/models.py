@@ -9,13 +9,11 @@ from .choices import (
     AccessAction,
     Headline,
     InconsistencyKind,
-    JobKind,
-    JobStatus,
     OverlayPresence,
     SpecOrigin,
     UpstreamVerdict,
 )
-from .querysets import ApiKeyQuerySet, ComponentQuerySet, JobQuerySet, ReleaseQuerySet
+from .querysets import ApiKeyQuerySet, ComponentQuerySet, ReleaseQuerySet
 
 
 class Distribution(models.Model):
@@ -284,35 +282,6 @@ class Inconsistency(models.Model):
         ordering = ["kind", "path"]
 
 
-class Job(models.Model):
-    """A background job; the row is the single source of truth for its state and progress."""
-
-    kind = models.CharField(max_length=20, choices=JobKind.choices)
-    status = models.CharField(max_length=20, choices=JobStatus.choices, default=JobStatus.QUEUED)
-    params = models.JSONField(default=dict)
-    release = models.ForeignKey(Release, null=True, blank=True, on_delete=models.SET_NULL, related_name="jobs")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    heartbeat_at = models.DateTimeField(null=True, blank=True)
-    progress_done = models.PositiveIntegerField(default=0)
-    progress_total = models.PositiveIntegerField(default=0)
-    stage = models.CharField(max_length=200, blank=True)
-    error = models.TextField(blank=True)
-    result = models.JSONField(default=dict)
-
-    objects = JobQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["status", "kind"])]
-        permissions = [("start_job", "Can start ingests, SBOM and signing jobs")]
-
-    def __str__(self) -> str:
-        return f"{self.kind} job {self.pk} ({self.status})"
-
-
 class AccessLog(models.Model):
     """Who viewed or exported what, and when (evidence for auditors; visible to admins)."""
 
@@ -337,7 +306,7 @@ class UpstreamVerification(models.Model):
     declared overlays and build options (services.upstream); pages show the newest."""
 
     component = models.ForeignKey(Component, on_delete=models.CASCADE, related_name="upstream_verifications")
-    job = models.ForeignKey(Job, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    job = models.ForeignKey("jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     verdict = models.CharField(max_length=30, choices=UpstreamVerdict.choices)
     reason = models.TextField(blank=True)  # why (unavailable, drift) or what explained the differences
     dist_git_url = models.CharField(max_length=2048, blank=True)
@@ -373,7 +342,7 @@ class EvidenceBundle(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     requested_at = models.DateTimeField()
-    job = models.ForeignKey(Job, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    job = models.ForeignKey("jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     generation_seconds = models.FloatField(default=0)
 
     class Meta:

@@ -35,20 +35,20 @@ ROLES = (AUDITOR, RELEASE_MANAGER, ADMIN)
 
 VIEW = "audits.view_release"
 EXPORT = "audits.export_release"
-START_JOB = "audits.start_job"
+START_JOB = "jobs.start_job"
 VIEW_ACCESS_LOG = "audits.view_accesslog"
 MANAGE_API_KEYS = "audits.add_apikey"
 
 _VIEW_MODELS = (
     "release", "component", "componentreason", "overlay", "sourcefileoverride", "renderedspec", "sourcesentry",
-    "binarypackage", "image", "inconsistency", "job", "configfile", "commit", "distribution",
+    "binarypackage", "image", "inconsistency", "configfile", "commit", "distribution",
     "componentcommit", "upstreamverification",
 )
 # Permissions (app_label.codename) each role's group holds; setup_roles applies exactly these.
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
-    AUDITOR: tuple(f"audits.view_{m}" for m in _VIEW_MODELS) + (EXPORT,),
+    AUDITOR: tuple(f"audits.view_{m}" for m in _VIEW_MODELS) + ("jobs.view_job", EXPORT),
 }
-ROLE_PERMISSIONS[RELEASE_MANAGER] = ROLE_PERMISSIONS[AUDITOR] + (START_JOB, "audits.add_job")
+ROLE_PERMISSIONS[RELEASE_MANAGER] = ROLE_PERMISSIONS[AUDITOR] + (START_JOB, "jobs.add_job")
 ROLE_PERMISSIONS[ADMIN] = ROLE_PERMISSIONS[RELEASE_MANAGER] + (
     VIEW_ACCESS_LOG, MANAGE_API_KEYS, "audits.view_apikey", "audits.change_apikey",
     "auth.view_user", "auth.add_user", "auth.change_user", "auth.view_group", "auth.change_group",

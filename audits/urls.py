@@ -7,7 +7,6 @@ app_name = "audits"
 urlpatterns = [
     path("", views.release_list, name="release-list"),
     path("ingest/", views.start_ingest, name="start-ingest"),
-    path("jobs/status.json", views.job_status, name="job-status"),
     path("releases/<int:pk>/", views.release_detail, name="release-detail"),
     path("releases/<int:pk>/verify-upstream/", views.start_upstream_verification, name="start-upstream-verification"),
     re_path(r"^releases/(?P<pk>[0-9]+)/components\.(?P<fmt>csv|xlsx)$", views.export_components, name="component-export"),

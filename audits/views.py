@@ -18,20 +18,37 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, F, OuterRef, Prefetch, Subquery
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
+
+from jobs.choices import JobKind
+from jobs.models import Job
+from jobs.services import JobNotQueued, enqueue_job
 
 from . import gitsource
 from .access import record_access
 from .azldev.classify import HEADLINE_PRECEDENCE
 from .azldev.overlay_words import explain_overlay
-from .choices import AccessAction, Headline, JobKind, JobStatus, UpstreamVerdict
-from .exports import COMPONENT_COLUMNS, XLSX_CONTENT_TYPE, component_rows, write_csv, write_xlsx
+from .choices import AccessAction, Headline, UpstreamVerdict
+from .exports import (
+    COMPONENT_COLUMNS,
+    XLSX_CONTENT_TYPE,
+    component_rows,
+    write_csv,
+    write_xlsx,
+)
 from .filters import ComponentFilter, release_channels
 from .highlight import overlay_marks, render_spec
-from .models import AccessLog, Component, ComponentReason, Job, Overlay, Release, UpstreamVerification
+from .models import (
+    AccessLog,
+    Component,
+    ComponentReason,
+    Overlay,
+    Release,
+    UpstreamVerification,
+)
 from .permissions import (
     Capabilities,
     access_log_required,
@@ -41,7 +58,6 @@ from .permissions import (
     viewer_required,
 )
 from .services.compare import COMPARISON_COLUMNS, compare_releases
-from .services.jobs import JobNotQueued, enqueue_job
 
 PAGE_SIZE = 100
 # (ComponentFilter "sort" value, column heading) of the sortable table columns.
@@ -365,37 +381,6 @@ def export_components(request, pk: int, fmt: str):
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     record_access(request, AccessAction.EXPORT, f"components of release {release.pk} as {fmt.upper()}", release=release)
     return response
-
-
-# ----------------------------------------------------------------------------- jobs
-
-
-def _job_json(job: Job) -> dict[str, Any]:
-    percent = round(100 * job.progress_done / job.progress_total) if job.progress_total else None
-    return {
-        "id": job.pk,
-        "kind": job.get_kind_display(),
-        "status": job.status,
-        "status_label": job.get_status_display(),
-        "stage": job.stage,
-        "done": job.progress_done,
-        "total": job.progress_total,
-        "percent": percent,
-        "error": job.error,
-        "finished": job.status in (JobStatus.SUCCEEDED, JobStatus.FAILED),
-        "release_url": reverse("audits:release-detail", args=[job.release_id]) if job.release_id else "",
-    }
-
-
-@require_GET
-@viewer_required
-def job_status(request):
-    """Progress of the jobs named in ?ids=1,2,3 (polled by static/js/jobs.js)."""
-    ids = [int(part) for part in request.GET.get("ids", "").split(",")[:50] if part.strip().isdigit()]
-    jobs = Job.objects.filter(pk__in=ids).only(
-        "kind", "status", "stage", "progress_done", "progress_total", "error", "release_id"
-    )
-    return JsonResponse({"jobs": [_job_json(job) for job in jobs]})
 
 
 # ----------------------------------------------------------------------------- the package page

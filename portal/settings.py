@@ -91,6 +91,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI and Redoc assets served locally, no CDN
+    # Layers, lowest first (docs/architecture.md; tests/test_layers.py enforces them).
+    "jobs",
     "audits",
     "sbom",
 ]
@@ -244,7 +246,7 @@ PEDIGREE_JOB_STALE_SECONDS = env_int("PEDIGREE_JOB_STALE_SECONDS", 300)
 # Bearer token for /healthz/jobs (queue depth, job ages); unset: only signed-in admins see it.
 PEDIGREE_MONITORING_TOKEN = env_secret("PEDIGREE_MONITORING_TOKEN")
 CELERY_BEAT_SCHEDULE = {
-    "reap-stale-jobs": {"task": "audits.tasks.reap_stale_jobs_task", "schedule": 60.0},
+    "reap-stale-jobs": {"task": "jobs.tasks.reap_stale_jobs_task", "schedule": 60.0},
 }
 # Scheduled re-verification: every N hours, celery beat queues an upstream verification of each
 # distribution's newest release (0: never; a run fetches every package's dist-git repository).
@@ -328,7 +330,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # Several serializers have a field named "kind"; name each choice set after what it is.
     "ENUM_NAME_OVERRIDES": {
-        "JobKindEnum": "audits.choices.JobKind",
+        "JobKindEnum": "jobs.choices.JobKind",
         "InconsistencyKindEnum": "audits.choices.InconsistencyKind",
         "ChangeKindEnum": ["added", "removed", "changed"],
     },

@@ -1,22 +1,25 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerView,
+)
 
 import audits.api.urls
+import jobs.api
 import sbom.api
 
 from .health import healthz
 from .login import ThrottledLoginView
 from .middleware import public
-from .monitoring import job_metrics_view
 
 # /api/v1/: one router per app, one URL namespace ("api").
-api_v1 = audits.api.urls.urlpatterns + sbom.api.urlpatterns
+api_v1 = audits.api.urls.urlpatterns + jobs.api.urlpatterns + sbom.api.urlpatterns
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
-    path("healthz/jobs", job_metrics_view, name="job-metrics"),
     path("accounts/login/", public(ThrottledLoginView.as_view()), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
@@ -25,6 +28,7 @@ urlpatterns = [
     # Browser pages (sign-in redirect like every page), outside /api/; assets from drf-spectacular-sidecar.
     path("api-docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api-docs/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path("", include("jobs.urls")),
     path("sbom/", include("sbom.urls")),
     path("", include("audits.urls")),
 ]

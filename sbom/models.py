@@ -34,7 +34,7 @@ class SbomDocument(models.Model):
     generation_seconds = models.FloatField()  # build + serialise + validate, of the run that wrote the content
     validation = models.JSONField(default=dict)  # {"valid": bool, "validator": str, "errors": [...]}
     report = models.JSONField(default=dict)  # NTIA minimum elements and BSI TR-03183-2 fields
-    job = models.ForeignKey("audits.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    job = models.ForeignKey("jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     stored_at = models.DateTimeField(auto_now=True)  # when the row's content last changed
 
     class Meta:
@@ -92,7 +92,7 @@ class SignatureBundle(models.Model):
     sha256 = models.CharField(max_length=64)  # of the bundle
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
-    job = models.ForeignKey("audits.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    job = models.ForeignKey("jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         ordering = ["release_id", "artifact_name", "id"]
@@ -140,7 +140,7 @@ class SignatureVerification(models.Model):
     trusted_root_sha256 = models.CharField(max_length=64)  # which pinned root was used
     artifact_sha256 = models.CharField(max_length=64)  # what was checked (the artifact as stored at that moment)
     verified_at = models.DateTimeField()
-    job = models.ForeignKey("audits.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    job = models.ForeignKey("jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         ordering = ["-verified_at", "-id"]

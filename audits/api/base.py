@@ -12,11 +12,12 @@ import hashlib
 from http import HTTPStatus
 
 from django.http import HttpResponse
+from django.urls import reverse
 from django.utils.cache import get_conditional_response
 from django.utils.http import content_disposition_header, quote_etag
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, viewsets
+from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.permissions import BasePermission, IsAuthenticated
@@ -25,6 +26,22 @@ from rest_framework.response import Response
 from ..access import record_access
 from ..choices import AccessAction
 from ..permissions import EXPORT, START_JOB, VIEW, VIEW_ACCESS_LOG, permissions_of
+
+
+def absolute(request, name: str, *args) -> str:
+    """The absolute URL of a named route (API bodies link with absolute URLs)."""
+    return request.build_absolute_uri(reverse(name, args=args))
+
+
+class BoundedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
+    """A row id; a number no database integer holds does not exist (instead of overflowing the driver)."""
+
+    def to_internal_value(self, data):
+        try:
+            return super().to_internal_value(data)
+        except OverflowError:
+            self.fail("does_not_exist", pk_value=data)
+
 
 DENIED = {
     VIEW: "Reading needs the 'read' scope (API key) or the auditor role.",

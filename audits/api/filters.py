@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from drf_spectacular.utils import extend_schema_field
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema_field
 
-from ..choices import AccessAction, JobKind, JobStatus, OverlayPresence, UpstreamVerdict
+from ..choices import AccessAction, OverlayPresence, UpstreamVerdict
 from ..filters import release_channels
-from ..models import AccessLog, Job, Overlay, UpstreamVerification
+from ..models import AccessLog, Overlay, UpstreamVerification
 from .converters import MAX_ID
 
 
@@ -54,16 +54,6 @@ class UpstreamVerificationFilter(django_filters.FilterSet):
 
     class Meta:
         model = UpstreamVerification
-        fields: list[str] = []
-
-
-class JobFilter(django_filters.FilterSet):
-    kind = django_filters.ChoiceFilter(choices=JobKind.choices)
-    status = django_filters.ChoiceFilter(choices=JobStatus.choices)
-    release = IdFilter(field_name="release_id")
-
-    class Meta:
-        model = Job
         fields: list[str] = []
 
 

@@ -1,5 +1,5 @@
-"""API views: querysets from audits.querysets and prefetches, filters from audits.filters, jobs through
-services.jobs, comparisons through services.compare. See base.py for permissions, access log, ETags."""
+"""API views: querysets from audits.querysets and prefetches, filters from audits.filters,
+comparisons through services.compare. See base.py for permissions, access log, ETags."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from functools import cached_property
 from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, generics, mixins, status, viewsets
+from rest_framework import generics, mixins, viewsets
 from rest_framework.response import Response
 
 from ..filters import ComponentFilter
@@ -19,18 +19,20 @@ from ..models import (
     ComponentCommit,
     ComponentReason,
     EvidenceBundle,
-    Job,
     Overlay,
     Release,
     UpstreamVerification,
 )
-from ..permissions import START_JOB, VIEW_ACCESS_LOG
+from ..permissions import VIEW_ACCESS_LOG
 from ..services.compare import compare_releases
-from ..services.jobs import JobNotQueued, enqueue_job
 from . import serializers as s
-from .authentication import acting_user
 from .base import ApiView, StoredFileViewSet
-from .filters import AccessLogFilter, JobFilter, OverlayFilter, ReleaseFilterBackend, UpstreamVerificationFilter
+from .filters import (
+    AccessLogFilter,
+    OverlayFilter,
+    ReleaseFilterBackend,
+    UpstreamVerificationFilter,
+)
 
 
 class ReleaseViewSet(ApiView, viewsets.ReadOnlyModelViewSet):
@@ -173,37 +175,6 @@ class EvidenceBundleViewSet(InRelease, StoredFileViewSet):
 
     def content_type(self, bundle) -> str:
         return "application/zip"
-
-
-class JobViewSet(ApiView, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
-    """Background jobs: poll one for its progress; POST starts one (needs the `jobs` scope)."""
-
-    queryset = Job.objects.select_related("created_by")
-    serializer_class = s.JobSerializer
-    filter_backends = [ReleaseFilterBackend]
-    filterset_class = JobFilter
-    action_permissions = {"create": START_JOB}
-
-    @extend_schema(request=s.JobStartSerializer, responses={201: s.JobSerializer})
-    def create(self, request, *args, **kwargs):
-        start = s.JobStartSerializer(data=request.data)
-        start.is_valid(raise_exception=True)
-        data = start.validated_data
-        release = data.get("release")
-        params = {"source": data["source"], "ref": data["ref"]} if release is None else {"release_id": release.pk}
-        try:
-            job = enqueue_job(data["kind"], params, user=acting_user(request), release=release)
-        except JobNotQueued as exc:  # the broker is down; the row is already failed saying so
-            raise JobsUnavailable(str(exc)) from exc
-        self.access_detail = f"started {data['kind']} job {job.pk}" + (f" of release {release.pk}" if release else "")
-        body = s.JobSerializer(job, context=self.get_serializer_context()).data
-        return Response(body, status=status.HTTP_201_CREATED, headers={"Location": body["url"]})
-
-
-class JobsUnavailable(exceptions.APIException):
-    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
-    default_detail = "Jobs cannot be queued right now: the message broker is unavailable."
-    default_code = "jobs_unavailable"
 
 
 class ComparisonView(ApiView, generics.GenericAPIView):

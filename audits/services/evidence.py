@@ -29,9 +29,16 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from jobs.progress import Progress
+
 from ..evidence import GENERATOR_NAME, MANIFEST_NAME, __version__, oscal
 from ..evidence.pdf import Section, render_pdf
-from ..evidence.zipwriter import BundleFile, assign_names, verification_steps, write_bundle
+from ..evidence.zipwriter import (
+    BundleFile,
+    assign_names,
+    verification_steps,
+    write_bundle,
+)
 from ..exports import safe_cell
 from ..models import (
     BinaryPackage,
@@ -48,7 +55,6 @@ from ..models import (
     SourcesEntry,
     UpstreamVerification,
 )
-from .jobs import Progress, report_progress
 
 PROGRESS_EVERY = 500
 JSON = "application/json"
@@ -377,7 +383,9 @@ def build_component_bundle(release: Release, name: str, *, requested_by: str, re
 
 
 def _sbom_file_of_component(release: Release, name: str) -> BundleFile:
-    from sbom.choices import SbomFormat  # sbom depends on audits, not the other way round at import time
+    from sbom.choices import (
+        SbomFormat,  # sbom depends on audits, not the other way round at import time
+    )
     from sbom.services.generate import SbomError, component_document
 
     try:
@@ -589,19 +597,12 @@ def create_release_bundle(release: Release, *, user=None, requested_at: dt.datet
                   seconds=time.perf_counter() - start)
 
 
-def load_release(release_id: Any) -> Release:
-    release = Release.objects.with_related().filter(pk=release_id).first() if str(release_id).isdigit() else None
-    if release is None:
-        raise EvidenceError(f"release {release_id!r} does not exist (it may have been deleted)")
-    return release
-
-
-def run_release_bundle_job(job) -> dict[str, Any]:
-    """The evidence job's work: the release bundle, requested by whoever queued the job, at that time."""
-    bundle = create_release_bundle(
-        load_release(job.params.get("release_id")), user=job.created_by, requested_at=job.created_at, job=job,
-        progress=lambda done, total, stage: report_progress(job.pk, done, total, stage),
-    )
+def run_release_bundle_job(context) -> dict[str, Any]:
+    """The evidence job's work (a jobs.services.JobContext): the release bundle, requested by whoever
+    queued the job, at that time."""
+    job = context.job
+    bundle = create_release_bundle(context.release, user=job.created_by, requested_at=job.created_at, job=job,
+                                   progress=context.progress)
     return {"release_id": bundle.release_id, "bundle_id": bundle.pk, "size": bundle.size, "sha256": bundle.sha256,
             "files": len(bundle.manifest["files"]), "seconds": bundle.generation_seconds}
 

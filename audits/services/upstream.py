@@ -23,12 +23,16 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
+from jobs.choices import JobKind
+from jobs.models import Job
+from jobs.progress import Progress
+from jobs.services import enqueue_job
+
 from .. import gitsource
 from ..azldev.specfile import SourcesFileError, parse_sources_file
 from ..azldev.tree import TreeError
 from ..azldev.verify import UNAVAILABLE, verify_component
-from ..models import Component, Job, Overlay, Release, RenderedSpec, UpstreamVerification
-from .jobs import Progress
+from ..models import Component, Overlay, Release, RenderedSpec, UpstreamVerification
 
 logger = logging.getLogger(__name__)
 
@@ -45,11 +49,14 @@ class _Unavailable(Exception):
     """This component's Fedora spec cannot be had; the message is the stored reason."""
 
 
-def load_release(release_id: Any) -> Release:
-    release = Release.objects.filter(pk=release_id).first() if str(release_id).isdigit() else None
-    if release is None:
-        raise UpstreamError(f"release {release_id!r} does not exist (it may have been deleted)")
-    return release
+def queue_scheduled_reverification() -> list[Job]:
+    """Celery beat's re-verification: an upstream verification job for each distribution's newest
+    release (by commit date), unless one is already queued or running for it."""
+    newest: dict[int, Release] = {}
+    for release in Release.objects.order_by("distribution_id", "-commit__committed_at", "-id"):
+        newest.setdefault(release.distribution_id, release)
+    busy = set(Job.objects.filter(kind=JobKind.UPSTREAM).active().values_list("release_id", flat=True))
+    return [enqueue_job(JobKind.UPSTREAM, {"release_id": r.pk}, release=r) for r in newest.values() if r.pk not in busy]
 
 
 def dist_git_url(component: Component) -> str:

@@ -30,7 +30,7 @@ from audits.models import (
     SourcesEntry,
     UpstreamVerification,
 )
-from audits.services.jobs import Progress
+from jobs.progress import Progress
 
 from .. import __version__
 from ..choices import SbomFormat
@@ -47,7 +47,6 @@ from .facts import (
     VerificationFacts,
 )
 from .overlay_diffs import split_declared_diff
-
 
 
 class SbomError(Exception):

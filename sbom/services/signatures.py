@@ -21,12 +21,23 @@ from sigstore.models import Bundle
 
 from audits.evidence.zipwriter import BundleFile
 from audits.models import EvidenceBundle, Release
-from audits.services.jobs import Progress
+from jobs.progress import Progress
 
-from ..models import SbomDocument, SignatureBundle, SignatureVerification, SigningPolicy, release_file_stem
+from ..models import (
+    SbomDocument,
+    SignatureBundle,
+    SignatureVerification,
+    SigningPolicy,
+    release_file_stem,
+)
 from .signing import IdentitySource, identity_token, load_trust_config, sign_each
 from .verification import (
-    PinnedRoot, artifact_input, customer_trust_config, load_pinned_root, public_good_file, verify_bundle,
+    PinnedRoot,
+    artifact_input,
+    customer_trust_config,
+    load_pinned_root,
+    public_good_file,
+    verify_bundle,
 )
 
 Signable = SbomDocument | EvidenceBundle

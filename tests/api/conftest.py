@@ -99,8 +99,10 @@ def small_release(db):
 @pytest.fixture
 def api_objects(small_release, portal_admin):
     """One of each kind of row the API serves; keyed by what names them in URLs."""
-    from audits.choices import JobKind, UpstreamVerdict
-    from audits.models import EvidenceBundle, Job, UpstreamVerification
+    from audits.choices import UpstreamVerdict
+    from audits.models import EvidenceBundle, UpstreamVerification
+    from jobs.choices import JobKind
+    from jobs.models import Job
     from sbom.models import SbomDocument, SignatureBundle
 
     release = small_release

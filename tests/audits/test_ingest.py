@@ -6,10 +6,11 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from audits.choices import JobKind, JobStatus
-from audits.models import Component, Inconsistency, Job, Overlay, Release
+from audits.models import Component, Inconsistency, Overlay, Release
 from audits.services.ingest import IngestError, ingest_release
 from audits.tasks import run_ingest_job
+from jobs.choices import JobKind, JobStatus
+from jobs.models import Job
 from tests.audits import sample_repo
 from tests.support.gitrepo import commit_all, init_repo, write_files
 

@@ -1,8 +1,8 @@
 import pytest
-from django.core.management import call_command
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 
-from audits.models import AccessLog, Job
+from audits.models import AccessLog
 from audits.permissions import (
     ROLE_PERMISSIONS,
     can_export,
@@ -11,7 +11,7 @@ from audits.permissions import (
     can_view_access_log,
     permissions_of,
 )
-
+from jobs.models import Job
 
 pytestmark = pytest.mark.django_db
 

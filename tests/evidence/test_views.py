@@ -4,10 +4,11 @@ import io
 
 import pytest
 
-from audits.choices import JobKind
 from audits.evidence.check import check_bundle
-from audits.models import AccessLog, EvidenceBundle, Job
+from audits.models import AccessLog, EvidenceBundle
 from audits.services.evidence import create_release_bundle
+from jobs.choices import JobKind
+from jobs.models import Job
 
 pytestmark = pytest.mark.django_db
 

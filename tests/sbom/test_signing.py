@@ -10,11 +10,17 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from audits.choices import JobKind, JobStatus
-from audits.models import EvidenceBundle, Job
-from audits.services.jobs import run_job_in_process
-from sbom.models import SbomDocument, SignatureBundle, SignatureVerification, SigningPolicy
-from sbom.tasks import generate_release_sbom_job, schedule_reverification, sign_release_job, verify_signatures_job
+from audits.models import EvidenceBundle
+from jobs.choices import JobKind, JobStatus
+from jobs.models import Job
+from jobs.services import run_job_in_process
+from sbom.models import (
+    SbomDocument,
+    SignatureBundle,
+    SignatureVerification,
+    SigningPolicy,
+)
+from sbom.tasks import schedule_reverification, sign_release_job, verify_signatures_job
 from tests.support.sigstore_fixtures import SIGNER
 from tests.support.sigstore_local import LocalSigstore
 
@@ -22,11 +28,11 @@ pytestmark = pytest.mark.django_db
 
 
 def sign(release):
-    return run_job_in_process(JobKind.SIGN, {"release_id": release.pk}, sign_release_job, release=release)
+    return run_job_in_process(JobKind.SIGN, {"release_id": release.pk}, release=release)
 
 
 def verify(release):
-    job = run_job_in_process(JobKind.VERIFY, {"release_id": release.pk}, verify_signatures_job, release=release)
+    job = run_job_in_process(JobKind.VERIFY, {"release_id": release.pk}, release=release)
     assert job.status == JobStatus.SUCCEEDED, job.error
     return job
 
@@ -164,7 +170,7 @@ def test_the_sbom_job_queues_signing_when_configured(release, sigstore_settings,
     queued = []
     monkeypatch.setattr(sign_release_job, "delay", queued.append)
     with django_capture_on_commit_callbacks(execute=True):
-        run_job_in_process(JobKind.SBOM, {"release_id": release.pk}, generate_release_sbom_job, release=release)
+        run_job_in_process(JobKind.SBOM, {"release_id": release.pk}, release=release)
     sign_job = Job.objects.get(kind=JobKind.SIGN)
     assert sign_job.params == {"release_id": release.pk} and queued == [sign_job.pk]
 

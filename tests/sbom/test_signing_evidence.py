@@ -7,13 +7,16 @@ import json
 
 import pytest
 
-from audits.choices import JobKind
-from audits.models import Job
-from audits.services.evidence import create_component_bundle, create_release_bundle, member
-from audits.services.jobs import run_job_in_process
-from audits.tasks import run_evidence_job
+from audits.services.evidence import (
+    create_component_bundle,
+    create_release_bundle,
+    member,
+)
+from jobs.choices import JobKind
+from jobs.models import Job
+from jobs.services import run_job_in_process
 from sbom.models import SignatureBundle
-from sbom.tasks import sign_release_job, verify_signatures_job
+from sbom.tasks import sign_release_job
 
 pytestmark = pytest.mark.django_db
 
@@ -21,8 +24,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def signed(release, generated, sigstore_settings):
     """The release's three SBOMs, signed by the local instance and verified once."""
-    run_job_in_process(JobKind.SIGN, {"release_id": release.pk}, sign_release_job, release=release)
-    run_job_in_process(JobKind.VERIFY, {"release_id": release.pk}, verify_signatures_job, release=release)
+    run_job_in_process(JobKind.SIGN, {"release_id": release.pk}, release=release)
+    run_job_in_process(JobKind.VERIFY, {"release_id": release.pk}, release=release)
     return list(SignatureBundle.objects.filter(release=release).select_related("sbom_document"))
 
 
@@ -46,7 +49,7 @@ def test_a_component_evidence_bundle_carries_the_release_sbom_signatures_that_co
 
 def test_an_evidence_bundle_leaves_out_signatures_of_earlier_evidence_bundles(release, signed, sigstore_settings):
     earlier = create_release_bundle(release)
-    run_job_in_process(JobKind.SIGN, {"release_id": release.pk}, sign_release_job, release=release)
+    run_job_in_process(JobKind.SIGN, {"release_id": release.pk}, release=release)
     assert SignatureBundle.objects.filter(evidence_bundle=earlier).exists()
     later = create_release_bundle(release)
     assert not any("evidence" in f["path"] for f in later.manifest["files"] if f["path"].startswith("signatures/"))
@@ -58,13 +61,13 @@ def test_the_evidence_job_queues_signing_when_configured(release, sigstore_setti
     queued = []
     monkeypatch.setattr(sign_release_job, "delay", queued.append)
     with django_capture_on_commit_callbacks(execute=True):
-        run_job_in_process(JobKind.EVIDENCE, {"release_id": release.pk}, run_evidence_job, release=release)
+        run_job_in_process(JobKind.EVIDENCE, {"release_id": release.pk}, release=release)
     sign_job = Job.objects.get(kind=JobKind.SIGN)
     assert sign_job.params == {"release_id": release.pk} and queued == [sign_job.pk]
 
 
 def test_without_the_setting_the_evidence_job_queues_no_signing(release, sigstore_settings):
-    run_job_in_process(JobKind.EVIDENCE, {"release_id": release.pk}, run_evidence_job, release=release)
+    run_job_in_process(JobKind.EVIDENCE, {"release_id": release.pk}, release=release)
     assert not Job.objects.filter(kind=JobKind.SIGN).exists()
 
 
@@ -72,7 +75,7 @@ def test_the_evidence_list_links_the_signature_of_each_signed_zip(release, signe
     evidence = create_release_bundle(release)
     unsigned_html = auditor_client.get(f"/releases/{release.pk}/evidence/").content.decode()
     assert "not signed" in unsigned_html
-    run_job_in_process(JobKind.SIGN, {"release_id": release.pk}, sign_release_job, release=release)
+    run_job_in_process(JobKind.SIGN, {"release_id": release.pk}, release=release)
     bundle = SignatureBundle.objects.get(evidence_bundle=evidence)
     html = auditor_client.get(f"/releases/{release.pk}/evidence/").content.decode()
     assert f'href="/sbom/bundles/{bundle.pk}/bundle.sigstore.json" download="{bundle.file_name}"' in html

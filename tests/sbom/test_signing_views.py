@@ -16,24 +16,33 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from audits.choices import JobKind
-from audits.models import Job
-from audits.services.jobs import run_job_in_process
+from jobs.choices import JobKind
+from jobs.models import Job
+from jobs.services import run_job_in_process
 from sbom.models import SignatureBundle
-from sbom.services.signing import IdentitySource, identity_token, load_trust_config, sign_each
+from sbom.services.signing import (
+    IdentitySource,
+    identity_token,
+    load_trust_config,
+    sign_each,
+)
 from sbom.services.verification import stock_cli_command
 from sbom.tasks import sign_release_job, verify_signatures_job
 from tests.support.sigstore_fixtures import SIGNER
-from tests.support.sigstore_vectors import CONFORMANCE_IDENTITY, CONFORMANCE_ISSUER, vectors_dir
+from tests.support.sigstore_vectors import (
+    CONFORMANCE_IDENTITY,
+    CONFORMANCE_ISSUER,
+    vectors_dir,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def signed(release, generated, sigstore_settings):
-    job = run_job_in_process(JobKind.SIGN, {"release_id": release.pk}, sign_release_job, release=release)
+    job = run_job_in_process(JobKind.SIGN, {"release_id": release.pk}, release=release)
     assert job.result["signed"] == 3, job.error
-    run_job_in_process(JobKind.VERIFY, {"release_id": release.pk}, verify_signatures_job, release=release)
+    run_job_in_process(JobKind.VERIFY, {"release_id": release.pk}, release=release)
     return release
 
 
@@ -132,7 +141,7 @@ def test_a_release_manager_uploads_a_bundle_with_its_artifact_and_it_verifies(re
     assert response.status_code == 302
     bundle = SignatureBundle.objects.get(origin="uploaded")
     assert (bundle.artifact_name, bundle.artifact_sha256) == ("notes.txt", hashlib.sha256(artifact).hexdigest())
-    job = run_job_in_process(JobKind.VERIFY, {"release_id": release.pk}, verify_signatures_job, release=release)
+    job = run_job_in_process(JobKind.VERIFY, {"release_id": release.pk}, release=release)
     assert job.result["verified"] == 1
 
 
@@ -146,7 +155,7 @@ def test_a_bundle_uploaded_with_only_a_digest_is_verified_against_that_digest(re
     client.post(reverse("sbom:upload-bundle", args=[release.pk]), {
         "bundle": SimpleUploadedFile("m.sigstore.json", _third_party_bundle(artifact)),
         "sha256": hashlib.sha256(b"something else").hexdigest(), "artifact_name": "other.json"})
-    run_job_in_process(JobKind.VERIFY, {"release_id": release.pk}, verify_signatures_job, release=release)
+    run_job_in_process(JobKind.VERIFY, {"release_id": release.pk}, release=release)
     assert SignatureBundle.objects.filter(artifact_content=None).count() == 2
     results = {b.artifact_name: b.verifications.get() for b in SignatureBundle.objects.all()}
     assert results["manifest.json"].verified
@@ -225,7 +234,7 @@ def test_the_public_good_command_verifies_a_real_production_bundle_offline(tmp_p
 def test_a_rejected_bundle_shows_its_reason_on_the_release_page(signed, auditor_client):
     bundle = SignatureBundle.objects.get(release=signed, sbom_document__format="cyclonedx-xml")
     type(bundle.sbom_document).objects.filter(pk=bundle.sbom_document_id).update(content=b"<bom/>")
-    run_job_in_process(JobKind.VERIFY, {"release_id": signed.pk}, verify_signatures_job, release=signed)
+    run_job_in_process(JobKind.VERIFY, {"release_id": signed.pk}, release=signed)
     page = auditor_client.get(reverse("audits:release-detail", args=[signed.pk])).content.decode()
     assert page.count(">Rejected</strong>: Bundle message digest mismatch") == 1
     assert page.count(">Verified</strong>") == 2

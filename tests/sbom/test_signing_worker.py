@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from audits.choices import JobKind, JobStatus
-from audits.models import Job
-from audits.services.jobs import enqueue_job
+from jobs.choices import JobKind, JobStatus
+from jobs.models import Job
+from jobs.services import enqueue_job
 from sbom.models import SignatureBundle, SignatureVerification
 from tests.support.sigstore_fixtures import SIGNER
 from tests.support.worker import celery_worker, wait_for

@@ -6,12 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import asdict, dataclass
 
+from celery import current_app
 from django.conf import settings
 from django.db.models import Count, Min
 from django.utils import timezone
 
-from ..choices import JobStatus
-from ..models import Job
+from .choices import JobStatus
+from .models import Job
 
 
 @dataclass(frozen=True)
@@ -40,11 +41,9 @@ def job_queues() -> list[str]:
 
 
 def broker_queue_depths(names: list[str]) -> list[QueueDepth]:
-    from portal.celery import app
-
     depths = []
     try:
-        with app.connection_for_read() as conn:
+        with current_app.connection_for_read() as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
             channel = conn.default_channel
             for name in names:

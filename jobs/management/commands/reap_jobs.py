@@ -3,7 +3,7 @@ import datetime as dt
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from audits.services.jobs import reap_stale_jobs
+from jobs.services import reap_stale_jobs
 
 
 class Command(BaseCommand):

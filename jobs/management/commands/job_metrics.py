@@ -2,7 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from audits.services.monitoring import job_metrics
+from jobs.monitoring import job_metrics
 
 
 class Command(BaseCommand):

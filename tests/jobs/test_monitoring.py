@@ -9,9 +9,9 @@ import pytest
 from django.core.management import call_command
 from kombu import Connection
 
-from audits.choices import JobKind, JobStatus
-from audits.models import Job
-from audits.services.monitoring import broker_queue_depths, job_metrics
+from jobs.choices import JobKind, JobStatus
+from jobs.models import Job
+from jobs.monitoring import broker_queue_depths, job_metrics
 from portal.celery import app
 
 pytestmark = pytest.mark.django_db
@@ -45,8 +45,8 @@ def test_metrics_without_jobs_report_no_ages():
 def test_queue_depth_counts_the_messages_waiting_in_a_queue():
     queue = f"pedigree-depth-{uuid.uuid4().hex[:8]}"
     assert broker_queue_depths([queue])[0].messages == 0
-    app.send_task("audits.tasks.reap_stale_jobs_task", queue=queue)
-    app.send_task("audits.tasks.reap_stale_jobs_task", queue=queue)
+    app.send_task("jobs.tasks.reap_stale_jobs_task", queue=queue)
+    app.send_task("jobs.tasks.reap_stale_jobs_task", queue=queue)
     try:
         assert broker_queue_depths([queue])[0].messages == 2
     finally:

@@ -6,11 +6,12 @@ from django.db import OperationalError as DatabaseOperationalError
 from kombu.exceptions import OperationalError
 
 from audits import tasks
-from audits.choices import JobKind, JobStatus
-from audits.models import Job
+from jobs import services as job_services
 from audits.services.ingest import ingest_release
-from audits.services import jobs
-from audits.services.jobs import JobNotQueued, enqueue_job, queue_scheduled_reverification, run_job
+from audits.services.upstream import queue_scheduled_reverification
+from jobs.choices import JobKind, JobStatus
+from jobs.models import Job
+from jobs.services import JobNotQueued, enqueue_job, run_job
 from portal.celery import app
 
 
@@ -26,7 +27,7 @@ def test_ingest_and_upstream_jobs_go_to_the_ingest_queue_and_sbom_jobs_to_the_ar
     assert route({}, "sbom.tasks.sign_release_job")["queue"].name == settings.PEDIGREE_ARTIFACT_QUEUE
     assert route({}, "sbom.tasks.verify_signatures_job")["queue"].name == settings.PEDIGREE_ARTIFACT_QUEUE
     assert route({}, "audits.tasks.run_evidence_job")["queue"].name == settings.PEDIGREE_ARTIFACT_QUEUE
-    assert route({}, "audits.tasks.reap_stale_jobs_task")["queue"].name == settings.CELERY_TASK_DEFAULT_QUEUE
+    assert route({}, "jobs.tasks.reap_stale_jobs_task")["queue"].name == settings.CELERY_TASK_DEFAULT_QUEUE
 
 
 def test_the_upstream_time_limit_comes_from_its_setting(settings):
@@ -96,7 +97,7 @@ def test_scheduled_reverification_queues_the_newest_release_once(monkeypatch, sa
     assert sent == [Job.objects.get().pk]
 
 
-def lose_the_database(job):
+def lose_the_database(context):
     raise DatabaseOperationalError("server closed the connection unexpectedly")
 
 
@@ -122,7 +123,7 @@ def test_the_end_of_a_job_is_written_once_the_database_answers_again(monkeypatch
         return real_filter(*args, **kwargs)
 
     monkeypatch.setattr(Job.objects, "filter", filter_failing_twice)
-    monkeypatch.setattr(jobs.time, "sleep", lambda seconds: None)
-    jobs._finish(job.pk, JobStatus.SUCCEEDED, result={"ok": True})
+    monkeypatch.setattr(job_services.time, "sleep", lambda seconds: None)
+    job_services._finish(job.pk, JobStatus.SUCCEEDED, result={"ok": True})
     job.refresh_from_db()
     assert (job.status, job.result, len(failures)) == (JobStatus.SUCCEEDED, {"ok": True}, 2)

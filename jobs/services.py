@@ -8,21 +8,21 @@ import threading
 import time
 import traceback
 from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Callable, Iterator
 
 from celery.exceptions import SoftTimeLimitExceeded
-from kombu.exceptions import OperationalError as KombuOperationalError
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
+from kombu.exceptions import OperationalError as KombuOperationalError
 
-from ..choices import JobKind, JobStatus
-from ..models import Job, Release
+from .choices import JobKind, JobStatus
+from .models import Job
+from .registry import job_type, registered_kinds
 
 logger = logging.getLogger(__name__)
-
-# How a job's work reports progress: (done, total, stage); report_progress writes it on the Job row.
-Progress = Callable[[int, int, str], None]
 
 # A lost or refused database connection (PostgreSQL restarted, network cut): not the job's fault.
 DATABASE_CONNECTION_ERRORS = (OperationalError, InterfaceError)
@@ -39,28 +39,14 @@ class JobNotQueued(Exception):
 BROKER_ERRORS: tuple[type[BaseException], ...] = (KombuOperationalError, OSError)
 
 
-def _tasks() -> dict[str, Any]:
-    """The Celery task of each kind of job that can be queued."""
-    from sbom.tasks import generate_release_sbom_job  # sbom.tasks imports run_job from here
-    from sbom.tasks import sign_release_job, verify_signatures_job
-
-    from .. import tasks  # tasks import this module
-
-    return {
-        JobKind.INGEST: tasks.run_ingest_job,
-        JobKind.UPSTREAM: tasks.run_upstream_verification_job,
-        JobKind.SBOM: generate_release_sbom_job,
-        JobKind.SIGN: sign_release_job,
-        JobKind.VERIFY: verify_signatures_job,
-        JobKind.EVIDENCE: tasks.run_evidence_job,
-    }
+class JobInputError(Exception):
+    """The job cannot run with what it was given (for example its release no longer exists)."""
 
 
 def startable_kinds() -> list[str]:
-    """Kinds of job enqueue_job can start (the API offers exactly these), in JobKind's order; every kind but
-    ingest takes a release_id."""
-    tasks = _tasks()
-    return [kind for kind in JobKind.values if kind in tasks]
+    """Kinds of job enqueue_job can start (the API offers exactly these), in JobKind's order."""
+    registered = set(registered_kinds())
+    return [kind for kind in JobKind.values if kind in registered]
 
 
 def enqueue_job(kind: str, params: dict[str, Any], *, user=None, release=None) -> Job:
@@ -70,7 +56,7 @@ def enqueue_job(kind: str, params: dict[str, Any], *, user=None, release=None) -
     with the reason, so it never sits as "queued" forever, and JobNotQueued is raised for
     the caller to show.
     """
-    task = _tasks()[kind]
+    task = job_type(kind).task
     job = Job.objects.create(
         kind=kind, params=params, created_by=user if user is not None and user.is_authenticated else None, release=release
     )
@@ -109,21 +95,10 @@ def enqueue_follow_on(job_id: int, kind: str, *, new_release_only: bool = False)
         return None
 
 
-def queue_scheduled_reverification() -> list[Job]:
-    """Celery beat's re-verification: an upstream verification job for each distribution's newest
-    release (by commit date), unless one is already queued or running for it."""
-    newest: dict[int, Release] = {}
-    for release in Release.objects.order_by("distribution_id", "-commit__committed_at", "-id"):
-        newest.setdefault(release.distribution_id, release)
-    busy = set(Job.objects.filter(kind=JobKind.UPSTREAM, status__in=[JobStatus.QUEUED, JobStatus.RUNNING])
-               .values_list("release_id", flat=True))
-    return [enqueue_job(JobKind.UPSTREAM, {"release_id": r.pk}, release=r) for r in newest.values() if r.pk not in busy]
-
-
-def run_job_in_process(kind: str, params: dict[str, Any], task: Callable[[int], None], *, release=None) -> Job:
+def run_job_in_process(kind: str, params: dict[str, Any], *, release=None) -> Job:
     """Run a job's task in this process (management commands), recorded on its row like a worker's."""
     job = Job.objects.create(kind=kind, params=params, release=release)
-    task(job.pk)
+    job_type(kind).task(job.pk)
     job.refresh_from_db()
     return job
 
@@ -132,6 +107,30 @@ def report_progress(job_id: int, done: int, total: int, stage: str) -> None:
     Job.objects.filter(pk=job_id).update(
         progress_done=done, progress_total=total, stage=stage[:200], heartbeat_at=timezone.now()
     )
+
+
+@dataclass
+class JobContext:
+    """What `run_job` hands a job's work: the row, a progress reporter that writes it, and its release."""
+
+    job: Job
+
+    def progress(self, done: int, total: int, stage: str) -> None:
+        report_progress(self.job.pk, done, total, stage)
+
+    @cached_property
+    def release(self) -> Any:
+        """The release the job is about (its foreign key, else `release_id` in its parameters), with
+        its commit and distribution; JobInputError when it names one that does not exist."""
+        release_id = self.job.release_id or self.job.params.get("release_id")
+        if release_id is None:
+            return None
+        release_model = Job._meta.get_field("release").related_model
+        found = release_model.objects.filter(pk=release_id) if str(release_id).isdigit() else release_model.objects.none()
+        release = found.select_related("commit", "distribution").first()
+        if release is None:
+            raise JobInputError(f"release {release_id!r} does not exist (it may have been deleted)")
+        return release
 
 
 @contextmanager
@@ -165,15 +164,15 @@ def heartbeat(job_id: int, interval: float) -> Iterator[None]:
 
 def run_job(
     job_id: int,
-    work: Callable[[Job], dict[str, Any]],
+    work: Callable[[JobContext], dict[str, Any]],
     *,
     user_errors: tuple[type[BaseException], ...],
     transient_errors: tuple[type[BaseException], ...] = (),
     may_retry: bool = False,
 ) -> None:
-    """Claim the job (a duplicate delivery does nothing), run `work`, record the outcome.
+    """Claim the job (a duplicate delivery does nothing), run `work` with its JobContext, record the outcome.
 
-    - `user_errors` end the job as failed with their message, never retried;
+    - `user_errors` (and JobInputError) end the job as failed with their message, never retried;
     - `transient_errors` put the job back in the queue and re-raise, so that the
       task's `autoretry_for` schedules another attempt, while `may_retry`; after the
       last attempt they fail the job;
@@ -187,8 +186,8 @@ def run_job(
     job = Job.objects.get(pk=job_id)
     try:
         with heartbeat(job_id, settings.PEDIGREE_JOB_HEARTBEAT_SECONDS):
-            result = work(job)
-    except user_errors as exc:
+            result = work(JobContext(job))
+    except (JobInputError, *user_errors) as exc:
         _finish(job_id, JobStatus.FAILED, error=str(exc))
         return
     except transient_errors as exc:

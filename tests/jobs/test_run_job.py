@@ -6,11 +6,11 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.core.management import call_command
 from django.utils import timezone
 
-from audits.choices import JobKind, JobStatus
 from audits.gitsource import GitTransientError
-from audits.models import Job
 from audits.services.ingest import IngestError
-from audits.services.jobs import reap_stale_jobs, run_job
+from jobs.choices import JobKind, JobStatus
+from jobs.models import Job
+from jobs.services import reap_stale_jobs, run_job
 
 
 def new_job(**fields):
@@ -18,7 +18,7 @@ def new_job(**fields):
 
 
 def fail_with(exc):
-    def work(job):
+    def work(context):
         raise exc
 
     return work
@@ -97,12 +97,44 @@ def test_a_running_job_keeps_its_heartbeat_fresh(settings):
     job = new_job()
     seen = []
 
-    def work(job):
-        start = Job.objects.get(pk=job.pk).heartbeat_at
+    def work(context):
+        start = Job.objects.get(pk=context.job.pk).heartbeat_at
         time.sleep(1.0)
-        seen.append(Job.objects.get(pk=job.pk).heartbeat_at > start)
+        seen.append(Job.objects.get(pk=context.job.pk).heartbeat_at > start)
         return {}
 
     run(job, work)
     assert seen == [True]
     assert job.status == JobStatus.SUCCEEDED
+
+
+@pytest.mark.django_db
+def test_the_work_gets_the_release_its_job_names(release):
+    job = Job.objects.create(kind=JobKind.SBOM, params={"release_id": release.pk})
+    seen = []
+    run_job(job.pk, lambda context: seen.append(context.release) or {}, user_errors=())
+    assert seen == [release]
+
+
+@pytest.mark.django_db
+def test_a_job_whose_release_was_deleted_fails_saying_so():
+    job = Job.objects.create(kind=JobKind.SBOM, params={"release_id": 987654})
+    job = run(job, lambda context: context.release)
+    assert job.status == JobStatus.FAILED
+    assert job.error == "release 987654 does not exist (it may have been deleted)"
+
+
+@pytest.mark.django_db
+def test_a_job_naming_no_release_gives_its_work_none():
+    job = Job.objects.create(kind=JobKind.VERIFY, params={})
+    seen = []
+    run_job(job.pk, lambda context: seen.append(context.release) or {}, user_errors=())
+    assert seen == [None]
+
+
+@pytest.mark.django_db
+def test_the_progress_reporter_writes_the_job_row():
+    job = new_job()
+    run_job(job.pk, lambda context: context.progress(3, 7, "reading") or {}, user_errors=())
+    job.refresh_from_db()
+    assert (job.progress_done, job.progress_total, job.stage) == (3, 7, "reading")
