@@ -35,15 +35,6 @@ class InconsistencyKind(models.TextChoices):
     UNKNOWN_GROUP_MEMBER = "unknown-group-member", "Group lists an undefined component"
 
 
-class AccessAction(models.TextChoices):
-    """What an access-log entry records."""
-
-    VIEW = "view", "Viewed"
-    EXPORT = "export", "Exported"
-    START_JOB = "start-job", "Started a job"
-    REFUSED = "refused", "Refused"  # an API call with a known key that is revoked, expired or out of its networks
-
-
 class UpstreamVerdict(models.TextChoices):
     """Outcome of comparing a rendered spec with the Fedora spec plus its declared changes."""
 

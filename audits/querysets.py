@@ -27,8 +27,3 @@ class ComponentQuerySet(models.QuerySet):
         return self.defer("resolved_config", "provenance", "build", "config_files").select_related(
             "config_commit", "rendered_commit"
         )
-
-
-class ApiKeyQuerySet(models.QuerySet):
-    def for_list(self) -> "ApiKeyQuerySet":
-        return self.select_related("created_by", "revoked_by").defer("digest")

@@ -1,7 +1,6 @@
 from django.urls import path, re_path
 
 from . import views, views_evidence
-from .api import pages as api_pages
 
 app_name = "audits"
 urlpatterns = [
@@ -21,6 +20,4 @@ urlpatterns = [
     path("evidence/<int:pk>.zip", views_evidence.download, name="evidence-download"),
     re_path(r"^evidence/(?P<pk>[0-9]+)/(?P<member>oscal\.json|findings\.csv)$", views_evidence.oscal_file,
             name="evidence-oscal"),
-    path("api-keys/", api_pages.api_keys, name="api-keys"),
-    path("api-keys/<int:pk>/revoke/", api_pages.revoke, name="api-key-revoke"),
 ]

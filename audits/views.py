@@ -1,8 +1,8 @@
 """Auditor pages: thin views over querysets, filters and services.
 
-Every page needs a signed-in user (portal.middleware) and a role: what a user may
-read and do is decided in audits.permissions, applied here as decorators. Pages and exports that show release
-data are recorded in the access log (audits.access).
+Every page needs a signed-in user (access.middleware) and a role: what a user may
+read and do is decided in access.permissions, applied here as decorators. Pages and exports that show release
+data are recorded in the access log (access.accesslog).
 """
 
 from __future__ import annotations
@@ -23,15 +23,25 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from access.accesslog import record_access
+from access.choices import AccessAction
+from access.models import AccessLog
+from access.permissions import (
+    Capabilities,
+    access_log_required,
+    can_export,
+    export_required,
+    job_starter_required,
+    viewer_required,
+)
 from jobs.choices import JobKind
 from jobs.models import Job
 from jobs.services import JobNotQueued, enqueue_job
 
 from . import gitsource
-from .access import record_access
 from .azldev.classify import HEADLINE_PRECEDENCE
 from .azldev.overlay_words import explain_overlay
-from .choices import AccessAction, Headline, UpstreamVerdict
+from .choices import Headline, UpstreamVerdict
 from .exports import (
     COMPONENT_COLUMNS,
     XLSX_CONTENT_TYPE,
@@ -41,22 +51,7 @@ from .exports import (
 )
 from .filters import ComponentFilter, release_channels
 from .highlight import overlay_marks, render_spec
-from .models import (
-    AccessLog,
-    Component,
-    ComponentReason,
-    Overlay,
-    Release,
-    UpstreamVerification,
-)
-from .permissions import (
-    Capabilities,
-    access_log_required,
-    can_export,
-    export_required,
-    job_starter_required,
-    viewer_required,
-)
+from .models import Component, ComponentReason, Overlay, Release, UpstreamVerification
 from .services.compare import COMPARISON_COLUMNS, compare_releases
 
 PAGE_SIZE = 100

@@ -1,5 +1,5 @@
 """Evidence bundle pages: list, download (and the OSCAL files inside), start the release job, generate a
-component's bundle. Thin: audits.services.evidence does the work; audits.permissions decides who may."""
+component's bundle. Thin: audits.services.evidence does the work; access.permissions decides who may."""
 
 from __future__ import annotations
 
@@ -10,12 +10,12 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.http import http_date, quote_etag
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
+from access.accesslog import record_access
+from access.choices import AccessAction
+from access.permissions import export_required, job_starter_required, viewer_required
 from jobs.choices import JobKind
 
-from .access import record_access
-from .choices import AccessAction
 from .models import EvidenceBundle, Release
-from .permissions import export_required, job_starter_required, viewer_required
 from .services import evidence
 from .views import _render, start_release_job
 

@@ -8,10 +8,10 @@ from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from audits.api.authentication import acting_user
-from audits.api.base import ApiView, absolute
-from audits.api.filters import IdFilter, ReleaseFilterBackend
-from audits.permissions import START_JOB
+from access.api.authentication import acting_user
+from access.api.base import ApiView, absolute
+from access.api.filters import IdFilter, StrictFilterBackend
+from access.permissions import START_JOB
 
 from .choices import JobKind, JobStatus
 from .models import Job
@@ -100,7 +100,7 @@ class JobViewSet(ApiView, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
 
     queryset = Job.objects.select_related("created_by")
     serializer_class = JobSerializer
-    filter_backends = [ReleaseFilterBackend]
+    filter_backends = [StrictFilterBackend]
     filterset_class = JobFilter
     action_permissions = {"create": START_JOB}
 

@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from audits.permissions import can_view_access_log, viewer_required
-from portal.middleware import public
+from access.middleware import public
+from access.permissions import can_view_access_log, viewer_required
 
 from .models import Job
 from .monitoring import job_metrics

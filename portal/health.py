@@ -4,8 +4,9 @@ from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 
+from access.middleware import public
+
 from .celery import app
-from .middleware import public
 
 
 def check_database() -> str:

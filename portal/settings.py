@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI and Redoc assets served locally, no CDN
     # Layers, lowest first (docs/architecture.md; tests/test_layers.py enforces them).
+    "access",
     "jobs",
     "audits",
     "sbom",
@@ -106,7 +107,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "portal.middleware.LoginRequiredMiddleware",
+    "access.middleware.LoginRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -301,16 +302,16 @@ PEDIGREE_API_MAX_PAGE_SIZE = env_int("PEDIGREE_API_MAX_PAGE_SIZE", 1000)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # First, so that a request without credentials gets 401 with a WWW-Authenticate header.
-        "audits.api.authentication.ApiKeyAuthentication",
+        "access.api.authentication.ApiKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_THROTTLE_CLASSES": ["audits.api.throttling.ApiClientThrottle"],
-    "DEFAULT_PAGINATION_CLASS": "audits.api.pagination.KeysetCursorPagination",
-    "DEFAULT_SCHEMA_CLASS": "audits.api.schema.ScopedAutoSchema",
-    "EXCEPTION_HANDLER": "audits.api.problems.problem_exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["access.api.throttling.ApiClientThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "access.api.pagination.KeysetCursorPagination",
+    "DEFAULT_SCHEMA_CLASS": "access.api.schema.ScopedAutoSchema",
+    "EXCEPTION_HANDLER": "access.api.problems.problem_exception_handler",
     # Proxies in front of the portal that append to X-Forwarded-For (client address of
     # throttling and of API-key network checks); 0 = use the connection's address.
     "NUM_PROXIES": env_int("PEDIGREE_API_NUM_PROXIES", 0),
@@ -337,7 +338,7 @@ SPECTACULAR_SETTINGS = {
     "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 0, "maximum": 10**18 - 1}},  # audits/api/converters.py
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "audits.api.schema.add_problem_responses",
+        "access.api.schema.add_problem_responses",
     ],
 }
 

@@ -7,16 +7,17 @@ from drf_spectacular.views import (
     SpectacularSwaggerView,
 )
 
+import access.api.views
 import audits.api.urls
 import jobs.api
 import sbom.api
+from access.middleware import public
 
 from .health import healthz
 from .login import ThrottledLoginView
-from .middleware import public
 
 # /api/v1/: one router per app, one URL namespace ("api").
-api_v1 = audits.api.urls.urlpatterns + jobs.api.urlpatterns + sbom.api.urlpatterns
+api_v1 = access.api.views.urlpatterns + audits.api.urls.urlpatterns + jobs.api.urlpatterns + sbom.api.urlpatterns
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -28,10 +29,11 @@ urlpatterns = [
     # Browser pages (sign-in redirect like every page), outside /api/; assets from drf-spectacular-sidecar.
     path("api-docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api-docs/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path("", include("access.urls")),
     path("", include("jobs.urls")),
     path("sbom/", include("sbom.urls")),
     path("", include("audits.urls")),
 ]
 
-handler404 = "audits.api.problems.page_not_found"
-handler500 = "audits.api.problems.server_error"
+handler404 = "access.api.problems.page_not_found"
+handler500 = "access.api.problems.server_error"

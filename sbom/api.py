@@ -13,12 +13,12 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.routers import SimpleRouter
 
-from audits.api.base import AnyAccept, ApiView, StoredFileViewSet, stored_file_response
+from access.api.base import AnyAccept, ApiView, StoredFileViewSet, stored_file_response
+from access.permissions import EXPORT
 from audits.api.serializers import absolute
 from audits.api.urls import RELEASE
 from audits.api.views import InRelease
 from audits.models import Component
-from audits.permissions import EXPORT
 
 from .choices import CONTENT_TYPES, SbomFormat
 from .models import SbomDocument, SignatureBundle, SignatureVerification

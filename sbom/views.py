@@ -17,10 +17,10 @@ from django.urls import reverse
 from django.utils.http import http_date, quote_etag
 from django.views.decorators.http import require_POST, require_safe
 
-from audits.access import record_access
-from audits.choices import AccessAction
+from access.accesslog import record_access
+from access.choices import AccessAction
+from access.permissions import job_starter_required, viewer_required
 from audits.models import Component, Release
-from audits.permissions import job_starter_required, viewer_required
 from audits.views import start_release_job
 from jobs.choices import JobKind
 

@@ -10,12 +10,12 @@ from django.utils.http import RFC3986_SUBDELIMS
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from access.api.base import BoundedPrimaryKeyField, absolute
 from sbom.choices import SbomFormat
 
 from ..azldev.classify import BUILD_CUSTOMISED, REASON_HEADLINES
 from ..choices import Headline, SpecOrigin
 from ..models import (
-    AccessLog,
     BinaryPackage,
     Commit,
     Component,
@@ -29,7 +29,6 @@ from ..models import (
     SourcesEntry,
     UpstreamVerification,
 )
-from .base import BoundedPrimaryKeyField, absolute
 
 BUILD_REASONS = frozenset(code for code, headline in REASON_HEADLINES.items() if headline == BUILD_CUSTOMISED)
 
@@ -315,7 +314,3 @@ class EvidenceBundleDetailSerializer(EvidenceBundleSerializer):
         fields = EvidenceBundleSerializer.Meta.fields + ("manifest",)
 
 
-class AccessLogSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = AccessLog
-        fields = ("id", "at", "username", "api_key_name", "action", "target", "path", "release")

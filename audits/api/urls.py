@@ -3,10 +3,9 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import (
-                converters,  # noqa: F401  (registers the "id" path converter)
-                views,
-)
+from access.api import converters  # noqa: F401  (registers the "id" path converter)
+
+from . import views
 
 RELEASE = "releases/<id:release_pk>"
 
@@ -20,7 +19,6 @@ router.register(f"{RELEASE}/build-customisations", views.BuildCustomisationViewS
 router.register(f"{RELEASE}/upstream-verifications", views.UpstreamVerificationViewSet, basename="upstream-verification")
 router.register(f"{RELEASE}/evidence-bundles", views.EvidenceBundleViewSet, basename="evidence-bundle")
 router.register("commits", views.CommitViewSet, basename="commit")
-router.register("access-log", views.AccessLogViewSet, basename="access-log")
 
 urlpatterns = router.urls + [
     path("comparisons/", views.ComparisonView.as_view(), name="comparison"),

@@ -11,9 +11,10 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics, mixins, viewsets
 from rest_framework.response import Response
 
+from access.api.base import ApiView, StoredFileViewSet
+
 from ..filters import ComponentFilter
 from ..models import (
-    AccessLog,
     Commit,
     Component,
     ComponentCommit,
@@ -23,16 +24,9 @@ from ..models import (
     Release,
     UpstreamVerification,
 )
-from ..permissions import VIEW_ACCESS_LOG
 from ..services.compare import compare_releases
 from . import serializers as s
-from .base import ApiView, StoredFileViewSet
-from .filters import (
-    AccessLogFilter,
-    OverlayFilter,
-    ReleaseFilterBackend,
-    UpstreamVerificationFilter,
-)
+from .filters import OverlayFilter, ReleaseFilterBackend, UpstreamVerificationFilter
 
 
 class ReleaseViewSet(ApiView, viewsets.ReadOnlyModelViewSet):
@@ -191,11 +185,3 @@ class ComparisonView(ApiView, generics.GenericAPIView):
         return Response(s.ComparisonSerializer(compare_releases(old, new)).data)
 
 
-class AccessLogViewSet(ApiView, mixins.ListModelMixin, viewsets.GenericViewSet):
-    """The access log, newest first (needs the `admin` scope)."""
-
-    queryset = AccessLog.objects.order_by("-at", "-id")
-    serializer_class = s.AccessLogSerializer
-    permission = VIEW_ACCESS_LOG
-    filter_backends = [ReleaseFilterBackend]
-    filterset_class = AccessLogFilter

@@ -10,8 +10,8 @@ from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
-from audits.apikeys import SCOPES
-from audits.services.apikeys import issue_api_key
+from access.apikeys import SCOPES
+from access.services import issue_api_key
 
 
 @pytest.fixture(autouse=True)

@@ -5,8 +5,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from audits.models import AccessLog, ApiKey
-from audits.services.apikeys import revoke_api_key
+from access.models import AccessLog, ApiKey
+from access.services import revoke_api_key
 
 from .conftest import bearer, yesterday
 

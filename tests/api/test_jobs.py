@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from audits.models import AccessLog
+from access.models import AccessLog
 from jobs.choices import JobKind, JobStatus
 from jobs.models import Job
 

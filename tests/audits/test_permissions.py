@@ -2,8 +2,8 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 
-from audits.models import AccessLog
-from audits.permissions import (
+from access.models import AccessLog
+from access.permissions import (
     ROLE_PERMISSIONS,
     can_export,
     can_start_jobs,

@@ -1,6 +1,6 @@
 import pytest
 
-from audits.models import AccessLog
+from access.models import AccessLog
 from jobs.choices import JobKind, JobStatus
 from jobs.models import Job
 

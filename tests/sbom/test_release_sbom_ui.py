@@ -4,7 +4,7 @@ automatic SBOM job after an ingest."""
 import pytest
 from django.test import override_settings
 
-from audits.models import AccessLog
+from access.models import AccessLog
 from audits.tasks import run_ingest_job
 from jobs.choices import JobKind
 from jobs.models import Job

@@ -3,7 +3,7 @@
 {"type": "about:blank", "title": "Not Found", "status": 404, "detail": "...", "instance": "/api/v1/...",
  "code": "not_found"} plus "errors" (field -> messages) for validation errors. DRF errors go through
 problem_exception_handler; Django's own 404/500 for paths under /api/ through the handlers below, and
-portal.middleware uses problem_response for the rare non-DRF /api/ view.
+access.middleware uses problem_response for the rare non-DRF /api/ view.
 """
 
 from __future__ import annotations

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from .choices import AccessAction
-from .models import AccessLog, Release
+from .models import AccessLog
 
 
-def record_access(request, action: str, target: str, *, release: Release | int | None = None) -> None:
-    """Record that the signed-in user or API key did `action` ("view", "export", ...) on `target` (plain words)."""
+def record_access(request, action: str, target: str, *, release: Any = None) -> None:
+    """Record that the signed-in user or API key did `action` ("view", "export", ...) on `target` (plain words);
+    `release` is a release or its id."""
     api_key = getattr(request.user, "api_key", None)
     user = request.user if request.user.is_authenticated and api_key is None else None
     AccessLog.objects.create(
@@ -17,7 +20,7 @@ def record_access(request, action: str, target: str, *, release: Release | int |
         action=action,
         target=target[:500],
         path=request.get_full_path()[:2000],
-        release_id=release.pk if isinstance(release, Release) else release,
+        release_id=getattr(release, "pk", release),
     )
 
 

@@ -36,8 +36,8 @@ ROLES = (AUDITOR, RELEASE_MANAGER, ADMIN)
 VIEW = "audits.view_release"
 EXPORT = "audits.export_release"
 START_JOB = "jobs.start_job"
-VIEW_ACCESS_LOG = "audits.view_accesslog"
-MANAGE_API_KEYS = "audits.add_apikey"
+VIEW_ACCESS_LOG = "access.view_accesslog"
+MANAGE_API_KEYS = "access.add_apikey"
 
 _VIEW_MODELS = (
     "release", "component", "componentreason", "overlay", "sourcefileoverride", "renderedspec", "sourcesentry",
@@ -50,7 +50,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
 }
 ROLE_PERMISSIONS[RELEASE_MANAGER] = ROLE_PERMISSIONS[AUDITOR] + (START_JOB, "jobs.add_job")
 ROLE_PERMISSIONS[ADMIN] = ROLE_PERMISSIONS[RELEASE_MANAGER] + (
-    VIEW_ACCESS_LOG, MANAGE_API_KEYS, "audits.view_apikey", "audits.change_apikey",
+    VIEW_ACCESS_LOG, MANAGE_API_KEYS, "access.view_apikey", "access.change_apikey",
     "auth.view_user", "auth.add_user", "auth.change_user", "auth.view_group", "auth.change_group",
 )
 

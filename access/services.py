@@ -1,4 +1,4 @@
-"""Issuing and revoking API keys (the key itself is made and hashed by audits.apikeys)."""
+"""Issuing and revoking API keys (the key itself is made and hashed by access.apikeys)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import datetime as dt
 
 from django.utils import timezone
 
-from .. import apikeys
-from ..models import ApiKey
+from . import apikeys
+from .models import ApiKey
 
 
 def issue_api_key(name: str, scopes: list[str], *, created_by=None, expires_at: dt.datetime | None = None,

@@ -33,7 +33,7 @@ ERRORS = {
 
 
 class ApiKeySchemeExtension(OpenApiAuthenticationExtension):
-    target_class = "audits.api.authentication.ApiKeyAuthentication"
+    target_class = "access.api.authentication.ApiKeyAuthentication"
     name = "apiKey"
 
     def get_security_definition(self, auto_schema):

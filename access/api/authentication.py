@@ -1,4 +1,4 @@
-"""`Authorization: Bearer <API key>`: a DRF authentication class over audits.apikeys and ApiKey rows."""
+"""`Authorization: Bearer <API key>`: a DRF authentication class over access.apikeys and ApiKey rows."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.throttling import BaseThrottle
 
-from ..access import record_refused_key
 from .. import apikeys
+from ..accesslog import record_refused_key
 from ..models import ApiKey
 
 # last_used_at is written at most this often per key, not on every call.

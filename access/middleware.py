@@ -7,7 +7,7 @@ REST API views under /api/ authenticate themselves (API key or session, see audi
 from django.contrib.auth.views import redirect_to_login
 from rest_framework.views import APIView
 
-from audits.api.problems import API_PREFIX, problem_response
+from access.api.problems import API_PREFIX, problem_response
 
 PUBLIC_ATTRIBUTE = "pedigree_public"
 

@@ -23,7 +23,7 @@ from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
-from ..access import record_access
+from ..accesslog import record_access
 from ..choices import AccessAction
 from ..permissions import EXPORT, START_JOB, VIEW, VIEW_ACCESS_LOG, permissions_of
 

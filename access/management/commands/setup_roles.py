@@ -1,7 +1,7 @@
 from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand, CommandError
 
-from audits.permissions import ROLE_PERMISSIONS
+from access.permissions import ROLE_PERMISSIONS
 
 
 class Command(BaseCommand):

@@ -11,10 +11,10 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .. import apikeys
-from ..models import ApiKey
-from ..permissions import Capabilities, api_keys_required
-from ..services.apikeys import issue_api_key, revoke_api_key
+from . import apikeys
+from .models import ApiKey
+from .permissions import Capabilities, api_keys_required
+from .services import issue_api_key, revoke_api_key
 
 
 class ApiKeyForm(forms.Form):
@@ -50,7 +50,7 @@ class ApiKeyForm(forms.Form):
 def _page(request, form: ApiKeyForm, *, new_key: str = "", status: int = 200):
     now = timezone.now()
     keys = [(key, key.state(now)) for key in ApiKey.objects.for_list()]
-    return render(request, "audits/api_keys.html",
+    return render(request, "access/api_keys.html",
                   {"can": Capabilities(request.user), "form": form, "keys": keys, "new_key": new_key}, status=status)
 
 
@@ -77,4 +77,4 @@ def revoke(request, pk: int):
     key = get_object_or_404(ApiKey, pk=pk)
     if revoke_api_key(key, by=request.user):
         messages.success(request, f"The key {key.name} is revoked; calls with it now get 401.")
-    return redirect("audits:api-keys")
+    return redirect("access:api-keys")
