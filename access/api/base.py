@@ -59,6 +59,15 @@ class HasRequiredPermission(BasePermission):
         return needed in permissions_of(request.user)
 
 
+class CanRead(BasePermission):
+    """The API schema and its documentation pages: readers only (auditors, `read` keys), like the data."""
+
+    message = DENIED[VIEW]
+
+    def has_permission(self, request, view) -> bool:
+        return VIEW in permissions_of(request.user)
+
+
 class ApiView:
     """Mixin for every API view (first in the bases)."""
 

@@ -1,0 +1,42 @@
+"""Issue 18, web side: absurd ids never reach the database as overflows, the API schema and its
+documentation are for readers only, every answer carries the Content-Security-Policy."""
+
+import pytest
+from django.test import Client
+
+from jobs.choices import JobKind
+from jobs.models import Job
+
+pytestmark = pytest.mark.django_db
+
+OVERFLOWING_IDS = ["99999999999999999999999", "9223372036854775808", "1" * 19, "-1", "0x10", "１２"]
+
+
+@pytest.mark.parametrize("ids", OVERFLOWING_IDS)
+def test_polling_jobs_with_an_absurd_id_answers_an_empty_list(auditor_client, baseline, ids):
+    response = auditor_client.get("/jobs/status.json", {"ids": ids})
+    assert response.status_code == 200 and response.json() == {"jobs": []}
+    baseline.assert_unchanged()
+
+
+def test_polling_a_real_job_among_absurd_ids_still_finds_it(auditor_client, release):
+    job = Job.objects.create(kind=JobKind.SBOM, params={"release_id": release.pk}, release=release)
+    response = auditor_client.get("/jobs/status.json", {"ids": f"99999999999999999999999,{job.pk}"})
+    assert [row["id"] for row in response.json()["jobs"]] == [job.pk]
+
+
+@pytest.mark.parametrize("path", ["/api/schema/", "/api/schema/?format=json", "/api-docs/", "/api-docs/?script"])
+def test_a_signed_in_account_without_a_role_cannot_read_the_api_schema(client, outsider, path):
+    client.force_login(outsider)
+    assert client.get(path).status_code == 403
+
+
+@pytest.mark.parametrize("path", ["/api/schema/", "/api-docs/"])
+def test_an_auditor_reads_the_api_schema(auditor_client, path):
+    assert auditor_client.get(path).status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/accounts/login/", "/healthz", "/api/v1/releases/"])
+def test_every_answer_carries_the_content_security_policy(path):
+    policy = Client().get(path).headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "'unsafe-inline'" not in policy and "object-src 'none'" in policy
