@@ -54,6 +54,10 @@ class AccessLog(models.Model):
     path = models.CharField(max_length=2000)  # the request path with its query string (filters of an export)
     release = models.ForeignKey("audits.Release", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     api_key_name = models.CharField(max_length=100, blank=True)  # the API key that made the call, if any
+    # Denied calls repeated by the same caller within PEDIGREE_ACCESS_LOG_REPEAT_SECONDS are one row:
+    # how many there were, and when the last one came.
+    repeats = models.PositiveIntegerField(default=1)
+    last_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         db_table = "audits_accesslog"  # moved from audits: same table, every row kept

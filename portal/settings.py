@@ -183,6 +183,9 @@ CACHES = {
 PEDIGREE_LOGIN_MAX_FAILURES = env_int("PEDIGREE_LOGIN_MAX_FAILURES", 5)
 PEDIGREE_LOGIN_LOCKOUT_SECONDS = env_int("PEDIGREE_LOGIN_LOCKOUT_SECONDS", 900)
 LOGIN_REDIRECT_URL = "/"
+# Denied API calls by one caller to one target within this many seconds are one access-log row with a
+# repeat count (0: a row per call).
+PEDIGREE_ACCESS_LOG_REPEAT_SECONDS = env_int("PEDIGREE_ACCESS_LOG_REPEAT_SECONDS", 60)
 
 # Security headers and cookies: secure unless explicitly relaxed for local HTTP.
 SECURE_COOKIES = env_bool("SECURE_COOKIES", not (EMBEDDED or DEBUG))

@@ -100,7 +100,7 @@ class ApiView:
             outcome = f": {self.access_detail}" if self.access_detail else ""
         release = self.kwargs.get("release_pk") if status < 400 else None
         record_access(request, ACCESS_ACTIONS.get(permission, AccessAction.VIEW),
-                      f"API {request.method} {self.get_view_name()}{outcome}", release=release)
+                      f"API {request.method} {self.get_view_name()}{outcome}", release=release, denied=status >= 400)
 
 
 class AnyAccept(BaseContentNegotiation):

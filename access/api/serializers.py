@@ -6,4 +6,4 @@ from ..models import AccessLog
 class AccessLogSerializer(serializers.ModelSerializer):
     class Meta:
         model = AccessLog
-        fields = ("id", "at", "username", "api_key_name", "action", "target", "path", "release")
+        fields = ("id", "at", "username", "api_key_name", "action", "target", "path", "release", "repeats", "last_at")

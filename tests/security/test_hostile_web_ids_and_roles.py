@@ -40,3 +40,23 @@ def test_an_auditor_reads_the_api_schema(auditor_client, path):
 def test_every_answer_carries_the_content_security_policy(path):
     policy = Client().get(path).headers["Content-Security-Policy"]
     assert "script-src 'self'" in policy and "'unsafe-inline'" not in policy and "object-src 'none'" in policy
+
+
+def test_denied_api_calls_repeated_by_one_caller_are_one_access_log_row(client, outsider):
+    from access.models import AccessLog
+
+    client.force_login(outsider)
+    for _ in range(40):
+        assert client.get("/api/v1/releases/").status_code == 403
+    rows = AccessLog.objects.filter(username="outsider")
+    assert rows.count() == 1 and rows.get().repeats == 40 and rows.get().last_at is not None
+
+
+def test_denied_calls_are_counted_again_once_the_window_has_passed(client, outsider, settings):
+    from access.models import AccessLog
+
+    settings.PEDIGREE_ACCESS_LOG_REPEAT_SECONDS = 0
+    client.force_login(outsider)
+    for _ in range(3):
+        client.get("/api/v1/releases/")
+    assert AccessLog.objects.filter(username="outsider").count() == 3
