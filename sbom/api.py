@@ -21,7 +21,8 @@ from audits.models import Component
 from audits.permissions import EXPORT
 
 from .choices import CONTENT_TYPES, SbomFormat
-from .models import SbomDocument, SignatureBundle, SignatureVerification
+from .models import SbomDocument
+from signing.models import SignatureBundle, SignatureVerification
 from .services.generate import component_document
 
 DOWNLOAD = {(200, content_type): OpenApiTypes.BINARY for content_type in CONTENT_TYPES.values()}

@@ -26,7 +26,8 @@ from jobs.choices import JobKind
 
 from .choices import CONTENT_TYPES, SbomFormat
 from .forms import BundleUploadForm, SigningPolicyForm
-from .models import SbomDocument, SignatureBundle, SigningPolicy
+from .models import SbomDocument
+from signing.models import SignatureBundle, SigningPolicy
 from .services.generate import component_document as generate_component_document
 from .services.signatures import UploadError, customer_trust_config_json, record_upload
 from .services.verification import TRUST_CONFIG_FILE_NAME

@@ -23,13 +23,8 @@ from audits.evidence.zipwriter import BundleFile
 from audits.models import EvidenceBundle, Release
 from jobs.progress import Progress
 
-from ..models import (
-    SbomDocument,
-    SignatureBundle,
-    SignatureVerification,
-    SigningPolicy,
-    release_file_stem,
-)
+from ..models import SbomDocument, release_file_stem
+from signing.models import SignatureBundle, SignatureVerification, SigningPolicy
 from .signing import IdentitySource, identity_token, load_trust_config, sign_each
 from .verification import (
     PinnedRoot,

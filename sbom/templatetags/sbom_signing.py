@@ -8,7 +8,8 @@ from django import template
 from django.urls import reverse
 
 from ..forms import BundleUploadForm, SigningPolicyForm
-from ..models import SbomDocument, SignatureBundle, SignatureVerification, SigningPolicy
+from ..models import SbomDocument
+from signing.models import SignatureBundle, SignatureVerification, SigningPolicy
 from ..services.signatures import bundles_of, pinned_root, signer_of
 from ..services.verification import TrustConfigError, stock_cli_command
 

@@ -14,13 +14,9 @@ from audits.models import EvidenceBundle
 from jobs.choices import JobKind, JobStatus
 from jobs.models import Job
 from jobs.services import run_job_in_process
-from sbom.models import (
-    SbomDocument,
-    SignatureBundle,
-    SignatureVerification,
-    SigningPolicy,
-)
+from sbom.models import SbomDocument
 from sbom.tasks import schedule_reverification, sign_release_job, verify_signatures_job
+from signing.models import SignatureBundle, SignatureVerification, SigningPolicy
 from tests.support.sigstore_fixtures import SIGNER
 from tests.support.sigstore_local import LocalSigstore
 

@@ -15,7 +15,7 @@ from audits.services.evidence import (
 from jobs.choices import JobKind
 from jobs.models import Job
 from jobs.services import run_job_in_process
-from sbom.models import SignatureBundle
+from signing.models import SignatureBundle
 from sbom.tasks import sign_release_job
 
 pytestmark = pytest.mark.django_db

@@ -19,7 +19,7 @@ from django.urls import reverse
 from jobs.choices import JobKind
 from jobs.models import Job
 from jobs.services import run_job_in_process
-from sbom.models import SignatureBundle
+from signing.models import SignatureBundle
 from sbom.services.signing import (
     IdentitySource,
     identity_token,

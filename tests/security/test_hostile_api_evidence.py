@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 from audits.services.apikeys import issue_api_key
-from sbom.models import SignatureBundle
+from signing.models import SignatureBundle
 from tests.evidence.hostile import bundle_with, manifest_for, raw_zip
 from tests.support.users import PASSWORD
 
