@@ -29,8 +29,8 @@ from .forms import BundleUploadForm, SigningPolicyForm
 from .models import SbomDocument
 from signing.models import SignatureBundle, SigningPolicy
 from .services.generate import component_document as generate_component_document
-from .services.signatures import UploadError, customer_trust_config_json, record_upload
-from .services.verification import TRUST_CONFIG_FILE_NAME
+from signing.services.signatures import UploadError, customer_trust_config_json, record_upload
+from signing.services.verification import TRUST_CONFIG_FILE_NAME
 
 DOCUMENT_FIELDS = ("id", "release_id", "component_name", "format", "spec_version", "size", "sha256", "sha512",
                    "generated_at", "generation_seconds", "validation", "serial_number", "generator_version")

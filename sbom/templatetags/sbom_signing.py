@@ -10,8 +10,8 @@ from django.urls import reverse
 from ..forms import BundleUploadForm, SigningPolicyForm
 from ..models import SbomDocument
 from signing.models import SignatureBundle, SignatureVerification, SigningPolicy
-from ..services.signatures import bundles_of, pinned_root, signer_of
-from ..services.verification import TrustConfigError, stock_cli_command
+from signing.services.signatures import bundles_of, pinned_root, signer_of
+from signing.services.verification import TrustConfigError, stock_cli_command
 
 register = template.Library()
 

@@ -16,7 +16,7 @@ from jobs.choices import JobKind
 from jobs.models import Job
 from jobs.services import run_job_in_process
 from signing.models import SignatureBundle
-from sbom.tasks import sign_release_job
+from signing.tasks import sign_release_job
 
 pytestmark = pytest.mark.django_db
 

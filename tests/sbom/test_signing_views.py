@@ -20,14 +20,9 @@ from jobs.choices import JobKind
 from jobs.models import Job
 from jobs.services import run_job_in_process
 from signing.models import SignatureBundle
-from sbom.services.signing import (
-    IdentitySource,
-    identity_token,
-    load_trust_config,
-    sign_each,
-)
-from sbom.services.verification import stock_cli_command
-from sbom.tasks import sign_release_job, verify_signatures_job
+from signing.services.signing import IdentitySource, identity_token, load_trust_config, sign_each
+from signing.services.verification import stock_cli_command
+from signing.tasks import sign_release_job, verify_signatures_job
 from tests.support.sigstore_fixtures import SIGNER
 from tests.support.sigstore_vectors import (
     CONFORMANCE_IDENTITY,
