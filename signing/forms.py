@@ -6,7 +6,7 @@ from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
-from signing.models import SigningPolicy
+from .models import SigningPolicy
 
 
 def _limited(upload, limit: int, what: str):
