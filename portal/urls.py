@@ -10,13 +10,14 @@ from drf_spectacular.views import (
 import audits.api.urls
 import jobs.api
 import sbom.api
+import signing.api
 
 from .health import healthz
 from .login import ThrottledLoginView
 from .middleware import public
 
 # /api/v1/: one router per app, one URL namespace ("api").
-api_v1 = audits.api.urls.urlpatterns + jobs.api.urlpatterns + sbom.api.urlpatterns
+api_v1 = audits.api.urls.urlpatterns + jobs.api.urlpatterns + sbom.api.urlpatterns + signing.api.urlpatterns
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
