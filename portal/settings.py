@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "jobs",
     "audits",
     "sbom",
+    "signing",
 ]
 
 MIDDLEWARE = [
@@ -237,7 +238,8 @@ CELERY_TASK_ROUTES = {
     "audits.tasks.run_ingest_job": {"queue": PEDIGREE_INGEST_QUEUE},
     "audits.tasks.run_upstream_verification_job": {"queue": PEDIGREE_INGEST_QUEUE},
     "audits.tasks.run_evidence_job": {"queue": PEDIGREE_ARTIFACT_QUEUE},
-    "sbom.tasks.*": {"queue": PEDIGREE_ARTIFACT_QUEUE},  # SBOM generation, signing, signature verification
+    "sbom.tasks.*": {"queue": PEDIGREE_ARTIFACT_QUEUE},  # SBOM generation
+    "signing.tasks.*": {"queue": PEDIGREE_ARTIFACT_QUEUE},  # signing, signature verification
 }
 
 # Job limits. A running job whose heartbeat is older than PEDIGREE_JOB_STALE_SECONDS
@@ -280,7 +282,7 @@ PEDIGREE_MAX_BUNDLE_BYTES = env_int("PEDIGREE_MAX_BUNDLE_BYTES", 1024 * 1024)
 PEDIGREE_MAX_SIGNED_ARTIFACT_BYTES = env_int("PEDIGREE_MAX_SIGNED_ARTIFACT_BYTES", 64 * 1024 * 1024)
 if PEDIGREE_REVERIFY_SECONDS > 0:
     CELERY_BEAT_SCHEDULE["reverify-signatures"] = {
-        "task": "sbom.tasks.schedule_reverification", "schedule": float(PEDIGREE_REVERIFY_SECONDS),
+        "task": "signing.tasks.schedule_reverification", "schedule": float(PEDIGREE_REVERIFY_SECONDS),
     }
 
 # Ingestion limits and policy.

@@ -103,7 +103,8 @@ def api_objects(small_release, portal_admin):
     from audits.models import EvidenceBundle, UpstreamVerification
     from jobs.choices import JobKind
     from jobs.models import Job
-    from sbom.models import SbomDocument, SignatureBundle
+    from sbom.models import SbomDocument
+    from signing.models import SignatureBundle
 
     release = small_release
     component = release.components.get(name="bash")

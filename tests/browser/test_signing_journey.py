@@ -6,8 +6,8 @@ import pytest
 
 from jobs.choices import JobKind
 from jobs.services import run_job_in_process
-from sbom.models import SignatureBundle
 from sbom.services.generate import generate_release_documents
+from signing.models import SignatureBundle
 from tests.browser.conftest import sign_in
 from tests.support.users import PASSWORD
 

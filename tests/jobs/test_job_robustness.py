@@ -24,8 +24,8 @@ def test_ingest_and_upstream_jobs_go_to_the_ingest_queue_and_sbom_jobs_to_the_ar
     assert route({}, "audits.tasks.run_ingest_job")["queue"].name == settings.PEDIGREE_INGEST_QUEUE
     assert route({}, "audits.tasks.run_upstream_verification_job")["queue"].name == settings.PEDIGREE_INGEST_QUEUE
     assert route({}, "sbom.tasks.generate_release_sbom_job")["queue"].name == settings.PEDIGREE_ARTIFACT_QUEUE
-    assert route({}, "sbom.tasks.sign_release_job")["queue"].name == settings.PEDIGREE_ARTIFACT_QUEUE
-    assert route({}, "sbom.tasks.verify_signatures_job")["queue"].name == settings.PEDIGREE_ARTIFACT_QUEUE
+    assert route({}, "signing.tasks.sign_release_job")["queue"].name == settings.PEDIGREE_ARTIFACT_QUEUE
+    assert route({}, "signing.tasks.verify_signatures_job")["queue"].name == settings.PEDIGREE_ARTIFACT_QUEUE
     assert route({}, "audits.tasks.run_evidence_job")["queue"].name == settings.PEDIGREE_ARTIFACT_QUEUE
     assert route({}, "jobs.tasks.reap_stale_jobs_task")["queue"].name == settings.CELERY_TASK_DEFAULT_QUEUE
 
@@ -62,8 +62,8 @@ def test_the_ingest_form_says_jobs_cannot_be_queued_when_the_broker_is_down(monk
     ("audits.tasks.run_upstream_verification_job", "/releases/{pk}/verify-upstream/"),
     ("audits.tasks.run_evidence_job", "/releases/{pk}/evidence/start/"),
     ("sbom.tasks.generate_release_sbom_job", "/sbom/releases/{pk}/generate"),
-    ("sbom.tasks.sign_release_job", "/sbom/releases/{pk}/sign/"),
-    ("sbom.tasks.verify_signatures_job", "/sbom/releases/{pk}/verify-signatures/"),
+    ("signing.tasks.sign_release_job", "/sbom/releases/{pk}/sign/"),
+    ("signing.tasks.verify_signatures_job", "/sbom/releases/{pk}/verify-signatures/"),
 ])
 def test_a_job_button_says_jobs_cannot_be_queued_when_the_broker_is_down(monkeypatch, release, release_manager, client,
                                                                          task, button):

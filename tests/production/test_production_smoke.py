@@ -101,5 +101,5 @@ def test_the_production_topology_ingests_generates_signs_and_serves_an_sbom(tmp_
         assert "Task audits.tasks.run_ingest_job[" in portal.log("worker-ingest.log")
         assert "Task sbom.tasks.generate_release_sbom_job[" in portal.log("worker-artifacts.log")
         assert "Task sbom.tasks.generate_release_sbom_job[" not in portal.log("worker-ingest.log")
-        assert "Task sbom.tasks.sign_release_job[" in portal.log("worker-artifacts.log")
+        assert "Task signing.tasks.sign_release_job[" in portal.log("worker-artifacts.log")
         assert json.loads(portal.manage("job_metrics", "--json"))["jobs_by_status"]["succeeded"] == 4

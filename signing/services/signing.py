@@ -17,7 +17,12 @@ from sigstore._internal.fulcio.client import ExpiredCertificate, FulcioClientErr
 from sigstore._internal.rekor import RekorClientError
 from sigstore.errors import Error as SigstoreError
 from sigstore.models import ClientTrustConfig
-from sigstore.oidc import ExpiredIdentity, IdentityError, IdentityToken, detect_credential
+from sigstore.oidc import (
+    ExpiredIdentity,
+    IdentityError,
+    IdentityToken,
+    detect_credential,
+)
 from sigstore.sign import SigningContext
 
 T = TypeVar("T")

@@ -17,11 +17,11 @@ from importlib import resources
 from pathlib import Path
 
 from cryptography import x509
+from sigstore._internal.timestamp import TimestampSource
 from sigstore.errors import Error as SigstoreError
 from sigstore.hashes import Hashed
 from sigstore.models import Bundle, TrustedRoot
 from sigstore.verify import Verifier, policy
-from sigstore._internal.timestamp import TimestampSource
 from sigstore_models.common.v1 import HashAlgorithm
 from sigstore_models.trustroot.v1 import TrustedRoot as TrustedRootMessage
 

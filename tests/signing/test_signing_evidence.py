@@ -15,8 +15,8 @@ from audits.services.evidence import (
 from jobs.choices import JobKind
 from jobs.models import Job
 from jobs.services import run_job_in_process
-from sbom.models import SignatureBundle
-from sbom.tasks import sign_release_job
+from signing.models import SignatureBundle
+from signing.tasks import sign_release_job
 
 pytestmark = pytest.mark.django_db
 

@@ -14,13 +14,13 @@ from audits.models import EvidenceBundle
 from jobs.choices import JobKind, JobStatus
 from jobs.models import Job
 from jobs.services import run_job_in_process
-from sbom.models import (
-    SbomDocument,
-    SignatureBundle,
-    SignatureVerification,
-    SigningPolicy,
+from sbom.models import SbomDocument
+from signing.models import SignatureBundle, SignatureVerification, SigningPolicy
+from signing.tasks import (
+    schedule_reverification,
+    sign_release_job,
+    verify_signatures_job,
 )
-from sbom.tasks import schedule_reverification, sign_release_job, verify_signatures_job
 from tests.support.sigstore_fixtures import SIGNER
 from tests.support.sigstore_local import LocalSigstore
 
@@ -192,7 +192,7 @@ def test_scheduled_reverification_verifies_the_bundles_of_every_release(release,
                                                                         monkeypatch, django_capture_on_commit_callbacks):
     sign(release)
     entry = settings.CELERY_BEAT_SCHEDULE["reverify-signatures"]
-    assert entry["task"] == "sbom.tasks.schedule_reverification" == schedule_reverification.name
+    assert entry["task"] == "signing.tasks.schedule_reverification" == schedule_reverification.name
     monkeypatch.setattr(verify_signatures_job, "delay", verify_signatures_job)  # run in this process
     with django_capture_on_commit_callbacks(execute=True):
         job_id = schedule_reverification()

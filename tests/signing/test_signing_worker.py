@@ -9,7 +9,7 @@ import pytest
 from jobs.choices import JobKind, JobStatus
 from jobs.models import Job
 from jobs.services import enqueue_job
-from sbom.models import SignatureBundle, SignatureVerification
+from signing.models import SignatureBundle, SignatureVerification
 from tests.support.sigstore_fixtures import SIGNER
 from tests.support.worker import celery_worker, wait_for
 

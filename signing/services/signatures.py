@@ -22,14 +22,9 @@ from sigstore.models import Bundle
 from audits.evidence.zipwriter import BundleFile
 from audits.models import EvidenceBundle, Release
 from jobs.progress import Progress
+from sbom.models import SbomDocument, release_file_stem
 
-from ..models import (
-    SbomDocument,
-    SignatureBundle,
-    SignatureVerification,
-    SigningPolicy,
-    release_file_stem,
-)
+from ..models import SignatureBundle, SignatureVerification, SigningPolicy
 from .signing import IdentitySource, identity_token, load_trust_config, sign_each
 from .verification import (
     PinnedRoot,
@@ -247,7 +242,7 @@ _VERIFICATION_FIELDS = ("verified", "reason", "expected_identity", "expected_iss
 
 
 def evidence_signature_files(release: Release, components: list[str] | None) -> list[BundleFile]:
-    """For evidence bundles (registered in SbomConfig.ready): the Sigstore bundles of the release's SBOMs
+    """For evidence bundles (registered in SigningConfig.ready): the Sigstore bundles of the release's SBOMs
     (or of those covering `components`) and of uploaded third-party artifacts, each with every
     verification result kept for it. Signatures of earlier evidence ZIPs are left out: a bundle
     does not vouch for other bundles."""

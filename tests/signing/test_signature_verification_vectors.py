@@ -9,9 +9,18 @@ from __future__ import annotations
 
 import pytest
 
-from sbom.services.verification import TrustConfigError, certificate_identity, load_pinned_root, verify_bundle
+from signing.services.verification import (
+    TrustConfigError,
+    certificate_identity,
+    load_pinned_root,
+    verify_bundle,
+)
 from tests.support.sigstore_vectors import (
-    CONFORMANCE_IDENTITY, CONFORMANCE_ISSUER, conformance_case_names, embedded_root_path, vectors_dir,
+    CONFORMANCE_IDENTITY,
+    CONFORMANCE_ISSUER,
+    conformance_case_names,
+    embedded_root_path,
+    vectors_dir,
 )
 
 pytestmark = pytest.mark.corpus

@@ -13,7 +13,12 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import Prehashed
 
-from tests.support.sigstore_local.rekor import audit_path, leaf_hash, node_hash, tree_hash
+from tests.support.sigstore_local.rekor import (
+    audit_path,
+    leaf_hash,
+    node_hash,
+    tree_hash,
+)
 
 
 def root_from_path(index: int, size: int, leaf: bytes, path: list[bytes]) -> bytes:

@@ -19,15 +19,15 @@ from django.urls import reverse
 from jobs.choices import JobKind
 from jobs.models import Job
 from jobs.services import run_job_in_process
-from sbom.models import SignatureBundle
-from sbom.services.signing import (
+from signing.models import SignatureBundle
+from signing.services.signing import (
     IdentitySource,
     identity_token,
     load_trust_config,
     sign_each,
 )
-from sbom.services.verification import stock_cli_command
-from sbom.tasks import sign_release_job, verify_signatures_job
+from signing.services.verification import stock_cli_command
+from signing.tasks import sign_release_job, verify_signatures_job
 from tests.support.sigstore_fixtures import SIGNER
 from tests.support.sigstore_vectors import (
     CONFORMANCE_IDENTITY,
@@ -72,7 +72,7 @@ def _run_cli(command: str, folder) -> subprocess.CompletedProcess:
 def test_the_release_page_shows_each_bundle_with_its_verification(signed, auditor_client):
     page = auditor_client.get(reverse("audits:release-detail", args=[signed.pk])).content.decode()
     for bundle in SignatureBundle.objects.filter(release=signed):
-        assert bundle.file_name in page and reverse("sbom:bundle", args=[bundle.pk]) in page
+        assert bundle.file_name in page and reverse("signing:bundle", args=[bundle.pk]) in page
     assert page.count(">Verified</strong>") == 3
     assert "Sign SBOMs and evidence" not in page  # auditors do not start jobs
 
@@ -84,8 +84,8 @@ def test_the_customer_command_on_the_release_page_verifies_the_downloaded_sbom_o
     bundle = SignatureBundle.objects.get(release=signed, sbom_document__format="cyclonedx-json")
     assert _download(auditor_client, reverse("sbom:release-cyclonedx-json", args=[signed.pk]), tmp_path) \
         == bundle.artifact_name
-    assert _download(auditor_client, reverse("sbom:bundle", args=[bundle.pk]), tmp_path) == bundle.file_name
-    assert _download(auditor_client, reverse("sbom:trust-config"), tmp_path) == "sigstore-trust-config.json"
+    assert _download(auditor_client, reverse("signing:bundle", args=[bundle.pk]), tmp_path) == bundle.file_name
+    assert _download(auditor_client, reverse("signing:trust-config"), tmp_path) == "sigstore-trust-config.json"
     assert f"--cert-identity {SIGNER}" in command and "--trust-config sigstore-trust-config.json" in command
     result = _run_cli(command, tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -97,8 +97,8 @@ def test_the_customer_command_fails_on_a_tampered_download(signed, auditor_clien
     (command, *_) = [c for c in _commands(page) if ".spdx.json" in c]
     bundle = SignatureBundle.objects.get(release=signed, sbom_document__format="spdx-json")
     name = _download(auditor_client, reverse("sbom:release-spdx-json", args=[signed.pk]), tmp_path)
-    _download(auditor_client, reverse("sbom:bundle", args=[bundle.pk]), tmp_path)
-    _download(auditor_client, reverse("sbom:trust-config"), tmp_path)
+    _download(auditor_client, reverse("signing:bundle", args=[bundle.pk]), tmp_path)
+    _download(auditor_client, reverse("signing:trust-config"), tmp_path)
     (tmp_path / name).write_bytes((tmp_path / name).read_bytes().replace(b"SPDX", b"SPDx", 1))
     result = _run_cli(command, tmp_path)
     assert result.returncode != 0 and "FAIL" in result.stdout + result.stderr
@@ -135,7 +135,7 @@ def test_a_release_manager_uploads_a_bundle_with_its_artifact_and_it_verifies(re
                                                                               release_manager):
     client.force_login(release_manager)
     artifact = b"a third-party attestation\n"
-    response = client.post(reverse("sbom:upload-bundle", args=[release.pk]), {
+    response = client.post(reverse("signing:upload-bundle", args=[release.pk]), {
         "bundle": SimpleUploadedFile("x.sigstore.json", _third_party_bundle(artifact)),
         "artifact": SimpleUploadedFile("notes.txt", artifact)})
     assert response.status_code == 302
@@ -149,10 +149,10 @@ def test_a_bundle_uploaded_with_only_a_digest_is_verified_against_that_digest(re
                                                                              release_manager):
     client.force_login(release_manager)
     artifact = b"an image manifest\n"
-    client.post(reverse("sbom:upload-bundle", args=[release.pk]), {
+    client.post(reverse("signing:upload-bundle", args=[release.pk]), {
         "bundle": SimpleUploadedFile("m.sigstore.json", _third_party_bundle(artifact)),
         "sha256": "sha256:" + hashlib.sha256(artifact).hexdigest(), "artifact_name": "manifest.json"})
-    client.post(reverse("sbom:upload-bundle", args=[release.pk]), {
+    client.post(reverse("signing:upload-bundle", args=[release.pk]), {
         "bundle": SimpleUploadedFile("m.sigstore.json", _third_party_bundle(artifact)),
         "sha256": hashlib.sha256(b"something else").hexdigest(), "artifact_name": "other.json"})
     run_job_in_process(JobKind.VERIFY, {"release_id": release.pk}, release=release)
@@ -165,7 +165,7 @@ def test_a_bundle_uploaded_with_only_a_digest_is_verified_against_that_digest(re
 def test_an_oversized_bundle_upload_is_refused_with_400(release, sigstore_settings, client, release_manager):
     sigstore_settings.PEDIGREE_MAX_BUNDLE_BYTES = 100
     client.force_login(release_manager)
-    response = client.post(reverse("sbom:upload-bundle", args=[release.pk]), {
+    response = client.post(reverse("signing:upload-bundle", args=[release.pk]), {
         "bundle": SimpleUploadedFile("x.sigstore.json", b"{" + b" " * 200 + b"}"), "sha256": "0" * 64,
         "artifact_name": "x"})
     assert response.status_code == 400 and b"the limit is 100" in response.content
@@ -177,7 +177,7 @@ def test_an_upload_larger_than_both_limits_is_refused_with_413_before_it_is_read
     sigstore_settings.PEDIGREE_MAX_BUNDLE_BYTES = 1000
     sigstore_settings.PEDIGREE_MAX_SIGNED_ARTIFACT_BYTES = 1000
     client.force_login(release_manager)
-    response = client.post(reverse("sbom:upload-bundle", args=[release.pk]), {
+    response = client.post(reverse("signing:upload-bundle", args=[release.pk]), {
         "bundle": SimpleUploadedFile("x.sigstore.json", b"{}"),
         "artifact": SimpleUploadedFile("big.bin", b"x" * 100_000), "artifact_name": "big.bin"})
     assert response.status_code == 413
@@ -186,15 +186,15 @@ def test_an_upload_larger_than_both_limits_is_refused_with_413_before_it_is_read
 
 def test_something_that_is_not_a_bundle_is_refused_with_400(release, sigstore_settings, client, release_manager):
     client.force_login(release_manager)
-    response = client.post(reverse("sbom:upload-bundle", args=[release.pk]), {
+    response = client.post(reverse("signing:upload-bundle", args=[release.pk]), {
         "bundle": SimpleUploadedFile("x.sigstore.json", b'{"mediaType": "nope"}'), "sha256": "0" * 64,
         "artifact_name": "x"})
     assert response.status_code == 400 and b"not a Sigstore bundle" in response.content
 
 
 def test_auditors_may_not_upload_bundles_or_start_signing(release, auditor_client):
-    upload = auditor_client.post(reverse("sbom:upload-bundle", args=[release.pk]), {"sha256": "0" * 64})
-    sign = auditor_client.post(reverse("sbom:start-signing", args=[release.pk]))
+    upload = auditor_client.post(reverse("signing:upload-bundle", args=[release.pk]), {"sha256": "0" * 64})
+    sign = auditor_client.post(reverse("signing:start-signing", args=[release.pk]))
     assert (upload.status_code, sign.status_code) == (403, 403)
     assert not Job.objects.exists()
 
@@ -204,15 +204,15 @@ def test_a_release_manager_starts_signing_and_verification_jobs(release, client,
     monkeypatch.setattr(sign_release_job, "delay", lambda job_id: None)
     monkeypatch.setattr(verify_signatures_job, "delay", lambda job_id: None)
     client.force_login(release_manager)
-    client.post(reverse("sbom:start-signing", args=[release.pk]))
-    client.post(reverse("sbom:start-verification", args=[release.pk]))
+    client.post(reverse("signing:start-signing", args=[release.pk]))
+    client.post(reverse("signing:start-verification", args=[release.pk]))
     assert [(j.kind, j.params) for j in Job.objects.order_by("pk")] == [
         (JobKind.SIGN, {"release_id": release.pk}), (JobKind.VERIFY, {"release_id": release.pk})]
 
 
 def test_a_release_manager_sets_the_expected_signer_of_a_release(release, client, release_manager):
     client.force_login(release_manager)
-    client.post(reverse("sbom:signing-policy", args=[release.pk]),
+    client.post(reverse("signing:signing-policy", args=[release.pk]),
                 {"identity": "ci@example.org", "issuer": "https://token.actions.githubusercontent.com"})
     assert (release.signing_policy.identity, release.signing_policy.issuer) == (
         "ci@example.org", "https://token.actions.githubusercontent.com")

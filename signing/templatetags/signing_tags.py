@@ -1,4 +1,5 @@
-"""The signature panels of the release dashboard and the package page (see templates/sbom/_*.html)."""
+"""The signature panels other apps' pages show without importing signing (templates/signing/_*.html):
+the release dashboard, the package page, the evidence list and the SBOM list."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ from dataclasses import dataclass
 from django import template
 from django.urls import reverse
 
+from sbom.models import SbomDocument
+
 from ..forms import BundleUploadForm, SigningPolicyForm
-from ..models import SbomDocument, SignatureBundle, SignatureVerification, SigningPolicy
+from ..models import SignatureBundle, SignatureVerification, SigningPolicy
 from ..services.signatures import bundles_of, pinned_root, signer_of
 from ..services.verification import TrustConfigError, stock_cli_command
 
@@ -53,14 +56,14 @@ def _rows(bundles, documents, signer, custom_root) -> list[Row]:
     for bundle in bundles:
         if bundle.sbom_document_id in listed:
             continue
-        url = reverse("sbom:bundle-artifact", args=[bundle.pk]) if bundle.has_artifact else ""
+        url = reverse("signing:bundle-artifact", args=[bundle.pk]) if bundle.has_artifact else ""
         kind = ("component SBOM" if bundle.sbom_document_id else
                 "evidence bundle" if bundle.evidence_bundle_id else "uploaded")
         rows.append(Row(f"{bundle.artifact_name} ({kind})", url, bundle, bundle.latest_verification, command(bundle)))
     return rows
 
 
-@register.inclusion_tag("sbom/_signatures_panel.html", takes_context=True)
+@register.inclusion_tag("signing/_signatures_panel.html", takes_context=True)
 def release_signatures(context):
     """Two queries for auditors (documents, bundles), more only when there is something to show."""
     release = context["release"]
@@ -83,7 +86,7 @@ def release_signatures(context):
     return panel
 
 
-@register.inclusion_tag("sbom/_component_signatures_panel.html", takes_context=True)
+@register.inclusion_tag("signing/_component_signatures_panel.html", takes_context=True)
 def component_signatures(context):
     """One query (two with bundles): the bundles of this component's and the release's SBOMs and evidence."""
     bundles = list(bundles_of(context["release"], component=context["component"].name))
@@ -102,3 +105,15 @@ def signature_of(signatures: dict[int, SignatureBundle], evidence: dict) -> Sign
     """The bundle that signs the evidence row's current bytes, if any."""
     bundle = signatures.get(evidence["id"])
     return bundle if bundle is not None and bundle.artifact_sha256 == evidence["sha256"] else None
+
+
+@register.simple_tag
+def document_signatures(release) -> dict[int, SignatureBundle]:
+    """SBOM document id -> its Sigstore bundle, for the SBOM list (one query)."""
+    rows = SignatureBundle.objects.filter(release=release, sbom_document__isnull=False).defer("content", "artifact_content")
+    return {b.sbom_document_id: b for b in rows}
+
+
+@register.filter
+def bundle_for(signatures: dict[int, SignatureBundle], document_id: int) -> SignatureBundle | None:
+    return signatures.get(document_id)
