@@ -17,7 +17,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, F, OuterRef, Prefetch, Subquery
+from django.db.models import Count, F, Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -57,6 +57,7 @@ from .permissions import (
     job_starter_required,
     viewer_required,
 )
+from .querysets import newest_upstream
 from .services.compare import COMPARISON_COLUMNS, compare_releases
 
 PAGE_SIZE = 100
@@ -218,12 +219,11 @@ def _upstream_verdict_counts(release: Release) -> list[tuple[str, str, int]]:
     """(verdict, label, components) by each component's newest upstream verification; [] when none."""
     if not UpstreamVerification.objects.filter(component__release=release).exists():
         return []  # the per-component subquery below costs ~20 ms on a full release
-    newest = UpstreamVerification.objects.filter(component=OuterRef("pk")).order_by("-verified_at", "-id").values("verdict")[:1]
     rows = (
-        Component.objects.filter(release=release).order_by().annotate(upstream=Subquery(newest))
-        .exclude(upstream=None).values("upstream").annotate(n=Count("id"))
+        Component.objects.filter(release=release).order_by().with_newest_upstream("verdict")
+        .exclude(upstream_verdict=None).values("upstream_verdict").annotate(n=Count("id"))
     )  # fmt: skip
-    counts = {row["upstream"]: row["n"] for row in rows}
+    counts = {row["upstream_verdict"]: row["n"] for row in rows}
     return [(value, label, counts[value]) for value, label in UpstreamVerdict.choices if counts.get(value)]
 
 
@@ -451,29 +451,13 @@ class OverlayView:
     source_url: str
 
 
-_UPSTREAM_FIELDS = ("verdict", "reason", "dist_git_url", "upstream_commit", "upstream_spec_sha256", "declared_diff",
-                    "undeclared_diff", "fetched_at", "verified_at")
-
-
-def _with_newest_upstream(components):
-    """Annotate the newest upstream verification's fields (one statement; the package page has a query budget)."""
-    newest = UpstreamVerification.objects.filter(component=OuterRef("pk")).order_by("-verified_at", "-id")
-    return components.annotate(**{f"upstream_{f}": Subquery(newest.values(f)[:1]) for f in _UPSTREAM_FIELDS})
-
-
-def _newest_upstream(component: Component) -> UpstreamVerification | None:
-    if not getattr(component, "upstream_verdict", None):
-        return None
-    return UpstreamVerification(component=component, **{f: getattr(component, f"upstream_{f}") for f in _UPSTREAM_FIELDS})
-
-
 @require_GET
 @viewer_required
 def component_detail(request, pk: int, name: str):
     component = get_object_or_404(
-        _with_newest_upstream(Component.objects.select_related(
+        Component.objects.select_related(
             "release__distribution", "release__commit", "config_commit", "rendered_commit", "rendered_spec"
-        )),
+        ).with_newest_upstream(),  # one statement: the package page has a query budget
         release_id=pk,
         name=name,
     )  # fmt: skip
@@ -520,7 +504,7 @@ def component_detail(request, pk: int, name: str):
             for entry in component.history.select_related("commit")
         ],
         "rendered_spec": spec,
-        "upstream": _newest_upstream(component),
+        "upstream": newest_upstream(component),
         "spec_html": render_spec(spec.text, marks) if spec else "",
         "marked_lines": len(marks),
     }
