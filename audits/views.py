@@ -11,7 +11,6 @@ import io
 import json
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 from django import forms
 from django.conf import settings
@@ -31,6 +30,7 @@ from . import gitsource
 from .access import record_access
 from .azldev.classify import HEADLINE_PRECEDENCE
 from .azldev.overlay_words import explain_overlay
+from .charts import bars
 from .choices import AccessAction, Headline, UpstreamVerdict
 from .exports import (
     COMPONENT_COLUMNS,
@@ -41,6 +41,7 @@ from .exports import (
 )
 from .filters import ComponentFilter, release_channels
 from .highlight import overlay_marks, render_spec
+from .links import repo_link, safe_url, upstream_links
 from .models import (
     AccessLog,
     Component,
@@ -69,62 +70,6 @@ HEADLINE_LABELS = dict(Headline.choices)
 
 def _render(request, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
     return render(request, template, {"can": Capabilities(request.user), **context}, status=status)
-
-
-# ----------------------------------------------------------------------------- links to evidence elsewhere
-
-
-def _https_base(url: str) -> str:
-    """`url` without a trailing ".git" when it is an https URL we may link to, else ""."""
-    if not url.startswith("https://"):
-        return ""
-    parts = urlsplit(url)
-    if not parts.hostname or parts.username or parts.password:
-        return ""
-    return url[:-4] if url.endswith(".git") else url.rstrip("/")
-
-
-def _repo_link(release: Release, kind: str, value: str = "") -> str:
-    """A link into the distro repository at the ingested commit: kind "tree", "blob" (value=path) or "commit" (value=sha)."""
-    base = _https_base(release.source_url)
-    if not base:
-        return ""
-    sep = "/-/" if "gitlab" in (urlsplit(base).hostname or "") else "/"
-    if kind == "commit":
-        return f"{base}{sep}commit/{value}"
-    if kind == "blob":
-        return f"{base}{sep}blob/{release.commit.sha}/{value}"
-    return f"{base}{sep}tree/{release.commit.sha}"
-
-
-@dataclass(frozen=True)
-class Link:
-    label: str
-    url: str
-
-
-def _upstream_links(component: Component) -> list[Link]:
-    base = _https_base(component.dist_git_url)
-    if not base or component.spec_type == "local":
-        return []
-    spec = f"{component.upstream_name or component.name}.spec"
-    if component.upstream_commit:
-        commit = component.upstream_commit
-        return [
-            Link(f"Dist-git tree at the pinned commit {commit[:12]}", f"{base}/tree/{commit}"),
-            Link(f"{spec} at the pinned commit", f"{base}/blob/{commit}/f/{spec}"),
-        ]
-    links = []
-    if component.dist_git_branch:
-        branch = component.dist_git_branch
-        links.append(Link(f"Dist-git branch {branch}", f"{base}/tree/{branch}"))
-        links.append(Link(f"History of branch {branch} (find the snapshot date)", f"{base}/commits/{branch}"))
-    return links
-
-
-def _safe_url(url: str) -> str:
-    """Only http(s) URLs become links; anything else is shown as text."""
-    return url if url.startswith(("https://", "http://")) else ""
 
 
 # ----------------------------------------------------------------------------- releases and ingests
@@ -227,35 +172,6 @@ def _upstream_verdict_counts(release: Release) -> list[tuple[str, str, int]]:
     return [(value, label, counts[value]) for value, label in UpstreamVerdict.choices if counts.get(value)]
 
 
-@dataclass(frozen=True)
-class Bar:
-    key: str
-    label: str
-    count: int
-    percent: float  # of the largest bar, for the width
-    share: float  # of the total
-    y: int
-
-
-@dataclass(frozen=True)
-class Chart:
-    bars: list[Bar]
-    height: int
-
-
-def _bars(counts: dict[str, int], labels: dict[str, str] | None = None, order: tuple[str, ...] = ()) -> Chart:
-    """Bars for a server-drawn SVG chart, in `order` first, then alphabetically."""
-    labels = labels or {}
-    keys = [k for k in order if k in counts] + sorted(k for k in counts if k not in order)
-    peak = max(counts.values(), default=0) or 1
-    total = sum(counts.values()) or 1
-    bars = [
-        Bar(k, labels.get(k, k), counts[k], round(100 * counts[k] / peak, 2), round(100 * counts[k] / total, 1), 28 * i)
-        for i, k in enumerate(keys)
-    ]
-    return Chart(bars, 28 * len(bars) + 4)
-
-
 def _summary_sentence(release: Release) -> str:
     by = release.summary.get("by_headline", {})
     total = release.summary.get("components", 0)
@@ -332,10 +248,10 @@ def release_detail(request, pk: int):
     jobs = list(release.jobs.select_related("created_by")[:20])
     context = {
         "release": release,
-        "tree_url": _repo_link(release, "tree"),
+        "tree_url": repo_link(release, "tree"),
         "sentence": _summary_sentence(release),
-        "headline_bars": _bars(summary.get("by_headline", {}), HEADLINE_LABELS, HEADLINE_PRECEDENCE[::-1]),
-        "reason_bars": _bars(summary.get("by_reason", {})),
+        "headline_bars": bars(summary.get("by_headline", {}), HEADLINE_LABELS, HEADLINE_PRECEDENCE[::-1]),
+        "reason_bars": bars(summary.get("by_reason", {})),
         "overlay_types": sorted(summary.get("overlays_by_type", {}).items(), key=lambda kv: (-kv[1], kv[0])),
         "overlay_categories": sorted(summary.get("overlays_by_category", {}).items(), key=lambda kv: (-kv[1], kv[0])),
         "upstream_statuses": sorted(upstream_status.items(), key=lambda kv: (-kv[1], kv[0])),
@@ -475,10 +391,10 @@ def component_detail(request, pk: int, name: str):
             overlay=o,
             sentence=explain_overlay(o),
             parameters=[(k, "\n".join(v) if isinstance(v, list) else _value_text(v)) for k, v in o.parameters.items() if k != "type"],
-            commit_links=[(url, _safe_url(url)) for url in o.commits],
-            bug_links=[(url, _safe_url(url)) for url in o.bugs],
+            commit_links=[(url, safe_url(url)) for url in o.commits],
+            bug_links=[(url, safe_url(url)) for url in o.bugs],
             lines=lines_by_overlay.get(i, []),
-            source_url=_repo_link(release, "blob", o.source_path) if o.source_path else "",
+            source_url=repo_link(release, "blob", o.source_path) if o.source_path else "",
         )
         for i, o in enumerate(overlays, start=1)
     ]
@@ -487,20 +403,20 @@ def component_detail(request, pk: int, name: str):
         "release": release,
         "reasons": component.reasons.all(),
         "overlays": overlay_views,
-        "upstream_links": _upstream_links(component),
-        "defined_in_url": _repo_link(release, "blob", component.defined_in) if component.defined_in else "",
-        "config_files": [(path, _repo_link(release, "blob", path)) for path in component.config_files],
-        "tree_url": _repo_link(release, "tree"),
-        "config_commit_url": _repo_link(release, "commit", component.config_commit.sha) if component.config_commit else "",
-        "rendered_commit_url": _repo_link(release, "commit", component.rendered_commit.sha) if component.rendered_commit else "",
-        "spec_url": _repo_link(release, "blob", spec.path) if spec else "",
+        "upstream_links": upstream_links(component),
+        "defined_in_url": repo_link(release, "blob", component.defined_in) if component.defined_in else "",
+        "config_files": [(path, repo_link(release, "blob", path)) for path in component.config_files],
+        "tree_url": repo_link(release, "tree"),
+        "config_commit_url": repo_link(release, "commit", component.config_commit.sha) if component.config_commit else "",
+        "rendered_commit_url": repo_link(release, "commit", component.rendered_commit.sha) if component.rendered_commit else "",
+        "spec_url": repo_link(release, "blob", spec.path) if spec else "",
         "settings_rows": _settings_rows(component),
         "sources_entries": component.sources_entries.all(),
         "source_files": component.source_file_overrides.all(),
         "binary_packages": component.binary_packages.all(),
         "inconsistencies": component.inconsistencies.all(),
         "history": [
-            (entry, _repo_link(release, "commit", entry.commit.sha))
+            (entry, repo_link(release, "commit", entry.commit.sha))
             for entry in component.history.select_related("commit")
         ],
         "rendered_spec": spec,
