@@ -12,7 +12,6 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -26,7 +25,6 @@ from jobs.choices import JobKind
 from jobs.models import Job
 from jobs.services import JobNotQueued, enqueue_job
 
-from . import gitsource
 from .access import record_access
 from .azldev.classify import HEADLINE_PRECEDENCE
 from .azldev.overlay_words import explain_overlay
@@ -40,6 +38,7 @@ from .exports import (
     write_xlsx,
 )
 from .filters import ComponentFilter, release_channels
+from .forms import IngestForm
 from .highlight import overlay_marks, render_spec
 from .links import repo_link, safe_url, upstream_links
 from .models import (
@@ -73,23 +72,6 @@ def _render(request, template: str, context: dict[str, Any], status: int = 200) 
 
 
 # ----------------------------------------------------------------------------- releases and ingests
-
-
-class IngestForm(forms.Form):
-    source = forms.CharField(max_length=gitsource.MAX_SOURCE_LENGTH, label="Repository")
-    ref = forms.CharField(max_length=gitsource.MAX_REF_LENGTH, label="Branch, tag or commit")
-
-    def clean_source(self) -> str:
-        try:
-            return gitsource.validate_source(self.cleaned_data["source"].strip(), allow_local=settings.PEDIGREE_ALLOW_LOCAL_SOURCES)
-        except gitsource.GitSourceError as exc:
-            raise forms.ValidationError(str(exc)) from None
-
-    def clean_ref(self) -> str:
-        try:
-            return gitsource.validate_ref(self.cleaned_data["ref"].strip())
-        except gitsource.GitSourceError as exc:
-            raise forms.ValidationError(str(exc)) from None
 
 
 def _ingest_form(release: Release | None = None) -> IngestForm:
