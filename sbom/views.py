@@ -21,7 +21,7 @@ from audits.access import record_access
 from audits.choices import AccessAction
 from audits.models import Component, Release
 from audits.permissions import job_starter_required, viewer_required
-from audits.views import start_release_job
+from audits.views.common import start_release_job
 from jobs.choices import JobKind
 
 from .choices import CONTENT_TYPES, SbomFormat
