@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.db import models
-
-if TYPE_CHECKING:
-    from .models import Component, UpstreamVerification
 
 
 class ReleaseQuerySet(models.QuerySet):
@@ -40,20 +35,19 @@ class ComponentQuerySet(models.QuerySet):
     def with_newest_upstream(self, *fields: str) -> "ComponentQuerySet":
         """Annotate `upstream_<field>` with each field (default UPSTREAM_FIELDS) of the component's newest upstream
         verification, None when it has none: subqueries in the one statement, no query per component."""
-        from .models import UpstreamVerification  # models imports this module
-
-        newest = UpstreamVerification.objects.filter(component=models.OuterRef("pk")).order_by("-verified_at", "-id")
+        # UpstreamVerification through the reverse relation: models imports this module, not the other way round.
+        verifications = self.model._meta.get_field("upstream_verifications").related_model
+        newest = verifications.objects.filter(component=models.OuterRef("pk")).order_by("-verified_at", "-id")
         return self.annotate(**{f"upstream_{f}": models.Subquery(newest.values(f)[:1]) for f in fields or UPSTREAM_FIELDS})
 
 
-def newest_upstream(component: Component) -> UpstreamVerification | None:
-    """The newest upstream verification of a component read with_newest_upstream() (all the fields), unsaved; None
+def newest_upstream(component: models.Model) -> models.Model | None:
+    """The newest UpstreamVerification of a component read with_newest_upstream() (all the fields), unsaved; None
     when it has none."""
-    from .models import UpstreamVerification
-
     if not getattr(component, "upstream_verdict", None):
         return None
-    return UpstreamVerification(component=component, **{f: getattr(component, f"upstream_{f}") for f in UPSTREAM_FIELDS})
+    fields = {f: getattr(component, f"upstream_{f}") for f in UPSTREAM_FIELDS}
+    return component.upstream_verifications.model(component=component, **fields)
 
 
 class ApiKeyQuerySet(models.QuerySet):
