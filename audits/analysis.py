@@ -20,7 +20,13 @@ from .azldev.loader import ConfigError, Project, load_project
 from .azldev.presence import PresenceVerdict, check_presence
 from .azldev.presence import summarise as summarise_presence
 from .azldev.resolve import ResolvedComponent, resolve_components
-from .azldev.specfile import ParsedSpec, SourcesEntry, SourcesFileError, parse_sources_file, parse_spec
+from .azldev.specfile import (
+    ParsedSpec,
+    SourcesEntry,
+    SourcesFileError,
+    parse_sources_file,
+    parse_spec,
+)
 from .azldev.tree import RepoTree, TreeError, read_readable
 from .gitsource import CommitInfo
 

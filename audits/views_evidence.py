@@ -17,7 +17,7 @@ from jobs.choices import JobKind
 
 from .models import EvidenceBundle, Release
 from .services import evidence
-from .views import _render, start_release_job
+from .views.common import render_page, start_release_job
 
 LIST_FIELDS = ("id", "release_id", "component_name", "size", "sha256", "generator_version", "requested_by__username",
                "requested_at", "generation_seconds", "job_id")
@@ -88,7 +88,7 @@ def bundle_list(request, pk: int):
     release = get_object_or_404(Release.objects.with_related(), pk=pk)
     bundles = EvidenceBundle.objects.filter(release=release).values(*LIST_FIELDS)
     record_access(request, AccessAction.VIEW, f"evidence bundles of release {release.pk}", release=release)
-    return _render(request, "audits/evidence/list.html", {"release": release, "bundles": bundles})
+    return render_page(request, "audits/evidence/list.html", {"release": release, "bundles": bundles})
 
 
 @require_POST

@@ -17,7 +17,7 @@ from access.accesslog import record_access
 from access.choices import AccessAction
 from access.permissions import job_starter_required, viewer_required
 from audits.models import Component, Release
-from audits.views import start_release_job
+from audits.views.common import start_release_job
 from jobs.choices import JobKind
 
 from .choices import CONTENT_TYPES, SbomFormat

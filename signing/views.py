@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from access.permissions import job_starter_required, viewer_required
 from audits.models import Release
-from audits.views import start_release_job
+from audits.views.common import start_release_job
 from jobs.choices import JobKind
 
 from .forms import BundleUploadForm, SigningPolicyForm

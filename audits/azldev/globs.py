@@ -10,7 +10,6 @@ import re
 from functools import lru_cache
 
 
-
 class GlobError(ValueError):
     """A glob pattern doublestar rejects, or one that could leave the sources directory."""
 

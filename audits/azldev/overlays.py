@@ -33,7 +33,13 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from .globs import GlobError, check_relative, glob_files, glob_match
-from .specedit import RegexError, RegexTimeout, Re2Pattern, SpecDoc, SpecEditError  # fmt: skip
+from .specedit import (  # fmt: skip
+    Re2Pattern,
+    RegexError,
+    RegexTimeout,
+    SpecDoc,
+    SpecEditError,
+)
 
 __all__ = [
     "ApplyResult", "OverlayError", "OverlayRecord", "bump_release", "apply_overlays", "macros_file_text",

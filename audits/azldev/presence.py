@@ -23,9 +23,24 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping, NamedTuple, Sequence
 
-from .overlays import CHECK_SKIP_PREFIX, HEADER_LINES, MACROS_LOAD_COMMENT, OverlayView, archive_members, overlay_views
 from .globs import GlobError, glob_files, glob_match
-from .specedit import RegexError, RegexTimeout, Re2Pattern, Section, SpecDoc, patch_number, split_lines
+from .overlays import (
+    CHECK_SKIP_PREFIX,
+    HEADER_LINES,
+    MACROS_LOAD_COMMENT,
+    OverlayView,
+    archive_members,
+    overlay_views,
+)
+from .specedit import (
+    Re2Pattern,
+    RegexError,
+    RegexTimeout,
+    Section,
+    SpecDoc,
+    patch_number,
+    split_lines,
+)
 
 __all__ = [
     "ABSENT", "NOT_VERIFIABLE", "PRESENT", "PresenceVerdict", "check_build_presence", "check_presence", "summarise",

@@ -17,7 +17,13 @@ import zipfile
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from . import BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, GENERATOR_NAME, MANIFEST_NAME, __version__
+from . import (
+    BUNDLE_FORMAT,
+    BUNDLE_FORMAT_VERSION,
+    GENERATOR_NAME,
+    MANIFEST_NAME,
+    __version__,
+)
 
 COMPRESSLEVEL = 6
 FILE_MODE = 0o100644  # regular file, rw-r--r--
