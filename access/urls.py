@@ -5,5 +5,5 @@ from . import views
 app_name = "access"
 urlpatterns = [
     path("api-keys/", views.api_keys, name="api-keys"),
-    path("api-keys/<int:pk>/revoke/", views.revoke, name="api-key-revoke"),
+    path("api-keys/<id:pk>/revoke/", views.revoke, name="api-key-revoke"),
 ]

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from access.api.converters import parse_id
 from access.middleware import public
 from access.permissions import can_view_access_log, viewer_required
 
@@ -22,7 +23,6 @@ from .models import Job
 from .monitoring import job_metrics
 
 MAX_POLLED_JOBS = 50
-MAX_JOB_ID = 10**18 - 1  # larger numbers overflow the database's integers; no such job exists
 
 
 def _job_json(job: Job) -> dict[str, Any]:
@@ -42,9 +42,8 @@ def _job_json(job: Job) -> dict[str, Any]:
 
 
 def _polled_ids(raw: str) -> list[int]:
-    """The job ids of ?ids=1,2,3: at most MAX_POLLED_JOBS, digits only, none past what the database holds."""
-    parts = (part.strip() for part in raw.split(",")[:MAX_POLLED_JOBS])
-    return [int(part) for part in parts if part.isascii() and part.isdigit() and len(part) <= 18 and int(part) <= MAX_JOB_ID]
+    """The job ids of ?ids=1,2,3: at most MAX_POLLED_JOBS, none past what the database holds."""
+    return [pk for part in raw.split(",")[:MAX_POLLED_JOBS] if (pk := parse_id(part)) is not None]
 
 
 @require_GET

@@ -8,11 +8,11 @@ from . import views
 app_name = "signing"
 
 urlpatterns = [
-    path("bundles/<int:bundle_id>/bundle.sigstore.json", views.bundle_download, name="bundle"),
-    path("bundles/<int:bundle_id>/artifact", views.uploaded_artifact_download, name="bundle-artifact"),
+    path("bundles/<id:bundle_id>/bundle.sigstore.json", views.bundle_download, name="bundle"),
+    path("bundles/<id:bundle_id>/artifact", views.uploaded_artifact_download, name="bundle-artifact"),
     path("sigstore-trust-config.json", views.trust_config_download, name="trust-config"),
-    path("releases/<int:release_id>/sign/", views.start_signing, name="start-signing"),
-    path("releases/<int:release_id>/verify-signatures/", views.start_verification, name="start-verification"),
-    path("releases/<int:release_id>/bundles/upload/", views.upload_bundle, name="upload-bundle"),
-    path("releases/<int:release_id>/signing-policy/", views.set_signing_policy, name="signing-policy"),
+    path("releases/<id:release_id>/sign/", views.start_signing, name="start-signing"),
+    path("releases/<id:release_id>/verify-signatures/", views.start_verification, name="start-verification"),
+    path("releases/<id:release_id>/bundles/upload/", views.upload_bundle, name="upload-bundle"),
+    path("releases/<id:release_id>/signing-policy/", views.set_signing_policy, name="signing-policy"),
 ]

@@ -3,8 +3,6 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from access.api import converters  # noqa: F401  (registers the "id" path converter)
-
 from . import views
 
 RELEASE = "releases/<id:release_pk>"

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_GET
 
 from access.accesslog import record_access
+from access.api.converters import parse_id
 from access.choices import AccessAction
 from access.permissions import export_required, viewer_required
 
@@ -20,8 +21,8 @@ from .common import HEADLINE_LABELS, render_page
 
 def _pick_releases(request) -> tuple[Release | None, Release | None]:
     def pick(key: str) -> Release | None:
-        value = request.GET.get(key, "")
-        return get_object_or_404(Release.objects.with_related(), pk=int(value)) if value.isdigit() else None
+        pk = parse_id(request.GET.get(key, ""))
+        return get_object_or_404(Release.objects.with_related(), pk=pk) if pk is not None else None
 
     return pick("old"), pick("new")
 

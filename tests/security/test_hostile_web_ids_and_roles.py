@@ -60,3 +60,21 @@ def test_denied_calls_are_counted_again_once_the_window_has_passed(client, outsi
     for _ in range(3):
         client.get("/api/v1/releases/")
     assert AccessLog.objects.filter(username="outsider").count() == 3
+
+
+HUGE = "99999999999999999999999"
+
+
+@pytest.mark.parametrize("path", [
+    f"/releases/{HUGE}/", f"/releases/{HUGE}/components/bash/", f"/releases/{HUGE}/components.csv",
+    f"/sbom/releases/{HUGE}/", f"/sbom/releases/{HUGE}/cyclonedx.json", f"/sbom/documents/{HUGE}/report.json",
+    f"/sbom/bundles/{HUGE}/bundle.sigstore.json", f"/api/v1/releases/{HUGE}/",
+])
+def test_a_page_or_download_with_an_absurd_id_is_not_found(auditor_client, baseline, path):
+    assert auditor_client.get(path).status_code == 404
+    baseline.assert_unchanged()
+
+
+@pytest.mark.parametrize("query", [{"old": HUGE, "new": "1"}, {"old": "1", "new": HUGE}, {"old": "１", "new": "1"}])
+def test_comparing_with_an_absurd_release_id_never_fails_with_a_server_error(auditor_client, release, query):
+    assert auditor_client.get("/compare/", query).status_code in (200, 404)
