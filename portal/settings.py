@@ -291,6 +291,25 @@ PEDIGREE_UPSTREAM_DIST_GIT_BASE_URI = env_str("PEDIGREE_UPSTREAM_DIST_GIT_BASE_U
 if PEDIGREE_UPSTREAM_DIST_GIT_BASE_URI and "$pkg" not in PEDIGREE_UPSTREAM_DIST_GIT_BASE_URI:
     raise ImproperlyConfigured("PEDIGREE_UPSTREAM_DIST_GIT_BASE_URI must contain $pkg (the package name)")
 
+# Outbound connections (audits/egress.py): git clones and the Sigstore services never reach loopback,
+# private, link-local or other internal addresses unless PEDIGREE_EGRESS_ALLOW names them (CIDR
+# networks and/or host names, comma-separated; default none). A repository's `dist-git-base-uri`
+# may only name hosts in PEDIGREE_DIST_GIT_HOSTS, and never a local path or file:// URL.
+PEDIGREE_EGRESS_ALLOW = env_list("PEDIGREE_EGRESS_ALLOW", [])
+PEDIGREE_DIST_GIT_HOSTS = env_list("PEDIGREE_DIST_GIT_HOSTS", ["src.fedoraproject.org"])
+
+
+def _check_egress_settings() -> None:
+    from audits.egress import EgressPolicy  # pure Python: no Django, safe to import here
+
+    try:
+        EgressPolicy.from_lists(PEDIGREE_EGRESS_ALLOW, PEDIGREE_DIST_GIT_HOSTS)
+    except ValueError as exc:
+        raise ImproperlyConfigured(str(exc)) from None
+
+
+_check_egress_settings()
+
 # REST API (audits/api, sbom/api.py): API keys or the browser session; JSON only; errors as
 # RFC 9457 problem details; keyset cursor pagination; one request rate per key, user or address.
 PEDIGREE_API_THROTTLE_RATE = env_str("PEDIGREE_API_THROTTLE_RATE", "600/minute")
