@@ -32,6 +32,7 @@ registered the default is the strictest policy.
 from __future__ import annotations
 
 import ipaddress
+import json
 import re
 import socket
 from dataclasses import dataclass, field
@@ -353,3 +354,20 @@ def dist_git_problem(url: str, policy: EgressPolicy) -> str | None:
         allowed = ", ".join(sorted(policy.dist_git_hosts)) or "none"
         return f"the host {point.host} is not a dist-git host named in {DIST_GIT_SETTING} (allowed: {allowed})"
     return literal_problem(point.host, policy)
+
+
+def trust_config_problem(trust_config_json: str, policy: EgressPolicy) -> str | None:
+    """What is wrong with the services a Sigstore ClientTrustConfig names (the signing config's Fulcio,
+    Rekor, timestamp authority and OIDC URLs: what signing connects to), or None."""
+    try:
+        signing_config = json.loads(trust_config_json).get("signingConfig") or {}
+    except (ValueError, AttributeError):
+        return "it is not a JSON object"
+    for kind in ("caUrls", "rekorTlogUrls", "tsaUrls", "oidcUrls"):
+        for service in signing_config.get(kind) or []:
+            url = str(service.get("url", "")) if isinstance(service, dict) else ""
+            try:
+                check_url(url, policy)
+            except EgressError as exc:
+                return f"{kind} {url}: {exc}"
+    return None
