@@ -178,6 +178,9 @@ CACHES = {
 }
 PEDIGREE_LOGIN_MAX_FAILURES = env_int("PEDIGREE_LOGIN_MAX_FAILURES", 5)
 PEDIGREE_LOGIN_LOCKOUT_SECONDS = env_int("PEDIGREE_LOGIN_LOCKOUT_SECONDS", 900)
+# Failed sign-ins from one address, whatever the user names, before every attempt from it is refused
+# (password spraying); counted over the same lockout window.
+PEDIGREE_LOGIN_MAX_FAILURES_PER_ADDRESS = env_int("PEDIGREE_LOGIN_MAX_FAILURES_PER_ADDRESS", 50)
 LOGIN_REDIRECT_URL = "/"
 
 # Security headers and cookies: secure unless explicitly relaxed for local HTTP.
@@ -313,6 +316,9 @@ _check_egress_settings()
 # REST API (audits/api, sbom/api.py): API keys or the browser session; JSON only; errors as
 # RFC 9457 problem details; keyset cursor pagination; one request rate per key, user or address.
 PEDIGREE_API_THROTTLE_RATE = env_str("PEDIGREE_API_THROTTLE_RATE", "600/minute")
+# Refused API credentials (unknown, revoked or expired keys, keys used from outside their networks)
+# per client address; past it every call from that address with a key gets 429 for the window.
+PEDIGREE_API_AUTH_FAILURE_RATE = env_str("PEDIGREE_API_AUTH_FAILURE_RATE", "30/hour")
 PEDIGREE_API_PAGE_SIZE = env_int("PEDIGREE_API_PAGE_SIZE", 100)
 PEDIGREE_API_MAX_PAGE_SIZE = env_int("PEDIGREE_API_MAX_PAGE_SIZE", 1000)
 REST_FRAMEWORK = {
