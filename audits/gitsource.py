@@ -384,8 +384,10 @@ def _pinned(source: str, policy: EgressPolicy) -> tuple[list[str], dict[str, str
         return [], {}  # nothing to resolve, so nothing to rebind
     if point.scheme == "https":
         addresses = ",".join(f"[{a}]" if ":" in a else a for a in destination.addresses)
-        # An empty value first drops any resolve entries from the git config files.
-        return ["-c", "http.curloptResolve=", "-c", f"http.curloptResolve={destination.host}:{point.port}:{addresses}"], {}
+        # An empty value first drops any resolve entries from the git config files; the name is pinned
+        # with and without a trailing dot, since curl looks up the name exactly as the URL writes it.
+        pins = [f"http.curloptResolve={name}:{point.port}:{addresses}" for name in (destination.host, destination.host + ".")]
+        return ["-c", "http.curloptResolve=", *(arg for pin in pins for arg in ("-c", pin))], {}
     # ssh: connect to the checked address, check the host key under the name the user gave.
     base = os.environ.get("GIT_SSH_COMMAND") or (shlex.quote(os.environ["GIT_SSH"]) if os.environ.get("GIT_SSH") else "ssh")
     pin = f"-o HostName={shlex.quote(destination.addresses[0])} -o HostKeyAlias={shlex.quote(destination.host)}"

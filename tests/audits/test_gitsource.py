@@ -282,6 +282,22 @@ def test_git_stderr_never_reaches_the_error_message_and_is_logged(caplog):
     assert "fatal: the end" in caplog.text
 
 
+def test_a_clone_is_pinned_to_the_checked_addresses_whichever_way_the_url_writes_the_name(monkeypatch):
+    import socket
+
+    from audits.egress import EgressPolicy
+
+    monkeypatch.setattr(socket, "getaddrinfo", lambda host, port, *a, **k: [
+        (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("140.82.112.3", port)),
+        (socket.AF_INET6, socket.SOCK_STREAM, 6, "", ("2606:50c0::1", port, 0, 0))])
+    for source in ("https://Git.Example.org./r.git", "https://git.example.org:8443/r.git"):
+        args, env = gitsource._pinned(source, EgressPolicy())
+        port = 8443 if ":8443" in source else 443
+        assert args == ["-c", "http.curloptResolve=",
+                        "-c", f"http.curloptResolve=git.example.org:{port}:140.82.112.3,[2606:50c0::1]",
+                        "-c", f"http.curloptResolve=git.example.org.:{port}:140.82.112.3,[2606:50c0::1]"] and env == {}
+
+
 # ----------------------------------------------------------------------------- validation
 
 
