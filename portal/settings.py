@@ -183,6 +183,9 @@ CACHES = {
 }
 PEDIGREE_LOGIN_MAX_FAILURES = env_int("PEDIGREE_LOGIN_MAX_FAILURES", 5)
 PEDIGREE_LOGIN_LOCKOUT_SECONDS = env_int("PEDIGREE_LOGIN_LOCKOUT_SECONDS", 900)
+# Failed sign-ins from one address, whatever the user names, before every attempt from it is refused
+# (password spraying); counted over the same lockout window.
+PEDIGREE_LOGIN_MAX_FAILURES_PER_ADDRESS = env_int("PEDIGREE_LOGIN_MAX_FAILURES_PER_ADDRESS", 50)
 LOGIN_REDIRECT_URL = "/"
 # Denied API calls by one caller to one target within this many seconds are one access-log row with a
 # repeat count (0: a row per call).
@@ -300,9 +303,33 @@ PEDIGREE_UPSTREAM_DIST_GIT_BASE_URI = env_str("PEDIGREE_UPSTREAM_DIST_GIT_BASE_U
 if PEDIGREE_UPSTREAM_DIST_GIT_BASE_URI and "$pkg" not in PEDIGREE_UPSTREAM_DIST_GIT_BASE_URI:
     raise ImproperlyConfigured("PEDIGREE_UPSTREAM_DIST_GIT_BASE_URI must contain $pkg (the package name)")
 
+# Outbound connections (audits/egress.py): git clones and the Sigstore services never reach loopback,
+# private, link-local or other internal addresses unless PEDIGREE_EGRESS_ALLOW names them (CIDR
+# networks and/or host names, comma-separated; default none). A repository's `dist-git-base-uri`
+# may only name hosts in PEDIGREE_DIST_GIT_HOSTS, and never a local path or file:// URL.
+PEDIGREE_EGRESS_ALLOW = env_list("PEDIGREE_EGRESS_ALLOW", [])
+PEDIGREE_DIST_GIT_HOSTS = env_list("PEDIGREE_DIST_GIT_HOSTS", ["src.fedoraproject.org"])
+
+
+def _check_egress_settings() -> None:
+    from audits.egress import (
+        EgressPolicy,  # pure Python: no Django, safe to import here
+    )
+
+    try:
+        EgressPolicy.from_lists(PEDIGREE_EGRESS_ALLOW, PEDIGREE_DIST_GIT_HOSTS)
+    except ValueError as exc:
+        raise ImproperlyConfigured(str(exc)) from None
+
+
+_check_egress_settings()
+
 # REST API (audits/api, sbom/api.py): API keys or the browser session; JSON only; errors as
 # RFC 9457 problem details; keyset cursor pagination; one request rate per key, user or address.
 PEDIGREE_API_THROTTLE_RATE = env_str("PEDIGREE_API_THROTTLE_RATE", "600/minute")
+# Refused API credentials (unknown, revoked or expired keys, keys used from outside their networks)
+# per client address; past it every call from that address with a key gets 429 for the window.
+PEDIGREE_API_AUTH_FAILURE_RATE = env_str("PEDIGREE_API_AUTH_FAILURE_RATE", "30/hour")
 PEDIGREE_API_PAGE_SIZE = env_int("PEDIGREE_API_PAGE_SIZE", 100)
 PEDIGREE_API_MAX_PAGE_SIZE = env_int("PEDIGREE_API_MAX_PAGE_SIZE", 1000)
 REST_FRAMEWORK = {

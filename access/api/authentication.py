@@ -12,6 +12,7 @@ from rest_framework.throttling import BaseThrottle
 from .. import apikeys
 from ..accesslog import record_refused_key
 from ..models import ApiKey
+from .throttling import FailedAuthenticationThrottle
 
 # last_used_at is written at most this often per key, not on every call.
 LAST_USED_RESOLUTION = dt.timedelta(seconds=60)
@@ -54,6 +55,18 @@ class ApiKeyAuthentication(BaseAuthentication):
         parts = get_authorization_header(request).split()
         if not parts or parts[0].lower() != b"bearer":
             return None  # no key: session authentication may still apply
+        # Refused keys are counted per address; over the budget, nothing is checked (429, Retry-After).
+        failures = FailedAuthenticationThrottle()
+        if failures.over_budget(request):
+            raise exceptions.Throttled(wait=failures.wait(),
+                                       detail="Too many refused API keys from this address.")
+        try:
+            return self._authenticate(request, parts)
+        except (exceptions.AuthenticationFailed, exceptions.PermissionDenied):
+            failures.record_failure(request)
+            raise
+
+    def _authenticate(self, request, parts):
         if len(parts) != 2:
             raise exceptions.AuthenticationFailed("Malformed Authorization header; send 'Bearer <API key>'.")
         raw = parts[1].decode("latin-1")

@@ -36,6 +36,7 @@ from ..models import (
     SourceFileOverride,
     SourcesEntry,
 )
+from .egress import current_policy
 
 BATCH = 1000
 
@@ -70,7 +71,8 @@ def ingest_release(source: str, ref: str, *, user=None, progress: Progress = no_
     """Fetch `source` at `ref` and store it as a release (or return the existing one for that commit)."""
     try:
         with gitsource.fetch(
-            source, ref, allow_local=settings.PEDIGREE_ALLOW_LOCAL_SOURCES, timeout=settings.PEDIGREE_GIT_TIMEOUT
+            source, ref, allow_local=settings.PEDIGREE_ALLOW_LOCAL_SOURCES, timeout=settings.PEDIGREE_GIT_TIMEOUT,
+            egress=current_policy(),
         ) as checkout:
             progress(0, 0, f"fetched {checkout.commit.sha[:12]}")
             existing = Release.objects.filter(commit__sha=checkout.commit.sha).with_related().first()

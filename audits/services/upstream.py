@@ -7,6 +7,13 @@ commit of the distro version's branch before the snapshot (``git rev-list -1 --b
 committer dates, as azldev does), else the branch tip when no snapshot is configured.
 A package that cannot be fetched or read is ``upstream-unavailable`` with the reason; it never
 stops the job. Local components (spec in the repository) have no upstream and are skipped.
+
+Addresses from repository content (the distro's ``dist-git-base-uri``, stored with each component
+at ingest) are trusted less than the operator's PEDIGREE_UPSTREAM_DIST_GIT_BASE_URI: they must be
+https:// or ssh:// URLs on a host in PEDIGREE_DIST_GIT_HOSTS, never a local path or file:// URL
+(whatever PEDIGREE_ALLOW_LOCAL_SOURCES says). A refused address makes its components
+``upstream-unavailable`` with the reason, and nothing is fetched. Every fetch, the operator's
+included, goes through the egress policy (audits.egress).
 """
 
 from __future__ import annotations
@@ -28,11 +35,12 @@ from jobs.models import Job
 from jobs.progress import Progress
 from jobs.services import enqueue_job
 
-from .. import gitsource
+from .. import egress, gitsource
 from ..azldev.specfile import SourcesFileError, parse_sources_file
 from ..azldev.tree import TreeError
 from ..azldev.verify import UNAVAILABLE, verify_component
 from ..models import Component, Overlay, Release, RenderedSpec, UpstreamVerification
+from .egress import current_policy
 
 logger = logging.getLogger(__name__)
 
@@ -68,9 +76,22 @@ def dist_git_url(component: Component) -> str:
     return component.dist_git_url
 
 
+def dist_git_refusal(url: str, policy: egress.EgressPolicy) -> str:
+    """Why ``url`` is not fetched ("" when it may be): the operator's template is trusted (the egress
+    policy still applies when connecting), repository content is held to PEDIGREE_DIST_GIT_HOSTS."""
+    if settings.PEDIGREE_UPSTREAM_DIST_GIT_BASE_URI:
+        return ""
+    problem = egress.dist_git_problem(url, policy)
+    if not problem:
+        return ""
+    return (f"the dist-git address {url} comes from the repository's dist-git-base-uri and was refused: {problem}; "
+            "nothing was fetched")
+
+
 def verify_release(release: Release, *, progress: Progress | None = None, job: Job | None = None) -> dict[str, Any]:
     """Verify every component of ``release`` that has an upstream spec; returns the job result."""
     report = progress or (lambda done, total, stage: None)
+    policy = current_policy()
     fields = ("name", "spec_type", "upstream_distro", "upstream_version", "upstream_name", "upstream_commit",
               "upstream_snapshot", "dist_git_branch", "dist_git_url", "release_calculation", "build", "release_id")
     candidates = list(release.components.only(*fields).order_by("name"))
@@ -86,7 +107,7 @@ def verify_release(release: Release, *, progress: Progress | None = None, job: J
     done = 0
     report(0, total, STAGE)
     for url, group in groups.items():
-        rows = _verify_group(release, url, group, job)
+        rows = _verify_group(release, url, group, job, policy)
         UpstreamVerification.objects.bulk_create(rows)
         counts.update(row.verdict for row in rows)
         previous, done = done, done + len(group)
@@ -104,7 +125,8 @@ def verify_release(release: Release, *, progress: Progress | None = None, job: J
 # ----------------------------------------------------------------------------- one repository
 
 
-def _verify_group(release: Release, url: str, group: list[Component], job: Job | None) -> list[UpstreamVerification]:
+def _verify_group(release: Release, url: str, group: list[Component], job: Job | None,
+                  policy: egress.EgressPolicy) -> list[UpstreamVerification]:
     def unavailable_all(reason: str) -> list[UpstreamVerification]:
         return [_row(c, job, UNAVAILABLE, reason, url) for c in group]
 
@@ -113,12 +135,17 @@ def _verify_group(release: Release, url: str, group: list[Component], job: Job |
         return unavailable_all(
             f"no dist-git address: {distro} has no dist-git-base-uri and PEDIGREE_UPSTREAM_DIST_GIT_BASE_URI is not set"
         )
+    refusal = dist_git_refusal(url, policy)
+    if refusal:
+        return unavailable_all(refusal)
+    # Local repositories only ever come from the operator's template (repository content was refused above).
+    allow_local = settings.PEDIGREE_ALLOW_LOCAL_SOURCES and bool(settings.PEDIGREE_UPSTREAM_DIST_GIT_BASE_URI)
     unpinned = [c.dist_git_branch for c in group if not c.upstream_commit and c.dist_git_branch]
     pinned = [c.upstream_commit for c in group if c.upstream_commit]
     ref = (unpinned or pinned or ["HEAD"])[0]
     try:
-        with gitsource.fetch(url, ref, allow_local=settings.PEDIGREE_ALLOW_LOCAL_SOURCES,
-                             timeout=settings.PEDIGREE_GIT_TIMEOUT) as checkout:
+        with gitsource.fetch(url, ref, allow_local=allow_local, timeout=settings.PEDIGREE_GIT_TIMEOUT,
+                             egress=policy) as checkout:
             fetched_at = timezone.now()
             return [_verify_one(release, checkout.git_dir, url, c, job, fetched_at) for c in group]
     except gitsource.GitTransientError as exc:

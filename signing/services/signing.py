@@ -25,6 +25,9 @@ from sigstore.oidc import (
 )
 from sigstore.sign import SigningContext
 
+from audits import egress
+from audits.egress import EgressPolicy
+
 T = TypeVar("T")
 
 NO_IDENTITY = (
@@ -77,14 +80,23 @@ def identity_token(source: IdentitySource) -> IdentityToken:
         raise SigningError(f"the identity token is not usable: {exc}") from exc
 
 
-def load_trust_config(path: str) -> ClientTrustConfig:
-    """The ClientTrustConfig JSON at `path`; public-good Sigstore (refreshed over TUF) when `path` is empty."""
+def load_trust_config(path: str, *, egress_policy: EgressPolicy | None = None) -> ClientTrustConfig:
+    """The ClientTrustConfig JSON at `path`; public-good Sigstore (refreshed over TUF) when `path` is empty.
+
+    The services a configured file names must pass the egress policy (default: the configured one).
+    """
     try:
         if not path:
             return ClientTrustConfig.production()
-        return ClientTrustConfig.from_json(Path(path).read_text())
+        text = Path(path).read_text()
+        config = ClientTrustConfig.from_json(text)
     except (OSError, ValueError, SigstoreError) as exc:
         raise SigningError(f"the Sigstore trust configuration cannot be loaded: {type(exc).__name__}: {exc}") from exc
+    problem = egress.trust_config_problem(text, egress_policy if egress_policy is not None else egress.default_policy())
+    if problem:
+        raise SigningError(f"the Sigstore trust configuration names a service that may not be reached: {problem}; "
+                           "nothing was signed")
+    return config
 
 
 def sign_each(items: Iterable[tuple[T, bytes]], *, trust_config: ClientTrustConfig,

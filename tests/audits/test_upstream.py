@@ -163,7 +163,7 @@ def test_a_missing_package_repository_is_upstream_unavailable_with_the_reason(wo
     release, _ = world
     verify_release(release)
     ghost = newest(release, "ghost")
-    assert ghost.reason.startswith(f"could not fetch file://{tmp_path}/rpms/ghost.git")
+    assert ghost.reason.startswith(f"could not fetch from file://{tmp_path}/rpms/ghost.git: not a git repository")
     assert ghost.upstream_commit == "" and ghost.declared_diff == ""
 
 

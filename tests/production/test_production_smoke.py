@@ -16,7 +16,7 @@ import pytest
 
 from tests.production.portal import job_id_from, production_portal
 from tests.support import corpus
-from tests.support.sigstore_local import LocalSigstore
+from tests.support.sigstore_local import EGRESS_ALLOW, LocalSigstore
 
 pytestmark = [pytest.mark.production, pytest.mark.corpus]
 
@@ -50,7 +50,7 @@ def sigstore_env(instance: LocalSigstore, folder) -> dict[str, str]:
     token.write_text(instance.token(SIGNER, lifetime=3600))
     return {"PEDIGREE_SIGSTORE_TRUST_CONFIG": str(config), "PEDIGREE_SIGSTORE_IDENTITY_TOKEN_FILE": str(token),
             "PEDIGREE_SIGSTORE_IDENTITY": SIGNER, "PEDIGREE_SIGSTORE_OIDC_ISSUER": instance.oidc.issuer,
-            "PEDIGREE_SIGN_AFTER_SBOM": "true"}
+            "PEDIGREE_SIGN_AFTER_SBOM": "true", "PEDIGREE_EGRESS_ALLOW": EGRESS_ALLOW}  # the instance is on loopback
 
 
 def check_signature(portal, session, release_id: int, sbom: bytes, folder) -> None:

@@ -211,3 +211,36 @@ def test_a_component_named_like_a_formula_is_neutralised_in_the_csv_export(sampl
     names = [row[0] for row in csv.reader(io.StringIO(text))]
     assert "'=HYPERLINK(\"http://evil.example\")" in names
     assert not any(name.startswith(("=", "+", "-", "@")) for name in names)
+
+
+# ----------------------------------------------------------------------------- the public health check
+
+
+def test_the_health_check_does_not_name_an_unreachable_internal_broker(client, monkeypatch, caplog):
+    from portal.celery import app
+    from tests.support.network_guard import expected_attempts
+
+    monkeypatch.setattr(app.conf, "broker_url", "redis://redis-internal.example:6379/0")
+    with expected_attempts() as attempts:  # the lookup of the internal name fails (and is expected here)
+        response = client.get("/healthz")
+    assert attempts and response.status_code == 503
+    assert response.json() == {"status": "unavailable", "checks": {"database": "ok", "broker": "unavailable"}}
+    assert "redis-internal" not in response.content.decode() and "6379" not in response.content.decode()
+    assert "redis-internal.example" in caplog.text  # the operator still learns what failed
+
+
+def test_the_health_check_does_not_echo_a_database_error(client, monkeypatch, caplog):
+    from django.db import OperationalError
+
+    from portal import health
+
+    def unreachable():
+        raise OperationalError('connection to server at "db-internal.example" (10.20.30.40), port 5432 failed: '
+                               'FATAL: password authentication failed for user "pedigree_prod"')
+
+    monkeypatch.setattr(health, "check_database", unreachable)
+    response = client.get("/healthz")
+    body = response.content.decode()
+    assert response.status_code == 503 and response.json()["checks"]["database"] == "unavailable"
+    assert not any(secret in body for secret in ("db-internal", "10.20.30.40", "5432", "pedigree_prod", "Operational"))
+    assert "db-internal.example" in caplog.text

@@ -11,6 +11,7 @@ from jobs.models import Job
 from jobs.services import enqueue_job
 from signing.models import SignatureBundle, SignatureVerification
 from tests.support.sigstore_fixtures import SIGNER
+from tests.support.sigstore_local import EGRESS_ALLOW
 from tests.support.worker import celery_worker, wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -28,7 +29,7 @@ def test_a_worker_generates_signs_and_verifies_a_release(release, local_sigstore
     log = tmp_path / "worker.log"
     env = dict(PEDIGREE_SIGSTORE_TRUST_CONFIG=str(config), PEDIGREE_SIGSTORE_IDENTITY_TOKEN_FILE=str(token),
                PEDIGREE_SIGSTORE_IDENTITY=SIGNER, PEDIGREE_SIGSTORE_OIDC_ISSUER=local_sigstore.oidc.issuer,
-               PEDIGREE_SIGN_AFTER_SBOM="true")
+               PEDIGREE_SIGN_AFTER_SBOM="true", PEDIGREE_EGRESS_ALLOW=EGRESS_ALLOW)
     with celery_worker(log, **env):
         enqueue_job(JobKind.SBOM, {"release_id": release.pk}, release=release)
         signing = wait_for(lambda: _finished(JobKind.SIGN), timeout=180, what="the signing job", log_path=log)
