@@ -25,13 +25,11 @@ from audits.choices import UpstreamVerdict
 from audits.models import UpstreamVerification
 from audits.services.ingest import IngestError, ingest_release
 from audits.services.upstream import verify_release
-from audits.tasks import run_ingest_job, run_upstream_verification_job
 from jobs.choices import JobKind, JobStatus
 from jobs.models import Job
 from jobs.services import run_job_in_process
-from sbom.models import SignatureBundle
 from sbom.services.generate import generate_release_documents
-from sbom.tasks import sign_release_job
+from signing.models import SignatureBundle
 from tests.audits import sample_repo
 from tests.support.git_https import GitHttpsServer, Listener
 from tests.support.gitrepo import commit_all, git, init_repo, write_files
@@ -158,8 +156,7 @@ def test_the_ingest_service_and_job_refuse_without_validation_and_change_nothing
     source = f"https://2130706433:{listener.port}/repo.git"
     with pytest.raises(IngestError, match="refused to fetch from 2130706433.*unusual form"):
         ingest_release(source, "main")
-    job = run_job_in_process(JobKind.INGEST, {"source": f"https://127.0.0.1:{listener.port}/repo.git", "ref": "main"},
-                             run_ingest_job)
+    job = run_job_in_process(JobKind.INGEST, {"source": f"https://127.0.0.1:{listener.port}/repo.git", "ref": "main"})
     assert job.status == JobStatus.FAILED
     assert job.error.startswith(f"refused to fetch from 127.0.0.1:{listener.port}: 127.0.0.1 is a loopback address")
     assert listener.connections == 0
@@ -318,7 +315,7 @@ def unavailable_reasons(release) -> dict[str, str]:
 def test_a_loopback_dist_git_base_uri_is_never_connected_to(baseline, strict, sample_git, listener):
     strict.PEDIGREE_EGRESS_ALLOW = ["127.0.0.1/32"]  # even where the operator allows loopback for ingest sources
     release = release_with_base_uri(sample_git, f"https://127.0.0.1:{listener.port}/rpms/$pkg.git")
-    job = run_job_in_process(JobKind.UPSTREAM, {"release_id": release.pk}, run_upstream_verification_job,
+    job = run_job_in_process(JobKind.UPSTREAM, {"release_id": release.pk},
                              release=release)
     assert job.status == JobStatus.SUCCEEDED, job.error
     reasons = unavailable_reasons(release)
@@ -365,7 +362,7 @@ def test_the_operators_dist_git_template_is_trusted_but_still_checked(baseline, 
 
 
 def sign_job(release):
-    return run_job_in_process(JobKind.SIGN, {"release_id": release.pk}, sign_release_job, release=release)
+    return run_job_in_process(JobKind.SIGN, {"release_id": release.pk}, release=release)
 
 
 def test_a_trust_configuration_naming_loopback_services_is_refused_without_a_connection(
