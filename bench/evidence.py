@@ -51,9 +51,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     with throwaway_django("pedigree-bench-evidence-") as db:
-        from audits.evidence.check import check_bundle
         from audits.models import Component
         from audits.services.evidence import build_release_bundle, create_component_bundle, create_release_bundle
+        from evidence.check import check_bundle
 
         release = ingest_corpus(bundle, args.ref, db.label)
         if args.with_sbom:

@@ -1,10 +1,5 @@
-"""PURE PYTHON: evidence bundles (deterministic ZIP + manifest), their offline checker, and OSCAL.
-
-Nothing here imports Django: a third party can re-verify a bundle with `check.py` alone.
+"""TRANSITIONAL: the evidence core moved to the `evidence` app (evidence/zipwriter.py, check.py, oscal.py,
+pdf.py). Only sbom/services/signatures.py, which is being moved to the `signing` app, still imports
+`audits.evidence.zipwriter.BundleFile`; delete this package once its imports name `evidence.zipwriter`.
+Nothing else may import it.
 """
-
-GENERATOR_NAME = "Pedigree evidence bundle generator"
-__version__ = "1.0.0"
-MANIFEST_NAME = "manifest.json"
-BUNDLE_FORMAT = "pedigree-evidence-bundle"
-BUNDLE_FORMAT_VERSION = 1

@@ -1,6 +1,6 @@
 """Evidence bundles: collect a component's or a whole release's evidence, write the ZIP, store it.
 
-The pure parts live in audits/evidence (ZIP writer and checker, OSCAL, PDF); this module reads
+The pure parts live in the evidence package (ZIP writer and checker, OSCAL, PDF); this module reads
 the database in a fixed number of bulk queries (never one per component), renders the HTML
 report with a Django template, and stores an EvidenceBundle row.
 
@@ -29,16 +29,16 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from jobs.progress import Progress
-
-from ..evidence import GENERATOR_NAME, MANIFEST_NAME, __version__, oscal
-from ..evidence.pdf import Section, render_pdf
-from ..evidence.zipwriter import (
+from evidence import GENERATOR_NAME, MANIFEST_NAME, __version__, oscal
+from evidence.pdf import Section, render_pdf
+from evidence.zipwriter import (
     BundleFile,
     assign_names,
     verification_steps,
     write_bundle,
 )
+from jobs.progress import Progress
+
 from ..exports import safe_cell
 from ..models import (
     BinaryPackage,

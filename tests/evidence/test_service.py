@@ -5,8 +5,6 @@ import json
 
 import pytest
 
-from audits.evidence import oscal
-from audits.evidence.check import check_bundle
 from audits.models import ConfigFile, EvidenceBundle, RenderedSpec
 from audits.services.evidence import (
     EvidenceError,
@@ -15,6 +13,8 @@ from audits.services.evidence import (
     create_component_bundle,
     create_release_bundle,
 )
+from evidence import oscal
+from evidence.check import check_bundle
 from tests.evidence.conftest import REQUESTED_AT, members
 
 pytestmark = pytest.mark.django_db
@@ -146,8 +146,8 @@ def test_a_stored_release_bundle_records_requester_and_digests(release, release_
 
 
 def test_a_registered_signature_provider_adds_its_files_to_both_scopes(release, monkeypatch):
-    from audits.evidence.zipwriter import BundleFile
     from audits.services import evidence
+    from evidence.zipwriter import BundleFile
 
     calls = []
 

@@ -4,9 +4,9 @@ import io
 
 import pytest
 
-from audits.evidence.check import check_bundle
 from audits.models import AccessLog, EvidenceBundle
 from audits.services.evidence import create_release_bundle
+from evidence.check import check_bundle
 from jobs.choices import JobKind
 from jobs.models import Job
 
