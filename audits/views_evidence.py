@@ -10,11 +10,12 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.http import http_date, quote_etag
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
+from evidence.models import EvidenceBundle
 from jobs.choices import JobKind
 
 from .access import record_access
 from .choices import AccessAction
-from .models import EvidenceBundle, Release
+from .models import Release
 from .permissions import export_required, job_starter_required, viewer_required
 from .services import evidence
 from .views import _render, start_release_job

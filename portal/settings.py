@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "jobs",
     "audits",
     "sbom",
+    "evidence",
 ]
 
 MIDDLEWARE = [

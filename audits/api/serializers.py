@@ -10,6 +10,7 @@ from django.utils.http import RFC3986_SUBDELIMS
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from evidence.models import EvidenceBundle
 from sbom.choices import SbomFormat
 
 from ..azldev.classify import BUILD_CUSTOMISED, REASON_HEADLINES
@@ -21,7 +22,6 @@ from ..models import (
     Component,
     ComponentCommit,
     ComponentReason,
-    EvidenceBundle,
     Inconsistency,
     Overlay,
     Release,

@@ -11,6 +11,8 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics, mixins, viewsets
 from rest_framework.response import Response
 
+from evidence.models import EvidenceBundle
+
 from ..filters import ComponentFilter
 from ..models import (
     AccessLog,
@@ -18,7 +20,6 @@ from ..models import (
     Component,
     ComponentCommit,
     ComponentReason,
-    EvidenceBundle,
     Overlay,
     Release,
     UpstreamVerification,

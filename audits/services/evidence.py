@@ -30,6 +30,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from evidence import GENERATOR_NAME, MANIFEST_NAME, __version__, oscal
+from evidence.models import EvidenceBundle
 from evidence.pdf import Section, render_pdf
 from evidence.zipwriter import (
     BundleFile,
@@ -46,7 +47,6 @@ from ..models import (
     ComponentCommit,
     ComponentReason,
     ConfigFile,
-    EvidenceBundle,
     Inconsistency,
     Overlay,
     Release,

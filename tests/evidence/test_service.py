@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from audits.models import ConfigFile, EvidenceBundle, RenderedSpec
+from audits.models import ConfigFile, RenderedSpec
 from audits.services.evidence import (
     EvidenceError,
     build_component_bundle,
@@ -15,6 +15,7 @@ from audits.services.evidence import (
 )
 from evidence import oscal
 from evidence.check import check_bundle
+from evidence.models import EvidenceBundle
 from tests.evidence.conftest import REQUESTED_AT, members
 
 pytestmark = pytest.mark.django_db

@@ -4,9 +4,10 @@ import io
 
 import pytest
 
-from audits.models import AccessLog, EvidenceBundle
+from audits.models import AccessLog
 from audits.services.evidence import create_release_bundle
 from evidence.check import check_bundle
+from evidence.models import EvidenceBundle
 from jobs.choices import JobKind
 from jobs.models import Job
 
