@@ -11,13 +11,13 @@ from django.utils.http import http_date, quote_etag
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from evidence.models import EvidenceBundle
+from evidence.services import bundles as evidence
 from jobs.choices import JobKind
 
 from .access import record_access
 from .choices import AccessAction
 from .models import Release
 from .permissions import export_required, job_starter_required, viewer_required
-from .services import evidence
 from .views import _render, start_release_job
 
 LIST_FIELDS = ("id", "release_id", "component_name", "size", "sha256", "generator_version", "requested_by__username",

@@ -52,8 +52,8 @@ def main(argv: list[str] | None = None) -> int:
 
     with throwaway_django("pedigree-bench-evidence-") as db:
         from audits.models import Component
-        from audits.services.evidence import build_release_bundle, create_component_bundle, create_release_bundle
         from evidence.check import check_bundle
+        from evidence.services.bundles import build_release_bundle, create_component_bundle, create_release_bundle
 
         release = ingest_corpus(bundle, args.ref, db.label)
         if args.with_sbom:

@@ -232,7 +232,7 @@ PEDIGREE_ARTIFACT_QUEUE = env_str("PEDIGREE_ARTIFACT_QUEUE", "artifacts")
 CELERY_TASK_ROUTES = {
     "audits.tasks.run_ingest_job": {"queue": PEDIGREE_INGEST_QUEUE},
     "audits.tasks.run_upstream_verification_job": {"queue": PEDIGREE_INGEST_QUEUE},
-    "audits.tasks.run_evidence_job": {"queue": PEDIGREE_ARTIFACT_QUEUE},
+    "evidence.tasks.run_evidence_job": {"queue": PEDIGREE_ARTIFACT_QUEUE},
     "sbom.tasks.*": {"queue": PEDIGREE_ARTIFACT_QUEUE},  # SBOM generation, signing, signature verification
 }
 

@@ -9,9 +9,9 @@ import zipfile
 import pytest
 
 from audits.models import Component
-from audits.services.evidence import build_release_bundle
 from evidence import oscal
 from evidence.check import check_bundle
+from evidence.services.bundles import build_release_bundle
 from tests.support.corpus import ingested_corpus
 
 pytestmark = [pytest.mark.corpus, pytest.mark.django_db]

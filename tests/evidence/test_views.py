@@ -5,9 +5,9 @@ import io
 import pytest
 
 from audits.models import AccessLog
-from audits.services.evidence import create_release_bundle
 from evidence.check import check_bundle
 from evidence.models import EvidenceBundle
+from evidence.services.bundles import create_release_bundle
 from jobs.choices import JobKind
 from jobs.models import Job
 
@@ -86,7 +86,7 @@ def test_the_list_shows_bundles_and_the_pages_offer_the_actions(auditor_client, 
 
 
 def test_a_component_bundle_has_no_oscal_document(auditor_client, auditor, release):
-    from audits.services.evidence import create_component_bundle
+    from evidence.services.bundles import create_component_bundle
 
     bundle = create_component_bundle(release, "bash", user=auditor)
     assert auditor_client.get(f"/evidence/{bundle.pk}/oscal.json").status_code == 404

@@ -7,11 +7,7 @@ import json
 
 import pytest
 
-from audits.services.evidence import (
-    create_component_bundle,
-    create_release_bundle,
-    member,
-)
+from evidence.services.bundles import create_component_bundle, create_release_bundle, member
 from jobs.choices import JobKind
 from jobs.models import Job
 from jobs.services import run_job_in_process
