@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import views, views_evidence
+from . import views
 from .api import pages as api_pages
 
 app_name = "audits"
@@ -14,13 +14,6 @@ urlpatterns = [
     path("compare/", views.compare, name="compare"),
     path("compare.csv", views.compare_export, name="compare-export"),
     path("access-log/", views.access_log, name="access-log"),
-    path("releases/<int:pk>/evidence/", views_evidence.bundle_list, name="evidence-list"),
-    path("releases/<int:pk>/evidence/start/", views_evidence.start_release_bundle, name="evidence-start"),
-    path("releases/<int:pk>/components/<str:name>/evidence/", views_evidence.create_component_bundle,
-         name="evidence-component"),
-    path("evidence/<int:pk>.zip", views_evidence.download, name="evidence-download"),
-    re_path(r"^evidence/(?P<pk>[0-9]+)/(?P<member>oscal\.json|findings\.csv)$", views_evidence.oscal_file,
-            name="evidence-oscal"),
     path("api-keys/", api_pages.api_keys, name="api-keys"),
     path("api-keys/<int:pk>/revoke/", api_pages.revoke, name="api-key-revoke"),
 ]

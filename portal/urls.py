@@ -30,6 +30,7 @@ urlpatterns = [
     path("api-docs/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("", include("jobs.urls")),
     path("sbom/", include("sbom.urls")),
+    path("", include("evidence.urls")),
     path("", include("audits.urls")),
 ]
 

@@ -69,7 +69,7 @@ def report_files(html: str, pdf: bytes, what: str) -> list[BundleFile]:
 
 def component_html(release: Release, data: ComponentData, config_files: list[dict], *, subtitle: str,
                    sbom: BundleFile | None, notes: list[str]) -> str:
-    return render_to_string("audits/evidence/component_report.html", {
+    return render_to_string("evidence/component_report.html", {
         "release": release, "c": data, "config_files": config_files, "subtitle": subtitle, "sbom": sbom, "notes": notes,
     })
 
@@ -80,7 +80,7 @@ def component_pdf(data: ComponentData, config_files: list[dict], *, subtitle: st
 
 def release_html(release: Release, components: list[ComponentData], *, summary: dict, inconsistencies: list[dict],
                  findings: list[list[str]], subtitle: str, notes: list[str], sboms: list[BundleFile]) -> str:
-    return render_to_string("audits/evidence/release_report.html", {
+    return render_to_string("evidence/release_report.html", {
         "release": release, "components": components, "summary": summary, "inconsistencies": inconsistencies,
         "findings": findings, "subtitle": subtitle, "notes": notes, "sboms": sboms,
     })

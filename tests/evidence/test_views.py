@@ -3,6 +3,7 @@
 import io
 
 import pytest
+from django.urls import reverse
 
 from audits.models import AccessLog
 from evidence.check import check_bundle
@@ -90,3 +91,14 @@ def test_a_component_bundle_has_no_oscal_document(auditor_client, auditor, relea
 
     bundle = create_component_bundle(release, "bash", user=auditor)
     assert auditor_client.get(f"/evidence/{bundle.pk}/oscal.json").status_code == 404
+
+
+@pytest.mark.parametrize(("name", "args", "path"), [
+    ("evidence:list", [7], "/releases/7/evidence/"),
+    ("evidence:start", [7], "/releases/7/evidence/start/"),
+    ("evidence:component", [7, "bash"], "/releases/7/components/bash/evidence/"),
+    ("evidence:download", [9], "/evidence/9.zip"),
+    ("evidence:oscal", [9, "findings.csv"], "/evidence/9/findings.csv"),
+])
+def test_the_evidence_pages_keep_their_paths_under_the_evidence_namespace(name, args, path):
+    assert reverse(name, args=args) == path
