@@ -8,6 +8,7 @@ from drf_spectacular.views import (
 )
 
 import audits.api.urls
+import evidence.api
 import jobs.api
 import sbom.api
 
@@ -16,7 +17,7 @@ from .login import ThrottledLoginView
 from .middleware import public
 
 # /api/v1/: one router per app, one URL namespace ("api").
-api_v1 = audits.api.urls.urlpatterns + jobs.api.urlpatterns + sbom.api.urlpatterns
+api_v1 = audits.api.urls.urlpatterns + jobs.api.urlpatterns + sbom.api.urlpatterns + evidence.api.urlpatterns
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

@@ -10,7 +10,6 @@ from django.utils.http import RFC3986_SUBDELIMS
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from evidence.models import EvidenceBundle
 from sbom.choices import SbomFormat
 
 from ..azldev.classify import BUILD_CUSTOMISED, REASON_HEADLINES
@@ -295,24 +294,6 @@ class ComparisonSerializer(serializers.Serializer):
 class ComparisonQuerySerializer(serializers.Serializer):
     old = ReleaseField(help_text="The earlier release.")
     new = ReleaseField(help_text="The later release.")
-
-
-class EvidenceBundleSerializer(serializers.ModelSerializer):
-    requested_by = serializers.CharField(source="requested_by.username", allow_null=True, default=None)
-    download_url = serializers.SerializerMethodField()
-
-    class Meta:
-        model = EvidenceBundle
-        fields = ("id", "release", "component_name", "size", "sha256", "sha512", "generator_version", "requested_by",
-                  "requested_at", "job", "generation_seconds", "download_url")
-
-    def get_download_url(self, bundle) -> str:
-        return absolute(self.context["request"], "api:evidence-bundle-download", bundle.release_id, bundle.pk)
-
-
-class EvidenceBundleDetailSerializer(EvidenceBundleSerializer):
-    class Meta(EvidenceBundleSerializer.Meta):
-        fields = EvidenceBundleSerializer.Meta.fields + ("manifest",)
 
 
 class AccessLogSerializer(serializers.ModelSerializer):
