@@ -232,8 +232,8 @@ PEDIGREE_ARTIFACT_QUEUE = env_str("PEDIGREE_ARTIFACT_QUEUE", "artifacts")
 CELERY_TASK_ROUTES = {
     "audits.tasks.run_ingest_job": {"queue": PEDIGREE_INGEST_QUEUE},
     "audits.tasks.run_upstream_verification_job": {"queue": PEDIGREE_INGEST_QUEUE},
-    "evidence.tasks.run_evidence_job": {"queue": PEDIGREE_ARTIFACT_QUEUE},
     "sbom.tasks.*": {"queue": PEDIGREE_ARTIFACT_QUEUE},  # SBOM generation, signing, signature verification
+    "evidence.tasks.*": {"queue": PEDIGREE_ARTIFACT_QUEUE},  # evidence bundles (docs/deployment.md)
 }
 
 # Job limits. A running job whose heartbeat is older than PEDIGREE_JOB_STALE_SECONDS
