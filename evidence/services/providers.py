@@ -1,4 +1,4 @@
-"""The extension point through which a lower app adds signature files to evidence bundles.
+"""The extension point through which the signing code adds signature files to evidence bundles.
 
 A signature provider returns the signature bundles and verification results that exist for a
 release (components=None) or for some of its components, as BundleFiles (path under
