@@ -21,4 +21,3 @@ class AuditsConfig(AppConfig):
         register_job_kind(JobKind.INGEST, tasks.run_ingest_job, takes_release=False, param_fields=("source", "ref"),
                           clean_params=clean_ingest_params)
         register_job_kind(JobKind.UPSTREAM, tasks.run_upstream_verification_job)
-        register_job_kind(JobKind.EVIDENCE, tasks.run_evidence_job)

@@ -7,7 +7,6 @@ from jobs.choices import JobKind
 from jobs.services import enqueue_follow_on, run_job
 
 from .gitsource import GitTransientError
-from .services.evidence import EvidenceError, run_release_bundle_job
 from .services.ingest import IngestError, ingest_release, summary_of
 from .services.upstream import (
     UpstreamError,
@@ -52,13 +51,6 @@ def run_upstream_verification_job(self, job_id: int) -> None:
     # Per-package network errors are stored as upstream-unavailable, so the job itself is not retried.
     run_job(job_id, lambda context: verify_release(context.release, job=context.job, progress=context.progress),
             user_errors=(UpstreamError,))
-
-
-@shared_task(bind=True, acks_late=True)
-def run_evidence_job(self, job_id: int) -> None:
-    run_job(job_id, run_release_bundle_job, user_errors=(EvidenceError,))
-    if settings.PEDIGREE_SIGN_AFTER_EVIDENCE:
-        enqueue_follow_on(job_id, JobKind.SIGN)
 
 
 @shared_task

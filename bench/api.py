@@ -31,7 +31,7 @@ PAGE = 1000
 
 def time_release_evidence_bundle(release) -> float:
     """Wall seconds of one release evidence bundle, generated and stored as the evidence job does."""
-    from audits.services.evidence import create_release_bundle
+    from evidence.services.bundles import create_release_bundle
 
     gc.collect()
     start = time.perf_counter()

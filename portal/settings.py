@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "jobs",
     "audits",
     "sbom",
+    "evidence",
     "signing",
 ]
 
@@ -240,8 +241,8 @@ PEDIGREE_ARTIFACT_QUEUE = env_str("PEDIGREE_ARTIFACT_QUEUE", "artifacts")
 CELERY_TASK_ROUTES = {
     "audits.tasks.run_ingest_job": {"queue": PEDIGREE_INGEST_QUEUE},
     "audits.tasks.run_upstream_verification_job": {"queue": PEDIGREE_INGEST_QUEUE},
-    "audits.tasks.run_evidence_job": {"queue": PEDIGREE_ARTIFACT_QUEUE},
     "sbom.tasks.*": {"queue": PEDIGREE_ARTIFACT_QUEUE},  # SBOM generation
+    "evidence.tasks.*": {"queue": PEDIGREE_ARTIFACT_QUEUE},  # evidence bundles
     "signing.tasks.*": {"queue": PEDIGREE_ARTIFACT_QUEUE},  # signing, signature verification
 }
 

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 import access.api.views
 import audits.api.urls
+import evidence.api
 import jobs.api
 import sbom.api
 import signing.api
@@ -14,8 +15,8 @@ from .health import healthz
 from .login import ThrottledLoginView
 
 # /api/v1/: one router per app, one URL namespace ("api").
-api_v1 = (access.api.views.urlpatterns + audits.api.urls.urlpatterns + jobs.api.urlpatterns + sbom.api.urlpatterns
-          + signing.api.urlpatterns)
+api_v1 = (access.api.views.urlpatterns + jobs.api.urlpatterns + audits.api.urls.urlpatterns + sbom.api.urlpatterns
+          + evidence.api.urlpatterns + signing.api.urlpatterns)
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -32,6 +33,7 @@ urlpatterns = [
     path("", include("jobs.urls")),
     path("sbom/", include("sbom.urls")),
     path("sbom/", include("signing.urls")),  # the signature pages kept the /sbom/ paths they had in the sbom app
+    path("", include("evidence.urls")),
     path("", include("audits.urls")),
 ]
 

@@ -6,7 +6,7 @@ class SigningConfig(AppConfig):
     verbose_name = "Signatures"
 
     def ready(self) -> None:
-        from audits.services.evidence import register_signature_provider
+        from evidence.services.providers import register_signature_provider
         from jobs.choices import JobKind
         from jobs.registry import register_job_kind
 

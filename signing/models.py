@@ -42,7 +42,7 @@ class SignatureBundle(models.Model):
     origin = models.CharField(max_length=20, choices=Origin.choices)
     sbom_document = models.ForeignKey("sbom.SbomDocument", null=True, blank=True, on_delete=models.CASCADE,
                                       related_name="signature_bundles")
-    evidence_bundle = models.ForeignKey("audits.EvidenceBundle", null=True, blank=True, on_delete=models.CASCADE,
+    evidence_bundle = models.ForeignKey("evidence.EvidenceBundle", null=True, blank=True, on_delete=models.CASCADE,
                                         related_name="signature_bundles")
     artifact_name = models.CharField(max_length=300)  # the signed file's name; the bundle downloads as NAME.sigstore.json
     artifact_content = models.BinaryField(null=True, blank=True)  # uploaded artifacts only; None: digest only

@@ -21,7 +21,6 @@ from ..models import (
     Component,
     ComponentCommit,
     ComponentReason,
-    EvidenceBundle,
     Inconsistency,
     Overlay,
     Release,
@@ -294,23 +293,5 @@ class ComparisonSerializer(serializers.Serializer):
 class ComparisonQuerySerializer(serializers.Serializer):
     old = ReleaseField(help_text="The earlier release.")
     new = ReleaseField(help_text="The later release.")
-
-
-class EvidenceBundleSerializer(serializers.ModelSerializer):
-    requested_by = serializers.CharField(source="requested_by.username", allow_null=True, default=None)
-    download_url = serializers.SerializerMethodField()
-
-    class Meta:
-        model = EvidenceBundle
-        fields = ("id", "release", "component_name", "size", "sha256", "sha512", "generator_version", "requested_by",
-                  "requested_at", "job", "generation_seconds", "download_url")
-
-    def get_download_url(self, bundle) -> str:
-        return absolute(self.context["request"], "api:evidence-bundle-download", bundle.release_id, bundle.pk)
-
-
-class EvidenceBundleDetailSerializer(EvidenceBundleSerializer):
-    class Meta(EvidenceBundleSerializer.Meta):
-        fields = EvidenceBundleSerializer.Meta.fields + ("manifest",)
 
 

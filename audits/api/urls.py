@@ -15,7 +15,6 @@ router.register(f"{RELEASE}/components/<str:component_name>/history", views.Comp
 router.register(f"{RELEASE}/overlays", views.OverlayViewSet, basename="overlay")
 router.register(f"{RELEASE}/build-customisations", views.BuildCustomisationViewSet, basename="build-customisation")
 router.register(f"{RELEASE}/upstream-verifications", views.UpstreamVerificationViewSet, basename="upstream-verification")
-router.register(f"{RELEASE}/evidence-bundles", views.EvidenceBundleViewSet, basename="evidence-bundle")
 router.register("commits", views.CommitViewSet, basename="commit")
 
 urlpatterns = router.urls + [

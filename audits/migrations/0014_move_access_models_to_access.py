@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('audits', '0012_move_job_to_jobs'),
+        ('audits', '0013_move_evidencebundle_to_evidence'),
         ('access', '0001_initial'),
     ]
 

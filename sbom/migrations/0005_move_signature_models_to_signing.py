@@ -12,7 +12,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('sbom', '0003_job_moved_to_jobs'),
+        ('sbom', '0004_evidence_bundle_moved'),
         ('signing', '0001_initial'),  # the models exist in signing before they leave sbom
     ]
 

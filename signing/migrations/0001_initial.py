@@ -3,9 +3,7 @@
 # every row stay where they are: this migration only tells Django's state that the models now
 # belong to `signing`, and moves their content types so that their permissions (and the groups
 # holding them) follow. sbom/0005 then removes them from sbom's state.
-#
-# evidence_bundle still points at audits.evidencebundle: the EvidenceBundle model is moving to the
-# evidence app concurrently, and that move's migrations will alter this reference.
+# evidence_bundle points at evidence.EvidenceBundle, which moved from audits just before (evidence/0001).
 
 import django.db.models.deletion
 from django.conf import settings
@@ -30,7 +28,8 @@ class Migration(migrations.Migration):
     dependencies = [
         ('audits', '0012_move_job_to_jobs'),
         ('jobs', '0001_initial'),
-        ('sbom', '0003_job_moved_to_jobs'),
+        ('sbom', '0004_evidence_bundle_moved'),
+        ('evidence', '0001_initial'),
         ('contenttypes', '0002_remove_content_type_name'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
@@ -64,7 +63,7 @@ class Migration(migrations.Migration):
                         ('sha256', models.CharField(max_length=64)),
                         ('created_at', models.DateTimeField(auto_now_add=True)),
                         ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                        ('evidence_bundle', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='signature_bundles', to='audits.evidencebundle')),
+                        ('evidence_bundle', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='signature_bundles', to='evidence.evidencebundle')),
                         ('job', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='jobs.job')),
                         ('release', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='signature_bundles', to='audits.release')),
                         ('sbom_document', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='signature_bundles', to='sbom.sbomdocument')),

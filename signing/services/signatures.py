@@ -19,8 +19,9 @@ from django.utils import timezone
 from sigstore.errors import Error as SigstoreError
 from sigstore.models import Bundle
 
-from audits.evidence.zipwriter import BundleFile
-from audits.models import EvidenceBundle, Release
+from audits.models import Release
+from evidence.models import EvidenceBundle
+from evidence.zipwriter import BundleFile
 from jobs.progress import Progress
 from sbom.models import SbomDocument, release_file_stem
 

@@ -100,7 +100,8 @@ def small_release(db):
 def api_objects(small_release, portal_admin):
     """One of each kind of row the API serves; keyed by what names them in URLs."""
     from audits.choices import UpstreamVerdict
-    from audits.models import EvidenceBundle, UpstreamVerification
+    from audits.models import UpstreamVerification
+    from evidence.models import EvidenceBundle
     from jobs.choices import JobKind
     from jobs.models import Job
     from sbom.models import SbomDocument

@@ -8,10 +8,10 @@ import zipfile
 
 import pytest
 
-from audits.evidence import oscal
-from audits.evidence.check import check_bundle
 from audits.models import Component
-from audits.services.evidence import build_release_bundle
+from evidence import oscal
+from evidence.check import check_bundle
+from evidence.services.bundles import build_release_bundle
 from tests.support.corpus import ingested_corpus
 
 pytestmark = [pytest.mark.corpus, pytest.mark.django_db]

@@ -4,9 +4,9 @@ import io
 
 import pytest
 
-from audits.evidence.check import check_bundle
-from audits.models import EvidenceBundle
 from audits.services.ingest import ingest_release
+from evidence.check import check_bundle
+from evidence.models import EvidenceBundle
 from jobs.choices import JobKind, JobStatus
 from jobs.models import Job
 from jobs.services import enqueue_job

@@ -6,9 +6,10 @@ from django.db import OperationalError as DatabaseOperationalError
 from kombu.exceptions import OperationalError
 
 from audits import tasks
-from jobs import services as job_services
 from audits.services.ingest import ingest_release
 from audits.services.upstream import queue_scheduled_reverification
+from evidence import tasks as evidence_tasks
+from jobs import services as job_services
 from jobs.choices import JobKind, JobStatus
 from jobs.models import Job
 from jobs.services import JobNotQueued, enqueue_job, run_job
@@ -26,7 +27,7 @@ def test_ingest_and_upstream_jobs_go_to_the_ingest_queue_and_sbom_jobs_to_the_ar
     assert route({}, "sbom.tasks.generate_release_sbom_job")["queue"].name == settings.PEDIGREE_ARTIFACT_QUEUE
     assert route({}, "signing.tasks.sign_release_job")["queue"].name == settings.PEDIGREE_ARTIFACT_QUEUE
     assert route({}, "signing.tasks.verify_signatures_job")["queue"].name == settings.PEDIGREE_ARTIFACT_QUEUE
-    assert route({}, "audits.tasks.run_evidence_job")["queue"].name == settings.PEDIGREE_ARTIFACT_QUEUE
+    assert route({}, "evidence.tasks.run_evidence_job")["queue"].name == settings.PEDIGREE_ARTIFACT_QUEUE
     assert route({}, "jobs.tasks.reap_stale_jobs_task")["queue"].name == settings.CELERY_TASK_DEFAULT_QUEUE
 
 
@@ -60,7 +61,7 @@ def test_the_ingest_form_says_jobs_cannot_be_queued_when_the_broker_is_down(monk
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize(("task", "button"), [
     ("audits.tasks.run_upstream_verification_job", "/releases/{pk}/verify-upstream/"),
-    ("audits.tasks.run_evidence_job", "/releases/{pk}/evidence/start/"),
+    ("evidence.tasks.run_evidence_job", "/releases/{pk}/evidence/start/"),
     ("sbom.tasks.generate_release_sbom_job", "/sbom/releases/{pk}/generate"),
     ("signing.tasks.sign_release_job", "/sbom/releases/{pk}/sign/"),
     ("signing.tasks.verify_signatures_job", "/sbom/releases/{pk}/verify-signatures/"),
@@ -77,7 +78,7 @@ def test_a_job_button_says_jobs_cannot_be_queued_when_the_broker_is_down(monkeyp
 
 @pytest.mark.django_db(transaction=True)
 def test_the_api_answers_503_when_jobs_cannot_be_queued(monkeypatch, release, release_manager, client):
-    monkeypatch.setattr(tasks.run_evidence_job, "delay", broker_down)
+    monkeypatch.setattr(evidence_tasks.run_evidence_job, "delay", broker_down)
     client.force_login(release_manager)
     response = client.post("/api/v1/jobs/", {"kind": "evidence", "release": release.pk}, content_type="application/json")
     assert response.status_code == 503 and response["Content-Type"] == "application/problem+json"

@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from audits.models import EvidenceBundle
+from evidence.models import EvidenceBundle
 from jobs.choices import JobKind, JobStatus
 from jobs.models import Job
 from jobs.services import run_job_in_process

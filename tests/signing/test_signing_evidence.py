@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from audits.services.evidence import (
+from evidence.services.bundles import (
     create_component_bundle,
     create_release_bundle,
     member,

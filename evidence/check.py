@@ -1,6 +1,6 @@
 """PURE PYTHON: re-verify an evidence bundle offline, trusting nothing but the ZIP itself.
 
-    python -m audits.evidence.check FILE.zip        (or: python manage.py check_evidence FILE.zip)
+    python -m evidence.check FILE.zip        (or: python manage.py check_evidence FILE.zip)
 
 Checks: every entry name is safe (no absolute path, '..', backslash, control character or
 duplicate: no zip-slip on extraction), no entry is a symlink, manifest.json is present and
@@ -186,7 +186,7 @@ def report_lines(result: CheckResult, name: str) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 1:
-        print("usage: python -m audits.evidence.check FILE.zip", file=sys.stderr)
+        print("usage: python -m evidence.check FILE.zip", file=sys.stderr)
         return 2
     result = check_bundle(args[0])
     for line in report_lines(result, args[0]):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from audits.evidence.check import check_bundle, report_lines
+from ...check import check_bundle, report_lines
 
 
 class Command(BaseCommand):

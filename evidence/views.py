@@ -1,23 +1,29 @@
 """Evidence bundle pages: list, download (and the OSCAL files inside), start the release job, generate a
-component's bundle. Thin: audits.services.evidence does the work; access.permissions decides who may."""
+component's bundle. Thin: services.bundles does the work; access.permissions decides who may."""
 
 from __future__ import annotations
 
 import io
 
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import http_date, quote_etag
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from access.accesslog import record_access
 from access.choices import AccessAction
-from access.permissions import export_required, job_starter_required, viewer_required
+from access.permissions import (
+    Capabilities,
+    export_required,
+    job_starter_required,
+    viewer_required,
+)
+from audits.models import Release
+from audits.views.common import start_release_job
 from jobs.choices import JobKind
 
-from .models import EvidenceBundle, Release
-from .services import evidence
-from .views.common import render_page, start_release_job
+from .models import EvidenceBundle
+from .services import bundles
 
 LIST_FIELDS = ("id", "release_id", "component_name", "size", "sha256", "generator_version", "requested_by__username",
                "requested_at", "generation_seconds", "job_id")
@@ -71,7 +77,7 @@ def oscal_file(request, pk: int, member: str):
 
     def respond():
         try:
-            data = evidence.member(bundle, path)
+            data = bundles.member(bundle, path)
         except KeyError:
             raise Http404("this bundle has no OSCAL document") from None
         response = HttpResponse(data, content_type=content_type)
@@ -86,9 +92,10 @@ def oscal_file(request, pk: int, member: str):
 @viewer_required
 def bundle_list(request, pk: int):
     release = get_object_or_404(Release.objects.with_related(), pk=pk)
-    bundles = EvidenceBundle.objects.filter(release=release).values(*LIST_FIELDS)
+    rows = EvidenceBundle.objects.filter(release=release).values(*LIST_FIELDS)
     record_access(request, AccessAction.VIEW, f"evidence bundles of release {release.pk}", release=release)
-    return render_page(request, "audits/evidence/list.html", {"release": release, "bundles": bundles})
+    return render(request, "evidence/list.html",
+                  {"can": Capabilities(request.user), "release": release, "bundles": rows})
 
 
 @require_POST
@@ -103,9 +110,9 @@ def start_release_bundle(request, pk: int):
 def create_component_bundle(request, pk: int, name: str):
     release = get_object_or_404(Release.objects.with_related(), pk=pk)
     try:
-        bundle = evidence.create_component_bundle(release, name, user=request.user)
-    except evidence.EvidenceError as exc:
+        bundle = bundles.create_component_bundle(release, name, user=request.user)
+    except bundles.EvidenceError as exc:
         raise Http404(str(exc)) from None
     record_access(request, AccessAction.EXPORT, f"evidence bundle {bundle.pk} of component {name} of release {release.pk}",
                   release=release)
-    return redirect("audits:evidence-download", pk=bundle.pk)
+    return redirect("evidence:download", pk=bundle.pk)

@@ -1,14 +1,12 @@
 """Evidence bundles: collect a component's or a whole release's evidence, write the ZIP, store it.
 
-The pure parts live in audits/evidence (ZIP writer and checker, OSCAL, PDF); this module reads
-the database in a fixed number of bulk queries (never one per component), renders the HTML
-report with a Django template, and stores an EvidenceBundle row.
-
 A component bundle holds its configuration files exactly as ingested, the rendered spec, the
 newest upstream verification and its diffs, its CycloneDX SBOM (sbom.services, stored on first
 request), its git history, and an HTML and a PDF report. A release bundle holds every component's
 evidence, every configuration file once, the release summary and inconsistencies, the stored
 release SBOMs, a single HTML and PDF report, and the OSCAL assessment results with a findings CSV.
+The facts come from loading.py (bulk queries), the reports from report.py, the signatures from
+the registered providers (providers.py); the ZIP, OSCAL and PDF are the app's pure modules.
 """
 
 from __future__ import annotations
@@ -21,39 +19,41 @@ import json
 import posixpath
 import time
 import zipfile
-from collections import Counter, defaultdict
-from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from collections import Counter
+from typing import Any
 
-from django.db.models import Q
-from django.template.loader import render_to_string
 from django.utils import timezone
 
+from audits.exports import safe_cell
+from audits.models import Component, ConfigFile, Inconsistency, Release
 from jobs.progress import Progress
+from sbom.choices import SbomFormat
+from sbom.models import SbomDocument
+from sbom.services.generate import SbomError, component_document
 
-from ..evidence import GENERATOR_NAME, MANIFEST_NAME, __version__, oscal
-from ..evidence.pdf import Section, render_pdf
-from ..evidence.zipwriter import (
-    BundleFile,
-    assign_names,
-    verification_steps,
-    write_bundle,
+from .. import MANIFEST_NAME, __version__, oscal
+from ..models import EvidenceBundle
+from ..zipwriter import BundleFile, assign_names, verification_steps, write_bundle
+from .loading import (
+    COMMIT_FIELDS,
+    COMPONENT_FIELDS,
+    UPSTREAM_FIELDS,
+    UPSTREAM_TEXTS,
+    ComponentData,
+    commit_record,
+    json_bytes,
+    load_components,
+    release_info,
 )
-from ..exports import safe_cell
-from ..models import (
-    BinaryPackage,
-    Component,
-    ComponentCommit,
-    ComponentReason,
-    ConfigFile,
-    EvidenceBundle,
-    Inconsistency,
-    Overlay,
-    Release,
-    RenderedSpec,
-    SourceFileOverride,
-    SourcesEntry,
-    UpstreamVerification,
+from .providers import signature_files
+from .report import (
+    component_html,
+    component_pdf,
+    release_html,
+    release_pdf,
+    report_files,
+    report_subtitle,
+    upstream_label,
 )
 
 PROGRESS_EVERY = 500
@@ -65,146 +65,12 @@ class EvidenceError(Exception):
     """A user-facing failure (no such release or component, invalid OSCAL); the job fails with it."""
 
 
-# ----------------------------------------------------------------------------- extension point: signatures
-
-# A signature provider returns the signature bundles and verification results that exist for a
-# release (components=None) or for some of its components, as BundleFiles (path under
-# "signatures/", kind "signature-bundle" or "signature-verification"). No signature model exists
-# in this module's branch; the signing integration registers its provider here, e.g. in its
-# AppConfig.ready(): `register_signature_provider(my_provider)`. Without one, bundles say so.
-SignatureProvider = Callable[[Release, "list[str] | None"], list[BundleFile]]
-_signature_providers: list[SignatureProvider] = []
-
-
-def register_signature_provider(provider: SignatureProvider) -> None:
-    if provider not in _signature_providers:
-        _signature_providers.append(provider)
-
-
-def _signature_files(release: Release, components: list[str] | None) -> list[BundleFile]:
-    return [f for provider in _signature_providers for f in provider(release, components)]
-
-
-# ----------------------------------------------------------------------------- loading (bulk)
-
-
-@dataclass
-class ComponentData:
-    row: dict[str, Any]
-    reasons: list[dict] = field(default_factory=list)
-    overlays: list[dict] = field(default_factory=list)
-    sources_entries: list[dict] = field(default_factory=list)
-    source_file_overrides: list[dict] = field(default_factory=list)
-    binary_packages: list[dict] = field(default_factory=list)
-    history: list[dict] = field(default_factory=list)
-    inconsistencies: list[dict] = field(default_factory=list)
-    spec: dict | None = None
-    upstream: dict | None = None
-
-    @property
-    def name(self) -> str:
-        return self.row["name"]
-
-
-_COMPONENT_FIELDS = (
-    "id", "name", "defined_in", "groups", "headline", "verdict", "spec_origin", "spec_type", "upstream_distro",
-    "upstream_version", "upstream_snapshot", "upstream_name", "upstream_commit", "dist_git_branch", "dist_git_url",
-    "local_spec_path", "release_calculation", "render_options", "build", "check_skipped", "check_skip_reason",
-    "resolved_config", "provenance", "config_files", "overlay_count", "source_file_count", "has_inconsistency",
-    "render_failed", "spec_name", "epoch", "version", "release_tag", "version_expanded", "release_expanded",
-    "license", "url", "summary",
-)
-_COMMIT_FIELDS = ("sha", "author_name", "author_email", "authored_at", "committer_name", "committer_email",
-                  "committed_at", "subject", "message")
-_OVERLAY_FIELDS = ("position", "type", "description", "tag", "value", "section", "package", "regex", "replacement",
-                   "lines", "file", "archive", "source", "source_path", "source_sha256", "category", "upstream_status",
-                   "commits", "bugs", "defined_in", "layer", "parameters", "presence", "presence_reason")
-_UPSTREAM_FIELDS = ("verdict", "reason", "dist_git_url", "upstream_commit", "upstream_spec_sha256", "upstream_spec",
-                    "declared_diff", "undeclared_diff", "fetched_at", "verified_at")
-_UPSTREAM_TEXTS = ("upstream_spec", "declared_diff", "undeclared_diff")  # files of their own, not JSON fields
-
-
-def _group(rows: Iterable[dict], key: str = "component_id") -> dict[int, list[dict]]:
-    grouped: dict[int, list[dict]] = defaultdict(list)
-    for row in rows:
-        grouped[row.pop(key)].append(row)
-    return grouped
-
-
-def load_components(release: Release, names: list[str] | None = None) -> list[ComponentData]:
-    """Every fact of the chosen components (all when `names` is None), in a fixed number of queries."""
-    components = Component.objects.filter(release=release)
-    if names is not None:
-        components = components.filter(name__in=names)
-    rows = list(components.order_by("name").values(
-        *_COMPONENT_FIELDS,
-        *(f"config_commit__{f}" for f in _COMMIT_FIELDS), *(f"rendered_commit__{f}" for f in _COMMIT_FIELDS),
-    ))
-    scope = Q(component__release=release) if names is None else Q(component_id__in=[r["id"] for r in rows])
-    reasons = _group(ComponentReason.objects.filter(scope).order_by("id").values("component_id", "code", "text", "source"))
-    overlays = _group(Overlay.objects.filter(scope).order_by("component_id", "position").values("component_id", *_OVERLAY_FIELDS))
-    entries = _group(SourcesEntry.objects.filter(scope).order_by("id").values("component_id", "algorithm", "filename", "digest"))
-    overrides = _group(SourceFileOverride.objects.filter(scope).order_by("id").values(
-        "component_id", "filename", "hash", "hash_type", "origin_type", "origin", "replace_upstream", "replace_reason", "layer"))
-    binaries = _group(BinaryPackage.objects.filter(scope).order_by("name").values("component_id", "name", "channel", "channel_source"))
-    history = _group(ComponentCommit.objects.filter(scope).order_by("component_id", "position").values(
-        "component_id", "position", "touched", *(f"commit__{f}" for f in _COMMIT_FIELDS)))
-    issues = _group(Inconsistency.objects.filter(scope).order_by("kind", "path").values("component_id", "kind", "path", "detail"))
-    specs = {s["component_id"]: s for s in RenderedSpec.objects.filter(scope).values(
-        "component_id", "path", "sha256", "size", "text", "sources", "patches", "unexpanded_macros", "autorelease_number")}
-    upstream: dict[int, dict] = {}
-    for row in UpstreamVerification.objects.filter(scope).order_by("component_id", "-verified_at", "-id").values(
-            "component_id", *_UPSTREAM_FIELDS):
-        upstream.setdefault(row["component_id"], row)
-    result = []
-    for row in rows:
-        cid = row["id"]
-        result.append(ComponentData(
-            row=row, reasons=reasons.get(cid, []), overlays=overlays.get(cid, []), sources_entries=entries.get(cid, []),
-            source_file_overrides=overrides.get(cid, []), binary_packages=binaries.get(cid, []),
-            history=history.get(cid, []), inconsistencies=issues.get(cid, []), spec=specs.get(cid),
-            upstream=upstream.get(cid),
-        ))
-    return result
-
-
-def _commit(row: dict, prefix: str) -> dict | None:
-    if not row.get(f"{prefix}sha"):
-        return None
-    return {f: row[f"{prefix}{f}"] for f in _COMMIT_FIELDS}
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, (dt.datetime, dt.date)):
-        return value.isoformat()
-    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
-
-
-def _json_bytes(value: Any) -> bytes:
-    return (json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False, default=_json_default) + "\n").encode()
-
-
-def _release_info(release: Release) -> dict[str, Any]:
-    return {
-        "id": release.pk,
-        "distribution": release.distribution.name,
-        "version": release.version,
-        "release_ver": release.release_ver,
-        "upstream": f"{release.upstream_distro} {release.upstream_version}".strip(),
-        "source_url": release.source_url,
-        "ref": release.ref,
-        "commit": release.commit.sha,
-        "committed_at": release.commit.committed_at.isoformat(),
-        "ingested_at": release.ingested_at.isoformat(),
-    }
-
-
 # ----------------------------------------------------------------------------- files of one component
 
 
 def _component_record(release: Release, data: ComponentData, config_digests: dict[str, str]) -> dict[str, Any]:
     row = data.row
-    record = {k: row[k] for k in _COMPONENT_FIELDS if k != "id"}
+    record = {k: row[k] for k in COMPONENT_FIELDS if k != "id"}
     record.update({
         "release": {"distribution": release.distribution.name, "version": release.version, "commit": release.commit.sha},
         "reasons": data.reasons,
@@ -214,12 +80,12 @@ def _component_record(release: Release, data: ComponentData, config_digests: dic
         "binary_packages": data.binary_packages,
         "inconsistencies": data.inconsistencies,
         "config_files": [{"repository_path": p, "sha256": config_digests.get(p, "")} for p in row["config_files"]],
-        "config_commit": _commit(row, "config_commit__"),
-        "rendered_commit": _commit(row, "rendered_commit__"),
+        "config_commit": commit_record(row, "config_commit__"),
+        "rendered_commit": commit_record(row, "rendered_commit__"),
         "rendered_spec": None if data.spec is None else {
             k: data.spec[k] for k in ("path", "sha256", "size", "sources", "patches", "unexpanded_macros", "autorelease_number")},
-        "upstream_verification": None if data.upstream is None else {k: data.upstream[k] for k in _UPSTREAM_FIELDS
-                                                                     if k not in _UPSTREAM_TEXTS},
+        "upstream_verification": None if data.upstream is None else {k: data.upstream[k] for k in UPSTREAM_FIELDS
+                                                                     if k not in UPSTREAM_TEXTS},
     })
     return record
 
@@ -227,7 +93,7 @@ def _component_record(release: Release, data: ComponentData, config_digests: dic
 def component_files(release: Release, data: ComponentData, config_digests: dict[str, str], prefix: str) -> list[BundleFile]:
     """The component's record, rendered spec, history and upstream verification (config files are added by the caller)."""
     name = data.name
-    files = [BundleFile(f"{prefix}component.json", _json_bytes(_component_record(release, data, config_digests)),
+    files = [BundleFile(f"{prefix}component.json", json_bytes(_component_record(release, data, config_digests)),
                         "component-record", f"Everything Pedigree recorded about {name}: verdict, reasons, overlays, "
                         "resolved configuration and its provenance, sources and binary packages", JSON)]
     if data.spec is not None:
@@ -240,15 +106,15 @@ def component_files(release: Release, data: ComponentData, config_digests: dict[
             f"The rendered spec of {name} as stored (text decoded from {spec['path']}, whose SHA-256 is {spec['sha256']})",
             TEXT, spec["path"] if exact else "",
         ))
-    history = [{"position": h["position"], "touched": h["touched"], **{f: h[f"commit__{f}"] for f in _COMMIT_FIELDS}}
+    history = [{"position": h["position"], "touched": h["touched"], **{f: h[f"commit__{f}"] for f in COMMIT_FIELDS}}
                for h in data.history]
-    files.append(BundleFile(f"{prefix}history.json", _json_bytes(history), "git-history",
+    files.append(BundleFile(f"{prefix}history.json", json_bytes(history), "git-history",
                             f"The commits that changed {name}'s configuration or rendered files, newest first", JSON))
     if data.upstream is not None:
         up = data.upstream
         files.append(BundleFile(
             f"{prefix}upstream/verification.json",
-            _json_bytes({k: up[k] for k in _UPSTREAM_FIELDS if k not in _UPSTREAM_TEXTS}),
+            json_bytes({k: up[k] for k in UPSTREAM_FIELDS if k not in UPSTREAM_TEXTS}),
             "upstream-verification", f"The newest comparison of {name}'s rendered spec with its Fedora dist-git spec "
             "plus the declared changes", JSON))
         if up["upstream_spec"]:
@@ -272,61 +138,6 @@ def _config_file(path: str, text: str, sha256: str) -> BundleFile:
                       "application/toml" if path.endswith(".toml") else TEXT, path if exact else "")
 
 
-# ----------------------------------------------------------------------------- reports
-
-
-def _upstream_label(data: ComponentData) -> str:
-    return data.upstream["verdict"] if data.upstream else "not verified"
-
-
-def _component_sections(data: ComponentData, config_files: list[dict]) -> list[Section]:
-    row = data.row
-    sections = [
-        Section("Verdict", (f"Classification: {row['headline']}.", row["verdict"],
-                            f"Upstream verification: {_upstream_label(data)}.")),
-    ]
-    if data.reasons:
-        sections.append(Section("Reasons", header=("Reason", "Explanation", "Where"),
-                                rows=tuple((r["code"], r["text"], r["source"]) for r in data.reasons), widths=(0.2, 0.55, 0.25)))
-    if data.overlays:
-        sections.append(Section("Overlays", header=("#", "Type", "Description", "In the rendered spec"),
-                                rows=tuple((str(o["position"] + 1), o["type"], o["description"],
-                                            f"{o['presence'] or 'not checked'} {o['presence_reason']}".strip())
-                                           for o in data.overlays), widths=(0.06, 0.2, 0.44, 0.3)))
-    sections.append(Section("Configuration files", header=("Repository path", "SHA-256"),
-                            rows=tuple((c["path"], c["sha256"]) for c in config_files), widths=(0.45, 0.55)))
-    if data.spec:
-        sections.append(Section("Rendered spec", (f"{data.spec['path']}, {data.spec['size']} bytes, SHA-256 {data.spec['sha256']}.",)))
-    if data.upstream:
-        up = data.upstream
-        sections.append(Section("Upstream verification", (
-            f"Verdict {up['verdict']} on {up['verified_at']:%Y-%m-%d %H:%M} UTC against {up['dist_git_url']} "
-            f"at {up['upstream_commit'] or 'unknown commit'}.", up["reason"])))
-    if data.history:
-        sections.append(Section("Git history", header=("Commit", "Date", "Author", "Subject", "Touched"),
-                                rows=tuple((h["commit__sha"][:12], f"{h['commit__committed_at']:%Y-%m-%d}",
-                                            h["commit__author_name"], h["commit__subject"], h["touched"]) for h in data.history),
-                                widths=(0.14, 0.12, 0.18, 0.44, 0.12)))
-    if data.inconsistencies:
-        sections.append(Section("Inconsistencies", header=("Kind", "Path", "Detail"),
-                                rows=tuple((i["kind"], i["path"], i["detail"]) for i in data.inconsistencies),
-                                widths=(0.2, 0.3, 0.5)))
-    return sections
-
-
-def _subtitle(release: Release, requested_by: str, requested_at: dt.datetime) -> str:
-    return (f"{release.distribution.name} {release.version}, commit {release.commit.sha} "
-            f"({release.commit.committed_at:%Y-%m-%d %H:%M} UTC). Requested by {requested_by or 'the system'} "
-            f"on {requested_at.astimezone(dt.timezone.utc):%Y-%m-%d %H:%M:%S} UTC. {GENERATOR_NAME} {__version__}.")
-
-
-def _report_files(html: str, pdf: bytes, what: str) -> list[BundleFile]:
-    return [
-        BundleFile("report.html", html.encode("utf-8"), "report-html", f"Human-readable report of {what}", "text/html; charset=utf-8"),
-        BundleFile("report.pdf", pdf, "report-pdf", "The same report as PDF, for auditors", "application/pdf"),
-    ]
-
-
 # ----------------------------------------------------------------------------- building bundles
 
 
@@ -339,7 +150,7 @@ def _metadata(release: Release, scope: str, component: str | None, requested_by:
     return {
         "scope": scope,
         "component": component,
-        "release": _release_info(release),
+        "release": release_info(release),
         "requested_by": requested_by,
         "requested_at": requested_at.astimezone(dt.timezone.utc).isoformat(),
         "notes": notes,
@@ -366,28 +177,20 @@ def build_component_bundle(release: Release, name: str, *, requested_by: str, re
     notes = []
     if sbom_file is not None:
         files.append(sbom_file)
-    signatures = _signature_files(release, [name])
+    signatures = signature_files(release, [name])
     files += signatures
     notes += _signature_note(signatures)
     missing = sorted(set(data.row["config_files"]) - set(digests))
     if missing:
         notes.append("Configuration files read by the component but not stored at ingest: " + ", ".join(missing))
-    html = render_to_string("audits/evidence/component_report.html", {
-        "release": release, "c": data, "config_files": configs, "subtitle": _subtitle(release, requested_by, requested_at),
-        "sbom": sbom_file, "notes": notes,
-    })
-    pdf = render_pdf(f"Evidence: {name}", _subtitle(release, requested_by, requested_at), _component_sections(data, configs))
-    files += _report_files(html, pdf, f"component {name}")
+    subtitle = report_subtitle(release, requested_by, requested_at)
+    html = component_html(release, data, configs, subtitle=subtitle, sbom=sbom_file, notes=notes)
+    files += report_files(html, component_pdf(data, configs, subtitle=subtitle), f"component {name}")
     return write_bundle(files, _metadata(release, "component", name, requested_by, requested_at, notes),
                         timestamp=release.commit.committed_at)
 
 
 def _sbom_file_of_component(release: Release, name: str) -> BundleFile:
-    from sbom.choices import (
-        SbomFormat,  # sbom depends on audits, not the other way round at import time
-    )
-    from sbom.services.generate import SbomError, component_document
-
     try:
         document = component_document(release, name, SbomFormat.CYCLONEDX_JSON)
     except SbomError as exc:
@@ -397,8 +200,6 @@ def _sbom_file_of_component(release: Release, name: str) -> BundleFile:
 
 
 def _release_sbom_files(release: Release) -> list[BundleFile]:
-    from sbom.models import SbomDocument
-
     documents = SbomDocument.objects.select_related("release__distribution", "release__commit").filter(
         release=release, component_name="").order_by("format")
     return [BundleFile(f"release/sbom/{d.file_name}", bytes(d.content), "sbom",
@@ -413,7 +214,7 @@ def _sbom_fragments(sboms: list[BundleFile]) -> dict[str, tuple[bytes, str]]:
     if document is None:
         return {}
     origin = f"{posixpath.basename(document.path)} (SHA-256 {hashlib.sha256(document.data).hexdigest()})"
-    return {c["bom-ref"][4:]: (_json_bytes(c), origin) for c in json.loads(document.data).get("components", [])
+    return {c["bom-ref"][4:]: (json_bytes(c), origin) for c in json.loads(document.data).get("components", [])
             if str(c.get("bom-ref", "")).startswith("src/")}
 
 
@@ -458,18 +259,18 @@ def build_release_bundle(release: Release, *, requested_by: str, requested_at: d
         if done % PROGRESS_EVERY == 0 or done == total:
             report(done, total, "collecting component evidence")
     lap("components")
-    signatures = _signature_files(release, None)
+    signatures = signature_files(release, None)
     notes = _signature_note(signatures)
     if not sboms:
         notes.append("No SBOM of this release is stored yet: run the SBOM job, then generate the bundle again.")
     summary = {
-        "release": _release_info(release), "summary": release.summary, "warnings": release.warnings,
-        "by_upstream_verdict": dict(sorted(Counter(_upstream_label(c) for c in components).items())),
+        "release": release_info(release), "summary": release.summary, "warnings": release.warnings,
+        "by_upstream_verdict": dict(sorted(Counter(upstream_label(c) for c in components).items())),
     }
     files += [
-        BundleFile("release/summary.json", _json_bytes(summary), "release-summary",
+        BundleFile("release/summary.json", json_bytes(summary), "release-summary",
                    "The release's origin and its counts by classification, reason, overlay and upstream verdict", JSON),
-        BundleFile("release/inconsistencies.json", _json_bytes(inconsistencies), "inconsistencies",
+        BundleFile("release/inconsistencies.json", json_bytes(inconsistencies), "inconsistencies",
                    "Every inconsistency found at ingest (missing or stale rendered specs, missing overlay sources, ...)", JSON),
         *sboms, *signatures,
     ]
@@ -499,17 +300,15 @@ def build_release_bundle(release: Release, *, requested_by: str, requested_at: d
                             "One row per finding and control, with evidence paths and SHA-256 digests, for GRC importers",
                             "text/csv; charset=utf-8"))
     report(total, total, "writing the reports")
-    subtitle = _subtitle(release, requested_by, requested_at)
+    subtitle = report_subtitle(release, requested_by, requested_at)
     findings = oscal.findings_rows(document)
-    html = render_to_string("audits/evidence/release_report.html", {
-        "release": release, "components": components, "summary": summary, "inconsistencies": inconsistencies,
-        "findings": findings, "subtitle": subtitle, "notes": notes, "sboms": sboms,
-    })
+    html = release_html(release, components, summary=summary, inconsistencies=inconsistencies, findings=findings,
+                        subtitle=subtitle, notes=notes, sboms=sboms)
     lap("report html")
-    pdf = render_pdf(f"Evidence: {release.distribution.name} {release.version}", subtitle,
-                     _release_sections(release, components, summary, findings, inconsistencies))
+    pdf = release_pdf(release, components, summary=summary, findings=findings, inconsistencies=inconsistencies,
+                      subtitle=subtitle)
     lap("report pdf")
-    files += _report_files(html, pdf, "the release")
+    files += report_files(html, pdf, "the release")
     report(total, total, "writing the ZIP")
     content, manifest = write_bundle(files, _metadata(release, "release", None, requested_by, requested_at, notes),
                                      timestamp=release.commit.committed_at)
@@ -538,28 +337,6 @@ def findings_csv(document: dict[str, Any]) -> bytes:
     for row in oscal.findings_rows(document):
         writer.writerow([safe_cell(v) for v in row])
     return out.getvalue().encode("utf-8")
-
-
-def _release_sections(release: Release, components: list[ComponentData], summary: dict, findings: list[list[str]],
-                      inconsistencies: list[dict]) -> list[Section]:
-    counts = release.summary.get("by_headline", {})
-    not_intact = [c for c in components if c.row["headline"] != "intact"]
-    return [
-        Section("Summary", (
-            f"{len(components)} components: " + ", ".join(f"{n} {k}" for k, n in sorted(counts.items())) + ".",
-            "Upstream verification: " + ", ".join(f"{n} {k}" for k, n in summary["by_upstream_verdict"].items()) + ".",
-            "Every component's evidence is in components/<name>/ of this bundle; intact components are listed "
-            "in report.html and release/summary.json.",
-        )),
-        Section("Findings (NIST SP 800-53 Rev. 5)", ("From oscal/assessment-results.json.",),
-                ("Control", "Status", "Component", "Finding"),
-                tuple((r[1], r[3], r[4], r[7]) for r in findings), (0.1, 0.14, 0.2, 0.56)),
-        Section("Components that are not Fedora-intact", (), ("Component", "Classification", "Upstream", "Verdict"),
-                tuple((c.name, c.row["headline"], _upstream_label(c), c.row["verdict"]) for c in not_intact),
-                (0.2, 0.14, 0.14, 0.52)),
-        Section("Inconsistencies", (), ("Kind", "Component", "Detail"),
-                tuple((i["kind"], i["component__name"] or "", i["detail"]) for i in inconsistencies), (0.2, 0.2, 0.6)),
-    ]
 
 
 # ----------------------------------------------------------------------------- storing

@@ -123,7 +123,7 @@ def verification_steps(commit: str, source_url: str) -> list[str]:
     return [
         "Compare the SHA-256 of this ZIP file with the value the portal lists for the bundle "
         "(and, once bundles are signed, verify the Sigstore bundle published beside the ZIP).",
-        "Run `python manage.py check_evidence FILE.zip` (or `python -m audits.evidence.check FILE.zip`, "
+        "Run `python manage.py check_evidence FILE.zip` (or `python -m evidence.check FILE.zip`, "
         "which needs only Python): it performs the next three steps offline and exits non-zero on any problem.",
         "Check that every entry name is relative, has no '..' segment, no backslash and no control character, "
         "and that no name occurs twice.",
