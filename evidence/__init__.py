@@ -4,9 +4,8 @@ the OSCAL assessment results and the auditor's PDF report (docs/evidence.md).
 Owns: the `EvidenceBundle` model, building and storing bundles (`services/`), the evidence job and its
 task, the bundle pages, the evidence API and the `check_evidence` command.
 May import: Django, `jobs`, `audits` and `sbom` (the layers below). No app below imports `evidence`:
-only portal/urls.py and the settings name it, and the app that signs registers its signature provider
-(`services.providers.register_signature_provider`) from its `AppConfig.ready` (today SbomConfig, until
-signing has an app of its own above this one).
+only portal/urls.py and the settings name it, and `signing` (above) registers its signature provider
+(`services.providers.register_signature_provider`) from its `AppConfig.ready`.
 
 PURE PYTHON, no Django imports: this package's top-level modules `zipwriter.py` (ZIP + manifest),
 `check.py` (the offline checker), `oscal.py` and `pdf.py`, and this file, so that a third party can
