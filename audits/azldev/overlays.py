@@ -12,7 +12,7 @@ dict, archives are unpacked into dicts. No path can leave that dict: file names,
 globs and archive members with ``..``, absolute paths or NUL bytes are refused.
 
 Regexes are Go/RE2 patterns run by the ``regex`` module (see
-``specedit.translate_re2`` for the rewrites and refusals). Differences that remain:
+``re2.translate_re2`` for the rewrites and refusals). Differences that remain:
 RE2 guarantees linear time, ``regex`` backtracks, hence the per-overlay timeout;
 ``(?i)`` uses Python's Unicode case folding, which agrees with Go's simple folding
 except for a few multi-character folds; file contents are decoded as UTF-8 with
@@ -33,7 +33,8 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from .globs import GlobError, check_relative, glob_files, glob_match
-from .specedit import RegexError, RegexTimeout, Re2Pattern, SpecDoc, SpecEditError  # fmt: skip
+from .re2 import RegexError, RegexTimeout, Re2Pattern
+from .specedit import SpecDoc, SpecEditError
 
 __all__ = [
     "ApplyResult", "OverlayError", "OverlayRecord", "bump_release", "apply_overlays", "macros_file_text",

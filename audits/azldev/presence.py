@@ -25,7 +25,8 @@ from typing import Any, Callable, Iterable, Mapping, NamedTuple, Sequence
 
 from .overlays import CHECK_SKIP_PREFIX, HEADER_LINES, MACROS_LOAD_COMMENT, OverlayView, archive_members, overlay_views
 from .globs import GlobError, glob_files, glob_match
-from .specedit import RegexError, RegexTimeout, Re2Pattern, Section, SpecDoc, patch_number, split_lines
+from .re2 import RegexError, RegexTimeout, Re2Pattern
+from .specedit import Section, SpecDoc, patch_number, split_lines
 
 __all__ = [
     "ABSENT", "NOT_VERIFIABLE", "PRESENT", "PresenceVerdict", "check_build_presence", "check_presence", "summarise",
