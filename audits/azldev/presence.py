@@ -360,6 +360,12 @@ class _Checker:
             return _unknown("no file list of the rendered directory given", "no-file-list")
         return None
 
+    def _listed(self) -> set[str]:
+        """The rendered directory's file names, for a loose-file overlay that `_no_files` passed."""
+        if self.names is None:
+            raise ValueError("no file list of the rendered directory given (check _no_files first)")
+        return self.names
+
     def _archive(self, view: OverlayView) -> dict[str, bytes]:
         assert self.contents is not None
         return archive_members(view.get("archive"), self.contents[view.get("archive")])
@@ -368,7 +374,7 @@ class _Checker:
         if (missing := self._no_files(view)) is not None:
             return missing
         name = view.get("file")
-        if name in self.names:  # type: ignore[operator]
+        if name in self._listed():
             return _yes(f"{name!r} is in the rendered directory", "file-present")
         if self._referenced(name):
             return _no(f"{name!r} is referenced by the spec but not in the rendered directory", "file-missing")
@@ -381,7 +387,7 @@ class _Checker:
         if view.is_archive:
             left = glob_files(pattern, self._archive(view))
         else:
-            left = glob_files(pattern, self.names)  # type: ignore[arg-type]
+            left = glob_files(pattern, self._listed())
         if left:
             return _no(f"{left[0]!r} (matches {pattern!r}) is still there", "file-still-there")
         return _yes(f"nothing matches {pattern!r}", "file-gone")
@@ -390,12 +396,12 @@ class _Checker:
         if (missing := self._no_files(view)) is not None:
             return missing
         pattern, replacement = view.get("file"), view.get("replacement")
-        old = glob_files(pattern, self.names)  # type: ignore[arg-type]
+        old = glob_files(pattern, self._listed())
         directory = posixpath.dirname(pattern) if "/" in pattern else ""
         new = posixpath.join(directory, replacement)
         if old:
             return _no(f"{old[0]!r} is still there", "file-still-there")
-        if new in self.names:  # type: ignore[operator]
+        if new in self._listed():
             return _yes(f"{new!r} is there and nothing matches {pattern!r}", "file-renamed")
         if self._referenced(new):
             return _no(f"{new!r} is referenced by the spec but not in the rendered directory", "file-missing")
@@ -404,7 +410,7 @@ class _Checker:
     def _file_prepend_lines(self, view: OverlayView) -> _Finding:
         if (missing := self._no_files(view)) is not None:
             return missing
-        targets = glob_files(view.get("file"), self.names)  # type: ignore[arg-type]
+        targets = glob_files(view.get("file"), self._listed())
         if not targets:
             return _unknown(f"no file matching {view.get('file')!r} in the rendered directory", "file-not-in-dir")
         if self.contents is None:
@@ -424,7 +430,7 @@ class _Checker:
         elif self.contents is not None:
             available = self.contents
         else:
-            targets = glob_files(pattern_text, self.names)  # type: ignore[arg-type]
+            targets = glob_files(pattern_text, self._listed())
             if not targets:
                 return _unknown(f"no file matching {pattern_text!r} in the rendered directory", "file-not-in-dir")
             return _unknown("file contents not given", "no-file-contents")

@@ -51,7 +51,8 @@ class Overlay:
 
     @property
     def description(self) -> str:
-        return self.fields.get("description", "")
+        description: str = self.fields.get("description", "")
+        return description
 
 
 @dataclass

@@ -179,7 +179,7 @@ class SpecDoc:
 
     def __init__(self, lines: list[str], marks: list[int | None] | None = None):
         self.lines = lines
-        self.marks = marks if marks is not None else [None] * len(lines)
+        self.marks: list[int | None] = marks if marks is not None else [None] * len(lines)
 
     @classmethod
     def from_text(cls, text: str) -> SpecDoc:

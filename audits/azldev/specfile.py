@@ -197,7 +197,8 @@ class _Expansion:
         k = 0
         while inner[k : k + 1] in ("?", "!"):
             k += 1
-        name = _NAME_TOKEN_RE.match(inner, k).group()  # type: ignore[union-attr]
+        token = _NAME_TOKEN_RE.match(inner, k)  # always matches, possibly the empty string
+        name = token.group() if token else ""
         rest = inner[k + len(name) :]
         if not name or (rest and rest[0] != ":"):
             self.literal(whole, name or whole)  # parametric call, %{%{x}}, ...
@@ -219,7 +220,7 @@ class _Expansion:
             body = ""  # rpm's builtin empty macro, a common placeholder
         defined = body is not None
         if not flags:
-            if defined and arg is None:
+            if body is not None and arg is None:
                 self.nested(whole, name, body, depth)
             else:
                 self.literal(whole, name)

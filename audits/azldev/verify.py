@@ -152,7 +152,8 @@ def accept_release_bump(ours: str, rendered: str, calculation: str = "auto") -> 
         if calculation not in ("auto", "static") or "autorelease" in value:
             return ours
     doc = SpecDoc.from_text(ours)
-    rest = value[_LEADING_NUMBER.match(value).end() :]
+    leading = _LEADING_NUMBER.match(value)  # matches: `mine` is not None
+    rest = value[leading.end() :] if leading else value
     doc.update_tags("", "Release", f"{theirs}{rest}", None)
     return doc.text()
 
