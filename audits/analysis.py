@@ -16,11 +16,17 @@ from typing import Any, Callable, Iterable, Protocol
 
 from .azldev import classify as classify_mod
 from .azldev.classify import Classification, classify, default_config
-from .azldev.loader import Project, load_project
+from .azldev.loader import ConfigError, Project, load_project
 from .azldev.presence import PresenceVerdict, check_presence
 from .azldev.presence import summarise as summarise_presence
 from .azldev.resolve import ResolvedComponent, resolve_components
-from .azldev.specfile import ParsedSpec, SourcesEntry, SourcesFileError, parse_sources_file, parse_spec
+from .azldev.specfile import (
+    ParsedSpec,
+    SourcesEntry,
+    SourcesFileError,
+    parse_sources_file,
+    parse_spec,
+)
 from .azldev.tree import RepoTree, TreeError, read_readable
 from .gitsource import CommitInfo
 
@@ -117,6 +123,24 @@ PROGRESS_EVERY = 500
 HISTORY_LIMIT = 50  # commits kept per component
 
 
+# What a component name may be: an RPM package name as rpmbuild accepts it for a Name tag, less the
+# macro characters (%{}), which a configuration key never needs. Every page, URL and document is
+# built from these names, so anything else (a '/', whitespace, '..', control characters) is refused.
+COMPONENT_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._+-]{0,254}\Z")
+
+
+def check_component_names(components: Iterable[tuple[str, str]]) -> None:
+    """ConfigError naming the components (name, file defining it) whose names are not RPM package names."""
+    bad = sorted((name, file) for name, file in components if not COMPONENT_NAME.match(name))
+    if bad:
+        listed = ", ".join(repr(name) for name, _ in bad[:10]) + (f" and {len(bad) - 10} more" if len(bad) > 10 else "")
+        raise ConfigError(
+            bad[0][1],
+            f"invalid component name{'s' if len(bad) > 1 else ''} {listed}: a component name must be an RPM package "
+            "name (letters, digits and . _ + -, starting with a letter, digit or _; at most 255 characters)"
+        )
+
+
 def analyse_release(
     tree: RepoTree,
     history: History,
@@ -130,6 +154,7 @@ def analyse_release(
     """
     project = load_project(tree)
     components = resolve_components(project, tree)
+    check_component_names((c.name, c.defined_in) for c in components)
     analyser = _ComponentAnalyser(tree, project, history, blame)
     records = []
     for done, component in enumerate(components, 1):

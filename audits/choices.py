@@ -25,22 +25,6 @@ class OverlayPresence(models.TextChoices):
     NOT_VERIFIABLE = presence.NOT_VERIFIABLE, "Not verifiable from the rendered spec"
 
 
-class JobKind(models.TextChoices):
-    INGEST = "ingest", "Ingest"
-    SBOM = "sbom", "SBOM generation"
-    SIGN = "sign", "Signing"
-    VERIFY = "verify", "Verification"
-    UPSTREAM = "upstream", "Upstream verification"
-    EVIDENCE = "evidence", "Evidence bundle"
-
-
-class JobStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    RUNNING = "running", "Running"
-    SUCCEEDED = "succeeded", "Succeeded"
-    FAILED = "failed", "Failed"
-
-
 class InconsistencyKind(models.TextChoices):
     MISSING_RENDERED_SPEC = "missing-rendered-spec", "Component has no rendered spec"
     RENDER_FAILED = "render-failed", "Rendering failed (RENDER_FAILED marker)"
@@ -49,15 +33,6 @@ class InconsistencyKind(models.TextChoices):
     MISSING_OVERLAY_SOURCE = "missing-overlay-source", "Overlay source file missing"
     UNPARSABLE_SOURCES_FILE = "unparsable-sources-file", "Unparsable sources file"
     UNKNOWN_GROUP_MEMBER = "unknown-group-member", "Group lists an undefined component"
-
-
-class AccessAction(models.TextChoices):
-    """What an access-log entry records."""
-
-    VIEW = "view", "Viewed"
-    EXPORT = "export", "Exported"
-    START_JOB = "start-job", "Started a job"
-    REFUSED = "refused", "Refused"  # an API call with a known key that is revoked, expired or out of its networks
 
 
 class UpstreamVerdict(models.TextChoices):

@@ -11,12 +11,19 @@ group (killed on timeout or interrupt), ignores repository-locating variables
 such as GIT_DIR inherited from the caller, and never prompts. Read-only calls on
 the fetched repository also ignore the user's global and system git config, so
 settings such as log.showSignature or blame.ignoreRevsFile cannot change output.
+
+Network sources go through the egress policy (audits.egress): the host is resolved and checked
+once, and git is pinned to the checked addresses (http.curloptResolve, ssh -o HostName) and told
+not to follow redirects, so it never resolves the name again or goes elsewhere. Error messages
+are our own words: git's stderr (which carries what the remote said) is logged, never shown.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import re
+import shlex
 import shutil
 import signal
 import subprocess
@@ -29,7 +36,11 @@ from pathlib import Path
 from typing import Iterable, Iterator
 from urllib.parse import urlsplit
 
+from audits import egress as egress_policy
 from audits.azldev.tree import TreeEntry, TreeError, check_readable
+from audits.egress import EgressPolicy
+
+logger = logging.getLogger(__name__)
 
 ALLOW_LOCAL_SETTING = "PEDIGREE_ALLOW_LOCAL_SOURCES"
 MAX_SOURCE_LENGTH = 2048
@@ -72,8 +83,14 @@ def _accepted(allow_local: bool) -> str:
     return f"accepted: {_ACCEPTED_REMOTE}" + (f", or {_ACCEPTED_LOCAL}" if allow_local else "")
 
 
-def validate_source(source: str, *, allow_local: bool) -> str:
-    """Return `source` (local paths normalised) if it is safe to hand to `git clone`, else raise GitSourceError."""
+def validate_source(source: str, *, allow_local: bool, egress: EgressPolicy | None = None) -> str:
+    """Return `source` (local paths normalised) if it is safe to hand to `git clone`, else raise GitSourceError.
+
+    Network addresses are checked against the egress policy without a lookup (literal internal
+    addresses, odd numeric host forms, localhost); `fetch` resolves and checks the name again before
+    connecting. `egress` defaults to the configured policy (audits.egress.default_policy).
+    """
+    policy = egress if egress is not None else egress_policy.default_policy()
 
     def bad(reason: str) -> GitSourceError:
         return GitSourceError(f"invalid repository source {source!r}: {reason}; {_accepted(allow_local)}")
@@ -114,6 +131,11 @@ def validate_source(source: str, *, allow_local: bool) -> str:
             raise bad(f"malformed URL ({exc})") from None
         if not host or not _HOST.match(host):
             raise bad("missing or invalid host name")
+        if parts.netloc.count("@") > 1 or "\\" in parts.netloc:
+            raise bad("the address part holds more than one '@' or a backslash")
+        problem = egress_policy.literal_problem(host, policy)
+        if problem:
+            raise bad(problem)
         if parts.password is not None:
             raise bad("URLs must not contain a password; configure a git credential helper instead")
         if (parts.username or "").startswith("-"):
@@ -136,6 +158,9 @@ def validate_source(source: str, *, allow_local: bool) -> str:
         host = m["host"].strip("[]").lower()
         if not _HOST.match(host) or host.startswith("-"):
             raise bad("invalid host name")
+        problem = egress_policy.literal_problem(host, policy)
+        if problem:
+            raise bad(problem)
         if m["path"].startswith(("-", ":")):
             raise bad("the repository path starts with '-' or ':'")
         return source
@@ -240,23 +265,42 @@ def _git(git_dir: Path, args: list[str], *, stdin: bytes | None = None, error: t
         env["GIT_LITERAL_PATHSPECS"] = "1"
     result = _run(args[0], ["--git-dir", str(git_dir), *args], env=env, timeout=LOCAL_COMMAND_TIMEOUT, stdin=stdin)
     if result.returncode != 0:
-        raise error(f"git {args[0]} failed in {git_dir}: {_trim(result.stderr)}")
+        logger.warning("git %s failed in %s (exit status %s): %s", args[0], git_dir, result.returncode, _trim(result.stderr))
+        raise error(f"git {args[0]} failed on the fetched repository (exit status {result.returncode}; "
+                    "git's message is in the worker log)")
     return result.stdout
 
 
 # ----------------------------------------------------------------------------- fetching
 
-_TRANSIENT = (
-    "could not resolve host", "temporary failure in name resolution", "name or service not known",
-    "connection reset", "connection timed out", "operation timed out", "timed out", "failed to connect",
-    "connection refused", "network is unreachable", "no route to host", "the remote end hung up unexpectedly",
-    "early eof", "rpc failed", "gnutls", "ssl_connect", "ssl_error", "tls connection", "http/2 stream",
-    "returned error: 500", "returned error: 502", "returned error: 503", "returned error: 504", "broken pipe",
+# What a failed clone said, in our words. Only git's own lines count: lines the remote sent
+# ("remote: ...") are ignored, and no text of git's stderr reaches a user-facing message (it may
+# carry what a server answered); the raw stderr goes to the log. First match wins.
+_CLONE_FAILURES: tuple[tuple[tuple[str, ...], str, bool], ...] = (  # (markers, our words, transient)
+    (("transport '",), "this transport is not allowed", False),
+    (("could not resolve host", "could not resolve hostname", "temporary failure in name resolution",
+      "name or service not known"), "the host name could not be resolved", True),
+    (("timed out",), "the connection timed out", True),
+    (("connection refused", "couldn't connect to server", "failed to connect"), "connection refused", True),
+    (("network is unreachable", "no route to host"), "the network is unreachable", True),
+    (("certificate",), "TLS failed: the server's certificate could not be verified", False),
+    (("gnutls", "ssl_connect", "ssl_error", "tls connection", "ssl routines", "handshake"),
+     "TLS failed (the secure connection could not be set up)", True),
+    (("connection reset", "the remote end hung up unexpectedly", "early eof", "rpc failed", "broken pipe",
+      "http/2 stream"), "the connection was interrupted", True),
+    (("returned error: 500", "returned error: 502", "returned error: 503", "returned error: 504"),
+     "the server failed (HTTP 5xx)", True),
+    (("returned error: 30", "redirect"), "the server answered with a redirect, and redirects are not followed", False),
+    (("host key verification failed",), "the SSH host key could not be verified", False),
+    (("permission denied", "authentication failed", "could not read username", "could not read password",
+      "terminal prompts disabled", "returned error: 401", "returned error: 403"),
+     "access was denied (the repository needs credentials this server does not have)", False),
+    (("not found", "does not appear to be a git repository", "is this a git repository", "does not exist",
+      "returned error: 404", "not a git repository"), "not a git repository, or no repository at that address", False),
 )
 
-
 # The worker's own disk, not the source: no retry (it stays full) and no hint about the address.
-_WORKSPACE = ("no space left on device", "disk quota exceeded", "read-only file system", "file too large")
+_WORKSPACE = ("No space left on device", "Disk quota exceeded", "Read-only file system", "File too large")
 
 
 def _workspace_error(detail: str) -> GitSourceError:
@@ -266,14 +310,37 @@ def _workspace_error(detail: str) -> GitSourceError:
     )
 
 
+def _where(source: str) -> str:
+    """The host (and port) of a network source, else the local path: what error messages name."""
+    try:
+        point = egress_policy.endpoint(source)
+    except egress_policy.EgressRefused:
+        point = None
+    if point is None:
+        return source
+    host = f"[{point.host}]" if ":" in point.host else point.host
+    default = {"https": 443, "ssh": 22}.get(point.scheme)
+    return host if point.port == default else f"{host}:{point.port}"
+
+
 def _clone_error(source: str, stderr: bytes) -> Exception:
-    text = _trim(stderr)
-    if any(marker in text.lower() for marker in _WORKSPACE):
-        return _workspace_error(text)
-    if any(marker in text.lower() for marker in _TRANSIENT):
-        return GitTransientError(f"fetching {source} failed with what looks like a temporary network problem: {text}")
+    """Our sentence for a failed clone; git's stderr is logged only."""
+    logger.warning("git clone of %s failed: %s", source, _trim(stderr))
+    own_lines = [line for line in stderr.decode("utf-8", "replace").splitlines()
+                 if not line.lstrip().lower().startswith("remote:")]
+    text = "\n".join(own_lines)
+    for marker in _WORKSPACE:
+        if marker.lower() in text.lower():
+            return _workspace_error(marker)
+    where = _where(source)
+    for markers, words, transient in _CLONE_FAILURES:
+        if any(marker in text.lower() for marker in markers):
+            if transient:
+                return GitTransientError(f"could not fetch from {where}: {words} (this looks temporary)")
+            return GitSourceError(f"could not fetch from {where}: {words}. Check that the address is right and "
+                                  "that the repository is reachable without a password prompt")
     return GitSourceError(
-        f"could not fetch {source}: {text or 'git clone failed'}. Check that the address is right and that the "
+        f"could not fetch from {where}: git clone failed. Check that the address is right and that the "
         "repository is reachable without a password prompt"
     )
 
@@ -299,12 +366,43 @@ class Checkout:
     ref: str
 
 
-def _clone_bare(source: str, dest: Path, *, allow_local: bool, timeout: float) -> None:
-    """`git clone --bare` with remote helpers and hooks off; `source` must already be validated."""
+def _pinned(source: str, policy: EgressPolicy) -> tuple[list[str], dict[str, str]]:
+    """Check a network source against the egress policy; git options and environment that pin the
+    connection to the checked addresses. Nothing for local sources."""
+    point = egress_policy.endpoint(source)
+    if point is None:
+        return [], {}
+    where = _where(source)
+    try:
+        destination = egress_policy.check_host(point.host, point.port, policy)
+    except egress_policy.EgressLookupError as exc:
+        error = GitTransientError if exc.transient else GitSourceError
+        raise error(f"could not fetch from {where}: {exc}") from None
+    except egress_policy.EgressRefused as exc:
+        raise GitSourceError(f"refused to fetch from {where}: {exc}") from None
+    if destination.is_literal:
+        return [], {}  # nothing to resolve, so nothing to rebind
+    if point.scheme == "https":
+        addresses = ",".join(f"[{a}]" if ":" in a else a for a in destination.addresses)
+        # An empty value first drops any resolve entries from the git config files; the name is pinned
+        # with and without a trailing dot, since curl looks up the name exactly as the URL writes it.
+        pins = [f"http.curloptResolve={name}:{point.port}:{addresses}" for name in (destination.host, destination.host + ".")]
+        return ["-c", "http.curloptResolve=", *(arg for pin in pins for arg in ("-c", pin))], {}
+    # ssh: connect to the checked address, check the host key under the name the user gave.
+    base = os.environ.get("GIT_SSH_COMMAND") or (shlex.quote(os.environ["GIT_SSH"]) if os.environ.get("GIT_SSH") else "ssh")
+    pin = f"-o HostName={shlex.quote(destination.addresses[0])} -o HostKeyAlias={shlex.quote(destination.host)}"
+    return [], {"GIT_SSH_COMMAND": f"{base} {pin}"}
+
+
+def _clone_bare(source: str, dest: Path, *, allow_local: bool, timeout: float, egress: EgressPolicy | None = None) -> None:
+    """`git clone --bare` with remote helpers, hooks and redirects off, pinned to the addresses the
+    egress policy checked (default: the configured policy); `source` must already be validated."""
+    pin_args, pin_env = _pinned(source, egress if egress is not None else egress_policy.default_policy())
     env = _git_env(isolated=False)
     env["GIT_ALLOW_PROTOCOL"] = "file:https:ssh" if allow_local else "https:ssh"
-    args = ["-c", "protocol.ext.allow=never", "-c", "core.hooksPath=/dev/null",
-            "clone", "--bare", "--quiet", "--", source, str(dest)]
+    env.update(pin_env)
+    args = ["-c", "protocol.ext.allow=never", "-c", "core.hooksPath=/dev/null", "-c", "http.followRedirects=false",
+            *pin_args, "clone", "--bare", "--quiet", "--", source, str(dest)]
     result = _run("clone", args, env=env, timeout=timeout, cwd=str(dest.parent))
     if result.returncode != 0:
         raise _clone_error(source, result.stderr)
@@ -329,12 +427,15 @@ def _resolve_ref(git_dir: Path, source: str, ref: str) -> str:
 
 
 @contextmanager
-def fetch(source: str, ref: str, *, allow_local: bool, timeout: float = 600) -> Iterator[Checkout]:
+def fetch(source: str, ref: str, *, allow_local: bool, timeout: float = 600,
+          egress: EgressPolicy | None = None) -> Iterator[Checkout]:
     """Bare-clone `source` into a temporary directory and resolve `ref`; the directory is always removed.
 
     `timeout` bounds the clone; later local commands have their own limit (LOCAL_COMMAND_TIMEOUT).
+    `egress` is the outbound-connection policy (default: the configured one, audits.egress).
     """
-    source = validate_source(source, allow_local=allow_local)
+    policy = egress if egress is not None else egress_policy.default_policy()
+    source = validate_source(source, allow_local=allow_local, egress=policy)
     ref = validate_ref(ref)
     try:
         tmp = Path(tempfile.mkdtemp(prefix="pedigree-git-"))
@@ -342,7 +443,7 @@ def fetch(source: str, ref: str, *, allow_local: bool, timeout: float = 600) -> 
         raise _workspace_error(f"{exc.strerror or exc}") from exc
     try:
         git_dir = tmp / "repo.git"
-        _clone_bare(source, git_dir, allow_local=allow_local, timeout=timeout)
+        _clone_bare(source, git_dir, allow_local=allow_local, timeout=timeout, egress=policy)
         sha = _resolve_ref(git_dir, source, ref)
         yield Checkout(git_dir=git_dir, commit=_read_commits(git_dir, [sha])[sha], source=source, ref=ref)
     finally:

@@ -6,16 +6,13 @@ from django.conf import settings
 from django.db import models
 
 from .choices import (
-    AccessAction,
     Headline,
     InconsistencyKind,
-    JobKind,
-    JobStatus,
     OverlayPresence,
     SpecOrigin,
     UpstreamVerdict,
 )
-from .querysets import ApiKeyQuerySet, ComponentQuerySet, JobQuerySet, ReleaseQuerySet
+from .querysets import ComponentQuerySet, ReleaseQuerySet
 
 
 class Distribution(models.Model):
@@ -284,60 +281,12 @@ class Inconsistency(models.Model):
         ordering = ["kind", "path"]
 
 
-class Job(models.Model):
-    """A background job; the row is the single source of truth for its state and progress."""
-
-    kind = models.CharField(max_length=20, choices=JobKind.choices)
-    status = models.CharField(max_length=20, choices=JobStatus.choices, default=JobStatus.QUEUED)
-    params = models.JSONField(default=dict)
-    release = models.ForeignKey(Release, null=True, blank=True, on_delete=models.SET_NULL, related_name="jobs")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    heartbeat_at = models.DateTimeField(null=True, blank=True)
-    progress_done = models.PositiveIntegerField(default=0)
-    progress_total = models.PositiveIntegerField(default=0)
-    stage = models.CharField(max_length=200, blank=True)
-    error = models.TextField(blank=True)
-    result = models.JSONField(default=dict)
-
-    objects = JobQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["status", "kind"])]
-        permissions = [("start_job", "Can start ingests, SBOM and signing jobs")]
-
-    def __str__(self) -> str:
-        return f"{self.kind} job {self.pk} ({self.status})"
-
-
-class AccessLog(models.Model):
-    """Who viewed or exported what, and when (evidence for auditors; visible to admins)."""
-
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    username = models.CharField(max_length=150)  # kept when the account is deleted
-    action = models.CharField(max_length=20, choices=AccessAction.choices)
-    target = models.CharField(max_length=500)  # plain words: "release 3", "component bash of release 3"
-    path = models.CharField(max_length=2000)  # the request path with its query string (filters of an export)
-    release = models.ForeignKey(Release, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    api_key_name = models.CharField(max_length=100, blank=True)  # the API key that made the call, if any
-
-    class Meta:
-        ordering = ["-at", "-id"]
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.target}"
-
-
 class UpstreamVerification(models.Model):
     """One comparison of a component's rendered spec with its Fedora dist-git spec plus the
     declared overlays and build options (services.upstream); pages show the newest."""
 
     component = models.ForeignKey(Component, on_delete=models.CASCADE, related_name="upstream_verifications")
-    job = models.ForeignKey(Job, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    job = models.ForeignKey("jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     verdict = models.CharField(max_length=30, choices=UpstreamVerdict.choices)
     reason = models.TextField(blank=True)  # why (unavailable, drift) or what explained the differences
     dist_git_url = models.CharField(max_length=2048, blank=True)
@@ -357,69 +306,3 @@ class UpstreamVerification(models.Model):
         return f"{self.component_id}: {self.verdict}"
 
 
-class EvidenceBundle(models.Model):
-    """A generated evidence ZIP (release-wide when component_name is blank), kept in the database
-    so any web or worker machine can serve it; its manifest is stored beside it for listing."""
-
-    release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="evidence_bundles")
-    component_name = models.CharField(max_length=300, blank=True)  # blank: the whole release
-    content = models.BinaryField()
-    size = models.PositiveBigIntegerField()
-    sha256 = models.CharField(max_length=64)
-    sha512 = models.CharField(max_length=128)
-    manifest = models.JSONField(default=dict)  # a copy of the ZIP's manifest.json
-    generator_version = models.CharField(max_length=50)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    requested_at = models.DateTimeField()
-    job = models.ForeignKey(Job, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    generation_seconds = models.FloatField(default=0)
-
-    class Meta:
-        ordering = ["-requested_at", "-id"]
-        indexes = [models.Index(fields=["release", "component_name", "-requested_at"])]
-
-    def __str__(self) -> str:
-        return f"evidence {self.pk} of release {self.release_id} {self.component_name or '(release)'}"
-
-    @property
-    def file_name(self) -> str:
-        """The download name: `pedigree-evidence-<distro>-<version>-<commit12>[-<component>]-<id>.zip`."""
-        release = self.release
-        stem = f"pedigree-evidence-{release.distribution.name}-{release.version}-{release.commit.sha[:12]}"
-        if self.component_name:
-            stem += f"-{self.component_name}"
-        return f"{stem}-{self.pk}.zip"
-
-class ApiKey(models.Model):
-    """A machine's credential for the REST API (see apikeys.py): stored as a SHA-256 digest, shown once."""
-
-    name = models.CharField(max_length=100, unique=True)  # recorded in the access log with every call
-    prefix = models.CharField(max_length=8, unique=True)  # not secret: finds the row, tells keys apart
-    digest = models.CharField(max_length=64)  # sha256 of the whole key
-    scopes = models.JSONField(default=list)  # subset of apikeys.SCOPES
-    allowed_networks = models.JSONField(default=list)  # CIDR strings; empty: any address
-    expires_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    revoked_at = models.DateTimeField(null=True, blank=True)
-    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    last_used_from = models.CharField(max_length=45, blank=True)
-
-    objects = ApiKeyQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-
-    def __str__(self) -> str:
-        return f"{self.name} (pdg_{self.prefix}_…)"
-
-    def state(self, now) -> str:
-        """The key's state at `now`: active, revoked or expired."""
-        if self.revoked_at is not None:
-            return "revoked"
-        if self.expires_at is not None and self.expires_at <= now:
-            return "expired"
-        return "active"

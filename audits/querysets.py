@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from django.db import models
-from django.utils import timezone
-
-from .choices import JobStatus
 
 
 class ReleaseQuerySet(models.QuerySet):
     def with_related(self) -> "ReleaseQuerySet":
         return self.select_related("distribution", "commit", "ingested_by")
 
+
+# Fields of an upstream verification that pages show (ComponentQuerySet.with_newest_upstream, newest_upstream).
+UPSTREAM_FIELDS = ("verdict", "reason", "dist_git_url", "upstream_commit", "upstream_spec_sha256", "declared_diff",
+                   "undeclared_diff", "fetched_at", "verified_at")
 
 # Columns of a component row in API lists (ComponentQuerySet.table_rows).
 ROW_FIELDS = ("id", "release_id", "name", "headline", "verdict", "spec_origin", "spec_type", "epoch", "version",
@@ -31,16 +32,20 @@ class ComponentQuerySet(models.QuerySet):
             "config_commit", "rendered_commit"
         )
 
+    def with_newest_upstream(self, *fields: str) -> "ComponentQuerySet":
+        """Annotate `upstream_<field>` with each field (default UPSTREAM_FIELDS) of the component's newest upstream
+        verification, None when it has none: subqueries in the one statement, no query per component."""
+        # UpstreamVerification through the reverse relation: models imports this module, not the other way round.
+        verifications = self.model._meta.get_field("upstream_verifications").related_model
+        newest = verifications.objects.filter(component=models.OuterRef("pk")).order_by("-verified_at", "-id")
+        return self.annotate(**{f"upstream_{f}": models.Subquery(newest.values(f)[:1]) for f in fields or UPSTREAM_FIELDS})
 
-class JobQuerySet(models.QuerySet):
-    def claim(self, pk: int) -> bool:
-        """Move a queued job to running; False when another worker got it first."""
-        now = timezone.now()
-        return bool(
-            self.filter(pk=pk, status=JobStatus.QUEUED).update(status=JobStatus.RUNNING, started_at=now, heartbeat_at=now)
-        )
 
+def newest_upstream(component: models.Model) -> models.Model | None:
+    """The newest UpstreamVerification of a component read with_newest_upstream() (all the fields), unsaved; None
+    when it has none."""
+    if not getattr(component, "upstream_verdict", None):
+        return None
+    fields = {f: getattr(component, f"upstream_{f}") for f in UPSTREAM_FIELDS}
+    return component.upstream_verifications.model(component=component, **fields)
 
-class ApiKeyQuerySet(models.QuerySet):
-    def for_list(self) -> "ApiKeyQuerySet":
-        return self.select_related("created_by", "revoked_by").defer("digest")

@@ -1,27 +1,17 @@
 from django.urls import path, re_path
 
-from . import views, views_evidence
-from .api import pages as api_pages
+from .views import access_log, compare, components, releases
 
 app_name = "audits"
 urlpatterns = [
-    path("", views.release_list, name="release-list"),
-    path("ingest/", views.start_ingest, name="start-ingest"),
-    path("jobs/status.json", views.job_status, name="job-status"),
-    path("releases/<int:pk>/", views.release_detail, name="release-detail"),
-    path("releases/<int:pk>/verify-upstream/", views.start_upstream_verification, name="start-upstream-verification"),
-    re_path(r"^releases/(?P<pk>[0-9]+)/components\.(?P<fmt>csv|xlsx)$", views.export_components, name="component-export"),
-    path("releases/<int:pk>/components/<str:name>/", views.component_detail, name="component-detail"),
-    path("compare/", views.compare, name="compare"),
-    path("compare.csv", views.compare_export, name="compare-export"),
-    path("access-log/", views.access_log, name="access-log"),
-    path("releases/<int:pk>/evidence/", views_evidence.bundle_list, name="evidence-list"),
-    path("releases/<int:pk>/evidence/start/", views_evidence.start_release_bundle, name="evidence-start"),
-    path("releases/<int:pk>/components/<str:name>/evidence/", views_evidence.create_component_bundle,
-         name="evidence-component"),
-    path("evidence/<int:pk>.zip", views_evidence.download, name="evidence-download"),
-    re_path(r"^evidence/(?P<pk>[0-9]+)/(?P<member>oscal\.json|findings\.csv)$", views_evidence.oscal_file,
-            name="evidence-oscal"),
-    path("api-keys/", api_pages.api_keys, name="api-keys"),
-    path("api-keys/<int:pk>/revoke/", api_pages.revoke, name="api-key-revoke"),
+    path("", releases.release_list, name="release-list"),
+    path("ingest/", releases.start_ingest, name="start-ingest"),
+    path("releases/<id:pk>/", releases.release_detail, name="release-detail"),
+    path("releases/<id:pk>/verify-upstream/", releases.start_upstream_verification, name="start-upstream-verification"),
+    re_path(r"^releases/(?P<pk>[0-9]{1,18})/components\.(?P<fmt>csv|xlsx)$", components.export_components,
+            name="component-export"),
+    path("releases/<id:pk>/components/<str:name>/", components.component_detail, name="component-detail"),
+    path("compare/", compare.compare, name="compare"),
+    path("compare.csv", compare.compare_export, name="compare-export"),
+    path("access-log/", access_log.access_log, name="access-log"),
 ]

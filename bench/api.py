@@ -31,7 +31,7 @@ PAGE = 1000
 
 def time_release_evidence_bundle(release) -> float:
     """Wall seconds of one release evidence bundle, generated and stored as the evidence job does."""
-    from audits.services.evidence import create_release_bundle
+    from evidence.services.bundles import create_release_bundle
 
     gc.collect()
     start = time.perf_counter()
@@ -62,9 +62,9 @@ def main(argv: list[str] | None = None) -> int:
         from django.test import Client
         from django.test.utils import CaptureQueriesContext
 
-        from audits.apikeys import SCOPES
+        from access.apikeys import SCOPES
+        from access.services import issue_api_key
         from audits.models import Component
-        from audits.services.apikeys import issue_api_key
 
         release = ingest_bench.ingest_corpus(bundle, args.ref, db.label)
         import portal.urls  # noqa: F401  as portal/wsgi.py does before serving: views loaded, start-up heap frozen

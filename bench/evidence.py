@@ -32,7 +32,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.ingest import DEFAULT_BUNDLE, DEFAULT_REF, ingest_corpus, rss_mb, throwaway_django  # noqa: E402
+from bench.ingest import (  # noqa: E402
+    DEFAULT_BUNDLE,
+    DEFAULT_REF,
+    ingest_corpus,
+    rss_mb,
+    throwaway_django,
+)
 
 TARGET_SECONDS = 60.0
 
@@ -51,9 +57,13 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     with throwaway_django("pedigree-bench-evidence-") as db:
-        from audits.evidence.check import check_bundle
         from audits.models import Component
-        from audits.services.evidence import build_release_bundle, create_component_bundle, create_release_bundle
+        from evidence.check import check_bundle
+        from evidence.services.bundles import (
+            build_release_bundle,
+            create_component_bundle,
+            create_release_bundle,
+        )
 
         release = ingest_corpus(bundle, args.ref, db.label)
         if args.with_sbom:

@@ -84,13 +84,13 @@ def start_sbom_job(release: int) -> int:
 
     django.setup()
     from audits.models import Release
-    from audits.services.jobs import enqueue_job
+    from jobs.services import enqueue_job
 
     return enqueue_job("sbom", {"release_id": release}, release=Release.objects.get(pk=release)).pk
 
 
 def job_state(job_id: int) -> str:
-    from audits.models import Job
+    from jobs.models import Job
 
     job = Job.objects.get(pk=job_id)
     return f"job {job.pk} {job.status} (stage {job.stage!r}, {job.progress_done}/{job.progress_total})"

@@ -1,38 +1,88 @@
 """Sign-in with a brake on password guessing.
 
-After PEDIGREE_LOGIN_MAX_FAILURES failed attempts for one user name from one address, further
-attempts are refused with 429 for PEDIGREE_LOGIN_LOCKOUT_SECONDS without checking the password.
-The counts live in Django's cache (the database cache table, shared by every web process).
+Two counters, both in Django's cache (the database cache table, shared by every web process), both
+kept for PEDIGREE_LOGIN_LOCKOUT_SECONDS from the first failure:
+
+- per user name and address: after PEDIGREE_LOGIN_MAX_FAILURES failed attempts, further attempts
+  for that name from that address are refused with 429 without checking the password;
+- per address: after PEDIGREE_LOGIN_MAX_FAILURES_PER_ADDRESS failed attempts for any names (slow
+  password spraying), every attempt from that address is refused with 429. A successful sign-in
+  clears the first counter, never the second.
+
+The user name is counted as the authentication backend will see it: the sign-in form's own field
+cleans it (strip, NFKC, as AbstractBaseUser.normalize_username), so `ｖｉｃｔｉｍ` and `victim` share a
+counter, and it is case-folded on top (a stricter brake; no two names the backend tells apart are
+merged unless they differ only in case). The address is the client's as the REST API sees it
+(PEDIGREE_API_NUM_PROXIES proxies trusted), so behind a proxy the budget is per client, not per proxy.
 """
 
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.views import LoginView
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from rest_framework.throttling import BaseThrottle
 
 
-def _key(request) -> str:
-    username = request.POST.get("username", "").strip().lower()[:150]
-    return f"login-failures:{request.META.get('REMOTE_ADDR', '')}:{username}"
+def client_address(request) -> str:
+    """The caller's address, trusting PEDIGREE_API_NUM_PROXIES proxies (DRF's NUM_PROXIES), like the API."""
+    return BaseThrottle().get_ident(request) or ""
+
+
+def counted_name(form_class, raw: str) -> str:
+    """The user name as the backend receives it (the form field's cleaning), case-folded."""
+    try:
+        name = form_class.base_fields["username"].to_python(raw)
+    except ValidationError:
+        name = raw
+    name = get_user_model().normalize_username(name if isinstance(name, str) else str(name))
+    return unicodedata.normalize("NFKC", name.casefold())
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _count(key: str) -> None:
+    cache.add(key, 0, settings.PEDIGREE_LOGIN_LOCKOUT_SECONDS)
+    try:
+        cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, settings.PEDIGREE_LOGIN_LOCKOUT_SECONDS)
 
 
 class ThrottledLoginView(LoginView):
+    def _keys(self) -> tuple[str, str]:
+        address = client_address(self.request)
+        name = counted_name(self.get_form_class(), self.request.POST.get("username", ""))
+        return f"login-failures:{address}:{_digest(name)}", f"login-failures-address:{address}"
+
     def post(self, request, *args, **kwargs):
-        if cache.get(_key(request), 0) >= settings.PEDIGREE_LOGIN_MAX_FAILURES:
-            form = self.get_form()
-            context = self.get_context_data(form=form, throttled=True,
-                                            lockout_minutes=max(1, settings.PEDIGREE_LOGIN_LOCKOUT_SECONDS // 60))
-            return self.render_to_response(context, status=429)
+        name_key, address_key = self._keys()
+        if cache.get(address_key, 0) >= settings.PEDIGREE_LOGIN_MAX_FAILURES_PER_ADDRESS:
+            return self._throttled("address")
+        if cache.get(name_key, 0) >= settings.PEDIGREE_LOGIN_MAX_FAILURES:
+            return self._throttled("user name")
         return super().post(request, *args, **kwargs)
 
+    def _throttled(self, what: str):
+        form = self.get_form()
+        context = self.get_context_data(form=form, throttled=what,
+                                        lockout_minutes=max(1, settings.PEDIGREE_LOGIN_LOCKOUT_SECONDS // 60))
+        response = self.render_to_response(context, status=429)
+        response["Retry-After"] = str(settings.PEDIGREE_LOGIN_LOCKOUT_SECONDS)
+        return response
+
     def form_invalid(self, form):
-        key = _key(self.request)
-        cache.add(key, 0, settings.PEDIGREE_LOGIN_LOCKOUT_SECONDS)
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, settings.PEDIGREE_LOGIN_LOCKOUT_SECONDS)
+        for key in self._keys():
+            _count(key)
         return super().form_invalid(form)
 
     def form_valid(self, form):
-        cache.delete(_key(self.request))
+        cache.delete(self._keys()[0])
         return super().form_valid(form)

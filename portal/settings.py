@@ -90,13 +90,19 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
-    "drf_spectacular_sidecar",  # Swagger UI and Redoc assets served locally, no CDN
+    "drf_spectacular_sidecar",  # Swagger UI assets served locally, no CDN
+    # Layers, lowest first (docs/architecture.md; tests/test_layers.py enforces them).
+    "access",
+    "jobs",
     "audits",
     "sbom",
+    "evidence",
+    "signing",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "access.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -104,7 +110,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "portal.middleware.LoginRequiredMiddleware",
+    "access.middleware.LoginRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -178,7 +184,13 @@ CACHES = {
 }
 PEDIGREE_LOGIN_MAX_FAILURES = env_int("PEDIGREE_LOGIN_MAX_FAILURES", 5)
 PEDIGREE_LOGIN_LOCKOUT_SECONDS = env_int("PEDIGREE_LOGIN_LOCKOUT_SECONDS", 900)
+# Failed sign-ins from one address, whatever the user names, before every attempt from it is refused
+# (password spraying); counted over the same lockout window.
+PEDIGREE_LOGIN_MAX_FAILURES_PER_ADDRESS = env_int("PEDIGREE_LOGIN_MAX_FAILURES_PER_ADDRESS", 50)
 LOGIN_REDIRECT_URL = "/"
+# Denied API calls by one caller to one target within this many seconds are one access-log row with a
+# repeat count (0: a row per call).
+PEDIGREE_ACCESS_LOG_REPEAT_SECONDS = env_int("PEDIGREE_ACCESS_LOG_REPEAT_SECONDS", 60)
 
 # Security headers and cookies: secure unless explicitly relaxed for local HTTP.
 SECURE_COOKIES = env_bool("SECURE_COOKIES", not (EMBEDDED or DEBUG))
@@ -229,8 +241,9 @@ PEDIGREE_ARTIFACT_QUEUE = env_str("PEDIGREE_ARTIFACT_QUEUE", "artifacts")
 CELERY_TASK_ROUTES = {
     "audits.tasks.run_ingest_job": {"queue": PEDIGREE_INGEST_QUEUE},
     "audits.tasks.run_upstream_verification_job": {"queue": PEDIGREE_INGEST_QUEUE},
-    "audits.tasks.run_evidence_job": {"queue": PEDIGREE_ARTIFACT_QUEUE},
-    "sbom.tasks.*": {"queue": PEDIGREE_ARTIFACT_QUEUE},  # SBOM generation, signing, signature verification
+    "sbom.tasks.*": {"queue": PEDIGREE_ARTIFACT_QUEUE},  # SBOM generation
+    "evidence.tasks.*": {"queue": PEDIGREE_ARTIFACT_QUEUE},  # evidence bundles
+    "signing.tasks.*": {"queue": PEDIGREE_ARTIFACT_QUEUE},  # signing, signature verification
 }
 
 # Job limits. A running job whose heartbeat is older than PEDIGREE_JOB_STALE_SECONDS
@@ -244,7 +257,7 @@ PEDIGREE_JOB_STALE_SECONDS = env_int("PEDIGREE_JOB_STALE_SECONDS", 300)
 # Bearer token for /healthz/jobs (queue depth, job ages); unset: only signed-in admins see it.
 PEDIGREE_MONITORING_TOKEN = env_secret("PEDIGREE_MONITORING_TOKEN")
 CELERY_BEAT_SCHEDULE = {
-    "reap-stale-jobs": {"task": "audits.tasks.reap_stale_jobs_task", "schedule": 60.0},
+    "reap-stale-jobs": {"task": "jobs.tasks.reap_stale_jobs_task", "schedule": 60.0},
 }
 # Scheduled re-verification: every N hours, celery beat queues an upstream verification of each
 # distribution's newest release (0: never; a run fetches every package's dist-git repository).
@@ -273,7 +286,7 @@ PEDIGREE_MAX_BUNDLE_BYTES = env_int("PEDIGREE_MAX_BUNDLE_BYTES", 1024 * 1024)
 PEDIGREE_MAX_SIGNED_ARTIFACT_BYTES = env_int("PEDIGREE_MAX_SIGNED_ARTIFACT_BYTES", 64 * 1024 * 1024)
 if PEDIGREE_REVERIFY_SECONDS > 0:
     CELERY_BEAT_SCHEDULE["reverify-signatures"] = {
-        "task": "sbom.tasks.schedule_reverification", "schedule": float(PEDIGREE_REVERIFY_SECONDS),
+        "task": "signing.tasks.schedule_reverification", "schedule": float(PEDIGREE_REVERIFY_SECONDS),
     }
 
 # Ingestion limits and policy.
@@ -291,24 +304,48 @@ PEDIGREE_UPSTREAM_DIST_GIT_BASE_URI = env_str("PEDIGREE_UPSTREAM_DIST_GIT_BASE_U
 if PEDIGREE_UPSTREAM_DIST_GIT_BASE_URI and "$pkg" not in PEDIGREE_UPSTREAM_DIST_GIT_BASE_URI:
     raise ImproperlyConfigured("PEDIGREE_UPSTREAM_DIST_GIT_BASE_URI must contain $pkg (the package name)")
 
+# Outbound connections (audits/egress.py): git clones and the Sigstore services never reach loopback,
+# private, link-local or other internal addresses unless PEDIGREE_EGRESS_ALLOW names them (CIDR
+# networks and/or host names, comma-separated; default none). A repository's `dist-git-base-uri`
+# may only name hosts in PEDIGREE_DIST_GIT_HOSTS, and never a local path or file:// URL.
+PEDIGREE_EGRESS_ALLOW = env_list("PEDIGREE_EGRESS_ALLOW", [])
+PEDIGREE_DIST_GIT_HOSTS = env_list("PEDIGREE_DIST_GIT_HOSTS", ["src.fedoraproject.org"])
+
+
+def _check_egress_settings() -> None:
+    from audits.egress import (
+        EgressPolicy,  # pure Python: no Django, safe to import here
+    )
+
+    try:
+        EgressPolicy.from_lists(PEDIGREE_EGRESS_ALLOW, PEDIGREE_DIST_GIT_HOSTS)
+    except ValueError as exc:
+        raise ImproperlyConfigured(str(exc)) from None
+
+
+_check_egress_settings()
+
 # REST API (audits/api, sbom/api.py): API keys or the browser session; JSON only; errors as
 # RFC 9457 problem details; keyset cursor pagination; one request rate per key, user or address.
 PEDIGREE_API_THROTTLE_RATE = env_str("PEDIGREE_API_THROTTLE_RATE", "600/minute")
+# Refused API credentials (unknown, revoked or expired keys, keys used from outside their networks)
+# per client address; past it every call from that address with a key gets 429 for the window.
+PEDIGREE_API_AUTH_FAILURE_RATE = env_str("PEDIGREE_API_AUTH_FAILURE_RATE", "30/hour")
 PEDIGREE_API_PAGE_SIZE = env_int("PEDIGREE_API_PAGE_SIZE", 100)
 PEDIGREE_API_MAX_PAGE_SIZE = env_int("PEDIGREE_API_MAX_PAGE_SIZE", 1000)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # First, so that a request without credentials gets 401 with a WWW-Authenticate header.
-        "audits.api.authentication.ApiKeyAuthentication",
+        "access.api.authentication.ApiKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_THROTTLE_CLASSES": ["audits.api.throttling.ApiClientThrottle"],
-    "DEFAULT_PAGINATION_CLASS": "audits.api.pagination.KeysetCursorPagination",
-    "DEFAULT_SCHEMA_CLASS": "audits.api.schema.ScopedAutoSchema",
-    "EXCEPTION_HANDLER": "audits.api.problems.problem_exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["access.api.throttling.ApiClientThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "access.api.pagination.KeysetCursorPagination",
+    "DEFAULT_SCHEMA_CLASS": "access.api.schema.ScopedAutoSchema",
+    "EXCEPTION_HANDLER": "access.api.problems.problem_exception_handler",
     # Proxies in front of the portal that append to X-Forwarded-For (client address of
     # throttling and of API-key network checks); 0 = use the connection's address.
     "NUM_PROXIES": env_int("PEDIGREE_API_NUM_PROXIES", 0),
@@ -321,21 +358,21 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "SERVE_INCLUDE_SCHEMA": False,
-    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated", "access.api.base.CanRead"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # Several serializers have a field named "kind"; name each choice set after what it is.
     "ENUM_NAME_OVERRIDES": {
-        "JobKindEnum": "audits.choices.JobKind",
+        "JobKindEnum": "jobs.choices.JobKind",
         "InconsistencyKindEnum": "audits.choices.InconsistencyKind",
         "ChangeKindEnum": ["added", "removed", "changed"],
     },
     "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 0, "maximum": 10**18 - 1}},  # audits/api/converters.py
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "audits.api.schema.add_problem_responses",
+        "access.api.schema.add_problem_responses",
     ],
 }
 

@@ -1,11 +1,9 @@
 """The sbom app's API (included under /api/v1/ by portal/urls.py): a release's stored SBOM documents with
-download links, one component's document generated on request, and the Sigstore bundles of the
-release with every verification result. Documents and signatures are made by jobs:
-POST /api/v1/jobs/ {"kind": "sbom" | "sign" | "verify", "release": ID}."""
+download links and one component's document generated on request. Documents are made by jobs:
+POST /api/v1/jobs/ {"kind": "sbom", "release": ID}. Their signatures are the signing app's API."""
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
 from django.http import Http404
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
@@ -13,15 +11,20 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.routers import SimpleRouter
 
-from audits.api.base import AnyAccept, ApiView, StoredFileViewSet, stored_file_response
-from audits.api.serializers import absolute
+from access.api.base import (
+    AnyAccept,
+    ApiView,
+    StoredFileViewSet,
+    absolute,
+    stored_file_response,
+)
+from access.permissions import EXPORT
 from audits.api.urls import RELEASE
 from audits.api.views import InRelease
 from audits.models import Component
-from audits.permissions import EXPORT
 
 from .choices import CONTENT_TYPES, SbomFormat
-from .models import SbomDocument, SignatureBundle, SignatureVerification
+from .models import SbomDocument
 from .services.generate import component_document
 
 DOWNLOAD = {(200, content_type): OpenApiTypes.BINARY for content_type in CONTENT_TYPES.values()}
@@ -63,46 +66,6 @@ class SbomDocumentViewSet(InRelease, StoredFileViewSet):
         return CONTENT_TYPES[SbomFormat(document.format)]
 
 
-class SignatureVerificationSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = SignatureVerification
-        fields = ("verified", "reason", "expected_identity", "expected_issuer", "signer_identity", "signer_issuer",
-                  "log_index", "integrated_time", "tsa_times", "trusted_root_sha256", "artifact_sha256", "verified_at")
-
-
-class SignatureBundleSerializer(serializers.ModelSerializer):
-    file_name = serializers.CharField(read_only=True)
-    download_url = serializers.SerializerMethodField()
-    verifications = SignatureVerificationSerializer(many=True, read_only=True)
-
-    class Meta:
-        model = SignatureBundle
-        fields = ("id", "release", "origin", "sbom_document", "evidence_bundle", "artifact_name", "artifact_sha256",
-                  "sha256", "file_name", "created_at", "download_url", "verifications")
-
-    def get_download_url(self, bundle) -> str:
-        return absolute(self.context["request"], "api:signature-bundle-download", bundle.release_id, bundle.pk)
-
-
-@extend_schema_view(download=extend_schema(responses={(200, "application/json"): OpenApiTypes.BINARY}))
-class SignatureBundleViewSet(InRelease, StoredFileViewSet):
-    """Sigstore bundles of a release (its SBOMs, evidence bundles and uploaded third-party artifacts), each with
-    every verification result, newest first; `download` gives the `.sigstore.json` for `sigstore verify`."""
-
-    serializer_class = SignatureBundleSerializer
-
-    def get_queryset(self):
-        return (SignatureBundle.objects.filter(release=self.release).defer("content", "artifact_content")
-                .prefetch_related(Prefetch("verifications", SignatureVerification.objects.order_by("-verified_at", "-id")))
-                .order_by("artifact_name", "id"))
-
-    def file_name(self, bundle) -> str:
-        return bundle.file_name
-
-    def content_type(self, bundle) -> str:
-        return "application/json"
-
-
 class ComponentSbomView(ApiView, InRelease, generics.GenericAPIView):
     """One component's SBOM in `fmt`, generated and stored on first request (then listed with the others)."""
 
@@ -124,7 +87,6 @@ class ComponentSbomView(ApiView, InRelease, generics.GenericAPIView):
 
 router = SimpleRouter(use_regex_path=False)
 router.register(f"{RELEASE}/sbom-documents", SbomDocumentViewSet, basename="sbom-document")
-router.register(f"{RELEASE}/signature-bundles", SignatureBundleViewSet, basename="signature-bundle")
 urlpatterns = router.urls + [
     path(f"{RELEASE}/components/<str:name>/sbom/<str:fmt>/", ComponentSbomView.as_view(), name="component-sbom"),
 ]

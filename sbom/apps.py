@@ -6,9 +6,9 @@ class SbomConfig(AppConfig):
     verbose_name = "SBOMs"
 
     def ready(self) -> None:
-        # Evidence bundles carry the signatures of the documents they contain (audits has no sbom import).
-        from audits.services.evidence import register_signature_provider
+        from jobs.choices import JobKind
+        from jobs.registry import register_job_kind
 
-        from .services.signatures import evidence_signature_files
+        from . import tasks
 
-        register_signature_provider(evidence_signature_files)
+        register_job_kind(JobKind.SBOM, tasks.generate_release_sbom_job)

@@ -5,29 +5,19 @@ from . import views
 app_name = "sbom"
 
 urlpatterns = [
-    path("releases/<int:release_id>/", views.release_documents, name="release"),
-    path("releases/<int:release_id>/generate", views.start_release_sbom, name="start-release-sbom"),
-    path("releases/<int:release_id>/cyclonedx.json", views.release_document, {"fmt": "cyclonedx-json"},
+    path("releases/<id:release_id>/", views.release_documents, name="release"),
+    path("releases/<id:release_id>/generate", views.start_release_sbom, name="start-release-sbom"),
+    path("releases/<id:release_id>/cyclonedx.json", views.release_document, {"fmt": "cyclonedx-json"},
          name="release-cyclonedx-json"),
-    path("releases/<int:release_id>/cyclonedx.xml", views.release_document, {"fmt": "cyclonedx-xml"},
+    path("releases/<id:release_id>/cyclonedx.xml", views.release_document, {"fmt": "cyclonedx-xml"},
          name="release-cyclonedx-xml"),
-    path("releases/<int:release_id>/spdx.json", views.release_document, {"fmt": "spdx-json"},
+    path("releases/<id:release_id>/spdx.json", views.release_document, {"fmt": "spdx-json"},
          name="release-spdx-json"),
-    path("releases/<int:release_id>/components/<str:name>/cyclonedx.json", views.component_document,
+    path("releases/<id:release_id>/components/<str:name>/cyclonedx.json", views.component_document,
          {"fmt": "cyclonedx-json"}, name="component-cyclonedx-json"),
-    path("releases/<int:release_id>/components/<str:name>/cyclonedx.xml", views.component_document,
+    path("releases/<id:release_id>/components/<str:name>/cyclonedx.xml", views.component_document,
          {"fmt": "cyclonedx-xml"}, name="component-cyclonedx-xml"),
-    path("releases/<int:release_id>/components/<str:name>/spdx.json", views.component_document,
+    path("releases/<id:release_id>/components/<str:name>/spdx.json", views.component_document,
          {"fmt": "spdx-json"}, name="component-spdx-json"),
-    path("documents/<int:document_id>/report.json", views.document_report, name="report"),
-]
-
-urlpatterns += [
-    path("bundles/<int:bundle_id>/bundle.sigstore.json", views.bundle_download, name="bundle"),
-    path("bundles/<int:bundle_id>/artifact", views.uploaded_artifact_download, name="bundle-artifact"),
-    path("sigstore-trust-config.json", views.trust_config_download, name="trust-config"),
-    path("releases/<int:release_id>/sign/", views.start_signing, name="start-signing"),
-    path("releases/<int:release_id>/verify-signatures/", views.start_verification, name="start-verification"),
-    path("releases/<int:release_id>/bundles/upload/", views.upload_bundle, name="upload-bundle"),
-    path("releases/<int:release_id>/signing-policy/", views.set_signing_policy, name="signing-policy"),
+    path("documents/<id:document_id>/report.json", views.document_report, name="report"),
 ]

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 
-from audits.permissions import ADMIN, AUDITOR, RELEASE_MANAGER
+from access.permissions import ADMIN, AUDITOR, RELEASE_MANAGER
 from audits.services.ingest import ingest_release
 from tests.audits import sample_repo
 from tests.support.gitrepo import commit_all, init_repo, write_files

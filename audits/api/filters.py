@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import django_filters
-from django import forms
-from drf_spectacular.utils import extend_schema_field
-from django_filters.rest_framework import DjangoFilterBackend
 
-from ..choices import AccessAction, JobKind, JobStatus, OverlayPresence, UpstreamVerdict
+from access.api.filters import StrictFilterBackend
+
+from ..choices import OverlayPresence, UpstreamVerdict
 from ..filters import release_channels
-from ..models import AccessLog, Job, Overlay, UpstreamVerification
-from .converters import MAX_ID
+from ..models import Overlay, UpstreamVerification
 
 
-class ReleaseFilterBackend(DjangoFilterBackend):
-    """django-filter with invalid parameters answered by 400, and ComponentFilter given its release."""
-
-    raise_exception = True
+class ReleaseFilterBackend(StrictFilterBackend):
+    """StrictFilterBackend, with ComponentFilter given its release."""
 
     def get_filterset_kwargs(self, request, queryset, view):
         kwargs = super().get_filterset_kwargs(request, queryset, view)
@@ -24,16 +20,6 @@ class ReleaseFilterBackend(DjangoFilterBackend):
             release = view.get_release()
             kwargs.update(release=release, channels=release_channels(release))
         return kwargs
-
-
-@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
-class IdFilter(django_filters.NumberFilter):
-    """A row id: a whole number a database integer holds (400 otherwise, never an overflow)."""
-
-    field_class = forms.IntegerField
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, min_value=1, max_value=MAX_ID, **kwargs)
 
 
 class OverlayFilter(django_filters.FilterSet):
@@ -57,21 +43,3 @@ class UpstreamVerificationFilter(django_filters.FilterSet):
         fields: list[str] = []
 
 
-class JobFilter(django_filters.FilterSet):
-    kind = django_filters.ChoiceFilter(choices=JobKind.choices)
-    status = django_filters.ChoiceFilter(choices=JobStatus.choices)
-    release = IdFilter(field_name="release_id")
-
-    class Meta:
-        model = Job
-        fields: list[str] = []
-
-
-class AccessLogFilter(django_filters.FilterSet):
-    username = django_filters.CharFilter()
-    api_key_name = django_filters.CharFilter()
-    action = django_filters.ChoiceFilter(choices=AccessAction.choices)
-
-    class Meta:
-        model = AccessLog
-        fields: list[str] = []

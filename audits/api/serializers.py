@@ -6,40 +6,30 @@ from __future__ import annotations
 from functools import cached_property
 from urllib.parse import quote
 
-from django.conf import settings
-from django.urls import reverse
 from django.utils.http import RFC3986_SUBDELIMS
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from access.api.base import BoundedPrimaryKeyField, absolute
 from sbom.choices import SbomFormat
 
-from .. import gitsource
 from ..azldev.classify import BUILD_CUSTOMISED, REASON_HEADLINES
-from ..choices import Headline, JobKind, SpecOrigin
+from ..choices import Headline, SpecOrigin
 from ..models import (
-    AccessLog,
     BinaryPackage,
     Commit,
     Component,
     ComponentCommit,
     ComponentReason,
-    EvidenceBundle,
     Inconsistency,
-    Job,
     Overlay,
     Release,
     SourceFileOverride,
     SourcesEntry,
     UpstreamVerification,
 )
-from ..services.jobs import startable_kinds
 
 BUILD_REASONS = frozenset(code for code, headline in REASON_HEADLINES.items() if headline == BUILD_CUSTOMISED)
-
-
-def absolute(request, name: str, *args) -> str:
-    return request.build_absolute_uri(reverse(name, args=args))
 
 
 class CommitBriefSerializer(serializers.ModelSerializer):
@@ -259,68 +249,9 @@ class UpstreamVerificationDetailSerializer(UpstreamVerificationSerializer):
         fields = UpstreamVerificationSerializer.Meta.fields + ("upstream_spec", "declared_diff", "undeclared_diff")
 
 
-class JobSerializer(serializers.ModelSerializer):
-    created_by = serializers.CharField(source="created_by.username", allow_null=True, default=None)
-    percent = serializers.SerializerMethodField()
-    url = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Job
-        fields = ("id", "url", "kind", "status", "params", "release", "created_by", "created_at", "started_at",
-                  "finished_at", "heartbeat_at", "progress_done", "progress_total", "percent", "stage", "error",
-                  "result")
-
-    def get_percent(self, job) -> int | None:
-        return round(100 * job.progress_done / job.progress_total) if job.progress_total else None
-
-    def get_url(self, job) -> str:
-        return absolute(self.context["request"], "api:job-detail", job.pk)
-
-
-class ReleaseField(serializers.PrimaryKeyRelatedField):
-    """A release id; a number no database integer holds does not exist (instead of overflowing the driver)."""
-
+class ReleaseField(BoundedPrimaryKeyField):
     def __init__(self, **kwargs):
         super().__init__(queryset=Release.objects.with_related(), **kwargs)
-
-    def to_internal_value(self, data):
-        try:
-            return super().to_internal_value(data)
-        except OverflowError:
-            self.fail("does_not_exist", pk_value=data)
-
-
-class JobStartSerializer(serializers.Serializer):
-    """`ingest` needs `source` and `ref`; every other kind needs `release`."""
-
-    kind = serializers.ChoiceField(choices=[])
-    source = serializers.CharField(required=False, max_length=gitsource.MAX_SOURCE_LENGTH)
-    ref = serializers.CharField(required=False, max_length=gitsource.MAX_REF_LENGTH)
-    release = ReleaseField(required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [(k, JobKind(k).label) for k in startable_kinds()]
-
-    def validate(self, data):
-        if data["kind"] == JobKind.INGEST:
-            missing = [f for f in ("source", "ref") if not data.get(f)]
-            if missing:
-                raise serializers.ValidationError({f: ["Required for an ingest."] for f in missing})
-            errors = {}
-            for field, validate in (
-                ("source", lambda v: gitsource.validate_source(v, allow_local=settings.PEDIGREE_ALLOW_LOCAL_SOURCES)),
-                ("ref", gitsource.validate_ref),
-            ):
-                try:
-                    data[field] = validate(data[field].strip())
-                except gitsource.GitSourceError as exc:
-                    errors[field] = [str(exc)]
-            if errors:
-                raise serializers.ValidationError(errors)
-        elif not data.get("release"):
-            raise serializers.ValidationError({"release": [f"Required for a {data['kind']} job."]})
-        return data
 
 
 class ComponentRefSerializer(serializers.Serializer):
@@ -364,25 +295,3 @@ class ComparisonQuerySerializer(serializers.Serializer):
     new = ReleaseField(help_text="The later release.")
 
 
-class EvidenceBundleSerializer(serializers.ModelSerializer):
-    requested_by = serializers.CharField(source="requested_by.username", allow_null=True, default=None)
-    download_url = serializers.SerializerMethodField()
-
-    class Meta:
-        model = EvidenceBundle
-        fields = ("id", "release", "component_name", "size", "sha256", "sha512", "generator_version", "requested_by",
-                  "requested_at", "job", "generation_seconds", "download_url")
-
-    def get_download_url(self, bundle) -> str:
-        return absolute(self.context["request"], "api:evidence-bundle-download", bundle.release_id, bundle.pk)
-
-
-class EvidenceBundleDetailSerializer(EvidenceBundleSerializer):
-    class Meta(EvidenceBundleSerializer.Meta):
-        fields = EvidenceBundleSerializer.Meta.fields + ("manifest",)
-
-
-class AccessLogSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = AccessLog
-        fields = ("id", "at", "username", "api_key_name", "action", "target", "path", "release")

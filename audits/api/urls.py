@@ -3,7 +3,6 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import converters  # noqa: F401  (registers the "id" path converter)
 from . import views
 
 RELEASE = "releases/<id:release_pk>"
@@ -16,10 +15,7 @@ router.register(f"{RELEASE}/components/<str:component_name>/history", views.Comp
 router.register(f"{RELEASE}/overlays", views.OverlayViewSet, basename="overlay")
 router.register(f"{RELEASE}/build-customisations", views.BuildCustomisationViewSet, basename="build-customisation")
 router.register(f"{RELEASE}/upstream-verifications", views.UpstreamVerificationViewSet, basename="upstream-verification")
-router.register(f"{RELEASE}/evidence-bundles", views.EvidenceBundleViewSet, basename="evidence-bundle")
 router.register("commits", views.CommitViewSet, basename="commit")
-router.register("jobs", views.JobViewSet, basename="job")
-router.register("access-log", views.AccessLogViewSet, basename="access-log")
 
 urlpatterns = router.urls + [
     path("comparisons/", views.ComparisonView.as_view(), name="comparison"),

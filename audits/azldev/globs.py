@@ -34,7 +34,6 @@ MAX_BRACE_DEPTH = 8
 
 _GLOB_META = "*?[{"
 
-
 class GlobError(ValueError):
     """A glob pattern doublestar rejects, or one that could leave the sources directory."""
 

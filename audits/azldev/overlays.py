@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from .globs import GlobError, check_relative, glob_files, glob_match
-from .re2 import RegexError, RegexTimeout, Re2Pattern
+from .re2 import Re2Pattern, RegexError, RegexTimeout
 from .specedit import SpecDoc, SpecEditError
 
 __all__ = [

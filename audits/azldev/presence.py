@@ -23,9 +23,16 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping, NamedTuple, Sequence
 
-from .overlays import CHECK_SKIP_PREFIX, HEADER_LINES, MACROS_LOAD_COMMENT, OverlayView, archive_members, overlay_views
 from .globs import GlobError, glob_files, glob_match
-from .re2 import RegexError, RegexTimeout, Re2Pattern
+from .overlays import (
+    CHECK_SKIP_PREFIX,
+    HEADER_LINES,
+    MACROS_LOAD_COMMENT,
+    OverlayView,
+    archive_members,
+    overlay_views,
+)
+from .re2 import Re2Pattern, RegexError, RegexTimeout
 from .specedit import Section, SpecDoc, patch_number, split_lines
 
 __all__ = [

@@ -17,7 +17,7 @@ from typing import Any
 from . import schema
 from .loader import ConfigError, Definition, Project, is_zero, merge_config, parse_toml
 from .overlays import is_archive_name
-from .re2 import RegexError, Re2Pattern
+from .re2 import Re2Pattern, RegexError
 from .tree import RepoTree, TreeError, glob, has_glob, normalize
 
 DISTRO_LAYER = "distro"

@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import connection, models, transaction
 
+from jobs.progress import Progress, no_progress
+from jobs.registry import JobParamsError
+
 from .. import gitsource
 from ..analysis import ComponentRecord, ReleaseAnalysis, analyse_release, summarise
 from ..azldev.loader import ConfigError
@@ -33,7 +36,7 @@ from ..models import (
     SourceFileOverride,
     SourcesEntry,
 )
-from .jobs import Progress
+from .egress import current_policy
 
 BATCH = 1000
 
@@ -48,15 +51,28 @@ class IngestOutcome:
     created: bool
 
 
-def _no_progress(done: int, total: int, stage: str) -> None:
-    return None
+def clean_ingest_params(params: dict[str, str]) -> dict[str, str]:
+    """The ingest job's `source` and `ref`, validated as the ingest form does (JobParamsError otherwise)."""
+    cleaned, errors = {}, {}
+    for field, validate in (
+        ("source", lambda v: gitsource.validate_source(v, allow_local=settings.PEDIGREE_ALLOW_LOCAL_SOURCES)),
+        ("ref", gitsource.validate_ref),
+    ):
+        try:
+            cleaned[field] = validate(params[field].strip())
+        except gitsource.GitSourceError as exc:
+            errors[field] = [str(exc)]
+    if errors:
+        raise JobParamsError(errors)
+    return cleaned
 
 
-def ingest_release(source: str, ref: str, *, user=None, progress: Progress = _no_progress) -> IngestOutcome:
+def ingest_release(source: str, ref: str, *, user=None, progress: Progress = no_progress) -> IngestOutcome:
     """Fetch `source` at `ref` and store it as a release (or return the existing one for that commit)."""
     try:
         with gitsource.fetch(
-            source, ref, allow_local=settings.PEDIGREE_ALLOW_LOCAL_SOURCES, timeout=settings.PEDIGREE_GIT_TIMEOUT
+            source, ref, allow_local=settings.PEDIGREE_ALLOW_LOCAL_SOURCES, timeout=settings.PEDIGREE_GIT_TIMEOUT,
+            egress=current_policy(),
         ) as checkout:
             progress(0, 0, f"fetched {checkout.commit.sha[:12]}")
             existing = Release.objects.filter(commit__sha=checkout.commit.sha).with_related().first()
@@ -77,7 +93,7 @@ def ingest_release(source: str, ref: str, *, user=None, progress: Progress = _no
         raise IngestError(f"repository file refused: {exc}") from exc
 
 
-def analyse_checkout(checkout: gitsource.Checkout, progress: Progress = _no_progress) -> ReleaseAnalysis:
+def analyse_checkout(checkout: gitsource.Checkout, progress: Progress = no_progress) -> ReleaseAnalysis:
     sha = checkout.commit.sha
     progress(0, 0, "reading history")
     history = gitsource.PathHistory(

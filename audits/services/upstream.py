@@ -7,6 +7,13 @@ commit of the distro version's branch before the snapshot (``git rev-list -1 --b
 committer dates, as azldev does), else the branch tip when no snapshot is configured.
 A package that cannot be fetched or read is ``upstream-unavailable`` with the reason; it never
 stops the job. Local components (spec in the repository) have no upstream and are skipped.
+
+Addresses from repository content (the distro's ``dist-git-base-uri``, stored with each component
+at ingest) are trusted less than the operator's PEDIGREE_UPSTREAM_DIST_GIT_BASE_URI: they must be
+https:// or ssh:// URLs on a host in PEDIGREE_DIST_GIT_HOSTS, never a local path or file:// URL
+(whatever PEDIGREE_ALLOW_LOCAL_SOURCES says). A refused address makes its components
+``upstream-unavailable`` with the reason, and nothing is fetched. Every fetch, the operator's
+included, goes through the egress policy (audits.egress).
 """
 
 from __future__ import annotations
@@ -23,12 +30,17 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
-from .. import gitsource
+from jobs.choices import JobKind
+from jobs.models import Job
+from jobs.progress import Progress
+from jobs.services import enqueue_job
+
+from .. import egress, gitsource
 from ..azldev.specfile import SourcesFileError, parse_sources_file
 from ..azldev.tree import TreeError
 from ..azldev.verify import UNAVAILABLE, verify_component
-from ..models import Component, Job, Overlay, Release, RenderedSpec, UpstreamVerification
-from .jobs import Progress
+from ..models import Component, Overlay, Release, RenderedSpec, UpstreamVerification
+from .egress import current_policy
 
 logger = logging.getLogger(__name__)
 
@@ -45,11 +57,14 @@ class _Unavailable(Exception):
     """This component's Fedora spec cannot be had; the message is the stored reason."""
 
 
-def load_release(release_id: Any) -> Release:
-    release = Release.objects.filter(pk=release_id).first() if str(release_id).isdigit() else None
-    if release is None:
-        raise UpstreamError(f"release {release_id!r} does not exist (it may have been deleted)")
-    return release
+def queue_scheduled_reverification() -> list[Job]:
+    """Celery beat's re-verification: an upstream verification job for each distribution's newest
+    release (by commit date), unless one is already queued or running for it."""
+    newest: dict[int, Release] = {}
+    for release in Release.objects.order_by("distribution_id", "-commit__committed_at", "-id"):
+        newest.setdefault(release.distribution_id, release)
+    busy = set(Job.objects.filter(kind=JobKind.UPSTREAM).active().values_list("release_id", flat=True))
+    return [enqueue_job(JobKind.UPSTREAM, {"release_id": r.pk}, release=r) for r in newest.values() if r.pk not in busy]
 
 
 def dist_git_url(component: Component) -> str:
@@ -61,9 +76,22 @@ def dist_git_url(component: Component) -> str:
     return component.dist_git_url
 
 
+def dist_git_refusal(url: str, policy: egress.EgressPolicy) -> str:
+    """Why ``url`` is not fetched ("" when it may be): the operator's template is trusted (the egress
+    policy still applies when connecting), repository content is held to PEDIGREE_DIST_GIT_HOSTS."""
+    if settings.PEDIGREE_UPSTREAM_DIST_GIT_BASE_URI:
+        return ""
+    problem = egress.dist_git_problem(url, policy)
+    if not problem:
+        return ""
+    return (f"the dist-git address {url} comes from the repository's dist-git-base-uri and was refused: {problem}; "
+            "nothing was fetched")
+
+
 def verify_release(release: Release, *, progress: Progress | None = None, job: Job | None = None) -> dict[str, Any]:
     """Verify every component of ``release`` that has an upstream spec; returns the job result."""
     report = progress or (lambda done, total, stage: None)
+    policy = current_policy()
     fields = ("name", "spec_type", "upstream_distro", "upstream_version", "upstream_name", "upstream_commit",
               "upstream_snapshot", "dist_git_branch", "dist_git_url", "release_calculation", "build", "release_id")
     candidates = list(release.components.only(*fields).order_by("name"))
@@ -79,7 +107,7 @@ def verify_release(release: Release, *, progress: Progress | None = None, job: J
     done = 0
     report(0, total, STAGE)
     for url, group in groups.items():
-        rows = _verify_group(release, url, group, job)
+        rows = _verify_group(release, url, group, job, policy)
         UpstreamVerification.objects.bulk_create(rows)
         counts.update(row.verdict for row in rows)
         previous, done = done, done + len(group)
@@ -97,7 +125,8 @@ def verify_release(release: Release, *, progress: Progress | None = None, job: J
 # ----------------------------------------------------------------------------- one repository
 
 
-def _verify_group(release: Release, url: str, group: list[Component], job: Job | None) -> list[UpstreamVerification]:
+def _verify_group(release: Release, url: str, group: list[Component], job: Job | None,
+                  policy: egress.EgressPolicy) -> list[UpstreamVerification]:
     def unavailable_all(reason: str) -> list[UpstreamVerification]:
         return [_row(c, job, UNAVAILABLE, reason, url) for c in group]
 
@@ -106,12 +135,17 @@ def _verify_group(release: Release, url: str, group: list[Component], job: Job |
         return unavailable_all(
             f"no dist-git address: {distro} has no dist-git-base-uri and PEDIGREE_UPSTREAM_DIST_GIT_BASE_URI is not set"
         )
+    refusal = dist_git_refusal(url, policy)
+    if refusal:
+        return unavailable_all(refusal)
+    # Local repositories only ever come from the operator's template (repository content was refused above).
+    allow_local = settings.PEDIGREE_ALLOW_LOCAL_SOURCES and bool(settings.PEDIGREE_UPSTREAM_DIST_GIT_BASE_URI)
     unpinned = [c.dist_git_branch for c in group if not c.upstream_commit and c.dist_git_branch]
     pinned = [c.upstream_commit for c in group if c.upstream_commit]
     ref = (unpinned or pinned or ["HEAD"])[0]
     try:
-        with gitsource.fetch(url, ref, allow_local=settings.PEDIGREE_ALLOW_LOCAL_SOURCES,
-                             timeout=settings.PEDIGREE_GIT_TIMEOUT) as checkout:
+        with gitsource.fetch(url, ref, allow_local=allow_local, timeout=settings.PEDIGREE_GIT_TIMEOUT,
+                             egress=policy) as checkout:
             fetched_at = timezone.now()
             return [_verify_one(release, checkout.git_dir, url, c, job, fetched_at) for c in group]
     except gitsource.GitTransientError as exc:

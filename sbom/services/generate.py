@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from cyclonedx.schema import OutputFormat
 from django.conf import settings
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
 
 from audits.models import (
     BinaryPackage,
@@ -30,7 +29,7 @@ from audits.models import (
     SourcesEntry,
     UpstreamVerification,
 )
-from audits.services.jobs import Progress
+from jobs.progress import Progress
 
 from .. import __version__
 from ..choices import SbomFormat
@@ -47,7 +46,6 @@ from .facts import (
     VerificationFacts,
 )
 from .overlay_diffs import split_declared_diff
-
 
 
 class SbomError(Exception):
@@ -155,10 +153,9 @@ def load_release_facts(release: Release, *, component: str | None = None) -> Rel
 def _newest_verifications(scope: dict) -> dict[int, VerificationFacts]:
     """The newest upstream verification of each component with overlays, where it has a declared
     diff, with that diff cut per overlay where that can be done with certainty (overlay_diffs)."""
-    newest = UpstreamVerification.objects.filter(component=OuterRef("pk")).order_by("-verified_at", "-id")
     with_overlays = Overlay.objects.filter(**scope).values("component_id")
-    ids = Component.objects.filter(pk__in=with_overlays).annotate(v=Subquery(newest.values("pk")[:1]))
-    rows = list(UpstreamVerification.objects.filter(pk__in=ids.values("v")).exclude(declared_diff="").values_list(
+    newest = Component.objects.filter(pk__in=with_overlays).with_newest_upstream("id").values("upstream_id")
+    rows = list(UpstreamVerification.objects.filter(pk__in=newest).exclude(declared_diff="").values_list(
         "component_id", "verdict", "upstream_commit", "verified_at", "declared_diff"
     ))
     if not rows:

@@ -10,8 +10,8 @@ from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
-from audits.apikeys import SCOPES
-from audits.services.apikeys import issue_api_key
+from access.apikeys import SCOPES
+from access.services import issue_api_key
 
 
 @pytest.fixture(autouse=True)
@@ -99,9 +99,13 @@ def small_release(db):
 @pytest.fixture
 def api_objects(small_release, portal_admin):
     """One of each kind of row the API serves; keyed by what names them in URLs."""
-    from audits.choices import JobKind, UpstreamVerdict
-    from audits.models import EvidenceBundle, Job, UpstreamVerification
-    from sbom.models import SbomDocument, SignatureBundle
+    from audits.choices import UpstreamVerdict
+    from audits.models import UpstreamVerification
+    from evidence.models import EvidenceBundle
+    from jobs.choices import JobKind
+    from jobs.models import Job
+    from sbom.models import SbomDocument
+    from signing.models import SignatureBundle
 
     release = small_release
     component = release.components.get(name="bash")

@@ -1,8 +1,8 @@
-"""audits.apikeys: the key format, hashing and network checks (no database)."""
+"""access.apikeys: the key format, hashing and network checks (no database)."""
 
 import pytest
 
-from audits import apikeys
+from access import apikeys
 
 
 def test_generated_key_has_its_prefix_and_matches_only_its_digest():

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from audits.models import AccessLog, Component
+from access.models import AccessLog
+from audits.models import Component
 
 from .test_authentication import assert_problem
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from audits.choices import JobKind, JobStatus
-from audits.models import AccessLog, Job
+from access.models import AccessLog
+from jobs.choices import JobKind, JobStatus
+from jobs.models import Job
 
 
 def test_a_jobs_key_starts_an_sbom_job_for_a_release(key_client, small_release):

@@ -7,8 +7,8 @@ import re
 import pytest
 from django.test import Client
 
-from audits.apikeys import hash_key
-from audits.models import ApiKey
+from access.apikeys import hash_key
+from access.models import ApiKey
 
 from .conftest import bearer
 

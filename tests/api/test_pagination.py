@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from audits.api.pagination import after, ordering_keys
+from access.api.pagination import after, ordering_keys
 from audits.models import Component, Release
 
 

@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from drf_spectacular.generators import SchemaGenerator
 
-from audits.apikeys import SCOPES
+from access.apikeys import SCOPES
 
 from .conftest import bearer
 
@@ -95,7 +95,7 @@ def test_a_key_with_only_the_scope_is_served(api_objects, key_client, method, pa
 
 @pytest.mark.parametrize(("method", "path", "scope"), OPERATIONS, ids=IDS)
 def test_a_revoked_key_gets_401(api_objects, make_key, method, path, scope):
-    from audits.services.apikeys import revoke_api_key
+    from access.services import revoke_api_key
 
     key, secret = make_key(*SCOPES)
     revoke_api_key(key)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from sbom.models import SignatureVerification
+from signing.models import SignatureVerification
 from tests.api.conftest import SIGNATURE
 
 

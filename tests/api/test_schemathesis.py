@@ -12,9 +12,10 @@ import uuid
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, Phase, given, settings as hypothesis_settings
+from hypothesis import HealthCheck, Phase, given
+from hypothesis import settings as hypothesis_settings
 
-from audits.apikeys import SCOPES
+from access.apikeys import SCOPES
 from portal.celery import app
 
 MAX_EXAMPLES = 25

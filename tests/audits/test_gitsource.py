@@ -19,9 +19,9 @@ from audits.gitsource import (
     GitTree,
     PathHistory,
     blame_lines,
-    fetch,
     commit_order,
     commits_by_path,
+    fetch,
     last_commits_by_path,
     validate_ref,
     validate_source,
@@ -251,7 +251,7 @@ def test_a_rejected_ext_source_never_runs_its_command(tmp_path):
 
 def test_git_itself_refuses_the_ext_transport_even_if_validation_were_bypassed(tmp_path):
     marker = tmp_path / "pwned"
-    with pytest.raises(GitSourceError, match="transport 'ext' not allowed"):
+    with pytest.raises(GitSourceError, match="this transport is not allowed"):
         gitsource._clone_bare(f"ext::sh -c touch% {marker}", tmp_path / "dest.git", allow_local=True, timeout=30)
     assert not marker.exists()
 
@@ -265,18 +265,37 @@ def test_network_failures_are_reported_as_transient(stderr):
     assert isinstance(gitsource._clone_error("https://h/r", stderr), GitTransientError)
 
 
-@pytest.mark.parametrize("stderr", [
-    b"remote: Repository not found.\nfatal: repository 'https://h/r/' not found",
-    b"git@h: Permission denied (publickey).\nfatal: Could not read from remote repository.",
+@pytest.mark.parametrize("stderr, words", [
+    (b"remote: Repository not found.\nfatal: repository 'https://h/r/' not found", "not a git repository"),
+    (b"git@h: Permission denied (publickey).\nfatal: Could not read from remote repository.", "access was denied"),
 ])
-def test_missing_repositories_and_refused_credentials_are_source_errors(stderr):
+def test_missing_repositories_and_refused_credentials_are_source_errors_in_our_words(stderr, words):
     error = gitsource._clone_error("https://h/r", stderr)
-    assert isinstance(error, GitSourceError) and stderr.decode().splitlines()[-1] in str(error)
+    assert isinstance(error, GitSourceError) and not isinstance(error, GitTransientError)
+    assert str(error).startswith(f"could not fetch from h: {words}")
+    assert "Repository not found" not in str(error) and "publickey" not in str(error)
 
 
-def test_git_stderr_in_error_messages_is_trimmed_to_about_two_kilobytes():
+def test_git_stderr_never_reaches_the_error_message_and_is_logged(caplog):
     error = gitsource._clone_error("https://h/r", b"x" * 100_000 + b"\nfatal: the end")
-    assert len(str(error)) < 2400 and "fatal: the end" in str(error)
+    assert "fatal: the end" not in str(error) and "xxx" not in str(error) and len(str(error)) < 300
+    assert "fatal: the end" in caplog.text
+
+
+def test_a_clone_is_pinned_to_the_checked_addresses_whichever_way_the_url_writes_the_name(monkeypatch):
+    import socket
+
+    from audits.egress import EgressPolicy
+
+    monkeypatch.setattr(socket, "getaddrinfo", lambda host, port, *a, **k: [
+        (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("140.82.112.3", port)),
+        (socket.AF_INET6, socket.SOCK_STREAM, 6, "", ("2606:50c0::1", port, 0, 0))])
+    for source in ("https://Git.Example.org./r.git", "https://git.example.org:8443/r.git"):
+        args, env = gitsource._pinned(source, EgressPolicy())
+        port = 8443 if ":8443" in source else 443
+        assert args == ["-c", "http.curloptResolve=",
+                        "-c", f"http.curloptResolve=git.example.org:{port}:140.82.112.3,[2606:50c0::1]",
+                        "-c", f"http.curloptResolve=git.example.org.:{port}:140.82.112.3,[2606:50c0::1]"] and env == {}
 
 
 # ----------------------------------------------------------------------------- validation
@@ -287,7 +306,7 @@ def test_git_stderr_in_error_messages_is_trimmed_to_about_two_kilobytes():
     "https://git.example.org:8443/group/sub/repo",
     "https://token@github.com/org/repo",
     "ssh://git@github.com/microsoft/azurelinux.git",
-    "ssh://git@[2001:db8::1]:2222/repo.git",
+    "ssh://git@[2606:4700::1111]:2222/repo.git",  # a public address (2001:db8::/32 is refused: not global)
     "git@github.com:microsoft/azurelinux.git",
 ])
 def test_validate_source_accepts_https_ssh_and_scp_like_addresses(source):

@@ -6,10 +6,11 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from audits.choices import JobKind, JobStatus
-from audits.models import Component, Inconsistency, Job, Overlay, Release
+from audits.models import Component, Inconsistency, Overlay, Release
 from audits.services.ingest import IngestError, ingest_release
 from audits.tasks import run_ingest_job
+from jobs.choices import JobKind, JobStatus
+from jobs.models import Job
 from tests.audits import sample_repo
 from tests.support.gitrepo import commit_all, init_repo, write_files
 
@@ -247,3 +248,18 @@ def test_component_history_lists_the_commits_that_changed_it_newest_first(repo):
     assert list(bash.history.values_list("commit__sha", "touched")) == [(second, "config"), (first, "config+rendered")]
     curl = Component.objects.get(release=release, name="curl")
     assert list(curl.history.values_list("commit__sha", flat=True)) == [first]
+
+
+@pytest.mark.parametrize("name", ["dbus-c++", "cairomm1.16", "python3.12", "_private", "perl-Moose", "x" * 255])
+def test_rpm_package_names_are_valid_component_names(name):
+    from audits.analysis import check_component_names
+
+    check_component_names([(name, "base/comps/x.comp.toml")])
+
+
+def test_a_component_name_with_a_slash_is_refused_naming_it():
+    from audits.analysis import check_component_names
+    from audits.azldev.loader import ConfigError
+
+    with pytest.raises(ConfigError, match=r"^odd.toml: invalid component name 'a/b': a component name must be an RPM"):
+        check_component_names([("bash", "bash.toml"), ("a/b", "odd.toml")])

@@ -1,9 +1,9 @@
 import pytest
-from django.core.management import call_command
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 
-from audits.models import AccessLog, Job
-from audits.permissions import (
+from access.models import AccessLog
+from access.permissions import (
     ROLE_PERMISSIONS,
     can_export,
     can_start_jobs,
@@ -11,7 +11,7 @@ from audits.permissions import (
     can_view_access_log,
     permissions_of,
 )
-
+from jobs.models import Job
 
 pytestmark = pytest.mark.django_db
 

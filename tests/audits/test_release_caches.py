@@ -21,7 +21,7 @@ def test_the_channels_of_a_release_are_read_once_then_served_from_the_cache(rele
 
 
 def test_a_replaced_trusted_root_file_is_read_again(sigstore_settings, local_sigstore, tmp_path):
-    from sbom.services.signatures import pinned_root
+    from signing.services.signatures import pinned_root
     from tests.support.sigstore_local import LocalSigstore
 
     first = pinned_root()

@@ -1,8 +1,8 @@
 import pytest
 
-from audits.choices import JobKind, JobStatus
-from audits.models import AccessLog, Job
-
+from access.models import AccessLog
+from jobs.choices import JobKind, JobStatus
+from jobs.models import Job
 
 pytestmark = pytest.mark.django_db
 

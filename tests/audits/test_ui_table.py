@@ -52,7 +52,7 @@ def test_a_filter_value_that_is_not_offered_shows_nothing_and_says_so(auditor_we
 
 
 def test_pagination_links_keep_the_filters(auditor_web, release, monkeypatch):
-    monkeypatch.setattr("audits.views.PAGE_SIZE", 1)
+    monkeypatch.setattr("audits.views.components.PAGE_SIZE", 1)
     response = auditor_web.get(f"/releases/{release.pk}/?channel=rpm-base&sort=-name")
     assert names(response) == ["curl"]
     assert b'href="?channel=rpm-base&amp;sort=-name&amp;page=2#packages"' in response.content

@@ -14,11 +14,13 @@ import pytest
 from django.core.management import call_command
 
 from audits.azldev.overlays import HEADER_LINES
-from audits.choices import JobKind, JobStatus, UpstreamVerdict
-from audits.models import Job, UpstreamVerification
+from audits.choices import UpstreamVerdict
+from audits.models import UpstreamVerification
 from audits.services.ingest import ingest_release
-from audits.services.jobs import enqueue_job
 from audits.services.upstream import verify_release
+from jobs.choices import JobKind, JobStatus
+from jobs.models import Job
+from jobs.services import enqueue_job
 from tests.audits import sample_repo
 from tests.support.gitrepo import commit_all, git, init_repo, write_files
 from tests.support.worker import celery_worker, wait_for
@@ -161,7 +163,7 @@ def test_a_missing_package_repository_is_upstream_unavailable_with_the_reason(wo
     release, _ = world
     verify_release(release)
     ghost = newest(release, "ghost")
-    assert ghost.reason.startswith(f"could not fetch file://{tmp_path}/rpms/ghost.git")
+    assert ghost.reason.startswith(f"could not fetch from file://{tmp_path}/rpms/ghost.git: not a git repository")
     assert ghost.upstream_commit == "" and ghost.declared_diff == ""
 
 

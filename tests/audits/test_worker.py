@@ -2,9 +2,10 @@
 
 import pytest
 
-from audits.choices import JobKind, JobStatus
-from audits.models import Job, Release
-from audits.services.jobs import enqueue_job
+from audits.models import Release
+from jobs.choices import JobKind, JobStatus
+from jobs.models import Job
+from jobs.services import enqueue_job
 from tests.audits import sample_repo
 from tests.support.gitrepo import init_repo
 from tests.support.worker import celery_worker, wait_for

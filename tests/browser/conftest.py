@@ -44,15 +44,28 @@ def browser():
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
+def is_csp_violation(text: str) -> bool:
+    return "Content Security Policy" in text
+
+
 @pytest.fixture
-def page(browser, live_server):
+def csp_violations():
+    """What Chromium refused under the Content-Security-Policy during a test: any is a failure."""
+    return []
+
+
+@pytest.fixture
+def page(browser, live_server, csp_violations):
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900}, accept_downloads=True)
     page = context.new_page()
     page.set_default_timeout(15000)
+    page.on("console", lambda message: csp_violations.append(f"{page.url}: {message.text}")
+            if is_csp_violation(message.text) else None)
     try:
         yield page
     finally:
         context.close()
+    assert csp_violations == [], "the Content-Security-Policy refused something"
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from audits.choices import JobKind, JobStatus
-from audits.models import Job
+from jobs.choices import JobKind, JobStatus
+from jobs.models import Job
 from tests.support.users import PASSWORD
 
 from .conftest import sign_in

@@ -2,9 +2,10 @@
 
 import pytest
 
-from audits.evidence.check import check_bundle
-from .conftest import sign_in
+from evidence.check import check_bundle
 from tests.support.users import PASSWORD
+
+from .conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

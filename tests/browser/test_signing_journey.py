@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from audits.choices import JobKind
-from audits.services.jobs import run_job_in_process
-from sbom.models import SignatureBundle
-from sbom.tasks import sign_release_job, verify_signatures_job
+from jobs.choices import JobKind
+from jobs.services import run_job_in_process
 from sbom.services.generate import generate_release_documents
+from signing.models import SignatureBundle
 from tests.browser.conftest import sign_in
 from tests.support.users import PASSWORD
 
@@ -18,8 +17,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_an_auditor_sees_verified_signatures_and_downloads_a_bundle(page, screenshot, release, sigstore_settings,
                                                                     auditor):
     generate_release_documents(release)
-    run_job_in_process(JobKind.SIGN, {"release_id": release.pk}, sign_release_job, release=release)
-    run_job_in_process(JobKind.VERIFY, {"release_id": release.pk}, verify_signatures_job, release=release)
+    run_job_in_process(JobKind.SIGN, {"release_id": release.pk}, release=release)
+    run_job_in_process(JobKind.VERIFY, {"release_id": release.pk}, release=release)
     bundle = SignatureBundle.objects.get(release=release, sbom_document__format="cyclonedx-json")
     sign_in(page, auditor.username, PASSWORD)
     page.goto(f"/releases/{release.pk}/#signatures")

@@ -7,7 +7,7 @@ import json
 import stat
 import zipfile
 
-from audits.evidence.zipwriter import file_entry, BundleFile, manifest_bytes
+from evidence.zipwriter import BundleFile, file_entry, manifest_bytes
 
 
 def manifest_for(files: dict[str, bytes]) -> dict:

@@ -8,8 +8,8 @@ import sys
 import pytest
 from django.core.management import CommandError, call_command
 
-from audits.evidence.check import check_bundle
-from audits.evidence.zipwriter import BundleFile, manifest_bytes, write_bundle
+from evidence.check import check_bundle
+from evidence.zipwriter import BundleFile, manifest_bytes, write_bundle
 from tests.evidence.hostile import bundle_with, manifest_for, raw_zip
 from tests.support.corpus import PROJECT_ROOT
 
@@ -119,7 +119,7 @@ def test_the_checker_runs_without_django_and_exits_non_zero_on_a_bad_bundle(tmp_
     good = tmp_path / "good.zip"
     good.write_bytes(good_bundle())
     # -S -E: no site-packages, no environment: the checker needs nothing but the standard library.
-    run = lambda p: subprocess.run([sys.executable, "-S", "-E", "-m", "audits.evidence.check", str(p)], cwd=PROJECT_ROOT,
+    run = lambda p: subprocess.run([sys.executable, "-S", "-E", "-m", "evidence.check", str(p)], cwd=PROJECT_ROOT,
                                    capture_output=True, text=True)
     failed, passed = run(bad), run(good)
     assert failed.returncode == 1 and "unlisted file: extra.txt" in failed.stderr

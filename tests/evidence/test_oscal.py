@@ -7,8 +7,8 @@ import hashlib
 import io
 import json
 
-from audits.evidence import oscal
-from audits.services.evidence import findings_csv
+from evidence import oscal
+from evidence.services.bundles import findings_csv
 
 T0 = dt.datetime(2026, 3, 1, 12, tzinfo=dt.timezone.utc)
 T1 = dt.datetime(2026, 3, 5, 8, tzinfo=dt.timezone.utc)

@@ -5,10 +5,11 @@ import json
 
 import pytest
 
-from audits.evidence import oscal
-from audits.evidence.check import check_bundle
-from audits.models import ConfigFile, EvidenceBundle, RenderedSpec
-from audits.services.evidence import (
+from audits.models import ConfigFile, RenderedSpec
+from evidence import oscal
+from evidence.check import check_bundle
+from evidence.models import EvidenceBundle
+from evidence.services.bundles import (
     EvidenceError,
     build_component_bundle,
     build_release_bundle,
@@ -146,8 +147,8 @@ def test_a_stored_release_bundle_records_requester_and_digests(release, release_
 
 
 def test_a_registered_signature_provider_adds_its_files_to_both_scopes(release, monkeypatch):
-    from audits.evidence.zipwriter import BundleFile
-    from audits.services import evidence
+    from evidence.services import providers
+    from evidence.zipwriter import BundleFile
 
     calls = []
 
@@ -156,8 +157,8 @@ def test_a_registered_signature_provider_adds_its_files_to_both_scopes(release, 
         return [BundleFile("signatures/release.cdx.json.sigstore.json", b'{"mediaType": "test"}', "signature-bundle",
                            "Sigstore bundle of the release CycloneDX document", "application/json")]
 
-    monkeypatch.setattr(evidence, "_signature_providers", [])
-    evidence.register_signature_provider(provider)
+    monkeypatch.setattr(providers, "_signature_providers", [])
+    providers.register_signature_provider(provider)
     _, component_manifest = component_zip(release)
     _, release_manifest = release_zip(release)
     assert calls == [["bash"], None]

@@ -3,11 +3,14 @@
 import io
 
 import pytest
+from django.urls import reverse
 
-from audits.choices import JobKind
-from audits.evidence.check import check_bundle
-from audits.models import AccessLog, EvidenceBundle, Job
-from audits.services.evidence import create_release_bundle
+from access.models import AccessLog
+from evidence.check import check_bundle
+from evidence.models import EvidenceBundle
+from evidence.services.bundles import create_release_bundle
+from jobs.choices import JobKind
+from jobs.models import Job
 
 pytestmark = pytest.mark.django_db
 
@@ -84,7 +87,18 @@ def test_the_list_shows_bundles_and_the_pages_offer_the_actions(auditor_client, 
 
 
 def test_a_component_bundle_has_no_oscal_document(auditor_client, auditor, release):
-    from audits.services.evidence import create_component_bundle
+    from evidence.services.bundles import create_component_bundle
 
     bundle = create_component_bundle(release, "bash", user=auditor)
     assert auditor_client.get(f"/evidence/{bundle.pk}/oscal.json").status_code == 404
+
+
+@pytest.mark.parametrize(("name", "args", "path"), [
+    ("evidence:list", [7], "/releases/7/evidence/"),
+    ("evidence:start", [7], "/releases/7/evidence/start/"),
+    ("evidence:component", [7, "bash"], "/releases/7/components/bash/evidence/"),
+    ("evidence:download", [9], "/evidence/9.zip"),
+    ("evidence:oscal", [9, "findings.csv"], "/evidence/9/findings.csv"),
+])
+def test_the_evidence_pages_keep_their_paths_under_the_evidence_namespace(name, args, path):
+    assert reverse(name, args=args) == path

@@ -4,11 +4,12 @@ import io
 
 import pytest
 
-from audits.choices import JobKind, JobStatus
-from audits.evidence.check import check_bundle
-from audits.models import EvidenceBundle, Job
 from audits.services.ingest import ingest_release
-from audits.services.jobs import enqueue_job
+from evidence.check import check_bundle
+from evidence.models import EvidenceBundle
+from jobs.choices import JobKind, JobStatus
+from jobs.models import Job
+from jobs.services import enqueue_job
 from tests.audits import sample_repo
 from tests.support.gitrepo import init_repo
 from tests.support.worker import celery_worker, wait_for

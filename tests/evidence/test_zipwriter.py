@@ -8,8 +8,14 @@ import zipfile
 
 import pytest
 
-from audits.evidence import MANIFEST_NAME, __version__
-from audits.evidence.zipwriter import BundleFile, assign_names, sanitise_path, unsafe_reason, write_bundle
+from evidence import MANIFEST_NAME, __version__
+from evidence.zipwriter import (
+    BundleFile,
+    assign_names,
+    sanitise_path,
+    unsafe_reason,
+    write_bundle,
+)
 
 COMMIT_DATE = dt.datetime(2026, 3, 1, 12, 0, 7, tzinfo=dt.timezone.utc)
 META = {"scope": "component", "component": "bash", "release": {"commit": "c" * 40},

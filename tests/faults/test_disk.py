@@ -9,9 +9,10 @@ from contextlib import contextmanager
 
 import pytest
 
-from audits.choices import JobKind, JobStatus
-from audits.models import Job, Release
-from audits.services.jobs import enqueue_job
+from audits.models import Release
+from jobs.choices import JobKind, JobStatus
+from jobs.models import Job
+from jobs.services import enqueue_job
 from tests.support import corpus
 from tests.support.worker import celery_worker, wait_for
 

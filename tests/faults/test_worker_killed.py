@@ -7,12 +7,13 @@ import time
 import pytest
 from django.core.management import call_command
 
-from audits.choices import JobKind, JobStatus
-from audits.models import Component, Job, Release
+from audits.models import Component, Release
 from audits.services.ingest import ingest_release
-from audits.services.jobs import enqueue_job
-from tests.support.snapshots import release_snapshot
+from jobs.choices import JobKind, JobStatus
+from jobs.models import Job
+from jobs.services import enqueue_job
 from tests.support import corpus
+from tests.support.snapshots import release_snapshot
 from tests.support.worker import celery_worker, celery_worker_process, wait_for
 
 pytestmark = [pytest.mark.faults, pytest.mark.worker, pytest.mark.corpus, pytest.mark.django_db(transaction=True)]

@@ -21,7 +21,7 @@ def test_health_check_reports_an_unreachable_broker(client, settings, monkeypatc
     monkeypatch.setattr(health, "check_broker", broken)
     response = client.get("/healthz")
     assert response.status_code == 503
-    assert response.json()["checks"]["broker"].startswith("error: ConnectionError")
+    assert response.json()["checks"] == {"database": "ok", "broker": "unavailable"}  # details only in the log
 
 
 @pytest.mark.parametrize("path", ["/", "/releases/1/", "/releases/1/components/curl/", "/admin/"])

@@ -7,12 +7,16 @@ from cyclonedx.model.bom import Bom
 from cyclonedx.output.json import JsonV1Dot6
 from cyclonedx.schema import OutputFormat
 
-from audits.choices import JobKind, JobStatus
-from audits.models import Job
+from jobs.choices import JobKind, JobStatus
+from jobs.models import Job
 from sbom.choices import SbomFormat
 from sbom.models import SbomDocument
 from sbom.services import cyclonedx, identity
-from sbom.services.generate import component_document, generate_release_documents, load_release_facts
+from sbom.services.generate import (
+    component_document,
+    generate_release_documents,
+    load_release_facts,
+)
 from sbom.tasks import generate_release_sbom_job
 from tests.sbom.conftest import component_of, properties_of
 

@@ -4,9 +4,10 @@ automatic SBOM job after an ingest."""
 import pytest
 from django.test import override_settings
 
-from audits.choices import JobKind
-from audits.models import AccessLog, Job
+from access.models import AccessLog
 from audits.tasks import run_ingest_job
+from jobs.choices import JobKind
+from jobs.models import Job
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from audits.models import Job, Release
+from audits.models import Release
+from jobs.models import Job
 from tests.support.snapshots import release_snapshot
 
 

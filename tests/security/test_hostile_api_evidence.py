@@ -12,8 +12,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 
-from audits.services.apikeys import issue_api_key
-from sbom.models import SignatureBundle
+from access.services import issue_api_key
+from signing.models import SignatureBundle
 from tests.evidence.hostile import bundle_with, manifest_for, raw_zip
 from tests.support.users import PASSWORD
 
@@ -106,7 +106,7 @@ def test_evidence_for_a_traversal_component_name_is_not_found(baseline, auditor_
 def test_an_uploaded_bundle_cannot_name_its_artifact_with_a_path(baseline, release_manager, client, monkeypatch):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    monkeypatch.setattr("sbom.services.signatures.Bundle.from_json", lambda data: None)  # the name is what is tested
+    monkeypatch.setattr("signing.services.signatures.Bundle.from_json", lambda data: None)  # the name is what is tested
     client.force_login(release_manager)
     client.post(f"/sbom/releases/{baseline.release.pk}/bundles/upload/", {
         "bundle": SimpleUploadedFile("b.sigstore.json", b"{}"), "sha256": "ab" * 32,

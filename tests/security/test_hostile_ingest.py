@@ -47,6 +47,11 @@ HOSTILE_CONFIGURATIONS = {
         {"base/comps/bash/bash.comp.toml": BASH + "\n[components.bash.build]\ny = " + "{a=" * 3000 + "1" + "}" * 3000 + "\n"},
         "nesting is too deep"),
     "malformed-toml": ({"base/comps/bash/bash.comp.toml": "[components.bash\nbroken = "}, "malformed TOML"),
+    **{f"component-named-{label}": ({"base/comps/odd.comp.toml": f"[components.{json.dumps(name)}]\n"},
+                                    f"invalid component name {name!r}")
+       for label, name in [("with-slash", "a/b"), ("dotdot", ".."), ("with-space", "a b"), ("with-newline", "a\nb"),
+                           ("with-percent", "%{name}"), ("with-question-mark", "a?b"), ("with-hash", "a#b"),
+                           ("leading-dash", "-rf"), ("non-ascii", "ｂash"), ("too-long", "x" * 256)]},
 }
 
 

@@ -6,8 +6,6 @@ headers (tests/portal/test_access.py), the formula neutralisation of every expor
 (tests/audits/test_ui_table.py).
 """
 
-import csv
-import io
 
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
@@ -16,7 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.exceptions import NoReverseMatch
 from django.urls.resolvers import RoutePattern
 
-from audits.services.ingest import ingest_release
+from audits.services.ingest import IngestError, ingest_release
 from tests.audits import sample_repo
 from tests.support.gitrepo import commit_all, git, write_files
 from tests.support.users import PASSWORD
@@ -202,12 +200,44 @@ def test_overlay_descriptions_and_commit_messages_are_escaped_on_pages(sample_gi
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert(1)" not in page
 
 
-def test_a_component_named_like_a_formula_is_neutralised_in_the_csv_export(sample_git, auditor_client):
+def test_a_component_named_like_a_formula_never_reaches_a_spreadsheet(sample_git, baseline):
+    """Component names are RPM package names (issue 18): a formula is refused at ingest, before any export."""
     repo, _, _ = sample_git
     write_files(repo, {"base/comps/evil.comp.toml": '[components."=HYPERLINK(\\"http://evil.example\\")"]\n'})
     commit_all(repo, "formula", date="2026-03-05T12:00:00+00:00")
-    release = ingest_release(str(repo), "main").release
-    text = auditor_client.get(f"/releases/{release.pk}/components.csv").content.decode()
-    names = [row[0] for row in csv.reader(io.StringIO(text))]
-    assert "'=HYPERLINK(\"http://evil.example\")" in names
-    assert not any(name.startswith(("=", "+", "-", "@")) for name in names)
+    with pytest.raises(IngestError, match="invalid component name"):
+        ingest_release(str(repo), "main")
+    baseline.assert_unchanged()
+
+
+# ----------------------------------------------------------------------------- the public health check
+
+
+def test_the_health_check_does_not_name_an_unreachable_internal_broker(client, monkeypatch, caplog):
+    from portal.celery import app
+    from tests.support.network_guard import expected_attempts
+
+    monkeypatch.setattr(app.conf, "broker_url", "redis://redis-internal.example:6379/0")
+    with expected_attempts() as attempts:  # the lookup of the internal name fails (and is expected here)
+        response = client.get("/healthz")
+    assert attempts and response.status_code == 503
+    assert response.json() == {"status": "unavailable", "checks": {"database": "ok", "broker": "unavailable"}}
+    assert "redis-internal" not in response.content.decode() and "6379" not in response.content.decode()
+    assert "redis-internal.example" in caplog.text  # the operator still learns what failed
+
+
+def test_the_health_check_does_not_echo_a_database_error(client, monkeypatch, caplog):
+    from django.db import OperationalError
+
+    from portal import health
+
+    def unreachable():
+        raise OperationalError('connection to server at "db-internal.example" (10.20.30.40), port 5432 failed: '
+                               'FATAL: password authentication failed for user "pedigree_prod"')
+
+    monkeypatch.setattr(health, "check_database", unreachable)
+    response = client.get("/healthz")
+    body = response.content.decode()
+    assert response.status_code == 503 and response.json()["checks"]["database"] == "unavailable"
+    assert not any(secret in body for secret in ("db-internal", "10.20.30.40", "5432", "pedigree_prod", "Operational"))
+    assert "db-internal.example" in caplog.text

@@ -44,8 +44,9 @@ def ingested_corpus() -> Iterator:
     and distribution is deleted afterwards."""
     from django.test import override_settings
 
-    from audits.models import Commit, Distribution, Job, Release
+    from audits.models import Commit, Distribution, Release
     from audits.services.ingest import ingest_release
+    from jobs.models import Job
 
     bundle = bundle_path()
     with override_settings(PEDIGREE_ALLOW_LOCAL_SOURCES=True):

@@ -4,6 +4,8 @@ import json
 
 import pytest
 
+from tests.support.sigstore_local import EGRESS_ALLOW
+
 SIGNER = "release-bot@pedigree.test"
 
 
@@ -30,4 +32,5 @@ def sigstore_settings(settings, tmp_path, local_sigstore):
     settings.PEDIGREE_SIGSTORE_AMBIENT_CREDENTIALS = False
     settings.PEDIGREE_SIGSTORE_IDENTITY = SIGNER
     settings.PEDIGREE_SIGSTORE_OIDC_ISSUER = local_sigstore.oidc.issuer
+    settings.PEDIGREE_EGRESS_ALLOW = [EGRESS_ALLOW]  # the instance runs on loopback
     return settings

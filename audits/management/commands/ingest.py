@@ -2,9 +2,8 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from audits.choices import JobKind, JobStatus
-from audits.services.jobs import run_job_in_process
-from audits.tasks import run_ingest_job
+from jobs.choices import JobKind, JobStatus
+from jobs.services import run_job_in_process
 
 
 class Command(BaseCommand):
@@ -16,7 +15,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", dest="as_json", action="store_true", help="print one JSON summary")
 
     def handle(self, *args, source, ref, **options):
-        job = run_job_in_process(JobKind.INGEST, {"source": source, "ref": ref}, run_ingest_job)
+        job = run_job_in_process(JobKind.INGEST, {"source": source, "ref": ref})
         if job.status != JobStatus.SUCCEEDED:
             raise CommandError(f"ingest failed: {job.error}")
         if options["as_json"]:

@@ -2,10 +2,9 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from audits.choices import JobKind, JobStatus
 from audits.models import Release
-from audits.services.jobs import run_job_in_process
-from audits.tasks import run_upstream_verification_job
+from jobs.choices import JobKind, JobStatus
+from jobs.services import run_job_in_process
 
 
 class Command(BaseCommand):
@@ -22,9 +21,7 @@ class Command(BaseCommand):
         found = Release.objects.filter(pk=release).first()
         if found is None:
             raise CommandError(f"release {release} does not exist")
-        job = run_job_in_process(
-            JobKind.UPSTREAM, {"release_id": found.pk}, run_upstream_verification_job, release=found
-        )
+        job = run_job_in_process(JobKind.UPSTREAM, {"release_id": found.pk}, release=found)
         if job.status != JobStatus.SUCCEEDED:
             raise CommandError(f"upstream verification failed: {job.error}")
         if options["as_json"]:

@@ -27,6 +27,9 @@ TRUSTED_ROOT_MEDIA_TYPE = "application/vnd.dev.sigstore.trustedroot+json;version
 SIGNING_CONFIG_MEDIA_TYPE = "application/vnd.dev.sigstore.signingconfig.v0.2+json"
 TRUST_CONFIG_MEDIA_TYPE = "application/vnd.dev.sigstore.clienttrustconfig.v0.1+json"
 TSA_PATH = "/api/v1/timestamp"
+# The instance is served on loopback, which the portal's egress policy refuses unless allowed: tests
+# that sign with it set PEDIGREE_EGRESS_ALLOW to this (production allows nothing internal by default).
+EGRESS_ALLOW = "127.0.0.1/32"
 
 
 def _b64(data: bytes) -> str:

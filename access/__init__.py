@@ -1,0 +1,6 @@
+"""Who may do what, and the record of it: roles and permissions, API keys, the access log, the
+sign-in requirement, and the REST plumbing that enforces them for every app's API (`access.api`).
+
+The lowest layer of the project: it imports Django and DRF only, never another app of the
+project (its models refer to audits.Release by a lazy foreign key, not an import).
+"""

@@ -1,0 +1,10 @@
+from django.db import models
+
+
+class AccessAction(models.TextChoices):
+    """What an access-log entry records."""
+
+    VIEW = "view", "Viewed"
+    EXPORT = "export", "Exported"
+    START_JOB = "start-job", "Started a job"
+    REFUSED = "refused", "Refused"  # an API call with a known key that is revoked, expired or out of its networks

@@ -1,0 +1,157 @@
+"""Roles and the one place that decides what a signed-in user may see and do.
+
+Roles are Django groups created by `manage.py setup_roles`; each grants model
+permissions, and every check below asks for a permission, never for a group name,
+so an admin can also grant a single capability to one account.
+
+| role            | may                                                                |
+| --------------- | ------------------------------------------------------------------ |
+| (no role)       | nothing: a signed-in account without a role gets 403 everywhere    |
+| auditor         | read releases, components and comparisons; export (CSV, XLSX)      |
+| release-manager | + start ingests and SBOM/signing jobs                              |
+| admin           | + read the access log, manage accounts (Django admin) and API keys |
+
+Reading needs a role (the view permission on releases); there is no per-release
+visibility yet (every auditor sees every release).
+
+An API key (audits/api/authentication.py) acts with the permissions of its scopes
+(SCOPE_PERMISSIONS), whoever created it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import wraps
+from typing import Callable
+
+from django.contrib.auth.models import Permission
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+
+AUDITOR = "auditor"
+RELEASE_MANAGER = "release-manager"
+ADMIN = "admin"
+ROLES = (AUDITOR, RELEASE_MANAGER, ADMIN)
+
+VIEW = "audits.view_release"
+EXPORT = "audits.export_release"
+START_JOB = "jobs.start_job"
+VIEW_ACCESS_LOG = "access.view_accesslog"
+MANAGE_API_KEYS = "access.add_apikey"
+
+_VIEW_MODELS = (
+    "release", "component", "componentreason", "overlay", "sourcefileoverride", "renderedspec", "sourcesentry",
+    "binarypackage", "image", "inconsistency", "configfile", "commit", "distribution",
+    "componentcommit", "upstreamverification",
+)
+# Permissions (app_label.codename) each role's group holds; setup_roles applies exactly these.
+ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    AUDITOR: tuple(f"audits.view_{m}" for m in _VIEW_MODELS) + ("jobs.view_job", EXPORT),
+}
+ROLE_PERMISSIONS[RELEASE_MANAGER] = ROLE_PERMISSIONS[AUDITOR] + (START_JOB, "jobs.add_job")
+ROLE_PERMISSIONS[ADMIN] = ROLE_PERMISSIONS[RELEASE_MANAGER] + (
+    VIEW_ACCESS_LOG, MANAGE_API_KEYS, "access.view_apikey", "access.change_apikey",
+    "auth.view_user", "auth.add_user", "auth.change_user", "auth.view_group", "auth.change_group",
+)
+
+# What each API-key scope (apikeys.SCOPES) allows.
+SCOPE_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    "read": (VIEW,),
+    "export": (EXPORT,),
+    "jobs": (START_JOB,),
+    "admin": (VIEW_ACCESS_LOG,),
+}
+
+_CACHE_ATTRIBUTE = "_pedigree_permissions"
+
+
+def permissions_of(user) -> frozenset[str]:
+    """The user's permissions as "app_label.codename", read in one query and kept on the user object.
+
+    One query instead of ModelBackend's two (user and group permissions) keeps
+    list pages within their query budget.
+    """
+    cached = getattr(user, _CACHE_ATTRIBUTE, None)
+    if cached is not None:
+        return cached
+    api_key = getattr(user, "api_key", None)
+    if api_key is not None:
+        perms: frozenset[str] = frozenset(p for scope in api_key.scopes for p in SCOPE_PERMISSIONS.get(scope, ()))
+    elif not (user.is_authenticated and user.is_active):
+        perms = frozenset()
+    elif user.is_superuser:
+        perms = frozenset(p for role in ROLES for p in ROLE_PERMISSIONS[role])
+    else:
+        rows = (
+            Permission.objects.filter(Q(user=user) | Q(group__user=user))
+            .values_list("content_type__app_label", "codename")
+            .distinct()
+        )
+        perms = frozenset(f"{app}.{codename}" for app, codename in rows)
+    setattr(user, _CACHE_ATTRIBUTE, perms)
+    return perms
+
+
+def can_view(user) -> bool:
+    return VIEW in permissions_of(user)
+
+
+def can_export(user) -> bool:
+    return EXPORT in permissions_of(user)
+
+
+def can_start_jobs(user) -> bool:
+    return START_JOB in permissions_of(user)
+
+
+def can_view_access_log(user) -> bool:
+    return VIEW_ACCESS_LOG in permissions_of(user)
+
+
+def can_manage_api_keys(user) -> bool:
+    return MANAGE_API_KEYS in permissions_of(user)
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What templates may offer; computed lazily so pages that show no actions pay no query."""
+
+    user: object
+
+    @property
+    def export(self) -> bool:
+        return can_export(self.user)
+
+    @property
+    def start_jobs(self) -> bool:
+        return can_start_jobs(self.user)
+
+    @property
+    def view_access_log(self) -> bool:
+        return can_view_access_log(self.user)
+
+    @property
+    def manage_api_keys(self) -> bool:
+        return can_manage_api_keys(self.user)
+
+
+def require(check: Callable[[object], bool], message: str):
+    """View decorator: 403 with `message` unless `check(request.user)`."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not check(request.user):
+                raise PermissionDenied(message)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+viewer_required = require(can_view, "Reading releases needs the auditor role; ask an admin to grant it.")
+export_required = require(can_export, "Exporting needs the auditor role.")
+job_starter_required = require(can_start_jobs, "Starting jobs needs the release-manager role.")
+access_log_required = require(can_view_access_log, "The access log is visible to admins only.")
+api_keys_required = require(can_manage_api_keys, "API keys are managed by admins only.")

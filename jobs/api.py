@@ -1,0 +1,124 @@
+"""The job API: poll a job's progress; POST starts one of the registered kinds (the `jobs` scope)."""
+
+from __future__ import annotations
+
+import django_filters
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework.response import Response
+from rest_framework.routers import SimpleRouter
+
+from access.api.authentication import acting_user
+from access.api.base import ApiView, absolute
+from access.api.filters import IdFilter, StrictFilterBackend
+from access.permissions import START_JOB
+
+from .choices import JobKind, JobStatus
+from .models import Job
+from .registry import JobParamsError, job_type
+from .services import JobNotQueued, enqueue_job, startable_kinds
+
+
+class JobSerializer(serializers.ModelSerializer):
+    created_by = serializers.CharField(source="created_by.username", allow_null=True, default=None)
+    percent = serializers.IntegerField(allow_null=True, read_only=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Job
+        fields = ("id", "url", "kind", "status", "params", "release", "created_by", "created_at", "started_at",
+                  "finished_at", "heartbeat_at", "progress_done", "progress_total", "percent", "stage", "error",
+                  "result")
+
+    def get_url(self, job) -> str:
+        return absolute(self.context["request"], "api:job-detail", job.pk)
+
+
+class ReleaseField(serializers.PrimaryKeyRelatedField):
+    """A release id; a number no database integer holds does not exist (instead of overflowing the driver)."""
+
+    def __init__(self, **kwargs):
+        release_model = Job._meta.get_field("release").related_model
+        super().__init__(queryset=release_model.objects.select_related("commit", "distribution"), **kwargs)
+
+    def to_internal_value(self, data):
+        try:
+            return super().to_internal_value(data)
+        except OverflowError:
+            self.fail("does_not_exist", pk_value=data)
+
+
+class JobStartSerializer(serializers.Serializer):
+    """`ingest` needs `source` and `ref`; every other kind needs `release` (as its app registered it)."""
+
+    kind = serializers.ChoiceField(choices=[])
+    source = serializers.CharField(required=False, max_length=2048)
+    ref = serializers.CharField(required=False, max_length=255)
+    release = ReleaseField(required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(k, JobKind(k).label) for k in startable_kinds()]
+
+    def validate(self, data):
+        kind = job_type(data["kind"])
+        if kind.takes_release:
+            if not data.get("release"):
+                raise serializers.ValidationError({"release": [f"Required for a {data['kind']} job."]})
+            data["params"] = {"release_id": data["release"].pk}
+            return data
+        missing = [field for field in kind.param_fields if not data.get(field)]
+        if missing:
+            raise serializers.ValidationError({field: [f"Required for a {data['kind']} job."] for field in missing})
+        params = {field: data[field] for field in kind.param_fields}
+        try:
+            data["params"] = kind.clean_params(params) if kind.clean_params else params
+        except JobParamsError as exc:
+            raise serializers.ValidationError(exc.errors) from exc
+        data["release"] = None
+        return data
+
+
+class JobFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=JobKind.choices)
+    status = django_filters.ChoiceFilter(choices=JobStatus.choices)
+    release = IdFilter(field_name="release_id")
+
+    class Meta:
+        model = Job
+        fields: list[str] = []
+
+
+class JobsUnavailable(exceptions.APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = "Jobs cannot be queued right now: the message broker is unavailable."
+    default_code = "jobs_unavailable"
+
+
+class JobViewSet(ApiView, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Background jobs: poll one for its progress; POST starts one (needs the `jobs` scope)."""
+
+    queryset = Job.objects.select_related("created_by")
+    serializer_class = JobSerializer
+    filter_backends = [StrictFilterBackend]
+    filterset_class = JobFilter
+    action_permissions = {"create": START_JOB}
+
+    @extend_schema(request=JobStartSerializer, responses={201: JobSerializer})
+    def create(self, request, *args, **kwargs):
+        start = JobStartSerializer(data=request.data)
+        start.is_valid(raise_exception=True)
+        data = start.validated_data
+        release = data["release"]
+        try:
+            job = enqueue_job(data["kind"], data["params"], user=acting_user(request), release=release)
+        except JobNotQueued as exc:  # the broker is down; the row is already failed saying so
+            raise JobsUnavailable(str(exc)) from exc
+        self.access_detail = f"started {data['kind']} job {job.pk}" + (f" of release {release.pk}" if release else "")
+        body = JobSerializer(job, context=self.get_serializer_context()).data
+        return Response(body, status=status.HTTP_201_CREATED, headers={"Location": body["url"]})
+
+
+router = SimpleRouter(use_regex_path=False)
+router.register("jobs", JobViewSet, basename="job")
+urlpatterns = router.urls
