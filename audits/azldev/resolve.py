@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import schema
+from .archives import is_archive_name
 from .loader import ConfigError, Definition, Project, is_zero, merge_config, parse_toml
-from .overlays import is_archive_name
 from .re2 import Re2Pattern, RegexError
 from .tree import RepoTree, TreeError, glob, has_glob, normalize
 

@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from .globs import glob_match
 from .re2 import Re2Pattern
 
 __all__ = [
-    "Header", "Section", "SpecDoc", "SpecEditError", "Tag", "join_lines", "parse_line", "patch_number", "split_lines",
+    "Header", "Section", "SpecDoc", "SpecEditError", "Tag", "join_lines", "parse_line", "patch_number", "reread_lines",
+    "split_lines",
 ]  # fmt: skip
 
 # --------------------------------------------------------------------------- line model
@@ -78,6 +79,11 @@ def split_lines(text: str) -> list[str]:
 def join_lines(lines: list[str]) -> str:
     """Spec.Serialize: every line followed by \\n."""
     return "".join(line + "\n" for line in lines)
+
+
+def reread_lines(lines: Iterable[str]) -> list[str]:
+    """Lines as they read back after azldev's serialise/re-read round trip."""
+    return [piece for line in lines for piece in split_lines(str(line) + "\n")]
 
 
 def section_package(type_: str, tokens: list[str]) -> str:

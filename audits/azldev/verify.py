@@ -48,6 +48,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Sequence
 
+from .engine import overlay_views
 from .globs import GlobError, glob_files
 from .overlays import (
     CHECK_SKIP_PREFIX,
@@ -56,7 +57,6 @@ from .overlays import (
     ReleaseError,
     build_macros,
     bump_release,
-    overlay_views,
     render_spec,
 )
 from .specedit import SpecDoc
