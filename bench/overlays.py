@@ -34,8 +34,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from audits.azldev import loader, resolve  # noqa: E402
+from audits.azldev.build_presence import check_build_presence  # noqa: E402
 from audits.azldev.overlays import OverlayError, apply_overlays  # noqa: E402
-from audits.azldev.presence import check_build_presence, check_presence, summarise  # noqa: E402
+from audits.azldev.presence import check_presence, summarise  # noqa: E402
 from audits.azldev.tree import DirectoryTree  # noqa: E402
 
 DEFAULT_BUNDLE = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "azurelinux-tomls-base.bundle"

@@ -46,7 +46,7 @@ def plain_dicts(facts) -> dict:
     What a hand-written generator without the library would write: the same components,
     fields, nesting and strings (purls and URLs by string formatting, licences as given),
     so its JSON is about the size of the real document (both sizes are printed)."""
-    from sbom.services.cyclonedx import distro_qualifier, evr_of
+    from sbom.services.identity import distro_qualifier, evr_of
 
     supplier = {"name": "Microsoft Corporation", "url": ["https://github.com/microsoft/azurelinux"]}
     distro = distro_qualifier(facts)

@@ -75,11 +75,11 @@ def check_bundle(source: str | Path | IO[bytes]) -> CheckResult:
         names = {info.filename: info for info in infos}
         for entry in listed:
             path = entry["path"]
-            info = names.get(path)
-            if info is None:
+            listed_info = names.get(path)
+            if listed_info is None:
                 result.problems.append(f"missing file: {path} is listed in the manifest but not in the ZIP")
                 continue
-            _check_file(archive, info, entry, result)
+            _check_file(archive, listed_info, entry, result)
         expected = {entry["path"] for entry in listed} | {MANIFEST_NAME}
         for name in sorted(set(names) - expected):
             result.problems.append(f"unlisted file: {name} is in the ZIP but not in the manifest")
@@ -116,7 +116,9 @@ def _check_manifest_shape(manifest: dict[str, Any], result: CheckResult) -> list
     release = manifest.get("release")
     if isinstance(release, dict) and not isinstance(release.get("commit"), str):
         result.problems.append("manifest: release.commit is missing")
-    files = manifest.get("files") if isinstance(manifest.get("files"), list) else []
+    files = manifest.get("files")
+    if not isinstance(files, list):
+        files = []
     usable: list[dict[str, Any]] = []
     paths: set[str] = set()
     for index, entry in enumerate(files):

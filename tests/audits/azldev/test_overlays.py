@@ -16,7 +16,7 @@ from audits.azldev.overlays import (
 )  # fmt: skip
 from audits.azldev.resolve import Overlay
 from audits.azldev.globs import glob_match
-from audits.azldev.specedit import RegexError, Re2Pattern, translate_re2
+from audits.azldev.re2 import RegexError, Re2Pattern, translate_re2
 
 SPEC = """\
 Name:           demo

@@ -9,9 +9,10 @@ import tarfile
 
 import pytest
 
+from audits.azldev.build_presence import check_build_presence
 from audits.azldev.overlays import render_spec
 from audits.azldev.presence import (
-    ABSENT, NOT_VERIFIABLE, PRESENT, PresenceVerdict, check_build_presence, check_presence, summarise,
+    ABSENT, NOT_VERIFIABLE, PRESENT, PresenceVerdict, check_presence, summarise,
 )  # fmt: skip
 
 SPEC = """\
