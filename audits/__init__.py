@@ -10,6 +10,6 @@ May import: Django, `access` and `jobs`. Nothing above (sbom, evidence, signing)
 
 PURE PYTHON, no Django imports (the import contract in .importlinter checks it): `azldev/` (the
 azldev configuration loader, resolution, classification, the overlay engine, spec parsing and
-verification), `gitsource.py` (fetching and reading git), `analysis.py` (one release's analysis),
+verification), `gitsource.py` (validating sources, fetching), `githistory.py` and `gittree.py` (reading history and files), `analysis.py` (one release's analysis),
 `egress.py`, `links.py` and `charts.py`.
 """

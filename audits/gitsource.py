@@ -28,7 +28,6 @@ import shutil
 import signal
 import subprocess
 import tempfile
-import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -37,7 +36,6 @@ from typing import Iterable, Iterator
 from urllib.parse import urlsplit
 
 from audits import egress as egress_policy
-from audits.azldev.tree import TreeEntry, TreeError, check_readable
 from audits.egress import EgressPolicy
 
 logger = logging.getLogger(__name__)
@@ -204,10 +202,10 @@ _REPO_ENV = {
     "GIT_SHALLOW_FILE", "GIT_GRAFT_FILE", "GIT_REPLACE_REF_BASE", "GIT_QUARANTINE_PATH", "GIT_CEILING_DIRECTORIES",
     "GIT_EXEC_PATH", "GIT_EXTERNAL_DIFF", "GIT_PAGER", "GIT_EDITOR",
 }
-_BLAME_HEADER = re.compile(rb"[0-9a-f]{40,64} \d+ \d+")
+BLAME_HEADER = re.compile(rb"[0-9a-f]{40,64} \d+ \d+")
 
 
-def _git_env(*, isolated: bool) -> dict[str, str]:
+def git_env(*, isolated: bool) -> dict[str, str]:
     """The caller's environment minus variables that would redirect git to another repository or inject config."""
     env = {k: v for k, v in os.environ.items()
            if k not in _REPO_ENV and not k.startswith(("GIT_CONFIG_KEY_", "GIT_CONFIG_VALUE_"))}
@@ -217,7 +215,7 @@ def _git_env(*, isolated: bool) -> dict[str, str]:
     return env
 
 
-def _kill(proc: subprocess.Popen) -> None:
+def kill_process(proc: subprocess.Popen) -> None:
     try:
         os.killpg(proc.pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
@@ -239,10 +237,10 @@ def _run(what: str, args: list[str], *, env: dict[str, str], timeout: float, std
         try:
             out, err = proc.communicate(stdin, timeout=timeout)
         except subprocess.TimeoutExpired:
-            _kill(proc)
+            kill_process(proc)
             raise GitTransientError(f"git {what} timed out after {timeout:g} s") from None
         except BaseException:
-            _kill(proc)
+            kill_process(proc)
             raise
     return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
 
@@ -252,15 +250,15 @@ def _trim(stderr: bytes) -> str:
     return text if len(text) <= STDERR_LIMIT else "…" + text[-STDERR_LIMIT:]
 
 
-def _check_rev(rev: str) -> str:
+def check_rev(rev: str) -> str:
     if not isinstance(rev, str) or not rev or rev.startswith("-") or any(c.isspace() or not c.isprintable() for c in rev):
         raise ValueError(f"not a usable revision: {rev!r}")
     return rev
 
 
-def _git(git_dir: Path, args: list[str], *, stdin: bytes | None = None, error: type[Exception] = GitSourceError,
+def run_git(git_dir: Path, args: list[str], *, stdin: bytes | None = None, error: type[Exception] = GitSourceError,
          literal_paths: bool = False) -> bytes:
-    env = _git_env(isolated=True)
+    env = git_env(isolated=True)
     if literal_paths:
         env["GIT_LITERAL_PATHSPECS"] = "1"
     result = _run(args[0], ["--git-dir", str(git_dir), *args], env=env, timeout=LOCAL_COMMAND_TIMEOUT, stdin=stdin)
@@ -398,7 +396,7 @@ def _clone_bare(source: str, dest: Path, *, allow_local: bool, timeout: float, e
     """`git clone --bare` with remote helpers, hooks and redirects off, pinned to the addresses the
     egress policy checked (default: the configured policy); `source` must already be validated."""
     pin_args, pin_env = _pinned(source, egress if egress is not None else egress_policy.default_policy())
-    env = _git_env(isolated=False)
+    env = git_env(isolated=False)
     env["GIT_ALLOW_PROTOCOL"] = "file:https:ssh" if allow_local else "https:ssh"
     env.update(pin_env)
     args = ["-c", "protocol.ext.allow=never", "-c", "core.hooksPath=/dev/null", "-c", "http.followRedirects=false",
@@ -412,13 +410,13 @@ def _resolve_ref(git_dir: Path, source: str, ref: str) -> str:
     candidates = [ref] if ref.startswith("refs/") or ref == "HEAD" else [f"refs/heads/{ref}", f"refs/tags/{ref}"]
     if _HEX_ID.match(ref):
         candidates.append(ref)
-    env = _git_env(isolated=True)
+    env = git_env(isolated=True)
     for name in candidates:
         result = _run("rev-parse", ["--git-dir", str(git_dir), "rev-parse", "--verify", "--quiet", f"{name}^{{commit}}"],
                       env=env, timeout=LOCAL_COMMAND_TIMEOUT)
         if result.returncode == 0:
             return result.stdout.decode().strip()
-    names = _git(git_dir, ["for-each-ref", "--format=%(refname:short)", "--count=20", "refs/heads", "refs/tags"])
+    names = run_git(git_dir, ["for-each-ref", "--format=%(refname:short)", "--count=20", "refs/heads", "refs/tags"])
     known = ", ".join(names.decode("utf-8", "replace").split()) or "none"
     raise GitSourceError(
         f"ref {ref!r} was not found in {source}: it is not a branch, a tag or a commit id there "
@@ -426,38 +424,12 @@ def _resolve_ref(git_dir: Path, source: str, ref: str) -> str:
     )
 
 
-@contextmanager
-def fetch(source: str, ref: str, *, allow_local: bool, timeout: float = 600,
-          egress: EgressPolicy | None = None) -> Iterator[Checkout]:
-    """Bare-clone `source` into a temporary directory and resolve `ref`; the directory is always removed.
-
-    `timeout` bounds the clone; later local commands have their own limit (LOCAL_COMMAND_TIMEOUT).
-    `egress` is the outbound-connection policy (default: the configured one, audits.egress).
-    """
-    policy = egress if egress is not None else egress_policy.default_policy()
-    source = validate_source(source, allow_local=allow_local, egress=policy)
-    ref = validate_ref(ref)
-    try:
-        tmp = Path(tempfile.mkdtemp(prefix="pedigree-git-"))
-    except OSError as exc:
-        raise _workspace_error(f"{exc.strerror or exc}") from exc
-    try:
-        git_dir = tmp / "repo.git"
-        _clone_bare(source, git_dir, allow_local=allow_local, timeout=timeout, egress=policy)
-        sha = _resolve_ref(git_dir, source, ref)
-        yield Checkout(git_dir=git_dir, commit=_read_commits(git_dir, [sha])[sha], source=source, ref=ref)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-
-
-# ----------------------------------------------------------------------------- commits and history
-
 _SENTINEL = b"\x1e\x1fpedigree-commit"
 _FORMAT = "--format=%x1e%x1fpedigree-commit%x00%H%x00%an%x00%ae%x00%aI%x00%cn%x00%ce%x00%cI%x00%s%x00%B"
-_LOG_OPTIONS = ["-z", _FORMAT, "--no-color", "--no-show-signature", "--no-renames", "--diff-merges=off"]
+LOG_OPTIONS = ["-z", _FORMAT, "--no-color", "--no-show-signature", "--no-renames", "--diff-merges=off"]
 
 
-def _parse_log(data: bytes) -> Iterator[tuple[CommitInfo, list[str]]]:
+def parse_log(data: bytes) -> Iterator[tuple[CommitInfo, list[str]]]:
     """Parse `git log -z` output made with _FORMAT; yields each commit and its (--name-only) paths."""
     tokens = data.split(b"\0")
     i, n = 0, len(tokens)
@@ -481,226 +453,33 @@ def _parse_log(data: bytes) -> Iterator[tuple[CommitInfo, list[str]]]:
         yield info, paths
 
 
-def _read_commits(git_dir: Path, shas: Iterable[str]) -> dict[str, CommitInfo]:
+def read_commits(git_dir: Path, shas: Iterable[str]) -> dict[str, CommitInfo]:
     wanted = list(dict.fromkeys(shas))
     if not wanted:
         return {}
-    out = _git(git_dir, ["log", "--no-walk=unsorted", "--stdin", *_LOG_OPTIONS], stdin="\n".join(wanted).encode() + b"\n")
-    return {info.sha: info for info, _ in _parse_log(out)}
+    out = run_git(git_dir, ["log", "--no-walk=unsorted", "--stdin", *LOG_OPTIONS], stdin="\n".join(wanted).encode() + b"\n")
+    return {info.sha: info for info, _ in parse_log(out)}
 
 
-def commits_by_path(git_dir: Path, commit: str) -> dict[str, list[CommitInfo]]:
-    """Every commit touching each path ever present in the history of `commit`, newest first.
+@contextmanager
+def fetch(source: str, ref: str, *, allow_local: bool, timeout: float = 600,
+          egress: EgressPolicy | None = None) -> Iterator[Checkout]:
+    """Bare-clone `source` into a temporary directory and resolve `ref`; the directory is always removed.
 
-    Added, modified and deleted paths all count (renames count as delete + add);
-    merge commits contribute no paths. One CommitInfo object per commit is shared by
-    all its paths, and the dict is in history order: paths of newer commits come first.
+    `timeout` bounds the clone; later local commands have their own limit (LOCAL_COMMAND_TIMEOUT).
+    `egress` is the outbound-connection policy (default: the configured one, audits.egress).
     """
-    out = _git(git_dir, ["log", "--name-only", *_LOG_OPTIONS, _check_rev(commit), "--"])
-    touched: dict[str, list[CommitInfo]] = {}
-    for info, paths in _parse_log(out):
-        for path in paths:
-            touched.setdefault(path, []).append(info)
-    return touched
-
-
-def last_commits_by_path(git_dir: Path, commit: str) -> dict[str, CommitInfo]:
-    """The newest commit touching each path (see commits_by_path)."""
-    return {path: commits[0] for path, commits in commits_by_path(git_dir, commit).items()}
-
-
-def commit_order(git_dir: Path, commit: str) -> dict[str, int]:
-    """Commit id -> position in the history of `commit` (0 = `commit` itself, the newest)."""
-    out = _git(git_dir, ["rev-list", _check_rev(commit), "--"])
-    return {sha: i for i, sha in enumerate(out.decode().split())}
-
-
-class PathHistory:
-    """Commit lookups for files and directories, newest first.
-
-    Built once from `commits_by_path()` and `commit_order()`; history order decides
-    which commit is newer, never committer dates, since several commits may share one.
-    A directory collects the commits of every path below it at any depth ("" or "/"
-    is the whole repository).
-    """
-
-    def __init__(self, index: dict[str, list[CommitInfo]], order: dict[str, int]):
-        self._files = index
-        self._order = order
-        dirs: dict[str, dict[str, CommitInfo]] = {}
-        for path, commits in index.items():
-            d = path
-            while d:
-                d = d.rpartition("/")[0]
-                bucket = dirs.setdefault(d, {})
-                for info in commits:
-                    bucket.setdefault(info.sha, info)
-        self._dirs = {d: self.newest_first(bucket.values()) for d, bucket in dirs.items()}
-
-    def newest_first(self, commits: Iterable[CommitInfo]) -> list[CommitInfo]:
-        """Distinct commits sorted by their position in history, newest first."""
-        unique = {c.sha: c for c in commits}
-        return sorted(unique.values(), key=lambda c: self._order.get(c.sha, len(self._order)))
-
-    def for_path(self, path: str) -> CommitInfo | None:
-        commits = self._files.get(path)
-        return commits[0] if commits else None
-
-    def for_dir(self, directory: str) -> CommitInfo | None:
-        commits = self._dirs.get(directory.strip("/"))
-        return commits[0] if commits else None
-
-    def all_for_path(self, path: str) -> list[CommitInfo]:
-        return self._files.get(path, [])
-
-    def all_for_dir(self, directory: str) -> list[CommitInfo]:
-        return self._dirs.get(directory.strip("/"), [])
-
-
-def blame_lines(git_dir: Path, commit: str, path: str) -> list[CommitInfo]:
-    """The commit that last changed each line of `path` at `commit` (index 0 is line 1)."""
-    out = _git(git_dir, ["blame", "--porcelain", _check_rev(commit), "--", path], literal_paths=True)
-    line_shas: list[str] = []
-    current = ""
-    for line in out.split(b"\n"):
-        if line.startswith(b"\t"):
-            line_shas.append(current)
-        elif _BLAME_HEADER.match(line):
-            current = line.split(b" ", 1)[0].decode()
-    commits = _read_commits(git_dir, line_shas)
-    return [commits[sha] for sha in line_shas]
-
-
-# ----------------------------------------------------------------------------- reading blobs
-
-def _read_object(stdout, oid: bytes) -> bytes:
-    """Read one `git cat-file --batch` response."""
-    header = stdout.readline()
-    parts = header.split()
-    if len(parts) != 3 or parts[1] != b"blob":
-        raise TreeError(f"git could not read blob {oid.decode()}: {header.decode('utf-8', 'replace').strip() or 'no answer'}")
-    size = int(parts[2])
-    data = stdout.read(size)
-    if len(data) != size or stdout.read(1) != b"\n":
-        raise TreeError(f"truncated answer from git cat-file for blob {oid.decode()}")
-    return data
-
-
-class GitTree:
-    """The files of one commit, read from a git object database (satisfies RepoTree).
-
-    Symlinks are listed with their target but never read; submodules are skipped.
-    `read_bytes` uses one lazily started `git cat-file --batch` process (call `close()`
-    or use the tree as a context manager); `read_many` streams through a process of
-    its own, so it may be abandoned midway or mixed with `read_bytes` calls.
-    """
-
-    def __init__(self, git_dir: Path, commit: str, *, max_file_bytes: int | None = None):
-        self.git_dir = Path(git_dir)
-        self.commit = _check_rev(commit)
-        self.max_file_bytes = max_file_bytes
-        self._entries: dict[str, TreeEntry] | None = None
-        self._oids: dict[str, bytes] = {}
-        self._proc: subprocess.Popen | None = None
-        self._lock = threading.Lock()
-
-    def entries(self) -> dict[str, TreeEntry]:
-        if self._entries is None:
-            out = _git(self.git_dir, ["ls-tree", "-r", "-l", "-z", "--full-tree", self.commit], error=TreeError)
-            records: list[tuple[str, int, bool]] = []
-            link_oids: list[bytes] = []
-            for record in out.split(b"\0"):
-                if not record:
-                    continue
-                meta, _, raw_path = record.partition(b"\t")
-                mode, kind, oid, size = meta.split()
-                if kind != b"blob" or not (mode.startswith(b"100") or mode == b"120000"):
-                    continue  # submodules (160000) and anything unexpected
-                path = raw_path.decode("utf-8", "surrogateescape")
-                self._oids[path] = oid
-                records.append((path, int(size), mode == b"120000"))
-                if mode == b"120000":
-                    link_oids.append(oid)
-            targets = dict(zip(link_oids, self._stream(link_oids)))
-            self._entries = {
-                path: TreeEntry(path, size, targets[self._oids[path]].decode("utf-8", "surrogateescape") if link else None)
-                for path, size, link in records
-            }
-        return self._entries
-
-    def _check(self, path: str) -> bytes:
-        check_readable(self.entries(), path, self.max_file_bytes)
-        return self._oids[path]
-
-    def _spawn(self, *extra: str) -> subprocess.Popen:
-        return subprocess.Popen(
-            ["git", "--git-dir", str(self.git_dir), "cat-file", "--batch", *extra],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-            env=_git_env(isolated=True), start_new_session=True,
-        )
-
-    def read_bytes(self, path: str) -> bytes:
-        oid = self._check(path)
-        with self._lock:
-            if self._proc is None or self._proc.poll() is not None:
-                self._proc = self._spawn()
-            try:
-                self._proc.stdin.write(oid + b"\n")
-                self._proc.stdin.flush()
-                return _read_object(self._proc.stdout, oid)
-            except BaseException:
-                self._stop()  # the protocol state is unknown now; start afresh next time
-                raise
-
-    def read_many(self, paths: Iterable[str]) -> Iterator[tuple[str, bytes]]:
-        """Yield (path, content) in the order given; every path is checked before anything is read."""
-        wanted = list(paths)
-        oids = [self._check(path) for path in wanted]
-        return zip(wanted, self._stream(oids))
-
-    def _stream(self, oids: list[bytes]) -> Iterator[bytes]:
-        if not oids:
-            return
-        proc = self._spawn("--buffer")
-
-        def write_requests() -> None:  # a separate writer keeps both pipes moving (no deadlock)
-            try:
-                proc.stdin.writelines(oid + b"\n" for oid in oids)
-                proc.stdin.close()
-            except (OSError, ValueError):
-                pass
-
-        writer = threading.Thread(target=write_requests, daemon=True)
-        writer.start()
-        try:
-            for oid in oids:
-                yield _read_object(proc.stdout, oid)
-        finally:
-            _kill(proc)
-            writer.join()
-            for pipe in (proc.stdin, proc.stdout):
-                try:
-                    pipe.close()
-                except OSError:
-                    pass
-
-    def _stop(self) -> None:
-        proc, self._proc = self._proc, None
-        if proc is None:
-            return
-        try:
-            proc.stdin.close()
-            proc.wait(timeout=5)
-        except (OSError, subprocess.TimeoutExpired):
-            _kill(proc)
-        proc.stdout.close()
-
-    def close(self) -> None:
-        with self._lock:
-            self._stop()
-
-    def __enter__(self) -> GitTree:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
+    policy = egress if egress is not None else egress_policy.default_policy()
+    source = validate_source(source, allow_local=allow_local, egress=policy)
+    ref = validate_ref(ref)
+    try:
+        tmp = Path(tempfile.mkdtemp(prefix="pedigree-git-"))
+    except OSError as exc:
+        raise _workspace_error(f"{exc.strerror or exc}") from exc
+    try:
+        git_dir = tmp / "repo.git"
+        _clone_bare(source, git_dir, allow_local=allow_local, timeout=timeout, egress=policy)
+        sha = _resolve_ref(git_dir, source, ref)
+        yield Checkout(git_dir=git_dir, commit=read_commits(git_dir, [sha])[sha], source=source, ref=ref)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)

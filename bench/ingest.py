@@ -276,14 +276,14 @@ class Phases:
 @contextlib.contextmanager
 def instrumented(phases: Phases) -> Iterator[None]:
     """Time the steps inside analyse_checkout by wrapping the functions it looks up at call time."""
-    from audits import analysis, gitsource
+    from audits import analysis, gitsource, gittree
 
     targets = [
         (gitsource, "commits_by_path", "history"),
         (gitsource, "PathHistory", "history"),
         (gitsource, "commit_order", "history"),
         (gitsource, "blame_lines", "blame"),
-        (gitsource.GitTree, "read_bytes", "blob reads"),
+        (gittree.GitTree, "read_bytes", "blob reads"),
         (analysis, "read_readable", "blob reads"),
         (analysis, "load_project", "load_project"),
         (analysis, "resolve_components", "resolve_components"),

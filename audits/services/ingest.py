@@ -16,7 +16,7 @@ from django.db import connection, models, transaction
 from jobs.progress import Progress, no_progress
 from jobs.registry import JobParamsError
 
-from .. import gitsource
+from .. import githistory, gitsource, gittree
 from ..analysis import ComponentRecord, ReleaseAnalysis, analyse_release, summarise
 from ..azldev.loader import ConfigError
 from ..azldev.tree import TreeError
@@ -96,15 +96,15 @@ def ingest_release(source: str, ref: str, *, user=None, progress: Progress = no_
 def analyse_checkout(checkout: gitsource.Checkout, progress: Progress = no_progress) -> ReleaseAnalysis:
     sha = checkout.commit.sha
     progress(0, 0, "reading history")
-    history = gitsource.PathHistory(
-        gitsource.commits_by_path(checkout.git_dir, sha), gitsource.commit_order(checkout.git_dir, sha)
+    history = githistory.PathHistory(
+        githistory.commits_by_path(checkout.git_dir, sha), githistory.commit_order(checkout.git_dir, sha)
     )
     progress(0, 0, "analysing configuration")
-    with gitsource.GitTree(checkout.git_dir, sha, max_file_bytes=settings.PEDIGREE_MAX_FILE_BYTES) as tree:
+    with gittree.GitTree(checkout.git_dir, sha, max_file_bytes=settings.PEDIGREE_MAX_FILE_BYTES) as tree:
         return analyse_release(
             tree,
             history,
-            lambda path: gitsource.blame_lines(checkout.git_dir, sha, path),
+            lambda path: githistory.blame_lines(checkout.git_dir, sha, path),
             progress=lambda done, total: progress(done, total, "analysing components"),
         )
 

@@ -35,7 +35,7 @@ from jobs.models import Job
 from jobs.progress import Progress
 from jobs.services import enqueue_job
 
-from .. import egress, gitsource
+from .. import egress, gitsource, gittree
 from ..azldev.specfile import SourcesFileError, parse_sources_file
 from ..azldev.tree import TreeError
 from ..azldev.verify import UNAVAILABLE, verify_component
@@ -160,7 +160,7 @@ def _verify_one(release: Release, git_dir: Path, url: str, component: Component,
     sha = ""
     try:
         sha = _pick_commit(git_dir, url, component, release)
-        with gitsource.GitTree(git_dir, sha, max_file_bytes=settings.PEDIGREE_MAX_FILE_BYTES) as tree:
+        with gittree.GitTree(git_dir, sha, max_file_bytes=settings.PEDIGREE_MAX_FILE_BYTES) as tree:
             try:
                 data = tree.read_bytes(spec_path)
             except TreeError as exc:
@@ -196,7 +196,7 @@ def _row(component: Component, job: Job | None, verdict: str, reason: str, url: 
     )  # fmt: skip
 
 
-def _lookaside_names(tree: gitsource.GitTree) -> set[str]:
+def _lookaside_names(tree: gittree.GitTree) -> set[str]:
     """File names listed in the dist-git ``sources`` file (azldev downloads them before the overlays)."""
     try:
         return {entry.filename for entry in parse_sources_file(tree.read_bytes("sources").decode("utf-8", "replace"))}

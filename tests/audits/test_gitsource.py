@@ -13,19 +13,21 @@ import pytest
 
 from audits import gitsource
 from audits.azldev.tree import TreeError, read_text, resolve
-from audits.gitsource import (
-    GitSourceError,
-    GitTransientError,
-    GitTree,
+from audits.githistory import (
     PathHistory,
     blame_lines,
     commit_order,
     commits_by_path,
-    fetch,
     last_commits_by_path,
+)
+from audits.gitsource import (
+    GitSourceError,
+    GitTransientError,
+    fetch,
     validate_ref,
     validate_source,
 )
+from audits.gittree import GitTree
 
 
 @pytest.fixture(autouse=True)
@@ -199,7 +201,7 @@ def test_fetch_removes_its_temp_dir_when_interrupted_during_the_clone(sample, mo
 def test_a_git_command_over_its_timeout_is_killed_and_reported_as_transient():
     start = time.monotonic()
     with pytest.raises(GitTransientError, match="timed out after 0.5 s"):
-        gitsource._run("nap", ["-c", "alias.nap=!sleep 30", "nap"], env=gitsource._git_env(isolated=False), timeout=0.5)
+        gitsource._run("nap", ["-c", "alias.nap=!sleep 30", "nap"], env=gitsource.git_env(isolated=False), timeout=0.5)
     assert time.monotonic() - start < 10
 
 
