@@ -1,6 +1,6 @@
 """Login required everywhere, except the few views marked public (health checks, sign-in).
 
-REST API views under /api/ authenticate themselves (API key or session, see audits/api) and answer
+REST API views under /api/ authenticate themselves (API key or session, see access/api) and answer
 401 problem details, so they are let through here; no API path ever redirects to the sign-in page.
 """
 

@@ -14,7 +14,7 @@ so an admin can also grant a single capability to one account.
 Reading needs a role (the view permission on releases); there is no per-release
 visibility yet (every auditor sees every release).
 
-An API key (audits/api/authentication.py) acts with the permissions of its scopes
+An API key (access/api/authentication.py) acts with the permissions of its scopes
 (SCOPE_PERMISSIONS), whoever created it.
 """
 

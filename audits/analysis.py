@@ -34,7 +34,7 @@ RENDER_FAILED_MARKER = "RENDER_FAILED"
 
 
 class History(Protocol):
-    """gitsource.PathHistory: commits of files and directories, ordered by history."""
+    """githistory.PathHistory: commits of files and directories, ordered by history."""
 
     def for_path(self, path: str) -> CommitInfo | None: ...
 

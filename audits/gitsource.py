@@ -2,9 +2,9 @@
 
 `fetch()` validates a user-supplied source and ref, makes a bare clone in a
 temporary directory (removed when the `with` block ends, whatever happens) and
-resolves the ref to a commit. `GitTree` then serves that commit's files straight
-from the object database (it satisfies `audits.azldev.tree.RepoTree`), and the
-history helpers answer "which commit last touched this" questions.
+resolves the ref to a commit. `gittree.GitTree` then serves that commit's files
+straight from the object database (it satisfies `audits.azldev.tree.RepoTree`), and
+the history helpers of `githistory` answer "which commit last touched this" questions.
 
 Every git call uses an argument list (never a shell), runs in its own process
 group (killed on timeout or interrupt), ignores repository-locating variables

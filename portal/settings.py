@@ -91,7 +91,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI assets served locally, no CDN
-    # Layers, lowest first (docs/architecture.md; tests/test_layers.py enforces them).
+    # Layers, lowest first (docs/architecture.md; .importlinter states them, tests/test_architecture.py enforces them).
     "access",
     "jobs",
     "audits",
@@ -325,7 +325,7 @@ def _check_egress_settings() -> None:
 
 _check_egress_settings()
 
-# REST API (audits/api, sbom/api.py): API keys or the browser session; JSON only; errors as
+# REST API (access/api, and each app's router in portal/urls.py): API keys or the browser session; JSON only; errors as
 # RFC 9457 problem details; keyset cursor pagination; one request rate per key, user or address.
 PEDIGREE_API_THROTTLE_RATE = env_str("PEDIGREE_API_THROTTLE_RATE", "600/minute")
 # Refused API credentials (unknown, revoked or expired keys, keys used from outside their networks)
@@ -369,7 +369,7 @@ SPECTACULAR_SETTINGS = {
         "InconsistencyKindEnum": "audits.choices.InconsistencyKind",
         "ChangeKindEnum": ["added", "removed", "changed"],
     },
-    "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 0, "maximum": 10**18 - 1}},  # audits/api/converters.py
+    "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 0, "maximum": 10**18 - 1}},  # access/api/converters.py
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "access.api.schema.add_problem_responses",

@@ -1,6 +1,6 @@
 """Downloads of stored SBOM documents and the release manager's "generate" button.
 
-Sign-in is enforced by the portal's middleware; the role checks are the audits app's. The signature
+Sign-in is enforced by the portal's middleware; the role checks are access.permissions'. The signature
 pages (bundles, uploads, the signing and verification buttons) are the signing app's.
 """
 

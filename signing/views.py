@@ -1,7 +1,7 @@
 """Signature pages: bundle and uploaded-artifact downloads, the pinned trust configuration, the
 release manager's sign / verify buttons, third-party bundle uploads and a release's expected signer.
 
-Sign-in is enforced by the portal's middleware; the role checks are the audits app's. The panels
+Sign-in is enforced by the portal's middleware; the role checks are access.permissions'. The panels
 that show signatures on other apps' pages are templatetags/signing_tags.py.
 """
 

@@ -1,7 +1,7 @@
 """What every API endpoint shares: the permission it needs, the access log, ETags, file downloads.
 
 Each view names the permission an action needs (`permission`, `action_permissions`) from
-audits.permissions; a user needs it through a role, an API key through a scope (SCOPE_PERMISSIONS).
+access.permissions; a user needs it through a role, an API key through a scope (SCOPE_PERMISSIONS).
 Every authenticated call is recorded in the access log with the key's name; GET answers carry a
 content ETag, and a matching If-None-Match gets 304.
 """

@@ -4,7 +4,7 @@ A signature provider returns the signature bundles and verification results that
 release (components=None) or for some of its components, as BundleFiles (path under
 "signatures/", kind "signature-bundle" or "signature-verification"). The app that signs registers
 its provider from its AppConfig.ready(): `register_signature_provider(my_provider)` (today
-SbomConfig.ready registers signing.services.signatures.evidence_signature_files). Without one, bundles
+SigningConfig.ready registers signing.services.signatures.evidence_signature_files). Without one, bundles
 say that they hold no signatures.
 """
 
