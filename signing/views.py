@@ -7,16 +7,17 @@ that show signatures on other apps' pages are templatetags/signing_tags.py.
 
 from __future__ import annotations
 
-import io
+import hashlib
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
+from access.downloads import file_response
 from access.permissions import job_starter_required, viewer_required
 from audits.models import Release
 from audits.views.common import start_release_job
@@ -32,34 +33,31 @@ def _release(release_id: int) -> Release:
     return get_object_or_404(Release.objects.select_related("commit", "distribution"), pk=release_id)
 
 
-def _bundle_response(content: bytes, file_name: str) -> HttpResponse:
-    response = FileResponse(io.BytesIO(content), as_attachment=True, filename=file_name, content_type="application/json")
-    response["Content-Length"] = str(len(content))
-    response["Cache-Control"] = "private, no-cache"
-    return response
-
-
 @require_safe
 @viewer_required
 def bundle_download(request: HttpRequest, bundle_id: int) -> HttpResponse:
     """A bundle as `<artifact file name>.sigstore.json`, the name the stock CLI looks for beside the file."""
-    bundle = get_object_or_404(SignatureBundle.objects.defer("artifact_content"), pk=bundle_id)
-    return _bundle_response(bytes(bundle.content), bundle.file_name)
+    bundle = get_object_or_404(SignatureBundle.objects.defer("content", "artifact_content"), pk=bundle_id)
+    return file_response(request, lambda: bytes(bundle.content), file_name=bundle.file_name,
+                         content_type="application/json", etag=bundle.sha256, stream=True)
 
 
 @require_safe
 @viewer_required
 def uploaded_artifact_download(request: HttpRequest, bundle_id: int) -> HttpResponse:
-    bundle = get_object_or_404(SignatureBundle, pk=bundle_id, artifact_content__isnull=False)
-    return FileResponse(io.BytesIO(bytes(bundle.artifact_content)), as_attachment=True, filename=bundle.artifact_name,
-                        content_type="application/octet-stream")
+    bundle = get_object_or_404(SignatureBundle.objects.defer("content", "artifact_content"), pk=bundle_id,
+                               artifact_content__isnull=False)
+    return file_response(request, lambda: bytes(bundle.artifact_content), file_name=bundle.artifact_name,
+                         content_type="application/octet-stream", etag=bundle.artifact_sha256, stream=True)
 
 
 @require_safe
 @viewer_required
 def trust_config_download(request: HttpRequest) -> HttpResponse:
     """The pinned trusted root as a ClientTrustConfig, for `sigstore --trust-config` (private instances)."""
-    return _bundle_response(customer_trust_config_json().encode(), TRUST_CONFIG_FILE_NAME)
+    content = customer_trust_config_json().encode()
+    return file_response(request, content, file_name=TRUST_CONFIG_FILE_NAME, content_type="application/json",
+                         etag=hashlib.sha256(content).hexdigest(), stream=True)
 
 
 def _back_to_release(release: Release) -> HttpResponse:
