@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django import template
 from django.urls import reverse
 
+from access.downloads import safe_file_name
 from sbom.models import SbomDocument
 
 from ..forms import BundleUploadForm, SigningPolicyForm
@@ -40,9 +41,10 @@ def _rows(bundles, documents, signer, custom_root) -> list[Row]:
     by_document = {b.sbom_document_id: b for b in bundles if b.sbom_document_id}
 
     def command(bundle: SignatureBundle) -> str:
-        artifact = bundle.artifact_name if bundle.origin == SignatureBundle.Origin.PORTAL or bundle.has_artifact \
-            else f"sha256:{bundle.artifact_sha256}"
-        return stock_cli_command(artifact, bundle.file_name, identity=identity or "IDENTITY",
+        """Names the files as they download (access.downloads.safe_file_name)."""
+        artifact = safe_file_name(bundle.artifact_name) if bundle.origin == SignatureBundle.Origin.PORTAL \
+            or bundle.has_artifact else f"sha256:{bundle.artifact_sha256}"
+        return stock_cli_command(artifact, safe_file_name(bundle.file_name), identity=identity or "IDENTITY",
                                  issuer=issuer or "ISSUER", custom_root=custom_root)
 
     rows = []

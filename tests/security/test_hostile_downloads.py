@@ -108,3 +108,11 @@ def test_an_uploaded_artifact_named_to_inject_a_header_downloads_under_a_safe_na
     response = auditor_client.get(reverse("signing:bundle-artifact", args=[bundle.pk]))
     assert response["Content-Disposition"] == 'attachment; filename="notes.txt_Content-Type_text_html_x_"'
     assert response["Content-Type"] == "application/octet-stream" and response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_the_release_page_verify_command_names_a_hostile_artifact_as_it_downloads(release, auditor_client):
+    SignatureBundle.objects.create(release=release, origin="uploaded", artifact_name="notes\"; x=.txt",
+                                   artifact_content=b"notes", artifact_sha256="ab" * 32, content=b"{}", sha256="cd" * 32)
+    page = auditor_client.get(reverse("audits:release-detail", args=[release.pk])).content.decode()
+    (command,) = re.findall(r'<code class="verify-command"[^>]*>(.*?)</code>', page)
+    assert command.endswith(" notes_x_.txt") and "--bundle notes_x_.txt.sigstore.json " in command
