@@ -13,12 +13,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST, require_safe
 
 from access.downloads import file_response
 from access.permissions import job_starter_required, viewer_required
+from access.uploads import FileTooLarge, UploadRefused, read_limited_upload
 from audits.models import Release
 from audits.views.common import start_release_job
 from jobs.choices import JobKind
@@ -76,13 +77,34 @@ def start_verification(request: HttpRequest, release_id: int) -> HttpResponse:
     return start_release_job(request, _release(release_id), JobKind.VERIFY, "signature verification")
 
 
+def upload_limits() -> tuple[int, dict[str, tuple[int, str]]]:
+    """The most an upload may send (both files and the form around them) and each file's own limit."""
+    files = {"bundle": (settings.PEDIGREE_MAX_BUNDLE_BYTES, "bundle"),
+             "artifact": (settings.PEDIGREE_MAX_SIGNED_ARTIFACT_BYTES, "artifact")}
+    return settings.PEDIGREE_MAX_BUNDLE_BYTES + settings.PEDIGREE_MAX_SIGNED_ARTIFACT_BYTES + 64 * 1024, files
+
+
+@csrf_exempt  # the CSRF check reads the form: _store_upload makes it, once the body is read within its limits
 @require_POST
 @job_starter_required
 def upload_bundle(request: HttpRequest, release_id: int) -> HttpResponse:
+    """A third-party bundle (and its artifact), read within the limits: a body over them is refused (413) as soon
+    as it is known to be, from its Content-Length or while it is read (chunked), a file over its own limit is
+    refused (400) when its limit is reached; neither is read further nor stored."""
     release = _release(release_id)
-    limit = settings.PEDIGREE_MAX_BUNDLE_BYTES + settings.PEDIGREE_MAX_SIGNED_ARTIFACT_BYTES + 64 * 1024
-    if int(request.META.get("CONTENT_LENGTH") or 0) > limit:  # refuse before Django spools the files to disk
-        return HttpResponse(f"The upload is larger than {filesizeformat(limit)}.", status=413, content_type="text/plain")
+    max_bytes, file_limits = upload_limits()
+    try:
+        read_limited_upload(request, max_bytes=max_bytes, file_limits=file_limits)
+    except UploadRefused as exc:
+        return HttpResponse(str(exc), status=exc.status, content_type="text/plain; charset=utf-8")
+    except FileTooLarge as exc:
+        form = BundleUploadForm.refused(exc.field, str(exc))
+        return render(request, "signing/upload_bundle.html", {"release": release, "form": form}, status=400)
+    return _store_upload(request, release)
+
+
+@csrf_protect
+def _store_upload(request: HttpRequest, release: Release) -> HttpResponse:
     form = BundleUploadForm(request.POST, request.FILES)
     if form.is_valid():
         data = form.cleaned_data

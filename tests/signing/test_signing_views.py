@@ -14,6 +14,7 @@ from email.message import Message
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 
 from jobs.choices import JobKind
@@ -182,6 +183,14 @@ def test_an_upload_larger_than_both_limits_is_refused_with_413_before_it_is_read
         "artifact": SimpleUploadedFile("big.bin", b"x" * 100_000), "artifact_name": "big.bin"})
     assert response.status_code == 413
     assert not SignatureBundle.objects.exists()
+
+
+def test_an_upload_without_its_csrf_token_is_refused_although_the_body_is_read_first(release, release_manager):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(release_manager)
+    response = client.post(reverse("signing:upload-bundle", args=[release.pk]), {
+        "bundle": SimpleUploadedFile("x.sigstore.json", b"{}"), "sha256": "0" * 64, "artifact_name": "x"})
+    assert response.status_code == 403 and not SignatureBundle.objects.exists()
 
 
 def test_something_that_is_not_a_bundle_is_refused_with_400(release, sigstore_settings, client, release_manager):
