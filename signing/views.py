@@ -1,5 +1,6 @@
 """Signature pages: bundle and uploaded-artifact downloads, the pinned trust configuration, the
-release manager's sign / verify buttons, third-party bundle uploads and a release's expected signer.
+release manager's sign / verify buttons and third-party bundle uploads, and a release's expected
+signer (admins only: see access.permissions).
 
 Sign-in is enforced by the portal's middleware; the role checks are the audits app's. The panels
 that show signatures on other apps' pages are templatetags/signing_tags.py.
@@ -17,8 +18,10 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST, require_safe
 
+from access.accesslog import record_access
+from access.choices import AccessAction
 from access.downloads import file_response
-from access.permissions import job_starter_required, viewer_required
+from access.permissions import job_starter_required, signing_policy_required, viewer_required
 from access.uploads import FileTooLarge, UploadRefused, read_limited_upload
 from audits.models import Release
 from audits.views.common import start_release_job
@@ -26,6 +29,7 @@ from jobs.choices import JobKind
 
 from .forms import BundleUploadForm, SigningPolicyForm
 from .models import SignatureBundle, SigningPolicy
+from .services.policy import change_expected_signer
 from .services.signatures import UploadError, customer_trust_config_json, record_upload
 from .services.verification import TRUST_CONFIG_FILE_NAME
 
@@ -114,7 +118,9 @@ def _store_upload(request: HttpRequest, release: Release) -> HttpResponse:
                                    artifact=artifact, sha256=data["sha256"], user=request.user)
         except UploadError as exc:
             form.add_error(None, str(exc))
-        else:  # who uploaded it is kept on the row
+        else:  # who uploaded it is kept on the row, and in the access log
+            record_access(request, AccessAction.UPLOAD, f"signature bundle {bundle.pk} for {bundle.artifact_name} "
+                          f"(SHA-256 {bundle.artifact_sha256}) of release {release.pk}", release=release)
             messages.success(request, f"The bundle for {bundle.artifact_name} is stored; verify the release's "
                                       "signatures to check it.")
             return _back_to_release(release)
@@ -122,15 +128,21 @@ def _store_upload(request: HttpRequest, release: Release) -> HttpResponse:
 
 
 @require_POST
-@job_starter_required
+@signing_policy_required
 def set_signing_policy(request: HttpRequest, release_id: int) -> HttpResponse:
+    """An admin sets whose signature the release's bundles must carry; the change is kept and logged."""
     release = _release(release_id)
-    policy = SigningPolicy.objects.filter(release=release).first() or SigningPolicy(release=release)
-    form = SigningPolicyForm(request.POST, instance=policy)
+    form = SigningPolicyForm(request.POST, instance=SigningPolicy(release=release))
     if not form.is_valid():
         return render(request, "signing/upload_bundle.html", {"release": release, "form": form}, status=400)
-    policy = form.save(commit=False)
-    policy.updated_by = request.user
-    policy.save()
-    messages.success(request, "The expected signer of this release is saved; it applies from the next verification.")
+    identity, issuer = form.cleaned_data["identity"], form.cleaned_data["issuer"]
+    change = change_expected_signer(release, identity=identity, issuer=issuer, user=request.user)
+    if change is None:
+        messages.info(request, "That already is the expected signer of this release; nothing changed.")
+    else:
+        before = f"{change.old_identity} via {change.old_issuer}" if change.old_identity else "the portal's default"
+        record_access(request, AccessAction.CHANGE_POLICY,
+                      f"expected signer of release {release.pk}: {before} -> {identity} via {issuer}", release=release)
+        messages.success(request, "The expected signer of this release is saved; it applies from the next "
+                                  "verification.")
     return _back_to_release(release)

@@ -159,7 +159,7 @@ def _metadata(release: Release, scope: str, component: str | None, requested_by:
 
 
 def _signature_note(files: list[BundleFile]) -> list[str]:
-    if files:
+    if any(f.kind == "signature-bundle" for f in files):
         return []
     return ["No signature bundles are included: no signature of these documents is recorded in the portal."]
 
