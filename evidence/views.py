@@ -89,11 +89,17 @@ def start_release_bundle(request, pk: int):
 @require_POST
 @export_required
 def create_component_bundle(request, pk: int, name: str):
+    """The component's bundle: the user's own from the last 24 hours when its evidence is unchanged, else a
+    new one, within the user's daily maximum (429 past it; services.bundles.request_component_bundle)."""
     release = get_object_or_404(Release.objects.with_related(), pk=pk)
     try:
-        bundle = bundles.create_component_bundle(release, name, user=request.user)
+        bundle, created = bundles.request_component_bundle(release, name, user=request.user)
     except bundles.EvidenceError as exc:
         raise Http404(str(exc)) from None
-    record_access(request, AccessAction.EXPORT, f"evidence bundle {bundle.pk} of component {name} of release {release.pk}",
-                  release=release)
+    except bundles.TooManyBundles as exc:
+        response = render(request, "evidence/too_many.html", {"release": release, "message": str(exc)}, status=429)
+        response["Retry-After"] = str(exc.retry_after)
+        return response
+    record_access(request, AccessAction.EXPORT, f"evidence bundle {bundle.pk} of component {name} of release {release.pk}"
+                  + ("" if created else " (unchanged: the one made earlier)"), release=release)
     return redirect("evidence:download", pk=bundle.pk)
