@@ -21,7 +21,11 @@ from django.views.decorators.http import require_POST, require_safe
 from access.accesslog import record_access
 from access.choices import AccessAction
 from access.downloads import file_response
-from access.permissions import job_starter_required, signing_policy_required, viewer_required
+from access.permissions import (
+    job_starter_required,
+    signing_policy_required,
+    viewer_required,
+)
 from access.uploads import FileTooLarge, UploadRefused, read_limited_upload
 from audits.models import Release
 from audits.views.common import start_release_job

@@ -14,7 +14,11 @@ import pytest
 from django.urls import reverse
 
 from audits.services.ingest import ingest_release
-from evidence.services.bundles import EvidenceError, create_component_bundle, create_release_bundle
+from evidence.services.bundles import (
+    EvidenceError,
+    create_component_bundle,
+    create_release_bundle,
+)
 from sbom.services.generate import generate_release_documents
 from signing.models import SignatureBundle
 from tests.audits import sample_repo

@@ -15,7 +15,12 @@ from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.urls import reverse
 
 from signing.models import SignatureBundle
-from signing.services.signing import IdentitySource, identity_token, load_trust_config, sign_each
+from signing.services.signing import (
+    IdentitySource,
+    identity_token,
+    load_trust_config,
+    sign_each,
+)
 from tests.support.gunicorn import gunicorn_portal
 
 pytestmark = pytest.mark.django_db

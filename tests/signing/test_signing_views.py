@@ -17,10 +17,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from access.models import AccessLog
 from jobs.choices import JobKind
 from jobs.models import Job
 from jobs.services import run_job_in_process
-from access.models import AccessLog
 from sbom.models import SbomDocument
 from signing.models import SignatureBundle, SigningPolicyChange
 from signing.services.signing import (
