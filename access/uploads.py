@@ -89,7 +89,8 @@ def _bound_body(request, max_bytes: int) -> None:
     if not request.META.get("wsgi.input_terminated"):
         raise UploadRefused("Send the upload with a Content-Length header: this server does not take chunked "
                             "uploads.", 411)
-    spool = tempfile.SpooledTemporaryFile(max_size=settings.FILE_UPLOAD_MAX_MEMORY_SIZE)  # noqa: SIM115 (the request reads it)
+    # Not a `with`: the request reads it after this function returns.
+    spool = tempfile.SpooledTemporaryFile(max_size=settings.FILE_UPLOAD_MAX_MEMORY_SIZE)  # noqa: SIM115
     source, size = request.META["wsgi.input"], 0
     while chunk := source.read(min(READ_BLOCK, max_bytes + 1 - size)):
         size += len(chunk)
