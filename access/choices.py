@@ -7,4 +7,6 @@ class AccessAction(models.TextChoices):
     VIEW = "view", "Viewed"
     EXPORT = "export", "Exported"
     START_JOB = "start-job", "Started a job"
+    UPLOAD = "upload", "Uploaded"  # a third-party signature bundle (and its artifact)
+    CHANGE_POLICY = "change-policy", "Changed a signing policy"  # a release's expected signer
     REFUSED = "refused", "Refused"  # an API call with a known key that is revoked, expired or out of its networks

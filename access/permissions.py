@@ -4,12 +4,19 @@ Roles are Django groups created by `manage.py setup_roles`; each grants model
 permissions, and every check below asks for a permission, never for a group name,
 so an admin can also grant a single capability to one account.
 
-| role            | may                                                                |
-| --------------- | ------------------------------------------------------------------ |
-| (no role)       | nothing: a signed-in account without a role gets 403 everywhere    |
-| auditor         | read releases, components and comparisons; export (CSV, XLSX)      |
-| release-manager | + start ingests and SBOM/signing jobs                              |
-| admin           | + read the access log, manage accounts (Django admin) and API keys |
+| role            | may                                                                   |
+| --------------- | --------------------------------------------------------------------- |
+| (no role)       | nothing: a signed-in account without a role gets 403 everywhere       |
+| auditor         | read releases, components and comparisons; export (CSV, XLSX)         |
+| release-manager | + start ingests and SBOM/signing jobs, upload third-party bundles     |
+| admin           | + read the access log, manage accounts (Django admin) and API keys,   |
+|                 |   set a release's expected signer                                     |
+
+The expected signer of a release is not a release manager's decision: a release manager uploads
+the third-party bundles that are checked against it, and must not also choose whose signature
+counts. That takes an admin (the role that grants roles anyway); every change is kept
+(signing.SigningPolicyChange), shown on the release page, recorded in the access log and put in
+the release's evidence bundles.
 
 Reading needs a role (the view permission on releases); there is no per-release
 visibility yet (every auditor sees every release).
@@ -38,6 +45,7 @@ EXPORT = "audits.export_release"
 START_JOB = "jobs.start_job"
 VIEW_ACCESS_LOG = "access.view_accesslog"
 MANAGE_API_KEYS = "access.add_apikey"
+CHANGE_SIGNING_POLICY = "signing.change_signingpolicy"
 
 _VIEW_MODELS = (
     "release", "component", "componentreason", "overlay", "sourcefileoverride", "renderedspec", "sourcesentry",
@@ -50,7 +58,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
 }
 ROLE_PERMISSIONS[RELEASE_MANAGER] = ROLE_PERMISSIONS[AUDITOR] + (START_JOB, "jobs.add_job")
 ROLE_PERMISSIONS[ADMIN] = ROLE_PERMISSIONS[RELEASE_MANAGER] + (
-    VIEW_ACCESS_LOG, MANAGE_API_KEYS, "access.view_apikey", "access.change_apikey",
+    VIEW_ACCESS_LOG, MANAGE_API_KEYS, "access.view_apikey", "access.change_apikey", CHANGE_SIGNING_POLICY,
     "auth.view_user", "auth.add_user", "auth.change_user", "auth.view_group", "auth.change_group",
 )
 
@@ -112,6 +120,10 @@ def can_manage_api_keys(user) -> bool:
     return MANAGE_API_KEYS in permissions_of(user)
 
 
+def can_change_signing_policy(user) -> bool:
+    return CHANGE_SIGNING_POLICY in permissions_of(user)
+
+
 @dataclass(frozen=True)
 class Capabilities:
     """What templates may offer; computed lazily so pages that show no actions pay no query."""
@@ -134,6 +146,10 @@ class Capabilities:
     def manage_api_keys(self) -> bool:
         return can_manage_api_keys(self.user)
 
+    @property
+    def change_signing_policy(self) -> bool:
+        return can_change_signing_policy(self.user)
+
 
 def require(check: Callable[[object], bool], message: str):
     """View decorator: 403 with `message` unless `check(request.user)`."""
@@ -155,3 +171,6 @@ export_required = require(can_export, "Exporting needs the auditor role.")
 job_starter_required = require(can_start_jobs, "Starting jobs needs the release-manager role.")
 access_log_required = require(can_view_access_log, "The access log is visible to admins only.")
 api_keys_required = require(can_manage_api_keys, "API keys are managed by admins only.")
+signing_policy_required = require(can_change_signing_policy,
+                                  "The expected signer of a release is set by an admin: a release manager uploads the "
+                                  "bundles checked against it, so a second person decides whose signature counts.")

@@ -3,15 +3,13 @@ component's bundle. Thin: services.bundles does the work; access.permissions dec
 
 from __future__ import annotations
 
-import io
-
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import http_date, quote_etag
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from access.accesslog import record_access
 from access.choices import AccessAction
+from access.downloads import file_response
 from access.permissions import (
     Capabilities,
     export_required,
@@ -37,55 +35,38 @@ def _bundle(pk: int) -> EvidenceBundle:
                              .defer("content", "manifest"), pk=pk)
 
 
-def _with_etag(request, bundle: EvidenceBundle, suffix: str, make_response) -> HttpResponse:
-    """304 when the client has these bytes (the ETag is the bundle's SHA-256, plus the member name)."""
-    etag = quote_etag(bundle.sha256 + suffix)
-    if etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
-        response = HttpResponse(status=304)
-    else:
-        response = make_response()
-    response["ETag"] = etag
-    response["Last-Modified"] = http_date(bundle.requested_at.timestamp())
-    response["Cache-Control"] = "private, no-cache"
-    return response
-
-
 @require_safe
 @export_required
 def download(request, pk: int):
+    """The ZIP, streamed; the ETag is its SHA-256, so a matching If-None-Match gets 304 without reading it."""
     bundle = _bundle(pk)
-
-    def stream():
-        response = FileResponse(io.BytesIO(bytes(bundle.content)), as_attachment=True, filename=bundle.file_name,
-                                content_type="application/zip")
-        response["Content-Length"] = str(bundle.size)
-        return response
-
     record_access(request, AccessAction.EXPORT, f"evidence bundle {bundle.pk} of release {bundle.release_id}"
                   + (f" (component {bundle.component_name})" if bundle.component_name else ""), release=bundle.release_id)
-    return _with_etag(request, bundle, "", stream)
+    return file_response(request, lambda: bytes(bundle.content), file_name=bundle.file_name,
+                         content_type="application/zip", etag=bundle.sha256, last_modified=bundle.requested_at,
+                         stream=True)
 
 
 @require_safe
 @export_required
 def oscal_file(request, pk: int, member: str):
-    """The OSCAL assessment results or findings CSV inside a release bundle."""
+    """The OSCAL assessment results or findings CSV inside a release bundle (ETag: the bundle's SHA-256 and
+    the member's name)."""
     bundle = _bundle(pk)
     path, content_type = OSCAL_FILES[member]
     if bundle.component_name:
         raise Http404("only release bundles have an OSCAL document")
 
-    def respond():
+    def content() -> bytes:
         try:
-            data = bundles.member(bundle, path)
+            return bundles.member(bundle, path)
         except KeyError:
             raise Http404("this bundle has no OSCAL document") from None
-        response = HttpResponse(data, content_type=content_type)
-        response["Content-Disposition"] = f'attachment; filename="{bundle.file_name[:-4]}-{member}"'
-        return response
 
     record_access(request, AccessAction.EXPORT, f"{member} of evidence bundle {bundle.pk}", release=bundle.release_id)
-    return _with_etag(request, bundle, f"-{member}", respond)
+    return file_response(request, content, file_name=f"{bundle.file_name.removesuffix('.zip')}-{member}",
+                         content_type=content_type, etag=f"{bundle.sha256}-{member}",
+                         last_modified=bundle.requested_at)
 
 
 @require_GET
@@ -108,11 +89,17 @@ def start_release_bundle(request, pk: int):
 @require_POST
 @export_required
 def create_component_bundle(request, pk: int, name: str):
+    """The component's bundle: the user's own from the last 24 hours when its evidence is unchanged, else a
+    new one, within the user's daily maximum (429 past it; services.bundles.request_component_bundle)."""
     release = get_object_or_404(Release.objects.with_related(), pk=pk)
     try:
-        bundle = bundles.create_component_bundle(release, name, user=request.user)
+        bundle, created = bundles.request_component_bundle(release, name, user=request.user)
     except bundles.EvidenceError as exc:
         raise Http404(str(exc)) from None
-    record_access(request, AccessAction.EXPORT, f"evidence bundle {bundle.pk} of component {name} of release {release.pk}",
-                  release=release)
+    except bundles.TooManyBundles as exc:
+        response = render(request, "evidence/too_many.html", {"release": release, "message": str(exc)}, status=429)
+        response["Retry-After"] = str(exc.retry_after)
+        return response
+    record_access(request, AccessAction.EXPORT, f"evidence bundle {bundle.pk} of component {name} of release {release.pk}"
+                  + ("" if created else " (unchanged: the one made earlier)"), release=release)
     return redirect("evidence:download", pk=bundle.pk)

@@ -284,6 +284,9 @@ PEDIGREE_SIGN_AFTER_EVIDENCE = env_bool("PEDIGREE_SIGN_AFTER_EVIDENCE", False)
 PEDIGREE_REVERIFY_SECONDS = env_int("PEDIGREE_REVERIFY_SECONDS", 86400)  # 0: no scheduled re-verification
 PEDIGREE_MAX_BUNDLE_BYTES = env_int("PEDIGREE_MAX_BUNDLE_BYTES", 1024 * 1024)
 PEDIGREE_MAX_SIGNED_ARTIFACT_BYTES = env_int("PEDIGREE_MAX_SIGNED_ARTIFACT_BYTES", 64 * 1024 * 1024)
+# Component evidence bundles one user may store in any 24 hours (the package page's button); a request
+# whose evidence is unchanged gets that user's bundle from the last 24 hours again. 0: no limit.
+PEDIGREE_MAX_COMPONENT_BUNDLES_PER_DAY = env_int("PEDIGREE_MAX_COMPONENT_BUNDLES_PER_DAY", 50)
 if PEDIGREE_REVERIFY_SECONDS > 0:
     CELERY_BEAT_SCHEDULE["reverify-signatures"] = {
         "task": "signing.tasks.schedule_reverification", "schedule": float(PEDIGREE_REVERIFY_SECONDS),
@@ -361,7 +364,6 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated", "access.api.base.CanRead"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # Several serializers have a field named "kind"; name each choice set after what it is.
     "ENUM_NAME_OVERRIDES": {

@@ -16,8 +16,9 @@ from access.api.base import (
     ApiView,
     StoredFileViewSet,
     absolute,
-    stored_file_response,
+    stored_content,
 )
+from access.downloads import file_response
 from access.permissions import EXPORT
 from audits.api.urls import RELEASE
 from audits.api.views import InRelease
@@ -81,8 +82,8 @@ class ComponentSbomView(ApiView, InRelease, generics.GenericAPIView):
         if fmt not in SbomFormat.values or not Component.objects.filter(release=self.release, name=name).exists():
             raise Http404("no such component or format")
         document = component_document(self.release, name, fmt)
-        return stored_file_response(request, document, etag=document.sha256, content_type=CONTENT_TYPES[SbomFormat(fmt)],
-                                    file_name=document.file_name)
+        return file_response(request, stored_content(document), etag=document.sha256,
+                             content_type=CONTENT_TYPES[SbomFormat(fmt)], file_name=document.file_name)
 
 
 router = SimpleRouter(use_regex_path=False)

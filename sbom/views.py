@@ -6,15 +6,13 @@ pages (bundles, uploads, the signing and verification buttons) are the signing a
 
 from __future__ import annotations
 
-import io
-
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils.http import http_date, quote_etag
 from django.views.decorators.http import require_POST, require_safe
 
 from access.accesslog import record_access
 from access.choices import AccessAction
+from access.downloads import file_response
 from access.permissions import job_starter_required, viewer_required
 from audits.models import Component, Release
 from audits.views.common import start_release_job
@@ -33,23 +31,13 @@ def _release(release_id: int) -> Release:
 
 
 def _download(request: HttpRequest, document: SbomDocument) -> HttpResponse:
-    """The stored bytes, streamed, with an ETag (sha256) and Last-Modified (the deterministic timestamp)."""
-    etag = quote_etag(document.sha256)
-    last_modified = http_date(document.generated_at.timestamp())
-    if etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
-        response = HttpResponse(status=304)
-    else:
+    """The stored bytes (read only when sent), streamed, with an ETag (sha256) and Last-Modified (the deterministic timestamp);
+    only a download that sends the bytes is an export in the access log (a 304 is not)."""
+    response = file_response(request, lambda: bytes(document.content), file_name=document.file_name,
+                             content_type=CONTENT_TYPES[SbomFormat(document.format)], etag=document.sha256,
+                             last_modified=document.generated_at, stream=True)
+    if response.status_code == 200:
         record_access(request, AccessAction.EXPORT, f"SBOM {document.file_name}", release=document.release_id)
-        response = FileResponse(
-            io.BytesIO(bytes(document.content)),
-            as_attachment=True,
-            filename=document.file_name,
-            content_type=CONTENT_TYPES[SbomFormat(document.format)],
-        )
-        response["Content-Length"] = str(document.size)
-    response["ETag"] = etag
-    response["Last-Modified"] = last_modified
-    response["Cache-Control"] = "private, no-cache"  # revalidate with the ETag; never in shared caches
     return response
 
 
@@ -58,6 +46,7 @@ def _download(request: HttpRequest, document: SbomDocument) -> HttpResponse:
 def release_document(request: HttpRequest, release_id: int, fmt: str) -> HttpResponse:
     release = _release(release_id)
     document = (SbomDocument.objects.select_related("release__commit", "release__distribution")
+                .defer("content", "report")  # a 304 never reads the bytes
                 .filter(release=release, component_name="", format=fmt).first())
     if document is None:
         raise Http404("this release has no SBOM yet: run the SBOM job for it")

@@ -11,9 +11,12 @@ class SigningConfig(AppConfig):
         from jobs.registry import register_job_kind
 
         from . import tasks
+        from .services.policy import evidence_policy_files
         from .services.signatures import evidence_signature_files
 
-        # Evidence bundles carry the signatures of the documents they contain (evidence never imports signing).
+        # Evidence bundles carry the signatures of the documents they contain and whose signature counts
+        # (evidence never imports signing).
         register_signature_provider(evidence_signature_files)
+        register_signature_provider(evidence_policy_files)
         register_job_kind(JobKind.SIGN, tasks.sign_release_job)
         register_job_kind(JobKind.VERIFY, tasks.verify_signatures_job)

@@ -21,6 +21,14 @@ class BundleUploadForm(forms.Form):
     sha256 = forms.CharField(required=False, max_length=71, label="SHA-256", help_text="64 hex digits (sha256: prefix allowed).")
     artifact_name = forms.CharField(required=False, max_length=300, help_text="Defaults to the artifact's file name.")
 
+    @classmethod
+    def refused(cls, field: str, message: str) -> BundleUploadForm:
+        """A form that shows only why the upload was refused while it was read (access.uploads)."""
+        form = cls(data={}, files={})
+        form.errors.clear()
+        form.add_error(field if field in form.fields else None, message)
+        return form
+
     def clean_bundle(self):
         return _limited(self.cleaned_data.get("bundle"), settings.PEDIGREE_MAX_BUNDLE_BYTES, "bundle")
 

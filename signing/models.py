@@ -26,6 +26,36 @@ class SigningPolicy(models.Model):
         return f"{self.identity} via {self.issuer}"
 
 
+class SigningPolicyChange(models.Model):
+    """One change of a release's expected signer, kept for good (append-only: never updated or deleted
+    by the portal). `old_*` blank: the release had no policy of its own, the settings' default applied."""
+
+    release = models.ForeignKey("audits.Release", on_delete=models.CASCADE, related_name="signing_policy_changes")
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    changed_by_username = models.CharField(max_length=150)  # kept when the account is deleted
+    changed_at = models.DateTimeField(auto_now_add=True)
+    old_identity = models.CharField(max_length=500, blank=True)
+    old_issuer = models.CharField(max_length=500, blank=True)
+    new_identity = models.CharField(max_length=500)
+    new_issuer = models.CharField(max_length=500)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        indexes = [models.Index(fields=["release", "-changed_at"], name="signing_policy_change_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.changed_by_username}: {self.old_identity or '(default)'} -> {self.new_identity}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("a signing-policy change is kept as it was recorded")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("a signing-policy change is kept for good")
+
+
 class SignatureBundle(models.Model):
     """One Sigstore bundle (`.sigstore.json`) and what it signs.
 

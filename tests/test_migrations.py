@@ -108,3 +108,21 @@ def test_rows_content_types_and_permissions_survive_the_model_moves(sample_git):
     user = get_user_model().objects.create_user("mig")
     user.groups.add(before["group"])
     assert user.has_perms(["jobs.start_job", "evidence.view_evidencebundle", "access.add_apikey", "access.view_accesslog"])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_signing_policy_set_before_its_history_was_kept_starts_the_history_with_its_last_edit(release, portal_admin):
+    from signing.models import SigningPolicyChange
+
+    old = migrate([("signing", "0001_initial")])
+    try:
+        policy = old.get_model("signing", "SigningPolicy").objects.create(
+            release_id=release.pk, identity="ci@example.org", issuer="https://issuer.example.org",
+            updated_by_id=portal_admin.pk)
+    finally:
+        migrate()
+    (change,) = SigningPolicyChange.objects.all()
+    assert (change.release_id, change.changed_by, change.changed_by_username, change.changed_at) == (
+        release.pk, portal_admin, "ada", policy.updated_at)
+    assert (change.old_identity, change.new_identity, change.new_issuer) == (
+        "", "ci@example.org", "https://issuer.example.org")

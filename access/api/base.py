@@ -1,4 +1,5 @@
-"""What every API endpoint shares: the permission it needs, the access log, ETags, file downloads.
+"""What every API endpoint shares: the permission it needs, the access log, ETags, file downloads
+(access.downloads.file_response, like every page's download).
 
 Each view names the permission an action needs (`permission`, `action_permissions`) from
 access.permissions; a user needs it through a role, an API key through a scope (SCOPE_PERMISSIONS).
@@ -9,12 +10,12 @@ content ETag, and a matching If-None-Match gets 304.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from http import HTTPStatus
 
-from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.cache import get_conditional_response
-from django.utils.http import content_disposition_header, quote_etag
+from django.utils.http import quote_etag
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
@@ -25,6 +26,7 @@ from rest_framework.response import Response
 
 from ..accesslog import record_access
 from ..choices import AccessAction
+from ..downloads import file_response
 from ..permissions import EXPORT, START_JOB, VIEW, VIEW_ACCESS_LOG, permissions_of
 
 
@@ -140,20 +142,10 @@ class StoredFileViewSet(ApiView, mixins.ListModelMixin, mixins.RetrieveModelMixi
     def download(self, request, *args, **kwargs):
         """The stored bytes; the ETag is their digest, so a matching If-None-Match gets 304 without reading them."""
         obj = self.get_object()
-        return stored_file_response(request, obj, etag=self.etag_source(obj), content_type=self.content_type(obj),
-                                    file_name=self.file_name(obj))
+        return file_response(request, stored_content(obj), etag=self.etag_source(obj),
+                             content_type=self.content_type(obj), file_name=self.file_name(obj))
 
 
-def stored_file_response(request, obj, *, etag: str, content_type: str, file_name: str) -> HttpResponse:
-    """`obj.content` as an attachment, or 304 when If-None-Match has `etag` (then `content` is never read)."""
-    etag = quote_etag(etag)
-    not_modified = get_conditional_response(request, etag=etag)
-    if not_modified is not None:
-        not_modified["ETag"] = etag
-        return not_modified
-    content = type(obj).objects.filter(pk=obj.pk).values_list("content", flat=True).get()
-    response = HttpResponse(bytes(content), content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, file_name)
-    response["ETag"] = etag
-    response["Cache-Control"] = "private, no-cache"
-    return response
+def stored_content(obj) -> Callable[[], bytes]:
+    """Reads `obj.content` (deferred by the querysets) only when called: a 304 never reads it."""
+    return lambda: bytes(type(obj).objects.filter(pk=obj.pk).values_list("content", flat=True).get())

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import io
 
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_GET
 
 from access.accesslog import record_access
 from access.api.converters import parse_id
 from access.choices import AccessAction
+from access.downloads import file_response
 from access.permissions import export_required, viewer_required
 
 from ..exports import write_csv
@@ -50,7 +50,7 @@ def compare_export(request):
         return redirect("audits:compare")
     text = io.StringIO()
     write_csv(text, COMPARISON_COLUMNS, compare_releases(old, new).rows())
-    response = HttpResponse(text.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="pedigree-compare-{old.pk}-{new.pk}.csv"'
+    response = file_response(request, text.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8",
+                             file_name=f"pedigree-compare-{old.pk}-{new.pk}.csv")
     record_access(request, AccessAction.EXPORT, f"comparison of release {old.pk} with release {new.pk} as CSV", release=new)
     return response

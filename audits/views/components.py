@@ -10,13 +10,13 @@ from typing import Any
 
 from django.core.paginator import Paginator
 from django.db.models import F, Prefetch
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from access.accesslog import record_access
 from access.choices import AccessAction
+from access.downloads import file_response
 from access.permissions import export_required, viewer_required
 
 from ..azldev.overlay_words import explain_overlay
@@ -102,16 +102,16 @@ def export_components(request, pk: int, fmt: str):
     """Exactly the rows of the table with the same GET parameters, as CSV or XLSX."""
     release = get_object_or_404(Release.objects.with_related(), pk=pk)
     rows = _export_rows(request, release)
-    name = f"pedigree-release-{release.pk}-components"
     if fmt == "xlsx":
         out = io.BytesIO()
         write_xlsx(out, COMPONENT_COLUMNS, rows)
-        response = HttpResponse(out.getvalue(), content_type=XLSX_CONTENT_TYPE)
+        content, content_type = out.getvalue(), XLSX_CONTENT_TYPE
     else:
         text = io.StringIO()
         write_csv(text, COMPONENT_COLUMNS, rows)
-        response = HttpResponse(text.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+        content, content_type = text.getvalue().encode("utf-8"), "text/csv; charset=utf-8"
+    response = file_response(request, content, file_name=f"pedigree-release-{release.pk}-components.{fmt}",
+                             content_type=content_type)
     record_access(request, AccessAction.EXPORT, f"components of release {release.pk} as {fmt.upper()}", release=release)
     return response
 

@@ -22,6 +22,7 @@ import zipfile
 from collections import Counter
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 
 from audits.exports import safe_cell
@@ -159,7 +160,7 @@ def _metadata(release: Release, scope: str, component: str | None, requested_by:
 
 
 def _signature_note(files: list[BundleFile]) -> list[str]:
-    if files:
+    if any(f.kind == "signature-bundle" for f in files):
         return []
     return ["No signature bundles are included: no signature of these documents is recorded in the portal."]
 
@@ -353,7 +354,7 @@ def _store(release: Release, component: str, content: bytes, manifest: dict, *, 
 
 
 def create_component_bundle(release: Release, name: str, *, user=None) -> EvidenceBundle:
-    """Generate and store one component's bundle (on demand from the package page)."""
+    """Generate and store one component's bundle (request_component_bundle decides whether one is needed)."""
     start = time.perf_counter()
     if not Component.objects.filter(release=release, name=name).exists():
         raise EvidenceError(f"release {release.pk} has no component {name!r}")
@@ -362,6 +363,55 @@ def create_component_bundle(release: Release, name: str, *, user=None) -> Eviden
                                                sbom_file=_sbom_file_of_component(release, name))
     return _store(release, name, content, manifest, user=user, requested_at=requested_at,
                   seconds=time.perf_counter() - start)
+
+
+class TooManyBundles(Exception):
+    """A user has stored as many component bundles as the last 24 hours allow; `retry_after` is in seconds."""
+
+    def __init__(self, message: str, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+DAY = dt.timedelta(hours=24)
+
+
+def request_component_bundle(release: Release, name: str, *, user) -> tuple[EvidenceBundle, bool]:
+    """A component's bundle for `user` from the package page: (bundle, created).
+
+    What counts as the same bundle: a bundle's manifest and reports name who requested it and when, so
+    two requests never give the same bytes and comparing digests of stored bundles tells nothing.
+    Instead, the user's newest bundle of this release, component and generator version from the last
+    24 hours is built again with its own requester and time; generation is deterministic, so the same
+    SHA-256 proves that the evidence in it (configuration, specs, upstream verification, SBOM,
+    signatures, expected signer) is unchanged, and that bundle is returned instead of storing a copy.
+    When the evidence changed, or a newer generator makes bundles differently, a new bundle is stored.
+    Another user's bundle is never handed out: it names its requester, and each user's bundle records
+    what they were given.
+
+    Each user may store PEDIGREE_MAX_COMPONENT_BUNDLES_PER_DAY component bundles in any 24 hours (0: no
+    limit); past that, nothing is built at all (TooManyBundles), not even to compare.
+    """
+    if not Component.objects.filter(release=release, name=name).exists():
+        raise EvidenceError(f"release {release.pk} has no component {name!r}")
+    now = timezone.now()
+    mine = EvidenceBundle.objects.filter(requested_by=user, requested_at__gt=now - DAY).exclude(component_name="")
+    limit = settings.PEDIGREE_MAX_COMPONENT_BUNDLES_PER_DAY
+    if limit > 0:
+        times = list(mine.order_by("-requested_at").values_list("requested_at", flat=True)[:limit])
+        if len(times) >= limit:
+            retry_after = max(1, int((times[-1] + DAY - now).total_seconds()) + 1)
+            raise TooManyBundles(f"You have generated {limit} component evidence bundles in the last 24 hours, the "
+                                 "most allowed; the ones you have are on the release's evidence page.", retry_after)
+    previous = (mine.filter(release=release, component_name=name, generator_version=__version__)
+                .defer("content", "manifest").order_by("-requested_at", "-id").first())
+    if previous is not None:
+        content, _ = build_component_bundle(release, name, requested_by=_requester(user),
+                                            requested_at=previous.requested_at,
+                                            sbom_file=_sbom_file_of_component(release, name))
+        if hashlib.sha256(content).hexdigest() == previous.sha256:
+            return previous, False
+    return create_component_bundle(release, name, user=user), True
 
 
 def create_release_bundle(release: Release, *, user=None, requested_at: dt.datetime | None = None, job=None,

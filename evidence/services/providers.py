@@ -2,10 +2,11 @@
 
 A signature provider returns the signature bundles and verification results that exist for a
 release (components=None) or for some of its components, as BundleFiles (path under
-"signatures/", kind "signature-bundle" or "signature-verification"). The app that signs registers
-its provider from its AppConfig.ready(): `register_signature_provider(my_provider)` (today
-SigningConfig.ready registers signing.services.signatures.evidence_signature_files). Without one, bundles
-say that they hold no signatures.
+"signatures/", kind "signature-bundle", "signature-verification" or "signing-policy": whose
+signature counts and every change of it). The app that signs registers its providers from its
+AppConfig.ready(): `register_signature_provider(my_provider)` (today SigningConfig.ready registers
+signing.services.signatures.evidence_signature_files and signing.services.policy.evidence_policy_files).
+Without a signature-bundle file, bundles say that they hold no signatures.
 """
 
 from __future__ import annotations

@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from django import template
 from django.urls import reverse
 
+from access.downloads import safe_file_name
 from sbom.models import SbomDocument
 
 from ..forms import BundleUploadForm, SigningPolicyForm
 from ..models import SignatureBundle, SignatureVerification, SigningPolicy
+from ..services.policy import policy_history
 from ..services.signatures import bundles_of, pinned_root, signer_of
 from ..services.verification import TrustConfigError, stock_cli_command
 
@@ -40,9 +42,10 @@ def _rows(bundles, documents, signer, custom_root) -> list[Row]:
     by_document = {b.sbom_document_id: b for b in bundles if b.sbom_document_id}
 
     def command(bundle: SignatureBundle) -> str:
-        artifact = bundle.artifact_name if bundle.origin == SignatureBundle.Origin.PORTAL or bundle.has_artifact \
-            else f"sha256:{bundle.artifact_sha256}"
-        return stock_cli_command(artifact, bundle.file_name, identity=identity or "IDENTITY",
+        """Names the files as they download (access.downloads.safe_file_name)."""
+        artifact = safe_file_name(bundle.artifact_name) if bundle.origin == SignatureBundle.Origin.PORTAL \
+            or bundle.has_artifact else f"sha256:{bundle.artifact_sha256}"
+        return stock_cli_command(artifact, safe_file_name(bundle.file_name), identity=identity or "IDENTITY",
                                  issuer=issuer or "ISSUER", custom_root=custom_root)
 
     rows = []
@@ -65,13 +68,15 @@ def _rows(bundles, documents, signer, custom_root) -> list[Row]:
 
 @register.inclusion_tag("signing/_signatures_panel.html", takes_context=True)
 def release_signatures(context):
-    """Two queries for auditors (documents, bundles), more only when there is something to show."""
+    """Two queries for auditors (documents, bundles), more only when there is something to show: then also
+    the expected signer and every change of it."""
     release = context["release"]
     can = context.get("can")
     can_start = can is not None and can.start_jobs
+    can_change_policy = can is not None and can.change_signing_policy
     bundles = list(bundles_of(release))
     documents = list(SbomDocument.objects.defer("content", "report").filter(release=release, component_name=""))
-    if not (bundles or documents or can_start):
+    if not (bundles or documents or can_start or can_change_policy):
         return {"release": release, "rows": []}
     policy = SigningPolicy.objects.filter(release=release).first()
     signer = signer_of(policy)
@@ -80,9 +85,12 @@ def release_signatures(context):
     except TrustConfigError as exc:
         custom_root, root_error = True, str(exc)
     panel = {"release": release, "rows": _rows(bundles, documents, signer, custom_root), "signer": signer,
-             "custom_root": custom_root, "root_error": root_error}
+             "custom_root": custom_root, "root_error": root_error, "policy_history": policy_history(release),
+             "can_start": can_start, "can_change_policy": can_change_policy}
     if can_start:
-        panel.update(upload_form=BundleUploadForm(), policy_form=SigningPolicyForm(instance=policy), can_start=True)
+        panel["upload_form"] = BundleUploadForm()
+    if can_change_policy:
+        panel["policy_form"] = SigningPolicyForm(instance=policy)
     return panel
 
 

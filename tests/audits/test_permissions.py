@@ -5,6 +5,7 @@ from django.core.management import call_command
 from access.models import AccessLog
 from access.permissions import (
     ROLE_PERMISSIONS,
+    can_change_signing_policy,
     can_export,
     can_start_jobs,
     can_view,
@@ -25,15 +26,19 @@ def test_setup_roles_creates_the_three_groups_and_is_idempotent(roles):
 
 
 def test_each_role_gets_exactly_its_capabilities(outsider, auditor, release_manager, portal_admin):
-    assert [can_view(outsider), can_export(outsider), can_start_jobs(outsider), can_view_access_log(outsider)] == [False, False, False, False]
-    assert [can_view(auditor), can_export(auditor), can_start_jobs(auditor), can_view_access_log(auditor)] == [True, True, False, False]
-    assert [can_export(release_manager), can_start_jobs(release_manager), can_view_access_log(release_manager)] == [True, True, False]
-    assert [can_export(portal_admin), can_start_jobs(portal_admin), can_view_access_log(portal_admin)] == [True, True, True]
+    assert [can_view(outsider), can_export(outsider), can_start_jobs(outsider), can_view_access_log(outsider),
+            can_change_signing_policy(outsider)] == [False, False, False, False, False]
+    assert [can_view(auditor), can_export(auditor), can_start_jobs(auditor), can_view_access_log(auditor),
+            can_change_signing_policy(auditor)] == [True, True, False, False, False]
+    assert [can_export(release_manager), can_start_jobs(release_manager), can_view_access_log(release_manager),
+            can_change_signing_policy(release_manager)] == [True, True, False, False]
+    assert [can_export(portal_admin), can_start_jobs(portal_admin), can_view_access_log(portal_admin),
+            can_change_signing_policy(portal_admin)] == [True, True, True, True]
 
 
 def test_a_superuser_has_every_capability(django_user_model):
     boss = django_user_model.objects.create_superuser("boss", password="x" * 12)
-    assert can_export(boss) and can_start_jobs(boss) and can_view_access_log(boss)
+    assert can_export(boss) and can_start_jobs(boss) and can_view_access_log(boss) and can_change_signing_policy(boss)
 
 
 def test_an_inactive_user_has_no_capability(make_user):

@@ -1,11 +1,14 @@
 """Who may list, download and start evidence bundles, and what the downloads look like."""
 
+import datetime as dt
 import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from access.models import AccessLog
+from audits.models import UpstreamVerification
 from evidence.check import check_bundle
 from evidence.models import EvidenceBundle
 from evidence.services.bundles import create_release_bundle
@@ -74,6 +77,44 @@ def test_an_auditor_generates_a_component_bundle_and_is_sent_to_its_download(aud
     bundle = EvidenceBundle.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/evidence/{bundle.pk}.zip"
     assert (bundle.component_name, bundle.requested_by) == ("bash", auditor)
+
+
+def test_a_component_bundle_whose_evidence_changed_is_stored_anew(auditor_client, release, drifting_bash):
+    first = auditor_client.post(f"/releases/{release.pk}/components/bash/evidence/")
+    UpstreamVerification.objects.filter(pk=drifting_bash.pk).update(reason="3 lines differ")
+    again = auditor_client.post(f"/releases/{release.pk}/components/bash/evidence/")
+    assert EvidenceBundle.objects.count() == 2 and first["Location"] != again["Location"]
+
+
+def test_another_user_s_component_bundle_is_never_handed_out(auditor_client, client, release, release_manager):
+    mine = auditor_client.post(f"/releases/{release.pk}/components/bash/evidence/")
+    client.force_login(release_manager)
+    theirs = client.post(f"/releases/{release.pk}/components/bash/evidence/")
+    assert mine["Location"] != theirs["Location"]
+    assert sorted(b.requested_by.username for b in EvidenceBundle.objects.all()) == ["audrey", "manny"]
+
+
+def test_a_component_bundle_older_than_a_day_is_not_handed_out_again(auditor_client, release):
+    auditor_client.post(f"/releases/{release.pk}/components/bash/evidence/")
+    EvidenceBundle.objects.update(requested_at=timezone.now() - dt.timedelta(hours=25))
+    auditor_client.post(f"/releases/{release.pk}/components/bash/evidence/")
+    assert EvidenceBundle.objects.count() == 2
+
+
+def test_the_daily_maximum_of_component_bundles_counts_per_user(auditor_client, client, release, release_manager,
+                                                                settings):
+    settings.PEDIGREE_MAX_COMPONENT_BUNDLES_PER_DAY = 1
+    assert auditor_client.post(f"/releases/{release.pk}/components/bash/evidence/").status_code == 302
+    assert auditor_client.post(f"/releases/{release.pk}/components/curl/evidence/").status_code == 429
+    client.force_login(release_manager)
+    assert client.post(f"/releases/{release.pk}/components/curl/evidence/").status_code == 302
+
+
+def test_without_a_daily_maximum_every_changed_bundle_is_stored(auditor_client, release, settings):
+    settings.PEDIGREE_MAX_COMPONENT_BUNDLES_PER_DAY = 0
+    for name in ("bash", "curl", "zlib"):
+        assert auditor_client.post(f"/releases/{release.pk}/components/{name}/evidence/").status_code == 302
+    assert EvidenceBundle.objects.count() == 3
 
 
 def test_the_list_shows_bundles_and_the_pages_offer_the_actions(auditor_client, client, release_manager, bundle, release):

@@ -14,12 +14,15 @@ from email.message import Message
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 
+from access.models import AccessLog
 from jobs.choices import JobKind
 from jobs.models import Job
 from jobs.services import run_job_in_process
-from signing.models import SignatureBundle
+from sbom.models import SbomDocument
+from signing.models import SignatureBundle, SigningPolicyChange
 from signing.services.signing import (
     IdentitySource,
     identity_token,
@@ -184,6 +187,14 @@ def test_an_upload_larger_than_both_limits_is_refused_with_413_before_it_is_read
     assert not SignatureBundle.objects.exists()
 
 
+def test_an_upload_without_its_csrf_token_is_refused_although_the_body_is_read_first(release, release_manager):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(release_manager)
+    response = client.post(reverse("signing:upload-bundle", args=[release.pk]), {
+        "bundle": SimpleUploadedFile("x.sigstore.json", b"{}"), "sha256": "0" * 64, "artifact_name": "x"})
+    assert response.status_code == 403 and not SignatureBundle.objects.exists()
+
+
 def test_something_that_is_not_a_bundle_is_refused_with_400(release, sigstore_settings, client, release_manager):
     client.force_login(release_manager)
     response = client.post(reverse("signing:upload-bundle", args=[release.pk]), {
@@ -210,14 +221,63 @@ def test_a_release_manager_starts_signing_and_verification_jobs(release, client,
         (JobKind.SIGN, {"release_id": release.pk}), (JobKind.VERIFY, {"release_id": release.pk})]
 
 
-def test_a_release_manager_sets_the_expected_signer_of_a_release(release, client, release_manager):
-    client.force_login(release_manager)
+def test_an_admin_sets_the_expected_signer_of_a_release(release, client, portal_admin):
+    client.force_login(portal_admin)
     client.post(reverse("signing:signing-policy", args=[release.pk]),
                 {"identity": "ci@example.org", "issuer": "https://token.actions.githubusercontent.com"})
     assert (release.signing_policy.identity, release.signing_policy.issuer) == (
         "ci@example.org", "https://token.actions.githubusercontent.com")
     page = client.get(reverse("audits:release-detail", args=[release.pk])).content.decode()
     assert "<code>ci@example.org</code>" in page and "Upload a third-party bundle" in page
+
+
+def test_a_release_manager_is_not_offered_the_expected_signer_form(release, client, release_manager):
+    client.force_login(release_manager)
+    page = client.get(reverse("audits:release-detail", args=[release.pk])).content.decode()
+    assert "Upload a third-party bundle" in page and "Expected signer of this release" not in page
+
+
+def test_every_change_of_the_expected_signer_is_kept_with_who_when_and_the_signer_before(release, client,
+                                                                                         portal_admin):
+    client.force_login(portal_admin)
+    for identity in ("first@example.org", "second@example.org"):
+        client.post(reverse("signing:signing-policy", args=[release.pk]),
+                    {"identity": identity, "issuer": "https://issuer.example.org"})
+    changes = [(c.changed_by_username, c.old_identity, c.new_identity) for c in SigningPolicyChange.objects.all()]
+    assert changes == [("ada", "first@example.org", "second@example.org"), ("ada", "", "first@example.org")]
+
+
+def test_the_release_page_shows_every_change_of_the_expected_signer(release, client, portal_admin, auditor):
+    client.force_login(portal_admin)
+    client.post(reverse("signing:signing-policy", args=[release.pk]),
+                {"identity": "ci@example.org", "issuer": "https://issuer.example.org"})
+    SbomDocument.objects.create(release=release, format="cyclonedx-json", spec_version="1.6", serial_number="urn:x",
+                                generator_version="t", content=b"{}", size=2, sha256="ab" * 32, sha512="cd" * 64,
+                                generated_at=release.commit.committed_at, generation_seconds=0)
+    client.force_login(auditor)
+    page = client.get(reverse("audits:release-detail", args=[release.pk])).content.decode()
+    assert "set for this release by ada on" in page and 'id="signing-policy-history"' in page
+    assert "<td>the portal's default</td>" in page and "<td><code>ci@example.org</code> via" in page
+
+
+def test_saving_the_same_expected_signer_again_records_no_change(release, client, portal_admin):
+    client.force_login(portal_admin)
+    for _ in range(2):
+        client.post(reverse("signing:signing-policy", args=[release.pk]),
+                    {"identity": "ci@example.org", "issuer": "https://issuer.example.org"})
+    assert SigningPolicyChange.objects.count() == 1
+    assert AccessLog.objects.filter(action="change-policy").count() == 1
+
+
+def test_a_recorded_change_of_the_expected_signer_cannot_be_rewritten_or_deleted(release, portal_admin):
+    change = SigningPolicyChange.objects.create(release=release, changed_by=portal_admin, changed_by_username="ada",
+                                                new_identity="ci@example.org", new_issuer="https://issuer.example.org")
+    change.new_identity = "someone-else@example.org"
+    with pytest.raises(ValueError):
+        change.save()
+    with pytest.raises(ValueError):
+        change.delete()
+    assert SigningPolicyChange.objects.get().new_identity == "ci@example.org"
 
 
 @pytest.mark.corpus
