@@ -67,6 +67,12 @@ class SbomDocumentViewSet(InRelease, StoredFileViewSet):
         return CONTENT_TYPES[SbomFormat(document.format)]
 
 
+def component_sbom_links(request, component) -> dict[str, str]:
+    """The component's documents in every format, for its API body (registered with audits' serializers)."""
+    args = (component.release_id, component.name)
+    return {f"sbom_{fmt}": absolute(request, "api:component-sbom", *args, fmt) for fmt in SbomFormat.values}
+
+
 class ComponentSbomView(ApiView, InRelease, generics.GenericAPIView):
     """One component's SBOM in `fmt`, generated and stored on first request (then listed with the others)."""
 

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Any, Callable
+
 from functools import cached_property
 from urllib.parse import quote
 
@@ -11,7 +13,6 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from access.api.base import BoundedPrimaryKeyField, absolute
-from sbom.choices import SbomFormat
 
 from ..azldev.classify import BUILD_CUSTOMISED, REASON_HEADLINES
 from ..choices import Headline, SpecOrigin
@@ -197,7 +198,7 @@ class ComponentDetailSerializer(serializers.ModelSerializer):
             "upstream_verifications": absolute(request, "api:upstream-verification-list", component.release_id)
             + f"?component={component.name}",
             "page": absolute(request, "audits:component-detail", *args),
-            **{f"sbom_{fmt}": absolute(request, "api:component-sbom", *args, fmt) for fmt in SbomFormat.values},
+            **{name: url for provider in _COMPONENT_LINK_PROVIDERS for name, url in provider(request, component).items()},
         }
 
 
@@ -247,6 +248,17 @@ class UpstreamVerificationSerializer(serializers.ModelSerializer):
 class UpstreamVerificationDetailSerializer(UpstreamVerificationSerializer):
     class Meta(UpstreamVerificationSerializer.Meta):
         fields = UpstreamVerificationSerializer.Meta.fields + ("upstream_spec", "declared_diff", "undeclared_diff")
+
+
+# Links that apps above audits add to a component's API body (sbom: its documents), registered from their
+# AppConfig.ready(): audits never imports them.
+ComponentLinks = Callable[[Any, Component], dict[str, str]]
+_COMPONENT_LINK_PROVIDERS: list[ComponentLinks] = []
+
+
+def register_component_links(provider: ComponentLinks) -> None:
+    if provider not in _COMPONENT_LINK_PROVIDERS:
+        _COMPONENT_LINK_PROVIDERS.append(provider)
 
 
 class ReleaseField(BoundedPrimaryKeyField):
