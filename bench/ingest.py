@@ -276,13 +276,13 @@ class Phases:
 @contextlib.contextmanager
 def instrumented(phases: Phases) -> Iterator[None]:
     """Time the steps inside analyse_checkout by wrapping the functions it looks up at call time."""
-    from audits import analysis, gitsource, gittree
+    from audits import analysis, githistory, gittree
 
     targets = [
-        (gitsource, "commits_by_path", "history"),
-        (gitsource, "PathHistory", "history"),
-        (gitsource, "commit_order", "history"),
-        (gitsource, "blame_lines", "blame"),
+        (githistory, "commits_by_path", "history"),
+        (githistory, "PathHistory", "history"),
+        (githistory, "commit_order", "history"),
+        (githistory, "blame_lines", "blame"),
         (gittree.GitTree, "read_bytes", "blob reads"),
         (analysis, "read_readable", "blob reads"),
         (analysis, "load_project", "load_project"),
