@@ -141,6 +141,17 @@ def check_component_names(components: Iterable[tuple[str, str]]) -> None:
         )
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def check_release_keys(distribution: str, version: str, file: str) -> None:
+    """ConfigError when the distribution or version key holds a control character or is blank: they name the
+    release on every page, file name and document (OSCAL titles, for one, are a single line)."""
+    for what, key in (("distribution", distribution), ("version", version)):
+        if not key.strip() or _CONTROL.search(key):
+            raise ConfigError(file, f"invalid {what} key {key!r}: it must be non-blank and hold no control character")
+
+
 def analyse_release(
     tree: RepoTree,
     history: History,
@@ -178,6 +189,7 @@ def analyse_release(
         for d in sorted(project.images.values(), key=lambda d: d.name)
     ]
     distro_name, version = project.default_distro
+    check_release_keys(distro_name, version, "azldev.toml")
     distro = project.distros[distro_name]
     upstream_ref = analyser.baseline.get("spec", {}).get("upstream-distro", {})
     return ReleaseAnalysis(
