@@ -304,7 +304,7 @@ PEDIGREE_UPSTREAM_DIST_GIT_BASE_URI = env_str("PEDIGREE_UPSTREAM_DIST_GIT_BASE_U
 if PEDIGREE_UPSTREAM_DIST_GIT_BASE_URI and "$pkg" not in PEDIGREE_UPSTREAM_DIST_GIT_BASE_URI:
     raise ImproperlyConfigured("PEDIGREE_UPSTREAM_DIST_GIT_BASE_URI must contain $pkg (the package name)")
 
-# Outbound connections (audits/egress.py): git clones and the Sigstore services never reach loopback,
+# Outbound connections (access/egress.py): git clones and the Sigstore services never reach loopback,
 # private, link-local or other internal addresses unless PEDIGREE_EGRESS_ALLOW names them (CIDR
 # networks and/or host names, comma-separated; default none). A repository's `dist-git-base-uri`
 # may only name hosts in PEDIGREE_DIST_GIT_HOSTS, and never a local path or file:// URL.
@@ -313,7 +313,7 @@ PEDIGREE_DIST_GIT_HOSTS = env_list("PEDIGREE_DIST_GIT_HOSTS", ["src.fedoraprojec
 
 
 def _check_egress_settings() -> None:
-    from audits.egress import (
+    from access.egress import (
         EgressPolicy,  # pure Python: no Django, safe to import here
     )
 

@@ -7,8 +7,8 @@ import socket
 
 import pytest
 
-from audits import egress
-from audits.egress import EgressLookupError, EgressPolicy, EgressRefused
+from access import egress
+from access.egress import EgressLookupError, EgressPolicy, EgressRefused
 from tests.support import network_guard
 
 STRICT = EgressPolicy()
