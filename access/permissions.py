@@ -6,7 +6,7 @@ so an admin can also grant a single capability to one account.
 
 | role            | may                                                                |
 | --------------- | ------------------------------------------------------------------ |
-| (no role)       | nothing: a signed-in account without a role gets 403 everywhere    |
+| (no role)       | nothing: a signed-in account without a role sees only a page that says so |
 | auditor         | read releases, components and comparisons; export (CSV, XLSX)      |
 | release-manager | + start ingests and SBOM/signing jobs                              |
 | admin           | + read the access log, manage accounts (Django admin) and API keys |
@@ -28,16 +28,19 @@ from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
-AUDITOR = "auditor"
-RELEASE_MANAGER = "release-manager"
-ADMIN = "admin"
-ROLES = (AUDITOR, RELEASE_MANAGER, ADMIN)
+from .roles import (  # the names live in access.roles (pure Python)
+    ADMIN,
+    AUDITOR,
+    RELEASE_MANAGER,
+    ROLES,
+)
 
 VIEW = "audits.view_release"
 EXPORT = "audits.export_release"
 START_JOB = "jobs.start_job"
 VIEW_ACCESS_LOG = "access.view_accesslog"
 MANAGE_API_KEYS = "access.add_apikey"
+MANAGE_ACCOUNTS = "auth.change_user"  # the sessions page: sign a user out everywhere
 
 _VIEW_MODELS = (
     "release", "component", "componentreason", "overlay", "sourcefileoverride", "renderedspec", "sourcesentry",
@@ -112,6 +115,10 @@ def can_manage_api_keys(user) -> bool:
     return MANAGE_API_KEYS in permissions_of(user)
 
 
+def can_manage_accounts(user) -> bool:
+    return MANAGE_ACCOUNTS in permissions_of(user)
+
+
 @dataclass(frozen=True)
 class Capabilities:
     """What templates may offer; computed lazily so pages that show no actions pay no query."""
@@ -134,6 +141,10 @@ class Capabilities:
     def manage_api_keys(self) -> bool:
         return can_manage_api_keys(self.user)
 
+    @property
+    def manage_accounts(self) -> bool:
+        return can_manage_accounts(self.user)
+
 
 def require(check: Callable[[object], bool], message: str):
     """View decorator: 403 with `message` unless `check(request.user)`."""
@@ -155,3 +166,4 @@ export_required = require(can_export, "Exporting needs the auditor role.")
 job_starter_required = require(can_start_jobs, "Starting jobs needs the release-manager role.")
 access_log_required = require(can_view_access_log, "The access log is visible to admins only.")
 api_keys_required = require(can_manage_api_keys, "API keys are managed by admins only.")
+accounts_required = require(can_manage_accounts, "Accounts and their sessions are managed by admins only.")
