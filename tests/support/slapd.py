@@ -137,7 +137,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def _certificates(directory: Path) -> None:
+def make_certificates(directory: Path) -> None:
     """A CA and a server certificate for 127.0.0.1 (slapd is built with GnuTLS: PEM files)."""
     now = dt.datetime.now(dt.timezone.utc)
     ca_key = ec.generate_private_key(ec.SECP256R1())
@@ -186,7 +186,7 @@ class Slapd:
 
     def setup(self) -> None:
         (self.directory / "db").mkdir(parents=True)
-        _certificates(self.directory)
+        make_certificates(self.directory)
         conf = self.directory / "slapd.conf"
         conf.write_text(CONF.format(dir=self.directory, suffix=SUFFIX, root_dn=ROOT_DN, root_password=ROOT_PASSWORD))
         (self.directory / "data.ldif").write_text(LDIF)
