@@ -45,6 +45,7 @@ def user_dn(name: str) -> str:
 # lena: directly in pedigree-admins. otto: directly in pedigree-auditors. nina: in qa-team, which is a
 # member of release-team, which is a member of pedigree-release-managers (two levels of nesting).
 # gus: only in kitchen, mapped to nothing. admin: a directory user whose name is the local admin's.
+# (cn=nobody keeps pedigree-auditors a valid groupOfNames while otto leaves it in a test.)
 LDIF = f"""dn: {SUFFIX}
 objectClass: dcObject
 objectClass: organization
@@ -86,6 +87,7 @@ member: {user_dn("lena")}
 dn: {group_dn("pedigree-auditors")}
 objectClass: groupOfNames
 cn: pedigree-auditors
+member: cn=nobody,{SUFFIX}
 member: {user_dn("otto")}
 
 dn: {group_dn("qa-team")}
