@@ -85,7 +85,8 @@ def oidc_callback(request):
 @allowed_without_role
 @require_POST
 def sign_out(request):
-    """Sign out here and, for OpenID Connect sessions, at the provider when it offers an end-session endpoint."""
+    """Sign out here and, for OpenID Connect sessions, at the provider when it offers an end-session endpoint
+    (RP-initiated logout: the ID token as hint, back to the sign-in page afterwards)."""
     method, id_token, end_session = (request.session.get(k) for k in (METHOD, ID_TOKEN, END_SESSION))
     logout(request)
     if method == "oidc" and end_session and oidc.secure_or_loopback(end_session):
@@ -94,7 +95,11 @@ def sign_out(request):
         if id_token:
             params["id_token_hint"] = id_token
         separator = "&" if "?" in end_session else "?"
-        return HttpResponseRedirect(f"{end_session}{separator}{urlencode(params)}")
+        # A page that moves on by itself (meta refresh), not a redirect: the sign-out form's redirect to
+        # another origin would break the Content-Security-Policy's form-action 'self'.
+        return render(request, "registration/signed_out.html",
+                      {"end_session_url": f"{end_session}{separator}{urlencode(params)}",
+                       "provider": settings.PEDIGREE_OIDC_NAME})
     return redirect("login")
 
 
