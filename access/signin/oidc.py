@@ -138,6 +138,14 @@ def _plain(exc: Exception) -> str:
     return "the provider's answer could not be used"
 
 
+# Failures that are the provider's or the network's, not a bug here: logged without a traceback.
+_EXPECTED = (OIDCError, OAuthError, jose_errors.JoseError, egress.EgressError, requests.RequestException, ValueError)
+
+
+def _log(what: str, exc: Exception) -> None:
+    logger.warning("%s: %r", what, exc, exc_info=not isinstance(exc, _EXPECTED))
+
+
 def start(request, redirect_uri: str):
     """The redirect to the provider's authorization endpoint (state, nonce and PKCE kept in the session)."""
     try:
@@ -145,7 +153,7 @@ def start(request, redirect_uri: str):
         _metadata(app)
         return app.authorize_redirect(request, redirect_uri)
     except Exception as exc:
-        logger.warning("OpenID Connect sign-in could not start: %r", exc)
+        _log("OpenID Connect sign-in could not start", exc)
         raise OIDCError(_plain(exc)) from exc
 
 
@@ -166,7 +174,7 @@ def finish(request) -> ProviderUser:
         if not claims:
             raise OIDCError("the provider sent no ID token")
     except Exception as exc:
-        logger.warning("OpenID Connect sign-in refused: %r", exc)
+        _log("OpenID Connect sign-in refused", exc)
         raise OIDCError(_plain(exc)) from exc
     raw_groups = claims.get(settings.PEDIGREE_OIDC_GROUPS_CLAIM) or []
     groups = [raw_groups] if isinstance(raw_groups, str) else [str(g) for g in raw_groups if isinstance(g, (str, int))]

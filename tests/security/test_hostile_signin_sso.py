@@ -4,6 +4,8 @@ policy, and an LDAP directory that is down. Every refusal signs nobody in and sa
 provider (tests/support/oidc_provider.py) and the real slapd (tests/support/slapd.py) answer.
 """
 
+import socket
+import sys
 import time
 
 import pytest
@@ -13,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from access.models import ExternalIdentity
+from access.signin.oidc_http import EgressOAuth2Session
 from tests.support.signin_fixtures import callback_path, oidc_sign_in
 from tests.support.slapd import PASSWORDS, free_port, make_certificates
 from tests.support.users import PASSWORD
@@ -151,6 +154,29 @@ def test_a_jwks_address_outside_the_egress_policy_is_not_fetched(client, oidc_pr
     settings.PEDIGREE_EGRESS_ALLOW = ["127.0.0.1/32"]
     response = oidc_sign_in(client, oidc_provider, "ida")
     assert_nobody_signed_in(client, response, 400, "Pedigree may not connect to the provider: 127.0.0.2 is a loopback")
+
+
+def test_connections_to_the_provider_are_pinned_to_the_address_that_was_checked(oidc_provider, settings, monkeypatch):
+    """DNS rebinding: the name answers an allowed address to the egress check, an internal one to anyone
+    else who asks (the connection, were it to resolve the name again)."""
+    port = oidc_provider.server.server_address[1]
+    real_getaddrinfo = socket.getaddrinfo
+    lookups = []
+
+    def rebinding_resolver(host, *args, **kwargs):
+        if host == "idp.test":
+            asker = sys._getframe(1).f_globals["__name__"]
+            lookups.append(asker)
+            return real_getaddrinfo("127.0.0.1" if asker == "access.egress" else "10.9.9.9", *args, **kwargs)
+        return real_getaddrinfo(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding_resolver)
+    settings.PEDIGREE_EGRESS_ALLOW = ["127.0.0.1/32"]
+    with EgressOAuth2Session() as session:
+        for _ in range(3):
+            answer = session.get(f"http://idp.test:{port}/jwks", withhold_token=True)
+            assert answer.status_code == 200 and answer.json()["keys"][0]["kid"]
+    assert lookups == ["access.egress"] * 3  # one lookup per request, by the check; the connection never asks again
 
 
 def test_a_discovery_document_naming_another_issuer_is_refused(client, oidc_provider, ida):
