@@ -3,6 +3,7 @@
 import time
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.test import Client
 
 from access.models import UserSession
@@ -95,3 +96,13 @@ def test_browser_sign_in_and_out_leave_api_keys_alone(auditor, portal_admin):
     client = signed_in_client(portal_admin)
     client.post("/accounts/logout/")
     assert Client().get("/api/v1/releases/", HTTP_AUTHORIZATION=f"Bearer {secret}").status_code == 200
+
+
+def test_the_django_admin_action_signs_users_out_everywhere(auditor, release_manager):
+    superuser = get_user_model().objects.create_superuser("root", password=PASSWORD)
+    victim, bystander = signed_in_client(auditor), signed_in_client(release_manager)
+    admin = signed_in_client(superuser)
+    response = admin.post("/admin/auth/user/", {"action": "sign_out_everywhere_action", "_selected_action": [auditor.pk]},
+                          follow=True)
+    assert "1 account(s) signed out everywhere (1 sessions ended)." in response.content.decode()
+    assert victim.get("/").status_code == 302 and bystander.get("/").status_code == 200
