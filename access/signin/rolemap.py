@@ -10,7 +10,7 @@ compared as LDAP does: without case, and without the spaces around the commas be
 from __future__ import annotations
 
 import json
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 from ..roles import ROLES
 

@@ -62,7 +62,7 @@ def test_sign_out_everywhere_ends_every_session_of_the_user_and_no_other(auditor
     laptop, phone = signed_in_client(auditor), Client()
     phone.force_login(auditor)
     bystander = signed_in_client(release_manager)
-    key, secret = issue_api_key("grc", ["read"], created_by=portal_admin)
+    _key, secret = issue_api_key("grc", ["read"], created_by=portal_admin)
     assert UserSession.objects.filter(user=auditor).count() == 2
     admin = signed_in_client(portal_admin)
     page = admin.get("/accounts/sessions/")
@@ -92,7 +92,7 @@ def test_only_admins_see_the_sessions_page(auditor, release_manager):
 
 
 def test_browser_sign_in_and_out_leave_api_keys_alone(auditor, portal_admin):
-    key, secret = issue_api_key("grc", ["read"], created_by=portal_admin)
+    _key, secret = issue_api_key("grc", ["read"], created_by=portal_admin)
     client = signed_in_client(portal_admin)
     client.post("/accounts/logout/")
     assert Client().get("/api/v1/releases/", HTTP_AUTHORIZATION=f"Bearer {secret}").status_code == 200

@@ -197,11 +197,11 @@ class Slapd:
 
     def start(self) -> None:
         self.port, self.tls_port = free_port(), free_port()
-        log = open(self.directory / "slapd.log", "ab")
-        self.process = subprocess.Popen(
-            [SLAPD, "-f", str(self.directory / "slapd.conf"), "-h", f"{self.uri}/ {self.ldaps_uri}/", "-d", "0"],
-            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-        )
+        with open(self.directory / "slapd.log", "ab") as log:  # the child keeps its own descriptor
+            self.process = subprocess.Popen(
+                [SLAPD, "-f", str(self.directory / "slapd.conf"), "-h", f"{self.uri}/ {self.ldaps_uri}/", "-d", "0"],
+                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            )
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
