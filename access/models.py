@@ -65,3 +65,45 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.target}"
+
+
+class ExternalIdentity(models.Model):
+    """The provider identity an account was made for on its first sign-in (access/signin/accounts.py).
+
+    An account signs in through its provider only: its password is unusable, and a provider user whose
+    name is taken by an account that is not linked to it (a local break-glass admin, say) is refused.
+    """
+
+    OIDC = "oidc"
+    LDAP = "ldap"
+    METHODS = [(OIDC, "OpenID Connect"), (LDAP, "LDAP directory")]
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="external_identity")
+    method = models.CharField(max_length=10, choices=METHODS)
+    issuer = models.CharField(max_length=500)  # the OIDC issuer, or the LDAP server URI
+    subject = models.CharField(max_length=500)  # the `sub` claim, or the directory user name (lower case)
+    groups = models.JSONField(default=list)  # the provider groups of the last sign-in (the no-role page shows them)
+    roles = models.JSONField(default=list)  # the roles they mapped to
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_sign_in_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["method", "issuer", "subject"], name="access_external_identity_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.get_method_display()} {self.subject} ({self.issuer})"
+
+
+class UserSession(models.Model):
+    """One browser session of a user, recorded at sign-in, so that "sign out everywhere" finds them all."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="signin_sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    method = models.CharField(max_length=10)  # local, ldap or oidc
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.method} {self.created_at:%Y-%m-%d %H:%M}"

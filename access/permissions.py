@@ -6,7 +6,7 @@ so an admin can also grant a single capability to one account.
 
 | role            | may                                                                   |
 | --------------- | --------------------------------------------------------------------- |
-| (no role)       | nothing: a signed-in account without a role gets 403 everywhere       |
+| (no role)       | nothing: a signed-in account without a role sees only a page saying so |
 | auditor         | read releases, components and comparisons; export (CSV, XLSX)         |
 | release-manager | + start ingests and SBOM/signing jobs, upload third-party bundles     |
 | admin           | + read the access log, manage accounts (Django admin) and API keys,   |
@@ -35,10 +35,12 @@ from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
-AUDITOR = "auditor"
-RELEASE_MANAGER = "release-manager"
-ADMIN = "admin"
-ROLES = (AUDITOR, RELEASE_MANAGER, ADMIN)
+from .roles import (  # the names live in access.roles (pure Python)
+    ADMIN,
+    AUDITOR,
+    RELEASE_MANAGER,
+    ROLES,
+)
 
 VIEW = "audits.view_release"
 EXPORT = "audits.export_release"
@@ -46,6 +48,7 @@ START_JOB = "jobs.start_job"
 VIEW_ACCESS_LOG = "access.view_accesslog"
 MANAGE_API_KEYS = "access.add_apikey"
 CHANGE_SIGNING_POLICY = "signing.change_signingpolicy"
+MANAGE_ACCOUNTS = "auth.change_user"  # the sessions page: sign a user out everywhere
 
 _VIEW_MODELS = (
     "release", "component", "componentreason", "overlay", "sourcefileoverride", "renderedspec", "sourcesentry",
@@ -122,6 +125,8 @@ def can_manage_api_keys(user) -> bool:
 
 def can_change_signing_policy(user) -> bool:
     return CHANGE_SIGNING_POLICY in permissions_of(user)
+def can_manage_accounts(user) -> bool:
+    return MANAGE_ACCOUNTS in permissions_of(user)
 
 
 @dataclass(frozen=True)
@@ -149,6 +154,8 @@ class Capabilities:
     @property
     def change_signing_policy(self) -> bool:
         return can_change_signing_policy(self.user)
+    def manage_accounts(self) -> bool:
+        return can_manage_accounts(self.user)
 
 
 def require(check: Callable[[object], bool], message: str):
@@ -174,3 +181,4 @@ api_keys_required = require(can_manage_api_keys, "API keys are managed by admins
 signing_policy_required = require(can_change_signing_policy,
                                   "The expected signer of a release is set by an admin: a release manager uploads the "
                                   "bundles checked against it, so a second person decides whose signature counts.")
+accounts_required = require(can_manage_accounts, "Accounts and their sessions are managed by admins only.")

@@ -12,7 +12,7 @@ such as GIT_DIR inherited from the caller, and never prompts. Read-only calls on
 the fetched repository also ignore the user's global and system git config, so
 settings such as log.showSignature or blame.ignoreRevsFile cannot change output.
 
-Network sources go through the egress policy (audits.egress): the host is resolved and checked
+Network sources go through the egress policy (access.egress): the host is resolved and checked
 once, and git is pinned to the checked addresses (http.curloptResolve, ssh -o HostName) and told
 not to follow redirects, so it never resolves the name again or goes elsewhere. Error messages
 are our own words: git's stderr (which carries what the remote said) is logged, never shown.
@@ -35,8 +35,8 @@ from pathlib import Path
 from typing import Iterable, Iterator
 from urllib.parse import urlsplit
 
-from audits import egress as egress_policy
-from audits.egress import EgressPolicy
+from access import egress as egress_policy
+from access.egress import EgressPolicy
 
 logger = logging.getLogger(__name__)
 
@@ -86,7 +86,7 @@ def validate_source(source: str, *, allow_local: bool, egress: EgressPolicy | No
 
     Network addresses are checked against the egress policy without a lookup (literal internal
     addresses, odd numeric host forms, localhost); `fetch` resolves and checks the name again before
-    connecting. `egress` defaults to the configured policy (audits.egress.default_policy).
+    connecting. `egress` defaults to the configured policy (access.egress.default_policy).
     """
     policy = egress if egress is not None else egress_policy.default_policy()
 
@@ -467,7 +467,7 @@ def fetch(source: str, ref: str, *, allow_local: bool, timeout: float = 600,
     """Bare-clone `source` into a temporary directory and resolve `ref`; the directory is always removed.
 
     `timeout` bounds the clone; later local commands have their own limit (LOCAL_COMMAND_TIMEOUT).
-    `egress` is the outbound-connection policy (default: the configured one, audits.egress).
+    `egress` is the outbound-connection policy (default: the configured one, access.egress).
     """
     policy = egress if egress is not None else egress_policy.default_policy()
     source = validate_source(source, allow_local=allow_local, egress=policy)

@@ -28,6 +28,11 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from rest_framework.throttling import BaseThrottle
 
+from access.signin import ldap as directory
+from access.signin import oidc
+from access.signin.backends import local_signin_enabled
+from access.signin.sessions import ENDED
+
 
 def client_address(request) -> str:
     """The caller's address, trusting PEDIGREE_API_NUM_PROXIES proxies (DRF's NUM_PROXIES), like the API."""
@@ -57,6 +62,19 @@ def _count(key: str) -> None:
 
 
 class ThrottledLoginView(LoginView):
+    """The sign-in page: the configured methods (docs/authentication.md), and the throttled form of
+    local and LDAP accounts. A directory that cannot be reached is said so, and not counted as a
+    wrong password."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            oidc_enabled=oidc.enabled(), oidc_name=settings.PEDIGREE_OIDC_NAME, ldap_enabled=directory.enabled(),
+            local_enabled=local_signin_enabled(), local_for_everyone="*" in settings.PEDIGREE_LOCAL_SIGNIN_USERS,
+            session_ended=self.request.session.pop(ENDED, None) if self.request.method == "GET" else None,
+        )
+        return context
+
     def _keys(self) -> tuple[str, str]:
         address = client_address(self.request)
         name = counted_name(self.get_form_class(), self.request.POST.get("username", ""))
@@ -79,6 +97,9 @@ class ThrottledLoginView(LoginView):
         return response
 
     def form_invalid(self, form):
+        if getattr(self.request, directory.UNAVAILABLE_ATTRIBUTE, False):
+            context = self.get_context_data(form=form, directory_unavailable=True)
+            return self.render_to_response(context, status=503)
         for key in self._keys():
             _count(key)
         return super().form_invalid(form)

@@ -108,9 +108,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "access.signin.sessions.SessionLifetimeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "access.middleware.LoginRequiredMiddleware",
+    "access.middleware.NoRoleMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -188,6 +190,77 @@ PEDIGREE_LOGIN_LOCKOUT_SECONDS = env_int("PEDIGREE_LOGIN_LOCKOUT_SECONDS", 900)
 # (password spraying); counted over the same lockout window.
 PEDIGREE_LOGIN_MAX_FAILURES_PER_ADDRESS = env_int("PEDIGREE_LOGIN_MAX_FAILURES_PER_ADDRESS", 50)
 LOGIN_REDIRECT_URL = "/"
+
+# Sign-in methods (docs/authentication.md). Local accounts first (break-glass admins sign in without the
+# directory), then the LDAP directory; OpenID Connect users are signed in by its callback view.
+AUTHENTICATION_BACKENDS = [
+    "access.signin.backends.LocalBackend",
+    "access.signin.ldap.DirectoryBackend",
+    "access.signin.backends.OIDCBackend",
+]
+# Who may sign in with a local password: "*" every local account, or the listed names (break-glass
+# admins), or nobody when empty.
+PEDIGREE_LOCAL_SIGNIN_USERS = env_list("PEDIGREE_LOCAL_SIGNIN_USERS", ["*"])
+# Connections to the OpenID Connect provider and the LDAP directory give up after this many seconds.
+PEDIGREE_SIGNIN_TIMEOUT = env_int("PEDIGREE_SIGNIN_TIMEOUT", 10)
+# OpenID Connect: on when the issuer and client id are set. The issuer's discovery document
+# ({issuer}/.well-known/openid-configuration) must name this issuer; https:// only (http:// on loopback).
+PEDIGREE_OIDC_ISSUER = env_str("PEDIGREE_OIDC_ISSUER", "")
+PEDIGREE_OIDC_CLIENT_ID = env_str("PEDIGREE_OIDC_CLIENT_ID", "")
+PEDIGREE_OIDC_CLIENT_SECRET = env_secret("PEDIGREE_OIDC_CLIENT_SECRET")
+PEDIGREE_OIDC_SCOPES = env_list("PEDIGREE_OIDC_SCOPES", ["openid", "profile", "email"])
+PEDIGREE_OIDC_USERNAME_CLAIM = env_str("PEDIGREE_OIDC_USERNAME_CLAIM", "preferred_username")
+PEDIGREE_OIDC_GROUPS_CLAIM = env_str("PEDIGREE_OIDC_GROUPS_CLAIM", "groups")
+PEDIGREE_OIDC_NAME = env_str("PEDIGREE_OIDC_NAME", "single sign-on")
+# LDAP: on when the server URI is set (ldaps://host or ldap://host with PEDIGREE_LDAP_START_TLS).
+PEDIGREE_LDAP_SERVER_URI = env_str("PEDIGREE_LDAP_SERVER_URI", "")
+PEDIGREE_LDAP_START_TLS = env_bool("PEDIGREE_LDAP_START_TLS", False)
+PEDIGREE_LDAP_CA_FILE = env_str("PEDIGREE_LDAP_CA_FILE", "")
+PEDIGREE_LDAP_BIND_DN = env_str("PEDIGREE_LDAP_BIND_DN", "")
+PEDIGREE_LDAP_BIND_PASSWORD = env_secret("PEDIGREE_LDAP_BIND_PASSWORD")
+PEDIGREE_LDAP_USER_SEARCH_BASE = env_str("PEDIGREE_LDAP_USER_SEARCH_BASE", "")
+PEDIGREE_LDAP_USER_FILTER = env_str("PEDIGREE_LDAP_USER_FILTER", "(uid=%(user)s)")
+PEDIGREE_LDAP_GROUP_SEARCH_BASE = env_str("PEDIGREE_LDAP_GROUP_SEARCH_BASE", "")
+PEDIGREE_LDAP_GROUP_FILTER = env_str("PEDIGREE_LDAP_GROUP_FILTER", "(objectClass=groupOfNames)")
+PEDIGREE_LDAP_GROUP_TYPE = env_str("PEDIGREE_LDAP_GROUP_TYPE", "nestedGroupOfNames")
+# Browser sessions: ended after this long without a request, and this long after sign-in whatever the
+# activity. API keys are not sessions.
+PEDIGREE_SESSION_IDLE_SECONDS = env_int("PEDIGREE_SESSION_IDLE_SECONDS", 2 * 3600)
+PEDIGREE_SESSION_ABSOLUTE_SECONDS = env_int("PEDIGREE_SESSION_ABSOLUTE_SECONDS", 12 * 3600)
+SESSION_COOKIE_AGE = PEDIGREE_SESSION_ABSOLUTE_SECONDS
+
+
+def _check_signin_settings() -> tuple[dict, dict]:
+    """The group-to-role maps, parsed; bad sign-in settings fail at start-up."""
+    from access.signin.rolemap import (
+        parse_role_map,  # pure Python: no Django, safe to import here
+    )
+
+    group_types = ("groupOfNames", "nestedGroupOfNames", "groupOfUniqueNames", "nestedGroupOfUniqueNames",
+                   "activeDirectory", "nestedActiveDirectory", "posixGroup")
+    try:
+        oidc_map = parse_role_map(env_str("PEDIGREE_OIDC_ROLE_MAP", ""), "PEDIGREE_OIDC_ROLE_MAP")
+        ldap_map = parse_role_map(env_str("PEDIGREE_LDAP_ROLE_MAP", ""), "PEDIGREE_LDAP_ROLE_MAP", dn=True)
+    except ValueError as exc:
+        raise ImproperlyConfigured(str(exc)) from None
+    if PEDIGREE_OIDC_ISSUER and "openid" not in PEDIGREE_OIDC_SCOPES:
+        raise ImproperlyConfigured("PEDIGREE_OIDC_SCOPES must include openid")
+    if PEDIGREE_OIDC_ISSUER and not PEDIGREE_OIDC_ISSUER.startswith(("https://", "http://127.", "http://localhost", "http://[::1]")):
+        raise ImproperlyConfigured("PEDIGREE_OIDC_ISSUER must be an https:// URL")
+    if PEDIGREE_LDAP_GROUP_TYPE not in group_types:
+        raise ImproperlyConfigured(f"PEDIGREE_LDAP_GROUP_TYPE must be one of {', '.join(group_types)}")
+    if PEDIGREE_LDAP_SERVER_URI and not PEDIGREE_LDAP_SERVER_URI.startswith(("ldap://", "ldaps://")):
+        raise ImproperlyConfigured("PEDIGREE_LDAP_SERVER_URI must be an ldaps:// or ldap:// URI")
+    if PEDIGREE_LDAP_SERVER_URI and not (PEDIGREE_LDAP_USER_SEARCH_BASE and PEDIGREE_LDAP_GROUP_SEARCH_BASE):
+        raise ImproperlyConfigured("PEDIGREE_LDAP_USER_SEARCH_BASE and PEDIGREE_LDAP_GROUP_SEARCH_BASE must be set "
+                                   "with PEDIGREE_LDAP_SERVER_URI")
+    if min(PEDIGREE_SESSION_IDLE_SECONDS, PEDIGREE_SESSION_ABSOLUTE_SECONDS, PEDIGREE_SIGNIN_TIMEOUT) <= 0:
+        raise ImproperlyConfigured("session lifetimes and PEDIGREE_SIGNIN_TIMEOUT must be positive")
+    return oidc_map, ldap_map
+
+
+# Provider group (OIDC: as the groups claim names it; LDAP: the group's DN) -> Pedigree role(s), JSON.
+PEDIGREE_OIDC_ROLE_MAP, PEDIGREE_LDAP_ROLE_MAP = _check_signin_settings()
 # Denied API calls by one caller to one target within this many seconds are one access-log row with a
 # repeat count (0: a row per call).
 PEDIGREE_ACCESS_LOG_REPEAT_SECONDS = env_int("PEDIGREE_ACCESS_LOG_REPEAT_SECONDS", 60)
@@ -307,7 +380,7 @@ PEDIGREE_UPSTREAM_DIST_GIT_BASE_URI = env_str("PEDIGREE_UPSTREAM_DIST_GIT_BASE_U
 if PEDIGREE_UPSTREAM_DIST_GIT_BASE_URI and "$pkg" not in PEDIGREE_UPSTREAM_DIST_GIT_BASE_URI:
     raise ImproperlyConfigured("PEDIGREE_UPSTREAM_DIST_GIT_BASE_URI must contain $pkg (the package name)")
 
-# Outbound connections (audits/egress.py): git clones and the Sigstore services never reach loopback,
+# Outbound connections (access/egress.py): git clones and the Sigstore services never reach loopback,
 # private, link-local or other internal addresses unless PEDIGREE_EGRESS_ALLOW names them (CIDR
 # networks and/or host names, comma-separated; default none). A repository's `dist-git-base-uri`
 # may only name hosts in PEDIGREE_DIST_GIT_HOSTS, and never a local path or file:// URL.
@@ -316,7 +389,7 @@ PEDIGREE_DIST_GIT_HOSTS = env_list("PEDIGREE_DIST_GIT_HOSTS", ["src.fedoraprojec
 
 
 def _check_egress_settings() -> None:
-    from audits.egress import (
+    from access.egress import (
         EgressPolicy,  # pure Python: no Django, safe to import here
     )
 

@@ -1,9 +1,9 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 import access.api.views
+import access.signin.views
 import audits.api.urls
 import evidence.api
 import jobs.api
@@ -21,7 +21,8 @@ api_v1 = (access.api.views.urlpatterns + jobs.api.urlpatterns + audits.api.urls.
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("accounts/login/", public(ThrottledLoginView.as_view()), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", access.signin.views.sign_out, name="logout"),
+    path("accounts/", include("access.signin.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -11,6 +11,12 @@ fi
 missing=()
 command -v git >/dev/null 2>&1 || missing+=(git)
 "$PYTHON" -c 'import venv, ensurepip' >/dev/null 2>&1 || missing+=(python3-venv)
+# python-ldap (LDAP sign-in) is built from source: a C compiler, OpenLDAP's and SASL's headers, Python's.
+command -v cc >/dev/null 2>&1 || missing+=(gcc)
+[ -e /usr/include/ldap.h ] || missing+=(libldap2-dev)
+[ -e /usr/include/sasl/sasl.h ] || missing+=(libsasl2-dev)
+"$PYTHON" -c 'import os, sys, sysconfig; sys.exit(not os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")))' \
+    2>/dev/null || missing+=(python3-dev)
 if [ "${#missing[@]}" -gt 0 ]; then
     echo "Installing system packages: ${missing[*]}"
     if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi

@@ -12,7 +12,7 @@ from tests.support.gitrepo import commit_all, init_repo, write_files
 from tests.support.users import PASSWORD
 
 # Non-loopback connections fail the test; the local Sigstore instance is a fixture everywhere.
-pytest_plugins = ["tests.support.network_guard", "tests.support.sigstore_fixtures"]
+pytest_plugins = ["tests.support.network_guard", "tests.support.sigstore_fixtures", "tests.support.signin_fixtures"]
 
 
 @pytest.fixture

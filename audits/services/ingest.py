@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import connection, models, transaction
 
+from access.egress_settings import current_policy
 from jobs.progress import Progress, no_progress
 from jobs.registry import JobParamsError
 
@@ -36,7 +37,6 @@ from ..models import (
     SourceFileOverride,
     SourcesEntry,
 )
-from .egress import current_policy
 
 BATCH = 1000
 

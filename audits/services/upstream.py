@@ -13,7 +13,7 @@ at ingest) are trusted less than the operator's PEDIGREE_UPSTREAM_DIST_GIT_BASE_
 https:// or ssh:// URLs on a host in PEDIGREE_DIST_GIT_HOSTS, never a local path or file:// URL
 (whatever PEDIGREE_ALLOW_LOCAL_SOURCES says). A refused address makes its components
 ``upstream-unavailable`` with the reason, and nothing is fetched. Every fetch, the operator's
-included, goes through the egress policy (audits.egress).
+included, goes through the egress policy (access.egress).
 """
 
 from __future__ import annotations
@@ -30,17 +30,18 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
+from access import egress
+from access.egress_settings import current_policy
 from jobs.choices import JobKind
 from jobs.models import Job
 from jobs.progress import Progress
 from jobs.services import enqueue_job
 
-from .. import egress, gitsource, gittree
+from .. import gitsource, gittree
 from ..azldev.specfile import SourcesFileError, parse_sources_file
 from ..azldev.tree import TreeError
 from ..azldev.verify import UNAVAILABLE, verify_component
 from ..models import Component, Overlay, Release, RenderedSpec, UpstreamVerification
-from .egress import current_policy
 
 logger = logging.getLogger(__name__)
 

@@ -25,8 +25,8 @@ from sigstore.oidc import (
 )
 from sigstore.sign import SigningContext
 
-from audits import egress
-from audits.egress import EgressPolicy
+from access import egress
+from access.egress import EgressPolicy
 
 T = TypeVar("T")
 

@@ -1,4 +1,4 @@
-"""Unit tests for audits.egress, the one policy for outbound connections (pure Python, no network:
+"""Unit tests for access.egress, the one policy for outbound connections (pure Python, no network:
 the resolver is replaced, or only ever given numeric forms)."""
 
 from __future__ import annotations
@@ -7,8 +7,8 @@ import socket
 
 import pytest
 
-from audits import egress
-from audits.egress import EgressLookupError, EgressPolicy, EgressRefused
+from access import egress
+from access.egress import EgressLookupError, EgressPolicy, EgressRefused
 from tests.support import network_guard
 
 STRICT = EgressPolicy()

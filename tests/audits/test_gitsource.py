@@ -287,7 +287,7 @@ def test_git_stderr_never_reaches_the_error_message_and_is_logged(caplog):
 def test_a_clone_is_pinned_to_the_checked_addresses_whichever_way_the_url_writes_the_name(monkeypatch):
     import socket
 
-    from audits.egress import EgressPolicy
+    from access.egress import EgressPolicy
 
     monkeypatch.setattr(socket, "getaddrinfo", lambda host, port, *a, **k: [
         (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("140.82.112.3", port)),

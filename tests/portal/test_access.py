@@ -63,7 +63,10 @@ def test_secrets_can_come_from_a_file(monkeypatch, tmp_path):
 
 @pytest.mark.parametrize("path", ["/", "/releases/1/", "/releases/1/components/curl/", "/compare/", "/jobs/status.json"])
 def test_a_signed_in_user_without_a_role_is_refused(client, outsider, path):
+    """Every page answers 403 with the no-role page (issue 17): what the account is, and whom to ask."""
     client.force_login(outsider)
     response = client.get(path)
     assert response.status_code == 403
-    assert b"needs the auditor role" in response.content
+    assert b"You are signed in, but have no role in Pedigree" in response.content
+    assert b"Ask a Pedigree administrator to give your account a role." in response.content
+    assert b'href="/compare/"' not in response.content  # no navigation to pages it may not see

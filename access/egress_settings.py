@@ -1,4 +1,4 @@
-"""The egress policy (audits.egress) built from Django settings, in this one place.
+"""The egress policy (access.egress) built from Django settings, in this one place.
 
 PEDIGREE_EGRESS_ALLOW: CIDR networks and host names that may be reached although internal
 (default: none). PEDIGREE_DIST_GIT_HOSTS: hosts that a repository's `dist-git-base-uri` may name
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from ..egress import EgressPolicy
+from .egress import EgressPolicy
 
 
 def current_policy() -> EgressPolicy:

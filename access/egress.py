@@ -23,7 +23,7 @@ reach loopback services, the cloud metadata endpoint or the internal network. Th
   source: https:// or ssh:// only, never a local path or file:// URL, and only hosts named in
   `dist_git_hosts` (PEDIGREE_DIST_GIT_HOSTS); the address rules above still apply when fetching.
 
-Django code builds the policy from settings in one place (audits.services.egress) and registers it
+Django code builds the policy from settings in one place (access.egress_settings) and registers it
 with `set_default_policy`, so pure callers that are not handed a policy (validate_source from the
 ingest form, the Sigstore trust configuration loader) use the configured one; with nothing
 registered the default is the strictest policy.
@@ -123,7 +123,7 @@ _provider: Callable[[], EgressPolicy] | None = None
 
 
 def set_default_policy(provider: Callable[[], EgressPolicy] | None) -> None:
-    """Register the function that builds the configured policy (Django: audits.apps); None: strictest."""
+    """Register the function that builds the configured policy (Django: access.apps); None: strictest."""
     global _provider
     _provider = provider
 
