@@ -252,13 +252,13 @@ def test_component_history_lists_the_commits_that_changed_it_newest_first(repo):
 
 @pytest.mark.parametrize("name", ["dbus-c++", "cairomm1.16", "python3.12", "_private", "perl-Moose", "x" * 255])
 def test_rpm_package_names_are_valid_component_names(name):
-    from audits.analysis import check_component_names
+    from audits.names import check_component_names
 
     check_component_names([(name, "base/comps/x.comp.toml")])
 
 
 def test_a_component_name_with_a_slash_is_refused_naming_it():
-    from audits.analysis import check_component_names
+    from audits.names import check_component_names
     from audits.azldev.loader import ConfigError
 
     with pytest.raises(ConfigError, match=r"^odd.toml: invalid component name 'a/b': a component name must be an RPM"):
