@@ -143,6 +143,10 @@ def sanitise_release(release: ReleaseFacts) -> ReleaseFacts:
     """The release with every component sanitised (see the module docstring); the same object when clean."""
     problems = _Problems()
     changes: dict = problems.texts(release, "release ", RELEASE_TEXTS)
+    if release.source_url.startswith("https://"):  # the documents link only to an https repository
+        source_url = problems.url("the repository URL", release.source_url)
+        if source_url != release.source_url:
+            changes["source_url"] = source_url
     commits: dict[int, tuple[CommitFacts, tuple[str, ...]]] = {}  # a commit is shared by many components
     components = tuple(sanitise_component(release, c, commits) for c in release.components)
     if any(new is not old for new, old in zip(components, release.components)):

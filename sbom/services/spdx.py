@@ -102,7 +102,8 @@ def build_document(release: ReleaseFacts, *, component: str | None = None, optio
         name=release.distribution,
         version=release.version,
         supplier=supplier,
-        download_location=release.source_url if release.source_url.startswith("https://") else SpdxNoAssertion(),
+        download_location=release.source_url if release.source_url.startswith("https://")
+        and not validate_download_location(release.source_url) else SpdxNoAssertion(),
         files_analyzed=False,
         comment=f"configuration repository commit {release.commit.sha}, ref {release.ref}",
     )]

@@ -239,6 +239,18 @@ def test_release_values_with_control_characters_are_cleaned_and_noted_on_the_rel
     assert clean.problems == ("release distribution description 'Azure\\x07 Linux': control characters removed",)
 
 
+def test_an_https_repository_url_a_document_cannot_link_to_is_left_out_and_noted_on_the_release():
+    clean = sanitise_release(release(source_url="https://git.example.org/azl|linux.git"))
+    assert clean.source_url == "" and clean.problems == (
+        "the repository URL 'https://git.example.org/azl|linux.git' is left out: "
+        "it is not an absolute URL of characters a URI may hold",)
+
+
+def test_a_local_repository_path_is_no_problem():
+    facts = release(source_url="/srv/mirrors/azurelinux.bundle")
+    assert sanitise_release(facts) is facts
+
+
 # ----------------------------------------------------------------------------- the documents of sanitised facts
 
 
@@ -325,3 +337,18 @@ def test_spdx_leaves_out_a_homepage_its_own_url_pattern_refuses_and_says_so():
     document = spdx_json(sanitise_release(release(component(url="https://xn--bcher-kva.example/"))))
     (source,) = [p for p in document["packages"] if p["SPDXID"].startswith("SPDXRef-Source-")]
     assert "homepage" not in source and "SPDX's URL pattern does not accept it" in source["comment"]
+
+
+# SPDX's URL patterns are narrower than a URI (no "--" in the first label of a host name, so no punycode there); what they refuse is
+# left out of the SPDX document only.
+
+
+def test_spdx_gives_no_download_location_to_a_release_on_a_host_its_pattern_refuses():
+    facts = sanitise_release(release(source_url="https://xn--bcher-kva.example/azurelinux.git"))
+    document = spdx.build_document(facts)
+    assert spdx.validate(spdx.to_json(document)) == [] and str(document.packages[0].download_location) == "NOASSERTION"
+
+
+def test_spdx_gives_no_download_location_to_a_dist_git_url_its_pattern_refuses():
+    facts = sanitise_release(release(component(dist_git_url="https://xn--bcher-kva.example/rpms/curl.git")))
+    assert spdx.validate(spdx.to_json(spdx.build_document(facts))) == []
