@@ -8,7 +8,7 @@ from django.http import Http404
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import generics, serializers
+from rest_framework import exceptions, generics, serializers
 from rest_framework.routers import SimpleRouter
 
 from access.api.base import (
@@ -26,7 +26,7 @@ from audits.models import Component
 
 from .choices import CONTENT_TYPES, SbomFormat
 from .models import SbomDocument
-from .services.generate import component_document
+from .services.generate import SbomError, component_document
 
 DOWNLOAD = {(200, content_type): OpenApiTypes.BINARY for content_type in CONTENT_TYPES.values()}
 
@@ -73,6 +73,13 @@ def component_sbom_links(request, component) -> dict[str, str]:
     return {f"sbom_{fmt}": absolute(request, "api:component-sbom", *args, fmt) for fmt in SbomFormat.values}
 
 
+class DocumentInvalid(exceptions.APIException):
+    """The component's document did not pass schema validation (despite sanitise.py): a problem with the reason."""
+
+    status_code = 500
+    default_code = "document_invalid"
+
+
 class ComponentSbomView(ApiView, InRelease, generics.GenericAPIView):
     """One component's SBOM in `fmt`, generated and stored on first request (then listed with the others)."""
 
@@ -87,7 +94,10 @@ class ComponentSbomView(ApiView, InRelease, generics.GenericAPIView):
     def get(self, request, release_pk: int, name: str, fmt: str):
         if fmt not in SbomFormat.values or not Component.objects.filter(release=self.release, name=name).exists():
             raise Http404("no such component or format")
-        document = component_document(self.release, name, fmt)
+        try:
+            document = component_document(self.release, name, fmt)
+        except SbomError as exc:
+            raise DocumentInvalid(str(exc)) from None
         return file_response(request, stored_content(document), etag=document.sha256,
                              content_type=CONTENT_TYPES[SbomFormat(fmt)], file_name=document.file_name)
 

@@ -33,6 +33,9 @@ class SbomDocument(models.Model):
     generation_seconds = models.FloatField()  # build + serialise + validate, of the run that wrote the content
     validation = models.JSONField(default=dict)  # {"valid": bool, "validator": str, "errors": [...]}
     report = models.JSONField(default=dict)  # NTIA minimum elements and BSI TR-03183-2 fields
+    # what the document left out of the repository's values and why (sanitise.py): component name ->
+    # sentences, the release's own values under ""; the package page shows a component's
+    problems = models.JSONField(default=dict)
     job = models.ForeignKey("jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     stored_at = models.DateTimeField(auto_now=True)  # when the row's content last changed
 

@@ -15,11 +15,12 @@ from access.choices import AccessAction
 from access.downloads import file_response
 from access.permissions import job_starter_required, viewer_required
 from audits.models import Component, Release
-from audits.views.common import start_release_job
+from audits.views.common import render_page, start_release_job
 from jobs.choices import JobKind
 
 from .choices import CONTENT_TYPES, SbomFormat
 from .models import SbomDocument
+from .services.generate import SbomError
 from .services.generate import component_document as generate_component_document
 
 DOCUMENT_FIELDS = ("id", "release_id", "component_name", "format", "spec_version", "size", "sha256", "sha512",
@@ -59,7 +60,12 @@ def component_document(request: HttpRequest, release_id: int, name: str, fmt: st
     release = _release(release_id)
     if not Component.objects.filter(release=release, name=name).exists():
         raise Http404("no such component in this release")
-    document = generate_component_document(release, name, fmt)
+    try:
+        document = generate_component_document(release, name, fmt)
+    except SbomError as exc:  # an invalid document despite sanitise.py: say why, not a bare error page
+        return render_page(request, "sbom/document_failed.html", {"release": release, "name": name,
+                                                                  "format": SbomFormat(fmt).label, "reason": str(exc)},
+                           status=500)
     return _download(request, document)
 
 

@@ -166,8 +166,9 @@ def _signature_note(files: list[BundleFile]) -> list[str]:
 
 
 def build_component_bundle(release: Release, name: str, *, requested_by: str, requested_at: dt.datetime,
-                           sbom_file: BundleFile | None = None) -> tuple[bytes, dict]:
-    """The ZIP bytes and manifest of one component's bundle; deterministic for the same inputs."""
+                           sbom_file: BundleFile | None = None, sbom_note: str = "") -> tuple[bytes, dict]:
+    """The ZIP bytes and manifest of one component's bundle; deterministic for the same inputs. Without
+    `sbom_file`, `sbom_note` says why the bundle has no SBOM."""
     (data,) = load_components(release, [name]) or [None]
     if data is None:
         raise EvidenceError(f"release {release.pk} has no component {name!r}")
@@ -175,7 +176,7 @@ def build_component_bundle(release: Release, name: str, *, requested_by: str, re
     digests = {c["path"]: c["sha256"] for c in configs}
     files = [_config_file(c["path"], c["text"], c["sha256"]) for c in configs]
     files += component_files(release, data, digests, "")
-    notes = []
+    notes = [sbom_note] if sbom_file is None and sbom_note else []
     if sbom_file is not None:
         files.append(sbom_file)
     signatures = signature_files(release, [name])
@@ -191,13 +192,16 @@ def build_component_bundle(release: Release, name: str, *, requested_by: str, re
                         timestamp=release.commit.committed_at)
 
 
-def _sbom_file_of_component(release: Release, name: str) -> BundleFile:
+def _sbom_file_of_component(release: Release, name: str) -> tuple[BundleFile | None, str]:
+    """The component's CycloneDX document as a bundle file; or None and why, when it cannot be generated:
+    the rest of the evidence does not depend on it, so the bundle is built without it."""
     try:
         document = component_document(release, name, SbomFormat.CYCLONEDX_JSON)
     except SbomError as exc:
-        raise EvidenceError(str(exc)) from None
+        return None, f"No SBOM is included: the CycloneDX document of {name} could not be generated ({exc})."
     return BundleFile(f"sbom/{document.file_name}", bytes(document.content), "sbom",
-                      f"CycloneDX {document.spec_version} SBOM of {name} ({document.validation.get('validator', '')})", JSON)
+                      f"CycloneDX {document.spec_version} SBOM of {name} ({document.validation.get('validator', '')})",
+                      JSON), ""
 
 
 def _release_sbom_files(release: Release) -> list[BundleFile]:
@@ -359,8 +363,9 @@ def create_component_bundle(release: Release, name: str, *, user=None) -> Eviden
     if not Component.objects.filter(release=release, name=name).exists():
         raise EvidenceError(f"release {release.pk} has no component {name!r}")
     requested_at = timezone.now()
+    sbom_file, sbom_note = _sbom_file_of_component(release, name)
     content, manifest = build_component_bundle(release, name, requested_by=_requester(user), requested_at=requested_at,
-                                               sbom_file=_sbom_file_of_component(release, name))
+                                               sbom_file=sbom_file, sbom_note=sbom_note)
     return _store(release, name, content, manifest, user=user, requested_at=requested_at,
                   seconds=time.perf_counter() - start)
 

@@ -49,7 +49,13 @@ from .. import __version__
 from .cyclonedx_output import SPEC_VERSION, library_json, library_xml, to_json, to_xml
 from .cyclonedx_validation import validate, validator_description
 from .evr import Evr, rpm_purl
-from .facts import CommitFacts, ComponentFacts, OverlayFacts, ReleaseFacts, SourceFileFacts
+from .facts import (
+    CommitFacts,
+    ComponentFacts,
+    OverlayFacts,
+    ReleaseFacts,
+    SourceFileFacts,
+)
 from .gc_pause import without_cyclic_gc
 from .identity import (
     LIBRARY_VERSION,
@@ -202,14 +208,14 @@ def declared_diff_note(component: ComponentFacts) -> str:
 
 
 def source_reference(component: ComponentFacts, source: SourceFileFacts) -> ExternalReference | None:
-    """A `source-distribution` reference carrying the archive's digest."""
+    """A `source-distribution` reference carrying the archive's digest (none when sanitise.py left it out)."""
     alg = HASH_ALGORITHMS.get(source.algorithm.upper().replace("-", ""))
-    if alg is None:
+    if alg is None and source.digest:
         return None
     url = uri(source.url)
     if url is None:
         fedora = _FEDORA_DIST_GIT_RE.match(component.dist_git_url)
-        if fedora and source.origin == "sources-file":
+        if fedora and source.origin == "sources-file" and source.digest:
             # Fedora's lookaside cache layout: /repo/pkgs/rpms/<pkg>/<file>/<alg>/<digest>/<file>
             url = uri(
                 f"https://src.fedoraproject.org/repo/pkgs/rpms/{fedora.group(1)}/{_quote(source.filename)}/"
@@ -223,7 +229,7 @@ def source_reference(component: ComponentFacts, source: SourceFileFacts) -> Exte
         type=ExternalReferenceType.SOURCE_DISTRIBUTION,
         url=url,
         comment=f"{source.filename} ({'sources file' if source.origin == 'sources-file' else 'source-files entry'})",
-        hashes=[HashType(alg=alg, content=source.digest.lower())],
+        hashes=[HashType(alg=alg, content=source.digest.lower())] if alg and source.digest else [],
     )
 
 
@@ -318,7 +324,10 @@ def source_component(release: ReleaseFacts, component: ComponentFacts, supplier:
     pairs += [("reason", code) for code in component.reasons]
     if component.overlays and component.verification is not None:
         pairs.append(("declared-diff", declared_diff_note(component)))
-    if evr is None:
+    pairs += [("publication-problem", problem) for problem in component.problems]  # sanitise.py
+    if component.unresolved:
+        pairs.append(("unresolved", f"version: {component.unresolved}"))
+    elif evr is None:
         pairs.append(("evr-unexpanded", "render failed: no rendered spec" if component.render_failed else "no rendered spec"))
     elif evr.unexpanded:
         pairs.append(("evr-unexpanded", " ".join(evr.unexpanded)))
@@ -441,7 +450,8 @@ def _build_bom(release: ReleaseFacts, component: str | None, options: BomOptions
             component=root,
             supplier=supplier,
             lifecycles=[PredefinedLifecycle(LifecyclePhase.PRE_BUILD)],
-            properties=_properties([("scope", f"component {component}" if component else "release")]),
+            properties=_properties([("scope", f"component {component}" if component else "release"),
+                                    *(("publication-problem", problem) for problem in release.problems)]),
         ),
         components=sources,
     )

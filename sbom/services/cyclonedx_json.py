@@ -22,7 +22,10 @@ from enum import Enum
 from typing import Any, Iterator
 
 from cyclonedx.contrib.bom.utils import BomDependencyGraphFlatMerger
-from cyclonedx.exception.model import LicenseExpressionAlongWithOthersException, UnknownComponentDependencyException
+from cyclonedx.exception.model import (
+    LicenseExpressionAlongWithOthersException,
+    UnknownComponentDependencyException,
+)
 from cyclonedx.model.bom import Bom
 from cyclonedx.model.component import Component
 from cyclonedx.model.license import LicenseExpression

@@ -1,7 +1,9 @@
 """PURE PYTHON: what an SBOM says about a release, as plain frozen data (no Django imports).
 
-`generate.load_release_facts` fills these from the database; the CycloneDX and SPDX builders
-and the benchmark read only these, so they can be tested and measured without a database.
+`generate.load_release_facts` fills these from the database and passes them through
+`sanitise.sanitise_release`; the CycloneDX and SPDX builders and the benchmark read only these, so
+they can be tested and measured without a database. The builders trust them: every value is one
+the documents' schemas accept, and what could not be published is in `problems`.
 """
 
 from __future__ import annotations
@@ -99,6 +101,9 @@ class ComponentFacts:
     rendered_commit: CommitFacts | None = None
     spec_text: str | None = None  # loaded only when the Release needs the spec's own macros
     verification: VerificationFacts | None = None  # loaded only for components with overlays
+    # what sanitise.py left out or changed, one sentence each, and why the version is not published
+    problems: tuple[str, ...] = ()
+    unresolved: str = ""  # non-empty: the epoch-version-release cannot be published (the reason)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +119,7 @@ class ReleaseFacts:
     ref: str
     commit: CommitFacts
     components: tuple[ComponentFacts, ...] = field(default_factory=tuple)
+    problems: tuple[str, ...] = ()  # the release's own values sanitise.py changed, one sentence each
 
     @property
     def slug(self) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import time
 from collections import defaultdict
 from dataclasses import dataclass
@@ -46,6 +47,9 @@ from .facts import (
     VerificationFacts,
 )
 from .overlay_diffs import split_declared_diff
+from .sanitise import sanitise_release
+
+logger = logging.getLogger(__name__)
 
 
 class SbomError(Exception):
@@ -73,7 +77,8 @@ def _commit_facts(row: Commit | None) -> CommitFacts | None:
 
 
 def load_release_facts(release: Release, *, component: str | None = None) -> ReleaseFacts:
-    """Everything the documents say, in a fixed number of queries (not one per component)."""
+    """Everything the documents say, in a fixed number of queries (not one per component), sanitised:
+    what the documents cannot publish is left out and listed in each component's `problems`."""
     components = Component.objects.filter(release=release)
     if component is not None:
         components = components.filter(name=component)
@@ -135,7 +140,7 @@ def load_release_facts(release: Release, *, component: str | None = None) -> Rel
             rendered_commit=commits.get(r["rendered_commit_id"]), spec_text=texts.get(cid),
             verification=verifications.get(cid),
         ))
-    return ReleaseFacts(
+    return sanitise_release(ReleaseFacts(
         id=release.pk,
         distribution=release.distribution.name,
         distribution_description=release.distribution.description,
@@ -147,7 +152,16 @@ def load_release_facts(release: Release, *, component: str | None = None) -> Rel
         ref=release.ref,
         commit=_commit_facts(release.commit),
         components=tuple(facts),
-    )
+    ))
+
+
+def publication_problems(facts: ReleaseFacts) -> dict[str, list[str]]:
+    """What the documents of these facts left out and why: component name -> problems, the release's
+    own under "" (stored with each document: SbomDocument.problems)."""
+    problems = {c.name: list(c.problems) for c in facts.components if c.problems}
+    if facts.problems:
+        problems[""] = list(facts.problems)
+    return problems
 
 
 def _newest_verifications(scope: dict) -> dict[int, VerificationFacts]:
@@ -193,6 +207,7 @@ class Built:
     seconds: float
     validation: dict
     report: dict
+    problems: dict[str, list[str]]
 
 
 @cyclonedx.without_cyclic_gc()  # the reports parse the large documents again while the model is alive
@@ -202,6 +217,7 @@ def build_documents(facts: ReleaseFacts, formats: list[str], *, component: str |
     options = options or options_from_settings()
     step = _Steps(progress, 2 * len(formats) + 1)
     built: list[Built] = []
+    problems = publication_problems(facts)
     cyclonedx_report = None
     if SbomFormat.CYCLONEDX_JSON in formats or SbomFormat.CYCLONEDX_XML in formats:
         start = time.perf_counter()
@@ -226,7 +242,7 @@ def build_documents(facts: ReleaseFacts, formats: list[str], *, component: str |
             built.append(Built(
                 fmt, cyclonedx.SPEC_VERSION, serial, content, model_seconds + time.perf_counter() - start,
                 {"valid": True, "validator": cyclonedx.validator_description(schema_format), "errors": []},
-                cyclonedx_report,
+                cyclonedx_report, problems,
             ))
         del bom  # the model (about 1 GB for the corpus) is not needed for SPDX
     if SbomFormat.SPDX_JSON in formats:
@@ -242,7 +258,7 @@ def build_documents(facts: ReleaseFacts, formats: list[str], *, component: str |
             time.perf_counter() - start,
             {"valid": True, "validator": f"spdx-tools {_version('spdx-tools')} (parse + validate_full_spdx_document)",
              "errors": []},
-            report.spdx_report(json.loads(content)),
+            report.spdx_report(json.loads(content)), problems,
         ))
     step("done")
     return built
@@ -291,6 +307,7 @@ def store(release: Release, built: Built, *, component: str = "", job=None) -> S
         content=built.content, size=len(built.content), sha256=sha256,
         sha512=hashlib.sha512(built.content).hexdigest(), generated_at=release.commit.committed_at,
         generation_seconds=round(built.seconds, 3), validation=built.validation, report=built.report, job=job,
+        problems=built.problems,
     )
     with transaction.atomic():
         # select_for_update: two jobs for one release must not both insert or overwrite half-way
@@ -299,7 +316,7 @@ def store(release: Release, built: Built, *, component: str = "", job=None) -> S
         if existing is None:
             return Stored(SbomDocument.objects.create(release=release, component_name=component,
                                                       format=built.format, **values), True)
-        if existing.sha256 == sha256:
+        if existing.sha256 == sha256:  # the problems are in the bytes too: the same bytes, the same problems
             return Stored(existing, False)
         for key, value in values.items():
             setattr(existing, key, value)
@@ -316,6 +333,11 @@ def generate_release_documents(release: Release, *, job=None, progress: Progress
     formats = [SbomFormat.CYCLONEDX_JSON, SbomFormat.CYCLONEDX_XML, SbomFormat.SPDX_JSON]
     built = build_documents(facts, formats, progress=progress)
     result = {"release_id": release.pk, "components": len(facts.components), "documents": {}}
+    problems = publication_problems(facts)
+    result["publication_problems"] = {
+        "components": sum(1 for name in problems if name), "by_component": {k: v for k, v in problems.items() if k},
+        **({"release": problems[""]} if "" in problems else {}),
+    }
     for item in built:
         stored = store(release, item, job=job)
         doc = stored.document
@@ -333,5 +355,9 @@ def component_document(release: Release, name: str, fmt: str) -> SbomDocument:
     if existing is not None and existing.generator_version == __version__:
         return existing
     facts = load_release_facts(release, component=name)
-    (built,) = build_documents(facts, [fmt], component=name)
+    try:
+        (built,) = build_documents(facts, [fmt], component=name)
+    except SbomError as exc:  # the caller answers with the reason; it is a fault to look into all the same
+        logger.error("the %s document of component %s of release %s is not valid: %s", fmt, name, release.pk, exc)
+        raise
     return store(release, built, component=name).document

@@ -68,8 +68,9 @@ def upstream_supplier(distro: str) -> tuple[str, str]:
 
 
 def evr_of(release: ReleaseFacts, component: ComponentFacts) -> Evr | None:
-    """The component's epoch-version-release as rendered for the release; None without a rendered spec."""
-    if not component.has_rendered_spec or not component.version:
+    """The component's epoch-version-release as rendered for the release; None without a rendered spec
+    and when it cannot be published (`component.unresolved`, see sanitise.py)."""
+    if component.unresolved or not component.has_rendered_spec or not component.version:
         return None
     return compute_evr(
         epoch=component.epoch,

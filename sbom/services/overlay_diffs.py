@@ -16,7 +16,12 @@ import re
 from typing import Any, Mapping, Sequence
 
 from audits.azldev.overlays import OverlayError, render_spec
-from audits.azldev.verify import DECLARED_ONLY, accept_release_bump, normalise_rendered, unified_diff
+from audits.azldev.verify import (
+    DECLARED_ONLY,
+    accept_release_bump,
+    normalise_rendered,
+    unified_diff,
+)
 
 _HUNK_RE = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
 _NO_NEWLINE = "\\ No newline at end of file\n"

@@ -13,7 +13,8 @@ MAX_NAMES = 50  # names listed per missing field; the counts are always complete
 WHY = {
     "version": "the component has no rendered spec (rendering failed or the spec is missing), so its "
     "version is unknown; components whose Release uses macros Pedigree cannot expand carry "
-    "pedigree:evr-unexpanded",
+    "pedigree:evr-unexpanded; a version the documents cannot hold (over 1024 characters) is left out "
+    "and named in pedigree:unresolved",
     "hashes": "Pedigree reads configuration, not build output: no built package exists to hash. The "
     "digests Pedigree knows (upstream source archives from the `sources` file) are given on "
     "source-distribution external references, not as component hashes",

@@ -4,6 +4,7 @@ Download URL names are `sbom:release-<format>` and `sbom:component-<format>` (sb
 """
 
 from django import template
+from django.db.models.fields.json import KeyTransform
 
 from ..choices import SbomFormat
 from ..models import SbomDocument
@@ -25,3 +26,14 @@ def release_sbom_panel(release, can):
 def component_sbom_links(release, name):
     formats = [(f"sbom:component-{fmt.value}", fmt.label) for fmt in SbomFormat]
     return {"release": release, "name": name, "formats": formats}
+
+
+@register.inclusion_tag("sbom/_component_problems.html")
+def component_publication_problems(release, name):
+    """What the component's SBOM documents left out of its repository values and why (sanitise.py), as
+    recorded with them: the release's or the component's stored documents. One query, and only this
+    component's entry of the release documents' problems is read."""
+    recorded = (SbomDocument.objects.filter(release=release, component_name__in=["", name])
+                .annotate(mine=KeyTransform(name, "problems")).values_list("mine", flat=True))
+    problems = next((p for p in recorded if p), [])
+    return {"problems": problems}

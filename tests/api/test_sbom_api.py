@@ -1,4 +1,5 @@
-"""Signature bundles over the API: listed with every verification result, downloadable for `sigstore verify`."""
+"""SBOMs over the API: signature bundles listed with every verification result and downloadable for `sigstore
+verify`; a component document that cannot be generated answered as a problem with the reason."""
 
 from __future__ import annotations
 
@@ -43,3 +44,11 @@ def test_downloading_a_signature_bundle_needs_the_export_scope(key_client, api_o
     response = key_client("read").get(
         f"/api/v1/releases/{api_objects['release'].pk}/signature-bundles/{signature.pk}/download/")
     assert response.status_code == 403 and response["Content-Type"] == "application/problem+json"
+
+
+def test_a_component_document_that_fails_validation_answers_a_500_problem_with_the_reason(key_client, release,
+                                                                                         monkeypatch):
+    monkeypatch.setattr("sbom.services.generate.cyclonedx.validate", lambda content, fmt: ["forced: not valid"])
+    response = key_client("read", "export").get(f"/api/v1/releases/{release.pk}/components/curl/sbom/cyclonedx-json/")
+    assert response.status_code == 500 and response["Content-Type"] == "application/problem+json"
+    assert response.json()["code"] == "document_invalid" and "forced: not valid" in response.json()["detail"]

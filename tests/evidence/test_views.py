@@ -143,3 +143,12 @@ def test_a_component_bundle_has_no_oscal_document(auditor_client, auditor, relea
 ])
 def test_the_evidence_pages_keep_their_paths_under_the_evidence_namespace(name, args, path):
     assert reverse(name, args=args) == path
+
+
+def test_a_component_whose_sbom_cannot_be_generated_still_gets_a_bundle_that_says_why(auditor_client, release,
+                                                                                       monkeypatch):
+    monkeypatch.setattr("sbom.services.generate.cyclonedx.validate", lambda content, fmt: ["forced: not valid"])
+    response = auditor_client.post(f"/releases/{release.pk}/components/bash/evidence/")
+    bundle = EvidenceBundle.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/evidence/{bundle.pk}.zip"
+    assert any("forced: not valid" in note for note in bundle.manifest["notes"])

@@ -72,3 +72,9 @@ def test_release_page_links_every_document(auditor_client, release, generated):
     assert response.status_code == 200
     for name in ("release-cyclonedx-json", "release-cyclonedx-xml", "release-spdx-json"):
         assert reverse(f"sbom:{name}", args=[release.pk]) in response.content.decode()
+
+
+def test_a_component_document_that_fails_validation_answers_500_with_the_reason(auditor_client, release, monkeypatch):
+    monkeypatch.setattr("sbom.services.generate.cyclonedx.validate", lambda content, fmt: ["forced: not valid"])
+    response = auditor_client.get(f"/sbom/releases/{release.pk}/components/curl/cyclonedx.json")
+    assert response.status_code == 500 and "forced: not valid" in response.content.decode()

@@ -7,7 +7,8 @@ import subprocess
 from pathlib import Path
 
 
-def git(repo: Path, *args: str, date: str = "2026-03-01T12:00:00+00:00") -> str:
+def git(repo: Path, *args: str, date: str = "2026-03-01T12:00:00+00:00", identity: dict[str, str] | None = None) -> str:
+    """Run git in `repo` as Ada Packager at `date`; `identity` overrides GIT_AUTHOR_EMAIL and the like."""
     env = {
         **os.environ,
         "GIT_AUTHOR_NAME": "Ada Packager",
@@ -18,6 +19,7 @@ def git(repo: Path, *args: str, date: str = "2026-03-01T12:00:00+00:00") -> str:
         "GIT_COMMITTER_DATE": date,
         "GIT_CONFIG_GLOBAL": "/dev/null",
         "GIT_CONFIG_NOSYSTEM": "1",
+        **(identity or {}),
     }
     return subprocess.run(["git", "-C", str(repo), *args], env=env, check=True, capture_output=True, text=True).stdout.strip()
 
@@ -33,9 +35,11 @@ def write_files(repo: Path, files: dict[str, str | None]) -> None:
         path.write_text(text)
 
 
-def commit_all(repo: Path, message: str, date: str = "2026-03-01T12:00:00+00:00") -> str:
+def commit_all(repo: Path, message: str, date: str = "2026-03-01T12:00:00+00:00",
+               identity: dict[str, str] | None = None) -> str:
+    """Commit every change; `identity` as for `git` (e.g. {"GIT_AUTHOR_EMAIL": "root@host.(none)"})."""
     git(repo, "add", "-A", date=date)
-    git(repo, "commit", "-q", "-m", message, date=date)
+    git(repo, "commit", "-q", "-m", message, date=date, identity=identity)
     return git(repo, "rev-parse", "HEAD")
 
 
