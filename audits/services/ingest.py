@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connection, models, transaction
+from django.db import DataError, connection, models, transaction
 
 from access.egress_settings import current_policy
 from jobs.progress import Progress, no_progress
@@ -91,6 +91,9 @@ def ingest_release(source: str, ref: str, *, user=None, progress: Progress = no_
         raise IngestError(f"invalid configuration: {exc}") from exc
     except TreeError as exc:
         raise IngestError(f"repository file refused: {exc}") from exc
+    except DataError as exc:  # a repository value the database refuses (too long, NUL byte): nothing was written
+        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise IngestError(f"the repository holds a value the database cannot store ({detail}); nothing was written") from exc
 
 
 def analyse_checkout(checkout: gitsource.Checkout, progress: Progress = no_progress) -> ReleaseAnalysis:

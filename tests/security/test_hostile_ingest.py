@@ -11,6 +11,7 @@ import re
 import time
 
 import pytest
+from django.db import connection
 
 from audits.models import Inconsistency, Overlay
 from audits.services.ingest import IngestError, ingest_release
@@ -156,3 +157,16 @@ def test_a_commit_message_stays_data(sample_git, baseline):
     release = ingest_release(str(repo), "main").release
     assert release.commit.subject.startswith("--upload-pack=touch /tmp/x; $(rm -rf /)")
     baseline.assert_unchanged(new_releases=1)
+
+
+def test_a_value_longer_than_the_database_takes_fails_the_ingest_cleanly(sample_git, baseline, settings):
+    """An Epoch of 5,000 digits: PostgreSQL refuses it (SQLite stores any length); either way no 500 and nothing lost."""
+    repo, _, _ = sample_git
+    commit(repo, {"specs/c/curl/curl.spec": sample_repo.spec("curl", "8.15.0", extra="Epoch: " + "9" * 5000)})
+    if connection.vendor == "sqlite":
+        ingest_release(str(repo), "main")
+        baseline.assert_unchanged(new_releases=1)
+        return
+    with pytest.raises(IngestError, match="the repository holds a value the database cannot store"):
+        ingest_release(str(repo), "main")
+    baseline.assert_unchanged()
