@@ -39,7 +39,8 @@ class Gunicorn:
 def gunicorn_portal(log_path: Path, **extra_env: str) -> Iterator[Gunicorn]:
     """One sync gunicorn worker on a free loopback port; always stopped."""
     port = free_port()
-    env = {**os.environ, **_database_env(), **extra_env}
+    # ALLOWED_HOSTS: with DATABASE_URL set (CI, production) no host is allowed unless named.
+    env = {**os.environ, "ALLOWED_HOSTS": "127.0.0.1,localhost", **_database_env(), **extra_env}
     log = open(log_path, "w")
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "portal.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", "1",
