@@ -126,3 +126,28 @@ def test_a_signing_policy_set_before_its_history_was_kept_starts_the_history_wit
         release.pk, portal_admin, "ada", policy.updated_at)
     assert (change.old_identity, change.new_identity, change.new_issuer) == (
         "", "ci@example.org", "https://issuer.example.org")
+
+
+@pytest.mark.corpus
+@pytest.mark.django_db(transaction=True)
+def test_the_corpus_release_is_row_for_row_the_same_after_the_model_moves():
+    """The issue's database: the real Azure Linux release (7,580 components) ingested before the moves."""
+    from django.test import override_settings
+
+    from tests.support.corpus import BRANCH, bundle_path
+    from tests.support.snapshots import release_snapshot
+
+    bundle = bundle_path()
+    old = migrate(BEFORE_THE_MOVES)
+    try:
+        with override_settings(PEDIGREE_ALLOW_LOCAL_SOURCES=True):
+            release = ingest_release(str(bundle), BRANCH).release
+        before = release_snapshot(release)
+        rows = write_rows_as_the_old_apps(old, release)
+    finally:
+        migrate()
+    release = Release.objects.get(pk=release.pk)
+    assert release.components.count() == 7580
+    assert release_snapshot(release) == before
+    assert EvidenceBundle.objects.get(pk=rows["bundle"]).release == release
+    assert Job.objects.get(pk=rows["job"]).release == release
