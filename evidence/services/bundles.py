@@ -411,9 +411,9 @@ def request_component_bundle(release: Release, name: str, *, user) -> tuple[Evid
     previous = (mine.filter(release=release, component_name=name, generator_version=__version__)
                 .defer("content", "manifest").order_by("-requested_at", "-id").first())
     if previous is not None:
+        sbom_file, sbom_note = _sbom_file_of_component(release, name)
         content, _ = build_component_bundle(release, name, requested_by=_requester(user),
-                                            requested_at=previous.requested_at,
-                                            sbom_file=_sbom_file_of_component(release, name))
+                                            requested_at=previous.requested_at, sbom_file=sbom_file, sbom_note=sbom_note)
         if hashlib.sha256(content).hexdigest() == previous.sha256:
             return previous, False
     return create_component_bundle(release, name, user=user), True
