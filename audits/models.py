@@ -117,6 +117,10 @@ class Component(models.Model):
     source_file_count = models.PositiveIntegerField(default=0)
     has_inconsistency = models.BooleanField(default=False)
     render_failed = models.BooleanField(default=False)
+    # Why the published identity (epoch-version-release, binary packages) is incomplete:
+    # [{"field": "release", "reason": "..."}]; empty when every part was expanded (audits.rpmspec).
+    identity_unresolved = models.JSONField(default=list)
+    identity_complete = models.BooleanField(default=False)  # set by the ingest; rows from before it stay False
 
     spec_name = models.CharField(max_length=300, blank=True)
     epoch = models.CharField(max_length=50, blank=True)
@@ -139,6 +143,7 @@ class Component(models.Model):
             models.Index(fields=["release", "headline"]),
             models.Index(fields=["release", "spec_origin"]),
             models.Index(fields=["release", "-overlay_count", "name"], name="component_most_overlays"),  # dashboard
+            models.Index(fields=["release", "identity_complete"], name="component_identity"),
         ]
         ordering = ["name"]
 
@@ -253,6 +258,14 @@ class BinaryPackage(models.Model):
     name = models.CharField(max_length=300)
     channel = models.CharField(max_length=100, blank=True)
     channel_source = models.CharField(max_length=300, blank=True)  # default / component / package-group:<n> / package
+    # From the expanded spec (audits.rpmspec); blank when unresolved (the component says why).
+    epoch = models.CharField(max_length=50, blank=True)
+    version = models.TextField(blank=True)
+    release = models.TextField(blank=True)
+    license = models.TextField(blank=True)
+    arches = models.JSONField(default=list)  # architectures the package is built for, e.g. ["aarch64", "x86_64"]
+    requires = models.JSONField(default=list)  # runtime Requires as expanded: ["glibc >= 2.38", "libfoo.so.1()(64bit)"]
+    provides = models.JSONField(default=list)  # explicit Provides as expanded
 
     class Meta:
         indexes = [models.Index(fields=["channel"])]
