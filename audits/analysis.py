@@ -29,6 +29,7 @@ from .azldev.specfile import (
 )
 from .azldev.tree import RepoTree, TreeError, read_readable
 from .gitsource import CommitInfo
+from .identities import NO_RENDERED_SPEC, ComponentIdentity, IdentityResolver
 from .names import check_component_names, check_release_keys
 
 RENDER_FAILED_MARKER = "RENDER_FAILED"
@@ -81,6 +82,7 @@ class ComponentRecord:
     render_failed: bool
     sources_entries: list[SourcesEntry]
     binary_packages: list[tuple[str, str, str]]  # (name, channel, where the channel came from)
+    identity: ComponentIdentity  # the expanded epoch-version-release and binary packages, or why not
     overlay_source_sha256: dict[str, str]
     presence: list[PresenceVerdict]  # one per overlay; empty without a rendered spec
     history: list[tuple[CommitInfo, str]]  # newest first: (commit, "config" | "rendered" | "config+rendered")
@@ -234,6 +236,7 @@ class _ComponentAnalyser:
         self.attribution = _ConfigAttribution(project, history, blame)
         self.rendered_dirs = _rendered_spec_dirs(tree, project)
         self.group_of = package_group_index(project)
+        self.identities = IdentityResolver(tree, project.default_distro[0])
         self.files_by_dir: dict[str, list[str]] = {}
         for path in tree.entries():
             self.files_by_dir.setdefault(posixpath.dirname(path), []).append(path)
@@ -265,6 +268,7 @@ class _ComponentAnalyser:
             detail = f"azldev could not render {component.name} ({rendered_dir}/{RENDER_FAILED_MARKER})" if render_failed else f"no rendered spec at {spec_path}"
             self.findings.append(Finding(kind, spec_path, detail, component.name))
         sources_entries = self._sources(f"{rendered_dir}/sources", component.name) if rendered_dir else []
+        identity = self.identities.identify(rendered.text) if rendered is not None else NO_RENDERED_SPEC
 
         overlay_hashes: dict[str, str] = {}
         for overlay in component.overlays:
@@ -304,7 +308,8 @@ class _ComponentAnalyser:
             rendered=rendered,
             render_failed=render_failed,
             sources_entries=sources_entries,
-            binary_packages=binary_package_channels(project, component, rendered.parsed if rendered else None, self.group_of),
+            binary_packages=binary_package_channels(project, component, [b.identity.name for b in identity.binaries], self.group_of),
+            identity=identity,
             overlay_source_sha256=overlay_hashes,
             presence=presence,
             history=self._history(config_commits, rendered_commits),
@@ -345,20 +350,18 @@ class _ComponentAnalyser:
 
 
 def binary_package_channels(
-    project: Project, component: ResolvedComponent, parsed: ParsedSpec | None, group_of: dict[str, tuple[str, str]]
+    project: Project, component: ResolvedComponent, names: list[str], group_of: dict[str, tuple[str, str]]
 ) -> list[tuple[str, str, str]]:
-    """Each binary package of the rendered spec with its publish channel and where it was set.
+    """Each binary package (of the expanded spec) with its publish channel and where it was set.
 
     Order (later wins): project default-package-config, the component's publish
     table, the package group listing the package, the component's packages.<name>.
     """
-    if parsed is None:
-        return []
     default = _channel(project.default_package_config.get("publish", {}))
     component_channel = component.config.get("publish", {}).get("rpm-channel", "")
     overrides = component.config.get("packages", {})
     result = []
-    for name in parsed.binary_packages:
+    for name in names:
         channel, source = default, "default" if default else ""
         if component_channel:
             channel, source = component_channel, "component"
@@ -467,8 +470,22 @@ def summarise(analysis: ReleaseAnalysis) -> dict[str, Any]:
         "overlays_by_category": dict(sorted(categories.items())),
         "components_with_overlays": sum(1 for r in analysis.components if r.resolved.overlays),
         "rendered_specs": sum(1 for r in analysis.components if r.rendered),
+        "identities": summarise_identities(r.identity for r in analysis.components),
         "inconsistencies": dict(sorted(findings.items())),
         "overlay_presence": summarise_presence(v for r in analysis.components for v in r.presence),
         "config_files": len(analysis.config_files),
         "images": len(analysis.images),
     }
+
+
+def summarise_identities(identities: Iterable[ComponentIdentity], top: int = 10) -> dict[str, Any]:
+    """How many components publish a fully resolved identity, and the commonest reasons for the rest."""
+    resolved = unresolved = 0
+    reasons: Counter[str] = Counter()
+    for identity in identities:
+        if identity.complete:
+            resolved += 1
+            continue
+        unresolved += 1
+        reasons.update({f"{u.field}: {u.reason}" for u in identity.unresolved})
+    return {"resolved": resolved, "unresolved": unresolved, "top_reasons": reasons.most_common(top)}

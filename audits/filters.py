@@ -41,6 +41,9 @@ class ComponentFilter(django_filters.FilterSet):
     has_inconsistency = django_filters.BooleanFilter(
         field_name="has_inconsistency", label="Has an inconsistency", widget=YesNoWidget
     )
+    identity_complete = django_filters.BooleanFilter(
+        field_name="identity_complete", label="Identity resolved", widget=YesNoWidget
+    )
     sort = django_filters.OrderingFilter(
         fields=(
             ("name", "name"),

@@ -150,6 +150,14 @@ class Component(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def published_evr(self) -> str:
+        """``E:V-R`` exactly as the SBOMs publish it; empty while the identity is unresolved."""
+        if not self.identity_complete:
+            return ""
+        vr = f"{self.version_expanded}-{self.release_expanded}"
+        return f"{self.epoch}:{vr}" if self.epoch else vr
+
 
 class ComponentCommit(models.Model):
     """One commit of a component's git history: it changed its configuration, its rendered files, or both."""

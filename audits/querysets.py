@@ -17,7 +17,8 @@ UPSTREAM_FIELDS = ("verdict", "reason", "dist_git_url", "upstream_commit", "upst
 # Columns of a component row in API lists (ComponentQuerySet.table_rows).
 ROW_FIELDS = ("id", "release_id", "name", "headline", "verdict", "spec_origin", "spec_type", "epoch", "version",
               "release_tag", "version_expanded", "release_expanded", "overlay_count", "source_file_count",
-              "check_skipped", "has_inconsistency", "render_failed", "upstream_commit")
+              "check_skipped", "has_inconsistency", "render_failed", "upstream_commit", "identity_complete",
+              "identity_unresolved")
 
 
 class ComponentQuerySet(models.QuerySet):

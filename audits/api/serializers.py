@@ -83,12 +83,14 @@ class ComponentSerializer(serializers.Serializer):
     has_inconsistency = serializers.BooleanField()
     render_failed = serializers.BooleanField()
     upstream_commit = serializers.CharField()
+    identity_complete = serializers.BooleanField()
+    identity_unresolved = serializers.JSONField()
     reasons = serializers.ListField(child=serializers.CharField(), source="reason_codes")
     config_commit = serializers.CharField(source="config_commit_sha", allow_null=True)
     config_changed_at = serializers.DateTimeField(allow_null=True)
 
     _PLAIN = (serializers.CharField, serializers.IntegerField, serializers.BooleanField, serializers.ChoiceField,
-              serializers.ListField)
+              serializers.ListField, serializers.JSONField)
 
     @cached_property
     def _plan(self) -> list[tuple[str, str | None, serializers.Field]]:
@@ -125,7 +127,8 @@ class ReasonSerializer(serializers.ModelSerializer):
 class BinaryPackageSerializer(serializers.ModelSerializer):
     class Meta:
         model = BinaryPackage
-        fields = ("name", "channel", "channel_source")
+        fields = ("name", "epoch", "version", "release", "license", "arches", "requires", "provides", "channel",
+                  "channel_source")
 
 
 class SourcesEntrySerializer(serializers.ModelSerializer):
@@ -174,7 +177,8 @@ class ComponentDetailSerializer(serializers.ModelSerializer):
         fields = (
             "name", "url", "headline", "verdict", "spec_origin", "spec_type", "epoch", "version", "release_tag",
             "version_expanded", "release_expanded", "overlay_count", "source_file_count", "check_skipped",
-            "has_inconsistency", "render_failed", "upstream_commit", "reasons", "config_commit",
+            "has_inconsistency", "render_failed", "upstream_commit", "identity_complete", "identity_unresolved",
+            "reasons", "config_commit",
             "defined_in", "groups", "upstream_distro", "upstream_version", "upstream_snapshot", "upstream_name",
             "dist_git_branch", "dist_git_url", "local_spec_path", "license", "homepage", "summary",
             "release_calculation", "render_options", "build", "check_skip_reason", "resolved_config", "provenance",

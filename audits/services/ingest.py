@@ -255,11 +255,13 @@ def _component_row(release: Release, record: ComponentRecord, commit_of) -> Comp
         source_file_count=len(config.get("source-files", [])),
         render_failed=record.render_failed,
         spec_name=(parsed.name_expanded or parsed.name or "") if parsed else "",
-        epoch=(parsed.epoch_expanded or parsed.epoch or "") if parsed else "",
+        epoch=record.identity.epoch,
         version=(parsed.version or "") if parsed else "",
         release_tag=(parsed.release or "") if parsed else "",
-        version_expanded=(parsed.version_expanded or "") if parsed else "",
-        release_expanded=(parsed.release_expanded or "") if parsed else "",
+        version_expanded=record.identity.version,
+        release_expanded=record.identity.release,
+        identity_complete=record.identity.complete,
+        identity_unresolved=record.identity.unresolved_json(),
         license=(parsed.license_expanded or parsed.license or "") if parsed else "",
         url=(parsed.url_expanded or parsed.url or "")[:2048] if parsed else "",
         summary=(parsed.summary_expanded or parsed.summary or "") if parsed else "",
@@ -372,8 +374,13 @@ def _write_children(pairs: list[tuple[Component, ComponentRecord]], commits: dic
             })
         for e in record.sources_entries:
             sources.append({"component_id": row.pk, "algorithm": e.algorithm, "filename": e.filename, "digest": e.digest})
-        for name, channel, where in record.binary_packages:
-            packages.append({"component_id": row.pk, "name": name[:300], "channel": channel, "channel_source": where})
+        for binary, (name, channel, where) in zip(record.identity.binaries, record.binary_packages):
+            b = binary.identity
+            packages.append({
+                "component_id": row.pk, "name": name, "channel": channel, "channel_source": where,
+                "epoch": b.epoch, "version": b.version, "release": b.release, "license": b.license,
+                "arches": list(binary.arches), "requires": list(b.requires), "provides": list(b.provides),
+            })
     for model, rows in (
         (ComponentReason, reasons),
         (Overlay, overlays),

@@ -61,8 +61,9 @@ def _filter_controls(request, filterset: ComponentFilter) -> list[FilterControl]
 
 
 # Only what the table shows: the JSON columns and commit messages would be read and thrown away.
-TABLE_FIELDS = ("name", "headline", "version", "version_expanded", "overlay_count", "spec_origin", "upstream_commit",
-                "check_skipped", "has_inconsistency", "release_id")
+TABLE_FIELDS = ("name", "headline", "epoch", "version", "version_expanded", "release_expanded", "identity_complete",
+                "identity_unresolved", "overlay_count", "spec_origin", "upstream_commit", "check_skipped",
+                "has_inconsistency", "release_id")
 
 
 def table_context(request, release: Release) -> dict[str, Any]:
