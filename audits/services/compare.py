@@ -74,14 +74,17 @@ def _dump(value: dict[str, Any] | None) -> str:
 
 
 def _evr(row: dict[str, Any]) -> str:
-    version = row["version_expanded"] or row["version"]
-    release = row["release_expanded"] or row["release_tag"]
-    if not version:
+    """The published epoch-version-release; an unresolved one shows as written, marked."""
+    if row["identity_complete"]:
+        vr = f"{row['version_expanded']}-{row['release_expanded']}"
+        return f"{row['epoch']}:{vr}" if row["epoch"] else vr
+    if not row["version"]:
         return ""
-    return f"{row['epoch']}:{version}-{release}" if row["epoch"] else f"{version}-{release}"
+    return f"unresolved ({row['version']}-{row['release_tag']})"
 
 
-_FIELDS = ("id", "name", "headline", "epoch", "version", "version_expanded", "release_tag", "release_expanded", "provenance")
+_FIELDS = ("id", "name", "headline", "epoch", "version", "version_expanded", "release_tag", "release_expanded",
+           "identity_complete", "provenance")
 
 
 def _components(release: Release) -> dict[str, dict[str, Any]]:
