@@ -1,0 +1,124 @@
+"""The identity an ingest publishes: expanded with the repository's own macro files, per architecture."""
+
+from __future__ import annotations
+
+import pytest
+
+from audits.models import BinaryPackage, Component
+from audits.services.ingest import ingest_release
+from tests.audits import sample_repo
+from tests.support.gitrepo import init_repo
+
+pytestmark = pytest.mark.django_db
+
+# A tiny rpm-config of our own: where a distribution's dist tag and arch macros come from.
+RPM_CONFIG_SPEC = """Name: azurelinux-rpm-config
+Version: 1
+Release: 1%{?dist}
+Summary: macros
+License: MIT
+%description
+macros
+%files
+/usr/lib/rpm/azurelinux/macros
+"""
+RPM_CONFIG_MACROS = """%dist .azl4
+"""
+KERNEL_LIKE = """Name: kern
+Version: 6.1
+Release: 2%{?dist}
+Summary: variants
+License: GPL-2.0-only
+%define variant() \\
+%package %{1}\\
+Summary: the %{1} variant\\
+%description %{1}\\
+The %{1} variant.\\
+%files %{1}\\
+/boot/%{1}\\
+%{nil}
+%description
+Kernel.
+%variant core
+%ifarch aarch64
+%variant arm-only
+%endif
+%files
+/boot/kern
+"""
+UNRESOLVED = """Name: shelly
+Version: 1.0
+Release: %(date +%%s)%{?dist}
+Summary: runs a shell at build time
+License: MIT
+%description
+x
+%files
+/usr/bin/shelly
+"""
+
+
+def repo_files() -> dict[str, str]:
+    files = sample_repo.files()
+    files["specs/k/kern/kern.spec"] = KERNEL_LIKE
+    files["specs/s/shelly/shelly.spec"] = UNRESOLVED
+    files["specs/a/azurelinux-rpm-config/azurelinux-rpm-config.spec"] = RPM_CONFIG_SPEC
+    files["specs/a/azurelinux-rpm-config/macros"] = RPM_CONFIG_MACROS
+    for name in ("kern", "shelly", "azurelinux-rpm-config"):
+        files[f"base/comps/{name}/{name}.comp.toml"] = f'[components.{name}]\n'
+    return files
+
+
+@pytest.fixture
+def release(tmp_path, allow_local_sources):
+    repo = tmp_path / "repo"
+    return ingest_release(str(repo), init_repo(repo, repo_files())).release
+
+
+def test_the_published_version_carries_the_distributions_dist_tag(release):
+    curl = Component.objects.get(release=release, name="curl")
+    assert curl.identity_complete
+    assert curl.published_evr == "8.15.0-3.azl4"
+
+
+def test_macro_generated_packages_are_listed_with_the_architectures_that_build_them(release):
+    rows = {b.name: b.arches for b in BinaryPackage.objects.filter(component__release=release, component__name="kern")}
+    assert rows == {"kern": ["x86_64", "aarch64"], "kern-core": ["x86_64", "aarch64"], "kern-arm-only": ["aarch64"]}
+
+
+def test_binary_packages_carry_their_expanded_version(release):
+    core = BinaryPackage.objects.get(component__release=release, name="kern-core")
+    assert (core.version, core.release, core.license) == ("6.1", "2.azl4", "GPL-2.0-only")
+
+
+def test_a_shell_expansion_leaves_the_identity_unresolved_with_the_reason(release):
+    shelly = Component.objects.get(release=release, name="shelly")
+    assert not shelly.identity_complete
+    assert shelly.published_evr == ""
+    assert [u["field"] for u in shelly.identity_unresolved] == ["release"]
+    assert "date" in shelly.identity_unresolved[0]["reason"]
+
+
+def test_the_dashboard_counts_unresolved_identities(release, auditor_client):
+    assert release.summary["identities"]["unresolved"] == 1
+    html = auditor_client.get(f"/releases/{release.pk}/").content.decode()
+    assert "1 is unresolved" in html and 'href="?identity_complete=false#packages"' in html
+
+
+def test_the_package_table_filters_on_unresolved_identities(release, auditor_client):
+    response = auditor_client.get(f"/releases/{release.pk}/?identity_complete=false")
+    assert [c.name for c in response.context["page"]] == ["shelly"]
+
+
+def test_the_package_page_shows_the_published_version_and_marks_an_unresolved_one(release, auditor_client):
+    html = auditor_client.get(f"/releases/{release.pk}/components/curl/").content.decode()
+    assert "<dt>Version</dt><dd>8.15.0-3.azl4" in html
+    html = auditor_client.get(f"/releases/{release.pk}/components/shelly/").content.decode()
+    assert '<span class="unresolved">unresolved</span>' in html and "release <code>%(date +%%s)%{?dist}</code>" in html
+
+
+def test_the_api_publishes_the_identity_fields(release, auditor_client):
+    body = auditor_client.get(f"/api/v1/releases/{release.pk}/components/kern/").json()
+    assert body["identity_complete"] is True and body["identity_unresolved"] == []
+    core = next(b for b in body["binary_packages"] if b["name"] == "kern-core")
+    assert core["arches"] == ["x86_64", "aarch64"] and core["release"] == "2.azl4"
