@@ -98,9 +98,7 @@ _CORE = {
     "_build_vendor": "%{_host_vendor}",
     "_build_os": "%{_host_os}",
     "_target": "%{_host}",
-    "_target_cpu": "%{_host_cpu}",
     "_target_vendor": "%{_host_vendor}",
-    "_target_os": "%{_host_os}",
 }
 
 
@@ -115,6 +113,8 @@ def core_macros(arch: str) -> list[tuple[str, str]]:
         "_host_os": "linux",
         "_arch": arch,
         "_target_arch": arch,
+        "_target_cpu": arch,  # rpmrc's machine settings, made before any macro file is read
+        "_target_os": "linux",
     }
     return [*_CORE.items(), *host.items(), *_ARCH_LISTS.items()]
 
