@@ -17,7 +17,7 @@ from .rpmspec.identity import BinaryIdentity, SpecIdentity, Unresolved, spec_ide
 from .rpmspec.lua import LuaSandbox
 from .rpmspec.macrofiles import MacroSet, distribution_macro_paths, load_macro_set
 
-ARCHES = ("x86_64", "aarch64")  # the first one's values are the published ones
+ARCHES = ("x86_64", "aarch64")  # the first one's values with a version are the published ones
 MAX_NAME = 300  # BinaryPackage.name
 
 
@@ -48,7 +48,8 @@ NO_RENDERED_SPEC = ComponentIdentity("", "", "", (), (Unresolved("packages", "th
 
 def combine(by_arch: dict[str, SpecIdentity]) -> ComponentIdentity:
     """One identity from the per-architecture expansions (keys in ARCHES order)."""
-    first = next(iter(by_arch.values()))
+    # An architecture the spec is not built for may carry no values (BuildArch of another one).
+    first = next((i for i in by_arch.values() if i.version), next(iter(by_arch.values())))
     unresolved: list[Unresolved] = []
     seen: set[tuple[str, str]] = set()
     for arch, identity in by_arch.items():
