@@ -76,7 +76,7 @@ _CORE = {
     "_rundir": "/run",
     "_defaultdocdir": "%{_datadir}/doc",
     "_defaultlicensedir": "%{_datadir}/licenses",
-    "_docdir": "%{_defaultdocdir}",
+    "_docdir": "%{_defaultdocdir}",  # these two rpm defines when it starts parsing a spec
     "_licensedir": "%{_defaultlicensedir}",
     "_initddir": "%{_sysconfdir}/rc.d/init.d",
     "_rpmconfigdir": "/usr/lib/rpm",
@@ -112,7 +112,6 @@ def core_macros(arch: str) -> list[tuple[str, str]]:
         "_host_vendor": _VENDOR,
         "_host_os": "linux",
         "_arch": arch,
-        "_target_arch": arch,
         "_target_cpu": arch,  # rpmrc's machine settings, made before any macro file is read
         "_target_os": "linux",
     }
