@@ -16,6 +16,7 @@ from .azldev.tree import RepoTree
 from .rpmspec.identity import BinaryIdentity, SpecIdentity, Unresolved, spec_identity
 from .rpmspec.lua import LuaSandbox
 from .rpmspec.macrofiles import MacroSet, distribution_macro_paths, load_macro_set
+from .rpmspec.vercmp import rpmvercmp
 
 ARCHES = ("x86_64", "aarch64")  # the first one's values with a version are the published ones
 MAX_NAME = 300  # BinaryPackage.name
@@ -88,7 +89,7 @@ class IdentityResolver:
     def __init__(self, tree: RepoTree, distribution: str, arches: Iterable[str] = ARCHES):
         paths = distribution_macro_paths(tree.entries(), distribution)
         self.macro_sets: dict[str, MacroSet] = {arch: load_macro_set(tree.read_bytes, paths, arch) for arch in arches}
-        self.sandbox = LuaSandbox(next(iter(self.macro_sets.values())).lua_modules)
+        self.sandbox = LuaSandbox(next(iter(self.macro_sets.values())).lua_modules, vercmp=rpmvercmp)
 
     @property
     def macro_files(self) -> tuple[str, ...]:
