@@ -5,6 +5,7 @@ directory carries other files, the missing patch is absent."""
 import hashlib
 
 import pytest
+from django.urls import reverse
 
 from audits.choices import OverlayPresence
 from audits.models import Overlay
@@ -59,3 +60,20 @@ def test_the_release_summary_counts_the_overlay_as_not_verifiable_in_the_tree(tm
     release = ingest_bash(tmp_path, {"sources": ""}).component.release
     summary = release.summary["overlay_presence"]
     assert (summary["absent"], summary["tree-unverifiable"]) == (0, 1)
+
+
+def test_the_component_page_says_not_verifiable_in_the_tree_and_shows_the_source_digest(tmp_path, allow_local_sources,
+                                                                                        auditor_client):
+    overlay = ingest_bash(tmp_path, {"sources": ""})
+    page = auditor_client.get(reverse("audits:component-detail", args=[overlay.component.release_id, "bash"]))
+    html = page.content.decode()
+    assert 'class="presence-tree-unverifiable"' in html
+    assert OverlayPresence.TREE_UNVERIFIABLE.label in html and overlay.source_sha256 in html
+
+
+def test_the_api_filters_overlays_not_verifiable_in_the_tree(tmp_path, allow_local_sources, auditor_client):
+    overlay = ingest_bash(tmp_path, {"sources": ""})
+    release_id = overlay.component.release_id
+    url = f"/api/v1/releases/{release_id}/overlays/?presence=tree-unverifiable"
+    body = auditor_client.get(url).json()
+    assert [row["presence"] for row in body["results"]] == ["tree-unverifiable"]
