@@ -23,6 +23,7 @@ class OverlayPresence(models.TextChoices):
     PRESENT = presence.PRESENT, "Present in the rendered spec"
     ABSENT = presence.ABSENT, "Absent from the rendered spec"
     NOT_VERIFIABLE = presence.NOT_VERIFIABLE, "Not verifiable from the rendered spec"
+    TREE_UNVERIFIABLE = presence.TREE_UNVERIFIABLE, "Not verifiable in the rendered tree (it holds only the spec and sources)"
 
 
 class InconsistencyKind(models.TextChoices):

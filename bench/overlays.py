@@ -183,7 +183,7 @@ def run(checkout: Path, verbose: bool, check: bool, commit_map: dict[str, str]) 
     summary = summarise(verdicts)
     print("\npresence:", summary["text"])
     for kind, counts in summary["by_type"].items():
-        print(f"  {kind:24} " + "  ".join(f"{k} {counts.get(k, 0):3}" for k in ("present", "absent", "not-verifiable")))
+        print(f"  {kind:24} " + "  ".join(f"{k} {counts.get(k, 0):3}" for k in ("present", "absent", "not-verifiable", "tree-unverifiable")))
     print("build configuration:", summarise(build_verdicts)["text"].replace("overlays", "checks"))
     print(f"\nevery verdict that is not 'present' ({len(non_present)}):")
     for line in non_present:

@@ -53,7 +53,7 @@ CONTROLS = {
 SATISFIED, NOT_SATISFIED = "satisfied", "not-satisfied"
 ALTERED = "altered"
 DRIFT = "drift"
-ABSENT = "absent"
+ABSENT, PRESENT = "absent", "present"
 
 CSV_COLUMNS = (
     "finding_uuid", "control_id", "control", "status", "component", "classification", "title", "description",
@@ -144,6 +144,10 @@ def _findings_of(component: ComponentEvidence, observation: str, upstream_observ
         else:
             state = SATISFIED
             words = "every change is declared in the configuration repository and present in the rendered spec"
+            unchecked = sum(1 for p in component.overlay_presence if p != PRESENT)
+            if unchecked:  # not verifiable (a deletion, a rendered tree without files, ...): said, not claimed
+                words = (f"every change is declared in the configuration repository; none is absent from the rendered "
+                         f"output, and {unchecked} of {len(component.overlay_presence)} could not be verified there")
         found.append(_Finding("cm-3", state, f"{component.name}: changed from its Fedora baseline",
                               f"{component.verdict} Change control: {words}.", (observation,)))
     if component.upstream is not None and component.upstream.verdict == DRIFT and upstream_observation:

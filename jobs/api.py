@@ -5,6 +5,7 @@ from __future__ import annotations
 import django_filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
@@ -13,6 +14,7 @@ from access.api.base import ApiView, absolute
 from access.api.filters import IdFilter, StrictFilterBackend
 from access.permissions import START_JOB
 
+from .cancellation import JobAlreadyFinished, may_cancel, request_cancel
 from .choices import JobKind, JobStatus
 from .models import Job
 from .registry import JobParamsError, job_type
@@ -28,7 +30,7 @@ class JobSerializer(serializers.ModelSerializer):
         model = Job
         fields = ("id", "url", "kind", "status", "params", "release", "created_by", "created_at", "started_at",
                   "finished_at", "heartbeat_at", "progress_done", "progress_total", "percent", "stage", "error",
-                  "result")
+                  "result", "cancel_requested_at", "cancelled_by")
 
     def get_url(self, job) -> str:
         return absolute(self.context["request"], "api:job-detail", job.pk)
@@ -95,14 +97,20 @@ class JobsUnavailable(exceptions.APIException):
     default_code = "jobs_unavailable"
 
 
+class JobFinished(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The job has already finished."
+    default_code = "job_finished"
+
+
 class JobViewSet(ApiView, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
-    """Background jobs: poll one for its progress; POST starts one (needs the `jobs` scope)."""
+    """Background jobs: poll one for its progress; POST starts one, POST .../cancel/ cancels one (the `jobs` scope)."""
 
     queryset = Job.objects.select_related("created_by")
     serializer_class = JobSerializer
     filter_backends = [StrictFilterBackend]
     filterset_class = JobFilter
-    action_permissions = {"create": START_JOB}
+    action_permissions = {"create": START_JOB, "cancel": START_JOB}
 
     @extend_schema(request=JobStartSerializer, responses={201: JobSerializer})
     def create(self, request, *args, **kwargs):
@@ -117,6 +125,22 @@ class JobViewSet(ApiView, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
         self.access_detail = f"started {data['kind']} job {job.pk}" + (f" of release {release.pk}" if release else "")
         body = JobSerializer(job, context=self.get_serializer_context()).data
         return Response(body, status=status.HTTP_201_CREATED, headers={"Location": body["url"]})
+
+
+    @extend_schema(request=None, responses={200: JobSerializer})
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, *args, **kwargs):
+        """Cancel a queued job, or ask a running one to stop at its next progress report (`cancel_requested_at`
+        is set, `status` becomes `cancelled` when it has); 409 when the job has already finished."""
+        job = self.get_object()
+        if not may_cancel(request.user, job):
+            raise exceptions.PermissionDenied(f"Cancelling a {job.kind} job needs the permission to start one.")
+        try:
+            job = request_cancel(job.pk, request.user)
+        except JobAlreadyFinished as exc:
+            raise JobFinished(str(exc)) from exc
+        self.access_detail = f"cancelled {job.kind} job {job.pk}"
+        return Response(JobSerializer(job, context=self.get_serializer_context()).data)
 
 
 router = SimpleRouter(use_regex_path=False)

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db import models
 
-from .choices import JobKind, JobStatus
+from .choices import FINISHED, JobKind, JobStatus
 from .querysets import JobQuerySet
 
 
@@ -23,6 +23,9 @@ class Job(models.Model):
     stage = models.CharField(max_length=200, blank=True)
     error = models.TextField(blank=True)
     result = models.JSONField(default=dict)
+    # Set when someone cancels the job (jobs.cancellation): who ("alice", "API key ci") and when.
+    cancel_requested_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.CharField(max_length=200, blank=True)
 
     objects = JobQuerySet.as_manager()
 
@@ -41,4 +44,9 @@ class Job(models.Model):
 
     @property
     def finished(self) -> bool:
-        return self.status in (JobStatus.SUCCEEDED, JobStatus.FAILED)
+        return self.status in FINISHED
+
+    @property
+    def cancelling(self) -> bool:
+        """Running, but asked to stop: it will at its next progress report."""
+        return self.status == JobStatus.RUNNING and self.cancel_requested_at is not None

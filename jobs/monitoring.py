@@ -29,6 +29,7 @@ class JobMetrics:
     oldest_queued_seconds: float | None  # since the oldest queued job was created
     oldest_running_seconds: float | None  # since the oldest running job started
     stalest_heartbeat_seconds: float | None  # since the least recent heartbeat of a running job
+    cancelling: int  # running jobs asked to stop that have not yet (they do at their next progress report)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -73,4 +74,5 @@ def job_metrics(*, now: dt.datetime | None = None) -> JobMetrics:
         oldest_queued_seconds=_age(queued["oldest"], now),
         oldest_running_seconds=_age(running["oldest"], now),
         stalest_heartbeat_seconds=_age(running["beat"], now),
+        cancelling=Job.objects.filter(status=JobStatus.RUNNING, cancel_requested_at__isnull=False).count(),
     )

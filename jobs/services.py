@@ -18,6 +18,7 @@ from django.db import InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
 
+from .cancellation import JobCancelled, cancellation_note
 from .choices import JobKind, JobStatus
 from .models import Job
 from .registry import job_type, registered_kinds
@@ -103,10 +104,11 @@ def run_job_in_process(kind: str, params: dict[str, Any], *, release=None) -> Jo
     return job
 
 
-def report_progress(job_id: int, done: int, total: int, stage: str) -> None:
-    Job.objects.filter(pk=job_id).update(
+def report_progress(job_id: int, done: int, total: int, stage: str) -> bool:
+    """Write the job's progress; False, writing nothing, when the job was cancelled (or deleted)."""
+    return bool(Job.objects.filter(pk=job_id, cancel_requested_at__isnull=True).update(
         progress_done=done, progress_total=total, stage=stage[:200], heartbeat_at=timezone.now()
-    )
+    ))
 
 
 @dataclass
@@ -116,7 +118,9 @@ class JobContext:
     job: Job
 
     def progress(self, done: int, total: int, stage: str) -> None:
-        report_progress(self.job.pk, done, total, stage)
+        """Report progress; raises JobCancelled when the job was cancelled, which is where the work stops."""
+        if not report_progress(self.job.pk, done, total, stage):
+            raise JobCancelled(f"job {self.job.pk} was cancelled")
 
     @cached_property
     def release(self) -> Any:
@@ -178,22 +182,30 @@ def run_job(
       last attempt they fail the job;
     - a soft time limit fails the job saying so;
     - a lost database connection fails the job saying so (it can be started again);
+    - JobCancelled (the job was cancelled while it ran) ends it as cancelled, saying by whom and when;
     - anything else fails the job, is logged with its traceback and re-raised.
     """
     if not Job.objects.claim(job_id):
-        logger.info("job %s was already claimed; skipping duplicate delivery", job_id)
+        logger.info("job %s was already claimed or cancelled; skipping this delivery", job_id)
         return
     job = Job.objects.get(pk=job_id)
     try:
         with heartbeat(job_id, settings.PEDIGREE_JOB_HEARTBEAT_SECONDS):
             result = work(JobContext(job))
+    except JobCancelled:
+        _finish_cancelled(job_id)
+        return
     except (JobInputError, *user_errors) as exc:
         _finish(job_id, JobStatus.FAILED, error=str(exc))
         return
     except transient_errors as exc:
-        if may_retry:
-            Job.objects.filter(pk=job_id).update(status=JobStatus.QUEUED, error=f"retrying after: {exc}"[:10000])
+        if may_retry and Job.objects.filter(pk=job_id, cancel_requested_at__isnull=True).update(
+            status=JobStatus.QUEUED, error=f"retrying after: {exc}"[:10000]
+        ):
             raise
+        if may_retry or _cancel_requested(job_id):  # cancelled while it ran: not retried
+            _finish_cancelled(job_id)
+            return
         _finish(job_id, JobStatus.FAILED, error=f"gave up after retries: {exc}")
         return
     except SoftTimeLimitExceeded:
@@ -215,11 +227,26 @@ def run_job(
     _finish(job_id, JobStatus.SUCCEEDED, result=result)
 
 
+def _cancel_requested(job_id: int) -> bool:
+    return Job.objects.filter(pk=job_id, cancel_requested_at__isnull=False).exists()
+
+
+def _finish_cancelled(job_id: int) -> None:
+    job = Job.objects.filter(pk=job_id).only("cancelled_by", "cancel_requested_at").first()
+    if job is not None:  # else the row was deleted while the job ran: nothing left to record
+        _finish(job_id, JobStatus.CANCELLED, error=cancellation_note(job.cancelled_by, job.cancel_requested_at or timezone.now()))
+
+
 def reap_stale_jobs(*, stale_after: dt.timedelta, now: dt.datetime | None = None) -> int:
-    """Fail running jobs whose heartbeat stopped (their worker died), so they can be re-run."""
+    """End running jobs whose heartbeat stopped (their worker died), so they can be re-run: failed,
+    or cancelled when someone had asked them to stop."""
     now = now or timezone.now()
-    cutoff = now - stale_after
-    return Job.objects.filter(status=JobStatus.RUNNING, heartbeat_at__lt=cutoff).update(
+    stale = Job.objects.filter(status=JobStatus.RUNNING, heartbeat_at__lt=now - stale_after)
+    cancelled = 0
+    for job in stale.filter(cancel_requested_at__isnull=False).only("cancelled_by", "cancel_requested_at"):
+        cancelled += stale.filter(pk=job.pk).update(status=JobStatus.CANCELLED, finished_at=now, error=(
+            f"{cancellation_note(job.cancelled_by, job.cancel_requested_at or now)}; its worker stopped before it did"))
+    return cancelled + stale.update(
         status=JobStatus.FAILED,
         finished_at=now,
         error=f"the worker stopped sending heartbeats for more than {int(stale_after.total_seconds())} s "

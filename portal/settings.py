@@ -325,6 +325,11 @@ PEDIGREE_INGEST_TIME_LIMIT = env_int("PEDIGREE_INGEST_TIME_LIMIT", 1800)
 # One clone per package: a whole release against src.fedoraproject.org takes hours, not the
 # ingest's half hour. The heartbeat and the reaper still catch a dead worker.
 PEDIGREE_UPSTREAM_TIME_LIMIT = env_int("PEDIGREE_UPSTREAM_TIME_LIMIT", 12 * 3600)
+# Without a network every clone fails: the upstream job stops after this many consecutive
+# network failures (a successful fetch resets the count) instead of trying every package.
+PEDIGREE_UPSTREAM_MAX_NETWORK_FAILURES = env_int("PEDIGREE_UPSTREAM_MAX_NETWORK_FAILURES", 5)
+if PEDIGREE_UPSTREAM_MAX_NETWORK_FAILURES < 1:
+    raise ImproperlyConfigured("PEDIGREE_UPSTREAM_MAX_NETWORK_FAILURES must be at least 1")
 PEDIGREE_JOB_HEARTBEAT_SECONDS = env_int("PEDIGREE_JOB_HEARTBEAT_SECONDS", 30)
 PEDIGREE_JOB_STALE_SECONDS = env_int("PEDIGREE_JOB_STALE_SECONDS", 300)
 # Bearer token for /healthz/jobs (queue depth, job ages); unset: only signed-in admins see it.

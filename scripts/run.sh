@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Set everything up and run the portal on http://127.0.0.1:8000 with a Celery worker,
-# after ingesting the real Azure Linux 4 configuration.
+# Set everything up and run the portal on http://127.0.0.1:8000 with a Celery worker and
+# celery beat, after ingesting the real Azure Linux 4 configuration.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/bootstrap.sh
@@ -30,6 +30,10 @@ $PY manage.py ingest "$SOURCE" --ref "$REF"
 QUEUES="${PEDIGREE_INGEST_QUEUE:-ingest},${PEDIGREE_ARTIFACT_QUEUE:-artifacts},${CELERY_TASK_DEFAULT_QUEUE:-pedigree}"
 .venv/bin/celery -A portal worker -Q "$QUEUES" --loglevel=INFO --concurrency=1 >var/worker.log 2>&1 &
 WORKER=$!
-trap 'kill $WORKER 2>/dev/null || true' EXIT INT TERM
-echo "Celery worker started (log: var/worker.log). Portal: http://127.0.0.1:8000/"
+# Celery beat, as in production: the reaper ends jobs whose worker died (every minute), and the
+# scheduled re-verifications run (PEDIGREE_REVERIFY_HOURS, PEDIGREE_REVERIFY_SECONDS).
+.venv/bin/celery -A portal beat --loglevel=INFO --schedule var/celerybeat-schedule >var/beat.log 2>&1 &
+BEAT=$!
+trap 'kill $WORKER $BEAT 2>/dev/null || true' EXIT INT TERM
+echo "Celery worker and beat started (logs: var/worker.log, var/beat.log). Portal: http://127.0.0.1:8000/"
 $PY manage.py runserver 127.0.0.1:8000 --noreload

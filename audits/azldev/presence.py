@@ -14,6 +14,10 @@ verdict says what could honestly be decided:
   (empty replacement) leaves no trace; a later overlay may have rewritten the text;
   file contents or archives are not available; azldev's post-render file filter
   drops files the spec does not reference.
+- ``tree-unverifiable``: a file overlay in a rendered directory that holds nothing but
+  the spec and its ``sources`` file. Newer azldev commits only those two, so a missing
+  patch or file there is no evidence of anything; where the directory does carry other
+  files, a missing one stays ``absent``.
 """
 
 from __future__ import annotations
@@ -31,10 +35,13 @@ from .specedit import Section, SpecDoc, patch_number, reread_lines
 from .supersede import may_undo
 
 __all__ = [
-    "ABSENT", "NOT_VERIFIABLE", "PRESENT", "PresenceVerdict", "check_presence", "find_block", "summarise",
+    "ABSENT", "NOT_VERIFIABLE", "PRESENT", "TREE_UNVERIFIABLE", "PresenceVerdict", "check_presence", "find_block",
+    "summarise", "spec_and_sources_only",
 ]  # fmt: skip
 
 PRESENT, ABSENT, NOT_VERIFIABLE = "present", "absent", "not-verifiable"
+TREE_UNVERIFIABLE = "tree-unverifiable"
+SOURCES_FILE = "sources"
 
 
 @dataclass(frozen=True)
@@ -70,6 +77,11 @@ def _unknown(reason: str, code: str) -> _Finding:
     return _Finding(NOT_VERIFIABLE, reason, code)
 
 
+def spec_and_sources_only(names: Iterable[str]) -> bool:
+    """Does a rendered directory hold nothing but its spec and `sources` (newer azldev's render commits)?"""
+    return all(name == SOURCES_FILE or ("/" not in name and name.endswith(".spec")) for name in names)
+
+
 def check_presence(
     rendered_spec_text: str, overlays: Iterable[Any], *, files: Files = None, regex_timeout: float = 1.0
 ) -> list[PresenceVerdict]:
@@ -89,13 +101,15 @@ def summarise(verdicts: Iterable[PresenceVerdict]) -> dict[str, Any]:
     verdicts = list(verdicts)
     counts = Counter(v.verdict for v in verdicts)
     by_type: dict[str, Counter[str]] = {}
-    reasons: dict[str, Counter[str]] = {ABSENT: Counter(), NOT_VERIFIABLE: Counter()}
+    reasons: dict[str, Counter[str]] = {ABSENT: Counter(), NOT_VERIFIABLE: Counter(), TREE_UNVERIFIABLE: Counter()}
     for v in verdicts:
         by_type.setdefault(v.type, Counter())[v.verdict] += 1
         if v.verdict in reasons:
             reasons[v.verdict][v.code] += 1
     parts = [f"{counts[PRESENT]} present"]
-    for verdict, label in ((ABSENT, "absent"), (NOT_VERIFIABLE, "not verifiable")):
+    labels = ((ABSENT, "absent"), (NOT_VERIFIABLE, "not verifiable"),
+              (TREE_UNVERIFIABLE, "not verifiable in a rendered tree of only the spec and sources"))
+    for verdict, label in labels:
         if counts[verdict]:
             because = ", ".join(f"{code} ({n})" for code, n in reasons[verdict].most_common())
             parts.append(f"{counts[verdict]} {label} because {because}")
@@ -104,6 +118,7 @@ def summarise(verdicts: Iterable[PresenceVerdict]) -> dict[str, Any]:
         PRESENT: counts[PRESENT],
         ABSENT: counts[ABSENT],
         NOT_VERIFIABLE: counts[NOT_VERIFIABLE],
+        TREE_UNVERIFIABLE: counts[TREE_UNVERIFIABLE],
         "by_type": {t: dict(c) for t, c in sorted(by_type.items())},
         "reasons": {k: dict(c) for k, c in reasons.items()},
         "text": f"{len(verdicts)} overlay{'s' if len(verdicts) != 1 else ''}: " + "; ".join(parts),
@@ -132,6 +147,7 @@ class _Checker:
     ):
         self.doc, self.views, self.names, self.contents, self.timeout = doc, views, names, contents, timeout
         self.sections = doc.sections()
+        self.bare_tree = names is not None and spec_and_sources_only(names)
 
     def verdict(self, view: OverlayView) -> PresenceVerdict:
         method = getattr(self, "_" + view.type.replace("-", "_"), None)
@@ -276,6 +292,8 @@ class _Checker:
         hits = [i + 1 for i, value in self._patch_entries() if value == name]
         if not hits:
             return _no(f"no PatchN tag or %patchlist entry names {name!r}", "patch-not-registered")
+        if self.bare_tree:
+            return _bare_tree(f"{name!r} is registered at line {hits[0]}, but", hits)
         if self.names is not None and name not in self.names:
             reason = f"{name!r} is registered at line {hits[0]} but not in the rendered directory"
             return _no(reason, "patch-file-missing", hits)
@@ -320,6 +338,8 @@ class _Checker:
             return None
         if self.names is None:
             return _unknown("no file list of the rendered directory given", "no-file-list")
+        if self.bare_tree:
+            return _bare_tree(f"{view.get('file')!r}:")
         return None
 
     def _listed(self) -> set[str]:
@@ -404,6 +424,12 @@ class _Checker:
         hit = next((k for k, text in enumerate(texts) if pattern.search(text) is not None), None)
         still = None if hit is None else _Match(f" in {targets[hit]!r}", [])
         return _replacement_verdict(pattern, view.get("replacement"), texts, still, lambda found: None)
+
+
+def _bare_tree(subject: str, lines: Sequence[int] = ()) -> _Finding:
+    reason = (f"{subject} the rendered directory holds only the spec and its sources file (newer azldev commits "
+              "no other file), so whether the file is there cannot be checked")
+    return _Finding(TREE_UNVERIFIABLE, reason, "spec-and-sources-only", lines)
 
 
 _UNREFERENCED = "the spec does not reference it, and azldev's render drops files the spec does not reference"

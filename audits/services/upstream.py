@@ -5,8 +5,10 @@ One bare clone per dist-git repository (components sharing an upstream package s
 The commit compared is the pinned ``upstream-commit`` when there is one, else the last
 commit of the distro version's branch before the snapshot (``git rev-list -1 --before``,
 committer dates, as azldev does), else the branch tip when no snapshot is configured.
-A package that cannot be fetched or read is ``upstream-unavailable`` with the reason; it never
-stops the job. Local components (spec in the repository) have no upstream and are skipped.
+A package that cannot be fetched or read is ``upstream-unavailable`` with the reason; it does not
+stop the job, unless PEDIGREE_UPSTREAM_MAX_NETWORK_FAILURES fetches in a row failed on the network:
+then dist-git (or the network) is down, and the job fails saying so instead of trying every package.
+Local components (spec in the repository) have no upstream and are skipped.
 
 Addresses from repository content (the distro's ``dist-git-base-uri``, stored with each component
 at ingest) are trusted less than the operator's PEDIGREE_UPSTREAM_DIST_GIT_BASE_URI: they must be
@@ -26,6 +28,7 @@ import subprocess
 from collections import Counter
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.utils import timezone
@@ -45,13 +48,37 @@ from ..models import Component, Overlay, Release, RenderedSpec, UpstreamVerifica
 
 logger = logging.getLogger(__name__)
 
-PROGRESS_EVERY = 25  # components between two progress reports
 STAGE = "Comparing rendered specs with Fedora dist-git"
-
-
 
 class UpstreamError(Exception):
     """The job cannot start (no such release); the message says why."""
+
+
+class DistGitUnreachable(UpstreamError):
+    """Too many fetches in a row failed on the network: the job stops, the message says how far it got."""
+
+
+class NetworkFailures:
+    """Consecutive network failures of dist-git fetches; a successful fetch resets the count."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit, self.count, self.last, self.host = limit, 0, "", ""
+
+    def reached(self) -> None:
+        self.count = 0
+
+    def failed(self, url: str, error: str) -> None:
+        parts = urlsplit(url)
+        self.count, self.last = self.count + 1, error
+        self.host = f"{parts.hostname}:{parts.port}" if parts.port else (parts.hostname or url)
+
+    @property
+    def too_many(self) -> bool:
+        return self.count >= self.limit
+
+    def sentence(self, not_verified: int, total: int) -> str:
+        return (f"dist-git at {self.host} could not be reached: {self.count} consecutive failures (last: {self.last}); "
+                f"{not_verified} of {total} components were not verified")
 
 
 class _Unavailable(Exception):
@@ -105,15 +132,19 @@ def verify_release(release: Release, *, progress: Progress | None = None, job: J
         groups.setdefault(dist_git_url(component), []).append(component)
 
     counts: Counter[str] = Counter()
+    failures = NetworkFailures(settings.PEDIGREE_UPSTREAM_MAX_NETWORK_FAILURES)
     done = 0
     report(0, total, STAGE)
     for url, group in groups.items():
-        rows = _verify_group(release, url, group, job, policy)
+        rows = _verify_group(release, url, group, job, policy, failures)
         UpstreamVerification.objects.bulk_create(rows)
         counts.update(row.verdict for row in rows)
-        previous, done = done, done + len(group)
-        if done // PROGRESS_EVERY != previous // PROGRESS_EVERY or done == total:
-            report(done, total, STAGE)
+        if failures.too_many:
+            raise DistGitUnreachable(failures.sentence(total - (sum(counts.values()) - counts[UNAVAILABLE]), total))
+        done += len(group)
+        # After every repository: a clone takes far longer than this update, and a report is where
+        # the job notices that it was cancelled.
+        report(done, total, STAGE)
     return {
         "release_id": release.pk,
         "components": total,
@@ -127,7 +158,7 @@ def verify_release(release: Release, *, progress: Progress | None = None, job: J
 
 
 def _verify_group(release: Release, url: str, group: list[Component], job: Job | None,
-                  policy: egress.EgressPolicy) -> list[UpstreamVerification]:
+                  policy: egress.EgressPolicy, failures: NetworkFailures) -> list[UpstreamVerification]:
     def unavailable_all(reason: str) -> list[UpstreamVerification]:
         return [_row(c, job, UNAVAILABLE, reason, url) for c in group]
 
@@ -147,12 +178,14 @@ def _verify_group(release: Release, url: str, group: list[Component], job: Job |
     try:
         with gitsource.fetch(url, ref, allow_local=allow_local, timeout=settings.PEDIGREE_GIT_TIMEOUT,
                              egress=policy) as checkout:
+            failures.reached()
             fetched_at = timezone.now()
             return [_verify_one(release, checkout.git_dir, url, c, job, fetched_at) for c in group]
     except gitsource.GitTransientError as exc:
+        failures.failed(url, str(exc))
         return unavailable_all(f"temporary network error: {exc}")
     except gitsource.GitSourceError as exc:
-        return unavailable_all(str(exc))
+        return unavailable_all(str(exc))  # not the network (no such repository, refused address): not counted
 
 
 def _verify_one(release: Release, git_dir: Path, url: str, component: Component, job: Job | None,

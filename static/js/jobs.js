@@ -14,7 +14,7 @@
 
   function update(row, job) {
     row.className = "job job-" + job.status;
-    row.querySelector(".job-status").textContent = job.status_label;
+    row.querySelector(".job-status").textContent = job.cancelling ? "Cancelling" : job.status_label;
     var bar = row.querySelector("progress");
     var total = job.total || 1;
     bar.max = total;
@@ -26,6 +26,14 @@
       error.textContent = "This job failed: " + job.error;
       error.hidden = false;
     }
+    var cancelled = row.querySelector(".job-cancel-note");
+    if (job.status === "cancelled") {
+      cancelled.textContent = job.error + ".";
+      cancelled.hidden = false;
+    }
+    var cancel = row.querySelector(".job-cancel");
+    if (cancel && job.finished) cancel.hidden = true;
+    if (cancel && job.cancelling) cancel.querySelector("button").disabled = true;
     var result = row.querySelector(".job-result");
     if (job.release_url && !result.querySelector("a")) {
       var link = document.createElement("a");

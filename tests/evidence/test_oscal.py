@@ -103,3 +103,13 @@ def test_the_findings_csv_has_one_row_per_finding_with_evidence_hashes_and_no_fo
     assert curl["evidence_sha256"] == hashlib.sha256(b"components/curl/component.json").hexdigest()
     zlib_sr4 = next(r for r in rows if r["component"] == "zlib" and r["control_id"] == "SR-4")
     assert "components/zlib/upstream/verification.json" in zlib_sr4["evidence_paths"].split()
+
+
+def test_change_control_with_overlays_not_verifiable_in_the_tree_is_satisfied_but_says_so():
+    release = synthetic_release()
+    bash = oscal.ComponentEvidence("bash", "altered", "Altered: 2 overlays.", ("overlays",),
+                                   ("present", "tree-unverifiable"), (evidence("components/bash/component.json"),))
+    release = oscal.ReleaseEvidence(**{**release.__dict__, "components": (bash,)})
+    (finding,) = oscal.assessment_results(release)["assessment-results"]["results"][0]["findings"]
+    assert finding["target"]["status"]["state"] == "satisfied"
+    assert "1 of 2 could not be verified there" in finding["description"]

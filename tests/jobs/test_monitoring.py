@@ -31,8 +31,9 @@ def test_metrics_give_the_age_of_the_oldest_queued_and_running_jobs():
     job(JobStatus.QUEUED, created_minutes_ago=30)
     job(JobStatus.RUNNING, created_minutes_ago=90, started_minutes_ago=60, beat_minutes_ago=2)
     job(JobStatus.SUCCEEDED, created_minutes_ago=600)
+    job(JobStatus.CANCELLED, created_minutes_ago=700)
     metrics = job_metrics(now=NOW)
-    assert metrics.jobs_by_status == {"queued": 2, "running": 1, "succeeded": 1, "failed": 0}
+    assert metrics.jobs_by_status == {"queued": 2, "running": 1, "succeeded": 1, "failed": 0, "cancelled": 1}
     assert (metrics.oldest_queued_seconds, metrics.oldest_running_seconds, metrics.stalest_heartbeat_seconds) == (
         1800.0, 3600.0, 120.0)
 
@@ -85,3 +86,10 @@ def test_the_endpoint_needs_the_monitoring_token_or_an_admin(client, settings, a
 def test_without_a_token_setting_no_bearer_value_is_accepted(client, settings):
     settings.PEDIGREE_MONITORING_TOKEN = ""
     assert client.get("/healthz/jobs", HTTP_AUTHORIZATION="Bearer ").status_code == 403
+
+
+def test_metrics_count_running_jobs_asked_to_stop():
+    job(JobStatus.RUNNING, started_minutes_ago=3, beat_minutes_ago=1)
+    asked = job(JobStatus.RUNNING, started_minutes_ago=9, beat_minutes_ago=1)
+    Job.objects.filter(pk=asked.pk).update(cancel_requested_at=NOW)
+    assert job_metrics(now=NOW).cancelling == 1
