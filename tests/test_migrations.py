@@ -76,9 +76,9 @@ def write_rows_as_the_old_apps(old, release) -> dict:
 @pytest.mark.django_db(transaction=True)
 def test_rows_content_types_and_permissions_survive_the_model_moves(sample_git):
     repo, first, _ = sample_git
+    release = ingest_release(str(repo), first).release  # today's schema; migrating back keeps the rows
     old = migrate(BEFORE_THE_MOVES)
     try:
-        release = ingest_release(str(repo), first).release  # today's models: the tables are the same
         before = write_rows_as_the_old_apps(old, release)
     finally:
         migrate()
@@ -138,11 +138,11 @@ def test_the_corpus_release_is_row_for_row_the_same_after_the_model_moves():
     from tests.support.snapshots import release_snapshot
 
     bundle = bundle_path()
+    with override_settings(PEDIGREE_ALLOW_LOCAL_SOURCES=True):
+        release = ingest_release(str(bundle), BRANCH).release  # today's schema; migrating back keeps the rows
+    before = release_snapshot(release)
     old = migrate(BEFORE_THE_MOVES)
     try:
-        with override_settings(PEDIGREE_ALLOW_LOCAL_SOURCES=True):
-            release = ingest_release(str(bundle), BRANCH).release
-        before = release_snapshot(release)
         rows = write_rows_as_the_old_apps(old, release)
     finally:
         migrate()
