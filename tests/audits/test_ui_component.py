@@ -75,7 +75,7 @@ def test_build_settings_show_where_they_come_from(page):
 def test_sources_binary_packages_and_evidence_placeholders_are_shown(page, release):
     html = page("curl").content.decode()
     assert "curl-8.15.0.tar.gz" in html and "ab" * 64 in html
-    assert "<td>curl-devel</td><td>rpm-sdk</td>" in html
+    assert "<td>curl-devel</td><td>8.15.0-3</td><td>x86_64, aarch64</td><td>rpm-sdk</td>" in html
     assert "not generated yet" in html
     assert f'action="/releases/{release.pk}/components/curl/evidence/"' in html and "Download evidence bundle" in html
 

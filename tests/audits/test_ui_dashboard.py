@@ -67,7 +67,7 @@ def test_the_job_status_endpoint_reports_progress(auditor_client):
     data = auditor_client.get(f"/jobs/status.json?ids={job.pk},x,999").json()
     assert data == {"jobs": [{
         "id": job.pk, "kind": "Ingest", "status": "running", "status_label": "Running", "stage": "writing components",
-        "done": 3, "total": 4, "percent": 75, "error": "", "finished": False, "release_url": "",
+        "done": 3, "total": 4, "percent": 75, "error": "", "finished": False, "cancelling": False, "release_url": "",
     }]}
 
 
