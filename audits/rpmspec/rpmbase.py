@@ -76,7 +76,7 @@ _CORE = {
     "_rundir": "/run",
     "_defaultdocdir": "%{_datadir}/doc",
     "_defaultlicensedir": "%{_datadir}/licenses",
-    "_docdir": "%{_defaultdocdir}",
+    "_docdir": "%{_defaultdocdir}",  # these two rpm defines when it starts parsing a spec
     "_licensedir": "%{_defaultlicensedir}",
     "_initddir": "%{_sysconfdir}/rc.d/init.d",
     "_rpmconfigdir": "/usr/lib/rpm",
@@ -98,9 +98,7 @@ _CORE = {
     "_build_vendor": "%{_host_vendor}",
     "_build_os": "%{_host_os}",
     "_target": "%{_host}",
-    "_target_cpu": "%{_host_cpu}",
     "_target_vendor": "%{_host_vendor}",
-    "_target_os": "%{_host_os}",
 }
 
 
@@ -114,7 +112,8 @@ def core_macros(arch: str) -> list[tuple[str, str]]:
         "_host_vendor": _VENDOR,
         "_host_os": "linux",
         "_arch": arch,
-        "_target_arch": arch,
+        "_target_cpu": arch,  # rpmrc's machine settings, made before any macro file is read
+        "_target_os": "linux",
     }
     return [*_CORE.items(), *host.items(), *_ARCH_LISTS.items()]
 
