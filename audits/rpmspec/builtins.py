@@ -15,6 +15,17 @@ if TYPE_CHECKING:
     from .engine import MacroEngine
 
 RPM_VERSION = "4.18.0"
+# Macros rpm's own macros file defines with the meaning specs rely on (name, options, body), written
+# from rpm 4.18's documented behaviour: %bcond defines with_<name> unless --with/--without says otherwise.
+RPM_MACROS = (
+    ("defined", "", "%{expand:%%{?%{1}:1}%%{!?%{1}:0}}"),
+    ("undefined", "", "%{expand:%%{?%{1}:0}%%{!?%{1}:1}}"),
+    ("bcond", "", '%[ (%2) ? "%{expand:%%{!?_without_%{1}:%%global with_%{1} 1}}" : "%{expand:%%{?_with_%{1}:%%global with_%{1} 1}}" ]'),
+    ("bcond_with", "", "%bcond %{1} 0"),
+    ("bcond_without", "", "%bcond %{1} 1"),
+    ("with", "", "%{expand:%%{?with_%{1}:1}%%{!?with_%{1}:0}}"),
+    ("without", "", "%{expand:%%{?with_%{1}:0}%%{!?with_%{1}:1}}"),
+)
 _NAME = re.compile(r"[ \t]*([A-Za-z0-9_]*)")
 
 
