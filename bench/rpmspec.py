@@ -57,6 +57,16 @@ def main() -> int:
     return 0
 
 
+def _sibling(tree: GitTree, spec_path: str):
+    folder = spec_path.rpartition("/")[0]
+
+    def read(file_name: str) -> str | None:
+        path = f"{folder}/{file_name}"
+        return tree.read_bytes(path).decode("utf-8", "replace") if path in tree.entries() else None
+
+    return read
+
+
 def _measure(tree: GitTree, macro_paths: list[str], texts: dict[str, str], arch: str, show: list[str]) -> None:
     started = time.perf_counter()
     macros = load_macro_set(tree.read_bytes, macro_paths, arch)
@@ -67,7 +77,7 @@ def _measure(tree: GitTree, macro_paths: list[str], texts: dict[str, str], arch:
     complete = excluded = 0
     for path, text in texts.items():
         t0 = time.perf_counter()
-        identity = spec_identity(text, macros, arch=arch, sandbox=sandbox)
+        identity = spec_identity(text, macros, arch=arch, sandbox=sandbox, read_source=_sibling(tree, path))
         times.append(time.perf_counter() - t0)
         complete += identity.complete
         excluded += bool(identity.excluded_reason)

@@ -54,11 +54,13 @@ class MacroEngine:
         max_work: int = 400_000,
         max_output: int = 8_000_000,
         shell: Callable[[str], str | None] = expand_shell,
+        read_source: Callable[[str], str | None] | None = None,
     ) -> None:
         self.base, self.cache = base_table(macro_set)
         self.table: dict[str, list[Entry]] = {}  # what the spec changed, over `base`
         self.sandbox = sandbox
         self.shell = shell
+        self.read_source = read_source  # a file of the spec's own folder, for %{load:%{_sourcedir}/...}
         self.max_work = max_work
         self.max_output = max_output
         self.reset()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Callable
 
 from .engine import BudgetExhausted, MacroEngine
 from .lua import LuaSandbox
@@ -180,9 +181,18 @@ def _failed(arch: str, reason: str) -> SpecIdentity:
     return SpecIdentity(arch, "", "", "", "", "", (), tuple(Unresolved(f, reason) for f in fields))
 
 
-def spec_identity(text: str, macros: MacroSet, *, arch: str, sandbox: LuaSandbox | None = None) -> SpecIdentity:
-    """The identity rpm would give the spec's packages when built for `arch`. Never raises."""
+def spec_identity(
+    text: str,
+    macros: MacroSet,
+    *,
+    arch: str,
+    sandbox: LuaSandbox | None = None,
+    read_source: Callable[[str], str | None] | None = None,
+) -> SpecIdentity:
+    """The identity rpm would give the spec's packages when built for `arch`. Never raises.
+    `read_source(file_name)` gives a file of the spec's folder (for `%{load:%{_sourcedir}/...}`), or None."""
     engine = _engine(macros, sandbox)
+    engine.read_source = read_source
     try:
         parsed = _read(text, engine, arch)
         main = parsed.packages[0] if parsed.packages else None
