@@ -192,7 +192,7 @@ class SpecReader:
                 line = line[:-1] + " " + lines[k]
                 k += 1
             # a multi-line expansion's problems belong to the lines that kept macro text
-            self._line(line, kind, problems if len(lines) == 1 or "%" in line else [])
+            self._line(line, kind, problems if len(lines) == 1 or "%(" in line or "%{" in line else [])
 
     def _line(self, line: str, kind: str | None, problems: list[str]) -> None:
         if kind is not None and self._conditional(line, kind):
