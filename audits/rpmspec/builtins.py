@@ -9,12 +9,24 @@ from typing import TYPE_CHECKING, Callable
 
 from .expr import ExprError, as_text, evaluate
 from .lua import LuaError
+from .macroformat import parse_macro_file
 from .scan import QUOTE, macro_end, match_close
 
 if TYPE_CHECKING:
     from .engine import MacroEngine
 
 RPM_VERSION = "4.18.0"
+# Macros rpm's own macros file defines with the meaning specs rely on (name, options, body), written
+# from rpm 4.18's documented behaviour: %bcond defines with_<name> unless --with/--without says otherwise.
+RPM_MACROS = (
+    ("defined", "", "%{expand:%%{?%{1}:1}%%{!?%{1}:0}}"),
+    ("undefined", "", "%{expand:%%{?%{1}:0}%%{!?%{1}:1}}"),
+    ("bcond", "", '%[ (%2) ? "%{expand:%%{!?_without_%{1}:%%global with_%{1} 1}}" : "%{expand:%%{?_with_%{1}:%%global with_%{1} 1}}" ]'),
+    ("bcond_with", "", "%bcond %{1} 0"),
+    ("bcond_without", "", "%bcond %{1} 1"),
+    ("with", "", "%{expand:%%{?with_%{1}:1}%%{!?with_%{1}:0}}"),
+    ("without", "", "%{expand:%%{?with_%{1}:0}%%{!?with_%{1}:1}}"),
+)
 _NAME = re.compile(r"[ \t]*([A-Za-z0-9_]*)")
 
 
@@ -202,6 +214,19 @@ def _unavailable(engine: MacroEngine, name: str, args: list[str]) -> str:
     return f"%{{{name}:{' '.join(args[1:])}}}"
 
 
+def _load(engine: MacroEngine, name: str, args: list[str]) -> str:
+    """%{load:%{_sourcedir}/file}: a macro file next to the spec, read through the caller's reader."""
+    path = args[1].strip()
+    folder, _, file_name = path.rpartition("/")
+    text = engine.read_source(file_name) if engine.read_source and folder == engine.expand_text("%{_sourcedir}") else None
+    if text is None:
+        return _unavailable(engine, name, args)
+    for definition in parse_macro_file(text, file_name):
+        if _valid_name(definition.name):
+            engine.push_definition(definition.name, definition.body, definition.options, level=0)
+    return ""
+
+
 def _source_patch(engine: MacroEngine, name: str, args: list[str]) -> str:
     return engine.expand_text(("%SOURCE" if name == "S" else "%PATCH") + args[1])
 
@@ -268,7 +293,7 @@ BUILTINS: dict[str, Builtin] = {
     "rpmversion": Builtin(_constant(RPM_VERSION), nargs=0),
     "dump": Builtin(_constant(""), nargs=0),
     "trace": Builtin(_constant(""), nargs=0),
-    "load": Builtin(_unavailable),
+    "load": Builtin(_load),
     "uncompress": Builtin(_unavailable),
     "S": Builtin(_source_patch),
     "P": Builtin(_source_patch),
