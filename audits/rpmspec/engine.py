@@ -267,8 +267,8 @@ class MacroEngine:
             produced, consumed = builtin.run_inline(self, name, text[se:])
             out.append(produced)
             return se + consumed
-        if builtin is not None and lastc >= 0 and fe == se:
-            lastc = -1  # builtins take no arguments from the rest of the line
+        if builtin is not None and builtin.nargs == 0 and fe == se:
+            lastc = -1  # a builtin without arguments takes none from the rest of the line
         args = [name]
         raw = builtin is not None and builtin.raw
         if g >= 0:
