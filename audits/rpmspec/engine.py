@@ -13,16 +13,13 @@ from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
 from . import builtins
+from .builtins import BudgetExhausted
 from .lua import LuaSandbox
 from .macrofiles import MacroSet
 from .scan import OptionError, getopt, macro_end, split_args
 from .shell import expand_shell
 
 MAX_DEPTH = 64  # rpm's max_macro_depth
-
-
-class BudgetExhausted(Exception):
-    """The expansion ran out of its work or output budget (str(e) says which)."""
 
 
 @dataclass(slots=True)

@@ -10,7 +10,8 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-from .engine import BudgetExhausted, MacroEngine
+from .builtins import BudgetExhausted
+from .engine import MacroEngine
 from .lua import LuaSandbox
 from .macrofiles import MacroSet
 from .spec import PackageRecord, ParsedSpec, SpecReader, Tag
