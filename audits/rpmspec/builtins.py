@@ -5,15 +5,47 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable
+from typing import Callable, Protocol, Sequence
 
 from .expr import ExprError, as_text, evaluate
-from .lua import LuaError
+from .lua import LuaError, LuaHost, LuaSandbox
 from .macroformat import parse_macro_file
 from .scan import QUOTE, macro_end, match_close
 
-if TYPE_CHECKING:
-    from .engine import MacroEngine
+
+
+class BudgetExhausted(Exception):
+    """The expansion ran out of its work or output budget (str(e) says which)."""
+
+
+class Entry(Protocol):
+    @property
+    def body(self) -> str: ...
+
+
+class Frame(Protocol):
+    @property
+    def options(self) -> dict[str, str]: ...
+    @property
+    def args(self) -> list[str]: ...
+
+
+class MacroEngine(LuaHost, Protocol):
+    """What the builtins use of the engine (engine.MacroEngine)."""
+
+    level: int
+    sandbox: LuaSandbox | None
+    exhausted: str | None
+    read_source: Callable[[str], str | None] | None
+
+    @property
+    def frames(self) -> Sequence[Frame]: ...
+    def problem(self, reason: str) -> None: ...
+    def charge(self, units: int = 1) -> None: ...
+    def expand_text(self, text: str) -> str: ...
+    def lookup(self, name: str) -> Entry | None: ...
+    def pop(self, name: str) -> None: ...
+    def push_definition(self, name: str, body: str, options: str | None = None, *, level: int | None = None) -> None: ...
 
 RPM_VERSION = "4.18.0"
 # Macros rpm's own macros file defines with the meaning specs rely on (name, options, body), written
@@ -58,10 +90,11 @@ def define(engine: MacroEngine, text: str, *, expand_body: bool, level: int, inl
             return len(text)
         body, s = text[s + 1 : end - 1], end
     else:
-        body, s = _free_field(text, s)
-        if body is None:
+        free, s = _free_field(text, s)
+        if free is None:
             engine.problem(f"%{name} has an unterminated body")
             return len(text)
+        body = free
     while s < len(text) and text[s] in "\r\n":
         s += 1
     if not _valid_name(name):
@@ -174,8 +207,6 @@ def _run_lua(engine: MacroEngine, code: str, opt: dict[str, str] | None, arg: li
         engine.problem(f"Lua: {error}")
         result = None
     if engine.exhausted:
-        from .engine import BudgetExhausted
-
         raise BudgetExhausted(engine.exhausted)
     if result is None:
         return f"%{{lua:{code}}}"

@@ -13,16 +13,13 @@ from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
 from . import builtins
+from .builtins import BudgetExhausted
 from .lua import LuaSandbox
 from .macrofiles import MacroSet
 from .scan import OptionError, getopt, macro_end, split_args
 from .shell import expand_shell
 
 MAX_DEPTH = 64  # rpm's max_macro_depth
-
-
-class BudgetExhausted(Exception):
-    """The expansion ran out of its work or output budget (str(e) says which)."""
 
 
 @dataclass(slots=True)
@@ -267,8 +264,8 @@ class MacroEngine:
             produced, consumed = builtin.run_inline(self, name, text[se:])
             out.append(produced)
             return se + consumed
-        if builtin is not None and lastc >= 0 and fe == se:
-            lastc = -1  # builtins take no arguments from the rest of the line
+        if builtin is not None and builtin.nargs == 0 and fe == se:
+            lastc = -1  # a builtin without arguments takes none from the rest of the line
         args = [name]
         raw = builtin is not None and builtin.raw
         if g >= 0:

@@ -10,7 +10,8 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-from .engine import BudgetExhausted, MacroEngine
+from .builtins import BudgetExhausted
+from .engine import MacroEngine
 from .lua import LuaSandbox
 from .macrofiles import MacroSet
 from .spec import PackageRecord, ParsedSpec, SpecReader, Tag
@@ -213,7 +214,7 @@ def spec_identity(
 def _identity(parsed: ParsedSpec, engine: MacroEngine, arch: str, target: str) -> SpecIdentity:
     collect = _Collector(engine)
     if not parsed.packages:
-        return _failed(arch, "the spec declares no package (no Name tag)")
+        return _failed(arch, parsed.fatal[0] if parsed.fatal else "the spec declares no package (no Name tag)")
     main = parsed.packages[0]
     for reason in parsed.fatal:
         collect.unresolved.append(Unresolved("packages", reason))
