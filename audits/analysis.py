@@ -29,7 +29,7 @@ from .azldev.specfile import (
 )
 from .azldev.tree import RepoTree, TreeError, read_readable
 from .gitsource import CommitInfo
-from .identities import NO_RENDERED_SPEC, ComponentIdentity, IdentityResolver
+from .identities import NO_RENDERED_SPEC, ComponentIdentity, IdentityCache, IdentityResolver
 from .names import check_component_names, check_release_keys
 
 RENDER_FAILED_MARKER = "RENDER_FAILED"
@@ -116,6 +116,7 @@ class ReleaseAnalysis:
     findings: list[Finding]
     warnings: list[str]
     commits: dict[str, CommitInfo] = field(default_factory=dict)
+    identities_computed: dict[str, dict[str, Any]] = field(default_factory=dict)  # new IdentityCache entries
 
 
 def sha256_text(data: bytes) -> str:
@@ -131,6 +132,7 @@ def analyse_release(
     history: History,
     blame: Blame,
     progress: Callable[[int, int], None] = lambda done, total: None,
+    identity_cache: IdentityCache | None = None,
 ) -> ReleaseAnalysis:
     """Load, resolve, classify and cross-check every component of the tree.
 
@@ -140,7 +142,7 @@ def analyse_release(
     project = load_project(tree)
     components = resolve_components(project, tree)
     check_component_names((c.name, c.defined_in) for c in components)
-    analyser = _ComponentAnalyser(tree, project, history, blame)
+    analyser = _ComponentAnalyser(tree, project, history, blame, identity_cache)
     records = []
     for done, component in enumerate(components, 1):
         records.append(analyser.record(component))
@@ -181,6 +183,7 @@ def analyse_release(
         images=images,
         findings=findings,
         warnings=list(project.warnings),
+        identities_computed=analyser.identities.fresh,
     )
 
 
@@ -227,7 +230,8 @@ def verdict(component: ResolvedComponent, classification: Classification, snapsh
 class _ComponentAnalyser:
     """What every component's record needs, computed once per release."""
 
-    def __init__(self, tree: RepoTree, project: Project, history: History, blame: Blame):
+    def __init__(self, tree: RepoTree, project: Project, history: History, blame: Blame,
+                 identity_cache: IdentityCache | None = None):
         self.tree = tree
         self.project = project
         self.history = history
@@ -247,6 +251,8 @@ class _ComponentAnalyser:
             for path in (f"{directory}/{name}.spec", f"{directory}/sources")
             if path in tree.entries()
         ))
+        if identity_cache is not None:
+            self.identities.prefetch(identity_cache, (sha256_text(d) for p, d in self.blobs.items() if p.endswith(".spec")))
 
     def record(self, component: ResolvedComponent) -> ComponentRecord:
         project, entries = self.project, self.tree.entries()
@@ -268,7 +274,7 @@ class _ComponentAnalyser:
             detail = f"azldev could not render {component.name} ({rendered_dir}/{RENDER_FAILED_MARKER})" if render_failed else f"no rendered spec at {spec_path}"
             self.findings.append(Finding(kind, spec_path, detail, component.name))
         sources_entries = self._sources(f"{rendered_dir}/sources", component.name) if rendered_dir else []
-        identity = self.identities.identify(rendered.text) if rendered is not None else NO_RENDERED_SPEC
+        identity = self.identities.identify(rendered.text, rendered.sha256, rendered_dir) if rendered else NO_RENDERED_SPEC
 
         overlay_hashes: dict[str, str] = {}
         for overlay in component.overlays:

@@ -9,15 +9,29 @@ and a differing EVR is an unresolved identity, never a guess.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+import hashlib
+import posixpath
+from collections.abc import Collection, Iterable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, Protocol
 
-from .azldev.tree import RepoTree
+from .azldev.tree import RepoTree, TreeError
 from .rpmspec.identity import BinaryIdentity, SpecIdentity, Unresolved, spec_identity
 from .rpmspec.lua import LuaSandbox
 from .rpmspec.macrofiles import MacroSet, distribution_macro_paths, load_macro_set
 from .rpmspec.vercmp import rpmvercmp
 
+def _code_digest() -> str:
+    """Every source file the identities depend on: a cached identity is reused only with the same code."""
+    package = Path(__file__).resolve().parent / "rpmspec"
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    for path in sorted([*package.glob("*.py"), *package.glob("*.lua")]):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+CODE_DIGEST = _code_digest()
 ARCHES = ("x86_64", "aarch64")  # the first one's values with a version are the published ones
 MAX_NAME = 300  # BinaryPackage.name
 
@@ -42,6 +56,22 @@ class ComponentIdentity:
 
     def unresolved_json(self) -> list[dict[str, str]]:
         return [{"field": u.field, "reason": u.reason} for u in self.unresolved]
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ComponentIdentity:
+        binaries = tuple(
+            BinaryRecord(
+                BinaryIdentity(**{**b["identity"], "requires": tuple(b["identity"]["requires"]),
+                                  "provides": tuple(b["identity"]["provides"])}),
+                tuple(b["arches"]),
+            )
+            for b in data["binaries"]
+        )
+        unresolved = tuple(Unresolved(u["field"], u["reason"]) for u in data["unresolved"])
+        return cls(data["epoch"], data["version"], data["release"], binaries, unresolved)
 
 
 NO_RENDERED_SPEC = ComponentIdentity("", "", "", (), (Unresolved("packages", "there is no rendered spec to expand"),))
@@ -83,20 +113,65 @@ def combine(by_arch: dict[str, SpecIdentity]) -> ComponentIdentity:
     )
 
 
+class IdentityCache(Protocol):
+    """Identities computed before, by key (IdentityResolver.key); the ingest keeps them in the database."""
+
+    def get_many(self, keys: Collection[str]) -> dict[str, dict[str, Any]]: ...
+
+
 class IdentityResolver:
-    """Expands specs with the distribution's macro files of one tree; one Lua sandbox for all."""
+    """Expands specs with the distribution's macro files of one tree; one Lua sandbox for all.
+
+    Expansion costs milliseconds per spec, and most specs are the same from one commit to the next,
+    so an identity is looked up first by the digest of everything it depends on: this code, the
+    macro sets, the spec, and the files of its folder the spec loaded (checked again on reuse)."""
 
     def __init__(self, tree: RepoTree, distribution: str, arches: Iterable[str] = ARCHES):
+        self.tree = tree
         paths = distribution_macro_paths(tree.entries(), distribution)
         self.macro_sets: dict[str, MacroSet] = {arch: load_macro_set(tree.read_bytes, paths, arch) for arch in arches}
         self.sandbox = LuaSandbox(next(iter(self.macro_sets.values())).lua_modules, vercmp=rpmvercmp)
+        digest = hashlib.sha256(CODE_DIGEST.encode())
+        for arch, macros in self.macro_sets.items():
+            digest.update(repr((arch, macros.definitions, sorted(macros.lua_modules.items()))).encode())
+        self.fingerprint = digest.hexdigest()
+        self.known: dict[str, dict[str, Any]] = {}
+        self.fresh: dict[str, dict[str, Any]] = {}  # computed here: for the cache
 
-    @property
-    def macro_files(self) -> tuple[str, ...]:
-        return next(iter(self.macro_sets.values())).files
+    def key(self, spec_sha256: str) -> str:
+        return hashlib.sha256(f"{self.fingerprint}:{spec_sha256}".encode()).hexdigest()
 
-    def identify(self, spec_text: str) -> ComponentIdentity:
-        return combine({
-            arch: spec_identity(spec_text, macros, arch=arch, sandbox=self.sandbox)
+    def prefetch(self, cache: IdentityCache, spec_sha256s: Iterable[str]) -> None:
+        self.known.update(cache.get_many({self.key(s) for s in spec_sha256s}))
+
+    def identify(self, spec_text: str, spec_sha256: str, directory: str) -> ComponentIdentity:
+        key = self.key(spec_sha256)
+        cached = self.known.get(key) or self.fresh.get(key)
+        if cached is not None and all(self._source_digest(directory, n) == d for n, d in cached["sources"].items()):
+            return ComponentIdentity.from_json(cached["identity"])
+        loaded: dict[str, str | None] = {}
+
+        def read_source(name: str) -> str | None:
+            text = self._source(directory, name)
+            loaded[name] = None if text is None else hashlib.sha256(text.encode()).hexdigest()
+            return text
+
+        identity = combine({
+            arch: spec_identity(spec_text, macros, arch=arch, sandbox=self.sandbox, read_source=read_source)
             for arch, macros in self.macro_sets.items()
         })
+        self.fresh[key] = {"identity": identity.to_json(), "sources": loaded}
+        return identity
+
+    def _source(self, directory: str, name: str) -> str | None:
+        """A file of the spec's own folder (``%{load:%{_sourcedir}/...}``); nothing outside it."""
+        if not name or "/" in name or name in (".", "..") or not directory:
+            return None
+        try:
+            return self.tree.read_bytes(posixpath.join(directory, name)).decode("utf-8", errors="replace")
+        except TreeError:
+            return None
+
+    def _source_digest(self, directory: str, name: str) -> str | None:
+        text = self._source(directory, name)
+        return None if text is None else hashlib.sha256(text.encode()).hexdigest()

@@ -327,3 +327,12 @@ class UpstreamVerification(models.Model):
         return f"{self.component_id}: {self.verdict}"
 
 
+
+
+class IdentityCacheEntry(models.Model):
+    """A computed package identity, reused by every later ingest of the same spec with the same macro
+    files and code (audits.identities.IdentityResolver.key); rows are never updated, only added."""
+
+    key = models.CharField(max_length=64, primary_key=True)
+    value = models.JSONField()  # {"identity": ComponentIdentity.to_json(), "sources": {file name: sha256}}
+    created_at = models.DateTimeField(auto_now_add=True)

@@ -29,6 +29,7 @@ from ..models import (
     ComponentReason,
     ConfigFile,
     Distribution,
+    IdentityCacheEntry,
     Image,
     Inconsistency,
     Overlay,
@@ -109,6 +110,25 @@ def analyse_checkout(checkout: gitsource.Checkout, progress: Progress = no_progr
             history,
             lambda path: githistory.blame_lines(checkout.git_dir, sha, path),
             progress=lambda done, total: progress(done, total, "analysing components"),
+            identity_cache=StoredIdentities(),
+        )
+
+
+class StoredIdentities:
+    """The identity cache of audits.identities, kept in IdentityCacheEntry rows."""
+
+    BATCH = 500  # keys per query: SQLite's variable limit
+
+    def get_many(self, keys) -> dict[str, dict]:
+        keys, found = list(keys), {}
+        for start in range(0, len(keys), self.BATCH):
+            found.update(IdentityCacheEntry.objects.filter(key__in=keys[start : start + self.BATCH]).values_list("key", "value"))
+        return found
+
+    @staticmethod
+    def add(entries: dict[str, dict]) -> None:
+        IdentityCacheEntry.objects.bulk_create(
+            [IdentityCacheEntry(key=k, value=v) for k, v in entries.items()], batch_size=500, ignore_conflicts=True
         )
 
 
@@ -153,6 +173,7 @@ def write_release(analysis: ReleaseAnalysis, checkout: gitsource.Checkout, *, us
     """Everything in one transaction. No progress is written from inside it: nobody
     could see it before the commit, and on PostgreSQL it would lock the job row."""
     commits = _commit_rows(analysis, checkout.commit)
+    StoredIdentities.add(analysis.identities_computed)
     distribution, _ = Distribution.objects.get_or_create(
         name=analysis.distribution, defaults={"description": analysis.distribution_description}
     )

@@ -122,3 +122,32 @@ def test_the_api_publishes_the_identity_fields(release, auditor_client):
     assert body["identity_complete"] is True and body["identity_unresolved"] == []
     core = next(b for b in body["binary_packages"] if b["name"] == "kern-core")
     assert core["arches"] == ["x86_64", "aarch64"] and core["release"] == "2.azl4"
+
+
+def test_a_second_ingest_reuses_the_identities_computed_by_the_first(tmp_path, allow_local_sources, monkeypatch):
+    from audits import identities
+    from audits.models import IdentityCacheEntry, Release
+
+    repo = tmp_path / "repo"
+    first = init_repo(repo, repo_files())
+    ingest_release(str(repo), first)
+    assert IdentityCacheEntry.objects.count() == 7  # one per component with a rendered spec
+    Release.objects.all().delete()
+    monkeypatch.setattr(identities, "spec_identity", lambda *a, **k: pytest.fail("expanded again"))
+    release = ingest_release(str(repo), first).release
+    assert Component.objects.get(release=release, name="curl").published_evr == "8.15.0-3.azl4"
+    assert BinaryPackage.objects.get(component__release=release, name="kern-arm-only").arches == ["aarch64"]
+
+
+def test_a_cached_identity_is_not_reused_when_a_file_the_spec_loaded_changed(tmp_path, allow_local_sources):
+    from tests.support.gitrepo import commit_all, write_files
+
+    loading = KERNEL_LIKE.replace("Release: 2%{?dist}", "%{load:%{_sourcedir}/kern.macros}\nRelease: %{kern_rel}%{?dist}")
+    files = {**repo_files(), "specs/k/kern/kern.spec": loading, "specs/k/kern/kern.macros": "%kern_rel 7\n"}
+    repo = tmp_path / "repo"
+    first = init_repo(repo, files)
+    write_files(repo, {"specs/k/kern/kern.macros": "%kern_rel 8\n"})
+    second = commit_all(repo, "bump the release through the loaded file")
+    old, new = (ingest_release(str(repo), sha).release for sha in (first, second))
+    assert Component.objects.get(release=old, name="kern").published_evr == "6.1-7.azl4"
+    assert Component.objects.get(release=new, name="kern").published_evr == "6.1-8.azl4"
