@@ -251,6 +251,9 @@ class _Builder:
     def _add_upstream(self, facts: ComponentFacts, source_id: str) -> None:
         name = facts.upstream_name or facts.name
         version = upstream_version_of(facts)
+        # the rendered spec's License is upstream's unless an overlay changed it
+        licence = SpdxNoAssertion() if any(o.tag.lower() == "license" for o in facts.overlays) \
+            else self.licences(facts.license)
         upstream_id = self.id("Upstream", facts.name)
         self.packages.append(Package(
             spdx_id=upstream_id,
@@ -260,7 +263,10 @@ class _Builder:
             download_location=facts.dist_git_url if facts.dist_git_url.startswith("https://")
             and not validate_download_location(facts.dist_git_url) else SpdxNoAssertion(),
             files_analyzed=False,
-            license_concluded=SpdxNoAssertion(),
+            license_declared=licence,
+            license_concluded=licence,
+            license_comment=LICENSE_COMMENT if not isinstance(licence, SpdxNoAssertion) else
+            "an overlay changed the spec's License" if facts.license.strip() else None,
             copyright_text=SpdxNoAssertion(),
             comment="; ".join(x for x in [
                 f"dist-git commit {facts.upstream_commit}" if facts.upstream_commit else "",
