@@ -5,7 +5,6 @@ test_hostile_repository_data.py."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 
 import jsonschema_rs
@@ -22,6 +21,7 @@ from sbom.services.facts import (
     SourceFileFacts,
     Unresolved,
 )
+from tests.sbom.builders import BAD_COMMIT, COMMIT, WHEN, component, release
 from sbom.services.sanitise import (
     MAX_VERSION,
     digest_problem,
@@ -31,34 +31,8 @@ from sbom.services.sanitise import (
     valid_email,
 )
 
-WHEN = dt.datetime(2026, 3, 1, 12, tzinfo=dt.timezone.utc)
-COMMIT = CommitFacts("a" * 40, "Ada Packager", "ada@example.org", WHEN, "Ada Packager", "ada@example.org", WHEN,
-                     "Update curl")
-BAD_COMMIT = CommitFacts("b" * 40, "Root", "root@host.(none)", WHEN, "Ada Packager", "ada@example.org", WHEN, "oops")
 IDN_EMAIL = jsonschema_rs.Draft7Validator({"format": "idn-email"}, validate_formats=True)
 IRI_REFERENCE = jsonschema_rs.Draft7Validator({"format": "iri-reference"}, validate_formats=True)
-
-
-def component(**fields) -> ComponentFacts:
-    """curl, taken from Fedora, with a rendered spec; `fields` replace its values."""
-    values = dict(
-        name="curl", headline="intact", verdict="Taken from Fedora unchanged.", spec_origin="upstream",
-        spec_type="upstream", upstream_distro="fedora", upstream_version="43",
-        dist_git_url="https://src.fedoraproject.org/rpms/curl.git", dist_git_branch="f43", has_rendered_spec=True,
-        version="8.15.0", release="3.azl4", identity_complete=True, license="MIT", url="https://curl.se/", summary="A URL tool",
-        source_files=(SourceFileFacts("curl-8.15.0.tar.gz", "SHA512", "ab" * 64),),
-        binaries=(BinaryFacts("curl", "rpm-base", "package-group:base"),), config_commit=COMMIT,
-        rendered_commit=COMMIT,
-    )
-    return ComponentFacts(**{**values, **fields})
-
-
-def release(*components: ComponentFacts, **fields) -> ReleaseFacts:
-    values = dict(id=1, distribution="azurelinux", distribution_description="Azure Linux", version="4.0",
-                  release_ver="4.0", upstream_distro="fedora", upstream_version="43",
-                  source_url="https://github.com/microsoft/azurelinux", ref="main", commit=COMMIT,
-                  components=components or (component(),))
-    return ReleaseFacts(**{**values, **fields})
 
 
 def sanitised(**fields) -> ComponentFacts:
