@@ -59,7 +59,7 @@ def plain_dicts(facts) -> dict:
 
     components = []
     for c in facts.components:
-        evr = evr_of(facts, c)
+        evr = evr_of(c)
         version = evr.evr if evr else None
         licenses = [{"expression": c.license}] if c.license else []
         purl_version = f"@{evr.vr}" if evr else ""
@@ -154,11 +154,12 @@ def main(argv: list[str] | None = None) -> int:
         without_gc = cyclonedx.without_cyclic_gc  # as in the job (generate.build_documents) and the baseline
         facts = Phase("DB load (load_release_facts)", lambda: load_release_facts(release))
         model = Phase("CycloneDX model (build_bom)", lambda: cyclonedx.build_bom(facts.value))
-        content = Phase("CycloneDX JSON serialisation", lambda: cyclonedx.to_json(model.value))
+        compositions = cyclonedx.compositions_of(facts.value)
+        content = Phase("CycloneDX JSON serialisation", lambda: cyclonedx.to_json(model.value, compositions))
         errors = Phase("CycloneDX JSON schema validation", lambda: cyclonedx.validate(content.value, OutputFormat.JSON))
         plain = Phase("baseline: plain dicts", lambda: without_gc()(plain_dicts)(facts.value))
         dumped = Phase("baseline: json.dumps", lambda: without_gc()(json.dumps)(plain.value).encode())
-        xml = Phase("CycloneDX XML serialisation", lambda: cyclonedx.to_xml(model.value))
+        xml = Phase("CycloneDX XML serialisation", lambda: cyclonedx.to_xml(model.value, compositions))
         xml_errors = Phase("CycloneDX XML schema validation", lambda: cyclonedx.validate(xml.value, OutputFormat.XML))
         document = Phase("SPDX build + JSON", lambda: spdx.to_json(spdx.build_document(facts.value)))
         spdx_errors = Phase("SPDX parse + validation (spdx-tools)", lambda: spdx.validate(document.value))
@@ -169,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
         model.value = None
         gc.collect()
         tracemalloc.start()
-        cyclonedx.to_json(cyclonedx.build_bom(facts.value))
+        cyclonedx.to_json(cyclonedx.build_bom(facts.value), compositions)
         _, traced_peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
 

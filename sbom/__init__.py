@@ -7,4 +7,4 @@ SBOM API. May import: Django, cyclonedx-python-lib, spdx-tools, `access`, `jobs`
 `evidence` or `signing` (above): signing after an SBOM job goes through the jobs registry.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -310,6 +310,13 @@ def insert_rows(model, rows: list[dict]) -> None:
     """
     if not rows:
         return
+    given = {model._meta.get_field(name).attname for name in rows[0]}
+    # fields a caller does not give get their model default, as Model.save would (a field added by a
+    # migration without a database default is NOT NULL)
+    defaults = {f.attname: f.get_default() for f in model._meta.concrete_fields
+                if f.attname not in given and not f.primary_key}
+    if defaults:
+        rows = [{**row, **defaults} for row in rows]
     fields = [model._meta.get_field(name) for name in rows[0]]
     quote = connection.ops.quote_name
     sql = "INSERT INTO {} ({}) VALUES ({})".format(

@@ -40,7 +40,6 @@ from cyclonedx.model.component import (
     Pedigree,
 )
 from cyclonedx.model.contact import OrganizationalContact, OrganizationalEntity
-from cyclonedx.model.dependency import Dependency
 from cyclonedx.model.issue import IssueClassification, IssueType
 from cyclonedx.model.lifecycle import LifecyclePhase, PredefinedLifecycle
 from cyclonedx.model.tool import ToolRepository
@@ -48,7 +47,7 @@ from cyclonedx.model.tool import ToolRepository
 from .. import __version__
 from .cyclonedx_output import SPEC_VERSION, library_json, library_xml, to_json, to_xml
 from .cyclonedx_validation import validate, validator_description
-from .evr import Evr, rpm_purl
+from .evr import rpm_purl
 from .facts import (
     CommitFacts,
     ComponentFacts,
@@ -57,21 +56,34 @@ from .facts import (
     SourceFileFacts,
 )
 from .gc_pause import without_cyclic_gc
+from .cyclonedx_graph import (
+    RELEASE_REF,
+    Composition,
+    binary_ref,
+    compositions,
+    dependencies,
+    requirements_of,
+    source_ref,
+)
 from .identity import (
     LIBRARY_VERSION,
     BomOptions,
+    binary_evr_of,
     distro_qualifier,
     evr_of,
     release_supplier,
     serial_uuid,
     source_purl,
+    unresolved_text,
     upstream_purl,
     upstream_supplier,
+    upstream_version_of,
 )
+from .requires import Requirement
 
 # What callers use: building (here), writing (cyclonedx_output), validating (cyclonedx_validation).
 __all__ = [
-    "SPEC_VERSION", "BomOptions", "build_bom", "library_json", "library_xml", "to_json", "to_xml", "validate",
+    "SPEC_VERSION", "BomOptions", "build_bom", "compositions_of", "library_json", "library_xml", "to_json", "to_xml", "validate",
     "validator_description", "without_cyclic_gc",
 ]  # fmt: skip
 
@@ -240,18 +252,12 @@ def _quote(value: str) -> str:
 # ----------------------------------------------------------------------------- components
 
 
-def source_bom_ref(name: str) -> str:
-    return f"src/{name}"
-
-
 def ancestor_of(release: ReleaseFacts, component: ComponentFacts) -> Component | None:
     """The upstream (Fedora) source package this component was taken from; none for local specs."""
     if component.spec_type == "local" or not component.upstream_distro:
         return None
     name = component.upstream_name or component.name
-    version = component.version if component.version and "%" not in component.version else None
-    if any(o.tag.lower() == "version" for o in component.overlays):
-        version = None  # an overlay changed Version: the upstream version is not the rendered one
+    version = upstream_version_of(component)
     purl = upstream_purl(component, name, version)
     sup_name, sup_url = upstream_supplier(component.upstream_distro)
     refs = []
@@ -267,7 +273,7 @@ def ancestor_of(release: ReleaseFacts, component: ComponentFacts) -> Component |
         type=ComponentType.LIBRARY,
         name=name,
         version=version,
-        bom_ref=f"{source_bom_ref(component.name)}/upstream",
+        bom_ref=f"{source_ref(component.name)}/upstream",
         supplier=OrganizationalEntity(name=sup_name, urls=[u for u in [uri(sup_url)] if u]),
         purl=purl,
         external_references=refs,
@@ -311,8 +317,9 @@ def pedigree_of(release: ReleaseFacts, component: ComponentFacts) -> Pedigree:
     )
 
 
-def source_component(release: ReleaseFacts, component: ComponentFacts, supplier: OrganizationalEntity) -> Component:
-    evr = evr_of(release, component)
+def source_component(release: ReleaseFacts, component: ComponentFacts, supplier: OrganizationalEntity,
+                     requirements: dict[tuple[str, str], tuple[Requirement, ...]] | None = None) -> Component:
+    evr = evr_of(component)
     purl = source_purl(release, component, evr)
     pairs: list[tuple[str, str]] = [
         ("classification", component.headline),
@@ -325,12 +332,8 @@ def source_component(release: ReleaseFacts, component: ComponentFacts, supplier:
     if component.overlays and component.verification is not None:
         pairs.append(("declared-diff", declared_diff_note(component)))
     pairs += [("publication-problem", problem) for problem in component.problems]  # sanitise.py
-    if component.unresolved:
-        pairs.append(("unresolved", f"version: {component.unresolved}"))
-    elif evr is None:
-        pairs.append(("evr-unexpanded", "render failed: no rendered spec" if component.render_failed else "no rendered spec"))
-    elif evr.unexpanded:
-        pairs.append(("evr-unexpanded", " ".join(evr.unexpanded)))
+    if evr is None:
+        pairs.append(("unresolved", unresolved_text(component)))
     refs = []
     if release.source_url.startswith("https://") and uri(release.source_url):
         refs.append(ExternalReference(
@@ -354,12 +357,13 @@ def source_component(release: ReleaseFacts, component: ComponentFacts, supplier:
             pairs.append(("source-digest-unsupported", f"{source.algorithm} {source.filename}"))
         else:
             refs.append(ref)
-    binaries = [binary_component(release, component, b, evr, supplier) for b in component.binaries]
+    binaries = [binary_component(release, component, b, supplier, (requirements or {}).get((component.name, b.name), ()))
+                for b in component.binaries]
     return Component(
         type=ComponentType.LIBRARY,
         name=component.name,
         version=evr.evr if evr else None,
-        bom_ref=source_bom_ref(component.name),
+        bom_ref=source_ref(component.name),
         supplier=supplier,
         description=component.summary or None,
         licenses=[license_of(component.license)] if component.license.strip() else [],
@@ -371,22 +375,29 @@ def source_component(release: ReleaseFacts, component: ComponentFacts, supplier:
     )
 
 
-def binary_component(release: ReleaseFacts, component: ComponentFacts, binary, evr: Evr | None,
-                     supplier: OrganizationalEntity) -> Component:
-    """A binary package, nested in its source package (see docs/sbom.md for why nested)."""
+def binary_component(release: ReleaseFacts, component: ComponentFacts, binary, supplier: OrganizationalEntity,
+                     requirements: tuple[Requirement, ...] = ()) -> Component:
+    """A binary package, nested in its source package (see docs/sbom.md for why nested), with its
+    own identity where it has one and the runtime Requires that did not resolve (with why)."""
     qualifiers = {"distro": distro_qualifier(release)}
-    if evr is not None and evr.complete:
-        qualifiers["upstream"] = f"{component.name}-{evr.vr}.src.rpm"
+    source = evr_of(component)
+    if source is not None:
+        qualifiers["upstream"] = f"{component.name}-{source.vr}.src.rpm"
+    evr = binary_evr_of(component, binary)
+    licence = binary.license or component.license
     return Component(
         type=ComponentType.LIBRARY,
         name=binary.name,
         version=evr.evr if evr else None,
-        bom_ref=f"{source_bom_ref(component.name)}/bin/{binary.name}",
+        bom_ref=binary_ref(component.name, binary.name),
         supplier=supplier,
-        # the spec's main License; sub-package License tags are not evaluated (docs/sbom.md)
-        licenses=[license_of(component.license)] if component.license.strip() else [],
+        licenses=[license_of(licence)] if licence.strip() else [],
         purl=rpm_purl(release.distribution, binary.name, evr, qualifiers),
-        properties=_properties([("channel", binary.channel), ("channel-source", binary.channel_source)]),
+        properties=_properties([
+            ("channel", binary.channel), ("channel-source", binary.channel_source),
+            ("arches", " ".join(binary.arches)),
+            *(("requires-unresolved", f"{r.text}: {r.reason}") for r in requirements if r.target is None),
+        ]),
     )
 
 
@@ -405,7 +416,7 @@ def root_component(release: ReleaseFacts, supplier: OrganizationalEntity) -> Com
         type=ComponentType.OPERATING_SYSTEM,
         name=release.distribution,
         version=release.version,
-        bom_ref="release",
+        bom_ref=RELEASE_REF,
         supplier=supplier,
         description=release.distribution_description or None,
         external_references=refs,
@@ -416,6 +427,12 @@ def root_component(release: ReleaseFacts, supplier: OrganizationalEntity) -> Com
             ("upstream", f"{release.upstream_distro}-{release.upstream_version}" if release.upstream_distro else ""),
         ]),
     )
+
+
+def compositions_of(release: ReleaseFacts, component: str | None = None) -> list[Composition]:
+    """The `compositions` of the BOM `build_bom` makes of the same arguments (cyclonedx_graph.py)."""
+    return compositions([c for c in release.components if component is None or c.name == component],
+                        whole_release=component is None)
 
 
 def build_bom(release: ReleaseFacts, *, component: str | None = None, options: BomOptions = BomOptions()) -> Bom:
@@ -430,7 +447,8 @@ def _build_bom(release: ReleaseFacts, component: str | None, options: BomOptions
     if component is not None and not selected:
         raise KeyError(component)
     root = root_component(release, supplier)
-    sources = [source_component(release, c, supplier) for c in selected]
+    requirements = requirements_of(release, selected)
+    sources = [source_component(release, c, supplier, requirements) for c in selected]
     pedigree_tool = Component(
         type=ComponentType.APPLICATION, name="Pedigree", version=__version__, bom_ref="tool/pedigree",
     )
@@ -447,6 +465,12 @@ def _build_bom(release: ReleaseFacts, component: str | None, options: BomOptions
             timestamp=release.commit.committed_at,
             tools=ToolRepository(components=[pedigree_tool, library_tool]),
             authors=authors,
+            manufacturer=OrganizationalEntity(
+                name=options.organization_name,
+                contacts=[OrganizationalContact(email=options.organization_contact)]
+                if "@" in options.organization_contact else [],
+                urls=[u for u in [uri(options.organization_contact)] if u and "@" not in options.organization_contact],
+            ) if options.organization_name else None,
             component=root,
             supplier=supplier,
             lifecycles=[PredefinedLifecycle(LifecyclePhase.PRE_BUILD)],
@@ -455,5 +479,6 @@ def _build_bom(release: ReleaseFacts, component: str | None, options: BomOptions
         ),
         components=sources,
     )
-    bom.dependencies = [Dependency(ref=root.bom_ref, dependencies=[Dependency(ref=s.bom_ref) for s in sources])]
+    refs = {c.bom_ref.value: c.bom_ref for c in [root, *sources, *(b for s in sources for b in s.components)]}
+    bom.dependencies = dependencies(selected, requirements, refs)
     return bom

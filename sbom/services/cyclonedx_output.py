@@ -22,42 +22,48 @@ from cyclonedx.output.json import JsonV1Dot6
 from cyclonedx.output.xml import XmlV1Dot6
 
 from . import cyclonedx_json
+from .cyclonedx_graph import Composition, add_compositions
 from .gc_pause import without_cyclic_gc
 
 SPEC_VERSION = "1.6"  # the version JsonV1Dot6 and XmlV1Dot6 write
 
 
-def to_json(bom: Bom) -> bytes:
+def to_json(bom: Bom, compositions: list[Composition] | None = None) -> bytes:
     """The library's JSON bytes: `cyclonedx_json` writes them (about 5x faster), or, for a model
-    it does not reproduce, the library's `JsonV1Dot6`."""
+    it does not reproduce, the library's `JsonV1Dot6`; then the `compositions` (which the library
+    has no model for, cyclonedx_graph.py)."""
     with without_cyclic_gc():
         try:
             with _indexed_dependencies(bom):
-                return cyclonedx_json.serialise(bom)
+                content = cyclonedx_json.serialise(bom)
         except cyclonedx_json.Unsupported:
             with _faster_library_output(bom):
-                return _library_json(bom)
+                content = _library_json(bom)
+    return add_compositions(content, compositions or [], "json")
 
 
-def to_xml(bom: Bom) -> bytes:
+def to_xml(bom: Bom, compositions: list[Composition] | None = None) -> bytes:
     """The library's XML bytes (`XmlV1Dot6`), with its slowest steps done in linear time
-    (`_faster_library_output`)."""
+    (`_faster_library_output`); then the `compositions`."""
     _fix_identifiable_action_xml_order()
     with without_cyclic_gc(), _faster_library_output(bom):
-        return _library_xml(bom)
+        content = _library_xml(bom)
+    return add_compositions(content, compositions or [], "xml")
 
 
-def library_json(bom: Bom) -> bytes:
+def library_json(bom: Bom, compositions: list[Composition] | None = None) -> bytes:
     """The library's own JSON output: the reference `to_json` is tested against byte for byte."""
     with without_cyclic_gc(), _indexed_dependencies(bom):
-        return _library_json(bom)
+        content = _library_json(bom)
+    return add_compositions(content, compositions or [], "json")
 
 
-def library_xml(bom: Bom) -> bytes:
+def library_xml(bom: Bom, compositions: list[Composition] | None = None) -> bytes:
     """The library's own XML output: the reference `to_xml` is tested against byte for byte."""
     _fix_identifiable_action_xml_order()
     with without_cyclic_gc(), _indexed_dependencies(bom):
-        return _library_xml(bom)
+        content = _library_xml(bom)
+    return add_compositions(content, compositions or [], "xml")
 
 
 def _library_json(bom: Bom) -> bytes:

@@ -50,9 +50,27 @@ class SourceFileFacts:
 
 @dataclass(frozen=True, slots=True)
 class BinaryFacts:
+    """A binary package the spec builds, with its own identity where the expander set one
+    (blank epoch/version/release: the source package's identity applies)."""
+
     name: str
     channel: str = ""
     channel_source: str = ""
+    epoch: str = ""
+    version: str = ""
+    release: str = ""
+    license: str = ""  # the sub-package's License (blank: the spec's main License)
+    arches: tuple[str, ...] = ()  # e.g. ("aarch64", "x86_64"); ("noarch",) for BuildArch: noarch
+    requires: tuple[str, ...] = ()  # runtime Requires as expanded: "glibc >= 2.38", "(a or b)", "/usr/bin/sh"
+    provides: tuple[str, ...] = ()  # explicit Provides as expanded
+
+
+@dataclass(frozen=True, slots=True)
+class Unresolved:
+    """A part of a package's identity that is not published, and why (one sentence)."""
+
+    field: str  # "name", "epoch", "version", "release", "packages", "package:<name>", ...
+    reason: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,10 +102,12 @@ class ComponentFacts:
     has_rendered_spec: bool = False
     render_failed: bool = False
     epoch: str = ""
-    version: str = ""  # expanded Version
-    release_tag: str = ""  # raw Release
-    release_expanded: str = ""  # Release expanded with the spec's own macros (dist undefined)
-    autorelease_number: int | None = None
+    version: str = ""  # fully expanded Version, as built
+    release: str = ""  # fully expanded Release, as built (dist tag included, e.g. "5.azl4")
+    # True: epoch, version and release are exactly what rpm would build (audits.rpmspec); False:
+    # the identity is unresolved and is published without a version (`identity_unresolved` says why)
+    identity_complete: bool = False
+    identity_unresolved: tuple[Unresolved, ...] = ()
     license: str = ""
     url: str = ""
     summary: str = ""
@@ -99,11 +119,9 @@ class ComponentFacts:
     binaries: tuple[BinaryFacts, ...] = ()
     config_commit: CommitFacts | None = None
     rendered_commit: CommitFacts | None = None
-    spec_text: str | None = None  # loaded only when the Release needs the spec's own macros
     verification: VerificationFacts | None = None  # loaded only for components with overlays
-    # what sanitise.py left out or changed, one sentence each, and why the version is not published
+    # what sanitise.py left out or changed, one sentence each
     problems: tuple[str, ...] = ()
-    unresolved: str = ""  # non-empty: the epoch-version-release cannot be published (the reason)
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +138,9 @@ class ReleaseFacts:
     commit: CommitFacts
     components: tuple[ComponentFacts, ...] = field(default_factory=tuple)
     problems: tuple[str, ...] = ()  # the release's own values sanitise.py changed, one sentence each
+    # the binary packages of the release's other components, (component, binary, explicit Provides):
+    # a one-component document resolves its Requires against the whole release (requires.py)
+    other_binaries: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
 
     @property
     def slug(self) -> str:

@@ -36,7 +36,6 @@ from .. import __version__
 from ..choices import SbomFormat
 from ..models import SbomDocument
 from . import cyclonedx, report, spdx
-from .evr import needs_spec_text
 from .facts import (
     BinaryFacts,
     CommitFacts,
@@ -44,10 +43,11 @@ from .facts import (
     OverlayFacts,
     ReleaseFacts,
     SourceFileFacts,
+    Unresolved,
     VerificationFacts,
 )
 from .overlay_diffs import split_declared_diff
-from .sanitise import sanitise_release
+from .sanitise import identity_problem, sanitise_release
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +60,8 @@ def options_from_settings() -> cyclonedx.BomOptions:
     return cyclonedx.BomOptions(
         author_name=getattr(settings, "PEDIGREE_SBOM_AUTHOR_NAME", ""),
         author_email=getattr(settings, "PEDIGREE_SBOM_AUTHOR_EMAIL", ""),
+        organization_name=getattr(settings, "PEDIGREE_SBOM_ORGANIZATION_NAME", ""),
+        organization_contact=getattr(settings, "PEDIGREE_SBOM_ORGANIZATION_CONTACT", ""),
     )
 
 
@@ -85,8 +87,8 @@ def load_release_facts(release: Release, *, component: str | None = None) -> Rel
     rows = list(components.order_by("name").values(
         "id", "name", "headline", "verdict", "spec_origin", "spec_type", "upstream_distro", "upstream_version",
         "upstream_snapshot", "upstream_name", "upstream_commit", "dist_git_url", "dist_git_branch", "defined_in",
-        "render_failed", "epoch", "version_expanded", "release_tag", "license", "url", "summary",
-        "check_skipped", "check_skip_reason", "config_commit_id", "rendered_commit_id",
+        "render_failed", "epoch", "version_expanded", "release_expanded", "identity_complete", "identity_unresolved",
+        "license", "url", "summary", "check_skipped", "check_skip_reason", "config_commit_id", "rendered_commit_id",
     ))
     if component is not None and not rows:
         raise SbomError(f"release {release.pk} has no component {component!r}")
@@ -113,13 +115,15 @@ def load_release_facts(release: Release, *, component: str | None = None) -> Rel
             url = origin.get("uri", "") if isinstance(origin, dict) else ""
             sources[cid].append(SourceFileFacts(filename, hash_type, hash_, url=url, origin="source-files"))
     binaries = defaultdict(list)
-    for cid, name, channel, where in BinaryPackage.objects.filter(**scope).order_by("name").values_list(
-        "component_id", "name", "channel", "channel_source"
+    for cid, name, channel, where, epoch, version, release_, license_, arches, requires, provides in (
+        BinaryPackage.objects.filter(**scope).order_by("name").values_list(
+            "component_id", "name", "channel", "channel_source", "epoch", "version", "release", "license", "arches",
+            "requires", "provides")
     ):
-        binaries[cid].append(BinaryFacts(name, channel, where))
-    specs = dict(RenderedSpec.objects.filter(**scope).values_list("component_id", "autorelease_number"))
-    wanted = [r["id"] for r in rows if r["id"] in specs and needs_spec_text(r["release_tag"])]
-    texts = dict(RenderedSpec.objects.filter(component_id__in=wanted).values_list("component_id", "text")) if wanted else {}
+        binaries[cid].append(BinaryFacts(
+            name, channel, where, epoch=epoch, version=version, release=release_, license=license_,
+            arches=tuple(arches), requires=tuple(requires), provides=tuple(provides)))
+    specs = set(RenderedSpec.objects.filter(**scope).values_list("component_id", flat=True))
     verifications = _newest_verifications(scope)
     commit_ids = {r[k] for r in rows for k in ("config_commit_id", "rendered_commit_id") if r[k]}
     commits = {c.pk: _commit_facts(c) for c in Commit.objects.filter(pk__in=commit_ids)}
@@ -133,12 +137,12 @@ def load_release_facts(release: Release, *, component: str | None = None) -> Rel
             upstream_commit=r["upstream_commit"], dist_git_url=r["dist_git_url"],
             dist_git_branch=r["dist_git_branch"], defined_in=r["defined_in"], has_rendered_spec=cid in specs,
             render_failed=r["render_failed"], epoch=r["epoch"], version=r["version_expanded"],
-            release_tag=r["release_tag"], autorelease_number=specs.get(cid), license=r["license"], url=r["url"],
+            release=r["release_expanded"], identity_complete=r["identity_complete"],
+            identity_unresolved=_unresolved(r["identity_unresolved"]), license=r["license"], url=r["url"],
             summary=r["summary"], check_skipped=r["check_skipped"], check_skip_reason=r["check_skip_reason"],
             reasons=tuple(reasons[cid]), overlays=tuple(overlays[cid]), source_files=tuple(sources[cid]),
             binaries=tuple(binaries[cid]), config_commit=commits.get(r["config_commit_id"]),
-            rendered_commit=commits.get(r["rendered_commit_id"]), spec_text=texts.get(cid),
-            verification=verifications.get(cid),
+            rendered_commit=commits.get(r["rendered_commit_id"]), verification=verifications.get(cid),
         ))
     return sanitise_release(ReleaseFacts(
         id=release.pk,
@@ -152,7 +156,25 @@ def load_release_facts(release: Release, *, component: str | None = None) -> Rel
         ref=release.ref,
         commit=_commit_facts(release.commit),
         components=tuple(facts),
+        other_binaries=_other_binaries(release, rows) if component is not None else (),
     ))
+
+
+def _unresolved(items) -> tuple[Unresolved, ...]:
+    """The ingest's [{"field": ..., "reason": ...}] as facts (a malformed entry still says something)."""
+    return tuple(Unresolved(str(item.get("field", "identity")), str(item.get("reason", "unresolved")))
+                 if isinstance(item, dict) else Unresolved("identity", str(item)) for item in items or ())
+
+
+def _other_binaries(release: Release, rows: list[dict]) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    """The binary packages of the release's other components, for resolving one component's Requires."""
+    return tuple(
+        (component, name, tuple(provides))
+        for component, name, provides in BinaryPackage.objects.filter(component__release=release)
+        .exclude(component_id__in=[r["id"] for r in rows]).order_by("component__name", "name")
+        .values_list("component__name", "name", "provides")
+        if not identity_problem(name)
+    )
 
 
 def publication_problems(facts: ReleaseFacts) -> dict[str, list[str]]:
@@ -223,6 +245,7 @@ def build_documents(facts: ReleaseFacts, formats: list[str], *, component: str |
         start = time.perf_counter()
         step("building the CycloneDX model")
         bom = cyclonedx.build_bom(facts, component=component, options=options)
+        compositions = cyclonedx.compositions_of(facts, component)
         model_seconds = time.perf_counter() - start
         serial = bom.serial_number.urn
         for fmt, output, schema_format, to_bytes in (
@@ -233,12 +256,12 @@ def build_documents(facts: ReleaseFacts, formats: list[str], *, component: str |
                 continue
             start = time.perf_counter()
             step(f"serialising CycloneDX {output}")
-            content = to_bytes(bom)
+            content = to_bytes(bom, compositions)
             step(f"validating CycloneDX {output} against the 1.6 schema")
             errors = cyclonedx.validate(content, schema_format)
             _fail_if_invalid(errors, f"CycloneDX {output}")
             if cyclonedx_report is None:
-                cyclonedx_report = report.cyclonedx_report(_json_for_report(bom, fmt, content))
+                cyclonedx_report = report.cyclonedx_report(_json_for_report(bom, compositions, fmt, content))
             built.append(Built(
                 fmt, cyclonedx.SPEC_VERSION, serial, content, model_seconds + time.perf_counter() - start,
                 {"valid": True, "validator": cyclonedx.validator_description(schema_format), "errors": []},
@@ -264,9 +287,9 @@ def build_documents(facts: ReleaseFacts, formats: list[str], *, component: str |
     return built
 
 
-def _json_for_report(bom, fmt: str, content: bytes) -> dict:
+def _json_for_report(bom, compositions, fmt: str, content: bytes) -> dict:
     # the XML document holds the same BOM as the JSON one; the report is read from JSON either way
-    return json.loads(content if fmt == SbomFormat.CYCLONEDX_JSON else cyclonedx.to_json(bom))
+    return json.loads(content if fmt == SbomFormat.CYCLONEDX_JSON else cyclonedx.to_json(bom, compositions))
 
 
 def _fail_if_invalid(errors: list[str], what: str) -> None:

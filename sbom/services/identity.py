@@ -1,7 +1,7 @@
 """PURE PYTHON: who and what a package is, the same in the CycloneDX and the SPDX document.
 Both documents name the same packages, so the facts that identify one are worked out here
-once: its supplier, its epoch-version-release (`evr.compute_evr` on the component's facts),
-its package URL (`evr.rpm_purl`) with the distribution qualifier, and the document's serial
+once: its supplier, its epoch-version-release (the expanded values stored by the ingest, or
+none when the identity is unresolved), its package URL (`evr.rpm_purl`) with the distribution qualifier, and the document's serial
 number. A change here changes both documents alike; what only one format needs (bom-refs,
 SPDX ids) stays with that format's builder.
 """
@@ -16,8 +16,8 @@ from importlib.metadata import version as dist_version
 from packageurl import PackageURL
 
 from .. import __version__
-from .evr import Evr, compute_evr, dist_tag, rpm_purl
-from .facts import ComponentFacts, ReleaseFacts
+from .evr import Evr, rpm_purl
+from .facts import BinaryFacts, ComponentFacts, ReleaseFacts
 
 LIBRARY_VERSION = dist_version("cyclonedx-python-lib")
 # uuid5 namespace of every Pedigree serial number and SPDX namespace (a fixed, random uuid4)
@@ -35,9 +35,14 @@ class BomOptions:
 
     author_name: str = ""  # person or team recorded as the BOM author (NTIA "author of SBOM data")
     author_email: str = ""
+    # the organisation that runs Pedigree and so creates the documents, with a contact (BSI TR-03183-2
+    # "creator of the SBOM": an e-mail address or URL)
+    organization_name: str = ""
+    organization_contact: str = ""  # an e-mail address or an https URL
 
     def as_dict(self) -> dict[str, str]:
-        return {"author_name": self.author_name, "author_email": self.author_email}
+        return {"author_name": self.author_name, "author_email": self.author_email,
+                "organization_name": self.organization_name, "organization_contact": self.organization_contact}
 
 
 def serial_uuid(release: ReleaseFacts, scope: str, options: BomOptions, kind: str = "cyclonedx") -> uuid.UUID:
@@ -67,19 +72,42 @@ def upstream_supplier(distro: str) -> tuple[str, str]:
     return UPSTREAM_SUPPLIERS.get(distro, (distro, ""))
 
 
-def evr_of(release: ReleaseFacts, component: ComponentFacts) -> Evr | None:
-    """The component's epoch-version-release as rendered for the release; None without a rendered spec
-    and when it cannot be published (`component.unresolved`, see sanitise.py)."""
-    if component.unresolved or not component.has_rendered_spec or not component.version:
+def evr_of(component: ComponentFacts) -> Evr | None:
+    """The source package's epoch-version-release exactly as built; None when the identity is
+    unresolved (`identity_unresolved` says why): then no version is published at all."""
+    if not component.identity_complete or not component.version:
         return None
-    return compute_evr(
-        epoch=component.epoch,
-        version=component.version,
-        release_tag=component.release_tag,
-        autorelease_number=component.autorelease_number,
-        dist=dist_tag(release.distribution, release.release_ver),
-        spec_text=component.spec_text,
-    )
+    return Evr(component.epoch, component.version, component.release)
+
+
+def binary_evr_of(component: ComponentFacts, binary: BinaryFacts) -> Evr | None:
+    """A binary package's own epoch-version-release where the expander set one (the ingest leaves it
+    blank when unresolved), else its source's."""
+    if binary.version:
+        return Evr(binary.epoch, binary.version, binary.release)
+    return evr_of(component)
+
+
+def upstream_version_of(component: ComponentFacts) -> str | None:
+    """The version of the upstream (Fedora) package the component was taken from: its own expanded
+    Version, unless that is unresolved or an overlay changed it."""
+    if not component.identity_complete or not component.version:
+        return None
+    if any(o.tag.lower() == "version" for o in component.overlays):
+        return None  # an overlay changed Version: the upstream version is not the rendered one
+    return component.version
+
+
+def unresolved_text(component: ComponentFacts) -> str:
+    """What of the identity is unresolved and why, one `field: reason` each (the `pedigree:unresolved`
+    property and the SPDX comment); a reason is always given, even when the ingest gave none."""
+    if component.identity_unresolved:
+        return "; ".join(f"{u.field}: {u.reason}" for u in component.identity_unresolved)
+    if not component.has_rendered_spec:
+        return "version: " + ("the spec failed to render" if component.render_failed else "there is no rendered spec")
+    if not component.identity_complete:
+        return "version: the spec's identity has not been expanded (ingested before spec expansion)"
+    return "version: the spec has no Version"
 
 
 def distro_qualifier(release: ReleaseFacts) -> str:
@@ -97,6 +125,6 @@ def upstream_purl(component: ComponentFacts, name: str, version: str | None) -> 
     return rpm_purl(
         component.upstream_distro,
         name,
-        Evr("", version, "", ()) if version else None,
+        Evr("", version, "") if version else None,
         {"arch": "src", "distro": f"{component.upstream_distro}-{component.upstream_version}"},
     )

@@ -11,15 +11,15 @@ from typing import Any, Iterator
 MAX_NAMES = 50  # names listed per missing field; the counts are always complete
 
 WHY = {
-    "version": "the component has no rendered spec (rendering failed or the spec is missing), so its "
-    "version is unknown; components whose Release uses macros Pedigree cannot expand carry "
-    "pedigree:evr-unexpanded; a version the documents cannot hold (over 1024 characters) is left out "
-    "and named in pedigree:unresolved",
+    "version": "the component's identity is unresolved (no rendered spec, macros Pedigree cannot "
+    "expand, or a value the documents cannot hold): it is published without a version, and "
+    "pedigree:unresolved names the fields and why",
     "hashes": "Pedigree reads configuration, not build output: no built package exists to hash. The "
     "digests Pedigree knows (upstream source archives from the `sources` file) are given on "
     "source-distribution external references, not as component hashes",
-    "dependencies": "the release depends on each source package; dependencies between packages "
-    "(Requires, BuildRequires) are not recorded, so they are absent, not declared empty",
+    "dependencies": "the release depends on each source package, and a binary package on the binary "
+    "packages its spec's runtime Requires resolve to; a package whose Requires resolve to nothing in "
+    "the document has no dependency entry, and the compositions say which lists are incomplete",
     "author": "no author is configured (PEDIGREE_SBOM_AUTHOR_NAME / _EMAIL); the generating tool is "
     "named in metadata.tools",
     "filename": "file names of built packages need the architecture and build output, which Pedigree "

@@ -11,9 +11,12 @@ the CycloneDX and the SPDX builders both get facts they can publish as they are:
 - an e-mail address that is not a valid address (`valid_email`): left out, the name kept;
 - a digest that is not hex of its algorithm's length (`DIGEST_LENGTHS`): left out, the file kept;
 - a URL that is not an absolute URL of a public host (`url_problem`): left out;
-- an epoch-version-release longer than MAX_VERSION or with a control character: unresolved, published
-  without a version (and a purl without one), never cut short;
-- a binary package or source file whose name has a control character: left out.
+- an epoch, version or release (of the source or of a binary package) longer than MAX_VERSION, or with
+  a control character, `%`, `{`, `}`, `\\` or whitespace (macro text the expander left, which no rpm
+  would build): the identity is unresolved, published without a version (and a purl without one), never
+  cut short or repaired; this is the last guard, whatever the ingest stored;
+- a binary package whose name has any of those characters: left out, and the component's binary list
+  is unresolved; a source file whose name has a control character: left out.
 
 Nothing is dropped, shortened or changed silently: each problem is a sentence in the component's
 `problems` (the release's own values: `ReleaseFacts.problems`), which both documents carry and the
@@ -33,8 +36,8 @@ from .facts import (
     OverlayFacts,
     ReleaseFacts,
     SourceFileFacts,
+    Unresolved,
 )
-from .identity import evr_of
 
 MAX_VERSION = 1024  # CycloneDX 1.6 `version` maxLength (JSON schema and XSD)
 DIGEST_LENGTHS = {"MD5": 32, "SHA1": 40, "SHA224": 56, "SHA256": 64, "SHA384": 96, "SHA512": 128}
@@ -44,6 +47,8 @@ SHOWN = 80  # characters of a value quoted in a problem
 # C0 controls but tab, LF and CR; DEL and C1; lone surrogates; U+FFFE/U+FFFF (XML 1.0 holds neither)
 CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _HEX_RE = re.compile(r"[0-9a-fA-F]+")
+# what no name, epoch, version or release rpm builds contains: unexpanded macro text, line continuations
+NOT_IDENTITY_RE = re.compile(r"[%{}\\\s]")
 _NON_ASCII = "\u00a0-\ud7ff\uf900-\ufdcf\ufdf0-\uffef"  # what an IRI may hold beyond ASCII (RFC 3987 ucschar)
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"  # a DNS label (RFC 1123)
 # RFC 5322 dot-atom local part, with UTF-8 as RFC 6531 allows; a domain of DNS labels. Quoted local
@@ -91,6 +96,17 @@ def url_problem(value: str) -> str:
         return f"its scheme is not one of {', '.join(URL_SCHEMES)}"
     if not _PUBLIC_HOST_RE.fullmatch(match["host"]) or len(match["host"]) > 253:
         return "its host is not a public host name"
+    return ""
+
+
+def identity_problem(value: str) -> str:
+    """Why a name, epoch, version or release cannot be published (empty when it can)."""
+    if len(value) > MAX_VERSION:
+        return f"it is longer than the {MAX_VERSION} characters a CycloneDX 1.6 version may have"
+    if CONTROL_RE.search(value):
+        return "it has control characters"
+    if NOT_IDENTITY_RE.search(value):
+        return "it has unexpanded macro text (%, {, }, \\ or whitespace)"
     return ""
 
 
@@ -176,7 +192,8 @@ def sanitise_component(release: ReleaseFacts, component: ComponentFacts,
             changes[name] = value
     _each(changes, "overlays", component.overlays, lambda o: _overlay(o, problems))
     _each(changes, "source_files", component.source_files, lambda s: _source_file(s, problems))
-    _each(changes, "binaries", component.binaries, lambda b: _binary(b, problems))
+    unresolved: list[Unresolved] = []
+    _each(changes, "binaries", component.binaries, lambda b: _binary(b, problems, unresolved))
     config, rendered = component.config_commit, component.rendered_commit
     same = config is not None and rendered is not None and config.sha == rendered.sha
     for name, facts, what in (("config_commit", config, "configuration and the rendered spec" if same else "configuration"),
@@ -187,7 +204,11 @@ def sanitise_component(release: ReleaseFacts, component: ComponentFacts,
                 changes[name] = clean
                 if same:
                     changes["rendered_commit"] = _commit(rendered, what, _Problems(), {} if commits is None else commits)
-    changes.update(_version(release, replace(component, **changes) if changes else component, problems))
+    unresolved += _identity(component, problems)
+    if unresolved:
+        changes.update(identity_complete=False, identity_unresolved=(*component.identity_unresolved, *unresolved))
+        if any(u.field in ("epoch", "version", "release") for u in unresolved):
+            changes.update(epoch="", version="", release="")  # never published, not even for the ancestor
     if not changes:
         return component
     return replace(component, **changes, problems=tuple(problems.items))
@@ -226,11 +247,20 @@ def _source_file(source: SourceFileFacts, problems: _Problems) -> SourceFileFact
     return replace(source, **changes) if changes else source
 
 
-def _binary(binary: BinaryFacts, problems: _Problems) -> BinaryFacts | None:
-    if CONTROL_RE.search(binary.name):
-        problems.add(f"binary package {shown(binary.name)} is left out: its name has control characters")
+def _binary(binary: BinaryFacts, problems: _Problems, unresolved: list[Unresolved]) -> BinaryFacts | None:
+    why = identity_problem(binary.name)
+    if why:
+        problems.add(f"binary package {shown(binary.name)} is left out: its name {why.removeprefix('it ')}")
+        unresolved.append(Unresolved("packages", f"the binary package name {shown(binary.name)} {why.removeprefix('it ')}"))
         return None
-    changes = problems.texts(binary, f"binary package {binary.name} ", ("channel", "channel_source"))
+    changes: dict = problems.texts(binary, f"binary package {binary.name} ", ("channel", "channel_source", "license"))
+    bad = [(name, why) for name in ("epoch", "version", "release")
+           if (why := identity_problem(getattr(binary, name)))]
+    if bad:
+        text = "; ".join(f"its {name} {shown(getattr(binary, name))} {why.removeprefix('it ')}" for name, why in bad)
+        problems.add(f"binary package {binary.name} is published without a version of its own: {text}")
+        unresolved.append(Unresolved(f"package:{binary.name}", text))
+        changes.update(epoch="", version="", release="")
     return replace(binary, **changes) if changes else binary
 
 
@@ -252,19 +282,16 @@ def _commit(facts: CommitFacts, what: str, problems: _Problems,
     return clean
 
 
-def _version(release: ReleaseFacts, component: ComponentFacts, problems: _Problems) -> dict:
-    """Unresolved (no version published) when the epoch-version-release is too long or has control characters."""
-    evr = evr_of(release, component)
-    if evr is None:
-        return {}
-    if len(evr.evr) > MAX_VERSION:
-        why = f"it is longer than the {MAX_VERSION} characters a CycloneDX 1.6 version may have"
-    elif CONTROL_RE.search(evr.evr):
-        why = "it has control characters"
-    else:
-        return {}
-    problems.add(f"the epoch-version-release {shown(evr.evr)} is published as unresolved, without a version: {why}")
-    changes = {"unresolved": f"the epoch-version-release {why}"}
-    if len(component.version) > MAX_VERSION or CONTROL_RE.search(component.version):
-        changes["version"] = ""  # nor as the upstream package's version
-    return changes
+def _identity(component: ComponentFacts, problems: _Problems) -> list[Unresolved]:
+    """The source package's epoch, version and release that cannot be published, unresolved (noted);
+    an identity already unresolved is not published anyway."""
+    found: list[Unresolved] = []
+    if not component.identity_complete:
+        return found
+    for name in ("epoch", "version", "release"):
+        value = getattr(component, name)
+        why = identity_problem(value)
+        if why:
+            problems.add(f"the {name} {shown(value)} is published as unresolved, without a version: {why}")
+            found.append(Unresolved(name, f"the {name} {why.removeprefix('it ')}"))
+    return found

@@ -9,6 +9,7 @@ from cyclonedx.schema import OutputFormat
 
 from jobs.choices import JobKind, JobStatus
 from jobs.models import Job
+from sbom import __version__
 from sbom.choices import SbomFormat
 from sbom.models import SbomDocument
 from sbom.services import cyclonedx, identity
@@ -75,10 +76,13 @@ def test_timestamp_is_the_release_commit_date(release, bom):
     assert bom["metadata"]["timestamp"] == release.commit.committed_at.isoformat()
 
 
-def test_stored_json_parses_back_and_reserialises_identically(release, generated):
+def test_stored_json_parses_back_and_reserialises_identically_but_for_the_compositions(release, generated):
     content = bytes(stored(release, SbomFormat.CYCLONEDX_JSON).content)
     bom = Bom.from_json(json.loads(content))
-    assert JsonV1Dot6(bom).output_as_string(indent=None).encode() == content
+    # the library has no model for compositions (cyclonedx_graph.py): everything else comes back
+    expected = json.loads(content)
+    assert expected.pop("compositions")
+    assert json.loads(JsonV1Dot6(bom).output_as_string(indent=None)) == expected
 
 
 def test_stored_xml_validates_against_the_schema(release, generated):
@@ -106,7 +110,7 @@ def test_metadata_names_the_release_tool_supplier_and_lifecycle(release, bom):
     metadata = bom["metadata"]
     assert (metadata["component"]["name"], metadata["component"]["version"]) == ("azurelinux", "4.0")
     assert ("pedigree:release-commit", release.commit.sha) in properties_of(metadata["component"])
-    assert {"name": "Pedigree", "version": "0.1.0"}.items() <= metadata["tools"]["components"][0].items()
+    assert {"name": "Pedigree", "version": __version__}.items() <= metadata["tools"]["components"][0].items()
     assert metadata["supplier"]["name"] == "Microsoft Corporation"
     assert metadata["lifecycles"] == [{"phase": "pre-build"}]
 

@@ -5,7 +5,6 @@ test_hostile_repository_data.py."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 
 import jsonschema_rs
@@ -13,7 +12,16 @@ import pytest
 from cyclonedx.schema import OutputFormat
 
 from sbom.services import cyclonedx, spdx
-from sbom.services.facts import BinaryFacts, CommitFacts, ComponentFacts, OverlayFacts, ReleaseFacts, SourceFileFacts
+from sbom.services.facts import (
+    BinaryFacts,
+    CommitFacts,
+    ComponentFacts,
+    OverlayFacts,
+    ReleaseFacts,
+    SourceFileFacts,
+    Unresolved,
+)
+from tests.sbom.builders import BAD_COMMIT, COMMIT, WHEN, component, release
 from sbom.services.sanitise import (
     MAX_VERSION,
     digest_problem,
@@ -23,34 +31,8 @@ from sbom.services.sanitise import (
     valid_email,
 )
 
-WHEN = dt.datetime(2026, 3, 1, 12, tzinfo=dt.timezone.utc)
-COMMIT = CommitFacts("a" * 40, "Ada Packager", "ada@example.org", WHEN, "Ada Packager", "ada@example.org", WHEN,
-                     "Update curl")
-BAD_COMMIT = CommitFacts("b" * 40, "Root", "root@host.(none)", WHEN, "Ada Packager", "ada@example.org", WHEN, "oops")
 IDN_EMAIL = jsonschema_rs.Draft7Validator({"format": "idn-email"}, validate_formats=True)
 IRI_REFERENCE = jsonschema_rs.Draft7Validator({"format": "iri-reference"}, validate_formats=True)
-
-
-def component(**fields) -> ComponentFacts:
-    """curl, taken from Fedora, with a rendered spec; `fields` replace its values."""
-    values = dict(
-        name="curl", headline="intact", verdict="Taken from Fedora unchanged.", spec_origin="upstream",
-        spec_type="upstream", upstream_distro="fedora", upstream_version="43",
-        dist_git_url="https://src.fedoraproject.org/rpms/curl.git", dist_git_branch="f43", has_rendered_spec=True,
-        version="8.15.0", release_tag="3%{?dist}", license="MIT", url="https://curl.se/", summary="A URL tool",
-        source_files=(SourceFileFacts("curl-8.15.0.tar.gz", "SHA512", "ab" * 64),),
-        binaries=(BinaryFacts("curl", "rpm-base", "package-group:base"),), config_commit=COMMIT,
-        rendered_commit=COMMIT,
-    )
-    return ComponentFacts(**{**values, **fields})
-
-
-def release(*components: ComponentFacts, **fields) -> ReleaseFacts:
-    values = dict(id=1, distribution="azurelinux", distribution_description="Azure Linux", version="4.0",
-                  release_ver="4.0", upstream_distro="fedora", upstream_version="43",
-                  source_url="https://github.com/microsoft/azurelinux", ref="main", commit=COMMIT,
-                  components=components or (component(),))
-    return ReleaseFacts(**{**values, **fields})
 
 
 def sanitised(**fields) -> ComponentFacts:
@@ -191,17 +173,43 @@ def test_a_source_file_whose_name_has_control_characters_is_left_out():
 
 def test_an_over_long_version_is_unresolved_not_cut():
     clean = sanitised(version="1." * 600)
-    assert clean.unresolved.startswith("the epoch-version-release it is longer than the 1024 characters")
-    assert clean.version == ""
+    assert not clean.identity_complete and clean.version == ""
+    assert clean.identity_unresolved == (Unresolved(
+        "version", "the version is longer than the 1024 characters a CycloneDX 1.6 version may have"),)
 
 
-def test_an_over_long_release_leaves_the_version_for_the_upstream_package():
-    clean = sanitised(release_tag="3." + "9" * MAX_VERSION)
-    assert clean.unresolved and clean.version == "8.15.0"
+def test_an_over_long_release_makes_the_whole_identity_unresolved():
+    clean = sanitised(release="3." + "9" * MAX_VERSION)
+    assert (clean.identity_complete, clean.version, clean.release) == (False, "", "")
 
 
 def test_a_version_with_a_control_character_is_unresolved():
-    assert sanitised(version="8.15\x01").unresolved == "the epoch-version-release it has control characters"
+    assert sanitised(version="8.15\x01").identity_unresolved == (
+        Unresolved("version", "the version has control characters"),)
+
+
+@pytest.mark.parametrize("release", ["%{?dist}", "5%{?dist}", "%autorelease", "5.azl4\\", "5 .azl4", "{5}"])
+def test_a_release_with_macro_text_is_never_published(release):
+    clean = sanitised(release=release)
+    assert not clean.identity_complete and clean.release == ""
+    assert clean.identity_unresolved[0].reason == "the release has unexpanded macro text (%, {, }, \\ or whitespace)"
+
+
+def test_an_unresolved_identity_keeps_the_ingest_reasons_and_adds_none():
+    reason = Unresolved("release", "%autorelease: the release number is not in the rendered spec")
+    clean = sanitised(identity_complete=False, identity_unresolved=(reason,), release="%autorelease")
+    assert clean.identity_unresolved == (reason,) and clean.problems == ()
+
+
+def test_a_binary_package_whose_name_has_macro_text_is_left_out_and_the_binary_list_unresolved():
+    clean = sanitised(binaries=(BinaryFacts("kernel-%{1}\\"), BinaryFacts("kernel-core")))
+    assert [b.name for b in clean.binaries] == ["kernel-core"]
+    assert [u.field for u in clean.identity_unresolved] == ["packages"]
+
+
+def test_a_binary_package_version_with_macro_text_falls_back_to_no_version_of_its_own():
+    (binary,) = sanitised(binaries=(BinaryFacts("curl", version="8.15.0", release="%{kextraversion}"),)).binaries
+    assert (binary.version, binary.release) == ("", "")
 
 
 def test_an_invalid_homepage_is_left_out_with_its_reason():
@@ -297,7 +305,7 @@ def test_cyclonedx_carries_the_release_problems_in_its_metadata():
 def test_cyclonedx_publishes_an_unresolved_version_as_a_property_without_a_version():
     (source,) = cyclonedx_json(sanitise_release(release(component(version="1." * 600))))["components"]
     assert "version" not in source and "@" not in source["purl"]
-    assert {"name": "pedigree:unresolved", "value": "version: the epoch-version-release it is longer than the 1024 "
+    assert {"name": "pedigree:unresolved", "value": "version: the version is longer than the 1024 "
             "characters a CycloneDX 1.6 version may have"} in source["properties"]
 
 

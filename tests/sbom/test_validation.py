@@ -145,8 +145,8 @@ def test_every_spdx_relationship_is_in_one_part_with_both_ends(spdx_document, mo
     seen = []
     for part in spdx._parts(document):
         ids = {p.spdx_id for p in part.packages} | {"SPDXRef-DOCUMENT"}
-        for rel in part.relationships:
-            assert rel.spdx_element_id in ids and rel.related_spdx_element_id in ids
+        for rel in part.relationships:  # DEPENDS_ON NOASSERTION has one end only
+            assert {rel.spdx_element_id, *[e for e in [rel.related_spdx_element_id] if isinstance(e, str)]} <= ids
         seen += [r for r in part.relationships if r.relationship_type.name != "DESCRIBES"]
     assert len(seen) == len([r for r in document.relationships if r.relationship_type.name != "DESCRIBES"])
 

@@ -100,7 +100,11 @@ def release(hostile, tmp_path, allow_local_sources) -> Release:
     init_repo(repo, sample_repo.files())
     write_files(repo, hostile.files)
     commit_all(repo, "hostile value", date="2026-03-05T12:00:00+00:00", identity=hostile.identity)
-    return ingest_release(str(repo), "main").release
+    ingested = ingest_release(str(repo), "main").release
+    # complete identities, as the ingest's expander stores them (every sample spec: Release 3%{?dist}),
+    # so that a hostile version is one the documents would publish
+    ingested.components.update(identity_complete=True, release_expanded="3.azl4")
+    return ingested
 
 
 @pytest.fixture
