@@ -107,9 +107,9 @@ class MacroEngine:
         return bool(stack) if base is None else not (len(stack) == 1 and stack[0] is base)
 
     def _unchanged(self, names: frozenset[str]) -> bool:
-        if len(self.table) < len(names):
-            return not any(self._changed(n) for n in self.table.keys() & names)
-        return not any(self._changed(n) for n in names)
+        # walk the smaller side (`table.keys() & names` would walk the frozenset, often 10,000 names)
+        touched = names.intersection(self.table) if len(self.table) < len(names) else names
+        return not any(self._changed(n) for n in touched)
 
     def lookup(self, name: str) -> Entry | None:
         if self.recording is not None:
