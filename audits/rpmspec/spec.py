@@ -61,7 +61,7 @@ class ParsedSpec:
 def line_type(line: str) -> str | None:
     """The conditional (or %include) a raw line starts with, as rpm's parseLineType."""
     s = line.lstrip()
-    if not s.startswith("%"):
+    if not s.startswith("%") or s[1:2] not in ("i", "e"):
         return None
     for word in _WITH_ARGS:
         n = len(word) + 1
@@ -83,44 +83,68 @@ def part_of(line: str) -> str | None:
     return word if word in _PART_SET else None
 
 
-def _needs_more(buffer: str) -> bool:
-    """rpm reads another line while a backslash ends the line or a %{ %( %[ is unclosed."""
-    if "%" not in buffer and "\\" not in buffer:
-        return False
-    bc = pc = xc = 0
-    nc = False
-    i, n = 0, len(buffer)
-    while i < n:
-        c = buffer[i]
-        if c == "\\":
-            if i + 1 < n and buffer[i + 1] == "\n":
-                nc = True
-            i += 2 if i + 1 < n else 1
-            continue
-        if c == "\n":
-            nc = False
-        elif c == "%" and i + 1 < n:
-            d = buffer[i + 1]
-            if d in "{([%":
-                bc += d == "{"
-                pc += d == "("
-                xc += d == "["
+_SIGNIFICANT = re.compile(r"[\\\n%{}()\[\]]")  # the only characters that change _Joiner's state
+
+
+class _Joiner:
+    """rpm reads another line while a backslash ends the line or a %{ %( %[ is unclosed: the state is
+    kept across the lines of one buffer, so every character is scanned once."""
+
+    def __init__(self) -> None:
+        self.buffer = ""
+        self.i = 0
+        self.bc = self.pc = self.xc = 0
+        self.nc = False
+
+    def add(self, line: str) -> bool:
+        """Append a line; whether rpm would read another one into the buffer."""
+        self.buffer += line
+        buffer, n = self.buffer, len(self.buffer)
+        if not (self.bc or self.pc or self.xc) and "%" not in line and "\\" not in line:
+            self.i = n  # no state can change but a newline ending the continuation
+            self.nc = self.nc and "\n" not in line
+            return self.nc
+        i = self.i
+        bc, pc, xc, nc = self.bc, self.pc, self.xc, self.nc
+        while True:
+            m = _SIGNIFICANT.search(buffer, i)
+            if m is None:
+                i = n
+                break
+            i = m.start()
+            c = buffer[i]
+            if c in "\\%" and i + 1 >= n:
+                break  # decided by the next line's first character: scanned again then
+            if c == "\\":
+                if buffer[i + 1] == "\n":
+                    nc = True
                 i += 2
                 continue
-        elif c == "{" and bc:
-            bc += 1
-        elif c == "}" and bc:
-            bc -= 1
-        elif c == "(" and pc:
-            pc += 1
-        elif c == ")" and pc:
-            pc -= 1
-        elif c == "[" and xc:
-            xc += 1
-        elif c == "]" and xc:
-            xc -= 1
-        i += 1
-    return bool(bc or pc or xc or nc)
+            if c == "\n":
+                nc = False
+            elif c == "%":
+                d = buffer[i + 1]
+                if d in "{([%":
+                    bc += d == "{"
+                    pc += d == "("
+                    xc += d == "["
+                    i += 2
+                    continue
+            elif c == "{" and bc:
+                bc += 1
+            elif c == "}" and bc:
+                bc -= 1
+            elif c == "(" and pc:
+                pc += 1
+            elif c == ")" and pc:
+                pc -= 1
+            elif c == "[" and xc:
+                xc += 1
+            elif c == "]" and xc:
+                xc -= 1
+            i += 1
+        self.i, self.bc, self.pc, self.xc, self.nc = i, bc, pc, xc, nc
+        return bool(bc or pc or xc or nc)
 
 
 @dataclass
@@ -147,12 +171,18 @@ class SpecReader:
         lines = text.splitlines(keepends=True)
         i = 0
         while i < len(lines) and not self.result.fatal:
-            buffer = lines[i]
+            line = lines[i]
             i += 1
-            while i < len(lines) and _needs_more(buffer):
-                buffer += lines[i]
+            if "%" not in line and "\\" not in line:  # most lines: nothing to join, expand or classify
+                if self.part in ("preamble", "package") and self.stack[-1].reading:
+                    self._preamble(line[:-1] if line.endswith("\n") else line, [])
+                continue
+            joiner = _Joiner()
+            more = joiner.add(line)
+            while i < len(lines) and more:
+                more = joiner.add(lines[i])
                 i += 1
-            self._buffer(buffer)
+            self._buffer(joiner.buffer)
         if len(self.stack) > 1 and not self.result.fatal:
             self.result.fatal.append("an %if is never closed")
         return self.result
