@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Callable
 
 from .engine import MacroEngine
 from .expr import ExprError, as_bool
@@ -154,11 +155,24 @@ class _Level:
     kind: str
 
 
-class SpecReader:
-    """Reads one spec text with one engine (already reset) for one target cpu."""
+class _PreambleDecides(Exception):
+    """The main preamble alone decides the caller's answer: the rest of the spec is not read."""
 
-    def __init__(self, engine: MacroEngine, target_cpu: str, target_os: str = "linux") -> None:
+
+class SpecReader:
+    """Reads one spec text with one engine (already reset) for one target cpu. `enough(main)`, asked
+    once the main package's preamble ends, may end the reading there (the result is then partial)."""
+
+    def __init__(
+        self,
+        engine: MacroEngine,
+        target_cpu: str,
+        target_os: str = "linux",
+        *,
+        enough: Callable[[PackageRecord], bool] | None = None,
+    ) -> None:
         self.engine = engine
+        self.enough = enough
         self.target_cpu = target_cpu
         self.target_os = target_os
         self.stack = [_Level(True, False, "")]
@@ -168,7 +182,15 @@ class SpecReader:
 
     # -- reading ---------------------------------------------------------------------------------
     def read(self, text: str) -> ParsedSpec:
-        lines = text.splitlines(keepends=True)
+        try:
+            self._read_lines(text.splitlines(keepends=True))
+        except _PreambleDecides:
+            return self.result
+        if len(self.stack) > 1 and not self.result.fatal:
+            self.result.fatal.append("an %if is never closed")
+        return self.result
+
+    def _read_lines(self, lines: list[str]) -> None:
         i = 0
         while i < len(lines) and not self.result.fatal:
             line = lines[i]
@@ -183,9 +205,6 @@ class SpecReader:
                 more = joiner.add(lines[i])
                 i += 1
             self._buffer(joiner.buffer)
-        if len(self.stack) > 1 and not self.result.fatal:
-            self.result.fatal.append("an %if is never closed")
-        return self.result
 
     def _should_expand(self, buffer: str) -> bool:
         if "%" not in buffer:
@@ -312,6 +331,8 @@ class SpecReader:
         return name if explicit else f"{self.main().name}-{name}"
 
     def _start_part(self, part: str, line: str, problems: list[str]) -> None:
+        if self.part == "preamble" and self.enough is not None and self.result.packages and self.enough(self.main()):
+            raise _PreambleDecides
         self.part = part
         if part not in ("package", "files"):
             return
