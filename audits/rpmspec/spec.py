@@ -26,6 +26,7 @@ PARTS = (
 ).split()
 _PART_SET = frozenset(PARTS)
 _EXPANDED_PARTS = frozenset({"package", "description"})
+_BODY_READ = frozenset({"preamble", "package", "description"})  # the parts whose every line counts
 _WITH_ARGS = ("ifarch", "ifnarch", "ifos", "ifnos", "if", "elifarch", "elifos", "elif", "include")
 _CONDITIONALS = frozenset((*_WITH_ARGS, "else", "endif"))
 _DIRECTIVES = frozenset({"global", "define", "undefine", "bcond", "bcond_with", "bcond_without"}) | _CONDITIONALS | _PART_SET
@@ -199,12 +200,18 @@ class SpecReader:
                 if self.part in ("preamble", "package") and self.stack[-1].reading:
                     self._preamble(line[:-1] if line.endswith("\n") else line, [])
                 continue
-            joiner = _Joiner()
-            more = joiner.add(line)
-            while i < len(lines) and more:
-                more = joiner.add(lines[i])
-                i += 1
-            self._buffer(joiner.buffer)
+            if "\\" in line or "%{" in line or "%(" in line or "%[" in line:
+                joiner = _Joiner()
+                more = joiner.add(line)
+                if i < len(lines) and more:
+                    while i < len(lines) and more:
+                        more = joiner.add(lines[i])
+                        i += 1
+                    self._buffer(joiner.buffer)
+                    continue
+            # one line: in a section body only a line starting with % can matter
+            if self.part in _BODY_READ or line.lstrip().startswith("%"):
+                self._buffer(line)
 
     def _should_expand(self, buffer: str) -> bool:
         if "%" not in buffer:
