@@ -158,10 +158,17 @@ def _engine(macros: MacroSet, sandbox: LuaSandbox | None) -> MacroEngine:
     return engine
 
 
+def _built_elsewhere(arch: str) -> Callable[[PackageRecord], bool]:
+    """Whether the main package's BuildArch leaves `arch` out: then only that tag is used (the spec is
+    excluded, or read again for noarch), so its first reading stops with the main preamble."""
+    return lambda main: bool(_words(main.tags.get("buildarch"))) and arch not in _words(main.tags.get("buildarch"))
+
+
 def _read(text: str, engine: MacroEngine, target_cpu: str) -> ParsedSpec:
     if target_cpu == "noarch":
         engine.push_definition("_target_cpu", "noarch", level=0)
-    return SpecReader(engine, target_cpu).read(text)
+        return SpecReader(engine, target_cpu).read(text)
+    return SpecReader(engine, target_cpu, enough=_built_elsewhere(target_cpu)).read(text)
 
 
 def _words(tag: Tag | None) -> list[str]:

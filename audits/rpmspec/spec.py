@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Callable
 
 from .engine import MacroEngine
 from .expr import ExprError, as_bool
@@ -25,6 +26,7 @@ PARTS = (
 ).split()
 _PART_SET = frozenset(PARTS)
 _EXPANDED_PARTS = frozenset({"package", "description"})
+_BODY_READ = frozenset({"preamble", "package", "description"})  # the parts whose every line counts
 _WITH_ARGS = ("ifarch", "ifnarch", "ifos", "ifnos", "if", "elifarch", "elifos", "elif", "include")
 _CONDITIONALS = frozenset((*_WITH_ARGS, "else", "endif"))
 _DIRECTIVES = frozenset({"global", "define", "undefine", "bcond", "bcond_with", "bcond_without"}) | _CONDITIONALS | _PART_SET
@@ -61,7 +63,7 @@ class ParsedSpec:
 def line_type(line: str) -> str | None:
     """The conditional (or %include) a raw line starts with, as rpm's parseLineType."""
     s = line.lstrip()
-    if not s.startswith("%"):
+    if not s.startswith("%") or s[1:2] not in ("i", "e"):
         return None
     for word in _WITH_ARGS:
         n = len(word) + 1
@@ -83,44 +85,68 @@ def part_of(line: str) -> str | None:
     return word if word in _PART_SET else None
 
 
-def _needs_more(buffer: str) -> bool:
-    """rpm reads another line while a backslash ends the line or a %{ %( %[ is unclosed."""
-    if "%" not in buffer and "\\" not in buffer:
-        return False
-    bc = pc = xc = 0
-    nc = False
-    i, n = 0, len(buffer)
-    while i < n:
-        c = buffer[i]
-        if c == "\\":
-            if i + 1 < n and buffer[i + 1] == "\n":
-                nc = True
-            i += 2 if i + 1 < n else 1
-            continue
-        if c == "\n":
-            nc = False
-        elif c == "%" and i + 1 < n:
-            d = buffer[i + 1]
-            if d in "{([%":
-                bc += d == "{"
-                pc += d == "("
-                xc += d == "["
+_SIGNIFICANT = re.compile(r"[\\\n%{}()\[\]]")  # the only characters that change _Joiner's state
+
+
+class _Joiner:
+    """rpm reads another line while a backslash ends the line or a %{ %( %[ is unclosed: the state is
+    kept across the lines of one buffer, so every character is scanned once."""
+
+    def __init__(self) -> None:
+        self.buffer = ""
+        self.i = 0
+        self.bc = self.pc = self.xc = 0
+        self.nc = False
+
+    def add(self, line: str) -> bool:
+        """Append a line; whether rpm would read another one into the buffer."""
+        self.buffer += line
+        buffer, n = self.buffer, len(self.buffer)
+        if not (self.bc or self.pc or self.xc) and "%" not in line and "\\" not in line:
+            self.i = n  # no state can change but a newline ending the continuation
+            self.nc = self.nc and "\n" not in line
+            return self.nc
+        i = self.i
+        bc, pc, xc, nc = self.bc, self.pc, self.xc, self.nc
+        while True:
+            m = _SIGNIFICANT.search(buffer, i)
+            if m is None:
+                i = n
+                break
+            i = m.start()
+            c = buffer[i]
+            if c in "\\%" and i + 1 >= n:
+                break  # decided by the next line's first character: scanned again then
+            if c == "\\":
+                if buffer[i + 1] == "\n":
+                    nc = True
                 i += 2
                 continue
-        elif c == "{" and bc:
-            bc += 1
-        elif c == "}" and bc:
-            bc -= 1
-        elif c == "(" and pc:
-            pc += 1
-        elif c == ")" and pc:
-            pc -= 1
-        elif c == "[" and xc:
-            xc += 1
-        elif c == "]" and xc:
-            xc -= 1
-        i += 1
-    return bool(bc or pc or xc or nc)
+            if c == "\n":
+                nc = False
+            elif c == "%":
+                d = buffer[i + 1]
+                if d in "{([%":
+                    bc += d == "{"
+                    pc += d == "("
+                    xc += d == "["
+                    i += 2
+                    continue
+            elif c == "{" and bc:
+                bc += 1
+            elif c == "}" and bc:
+                bc -= 1
+            elif c == "(" and pc:
+                pc += 1
+            elif c == ")" and pc:
+                pc -= 1
+            elif c == "[" and xc:
+                xc += 1
+            elif c == "]" and xc:
+                xc -= 1
+            i += 1
+        self.i, self.bc, self.pc, self.xc, self.nc = i, bc, pc, xc, nc
+        return bool(bc or pc or xc or nc)
 
 
 @dataclass
@@ -130,11 +156,24 @@ class _Level:
     kind: str
 
 
-class SpecReader:
-    """Reads one spec text with one engine (already reset) for one target cpu."""
+class _PreambleDecides(Exception):
+    """The main preamble alone decides the caller's answer: the rest of the spec is not read."""
 
-    def __init__(self, engine: MacroEngine, target_cpu: str, target_os: str = "linux") -> None:
+
+class SpecReader:
+    """Reads one spec text with one engine (already reset) for one target cpu. `enough(main)`, asked
+    once the main package's preamble ends, may end the reading there (the result is then partial)."""
+
+    def __init__(
+        self,
+        engine: MacroEngine,
+        target_cpu: str,
+        target_os: str = "linux",
+        *,
+        enough: Callable[[PackageRecord], bool] | None = None,
+    ) -> None:
         self.engine = engine
+        self.enough = enough
         self.target_cpu = target_cpu
         self.target_os = target_os
         self.stack = [_Level(True, False, "")]
@@ -144,18 +183,35 @@ class SpecReader:
 
     # -- reading ---------------------------------------------------------------------------------
     def read(self, text: str) -> ParsedSpec:
-        lines = text.splitlines(keepends=True)
-        i = 0
-        while i < len(lines) and not self.result.fatal:
-            buffer = lines[i]
-            i += 1
-            while i < len(lines) and _needs_more(buffer):
-                buffer += lines[i]
-                i += 1
-            self._buffer(buffer)
+        try:
+            self._read_lines(text.splitlines(keepends=True))
+        except _PreambleDecides:
+            return self.result
         if len(self.stack) > 1 and not self.result.fatal:
             self.result.fatal.append("an %if is never closed")
         return self.result
+
+    def _read_lines(self, lines: list[str]) -> None:
+        i = 0
+        while i < len(lines) and not self.result.fatal:
+            line = lines[i]
+            i += 1
+            if "%" not in line and "\\" not in line:  # most lines: nothing to join, expand or classify
+                if self.part in ("preamble", "package") and self.stack[-1].reading:
+                    self._preamble(line[:-1] if line.endswith("\n") else line, [])
+                continue
+            if "\\" in line or "%{" in line or "%(" in line or "%[" in line:
+                joiner = _Joiner()
+                more = joiner.add(line)
+                if i < len(lines) and more:
+                    while i < len(lines) and more:
+                        more = joiner.add(lines[i])
+                        i += 1
+                    self._buffer(joiner.buffer)
+                    continue
+            # one line: in a section body only a line starting with % can matter
+            if self.part in _BODY_READ or line.lstrip().startswith("%"):
+                self._buffer(line)
 
     def _should_expand(self, buffer: str) -> bool:
         if "%" not in buffer:
@@ -282,6 +338,8 @@ class SpecReader:
         return name if explicit else f"{self.main().name}-{name}"
 
     def _start_part(self, part: str, line: str, problems: list[str]) -> None:
+        if self.part == "preamble" and self.enough is not None and self.result.packages and self.enough(self.main()):
+            raise _PreambleDecides
         self.part = part
         if part not in ("package", "files"):
             return
