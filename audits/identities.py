@@ -49,6 +49,7 @@ class ComponentIdentity:
     release: str
     binaries: tuple[BinaryRecord, ...]
     unresolved: tuple[Unresolved, ...]  # with the architecture in the reason where only one is concerned
+    left_out: tuple[Unresolved, ...] = ()  # License, Summary, Requires, Provides values that did not expand
 
     @property
     def complete(self) -> bool:
@@ -71,25 +72,35 @@ class ComponentIdentity:
             for b in data["binaries"]
         )
         unresolved = tuple(Unresolved(u["field"], u["reason"]) for u in data["unresolved"])
-        return cls(data["epoch"], data["version"], data["release"], binaries, unresolved)
+        left_out = tuple(Unresolved(u["field"], u["reason"]) for u in data["left_out"])
+        return cls(data["epoch"], data["version"], data["release"], binaries, unresolved, left_out)
+
+    def left_out_json(self) -> list[dict[str, str]]:
+        return [{"field": u.field, "reason": u.reason} for u in self.left_out]
 
 
 NO_RENDERED_SPEC = ComponentIdentity("", "", "", (), (Unresolved("packages", "there is no rendered spec to expand"),))
+
+
+def _merged(by_arch: dict[str, SpecIdentity], kind: str) -> list[Unresolved]:
+    """The `kind` reasons of every architecture, once each, naming the architecture where only it has one."""
+    merged: list[Unresolved] = []
+    seen: set[tuple[str, str]] = set()
+    for arch, identity in by_arch.items():
+        for u in getattr(identity, kind):
+            if (u.field, u.reason) in seen:
+                continue
+            seen.add((u.field, u.reason))
+            only_here = any(u not in getattr(other, kind) for other in by_arch.values())
+            merged.append(Unresolved(u.field, f"{u.reason} ({arch})" if only_here else u.reason))
+    return merged
 
 
 def combine(by_arch: dict[str, SpecIdentity]) -> ComponentIdentity:
     """One identity from the per-architecture expansions (keys in ARCHES order)."""
     # An architecture the spec is not built for may carry no values (BuildArch of another one).
     first = next((i for i in by_arch.values() if i.version), next(iter(by_arch.values())))
-    unresolved: list[Unresolved] = []
-    seen: set[tuple[str, str]] = set()
-    for arch, identity in by_arch.items():
-        for u in identity.unresolved:
-            if (u.field, u.reason) in seen:
-                continue
-            seen.add((u.field, u.reason))
-            only_here = any(u not in other.unresolved for other in by_arch.values())
-            unresolved.append(Unresolved(u.field, f"{u.reason} ({arch})" if only_here else u.reason))
+    unresolved = _merged(by_arch, "unresolved")
     for field in ("epoch", "version", "release"):
         values = {getattr(i, field) for i in by_arch.values()}
         if len(values) > 1 and "" not in values:
@@ -110,6 +121,7 @@ def combine(by_arch: dict[str, SpecIdentity]) -> ComponentIdentity:
         release=first.release,
         binaries=tuple(BinaryRecord(b, tuple(arches)) for b, arches in binaries.values()),
         unresolved=tuple(unresolved),
+        left_out=tuple(_merged(by_arch, "metadata_unresolved")),
     )
 
 

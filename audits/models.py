@@ -120,7 +120,9 @@ class Component(models.Model):
     # Why the published identity (epoch-version-release, binary packages) is incomplete:
     # [{"field": "release", "reason": "..."}]; empty when every part was expanded (audits.rpmspec).
     identity_unresolved = models.JSONField(default=list)
-    identity_complete = models.BooleanField(default=False)  # set by the ingest; rows from before it stay False
+    identity_complete = models.BooleanField(default=False)
+    # License, Summary, Requires or Provides values not published because they did not expand (same shape)
+    metadata_unresolved = models.JSONField(default=list)  # set by the ingest; rows from before it stay False
 
     spec_name = models.CharField(max_length=300, blank=True)
     epoch = models.CharField(max_length=50, blank=True)

@@ -53,6 +53,9 @@ class SpecIdentity:
     packages: tuple[BinaryIdentity, ...]  # the binary packages rpm would build, main first, spec order
     unresolved: tuple[Unresolved, ...]
     excluded_reason: str = ""  # non-empty: rpm builds nothing for this arch (ExclusiveArch, ExcludeArch, BuildArch)
+    # License, Summary, Requires or Provides values left out because they did not expand: not part of
+    # the identity (name, EVR, binary packages), so `complete` does not depend on them.
+    metadata_unresolved: tuple[Unresolved, ...] = ()
 
     @property
     def complete(self) -> bool:
@@ -77,22 +80,25 @@ class _Collector:
     def __init__(self, engine: MacroEngine) -> None:
         self.engine = engine
         self.unresolved: list[Unresolved] = []
+        self.metadata: list[Unresolved] = []
 
-    def value(self, field: str, tag: Tag | None, pattern: re.Pattern[str] | None, *, fallback: str = "") -> str:
+    def value(self, field: str, tag: Tag | None, pattern: re.Pattern[str] | None, *, fallback: str = "",
+              metadata: bool = False) -> str:
         if tag is None:
             return fallback
         raw = tag.value
         clean = not tag.problems and not _LEFTOVER.search(raw) and "\\" not in raw
         if clean and (pattern.fullmatch(raw) if pattern is not None else "{" not in raw and "}" not in raw):
             return raw
-        self.unresolved.append(Unresolved(field, _reason(field, raw, tag.problems, self.engine)))
+        (self.metadata if metadata else self.unresolved).append(
+            Unresolved(field, _reason(field, raw, tag.problems, self.engine)))
         return ""
 
     def dependencies(self, field: str, tags: list[Tag]) -> tuple[str, ...]:
         found: list[str] = []
         for tag in tags:
             if tag.problems or _LEFTOVER.search(tag.value) or "\\" in tag.value or "{" in tag.value:
-                self.unresolved.append(Unresolved(field, _reason(field, tag.value, tag.problems, self.engine)))
+                self.metadata.append(Unresolved(field, _reason(field, tag.value, tag.problems, self.engine)))
                 continue
             found.extend(split_dependencies(tag.value))
         return tuple(found)
@@ -229,10 +235,11 @@ def _identity(parsed: ParsedSpec, engine: MacroEngine, arch: str, target: str) -
     epoch = collect.value("epoch", main.tags.get("epoch"), _EPOCH)
     version = collect.value("version", main.tags.get("version"), _VERREL)
     release = collect.value("release", main.tags.get("release"), _VERREL)
-    license_ = collect.value("license", main.tags.get("license"), None)
+    license_ = collect.value("license", main.tags.get("license"), None, metadata=True)
     excluded = _excluded(main, arch)
     if excluded:
-        return SpecIdentity(arch, name, epoch, version, release, license_, (), tuple(collect.unresolved), excluded)
+        return SpecIdentity(arch, name, epoch, version, release, license_, (), tuple(collect.unresolved), excluded,
+                            tuple(collect.metadata))
     for reason in parsed.missing_packages:
         collect.unresolved.append(Unresolved("packages", reason))
     packages: list[BinaryIdentity] = []
@@ -250,11 +257,13 @@ def _identity(parsed: ParsedSpec, engine: MacroEngine, arch: str, target: str) -
                 epoch=collect.value(field, tags.get("epoch"), _EPOCH, fallback=epoch) if package is not main else epoch,
                 version=collect.value(field, tags.get("version"), _VERREL, fallback=version) if package is not main else version,
                 release=collect.value(field, tags.get("release"), _VERREL, fallback=release) if package is not main else release,
-                license=collect.value(field, tags.get("license"), None, fallback=license_) if package is not main else license_,
-                summary=collect.value(field, tags.get("summary"), None),
+                license=collect.value(field, tags.get("license"), None, fallback=license_, metadata=True)
+                if package is not main else license_,
+                summary=collect.value(field, tags.get("summary"), None, metadata=True),
                 arch="noarch" if target == "noarch" or "noarch" in _words(tags.get("buildarch")) else arch,
                 requires=collect.dependencies(field, package.requires),
                 provides=collect.dependencies(field, package.provides),
             )
         )
-    return SpecIdentity(arch, name, epoch, version, release, license_, tuple(packages), tuple(collect.unresolved))
+    return SpecIdentity(arch, name, epoch, version, release, license_, tuple(packages), tuple(collect.unresolved),
+                        metadata_unresolved=tuple(collect.metadata))

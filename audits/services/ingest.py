@@ -283,6 +283,7 @@ def _component_row(release: Release, record: ComponentRecord, commit_of) -> Comp
         release_expanded=record.identity.release,
         identity_complete=record.identity.complete,
         identity_unresolved=record.identity.unresolved_json(),
+        metadata_unresolved=record.identity.left_out_json(),
         license=(parsed.license_expanded or parsed.license or "") if parsed else "",
         url=(parsed.url_expanded or parsed.url or "")[:2048] if parsed else "",
         summary=(parsed.summary_expanded or parsed.summary or "") if parsed else "",

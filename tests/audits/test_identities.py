@@ -151,3 +151,16 @@ def test_a_cached_identity_is_not_reused_when_a_file_the_spec_loaded_changed(tmp
     old, new = (ingest_release(str(repo), sha).release for sha in (first, second))
     assert Component.objects.get(release=old, name="kern").published_evr == "6.1-7.azl4"
     assert Component.objects.get(release=new, name="kern").published_evr == "6.1-8.azl4"
+
+
+def test_a_requirement_that_does_not_expand_is_left_out_without_unresolving_the_identity(tmp_path, allow_local_sources,
+                                                                                       auditor_client):
+    spec = sample_repo.spec("curl", "8.15.0", "Requires: libnghttp2 >= %(pkg-config --modversion libnghttp2)")
+    repo = tmp_path / "repo"
+    release = ingest_release(str(repo), init_repo(repo, {**repo_files(), "specs/c/curl/curl.spec": spec})).release
+    curl = Component.objects.get(release=release, name="curl")
+    assert curl.identity_complete and curl.published_evr == "8.15.0-3.azl4"
+    assert [u["field"] for u in curl.metadata_unresolved] == ["package:curl"]
+    assert BinaryPackage.objects.get(component=curl, name="curl").requires == []
+    html = auditor_client.get(f"/releases/{release.pk}/components/curl/").content.decode()
+    assert "1 value not published because it did not expand" in html
