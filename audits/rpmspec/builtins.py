@@ -61,6 +61,7 @@ RPM_MACROS = (
 )
 _NAME = re.compile(r"[ \t]*([A-Za-z0-9_]*)")
 _LINE_END = re.compile(r"[\r\n]")
+_FREE_SIGNIFICANT = re.compile(r"[\r\n\\%{}()\[\]]")  # the characters _free_field looks at
 
 
 def _valid_name(name: str) -> bool:
@@ -123,6 +124,12 @@ def _free_field(text: str, s: int) -> tuple[str | None, int]:
     closing = {"}": "{", ")": "(", "]": "["}
     n = len(text)
     while s < n:
+        m = _FREE_SIGNIFICANT.search(text, s)
+        k = m.start() if m is not None else n
+        out.append(text[s:k])  # plain characters are copied as they are
+        s = k
+        if s >= n:
+            break
         c = text[s]
         if c in "\r\n" and not (depth["{"] or depth["("] or depth["["]):
             break
