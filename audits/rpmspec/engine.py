@@ -363,7 +363,7 @@ class MacroEngine:
         return frame
 
 
-CacheKey = str | tuple[str, ...]  # a plain macro's name; (name, options, body, arguments...) of a call
+CacheKey = str | tuple[str | None, ...]  # a plain macro's name; (name, options, body, arguments...) of a call
 Cache = dict[CacheKey, tuple[frozenset[str], str]]
 _BASES: dict[int, tuple[MacroSet, dict[str, Entry], Cache]] = {}
 
