@@ -60,6 +60,8 @@ RPM_MACROS = (
     ("without", "", "%{expand:%%{?with_%{1}:0}%%{!?with_%{1}:1}}"),
 )
 _NAME = re.compile(r"[ \t]*([A-Za-z0-9_]*)")
+_LINE_END = re.compile(r"[\r\n]")
+_FREE_SIGNIFICANT = re.compile(r"[\r\n\\%{}()\[\]]")  # the characters _free_field looks at
 
 
 def _valid_name(name: str) -> bool:
@@ -112,11 +114,22 @@ def define(engine: MacroEngine, text: str, *, expand_body: bool, level: int, inl
 def _free_field(text: str, s: int) -> tuple[str | None, int]:
     """A body to the end of the line, continued by backslash-newline or unclosed %{ %( %[ (rpm drops
     each backslash and keeps the character after it)."""
+    m = _LINE_END.search(text, s)
+    end = m.start() if m is not None else len(text)
+    line = text[s:end]
+    if "\\" not in line and "%{" not in line and "%(" not in line and "%[" not in line:
+        return line.rstrip(" \t\r\n"), end  # nothing opens or escapes: the body is the rest of the line
     out: list[str] = []
     depth = {"{": 0, "(": 0, "[": 0}
     closing = {"}": "{", ")": "(", "]": "["}
     n = len(text)
     while s < n:
+        m = _FREE_SIGNIFICANT.search(text, s)
+        k = m.start() if m is not None else n
+        out.append(text[s:k])  # plain characters are copied as they are
+        s = k
+        if s >= n:
+            break
         c = text[s]
         if c in "\r\n" and not (depth["{"] or depth["("] or depth["["]):
             break

@@ -9,6 +9,7 @@ raises `BudgetExhausted`, which the spec preprocessor turns into an unresolved i
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
@@ -20,6 +21,7 @@ from .scan import OptionError, getopt, macro_end, split_args
 from .shell import expand_shell
 
 MAX_DEPTH = 64  # rpm's max_macro_depth
+_FIELD_END = re.compile(r"[ :}]")  # where a %{name ends: its argument, its :value, or the brace
 
 
 @dataclass(slots=True)
@@ -225,10 +227,9 @@ class MacroEngine:
         if c == "{":
             f = s + 1
             negate, check, f = _flags(text, f)
-            fe = f
             n = se - 1
-            while fe < n and text[fe] not in " :}":
-                fe += 1
+            stop = _FIELD_END.search(text, f, n)
+            fe = stop.start() if stop is not None else max(f, n)
             if fe < n and text[fe] == ":":
                 g, ge = fe + 1, se - 1
             elif fe < n and text[fe] == " ":
@@ -362,7 +363,7 @@ class MacroEngine:
         return frame
 
 
-CacheKey = str | tuple[str, ...]  # a plain macro's name; (name, options, body, arguments...) of a call
+CacheKey = str | tuple[str | None, ...]  # a plain macro's name; (name, options, body, arguments...) of a call
 Cache = dict[CacheKey, tuple[frozenset[str], str]]
 _BASES: dict[int, tuple[MacroSet, dict[str, Entry], Cache]] = {}
 

@@ -14,6 +14,12 @@ def match_close(text: str, start: int) -> int:
     """Index just after the bracket closing the one at `start`, -1 when unterminated (backslash escapes)."""
     opening = text[start]
     closing = _CLOSE[opening]
+    first = text.find(closing, start + 1)
+    if first < 0:
+        return -1
+    inner = text[start + 1 : first]
+    if opening not in inner and "\\" not in inner:  # the usual %{name}: nothing nested or escaped
+        return first + 1
     pattern = _BRACKETS[opening]
     level = 0
     i = start

@@ -122,3 +122,22 @@ def test_plain_macros_of_the_files_are_reused_until_the_spec_changes_what_they_r
     assert e.expand("%r") == "1.x"
     e.reset()
     assert e.expand("%r") == "1.azl4"
+
+
+def test_parametric_calls_are_reused_until_the_spec_changes_what_they_read():
+    e = engine(f__="%1%{?dist}")
+    assert e.expand("%{f a}") == "a.azl4"
+    assert e.expand("%{f b}") == "b.azl4"
+    e.expand("%define dist .x\n")
+    assert e.expand("%{f a}") == "a.x"
+    e.reset()
+    assert e.expand("%{f a}") == "a.azl4"
+
+
+def test_a_spec_macro_of_the_same_name_but_another_body_is_expanded_afresh():
+    e = engine()
+    e.expand("%define g() A%1\n")
+    assert e.expand("%{g x}") == "Ax"
+    e.reset()
+    e.expand("%define g() B%1\n")
+    assert e.expand("%{g x}") == "Bx"

@@ -53,6 +53,19 @@ def test_an_unclosed_brace_joins_the_next_line_before_expansion():
     assert result.release == "4"
 
 
+def test_braces_closed_on_later_lines_and_a_trailing_backslash_keep_joining():
+    result = identity(spec(*MAIN[:2], "Release: %{expand:%{expand:5", "}}%{?nothing:", "Version: 9}\\",
+                           "Version: 8", "Summary: s", "%files"))
+    # "Version: 9}" is inside %{?nothing:...}; the backslash brings "Version: 8" into the same buffer
+    assert (result.version, result.release, result.packages[0].summary) == ("8", "5", "s")
+
+
+def test_a_later_buildarch_that_names_the_target_keeps_the_spec_for_that_arch():
+    result = identity(spec(*MAIN, "BuildArch: noarch", "BuildArch: x86_64", "%package -n x", "Summary: s",
+                           "%files", "%files -n x"))
+    assert [(p.name, p.arch) for p in result.packages][1:] == [("x", "x86_64")]  # not read again as noarch
+
+
 def test_requires_and_provides_are_split_into_dependencies():
     result = identity(spec(*MAIN, "Requires: a, b >= 1.0 perl(X::Y)", "Requires(post): (c or d)",
                            "BuildRequires: gcc", "Provides: demo-api = 1", "%files"))
