@@ -1,0 +1,186 @@
+"""The rpm side of the oracle: parses spec files with Debian's real rpm (python3-rpm) and prints what rpm
+says about each one, one JSON line per spec.
+
+Run by the system /usr/bin/python3 (the project's venv has no rpm bindings) inside bubblewrap, never
+directly by the tests (see runner.py). It reads one JSON job on stdin:
+    {"arch": "x86_64", "macro_files": [...], "lua_dir": "...", "specs": [...],
+     "seconds_per_spec": 20, "bytes_per_spec": 1073741824}
+rpm's configuration (its own base macros and the platform of the target arch, then the distribution's
+macro files in order) is loaded once; each spec is then parsed in a forked child, so what one spec
+defines (%global, Lua globals) never leaks into the next and one runaway spec is killed alone.
+This file imports nothing from the project: it runs where the project is not installed.
+"""
+
+import json
+import os
+import re
+import resource
+import select
+import signal
+import sys
+import tempfile
+import time
+
+import rpm
+
+LOG_LIMIT = 4000
+# rpm 4.20's %autosetup -C (the distribution's rpm) is an error for rpm 4.18: such a spec is parsed again
+# with its %prep blanked, which cannot change the identity (conditionals stay, so %if nesting holds).
+NEWER_PREP = "Unknown option C in autosetup"
+SECTIONS = re.compile(
+    r"%(prep|build|install|check|clean|files|package|description|changelog|conf|generate_buildrequires"
+    r"|pre|post|preun|postun|pretrans|posttrans|preuntrans|postuntrans|verifyscript|sourcelist|patchlist"
+    r"|(trans)?(file)?trigger\w*)(\s|$)"
+)
+CONDITIONAL = re.compile(r"%(if\w*|else|elif\w*|endif)(\s|$)")
+
+
+def load_configuration(arch, macro_files, lua_dir):
+    """rpm's own macros and platform for `arch`, then the distribution's files as rpm would read them."""
+    rpm.reloadConfig(arch)
+    for path in macro_files:
+        rpm.expandMacro("%{load:" + path + "}")
+    rpm.addMacro("_rpmluadir", lua_dir)
+    # rpm fixed Lua's package.path from %_rpmluadir when it started its Lua state: point it at the
+    # distribution's modules (fedora/common.lua, fedora/srpm/python.lua, ... as the packages install them).
+    rpm.expandMacro('%{lua: package.path = "' + lua_dir + '/?.lua;" .. package.path}')
+
+
+def dependencies(header, tag):
+    return [entry.DNEVR()[2:] for entry in rpm.ds(header, tag)]
+
+
+def text(value):
+    if value is None:
+        return ""
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+
+
+def describe(spec):
+    """What rpm would build: the source identity and the binary packages that have a %files section
+    (rpmbuild skips a declared package without one)."""
+    source = spec.sourceHeader
+    packages = []
+    for package in spec.packages:
+        header = package.header
+        packages.append({
+            "name": text(header[rpm.RPMTAG_NAME]),
+            "arch": text(header[rpm.RPMTAG_ARCH]),
+            "has_files": package.fileList is not None or package.fileFile is not None,
+            "requires": dependencies(header, rpm.RPMTAG_REQUIRENAME),
+            "provides": dependencies(header, rpm.RPMTAG_PROVIDENAME),
+        })
+    return {
+        "name": text(source[rpm.RPMTAG_NAME]),
+        "epoch": text(source[rpm.RPMTAG_EPOCH]),
+        "version": text(source[rpm.RPMTAG_VERSION]),
+        "release": text(source[rpm.RPMTAG_RELEASE]),
+        "exclusive_arch": [text(a) for a in source[rpm.RPMTAG_EXCLUSIVEARCH]],
+        "exclude_arch": [text(a) for a in source[rpm.RPMTAG_EXCLUDEARCH]],
+        "packages": packages,
+    }
+
+
+def blank_prep(text):
+    """The spec with every line of %prep but its conditionals emptied (line numbers unchanged)."""
+    lines, in_prep = text.split("\n"), False
+    for index, line in enumerate(lines):
+        section = SECTIONS.match(line)
+        if section:
+            in_prep = section.group(1) == "prep"
+        elif in_prep and not CONDITIONAL.match(line.lstrip()):
+            lines[index] = ""
+    return "\n".join(lines)
+
+
+def parse_spec(path, log):
+    """rpm's description of the spec; a spec that only rpm 4.20's %prep syntax stops is parsed again
+    without it (marked prep_blanked)."""
+    try:
+        return {"ok": True, **describe(rpm.spec(path))}
+    except ValueError as error:  # rpm raises "can't parse specfile" and logs the reason
+        log.seek(0)
+        if NEWER_PREP not in log.read().decode("utf-8", "replace"):
+            return {"ok": False, "error": str(error)}
+    with open(path, encoding="utf-8", errors="surrogateescape") as source:
+        text = blank_prep(source.read())
+    copy = os.path.join(tempfile.mkdtemp(), os.path.basename(path))
+    with open(copy, "w", encoding="utf-8", errors="surrogateescape") as blanked:
+        blanked.write(text)
+    try:
+        return {"ok": True, "prep_blanked": True, **describe(rpm.spec(copy))}
+    except ValueError as error:
+        return {"ok": False, "prep_blanked": True, "error": str(error)}
+
+
+def parse_in_child(path, write_fd, bytes_per_spec):
+    """The child's whole life: parse one spec, write one JSON object to the pipe, exit."""
+    resource.setrlimit(resource.RLIMIT_AS, (bytes_per_spec, bytes_per_spec))
+    log = tempfile.TemporaryFile()
+    for stream in (1, 2):  # rpm's messages (and any %(...) it runs) must not reach the JSON on stdout
+        os.dup2(log.fileno(), stream)
+    os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
+    rpm.addMacro("_sourcedir", os.path.dirname(path))
+    rpm.addMacro("_specdir", os.path.dirname(path))
+    os.chdir(os.path.dirname(path))
+    result = parse_spec(path, log)
+    log.seek(0)
+    result["log"] = log.read(LOG_LIMIT).decode("utf-8", "replace")
+    data = json.dumps(result).encode()
+    view = memoryview(data)
+    while view:
+        view = view[os.write(write_fd, view):]
+    os._exit(0)
+
+
+def read_child(pid, read_fd, seconds):
+    """The child's JSON, or an error when it overran its time or died without answering."""
+    deadline = time.monotonic() + seconds
+    chunks = []
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            return {"ok": False, "error": f"rpm did not finish within {seconds} seconds", "log": ""}
+        ready, _, _ = select.select([read_fd], [], [], left)
+        if ready:
+            chunk = os.read(read_fd, 1 << 16)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    _, status = os.waitpid(pid, 0)
+    if not chunks:
+        return {"ok": False, "error": f"rpm died without an answer (wait status {status})", "log": ""}
+    return json.loads(b"".join(chunks))
+
+
+def parse(path, seconds, bytes_per_spec):
+    read_fd, write_fd = os.pipe()
+    sys.stdout.flush()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read_fd)
+        try:
+            parse_in_child(path, write_fd, bytes_per_spec)
+        finally:
+            os._exit(1)
+    os.close(write_fd)
+    try:
+        return read_child(pid, read_fd, seconds)
+    finally:
+        os.close(read_fd)
+
+
+def main():
+    job = json.load(sys.stdin)
+    load_configuration(job["arch"], job["macro_files"], job["lua_dir"])
+    for path in job["specs"]:
+        started = time.monotonic()
+        result = parse(path, job["seconds_per_spec"], job["bytes_per_spec"])
+        result.update(spec=path, arch=job["arch"], seconds=round(time.monotonic() - started, 4))
+        print(json.dumps(result), flush=True)
+
+
+if __name__ == "__main__":
+    main()
