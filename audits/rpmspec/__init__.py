@@ -1,0 +1,1 @@
+"""Pure-Python RPM spec expansion: truthful identities from untrusted specs (issue 12)."""

@@ -1,0 +1,184 @@
+"""The Lua sandbox for ``%{lua:...}`` in untrusted specs and macro files (lupa, Lua 5.4).
+
+rpm runs macro Lua in its own interpreter, with ``os``, ``io`` and ``posix`` at hand; we
+run it in one lupa runtime whose untrusted chunks get a fresh environment per run with
+only ``string table math utf8``, the safe basic functions, and rpm's ``print``, ``rpm``
+(expand, define, undefine, isdefined, vercmp), ``macros`` and ``require`` (the
+distribution's modules from the MacroSet, nothing from disk). The set-up code
+(lua_sandbox.lua) keeps the dangerous parts (``debug``, bytecode ``load``, the Python
+callables) in locals no chunk can name, counts instructions with a hook the chunk cannot
+remove or catch, refuses ``__gc`` finalizers (they would run outside the budget) and
+hides the string metatable, so nothing one run does is visible to the next.
+
+rpm semantics kept: the chunk is prefixed with ``local opt, arg = ...;``; ``print``
+appends its arguments, tab-separated, with no newline; values the chunk returns are
+printed too.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Callable, Mapping, Protocol, Sequence
+
+from lupa import lua54  # type: ignore[import-untyped]
+
+__all__ = ["LuaError", "LuaHost", "LuaSandbox"]
+
+_SETUP = (Path(__file__).with_name("lua_sandbox.lua")).read_text(encoding="utf-8")
+_NO_MODULES: Mapping[str, str] = MappingProxyType({})
+
+
+class LuaError(Exception):
+    """A %{lua:...} that failed or went over its budget; str() is a one-sentence reason."""
+
+
+class LuaHost(Protocol):
+    """The macro engine, as Lua's rpm.* and macros.* reach it."""
+
+    def expand(self, text: str) -> str: ...
+
+    def define(self, definition: str) -> None: ...  # what rpm.define("name(opts) body") takes
+
+    def undefine(self, name: str) -> None: ...
+
+    def is_defined(self, name: str) -> tuple[bool, bool]: ...  # (defined, parametric)
+
+    def call(self, name: str, args: Sequence[str]) -> str: ...  # macros.name(args) / macros.name
+
+
+def _refuse_attribute(obj: object, name: object, is_setting: bool) -> str:
+    raise AttributeError("Python attributes are not reachable from the Lua sandbox")
+
+
+def _text(value: object) -> str:
+    if not isinstance(value, bytes):
+        raise LuaError(f"Lua passed a {type(value).__name__} where rpm takes a string")
+    try:
+        return value.decode("utf-8")
+    except UnicodeDecodeError:
+        raise LuaError("Lua produced text that is not UTF-8") from None
+
+
+class LuaSandbox:
+    """One Lua runtime, reused by every run; each run is isolated and bounded.
+
+    Not thread-safe: give each thread its own sandbox.
+    """
+
+    def __init__(
+        self,
+        modules: Mapping[str, str] = _NO_MODULES,
+        *,
+        max_instructions: int = 10_000_000,
+        max_memory: int = 64 * 1024 * 1024,
+        max_output: int = 4 * 1024 * 1024,
+        max_depth: int = 16,
+        vercmp: Callable[[str, str], int] | None = None,
+    ) -> None:
+        self.max_instructions = max_instructions
+        self.max_memory = max_memory
+        self.max_output = max_output
+        self.max_depth = max_depth
+        self._vercmp = vercmp
+        self._hosts: list[LuaHost] = []
+        self._failure: BaseException | None = None
+        self._runtime = lua54.LuaRuntime(
+            encoding=None, register_eval=False, register_builtins=False, unpack_returned_tuples=True,
+            max_memory=max_memory, attribute_filter=_refuse_attribute,
+        )  # fmt: skip
+        table = self._runtime.table_from
+        callbacks = table({
+            b"expand": self._expand, b"define": self._define, b"undefine": self._undefine,
+            b"isdefined": self._isdefined, b"call": self._call, b"vercmp": self._compare,
+        })  # fmt: skip
+        sources = table({name.encode(): source.encode() for name, source in modules.items()})
+        limits = table({
+            b"instructions": max_instructions, b"output": max_output, b"depth": max_depth,
+        })  # fmt: skip
+        self._run = self._runtime.compile(_SETUP.encode())(callbacks, sources, limits)
+
+    def run(
+        self, code: str, host: LuaHost, *, opt: Mapping[str, str] | None = None, arg: Sequence[str] | None = None
+    ) -> str:
+        """The text ``%{lua:code}`` expands to; LuaError when it fails or exceeds a budget.
+
+        Exceptions the host raises from a callback end the run and propagate unchanged."""
+        table = self._runtime.table_from
+        opt_table = table({k.encode(): v.encode() for k, v in (opt or {}).items()})
+        arg_table = table([a.encode() for a in (arg or ())])
+        outermost = not self._hosts
+        if outermost:
+            self._failure = None
+        self._hosts.append(host)
+        try:
+            answer = self._run(code.encode(), opt_table, arg_table)
+        except lua54.LuaMemoryError:
+            answer = (False, b"memory", b"")
+        except lua54.LuaError as error:  # the set-up's own code failed: report, never leak
+            answer = (False, b"error", str(error).encode())
+        finally:
+            self._hosts.pop()
+        return self._result(answer, outermost)
+
+    def _result(self, answer: Any, outermost: bool) -> str:
+        ok, *rest = answer
+        if ok:
+            return _text(rest[0])
+        why, message = rest[0], rest[1]
+        if why == b"host" and self._failure is not None:
+            failure = self._failure
+            if outermost:
+                self._failure = None
+            raise failure
+        reasons = {
+            b"instructions": f"Lua exceeded its budget of {self.max_instructions} instructions",
+            b"memory": f"Lua exceeded its memory budget of {self.max_memory} bytes",
+            b"output": f"Lua printed more than {self.max_output} bytes",
+            b"depth": f"Lua calls nested deeper than {self.max_depth} levels",
+        }
+        if why in reasons:
+            raise LuaError(reasons[why])
+        raise LuaError(f"Lua failed: {message.decode('utf-8', 'replace')}")
+
+    # Callbacks: (True, value...) on success, (False, message) for a Lua error the chunk may
+    # catch, (None,) when the host raised: the run then aborts and run() re-raises.
+
+    def _guard(self, action: Callable[[LuaHost], tuple[Any, ...]]) -> tuple[Any, ...]:
+        try:
+            return action(self._hosts[-1])
+        except LuaError as error:  # bad text from Lua, or a nested %{lua:} that failed: as rpm, catchable
+            return (False, str(error).encode())
+        except Exception as error:  # the host's own failure (budget, bug): not Lua's to catch
+            if self._failure is None:
+                self._failure = error
+            return (None,)
+
+    def _expand(self, text: bytes) -> tuple[Any, ...]:
+        return self._guard(lambda host: (True, host.expand(_text(text)).encode()))
+
+    def _define(self, definition: bytes) -> tuple[Any, ...]:
+        def define(host: LuaHost) -> tuple[Any, ...]:
+            host.define(_text(definition))
+            return (True,)
+
+        return self._guard(define)
+
+    def _undefine(self, name: bytes) -> tuple[Any, ...]:
+        def undefine(host: LuaHost) -> tuple[Any, ...]:
+            host.undefine(_text(name))
+            return (True,)
+
+        return self._guard(undefine)
+
+    def _isdefined(self, name: bytes) -> tuple[Any, ...]:
+        return self._guard(lambda host: (True, *map(bool, host.is_defined(_text(name)))))
+
+    def _call(self, name: bytes, *args: bytes) -> tuple[Any, ...]:
+        return self._guard(lambda host: (True, host.call(_text(name), [_text(a) for a in args]).encode()))
+
+    def _compare(self, a: bytes, b: bytes) -> tuple[Any, ...]:
+        if self._vercmp is None:
+            return (False, b"rpm.vercmp is not available in this sandbox")
+        compare = self._vercmp
+        return self._guard(lambda host: (True, compare(_text(a), _text(b))))

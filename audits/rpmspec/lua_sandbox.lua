@@ -1,0 +1,254 @@
+-- Trusted set-up of Pedigree's Lua sandbox (audits/rpmspec/lua.py); runs once per runtime,
+-- with the full standard library, and returns the function that runs untrusted chunks.
+-- Untrusted code only ever sees the environment built by new_env(): copies of the safe
+-- libraries, rpm's print/rpm/macros/require, wrapped pcall/xpcall/setmetatable. Everything
+-- that could escape (debug, load of bytecode, the Python callables, the hook, the state)
+-- lives in locals of this chunk, which untrusted code cannot name.
+local py, module_sources, limits = ...
+
+local sethook, load, dump = debug.sethook, load, string.dump
+local pcall, xpcall, error, type, tostring, select = pcall, xpcall, error, type, tostring, select
+local pairs, next, rawequal, rawget, setmetatable = pairs, next, rawequal, rawget, setmetatable
+local pack, unpack, concat = table.pack, table.unpack, table.concat
+local log, huge = math.log, math.huge
+
+local STEP = 1000 -- instructions between two hook calls
+local ABORT = {} -- the error value of a run over budget: unique, never handed to callbacks
+local state = { depth = 0, remaining = 0, aborted = nil, out = nil, outlen = 0, loaded = nil }
+
+local function abort(reason)
+  if state.aborted == nil then state.aborted = reason end
+  error(ABORT, 0)
+end
+
+local function hook()
+  state.remaining = state.remaining - STEP
+  if state.remaining <= 0 then abort("instructions") end
+end
+
+-- Errors of a run over budget (or out of memory) cannot be caught by the untrusted code.
+local function passed(ok, ...)
+  if not ok then
+    local err = ...
+    if state.aborted ~= nil or rawequal(err, ABORT) then abort(state.aborted or "instructions") end
+    if type(err) == "string" and err == "not enough memory" then abort("memory") end
+  end
+  return ok, ...
+end
+
+local function safe_pcall(f, ...) return passed(pcall(f, ...)) end
+local function safe_xpcall(f, handler, ...) return passed(xpcall(f, handler, ...)) end
+
+-- Finalizers would run outside any budget (during a later collection), so none are allowed.
+local function safe_setmetatable(t, mt)
+  if type(mt) == "table" and rawget(mt, "__gc") ~= nil then
+    error("__gc metamethods are not available in this sandbox", 2)
+  end
+  return setmetatable(t, mt)
+end
+
+-- Lua's pattern matcher runs in C, outside the instruction budget: patterns whose
+-- backtracking could take polynomial time on long subjects are refused.
+local BROAD = { ["."] = true, ["%S"] = true, ["%W"] = true, ["%D"] = true, ["%A"] = true,
+  ["%C"] = true, ["%P"] = true, ["%U"] = true, ["%L"] = true, ["%X"] = true, ["%G"] = true }
+local function costly(subject, pattern)
+  if type(subject) ~= "string" or type(pattern) ~= "string" then return false end
+  local broad, previous, i, n = 0, nil, 1, #pattern
+  while i <= n do
+    local c, item = pattern:sub(i, i), nil
+    if c == "%" then
+      item = pattern:sub(i, i + 1); i = i + 2
+    elseif c == "[" then
+      local j = i + 1
+      if pattern:sub(j, j) == "^" then j = j + 1 end
+      if pattern:sub(j, j) == "]" then j = j + 1 end
+      while j <= n and pattern:sub(j, j) ~= "]" do
+        if pattern:sub(j, j) == "%" then j = j + 1 end
+        j = j + 1
+      end
+      item = pattern:sub(i, j); i = j + 1
+      if item:sub(2, 2) == "^" then item = "." end
+    else
+      item = c; i = i + 1
+    end
+    local q = pattern:sub(i, i)
+    if q == "*" or q == "+" or q == "-" then
+      i = i + 1
+      if BROAD[item] or item == previous then broad = broad + 1 end
+      previous = item
+    else
+      previous = nil
+    end
+  end
+  return broad >= 2 and broad * log(#subject + 1) > log(1e8)
+end
+
+local function guarded(f)
+  return function(s, p, ...)
+    if costly(s, p) then error("pattern too costly for a subject of this length", 2) end
+    return f(s, p, ...)
+  end
+end
+
+local safe_string = {}
+for k, v in pairs(string) do safe_string[k] = v end
+safe_string.dump = nil
+for _, name in pairs({ "find", "match", "gmatch", "gsub" }) do safe_string[name] = guarded(string[name]) end
+-- String methods ("x"):upper() use this private copy; getmetatable("") no longer reveals it.
+local string_mt = getmetatable("")
+string_mt.__index = safe_string
+string_mt.__metatable = false
+
+local function copy(t)
+  local c = {}
+  for k, v in pairs(t) do c[k] = v end
+  return c
+end
+
+local function emit(...)
+  local n = select("#", ...)
+  for i = 1, n do
+    local s = tostring((select(i, ...)))
+    if type(s) ~= "string" then error("'tostring' must return a string", 2) end
+    if i > 1 then s = "\t" .. s end
+    state.outlen = state.outlen + #s
+    if state.outlen > limits.output then abort("output") end
+    state.out[#state.out + 1] = s
+  end
+end
+
+-- A callback answers (true, value...) or (false, message) or (nil) when the host failed:
+-- the run then stops and Python re-raises the host's exception.
+local function callback(f)
+  return function(...)
+    local answer = pack(f(...))
+    if answer[1] == nil then abort("host") end
+    if not answer[1] then error(answer[2], 2) end
+    return unpack(answer, 2, answer.n)
+  end
+end
+
+local expand = callback(py.expand)
+local define, undefine = callback(py.define), callback(py.undefine)
+local isdefined, call, vercmp = callback(py.isdefined), callback(py.call), callback(py.vercmp)
+
+local function check_string(value, position, what)
+  local t = type(value)
+  if t == "number" then return tostring(value) end
+  if t ~= "string" then
+    error(("bad argument #%d to '%s' (string expected, got %s)"):format(position, what, t), 3)
+  end
+  return value
+end
+
+local function rpm_table()
+  return {
+    expand = function(s) return expand(check_string(s, 1, "expand")) end,
+    define = function(s) define(check_string(s, 1, "define")) end,
+    undefine = function(s) undefine(check_string(s, 1, "undefine")) end,
+    isdefined = function(s) return isdefined(check_string(s, 1, "isdefined")) end,
+    vercmp = function(a, b) return vercmp(check_string(a, 1, "vercmp"), check_string(b, 2, "vercmp")) end,
+    interactive = false,
+  }
+end
+
+local function macros_table()
+  return setmetatable({}, {
+    __index = function(_, name)
+      name = check_string(name, 2, "index")
+      local defined, parametric = isdefined(name)
+      if not defined then return nil end
+      if not parametric then return expand("%{" .. name .. "}") end
+      return function(args)
+        if type(args) == "table" then
+          local list = {}
+          for i = 1, #args do list[i] = check_string(args[i], i, name) end
+          return call(name, unpack(list))
+        end
+        return expand("%{" .. name .. " " .. check_string(args, 1, name) .. "}")
+      end
+    end,
+    __newindex = function(_, name, value)
+      name = check_string(name, 2, "newindex")
+      if value == nil then undefine(name) else define(name .. " " .. check_string(value, 3, name)) end
+    end,
+    __metatable = false,
+  })
+end
+
+-- Modules are compiled once, here, and loaded from that (trusted) bytecode into each run.
+local compiled = {}
+for name, source in pairs(module_sources) do
+  local f, err = load(source, "=" .. name, "t")
+  if f then compiled[name] = dump(f) else compiled[name] = err end
+end
+
+local function new_env()
+  local env = {
+    string = copy(safe_string), table = copy(table), math = copy(math), utf8 = copy(utf8),
+    pairs = pairs, ipairs = ipairs, next = next, select = select, tonumber = tonumber,
+    tostring = tostring, type = type, error = error, assert = assert,
+    pcall = safe_pcall, xpcall = safe_xpcall, setmetatable = safe_setmetatable,
+    getmetatable = getmetatable, rawget = rawget, rawset = rawset, rawequal = rawequal,
+    rawlen = rawlen, unpack = unpack, print = emit, rpm = rpm_table(), macros = macros_table(),
+    _VERSION = _VERSION,
+  }
+  env.math.randomseed, env.math.random = nil, nil -- nothing that makes a run non-repeatable
+  env._G = env
+  local loaded = {}
+  env.require = function(name)
+    name = check_string(name, 1, "require")
+    if loaded[name] ~= nil then return loaded[name] end
+    local code = compiled[name]
+    if code == nil then error("module '" .. name .. "' not found in the distribution's Lua modules", 2) end
+    local f, err = load(code, "=" .. name, "b", env)
+    if not f then error(err, 2) end
+    local result = f(name)
+    if result == nil then result = true end
+    loaded[name] = result
+    return result
+  end
+  return env
+end
+
+local function message(err)
+  local t = type(err)
+  if t == "string" or t == "number" then return tostring(err) end
+  return "(error object is a " .. t .. " value)"
+end
+
+-- One untrusted chunk: (true, output) or (false, message). Raises only when out of memory.
+local function execute(code, opt, arg)
+  local f, err = load("local opt, arg = ...;" .. code, "<lua>", "t", new_env())
+  if not f then return false, message(err) end
+  local results = pack(pcall(f, opt, arg))
+  if results[1] and results.n > 1 then -- rpm prints what the chunk returns
+    results = pack(pcall(emit, unpack(results, 2, results.n)))
+  end
+  if not results[1] then
+    local err = results[2]
+    if type(err) == "string" and err == "not enough memory" then abort("memory") end
+    return false, message(err)
+  end
+  return true, concat(state.out)
+end
+
+-- run(code, opt, arg) -> true, output | false, why ("error" or the budget exceeded), message
+return function(code, opt, arg)
+  if state.depth >= limits.depth then return false, "depth", "" end
+  local outer_out = state.out
+  state.out = {}
+  state.depth = state.depth + 1
+  if state.depth == 1 then
+    state.remaining, state.aborted, state.outlen = limits.instructions, nil, 0
+    sethook(hook, "", STEP)
+  end
+  local ran, ok, result = pcall(execute, code, opt, arg)
+  state.out = outer_out
+  state.depth = state.depth - 1
+  if state.depth == 0 then sethook() end
+  if state.aborted ~= nil then return false, state.aborted, "" end
+  if not ran then return false, "memory", "" end
+  if not ok then return false, "error", result end
+  return true, result
+end

@@ -1,0 +1,124 @@
+"""rpm's Lua semantics in the sandbox: print, returned values, rpm.*, macros, opt/arg, require."""
+
+from __future__ import annotations
+
+import pytest
+
+from audits.rpmspec.lua import LuaError, LuaSandbox
+from tests.rpmspec.lua_fake_host import FakeHost
+
+MODULES = {
+    "fedora.common": "local function read(name) return rpm.expand('%{?' .. name .. '}') end\n"
+    "loads = (loads or 0) + 1\nreturn { read = read }",
+}
+
+
+@pytest.fixture(scope="module")
+def sandbox() -> LuaSandbox:
+    return LuaSandbox(MODULES, vercmp=lambda a, b: (a > b) - (a < b))
+
+
+def test_print_joins_its_arguments_with_tabs_and_adds_no_newline(sandbox):
+    assert sandbox.run('print("a", 1) print("b")', FakeHost()) == "a\t1b"
+
+
+def test_values_the_chunk_returns_are_printed_like_rpm_does(sandbox):
+    assert sandbox.run('print("x") return 2, "y"', FakeHost()) == "x2\ty"
+
+
+def test_a_chunk_that_prints_nothing_expands_to_the_empty_string(sandbox):
+    assert sandbox.run("local x = 1", FakeHost()) == ""
+
+
+def test_rpm_expand_goes_through_the_host(sandbox):
+    host = FakeHost({"dist": ".azl4"})
+    assert sandbox.run('print("1" .. rpm.expand("%{?dist}"))', host) == "1.azl4"
+
+
+def test_the_autorelease_block_computes_its_release(sandbox):
+    code = (
+        'release_number = 5; base_release_number = tonumber(rpm.expand("%{?base}"));'
+        " print(release_number + base_release_number - 1);"
+    )
+    assert sandbox.run(code, FakeHost({"base": "1"})) == "5"
+
+
+def test_rpm_define_and_undefine_change_only_the_hosts_table(sandbox):
+    host = FakeHost({"gone": "x"})
+    sandbox.run('rpm.define("made 42") rpm.undefine("gone")', host)
+    assert host.macros == {"made": "42"}
+
+
+def test_rpm_isdefined_answers_defined_and_parametric(sandbox):
+    host = FakeHost({"plain": "1"}, parametric={"withargs"})
+    assert sandbox.run('print(rpm.isdefined("plain")) print(rpm.isdefined("withargs"))', host) == "true\tfalsetrue\ttrue"
+
+
+def test_macros_index_expands_plain_macros_and_is_nil_for_undefined_ones(sandbox):
+    host = FakeHost({"name": "foo"})
+    assert sandbox.run("print(macros.name, macros.undefined_here)", host) == "foo\tnil"
+
+
+def test_macros_index_of_a_parametric_macro_calls_it_with_a_table_of_arguments(sandbox):
+    host = FakeHost(parametric={"py_dist_name"})
+    assert sandbox.run('print(macros.py_dist_name({"a", "b"}))', host) == "py_dist_name(a b)"
+    assert host.calls == [("py_dist_name", ("a", "b"))]
+
+
+def test_assigning_to_macros_defines_and_nil_undefines(sandbox):
+    host = FakeHost({"old": "1"})
+    sandbox.run('macros.new = "v" macros.old = nil', host)
+    assert host.macros == {"new": "v"}
+
+
+def test_opt_and_arg_are_the_parametric_macros_options_and_arguments(sandbox):
+    code = 'print(opt.b, opt.p == "", #arg, arg[1])'
+    assert sandbox.run(code, FakeHost(), opt={"b": "3", "p": ""}, arg=["x"]) == "3\ttrue\t1\tx"
+
+
+def test_opt_and_arg_are_empty_tables_without_a_parametric_macro(sandbox):
+    assert sandbox.run("print(next(opt), #arg)", FakeHost()) == "nil\t0"
+
+
+def test_require_loads_a_distribution_module_once_per_run(sandbox):
+    code = 'local a = require "fedora.common" local b = require "fedora.common" print(a == b, loads, a.read("v"))'
+    assert sandbox.run(code, FakeHost({"v": "1"})) == "true\t1\t1"
+
+
+def test_a_module_is_loaded_afresh_in_the_next_run(sandbox):
+    sandbox.run('require "fedora.common"', FakeHost())
+    assert sandbox.run('require "fedora.common" print(loads)', FakeHost()) == "1"
+
+
+def test_rpm_vercmp_uses_the_comparison_it_was_given(sandbox):
+    assert sandbox.run('print(rpm.vercmp("1", "2"), rpm.vercmp("b", "a"))', FakeHost()) == "-1\t1"
+
+
+def test_a_lua_error_becomes_a_lua_error_with_its_message(sandbox):
+    with pytest.raises(LuaError, match="boom"):
+        sandbox.run('error("boom")', FakeHost())
+
+
+def test_a_syntax_error_is_a_lua_error(sandbox):
+    with pytest.raises(LuaError, match="Lua failed"):
+        sandbox.run("print(", FakeHost())
+
+
+def test_an_exception_of_the_host_propagates_unchanged(sandbox):
+    class Exhausted(Exception):
+        pass
+
+    class Failing(FakeHost):
+        def expand(self, text: str) -> str:
+            raise Exhausted("engine budget")
+
+    with pytest.raises(Exhausted):
+        sandbox.run('pcall(rpm.expand, "%{x}") print("went on")', Failing())
+
+
+def test_lua_inside_rpm_expand_runs_nested_with_its_own_output(sandbox):
+    class Nested(FakeHost):
+        def expand(self, text: str) -> str:
+            return sandbox.run('print("inner")', self) if text == "%{inner}" else super().expand(text)
+
+    assert sandbox.run('print("a") print(rpm.expand("%{inner}")) print("b")', Nested()) == "ainnerb"
