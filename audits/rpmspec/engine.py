@@ -1,0 +1,344 @@
+"""An RPM macro expander with rpm 4.18's semantics, for untrusted spec and macro files.
+
+Nothing is executed: `%(...)` is answered only by `shell.expand_shell` for recognised side-effect-free
+idioms, Lua runs in the project's sandbox, files and the environment are never read. What cannot be
+expanded truthfully stays in the output as written (as rpm leaves an unknown macro) and is recorded in
+`problems`, one sentence each. Work, output and recursion are bounded per engine: exhausting a budget
+raises `BudgetExhausted`, which the spec preprocessor turns into an unresolved identity.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Sequence
+
+from . import builtins
+from .lua import LuaSandbox
+from .macrofiles import MacroSet
+from .scan import OptionError, getopt, macro_end, split_args
+from .shell import expand_shell
+
+MAX_DEPTH = 64  # rpm's max_macro_depth
+
+
+class BudgetExhausted(Exception):
+    """The expansion ran out of its work or output budget (str(e) says which)."""
+
+
+@dataclass(slots=True)
+class Entry:
+    body: str
+    options: str | None  # None: a plain macro
+    level: int
+    literal: bool = False  # automatic argument macros (%1, %-f...) are never re-expanded
+    auto: bool = False
+
+
+@dataclass(slots=True)
+class Frame:
+    """One parametric macro call: what `%{lua:}` in its body sees as `opt` and `arg`."""
+
+    name: str
+    options: dict[str, str] = field(default_factory=dict)
+    args: list[str] = field(default_factory=list)
+
+
+class MacroEngine:
+    """The macro table and expander (implements lua.LuaHost)."""
+
+    def __init__(
+        self,
+        macro_set: MacroSet,
+        *,
+        sandbox: LuaSandbox | None,
+        max_work: int = 400_000,
+        max_output: int = 8_000_000,
+        shell: Callable[[str], str | None] = expand_shell,
+    ) -> None:
+        self.base = base_table(macro_set)
+        self.table: dict[str, list[Entry]] = {}  # what the spec changed, over `base`
+        self.sandbox = sandbox
+        self.shell = shell
+        self.max_work = max_work
+        self.max_output = max_output
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget everything a previous spec defined and spent (the macro files' table is kept)."""
+        self.table = {}
+        self.work = 0
+        self.output = 0
+        self.depth = 0
+        self.level = 0
+        self.frames: list[Frame] = []
+        self.scopes: list[list[str]] = []
+        self.problems: list[str] = []
+        self.exhausted: str | None = None
+        self.defined_here: set[str] = set()  # names the spec itself defined (not the macro files)
+
+    # -- the table ---------------------------------------------------------------------------------
+    def _push(self, name: str, body: str, options: str | None, level: int, *, literal: bool = False, auto: bool = False) -> None:
+        self._stack(name).append(Entry(body, options, level, literal, auto))
+        if level > 0 and self.scopes:
+            self.scopes[-1].append(name)
+
+    def _stack(self, name: str) -> list[Entry]:
+        stack = self.table.get(name)
+        if stack is None:
+            base = self.base.get(name)
+            stack = self.table[name] = [base] if base is not None else []
+        return stack
+
+    def pop(self, name: str) -> None:
+        stack = self._stack(name)
+        if stack:
+            stack.pop()
+
+    def lookup(self, name: str) -> Entry | None:
+        stack = self.table.get(name)
+        if stack is None:
+            return self.base.get(name)
+        if not stack:
+            return None
+        entry = stack[-1]
+        if entry.auto and self.level > entry.level:
+            return None  # an enclosing call's argument is out of scope
+        return entry
+
+    def push_definition(self, name: str, body: str, options: str | None = None, *, level: int | None = None) -> None:
+        self._push(name, body, options, self.level if level is None else level)
+        self.defined_here.add(name)
+
+    def problem(self, reason: str) -> None:
+        if len(self.problems) < 200:
+            self.problems.append(reason)
+
+    def charge(self, units: int = 1) -> None:
+        self.work += units
+        if self.work > self.max_work:
+            self.exhausted = f"macro expansion exceeded its work budget ({self.max_work} steps)"
+            raise BudgetExhausted(self.exhausted)
+
+    # -- LuaHost -------------------------------------------------------------------------------------
+    def expand(self, text: str) -> str:
+        """Expand `text` completely (rpm.expand / rpmExpand)."""
+        return self.expand_text(text)
+
+    def define(self, definition: str) -> None:
+        builtins.define(self, definition, expand_body=False, level=0, inline=False)
+
+    def undefine(self, name: str) -> None:
+        self.pop(name)
+
+    def is_defined(self, name: str) -> tuple[bool, bool]:
+        entry = self.lookup(name)
+        if entry is None:
+            return (name in builtins.BUILTINS, False)
+        return (True, entry.options is not None)
+
+    def call(self, name: str, args: Sequence[str]) -> str:
+        entry = self.lookup(name)
+        if entry is None:
+            if name in builtins.BUILTINS:
+                return builtins.BUILTINS[name].run(self, name, [name, *args])
+            raise KeyError(name)
+        return self._run_entry(name, entry, [name, *args] if entry.options is not None else None)
+
+    # -- expansion ---------------------------------------------------------------------------------
+    def expand_text(self, text: str) -> str:
+        if self.depth >= MAX_DEPTH:
+            self.problem("macro recursion is deeper than rpm's limit of 64 levels")
+            return text
+        self.depth += 1
+        try:
+            result = self._expand(text)
+        finally:
+            self.depth -= 1
+        self.output += len(result)
+        if self.output > self.max_output:
+            self.exhausted = f"macro expansion exceeded its output budget ({self.max_output} characters)"
+            raise BudgetExhausted(self.exhausted)
+        return result
+
+    def _expand(self, text: str) -> str:
+        out: list[str] = []
+        i, n = 0, len(text)
+        while True:
+            j = text.find("%", i)
+            if j < 0:
+                out.append(text[i:])
+                break
+            out.append(text[i:j])
+            if j + 1 >= n:
+                out.append("%")
+                break
+            s = j + 1
+            c = text[s]
+            if c == "%":
+                out.append("%")
+                i = s + 1
+                continue
+            self.charge()
+            se = macro_end(text, s)
+            if se < 0:
+                self.problem(f"unterminated macro %{text[s:s + 40]}")
+                out.append(text[j:])
+                break
+            i = self._expand_call(text, j, s, se, out)
+        return "".join(out)
+
+    def _expand_call(self, text: str, j: int, s: int, se: int, out: list[str]) -> int:
+        """Expand the macro call text[j:se] into `out`; returns where scanning continues."""
+        c = text[s]
+        if c == "(":
+            command = self.expand_text(text[s + 1 : se - 1])
+            result = self.shell(command)
+            if result is None:
+                self.problem(f"shell command %({command.strip()[:80]}) is not run")
+                out.append(text[j:se])
+            else:
+                out.append(result.rstrip("\r\n"))
+            return se
+        if c == "[":
+            out.append(builtins.expression(self, text[s + 1 : se - 1], expand=True, original=text[j:se]))
+            return se
+        g = ge = lastc = -1
+        if c == "{":
+            f = s + 1
+            negate, check, f = _flags(text, f)
+            fe = f
+            n = se - 1
+            while fe < n and text[fe] not in " :}":
+                fe += 1
+            if fe < n and text[fe] == ":":
+                g, ge = fe + 1, se - 1
+            elif fe < n and text[fe] == " ":
+                lastc = se - 1
+        else:
+            negate, check, f = _flags(text, s)
+            fe = se
+            if fe < len(text) and text[fe] in " \t":
+                nl = text.find("\n", fe)
+                lastc = nl if nl >= 0 else len(text)
+        if fe <= f:
+            out.append("%")
+            return s
+        name = text[f:fe]
+        entry = self.lookup(name)
+        builtin = builtins.BUILTINS.get(name) if entry is None else None
+        if text[f] == "-" or check:
+            exists = entry is not None or builtin is not None
+            if exists == bool(negate):
+                return se
+            if g >= 0 and g < ge:
+                out.append(self.expand_text(text[g:ge]))
+            elif entry is not None:
+                out.append(self._run_entry(name, entry, None))
+            return se
+        if entry is None and builtin is None:
+            out.append("%")
+            return s
+        if entry is not None and entry.options is None:
+            out.append(self._run_entry(name, entry, None))
+            return se
+        if builtin is not None and builtin.raw and fe == se:
+            produced, consumed = builtin.run_inline(self, name, text[se:])
+            out.append(produced)
+            return se + consumed
+        if builtin is not None and lastc >= 0 and fe == se:
+            lastc = -1  # builtins take no arguments from the rest of the line
+        args = [name]
+        raw = builtin is not None and builtin.raw
+        if g >= 0:
+            args.append(text[g:ge] if raw else self.expand_text(text[g:ge]))
+            se = ge + 1
+        elif lastc >= 0:
+            grabbed = text[fe:lastc]
+            if raw:
+                args.append(grabbed)
+            else:
+                args.extend(split_args(self.expand_text(grabbed)))
+            end_here = lastc >= len(text) or (text[lastc] == "\n" and text[lastc - 1] != "\\")
+            se = lastc if end_here else lastc + 1
+        if builtin is not None:
+            out.append(builtin.run(self, name, args))
+        else:
+            assert entry is not None
+            out.append(self._run_entry(name, entry, args))
+        return se
+
+    def _run_entry(self, name: str, entry: Entry, args: list[str] | None) -> str:
+        if entry.literal:
+            return entry.body
+        if not entry.body:
+            return ""
+        if args is None:
+            return self.expand_text(entry.body)
+        self.charge()
+        self.level += 1
+        self.scopes.append([])
+        try:
+            frame = self._setup_args(name, entry.options or "", args)
+            if frame is None:
+                return ""
+            self.frames.append(frame)
+            try:
+                return self.expand_text(entry.body)
+            finally:
+                self.frames.pop()
+        finally:
+            for scoped in self.scopes.pop():
+                stack = self._stack(scoped)
+                while stack and stack[-1].level >= self.level:
+                    stack.pop()
+            self.level -= 1
+
+    def _setup_args(self, name: str, options: str, args: list[str]) -> Frame | None:
+        level = self.level
+        self._push("0", name, None, level, literal=True, auto=True)
+        self._push("**", " ".join(args[1:]), None, level, literal=True, auto=True)
+        try:
+            found, positional = getopt(args[1:], options)
+        except OptionError as error:
+            self.problem(f"%{name}: {error}")
+            return None
+        frame = Frame(name)
+        for letter, value in found:
+            self._push(f"-{letter}", f"-{letter} {value}" if value is not None else f"-{letter}", None, level, literal=True, auto=True)
+            if value is not None:
+                self._push(f"-{letter}*", value, None, level, literal=True, auto=True)
+            frame.options[letter] = value or ""
+        self._push("#", str(len(positional)), None, level, literal=True, auto=True)
+        for k, value in enumerate(positional, 1):
+            self._push(str(k), value, None, level, literal=True, auto=True)
+        self._push("*", " ".join(positional), None, level, literal=True, auto=True)
+        frame.args = positional
+        return frame
+
+
+_BASES: dict[int, tuple[MacroSet, dict[str, Entry]]] = {}
+
+
+def base_table(macro_set: MacroSet) -> dict[str, Entry]:
+    """The macro files' table (later definitions win; rpm's built-in names cannot be redefined),
+    built once per macro set and shared, read-only, by every engine."""
+    cached = _BASES.get(id(macro_set))
+    if cached is not None and cached[0] is macro_set:
+        return cached[1]
+    table = {d.name: Entry(d.body, d.options, 0) for d in macro_set.definitions if d.name not in builtins.BUILTINS}
+    if len(_BASES) >= 8:
+        _BASES.clear()
+    _BASES[id(macro_set)] = (macro_set, table)
+    return table
+
+
+def _flags(text: str, i: int) -> tuple[int, int, int]:
+    """rpm's setNegateAndCheck: (negate, check-existence, index after the ?/! prefix)."""
+    negate = check = 0
+    while i < len(text) and text[i] in "?!":
+        if text[i] == "!":
+            negate ^= 1
+        else:
+            check += 1
+        i += 1
+    return negate, check, i

@@ -1,0 +1,237 @@
+"""Truthful package identities of one spec for one architecture: what rpm would name and build.
+
+A value is published only when it is completely expanded and valid for rpm; anything else is an empty
+value and an `Unresolved` naming the field and, in one sentence, the macros or construct at fault.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .engine import BudgetExhausted, MacroEngine
+from .lua import LuaSandbox
+from .macrofiles import MacroSet
+from .spec import PackageRecord, ParsedSpec, SpecReader, Tag
+
+_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._+-]*")
+_VERREL = re.compile(r"[A-Za-z0-9._+~^]+")
+_EPOCH = re.compile(r"[0-9]+")
+_LEFTOVER = re.compile(r"%\{?[!?]*([A-Za-z_][A-Za-z0-9_]*)|%\(")
+_DEPENDENCY = re.compile(r"\(|[^\s,()]+")
+_OPERATORS = frozenset({"<", ">", "=", "<=", ">=", "==", "!=", "<>"})
+
+
+@dataclass(frozen=True, slots=True)
+class Unresolved:
+    field: str  # "name", "epoch", "version", "release", "packages", or "package:<name>"
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class BinaryIdentity:
+    name: str
+    epoch: str
+    version: str
+    release: str
+    license: str
+    summary: str
+    arch: str  # "noarch" (BuildArch) or the target arch
+    requires: tuple[str, ...]
+    provides: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SpecIdentity:
+    arch: str
+    name: str
+    epoch: str
+    version: str
+    release: str
+    license: str
+    packages: tuple[BinaryIdentity, ...]  # the binary packages rpm would build, main first, spec order
+    unresolved: tuple[Unresolved, ...]
+    excluded_reason: str = ""  # non-empty: rpm builds nothing for this arch (ExclusiveArch, ExcludeArch, BuildArch)
+
+    @property
+    def complete(self) -> bool:
+        return not self.unresolved
+
+
+def _reason(field: str, raw: str, problems: list[str], engine: MacroEngine) -> str:
+    """One sentence: the problems met while expanding, else the macros left in the value."""
+    if problems:
+        return f"{field}: {problems[0]}"
+    for m in _LEFTOVER.finditer(raw):
+        if m.group(1) is None:
+            return f"{field}: a shell command %(...) is not run"
+        name = m.group(1)
+        if engine.lookup(name) is None:
+            return f"{field}: %{{{name}}} is not defined"
+        return f"{field}: %{{{name}}} did not expand"
+    return f"{field}: {raw[:80]!r} is not a valid rpm {field.split(':')[0]}"
+
+
+class _Collector:
+    def __init__(self, engine: MacroEngine) -> None:
+        self.engine = engine
+        self.unresolved: list[Unresolved] = []
+
+    def value(self, field: str, tag: Tag | None, pattern: re.Pattern[str] | None, *, fallback: str = "") -> str:
+        if tag is None:
+            return fallback
+        raw = tag.value
+        clean = not tag.problems and not _LEFTOVER.search(raw) and "\\" not in raw
+        if clean and (pattern.fullmatch(raw) if pattern is not None else "{" not in raw and "}" not in raw):
+            return raw
+        self.unresolved.append(Unresolved(field, _reason(field, raw, tag.problems, self.engine)))
+        return ""
+
+    def dependencies(self, field: str, tags: list[Tag]) -> tuple[str, ...]:
+        found: list[str] = []
+        for tag in tags:
+            if tag.problems or _LEFTOVER.search(tag.value) or "\\" in tag.value or "{" in tag.value:
+                self.unresolved.append(Unresolved(field, _reason(field, tag.value, tag.problems, self.engine)))
+                continue
+            found.extend(split_dependencies(tag.value))
+        return tuple(found)
+
+
+def split_dependencies(value: str) -> list[str]:
+    """`a, b >= 1.2 (c or d)` -> ["a", "b >= 1.2", "(c or d)"], as rpm's dependency parser splits them."""
+    words: list[str] = []
+    i = 0
+    while i < len(value):
+        m = _DEPENDENCY.search(value, i)
+        if m is None:
+            break
+        if m.group() == "(":
+            depth, j = 0, m.start()
+            while j < len(value):
+                depth += {"(": 1, ")": -1}.get(value[j], 0)
+                j += 1
+                if depth == 0:
+                    break
+            words.append(value[m.start() : j])
+            i = j
+        else:
+            words.append(m.group())
+            i = m.end()
+    result: list[str] = []
+    k = 0
+    while k < len(words):
+        if k + 2 < len(words) + 1 and k + 1 < len(words) and words[k + 1] in _OPERATORS and k + 2 < len(words):
+            result.append(f"{words[k]} {words[k + 1]} {words[k + 2]}")
+            k += 3
+        else:
+            result.append(words[k])
+            k += 1
+    return result
+
+
+_ENGINES: dict[tuple[int, int], tuple[MacroSet, LuaSandbox | None, MacroEngine]] = {}
+_SANDBOXES: dict[int, tuple[MacroSet, LuaSandbox]] = {}
+
+
+def _engine(macros: MacroSet, sandbox: LuaSandbox | None) -> MacroEngine:
+    """One engine per (macro set, sandbox), reset for every spec; one sandbox per macro set by default."""
+    if sandbox is None:
+        known = _SANDBOXES.get(id(macros))
+        if known is None or known[0] is not macros:
+            known = _SANDBOXES[id(macros)] = (macros, LuaSandbox(macros.lua_modules))
+        sandbox = known[1]
+    key = (id(macros), id(sandbox))
+    cached = _ENGINES.get(key)
+    if cached is None or cached[0] is not macros or cached[1] is not sandbox:
+        if len(_ENGINES) >= 8:
+            _ENGINES.clear()
+        cached = _ENGINES[key] = (macros, sandbox, MacroEngine(macros, sandbox=sandbox))
+    engine = cached[2]
+    engine.reset()
+    return engine
+
+
+def _read(text: str, engine: MacroEngine, target_cpu: str) -> ParsedSpec:
+    if target_cpu == "noarch":
+        engine.push_definition("_target_cpu", "noarch", level=0)
+    return SpecReader(engine, target_cpu).read(text)
+
+
+def _words(tag: Tag | None) -> list[str]:
+    return tag.value.replace(",", " ").lower().split() if tag is not None else []
+
+
+def _excluded(main: PackageRecord, arch: str) -> str:
+    exclusive, exclude = main.tags.get("exclusivearch"), main.tags.get("excludearch")
+    if exclude is not None and arch in _words(exclude):
+        return f"ExcludeArch: {exclude.value}"
+    if exclusive is not None and arch not in _words(exclusive):
+        return f"ExclusiveArch: {exclusive.value}"
+    return ""
+
+
+def _failed(arch: str, reason: str) -> SpecIdentity:
+    fields = ("name", "epoch", "version", "release", "packages")
+    return SpecIdentity(arch, "", "", "", "", "", (), tuple(Unresolved(f, reason) for f in fields))
+
+
+def spec_identity(text: str, macros: MacroSet, *, arch: str, sandbox: LuaSandbox | None = None) -> SpecIdentity:
+    """The identity rpm would give the spec's packages when built for `arch`. Never raises."""
+    engine = _engine(macros, sandbox)
+    try:
+        parsed = _read(text, engine, arch)
+        main = parsed.packages[0] if parsed.packages else None
+        target = arch
+        build_arch = _words(main.tags.get("buildarch")) if main else []
+        if build_arch and arch not in build_arch:
+            if "noarch" not in build_arch:
+                return SpecIdentity(arch, "", "", "", "", "", (), (), excluded_reason=f"BuildArch: {' '.join(build_arch)}")
+            engine.reset()
+            parsed, target = _read(text, engine, "noarch"), "noarch"
+    except BudgetExhausted as exhausted:
+        return _failed(arch, f"{exhausted} (the spec's macros expand without bound)")
+    except RecursionError:
+        return _failed(arch, "the spec's macros nest too deeply to expand")
+    return _identity(parsed, engine, arch, target)
+
+
+def _identity(parsed: ParsedSpec, engine: MacroEngine, arch: str, target: str) -> SpecIdentity:
+    collect = _Collector(engine)
+    if not parsed.packages:
+        return _failed(arch, "the spec declares no package (no Name tag)")
+    main = parsed.packages[0]
+    for reason in parsed.fatal:
+        collect.unresolved.append(Unresolved("packages", reason))
+    name = collect.value("name", Tag(main.name, main.name_problems), _NAME)
+    epoch = collect.value("epoch", main.tags.get("epoch"), _EPOCH)
+    version = collect.value("version", main.tags.get("version"), _VERREL)
+    release = collect.value("release", main.tags.get("release"), _VERREL)
+    license_ = collect.value("license", main.tags.get("license"), None)
+    excluded = _excluded(main, arch)
+    if excluded:
+        return SpecIdentity(arch, name, epoch, version, release, license_, (), tuple(collect.unresolved), excluded)
+    for reason in parsed.missing_packages:
+        collect.unresolved.append(Unresolved("packages", reason))
+    packages: list[BinaryIdentity] = []
+    for package in parsed.packages:
+        if not package.has_files:
+            continue
+        field = "package:" + (package.name or "?")
+        pname = name if package is main else collect.value("packages", Tag(package.name, package.name_problems), _NAME)
+        if not pname:
+            continue
+        tags = package.tags
+        packages.append(
+            BinaryIdentity(
+                name=pname,
+                epoch=collect.value(field, tags.get("epoch"), _EPOCH, fallback=epoch) if package is not main else epoch,
+                version=collect.value(field, tags.get("version"), _VERREL, fallback=version) if package is not main else version,
+                release=collect.value(field, tags.get("release"), _VERREL, fallback=release) if package is not main else release,
+                license=collect.value(field, tags.get("license"), None, fallback=license_) if package is not main else license_,
+                summary=collect.value(field, tags.get("summary"), None),
+                arch="noarch" if target == "noarch" or "noarch" in _words(tags.get("buildarch")) else arch,
+                requires=collect.dependencies(field, package.requires),
+                provides=collect.dependencies(field, package.provides),
+            )
+        )
+    return SpecIdentity(arch, name, epoch, version, release, license_, tuple(packages), tuple(collect.unresolved))

@@ -1,0 +1,322 @@
+"""rpm's spec reader (build/parseSpec.c, 4.18) as far as package identities need it.
+
+Lines are joined as rpm joins them (trailing backslash, unclosed `%{ %( %[`), expanded, split again and
+classified: conditionals, `%include` (never read), section headers. The preamble of every package and
+`%description` bodies (where macros may generate `%package`/`%files` sections) are expanded whole; in the
+other sections (scripts, `%files` lists, `%changelog`) only lines that can change the macro table or
+the package list are: conditionals, section headers, `%global`/`%define`/`%undefine`/`%bcond*`, and
+calls of macros the spec itself defined.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .engine import MacroEngine
+from .expr import ExprError, as_bool
+from .scan import split_args
+
+PARTS = (
+    "package prep generate_buildrequires conf build install check clean preun postun pretrans posttrans "
+    "pre post files changelog description triggerpostun triggerprein triggerun triggerin trigger "
+    "verifyscript sepolicy filetriggerin filetrigger filetriggerun filetriggerpostun transfiletriggerin "
+    "transfiletrigger transfiletriggerun transfiletriggerpostun end patchlist sourcelist"
+).split()
+_PART_SET = frozenset(PARTS)
+_EXPANDED_PARTS = frozenset({"package", "description"})
+_WITH_ARGS = ("ifarch", "ifnarch", "ifos", "ifnos", "if", "elifarch", "elifos", "elif", "include")
+_CONDITIONALS = frozenset((*_WITH_ARGS, "else", "endif"))
+_DIRECTIVES = frozenset({"global", "define", "undefine", "bcond", "bcond_with", "bcond_without"}) | _CONDITIONALS | _PART_SET
+_LEADING_NAME = re.compile(r"\s*%\{?[!?]*([A-Za-z_][A-Za-z0-9_]*)")
+_PART_WORD = re.compile(r"%([A-Za-z_]+)(?=\s|$)")
+_LISTS = {"buildarch": "buildarch", "buildarchitectures": "buildarch", "exclusivearch": "exclusivearch", "excludearch": "excludearch"}
+_TAG = re.compile(r"([A-Za-z0-9]+)\s*(\([^)]*\))?\s*:(.*)$", re.S)
+
+
+@dataclass
+class Tag:
+    value: str
+    problems: list[str]
+
+
+@dataclass
+class PackageRecord:
+    name: str
+    name_problems: list[str]
+    tags: dict[str, Tag] = field(default_factory=dict)
+    requires: list[Tag] = field(default_factory=list)
+    provides: list[Tag] = field(default_factory=list)
+    has_files: bool = False
+
+
+@dataclass
+class ParsedSpec:
+    packages: list[PackageRecord]  # main first
+    fatal: list[str] = field(default_factory=list)  # rpm would refuse the spec: nothing is trustworthy
+    missing_packages: list[str] = field(default_factory=list)  # %files/%package problems
+
+
+def line_type(line: str) -> str | None:
+    """The conditional (or %include) a raw line starts with, as rpm's parseLineType."""
+    s = line.lstrip()
+    if not s.startswith("%"):
+        return None
+    for word in _WITH_ARGS:
+        n = len(word) + 1
+        if s.startswith(word, 1) and (len(s) == n or s[n] in " \t\r\n"):
+            return word
+    for word in ("else", "endif"):
+        n = len(word) + 1
+        if s.startswith(word, 1) and not s[n : n + 1].isalpha():
+            return word
+    return None
+
+
+def part_of(line: str) -> str | None:
+    """The section a line starts (rpm's isPart: case-insensitive, followed by a blank or the end)."""
+    m = _PART_WORD.match(line)
+    if m is None:
+        return None
+    word = m.group(1).lower()
+    return word if word in _PART_SET else None
+
+
+def _needs_more(buffer: str) -> bool:
+    """rpm reads another line while a backslash ends the line or a %{ %( %[ is unclosed."""
+    if "%" not in buffer and "\\" not in buffer:
+        return False
+    bc = pc = xc = 0
+    nc = False
+    i, n = 0, len(buffer)
+    while i < n:
+        c = buffer[i]
+        if c == "\\":
+            if i + 1 < n and buffer[i + 1] == "\n":
+                nc = True
+            i += 2 if i + 1 < n else 1
+            continue
+        if c == "\n":
+            nc = False
+        elif c == "%" and i + 1 < n:
+            d = buffer[i + 1]
+            if d in "{([%":
+                bc += d == "{"
+                pc += d == "("
+                xc += d == "["
+                i += 2
+                continue
+        elif c == "{" and bc:
+            bc += 1
+        elif c == "}" and bc:
+            bc -= 1
+        elif c == "(" and pc:
+            pc += 1
+        elif c == ")" and pc:
+            pc -= 1
+        elif c == "[" and xc:
+            xc += 1
+        elif c == "]" and xc:
+            xc -= 1
+        i += 1
+    return bool(bc or pc or xc or nc)
+
+
+@dataclass
+class _Level:
+    reading: bool
+    readable: bool
+    kind: str
+
+
+class SpecReader:
+    """Reads one spec text with one engine (already reset) for one target cpu."""
+
+    def __init__(self, engine: MacroEngine, target_cpu: str, target_os: str = "linux") -> None:
+        self.engine = engine
+        self.target_cpu = target_cpu
+        self.target_os = target_os
+        self.stack = [_Level(True, False, "")]
+        self.part = "preamble"
+        self.current: PackageRecord | None = None
+        self.result = ParsedSpec([])
+
+    # -- reading ---------------------------------------------------------------------------------
+    def read(self, text: str) -> ParsedSpec:
+        lines = text.splitlines(keepends=True)
+        i = 0
+        while i < len(lines) and not self.result.fatal:
+            buffer = lines[i]
+            i += 1
+            while i < len(lines) and _needs_more(buffer):
+                buffer += lines[i]
+                i += 1
+            self._buffer(buffer)
+        if len(self.stack) > 1 and not self.result.fatal:
+            self.result.fatal.append("an %if is never closed")
+        return self.result
+
+    def _should_expand(self, buffer: str) -> bool:
+        if "%" not in buffer:
+            return False
+        if self.part in _EXPANDED_PARTS or self.part == "preamble":
+            return True
+        m = _LEADING_NAME.match(buffer)
+        if m is None:
+            return False
+        name = m.group(1)
+        return name in _DIRECTIVES or name.lower() in _PART_SET or name in self.engine.defined_here
+
+    def _buffer(self, buffer: str) -> None:
+        kind = line_type(buffer)
+        top = self.stack[-1]
+        active = top.readable if kind in ("elif", "elifarch", "elifos") else top.reading
+        start = len(self.engine.problems)
+        text = self.engine.expand_text(buffer) if active and self._should_expand(buffer) else buffer
+        problems = self.engine.problems[start:]
+        lines = text.split("\n")
+        if lines and lines[-1] == "":
+            lines.pop()
+        k = 0
+        while k < len(lines):
+            line = lines[k]
+            k += 1
+            kind = line_type(line)
+            while kind and line.endswith("\\") and k < len(lines):
+                line = line[:-1] + " " + lines[k]
+                k += 1
+            self._line(line, kind, problems)
+
+    def _line(self, line: str, kind: str | None, problems: list[str]) -> None:
+        if kind is not None and self._conditional(line, kind):
+            return
+        if not self.stack[-1].reading:
+            return
+        part = part_of(line.lstrip()) if "%" in line else None
+        if part is not None:
+            self._start_part(part, line.lstrip(), problems)
+        elif self.part in ("preamble", "package"):
+            self._preamble(line, problems)
+
+    # -- conditionals --------------------------------------------------------------------------
+    def _matches(self, line: str, kind: str) -> bool:
+        words = line.split()[1:]
+        target = self.target_os if "os" in kind else self.target_cpu
+        return any(w.lower() == target.lower() for w in words)
+
+    def _condition(self, line: str, kind: str) -> bool:
+        rest = line.lstrip()[len(kind) + 1 :]
+        try:
+            return as_bool(rest)
+        except ExprError as error:
+            self.result.fatal.append(f"bad %{kind} condition: {error}")
+            return False
+
+    def _conditional(self, line: str, kind: str) -> bool:
+        """Apply a conditional line; False for %include (handled like any other line)."""
+        top = self.stack[-1]
+        if kind == "include":
+            if top.reading:
+                self.result.fatal.append(f"%include {line.split(None, 1)[-1].strip()[:80]} is not read")
+            return True
+        if kind in ("if", "ifarch", "ifnarch", "ifos", "ifnos"):
+            if kind == "if":
+                match = self._condition(line, kind) if top.reading else False
+            else:
+                match = self._matches(line, kind) != kind.startswith("ifn")
+            reading = top.reading and match
+            self.stack.append(_Level(reading, not reading and top.reading, kind))
+            return True
+        if len(self.stack) < 2 or top.kind == "else":
+            self.result.fatal.append(f"%{kind} without a matching %if")
+            return True
+        if kind == "endif":
+            self.stack.pop()
+        elif kind == "else":
+            top.reading = self.stack[-2].reading and top.readable
+            top.kind = "else"
+        else:
+            match = False
+            if top.readable:
+                match = self._condition(line, kind) if kind == "elif" else self._matches(line, kind)
+            top.reading = top.readable and match
+            if top.reading:
+                top.readable = False
+            top.kind = kind
+        return True
+
+    # -- sections --------------------------------------------------------------------------------
+    def main(self) -> PackageRecord:
+        if not self.result.packages:
+            self.result.packages.append(PackageRecord("", []))
+        return self.result.packages[0]
+
+    def _package_named(self, args: list[str], part: str) -> tuple[str | None, bool]:
+        """(name, explicit -n) from a section header's arguments; None: the main package."""
+        explicit = False
+        name: str | None = None
+        k = 0
+        while k < len(args):
+            a = args[k]
+            if a == "-n":
+                explicit = True
+            elif a == "-f":
+                k += 1  # %files -f <file list>
+            elif a.startswith("-") and part != "package":
+                pass
+            elif name is None:
+                name = a
+            k += 1
+        return name, explicit
+
+    def _full_name(self, name: str | None, explicit: bool) -> str:
+        if name is None:
+            return self.main().name
+        return name if explicit else f"{self.main().name}-{name}"
+
+    def _start_part(self, part: str, line: str, problems: list[str]) -> None:
+        self.part = part
+        if part not in ("package", "files"):
+            return
+        args = split_args(line.split(None, 1)[1]) if len(line.split(None, 1)) > 1 else []
+        name, explicit = self._package_named(args, part)
+        full = self._full_name(name, explicit)
+        if part == "package":
+            if name is None:
+                self.result.missing_packages.append("%package without a name")
+                self.current = None
+                return
+            self.main()
+            self.current = PackageRecord(full, list(problems))
+            self.result.packages.append(self.current)
+            return
+        for package in self.result.packages:
+            if package.name == full:
+                package.has_files = True
+                return
+        self.result.missing_packages.append(f"%files for {full}, a package the spec does not declare")
+
+    def _preamble(self, line: str, problems: list[str]) -> None:
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            return
+        m = _TAG.match(stripped)
+        if m is None:
+            return
+        tag = m.group(1).lower()
+        value = Tag(m.group(3).strip(), list(problems))
+        package = self.main() if self.part == "preamble" else self.current
+        if package is None:
+            return
+        if tag == "name" and self.part == "preamble":
+            package.name, package.name_problems = value.value, value.problems
+        elif tag == "requires":
+            package.requires.append(value)
+        elif tag == "provides":
+            package.provides.append(value)
+        elif tag in _LISTS:
+            key = _LISTS[tag]
+            known = package.tags.get(key)
+            package.tags[key] = Tag(f"{known.value} {value.value}", known.problems + value.problems) if known else value
+        else:
+            package.tags[tag] = value
