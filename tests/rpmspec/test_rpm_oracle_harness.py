@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from audits.rpmspec.macropaths import distribution_macro_paths
 from tests.support.rpm_oracle.runner import RpmVerdict, require_rpm, run_rpm
 
 ARCHES = ("x86_64", "aarch64")
@@ -30,7 +31,7 @@ d
 PARAMETRIC = """\
 Name: parametric
 Version: %{joined -s . 4 2}
-Release: 1
+Release: 1%{?dist}
 Summary: s
 License: MIT
 %description
@@ -72,7 +73,7 @@ d
 """
 
 MACROS = """\
-%joined(s:) %{lua: local words = require "synthetic.words"; print(words.join(rpm.expand("%{-s*}"), arg))}
+%joined(s:) %{lua: local words = require "synthetic.common"; print(words.join(rpm.expand("%{-s*}"), arg))}
 """
 
 WORDS_MODULE = """\
@@ -81,6 +82,35 @@ function M.join(separator, items) return table.concat(items, separator) end
 return M
 """
 
+VENDOR_MACROS = """\
+%_vendor synthetic
+%distcore .syn%{release_major}
+"""
+
+RELEASE = """\
+Name: synthetic-release
+Version: 7
+Release: 1
+Summary: s
+License: MIT
+%global release_major 7
+%description
+d
+%install
+cat >> %{buildroot}%{_rpmconfigdir}/macros.d/macros.dist << END
+%%release_major %{release_major}
+%%dist %%{distcore}.%%{_vendor}
+END
+%files
+"""
+
+MACRO_FILES = {
+    "specs/s/synthetic-rpm-config/macros": VENDOR_MACROS,
+    "specs/s/synthetic-rpm-config/common.lua": WORDS_MODULE,
+    "specs/s/synthetic-rpm-macros/macros.synthetic": MACROS,
+    "specs/s/synthetic-release/synthetic-release.spec": RELEASE,
+}
+
 
 @pytest.fixture(scope="module")
 def verdicts(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], RpmVerdict]:
@@ -88,17 +118,20 @@ def verdicts(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], 
     tree = tmp_path_factory.mktemp("tree")
     specs = {"conditional": CONDITIONAL, "parametric": PARAMETRIC, "subpackages": SUBPACKAGES,
              "sandbox": SANDBOX, "broken": "Name: broken\nVersion: 1-2\n"}
-    for name, text in specs.items():
-        (tree / name).mkdir()
-        (tree / name / f"{name}.spec").write_text(text)
-    (tree / "macros.synthetic").write_text(MACROS)
-    paths = [f"{name}/{name}.spec" for name in specs]
-    return run_rpm(tree, {arch: paths for arch in ARCHES}, ["macros.synthetic"],
-                   {"synthetic.words": WORDS_MODULE})
+    files = MACRO_FILES | {spec_path(name): text for name, text in specs.items()}
+    for path, text in files.items():
+        (tree / path).parent.mkdir(parents=True, exist_ok=True)
+        (tree / path).write_text(text)
+    macro_paths = distribution_macro_paths(files, "synthetic")
+    return run_rpm(tree, {arch: [spec_path(name) for name in specs] for arch in ARCHES}, macro_paths)
+
+
+def spec_path(name: str) -> str:
+    return f"specs/{name[0]}/{name}/{name}.spec"
 
 
 def verdict(verdicts: dict[tuple[str, str], RpmVerdict], arch: str, name: str) -> RpmVerdict:
-    found = verdicts[(arch, f"{name}/{name}.spec")]
+    found = verdicts[(arch, spec_path(name))]
     assert not found.error or name == "broken", found.log
     return found
 
@@ -112,6 +145,11 @@ def test_ifarch_and_isa_follow_the_target_arch(verdicts, arch: str, release: str
 
 def test_a_parametric_macro_from_a_distribution_file_runs_its_lua_module(verdicts) -> None:
     assert verdict(verdicts, "x86_64", "parametric").version == "4.2"
+
+
+def test_dist_comes_from_the_release_specs_macros_dist_and_the_vendor_file_read_after_the_platform(
+        verdicts) -> None:
+    assert verdict(verdicts, "aarch64", "parametric").release == "1.syn7.synthetic"
 
 
 def test_only_packages_with_a_files_section_are_built(verdicts) -> None:

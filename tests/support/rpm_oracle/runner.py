@@ -20,6 +20,8 @@ from typing import Iterable, Mapping, Sequence
 
 import pytest
 
+from audits.rpmspec.macropaths import macro_file_role
+
 SYSTEM_PYTHON = "/usr/bin/python3"
 BWRAP = "/usr/bin/bwrap"
 WORKER = Path(__file__).with_name("worker.py")
@@ -97,13 +99,24 @@ def sandbox_command(tree: Path, lua_dir: Path) -> list[str]:
     ]
 
 
-def write_lua_modules(modules: Mapping[str, str], into: Path) -> None:
-    """Each module where its package installs it under %_rpmluadir: "fedora.srpm.python" ->
-    fedora/srpm/python.lua, which is where rpm's `require` looks."""
-    for module, source in modules.items():
-        target = into.joinpath(*module.split(".")).with_suffix(".lua")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(source)
+def macro_entries(tree: Path, macro_paths: Sequence[str], lua_dir: Path) -> list[dict[str, str]]:
+    """The worker's macro files, each with the role rpm gives it (macropaths.macro_file_role); Lua
+    modules are laid out in `lua_dir` where their package installs them under %_rpmluadir
+    ("fedora.srpm.python" -> fedora/srpm/python.lua), which is where rpm's `require` looks. rpmrc is
+    left out: it only sets %optflags, which no identity reads."""
+    entries = []
+    for path in macro_paths:
+        role = macro_file_role(path)
+        if role is None:
+            raise ValueError(f"{path} is no macro file rpm would read")
+        if role.kind == "lua":
+            for module in (role.name, *role.aliases):
+                target = lua_dir.joinpath(*module.split(".")).with_suffix(".lua")
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes((tree / path).read_bytes())
+        elif role.kind != "rpmrc":
+            entries.append({"kind": role.kind, "path": f"{SANDBOX_JOB}/tree/{path}", "name": role.name})
+    return entries
 
 
 def _limit_memory() -> None:
@@ -147,18 +160,18 @@ def _batches(items: Sequence[str]) -> Iterable[Sequence[str]]:
     return (items[i:i + SPECS_PER_BATCH] for i in range(0, len(items), SPECS_PER_BATCH))
 
 
-def run_rpm(tree: Path, specs_by_arch: Mapping[str, Sequence[str]], macro_files: Sequence[str],
-            lua_modules: Mapping[str, str], *, processes: int = 2) -> dict[tuple[str, str], RpmVerdict]:
+def run_rpm(tree: Path, specs_by_arch: Mapping[str, Sequence[str]], macro_paths: Sequence[str], *,
+            processes: int = 2) -> dict[tuple[str, str], RpmVerdict]:
     """rpm's verdict for every (arch, spec path) asked for. Paths are relative to `tree` (a checkout of
-    the repository); `macro_files` are the distribution's macro files, loaded in order after rpm's own
-    macros and platform for each arch; `lua_modules` maps module names to their source."""
+    the repository); `macro_paths` are the distribution's macro files, Lua modules and macro-file
+    generators (macropaths.distribution_macro_paths), read with rpm's own macros and platform."""
     prefix = f"{SANDBOX_JOB}/tree/"
     with tempfile.TemporaryDirectory(prefix="rpm-oracle-lua-") as lua_dir:
-        write_lua_modules(lua_modules, Path(lua_dir))
+        entries = macro_entries(tree, macro_paths, Path(lua_dir))
         command = sandbox_command(tree.resolve(), Path(lua_dir))
         jobs = [
             {"arch": arch, "specs": [prefix + spec for spec in batch], "lua_dir": f"{SANDBOX_JOB}/lua",
-             "macro_files": [prefix + path for path in macro_files],
+             "macro_files": entries,
              "seconds_per_spec": SECONDS_PER_SPEC, "bytes_per_spec": BYTES_PER_SPEC}
             for arch, specs in specs_by_arch.items() for batch in _batches(list(specs))
         ]

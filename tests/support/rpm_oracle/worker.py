@@ -3,10 +3,12 @@ says about each one, one JSON line per spec.
 
 Run by the system /usr/bin/python3 (the project's venv has no rpm bindings) inside bubblewrap, never
 directly by the tests (see runner.py). It reads one JSON job on stdin:
-    {"arch": "x86_64", "macro_files": [...], "lua_dir": "...", "specs": [...],
+    {"arch": "x86_64", "macro_files": [{"kind": "macros.d", "path": ...}, {"kind": "generator",
+     "path": ".../azurelinux-release.spec", "name": "macros.dist"}, {"kind": "vendor", ...}],
+     "lua_dir": "...", "specs": [...],
      "seconds_per_spec": 20, "bytes_per_spec": 1073741824}
-rpm's configuration (its own base macros and the platform of the target arch, then the distribution's
-macro files in order) is loaded once; each spec is then parsed in a forked child, so what one spec
+rpm's configuration (its own base macros and the platform of the target arch, and the distribution's
+macro files where rpm reads them) is loaded once; each spec is then parsed in a forked child, so what one spec
 defines (%global, Lua globals) never leaks into the next and one runaway spec is killed alone.
 This file imports nothing from the project: it runs where the project is not installed.
 """
@@ -39,23 +41,62 @@ CONDITIONAL = re.compile(r"%(if\w*|else|elif\w*|endif)(\s|$)")
 EMPTY_FILES = re.compile(
     r"^%files\b[^\n]*(\n(?=[ \t]*(" + SECTIONS.pattern + "|" + CONDITIONAL.pattern + r"))|\Z)", re.M
 )
+HEREDOC = re.compile(r"""^\s*cat\s+>>?\s*(?P<target>\S+)\s*<<-?\s*['"]?(?P<delimiter>\w+)['"]?\s*$""")
 LUA_PATH = '%{{lua: package.path = "{}/?.lua;" .. package.path}}'
 
 
-def load_configuration(arch, macro_files, lua_dir):
-    """rpm's own macros and platform for `arch`, then the distribution's files as rpm would read them."""
-    rpm.reloadConfig(arch)
-    for path in macro_files:
+def load_configuration(job):
+    """rpm's own macros and platform for the arch, with the distribution's files where rpm reads them:
+    macros.d (and the macros.dist a release spec writes) before the platform file, the vendor file
+    after it. Returns the files loaded after rpm's configuration, in order (for rpmspec --load)."""
+    rpm.reloadConfig(job["arch"])
+    loads = []
+    for entry in job["macro_files"]:
+        if entry["kind"] != "vendor":
+            loads.append(generate(entry, job) if entry["kind"] == "generator" else entry["path"])
+            rpm.expandMacro("%{load:" + loads[-1] + "}")
+    late = [rpm.expandMacro("%{_rpmconfigdir}/platform/%{_target}/macros")]  # read again, so it wins
+    late += [entry["path"] for entry in job["macro_files"] if entry["kind"] == "vendor"]
+    for path in late:
         rpm.expandMacro("%{load:" + path + "}")
-    rpm.addMacro("_rpmluadir", lua_dir)
-    # rpm fixed Lua's package.path from %_rpmluadir when it started its Lua state: point it at the
-    # distribution's modules (fedora/common.lua, fedora/srpm/python.lua, ... as the packages install them).
-    rpm.expandMacro(LUA_PATH.format(lua_dir))
+    loads += late
+    rpm.addMacro("_rpmluadir", job["lua_dir"])
+    # rpm fixed Lua's package.path when it started its Lua state: point it at the distribution's
+    # modules (fedora/common.lua, fedora/srpm/python.lua, ... as the packages install them).
+    rpm.expandMacro(LUA_PATH.format(job["lua_dir"]))
+    return loads
+
+
+def generate(entry, job):
+    """The macro file a release spec writes from its %install here-document, as rpm expands it."""
+    install = parse(entry["path"], job, install_script)
+    if not install["ok"]:
+        raise SystemExit(f"rpm cannot parse {entry['path']}: {install['error']} {install['log']}")
+    body, inside, delimiter = [], False, None
+    for line in install["install"].splitlines():
+        heredoc = HEREDOC.match(line)
+        if heredoc and heredoc.group("target").endswith("/" + entry["name"]):
+            inside, delimiter = True, heredoc.group("delimiter")
+        elif inside and line.strip() == delimiter:
+            inside = False
+        elif inside:
+            body.append(line)
+    target = os.path.join(tempfile.mkdtemp(), entry["name"])
+    with open(target, "w") as generated:
+        generated.write("\n".join(body) + "\n")
+    return target
+
+
+def install_script(path, job, log):
+    try:
+        return {"ok": True, "install": text(rpm.spec(path).install)}
+    except ValueError as error:
+        return {"ok": False, "error": str(error)}
 
 
 def built_by_rpmspec(path, job):
     """The names rpmspec --builtrpms lists, under the same configuration as load_configuration."""
-    command = ["rpmspec", "--target", job["arch"], *("--load=" + f for f in job["macro_files"]),
+    command = ["rpmspec", "--target", job["arch"], *("--load=" + f for f in job["loads"]),
                "--eval", LUA_PATH.format(job["lua_dir"]), "-D", "_sourcedir " + os.path.dirname(path),
                "-D", "_specdir " + os.path.dirname(path), "-q", "--builtrpms", "--qf", "%{NAME}\\n", path]
     listed = subprocess.run(command, stdout=subprocess.PIPE, check=True, timeout=job["seconds_per_spec"])
@@ -145,7 +186,7 @@ def parse_spec(path, job, log):
         return {"ok": False, "prep_blanked": True, "error": str(error)}
 
 
-def parse_in_child(path, job, write_fd):
+def parse_in_child(path, job, examine, write_fd):
     """The child's whole life: parse one spec, write one JSON object to the pipe, exit."""
     resource.setrlimit(resource.RLIMIT_AS, (job["bytes_per_spec"], job["bytes_per_spec"]))
     log = tempfile.TemporaryFile()
@@ -155,7 +196,7 @@ def parse_in_child(path, job, write_fd):
     rpm.addMacro("_sourcedir", os.path.dirname(path))
     rpm.addMacro("_specdir", os.path.dirname(path))
     os.chdir(os.path.dirname(path))
-    result = parse_spec(path, job, log)
+    result = examine(path, job, log)
     log.seek(0)
     result["log"] = log.read(LOG_LIMIT).decode("utf-8", "replace")
     data = json.dumps(result).encode()
@@ -187,14 +228,14 @@ def read_child(pid, read_fd, seconds):
     return json.loads(b"".join(chunks))
 
 
-def parse(path, job):
+def parse(path, job, examine):
     read_fd, write_fd = os.pipe()
     sys.stdout.flush()
     pid = os.fork()
     if pid == 0:
         os.close(read_fd)
         try:
-            parse_in_child(path, job, write_fd)
+            parse_in_child(path, job, examine, write_fd)
         finally:
             os._exit(1)
     os.close(write_fd)
@@ -206,10 +247,10 @@ def parse(path, job):
 
 def main():
     job = json.load(sys.stdin)
-    load_configuration(job["arch"], job["macro_files"], job["lua_dir"])
+    job["loads"] = load_configuration(job)
     for path in job["specs"]:
         started = time.monotonic()
-        result = parse(path, job)
+        result = parse(path, job, parse_spec)
         result.update(spec=path, arch=job["arch"], seconds=round(time.monotonic() - started, 4))
         print(json.dumps(result), flush=True)
 
