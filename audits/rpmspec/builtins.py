@@ -5,16 +5,60 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable
+from typing import Callable, Protocol, Sequence
 
 from .expr import ExprError, as_text, evaluate
-from .lua import LuaError
+from .lua import LuaError, LuaHost, LuaSandbox
+from .macroformat import parse_macro_file
 from .scan import QUOTE, macro_end, match_close
 
-if TYPE_CHECKING:
-    from .engine import MacroEngine
+
+
+class BudgetExhausted(Exception):
+    """The expansion ran out of its work or output budget (str(e) says which)."""
+
+
+class Entry(Protocol):
+    @property
+    def body(self) -> str: ...
+
+
+class Frame(Protocol):
+    @property
+    def options(self) -> dict[str, str]: ...
+    @property
+    def args(self) -> list[str]: ...
+
+
+class MacroEngine(LuaHost, Protocol):
+    """What the builtins use of the engine (engine.MacroEngine)."""
+
+    level: int
+    sandbox: LuaSandbox | None
+    exhausted: str | None
+    read_source: Callable[[str], str | None] | None
+
+    @property
+    def frames(self) -> Sequence[Frame]: ...
+    def problem(self, reason: str) -> None: ...
+    def charge(self, units: int = 1) -> None: ...
+    def expand_text(self, text: str) -> str: ...
+    def lookup(self, name: str) -> Entry | None: ...
+    def pop(self, name: str) -> None: ...
+    def push_definition(self, name: str, body: str, options: str | None = None, *, level: int | None = None) -> None: ...
 
 RPM_VERSION = "4.18.0"
+# Macros rpm's own macros file defines with the meaning specs rely on (name, options, body), written
+# from rpm 4.18's documented behaviour: %bcond defines with_<name> unless --with/--without says otherwise.
+RPM_MACROS = (
+    ("defined", "", "%{expand:%%{?%{1}:1}%%{!?%{1}:0}}"),
+    ("undefined", "", "%{expand:%%{?%{1}:0}%%{!?%{1}:1}}"),
+    ("bcond", "", '%[ (%2) ? "%{expand:%%{!?_without_%{1}:%%global with_%{1} 1}}" : "%{expand:%%{?_with_%{1}:%%global with_%{1} 1}}" ]'),
+    ("bcond_with", "", "%bcond %{1} 0"),
+    ("bcond_without", "", "%bcond %{1} 1"),
+    ("with", "", "%{expand:%%{?with_%{1}:1}%%{!?with_%{1}:0}}"),
+    ("without", "", "%{expand:%%{?with_%{1}:0}%%{!?with_%{1}:1}}"),
+)
 _NAME = re.compile(r"[ \t]*([A-Za-z0-9_]*)")
 
 
@@ -46,10 +90,11 @@ def define(engine: MacroEngine, text: str, *, expand_body: bool, level: int, inl
             return len(text)
         body, s = text[s + 1 : end - 1], end
     else:
-        body, s = _free_field(text, s)
-        if body is None:
+        free, s = _free_field(text, s)
+        if free is None:
             engine.problem(f"%{name} has an unterminated body")
             return len(text)
+        body = free
     while s < len(text) and text[s] in "\r\n":
         s += 1
     if not _valid_name(name):
@@ -162,8 +207,6 @@ def _run_lua(engine: MacroEngine, code: str, opt: dict[str, str] | None, arg: li
         engine.problem(f"Lua: {error}")
         result = None
     if engine.exhausted:
-        from .engine import BudgetExhausted
-
         raise BudgetExhausted(engine.exhausted)
     if result is None:
         return f"%{{lua:{code}}}"
@@ -200,6 +243,19 @@ def _output(engine: MacroEngine, name: str, args: list[str]) -> str:
 def _unavailable(engine: MacroEngine, name: str, args: list[str]) -> str:
     engine.problem(f"%{{{name}:}} needs files and is not evaluated")
     return f"%{{{name}:{' '.join(args[1:])}}}"
+
+
+def _load(engine: MacroEngine, name: str, args: list[str]) -> str:
+    """%{load:%{_sourcedir}/file}: a macro file next to the spec, read through the caller's reader."""
+    path = args[1].strip()
+    folder, _, file_name = path.rpartition("/")
+    text = engine.read_source(file_name) if engine.read_source and folder == engine.expand_text("%{_sourcedir}") else None
+    if text is None:
+        return _unavailable(engine, name, args)
+    for definition in parse_macro_file(text, file_name):
+        if _valid_name(definition.name):
+            engine.push_definition(definition.name, definition.body, definition.options, level=0)
+    return ""
 
 
 def _source_patch(engine: MacroEngine, name: str, args: list[str]) -> str:
@@ -268,7 +324,7 @@ BUILTINS: dict[str, Builtin] = {
     "rpmversion": Builtin(_constant(RPM_VERSION), nargs=0),
     "dump": Builtin(_constant(""), nargs=0),
     "trace": Builtin(_constant(""), nargs=0),
-    "load": Builtin(_unavailable),
+    "load": Builtin(_load),
     "uncompress": Builtin(_unavailable),
     "S": Builtin(_source_patch),
     "P": Builtin(_source_patch),

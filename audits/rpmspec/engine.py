@@ -13,16 +13,13 @@ from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
 from . import builtins
+from .builtins import BudgetExhausted
 from .lua import LuaSandbox
 from .macrofiles import MacroSet
 from .scan import OptionError, getopt, macro_end, split_args
 from .shell import expand_shell
 
 MAX_DEPTH = 64  # rpm's max_macro_depth
-
-
-class BudgetExhausted(Exception):
-    """The expansion ran out of its work or output budget (str(e) says which)."""
 
 
 @dataclass(slots=True)
@@ -54,11 +51,13 @@ class MacroEngine:
         max_work: int = 400_000,
         max_output: int = 8_000_000,
         shell: Callable[[str], str | None] = expand_shell,
+        read_source: Callable[[str], str | None] | None = None,
     ) -> None:
-        self.base = base_table(macro_set)
+        self.base, self.cache = base_table(macro_set)
         self.table: dict[str, list[Entry]] = {}  # what the spec changed, over `base`
         self.sandbox = sandbox
         self.shell = shell
+        self.read_source = read_source  # a file of the spec's own folder, for %{load:%{_sourcedir}/...}
         self.max_work = max_work
         self.max_output = max_output
         self.reset()
@@ -75,10 +74,14 @@ class MacroEngine:
         self.problems: list[str] = []
         self.exhausted: str | None = None
         self.defined_here: set[str] = set()  # names the spec itself defined (not the macro files)
+        self.generation = 0  # bumped by every lasting change of the table
+        self.recording: set[str] | None = None  # names looked up by the cacheable expansion under way
 
     # -- the table ---------------------------------------------------------------------------------
     def _push(self, name: str, body: str, options: str | None, level: int, *, literal: bool = False, auto: bool = False) -> None:
         self._stack(name).append(Entry(body, options, level, literal, auto))
+        if not auto:
+            self.generation += 1
         if level > 0 and self.scopes:
             self.scopes[-1].append(name)
 
@@ -93,8 +96,24 @@ class MacroEngine:
         stack = self._stack(name)
         if stack:
             stack.pop()
+            self.generation += 1
+
+    def _changed(self, name: str) -> bool:
+        """Whether the spec changed `name` (its value is not the macro files' one)."""
+        stack = self.table.get(name)
+        if stack is None:
+            return False
+        base = self.base.get(name)
+        return bool(stack) if base is None else not (len(stack) == 1 and stack[0] is base)
+
+    def _unchanged(self, names: frozenset[str]) -> bool:
+        if len(self.table) < len(names):
+            return not any(self._changed(n) for n in self.table.keys() & names)
+        return not any(self._changed(n) for n in names)
 
     def lookup(self, name: str) -> Entry | None:
+        if self.recording is not None:
+            self.recording.add(name)
         stack = self.table.get(name)
         if stack is None:
             return self.base.get(name)
@@ -245,8 +264,8 @@ class MacroEngine:
             produced, consumed = builtin.run_inline(self, name, text[se:])
             out.append(produced)
             return se + consumed
-        if builtin is not None and lastc >= 0 and fe == se:
-            lastc = -1  # builtins take no arguments from the rest of the line
+        if builtin is not None and builtin.nargs == 0 and fe == se:
+            lastc = -1  # a builtin without arguments takes none from the rest of the line
         args = [name]
         raw = builtin is not None and builtin.raw
         if g >= 0:
@@ -273,7 +292,7 @@ class MacroEngine:
         if not entry.body:
             return ""
         if args is None:
-            return self.expand_text(entry.body)
+            return self._expand_plain(name, entry)
         self.charge()
         self.level += 1
         self.scopes.append([])
@@ -292,6 +311,28 @@ class MacroEngine:
                 while stack and stack[-1].level >= self.level:
                     stack.pop()
             self.level -= 1
+
+    def _expand_plain(self, name: str, entry: Entry) -> str:
+        """A plain macro's expansion, shared across specs while nothing it reads was changed by the spec
+        (Fedora's %dist alone looks up 10,000 macros)."""
+        if self.base.get(name) is not entry:
+            return self.expand_text(entry.body)
+        cached = self.cache.get(name)
+        if cached is not None and self._unchanged(cached[0]):
+            if self.recording is not None:
+                self.recording |= cached[0]
+            return cached[1]
+        outer, self.recording = self.recording, set()
+        generation, problems = self.generation, len(self.problems)
+        try:
+            result = self.expand_text(entry.body)
+        finally:
+            names, self.recording = frozenset(self.recording), outer
+            if outer is not None:
+                outer |= names
+        if generation == self.generation and problems == len(self.problems) and self._unchanged(names):
+            self.cache[name] = (names, result)
+        return result
 
     def _setup_args(self, name: str, options: str, args: list[str]) -> Frame | None:
         level = self.level
@@ -316,20 +357,23 @@ class MacroEngine:
         return frame
 
 
-_BASES: dict[int, tuple[MacroSet, dict[str, Entry]]] = {}
+Cache = dict[str, tuple[frozenset[str], str]]
+_BASES: dict[int, tuple[MacroSet, dict[str, Entry], Cache]] = {}
 
 
-def base_table(macro_set: MacroSet) -> dict[str, Entry]:
-    """The macro files' table (later definitions win; rpm's built-in names cannot be redefined),
-    built once per macro set and shared, read-only, by every engine."""
+def base_table(macro_set: MacroSet) -> tuple[dict[str, Entry], Cache]:
+    """rpm's macros the engine provides, then the macro files' table (later definitions win; rpm's
+    built-in names cannot be redefined), built once per macro set and shared, read-only, by every
+    engine; with the shared cache of plain macros' expansions over that table."""
     cached = _BASES.get(id(macro_set))
     if cached is not None and cached[0] is macro_set:
-        return cached[1]
-    table = {d.name: Entry(d.body, d.options, 0) for d in macro_set.definitions if d.name not in builtins.BUILTINS}
+        return cached[1], cached[2]
+    table = {name: Entry(body, options, 0) for name, options, body in builtins.RPM_MACROS}
+    table.update((d.name, Entry(d.body, d.options, 0)) for d in macro_set.definitions if d.name not in builtins.BUILTINS)
     if len(_BASES) >= 8:
         _BASES.clear()
-    _BASES[id(macro_set)] = (macro_set, table)
-    return table
+    _BASES[id(macro_set)] = (macro_set, table, {})
+    return table, _BASES[id(macro_set)][2]
 
 
 def _flags(text: str, i: int) -> tuple[int, int, int]:

@@ -143,10 +143,10 @@ class _Parser:
             self.advance()
             return value
         if token in ("INT", "STR"):
-            value = self.value
-            assert value is not None
+            literal = self.value
+            assert literal is not None
             self.advance()
-            return value
+            return literal
         if token == "-":
             self.advance()
             value = self.primary()

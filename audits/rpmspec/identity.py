@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Callable
 
-from .engine import BudgetExhausted, MacroEngine
+from .builtins import BudgetExhausted
+from .engine import MacroEngine
 from .lua import LuaSandbox
 from .macrofiles import MacroSet
 from .spec import PackageRecord, ParsedSpec, SpecReader, Tag
@@ -18,7 +20,6 @@ _NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._+-]*")
 _VERREL = re.compile(r"[A-Za-z0-9._+~^]+")
 _EPOCH = re.compile(r"[0-9]+")
 _LEFTOVER = re.compile(r"%\{?[!?]*([A-Za-z_][A-Za-z0-9_]*)|%\(")
-_DEPENDENCY = re.compile(r"\(|[^\s,()]+")
 _OPERATORS = frozenset({"<", ">", "=", "<=", ">=", "==", "!=", "<>"})
 
 
@@ -97,30 +98,36 @@ class _Collector:
         return tuple(found)
 
 
+def _token_end(value: str, i: int) -> int:
+    """End of the dependency word at `i`: to a blank or comma, parentheses kept balanced ("perl(a b)")."""
+    depth = 0
+    while i < len(value):
+        c = value[i]
+        if c == "(":
+            depth += 1
+        elif c == ")" and depth:
+            depth -= 1
+        elif depth == 0 and (c.isspace() or c == ","):
+            break
+        i += 1
+    return i
+
+
 def split_dependencies(value: str) -> list[str]:
-    """`a, b >= 1.2 (c or d)` -> ["a", "b >= 1.2", "(c or d)"], as rpm's dependency parser splits them."""
+    """`a, b >= 1.2 perl(x) (c or d)` -> ["a", "b >= 1.2", "perl(x)", "(c or d)"], as rpm splits them."""
     words: list[str] = []
     i = 0
     while i < len(value):
-        m = _DEPENDENCY.search(value, i)
-        if m is None:
-            break
-        if m.group() == "(":
-            depth, j = 0, m.start()
-            while j < len(value):
-                depth += {"(": 1, ")": -1}.get(value[j], 0)
-                j += 1
-                if depth == 0:
-                    break
-            words.append(value[m.start() : j])
-            i = j
-        else:
-            words.append(m.group())
-            i = m.end()
+        if value[i].isspace() or value[i] == ",":
+            i += 1
+            continue
+        end = _token_end(value, i)
+        words.append(value[i:end])
+        i = end
     result: list[str] = []
     k = 0
     while k < len(words):
-        if k + 2 < len(words) + 1 and k + 1 < len(words) and words[k + 1] in _OPERATORS and k + 2 < len(words):
+        if k + 2 < len(words) and words[k + 1] in _OPERATORS:
             result.append(f"{words[k]} {words[k + 1]} {words[k + 2]}")
             k += 3
         else:
@@ -175,9 +182,18 @@ def _failed(arch: str, reason: str) -> SpecIdentity:
     return SpecIdentity(arch, "", "", "", "", "", (), tuple(Unresolved(f, reason) for f in fields))
 
 
-def spec_identity(text: str, macros: MacroSet, *, arch: str, sandbox: LuaSandbox | None = None) -> SpecIdentity:
-    """The identity rpm would give the spec's packages when built for `arch`. Never raises."""
+def spec_identity(
+    text: str,
+    macros: MacroSet,
+    *,
+    arch: str,
+    sandbox: LuaSandbox | None = None,
+    read_source: Callable[[str], str | None] | None = None,
+) -> SpecIdentity:
+    """The identity rpm would give the spec's packages when built for `arch`. Never raises.
+    `read_source(file_name)` gives a file of the spec's folder (for `%{load:%{_sourcedir}/...}`), or None."""
     engine = _engine(macros, sandbox)
+    engine.read_source = read_source
     try:
         parsed = _read(text, engine, arch)
         main = parsed.packages[0] if parsed.packages else None
@@ -198,7 +214,7 @@ def spec_identity(text: str, macros: MacroSet, *, arch: str, sandbox: LuaSandbox
 def _identity(parsed: ParsedSpec, engine: MacroEngine, arch: str, target: str) -> SpecIdentity:
     collect = _Collector(engine)
     if not parsed.packages:
-        return _failed(arch, "the spec declares no package (no Name tag)")
+        return _failed(arch, parsed.fatal[0] if parsed.fatal else "the spec declares no package (no Name tag)")
     main = parsed.packages[0]
     for reason in parsed.fatal:
         collect.unresolved.append(Unresolved("packages", reason))

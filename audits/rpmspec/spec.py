@@ -31,6 +31,7 @@ _DIRECTIVES = frozenset({"global", "define", "undefine", "bcond", "bcond_with", 
 _LEADING_NAME = re.compile(r"\s*%\{?[!?]*([A-Za-z_][A-Za-z0-9_]*)")
 _PART_WORD = re.compile(r"%([A-Za-z_]+)(?=\s|$)")
 _LISTS = {"buildarch": "buildarch", "buildarchitectures": "buildarch", "exclusivearch": "exclusivearch", "excludearch": "excludearch"}
+_TAG_MACROS = frozenset({"name", "version", "release", "epoch", "summary", "license", "url"})  # rpm defines %name...
 _TAG = re.compile(r"([A-Za-z0-9]+)\s*(\([^)]*\))?\s*:(.*)$", re.S)
 
 
@@ -171,8 +172,13 @@ class SpecReader:
         kind = line_type(buffer)
         top = self.stack[-1]
         active = top.readable if kind in ("elif", "elifarch", "elifos") else top.reading
+        expand = active and self._should_expand(buffer)
+        if not expand and "\n" in buffer.rstrip("\n"):
+            for line in buffer.splitlines(keepends=True):  # each line of an unexpanded continuation
+                self._buffer(line)
+            return
         start = len(self.engine.problems)
-        text = self.engine.expand_text(buffer) if active and self._should_expand(buffer) else buffer
+        text = self.engine.expand_text(buffer) if expand else buffer
         problems = self.engine.problems[start:]
         lines = text.split("\n")
         if lines and lines[-1] == "":
@@ -185,7 +191,8 @@ class SpecReader:
             while kind and line.endswith("\\") and k < len(lines):
                 line = line[:-1] + " " + lines[k]
                 k += 1
-            self._line(line, kind, problems)
+            # a multi-line expansion's problems belong to the lines that kept macro text
+            self._line(line, kind, problems if len(lines) == 1 or "%(" in line or "%{" in line else [])
 
     def _line(self, line: str, kind: str | None, problems: list[str]) -> None:
         if kind is not None and self._conditional(line, kind):
@@ -227,7 +234,7 @@ class SpecReader:
             reading = top.reading and match
             self.stack.append(_Level(reading, not reading and top.reading, kind))
             return True
-        if len(self.stack) < 2 or top.kind == "else":
+        if len(self.stack) < 2 or (top.kind == "else" and kind != "endif"):
             self.result.fatal.append(f"%{kind} without a matching %if")
             return True
         if kind == "endif":
@@ -308,6 +315,10 @@ class SpecReader:
         package = self.main() if self.part == "preamble" else self.current
         if package is None:
             return
+        if tag in _TAG_MACROS and not value.problems:
+            self.engine.push_definition(tag, value.value, level=0)
+            if self.part == "preamble":
+                self.engine.push_definition(tag.upper(), value.value, level=0)
         if tag == "name" and self.part == "preamble":
             package.name, package.name_problems = value.value, value.problems
         elif tag == "requires":

@@ -1,0 +1,124 @@
+import pytest
+
+from audits.rpmspec.engine import BudgetExhausted, MacroEngine
+
+from .engine_support import SANDBOX, engine, macro_set
+
+
+def test_plain_and_conditional_forms_expand_like_rpm():
+    e = engine(foo="bar")
+    assert e.expand("%foo %{foo} %{?foo} %{!?foo} %{?foo:yes} %{!?foo:no} %{?nope:x}%{!?nope:y} %%foo") == "bar bar bar  yes  y %foo"
+
+
+def test_an_undefined_macro_stays_as_written():
+    assert engine().expand("a-%{undefined_thing}-%nope") == "a-%{undefined_thing}-%nope"
+
+
+def test_parametric_macro_receives_options_and_arguments():
+    e = engine()
+    e.expand("%define f(o:x) [%0|%1|%2|%#|%*|%**|%{-o}|%{-o*}|%{?-x:X}%{!?-x:nx}]")
+    assert e.expand("%f -o val a b\n") == "[f|a|b|2|a b|-o val a b|-o val|val|nx]\n"
+    assert e.expand("%{f -x c}") == "[f|c|%2|1|c|-x c|||X]"  # an undefined %2 stays, as in rpm
+    assert e.expand("%{f:one two}") == "[f|one two|%2|1|one two|one two|||nx]"
+
+
+def test_arguments_of_a_call_are_out_of_scope_afterwards():
+    e = engine()
+    e.expand("%define f() %1")
+    assert e.expand("%f a\n%{?1:leaked}") == "a\n"
+
+
+def test_define_is_lazy_and_global_expands_at_definition():
+    e = engine(v="1")
+    e.expand("%define lazy %v\n%global eager %v\n%define v 2\n")
+    assert e.expand("%lazy %eager") == "2 1"
+
+
+def test_a_define_inside_a_parametric_macro_is_local_to_the_call():
+    e = engine()
+    e.expand("%define f() %{define inner x}%inner")
+    assert e.expand("%{f}|%{?inner}") == "x|"
+
+
+def test_undefine_pops_the_latest_definition():
+    e = engine(v="base")
+    e.expand("%define v spec\n")
+    e.expand("%undefine v\n")
+    assert e.expand("%v") == "base"
+
+
+def test_expand_expands_twice():
+    e = engine(a="%%b", b="B")
+    assert e.expand("%{expand:%a}") == "B"
+
+
+@pytest.mark.parametrize(
+    ("text", "result"),
+    [("%{basename:/a/b.c}", "b.c"), ("%{dirname:/a/b.c}", "/a"), ("%{suffix:x.tar.gz}", "gz"),
+     ("%{shrink:  a   b }", "a b"), ("%{shescape:it's}", "'it'\\''s'"), ("%{url2path:https://h/p/x}", "/p/x"),
+     ("%{len:abc}", "3"), ("%{upper:abc}", "ABC"), ("%{lower:ABC}", "abc"), ("%{sub abcdef 2 4}", "bcd"),
+     ("%{gsub 1.2.3 %. _}", "1_2_3"), ("%{rpmversion}", "4.18.0"), ("%{getenv:HOME}", ""), ("%{exists:/etc/passwd}", "0"),
+     ("%{defined dist}%{undefined dist}", "10"), ("%[1 + 2]", "3"), ("%{expr:2*3}", "6"), ("%[%{?nothing} + 1]", "1"),
+     ("%{dnl comment}x", "x"), ("%{echo:hi}%{warn:w}", ""), ("%{macrobody:dist}", ".azl4"), ("%{verbose}", "0")],
+)
+def test_builtins(text, result):
+    assert engine().expand(text) == result
+
+
+def test_error_builtin_is_a_problem():
+    e = engine()
+    e.expand("%{error:broken}")
+    assert e.problems == ["the spec calls %{error:broken}"]
+
+
+def test_bcond_defines_with_macros_as_rpm():
+    e = engine()
+    e.expand("%bcond foo 1\n%bcond bar 0\n%bcond_without baz\n%bcond_with qux\n")
+    assert e.expand("%{with foo}%{with bar}%{with baz}%{with qux}%{without foo}") == "10100"
+
+
+def test_lua_runs_in_the_sandbox_with_the_calls_options_and_arguments():
+    e = engine()
+    e.expand("%define f(a:) %{lua: print(opt.a .. '/' .. arg[1] .. '/' .. rpm.expand('%dist'))}")
+    assert e.expand("%{f -a x y}") == "x/y/.azl4"
+
+
+def test_shell_commands_are_only_answered_for_known_idioms():
+    e = engine(commit0="0123456789abcdef")
+    assert e.expand("%(c=%{commit0}; echo ${c:0:7})") == "0123456"
+    assert e.expand("%(rm -rf /)") == "%(rm -rf /)"
+    assert any("rm -rf" in p for p in e.problems)
+
+
+def test_line_continuation_in_a_define_body():
+    e = engine()
+    e.expand("%define two \\\nline1\\\nline2\n")
+    assert e.expand("%two") == "\nline1\nline2"
+
+
+def test_self_recursive_macro_stops_at_rpms_depth_limit():
+    e = engine()
+    e.expand("%define a %a")
+    assert "%a" in e.expand("%a")
+    assert any("64 levels" in p for p in e.problems)
+
+
+def test_exponential_macros_exhaust_the_work_budget():
+    e = MacroEngine(macro_set(**{f"m{i}": f"%m{i + 1}%m{i + 1}" for i in range(40)}), sandbox=SANDBOX, max_work=10_000)
+    with pytest.raises(BudgetExhausted):
+        e.expand("%m0")
+
+
+def test_huge_output_exhausts_the_output_budget():
+    e = MacroEngine(macro_set(x="y" * 1000), sandbox=SANDBOX, max_output=100_000)
+    with pytest.raises(BudgetExhausted):
+        e.expand("%{lua: for i = 1, 1000 do print(rpm.expand('%x')) end}")
+
+
+def test_plain_macros_of_the_files_are_reused_until_the_spec_changes_what_they_read():
+    e = engine(r="1%{?dist}")
+    assert e.expand("%r") == "1.azl4"
+    e.expand("%define dist .x\n")
+    assert e.expand("%r") == "1.x"
+    e.reset()
+    assert e.expand("%r") == "1.azl4"

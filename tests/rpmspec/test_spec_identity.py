@@ -1,0 +1,110 @@
+from audits.rpmspec.identity import split_dependencies
+
+from .engine_support import identity, spec
+
+MAIN = ("Name: demo", "Version: 1.2", "Release: 3%{?dist}", "License: MIT", "Summary: Demo")
+
+
+def test_main_package_identity_with_dist():
+    result = identity(spec(*MAIN, "%description", "d", "%files"))
+    assert (result.name, result.version, result.release, result.complete) == ("demo", "1.2", "3.azl4", True)
+    assert [p.name for p in result.packages] == ["demo"]
+
+
+def test_only_packages_with_a_files_section_are_built():
+    result = identity(spec(*MAIN, "%package libs", "Summary: L", "%package -n other", "Summary: O",
+                           "%description", "d", "%files -n other", "%changelog"))
+    assert [p.name for p in result.packages] == ["other"]
+
+
+def test_subpackages_inherit_version_release_and_license_unless_they_set_their_own():
+    result = identity(spec(*MAIN, "%package libs", "Summary: L", "Version: 9", "%files", "%files libs"))
+    main, libs = result.packages
+    assert (libs.name, libs.version, libs.release, libs.license) == ("demo-libs", "9", "3.azl4", "MIT")
+
+
+def test_nested_conditionals_and_ifarch_choose_the_branch():
+    result = identity(spec(*MAIN, "%if 1", "%ifarch aarch64", "%global v x", "%else", "%if 0", "%global v no",
+                           "%elif 2 > 1", "%global v y", "%endif", "%endif", "%endif",
+                           "%package -n p-%{v}", "Summary: s", "%files -n p-%{v}"))
+    assert [p.name for p in result.packages] == ["p-y"]
+
+
+def test_bcond_in_the_preamble_drives_conditionals_after_sections():
+    result = identity(spec("%bcond docs 1", *MAIN, "%package doc", "Summary: d", "%build", "make \\", "  all",
+                           "%if %{with docs}", "%files doc", "%endif", "%files"))
+    assert [p.name for p in result.packages] == ["demo", "demo-doc"]
+
+
+def test_macros_in_script_sections_are_not_expanded_but_globals_are_honoured():
+    result = identity(spec(*MAIN, "%build", "%(rm -rf /)", "%global extra more", "%package %{extra}",
+                           "Summary: s", "%files %{extra}"))
+    assert [p.name for p in result.packages] == ["demo-more"] and result.complete
+
+
+def test_a_macro_generated_package_is_found():
+    result = identity(spec(*MAIN, "%define variant() \\", "%package %1\\", "Summary: v\\", "%{nil}",
+                           "%description", "d", "%variant core", "%files core"))
+    assert [p.name for p in result.packages] == ["demo-core"]
+
+
+def test_an_unclosed_brace_joins_the_next_line_before_expansion():
+    result = identity(spec(*MAIN[:2], "Release: %{expand:4", "}", "%files"))
+    assert result.release == "4"
+
+
+def test_requires_and_provides_are_split_into_dependencies():
+    result = identity(spec(*MAIN, "Requires: a, b >= 1.0 perl(X::Y)", "Requires(post): (c or d)",
+                           "BuildRequires: gcc", "Provides: demo-api = 1", "%files"))
+    package = result.packages[0]
+    assert package.requires == ("a", "b >= 1.0", "perl(X::Y)", "(c or d)") and package.provides == ("demo-api = 1",)
+
+
+def test_split_dependencies_keeps_rich_dependencies_whole():
+    assert split_dependencies("(a if b), c") == ["(a if b)", "c"]
+
+
+def test_exclusive_arch_excludes_other_arches():
+    text = spec(*MAIN, "ExclusiveArch: %{?nothing} x86_64", "%files")
+    assert identity(text, arch="aarch64").excluded_reason and identity(text, arch="aarch64").packages == ()
+    assert not identity(text).excluded_reason
+
+
+def test_exclude_arch_excludes_that_arch():
+    assert identity(spec(*MAIN, "ExcludeArch: x86_64", "%files")).excluded_reason == "ExcludeArch: x86_64"
+
+
+def test_noarch_specs_are_read_with_target_cpu_noarch():
+    result = identity(spec(*MAIN, "BuildArch: noarch", "%ifarch noarch", "Provides: yes", "%endif", "%files"))
+    assert result.packages[0].arch == "noarch" and result.packages[0].provides == ("yes",)
+
+
+def test_an_undefined_macro_in_the_release_is_unresolved_and_named():
+    result = identity(spec(*MAIN[:2], "Release: 1.%{kextraversion}", "%files"))
+    assert result.release == "" and result.unresolved[0].reason == "release: %{kextraversion} is not defined"
+
+
+def test_an_include_is_never_read():
+    result = identity(spec("%include /etc/passwd", *MAIN, "%files"))
+    assert not result.complete and "is not read" in result.unresolved[0].reason
+
+
+def test_autorelease_without_rpmautospec_block_is_one_with_dist():
+    autorelease = "%{?-p:0.}%{lua: print(1)}%{!?-n:%{?dist}}"
+    result = identity(spec(*MAIN[:2], "Release: %autorelease", "%files"), autorelease__pn_=autorelease)
+    assert result.release == "1.azl4"
+
+
+def test_exponential_macros_leave_an_unresolved_identity_instead_of_hanging():
+    defines = [f"%define m{i} %m{i + 1}%m{i + 1}" for i in range(40)]
+    result = identity(spec(*defines, "Name: x%m0", "Version: 1", "Release: 1", "%files"))
+    assert not result.complete and "budget" in result.unresolved[0].reason
+
+
+def test_a_self_recursive_name_is_unresolved():
+    result = identity(spec("%define a %a", "Name: %a", "Version: 1", "Release: 1", "%files"))
+    assert result.name == "" and not result.complete
+
+
+def test_an_unclosed_if_is_unresolved():
+    assert not identity(spec(*MAIN, "%if 1", "%files")).complete
