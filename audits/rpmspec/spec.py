@@ -4,8 +4,9 @@ Lines are joined as rpm joins them (trailing backslash, unclosed `%{ %( %[`), ex
 classified: conditionals, `%include` (never read), section headers. The preamble of every package and
 `%description` bodies (where macros may generate `%package`/`%files` sections) are expanded whole; in the
 other sections (scripts, `%files` lists, `%changelog`) only lines that can change the macro table or
-the package list are: conditionals, section headers, `%global`/`%define`/`%undefine`/`%bcond*`, and
-calls of macros the spec itself defined.
+the package list are: conditionals, section headers, `%global`/`%define`/`%undefine`/`%bcond*`,
+calls of macros the spec itself defined, and calls of macros whose body writes a `%package`/`%files`
+header (`%pyproject_extras_subpkg` after a `%files` list).
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ _WITH_ARGS = ("ifarch", "ifnarch", "ifos", "ifnos", "if", "elifarch", "elifos", 
 _CONDITIONALS = frozenset((*_WITH_ARGS, "else", "endif"))
 _DIRECTIVES = frozenset({"global", "define", "undefine", "bcond", "bcond_with", "bcond_without"}) | _CONDITIONALS | _PART_SET
 _LEADING_NAME = re.compile(r"\s*%\{?[!?]*([A-Za-z_][A-Za-z0-9_]*)")
+_MACRO_NAME = re.compile(r"%\{?[!?]*([A-Za-z_][A-Za-z0-9_]*)")
+_GENERATOR_DEPTH = 3
 _PART_WORD = re.compile(r"%([A-Za-z_]+)(?=\s|$)")
 _LISTS = {"buildarch": "buildarch", "buildarchitectures": "buildarch", "exclusivearch": "exclusivearch", "excludearch": "excludearch"}
 _TAG_MACROS = frozenset({"name", "version", "release", "epoch", "summary", "license", "url"})  # rpm defines %name...
@@ -180,6 +183,7 @@ class SpecReader:
         self.part = "preamble"
         self.current: PackageRecord | None = None
         self.result = ParsedSpec([])
+        self._section_writers: dict[str, bool] = {}
 
     # -- reading ---------------------------------------------------------------------------------
     def read(self, text: str) -> ParsedSpec:
@@ -222,7 +226,23 @@ class SpecReader:
         if m is None:
             return False
         name = m.group(1)
-        return name in _DIRECTIVES or name.lower() in _PART_SET or name in self.engine.defined_here
+        return (name in _DIRECTIVES or name.lower() in _PART_SET or name in self.engine.defined_here
+                or self._writes_sections(name, _GENERATOR_DEPTH))
+
+    def _writes_sections(self, name: str, depth: int) -> bool:
+        """Whether the macro (or one its body names, `depth` levels down) writes a %package or %files
+        header: %pyproject_extras_subpkg in %files or %check adds packages as it does in the preamble."""
+        known = self._section_writers.get(name)
+        if known is not None:
+            return known
+        entry = self.engine.lookup(name)
+        self._section_writers[name] = False  # a macro naming itself ends here
+        writes = entry is not None and (
+            any(word in entry.body for word in ("%package", "%files"))
+            or (depth > 0 and any(self._writes_sections(n, depth - 1) for n in set(_MACRO_NAME.findall(entry.body))))
+        )
+        self._section_writers[name] = writes
+        return writes
 
     def _buffer(self, buffer: str) -> None:
         kind = line_type(buffer)

@@ -48,6 +48,13 @@ def test_a_macro_generated_package_is_found():
     assert [p.name for p in result.packages] == ["demo-core"]
 
 
+def test_a_macro_file_macro_that_writes_sections_adds_its_package_from_inside_files():
+    extras = "%package -n %{-n*}+extra\nSummary: s\n%description -n %{-n*}+extra\nd\n%files -n %{-n*}+extra\n%ghost /x"
+    result = identity(spec(*MAIN, "%description", "d", "%files", "/usr/bin/demo", "%outer -n demo"),
+                      writes__n_=extras, outer__n_="%{expand:%{writes -n %{-n*}}}")
+    assert [p.name for p in result.packages] == ["demo", "demo+extra"]
+
+
 def test_an_unclosed_brace_joins_the_next_line_before_expansion():
     result = identity(spec(*MAIN[:2], "Release: %{expand:4", "}", "%files"))
     assert result.release == "4"
