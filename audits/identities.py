@@ -101,6 +101,9 @@ def combine(by_arch: dict[str, SpecIdentity]) -> ComponentIdentity:
     # An architecture the spec is not built for may carry no values (BuildArch of another one).
     first = next((i for i in by_arch.values() if i.version), next(iter(by_arch.values())))
     unresolved = _merged(by_arch, "unresolved")
+    if not first.version and not unresolved:  # read for none of the architectures (BuildArch of another one)
+        reasons = "; ".join(sorted({i.excluded_reason for i in by_arch.values() if i.excluded_reason}))
+        unresolved.append(Unresolved("version", f"the spec builds nothing for {', '.join(by_arch)} ({reasons})"))
     for field in ("epoch", "version", "release"):
         values = {getattr(i, field) for i in by_arch.values()}
         if len(values) > 1 and "" not in values:

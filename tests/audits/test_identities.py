@@ -164,3 +164,14 @@ def test_a_requirement_that_does_not_expand_is_left_out_without_unresolving_the_
     assert BinaryPackage.objects.get(component=curl, name="curl").requires == []
     html = auditor_client.get(f"/releases/{release.pk}/components/curl/").content.decode()
     assert "1 value not published because it did not expand" in html
+
+
+def test_a_spec_built_for_no_reported_architecture_is_unresolved_not_empty():
+    from audits.identities import combine
+    from audits.rpmspec.identity import SpecIdentity
+
+    excluded = {arch: SpecIdentity(arch, "", "", "", "", "", (), (), excluded_reason="BuildArch: s390x")
+                for arch in ("x86_64", "aarch64")}
+    identity = combine(excluded)
+    assert not identity.complete
+    assert identity.unresolved[0].reason == "the spec builds nothing for x86_64, aarch64 (BuildArch: s390x)"
