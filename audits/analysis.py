@@ -493,5 +493,6 @@ def summarise_identities(identities: Iterable[ComponentIdentity], top: int = 10)
             resolved += 1
             continue
         unresolved += 1
-        reasons.update({f"{u.field}: {u.reason}" for u in identity.unresolved})
-    return {"resolved": resolved, "unresolved": unresolved, "top_reasons": reasons.most_common(top)}
+        reasons.update({u.reason for u in identity.unresolved})
+    # lists, not tuples: the summary is stored as JSON and compared with fresh ones
+    return {"resolved": resolved, "unresolved": unresolved, "top_reasons": [[r, n] for r, n in reasons.most_common(top)]}

@@ -79,7 +79,7 @@ class ComponentIdentity:
         return [{"field": u.field, "reason": u.reason} for u in self.left_out]
 
 
-NO_RENDERED_SPEC = ComponentIdentity("", "", "", (), (Unresolved("packages", "there is no rendered spec to expand"),))
+NO_RENDERED_SPEC = ComponentIdentity("", "", "", (), (Unresolved("packages", "packages: there is no rendered spec to expand"),))
 
 
 def _merged(by_arch: dict[str, SpecIdentity], kind: str) -> list[Unresolved]:
@@ -92,7 +92,8 @@ def _merged(by_arch: dict[str, SpecIdentity], kind: str) -> list[Unresolved]:
                 continue
             seen.add((u.field, u.reason))
             only_here = any(u not in getattr(other, kind) for other in by_arch.values())
-            merged.append(Unresolved(u.field, f"{u.reason} ({arch})" if only_here else u.reason))
+            text = u.reason if u.reason.startswith(f"{u.field}:") else f"{u.field}: {u.reason}"
+            merged.append(Unresolved(u.field, f"{text} ({arch})" if only_here else text))
     return merged
 
 
@@ -103,17 +104,17 @@ def combine(by_arch: dict[str, SpecIdentity]) -> ComponentIdentity:
     unresolved = _merged(by_arch, "unresolved")
     if not first.version and not unresolved:  # read for none of the architectures (BuildArch of another one)
         reasons = "; ".join(sorted({i.excluded_reason for i in by_arch.values() if i.excluded_reason}))
-        unresolved.append(Unresolved("version", f"the spec builds nothing for {', '.join(by_arch)} ({reasons})"))
+        unresolved.append(Unresolved("version", f"version: the spec builds nothing for {', '.join(by_arch)} ({reasons})"))
     for field in ("epoch", "version", "release"):
         values = {getattr(i, field) for i in by_arch.values()}
         if len(values) > 1 and "" not in values:
             shown = ", ".join(f"{getattr(i, field)} on {arch}" for arch, i in by_arch.items())
-            unresolved.append(Unresolved(field, f"the {field} differs between architectures: {shown}"))
+            unresolved.append(Unresolved(field, f"{field}: differs between architectures: {shown}"))
     binaries: dict[str, tuple[BinaryIdentity, list[str]]] = {}
     for arch, identity in by_arch.items():
         for package in identity.packages:
             if len(package.name) > MAX_NAME:
-                reason = f"a binary package name of {len(package.name)} characters is longer than {MAX_NAME}"
+                reason = f"packages: a binary package name of {len(package.name)} characters is longer than {MAX_NAME}"
                 if Unresolved("packages", reason) not in unresolved:
                     unresolved.append(Unresolved("packages", reason))
                 continue

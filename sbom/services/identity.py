@@ -102,7 +102,8 @@ def unresolved_text(component: ComponentFacts) -> str:
     """What of the identity is unresolved and why, one `field: reason` each (the `pedigree:unresolved`
     property and the SPDX comment); a reason is always given, even when the ingest gave none."""
     if component.identity_unresolved:
-        return "; ".join(f"{u.field}: {u.reason}" for u in component.identity_unresolved)
+        return "; ".join(u.reason if u.reason.startswith(f"{u.field}:") else f"{u.field}: {u.reason}"
+                         for u in component.identity_unresolved)
     if not component.has_rendered_spec:
         return "version: " + ("the spec failed to render" if component.render_failed else "there is no rendered spec")
     if not component.identity_complete:
