@@ -3,8 +3,6 @@ loopback server, then breaks); cancelling it stops the work within a clone or tw
 
 from __future__ import annotations
 
-import socket
-import threading
 import time
 
 import pytest
@@ -15,42 +13,13 @@ from jobs.choices import JobKind, JobStatus
 from jobs.models import Job
 from jobs.services import enqueue_job
 from tests.audits import sample_repo
+from tests.support.git_https import Listener
 from tests.support.gitrepo import init_repo
 from tests.support.worker import celery_worker, wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 PACKAGES = [f"pkg{n:02}" for n in range(30)]
-
-
-class HangingServer:
-    """Accepts each TCP connection, holds it `hold` seconds without a word, then closes it; counts them."""
-
-    def __init__(self, hold: float):
-        self.hold, self.connections = hold, 0
-        self._socket = socket.create_server(("127.0.0.1", 0))
-        self._socket.settimeout(0.2)
-        self.port = self._socket.getsockname()[1]
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-
-    def _serve(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, _ = self._socket.accept()
-            except (TimeoutError, socket.timeout):
-                continue
-            self.connections += 1
-            threading.Timer(self.hold, conn.close).start()
-
-    def __enter__(self) -> HangingServer:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        self._stop.set()
-        self._thread.join()
-        self._socket.close()
 
 
 @pytest.fixture
@@ -64,7 +33,7 @@ def many_packages(tmp_path, allow_local_sources):
 
 def test_a_cancelled_running_job_stops_on_a_real_worker(many_packages, release_manager, tmp_path):
     log = tmp_path / "worker.log"
-    with HangingServer(hold=1.0) as server, celery_worker(
+    with Listener(hold=1.0) as server, celery_worker(
         log, PEDIGREE_EGRESS_ALLOW="127.0.0.1", PEDIGREE_UPSTREAM_MAX_NETWORK_FAILURES="1000",
         PEDIGREE_UPSTREAM_DIST_GIT_BASE_URI=f"https://127.0.0.1:{server.port}/rpms/$pkg.git",
     ):

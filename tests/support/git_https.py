@@ -109,9 +109,10 @@ class GitHttpsServer:
 
 
 class Listener:
-    """A TCP listener on `address` that accepts and counts connections (and closes them at once)."""
+    """A TCP listener on `address` that accepts and counts connections, and closes each at once or,
+    with `hold`, after holding it that many seconds without a word."""
 
-    def __init__(self, address: str = "127.0.0.1", port: int = 0):
+    def __init__(self, address: str = "127.0.0.1", port: int = 0, hold: float = 0.0):
         family = socket.AF_INET6 if ":" in address else socket.AF_INET
         self._socket = socket.socket(family, socket.SOCK_STREAM)
         self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -121,6 +122,7 @@ class Listener:
         self.address = address
         self.port = self._socket.getsockname()[1]
         self.connections = 0
+        self.hold = hold
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._accept, daemon=True)
 
@@ -133,7 +135,10 @@ class Listener:
             except OSError:
                 return
             self.connections += 1
-            conn.close()
+            if self.hold:
+                threading.Timer(self.hold, conn.close).start()
+            else:
+                conn.close()
 
     def __enter__(self) -> Listener:
         self._thread.start()
