@@ -1,5 +1,6 @@
 from django.db import models
 
+from . import licenses
 from .azldev import classify, presence, verify
 
 
@@ -43,3 +44,13 @@ class UpstreamVerdict(models.TextChoices):
     VERIFIED_DECLARED_ONLY = verify.DECLARED_ONLY, "Verified: only declared changes"
     DRIFT = verify.DRIFT, "Drift: undeclared changes"
     UPSTREAM_UNAVAILABLE = verify.UNAVAILABLE, "Upstream unavailable"
+
+
+class LicenseFamily(models.TextChoices):
+    """Families of License values (audits.licenses, from the ScanCode category of each key)."""
+
+    PUBLIC_DOMAIN = licenses.PUBLIC_DOMAIN, licenses.FAMILY_LABELS[licenses.PUBLIC_DOMAIN]
+    PERMISSIVE = licenses.PERMISSIVE, licenses.FAMILY_LABELS[licenses.PERMISSIVE]
+    WEAK_COPYLEFT = licenses.WEAK_COPYLEFT, licenses.FAMILY_LABELS[licenses.WEAK_COPYLEFT]
+    STRONG_COPYLEFT = licenses.STRONG_COPYLEFT, licenses.FAMILY_LABELS[licenses.STRONG_COPYLEFT]
+    UNKNOWN = licenses.UNKNOWN, licenses.FAMILY_LABELS[licenses.UNKNOWN]

@@ -15,6 +15,9 @@ COMPONENT_COLUMNS = (
     "upstream_commit",
     "check_skipped",
     "rendered_spec_sha256",
+    "license",
+    "license_normalized",
+    "license_family",
 )
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # Control characters other than tab, newline and carriage return are not allowed in XLSX cells.
@@ -29,9 +32,10 @@ def safe_cell(value: object) -> str:
 
 
 def component_rows(components: Iterable) -> Iterable[list[str]]:
-    """Rows for COMPONENT_COLUMNS; expects reasons and rendered_spec prefetched/selected."""
+    """Rows for COMPONENT_COLUMNS; expects reasons, rendered_spec and license_expression prefetched/selected."""
     for c in components:
         spec = getattr(c, "rendered_spec", None)
+        expression = c.license_expression
         yield [
             c.name,
             c.headline,
@@ -41,6 +45,9 @@ def component_rows(components: Iterable) -> Iterable[list[str]]:
             c.upstream_commit,
             "yes" if c.check_skipped else "no",
             spec.sha256 if spec else "",
+            c.license,
+            expression.normalized if expression else "",
+            expression.family if expression else "unknown",
         ]
 
 

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import django_filters
 from django.core.cache import cache
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from .azldev.schema import OVERLAY_CATEGORIES, OVERLAY_TYPES, UPSTREAM_STATUSES
-from .choices import Headline
-from .models import BinaryPackage, Component, ComponentReason, Overlay, Release
+from .choices import Headline, LicenseFamily
+from .licenses import UNKNOWN
+from .models import BinaryPackage, Component, ComponentReason, LicenseExpression, Overlay, Release
 
 _YES_NO = (("", "any"), ("true", "yes"), ("false", "no"))
+LICENSE_VALIDITY = (("true", "valid SPDX"), ("false", "invalid or not SPDX"), ("none", "no License value"))
 
 
 class YesNoWidget(django_filters.widgets.BooleanWidget):
@@ -44,6 +46,13 @@ class ComponentFilter(django_filters.FilterSet):
     identity_complete = django_filters.BooleanFilter(
         field_name="identity_complete", label="Identity resolved", widget=YesNoWidget
     )
+    license = django_filters.CharFilter(method="filter_license", label="License (SPDX key)")
+    license_family = django_filters.ChoiceFilter(
+        method="filter_license_family", label="License family", empty_label="any", choices=LicenseFamily.choices
+    )
+    license_valid = django_filters.ChoiceFilter(
+        method="filter_license_valid", label="License validity", empty_label="any", choices=LICENSE_VALIDITY
+    )
     sort = django_filters.OrderingFilter(
         fields=(
             ("name", "name"),
@@ -64,6 +73,7 @@ class ComponentFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, queryset=None, *, release: Release | None = None, channels: list[str] | None = None, **kwargs):
         super().__init__(data, queryset, **kwargs)
+        self.release = release
         summary = release.summary if release is not None else {}
         # Offer the values this release has (from the ingest summary, no query); fall back to every known value.
         self.filters["reason"].extra["choices"] = _choices(summary.get("by_reason") or [])
@@ -99,6 +109,36 @@ class ComponentFilter(django_filters.FilterSet):
 
     def filter_channel(self, qs, name, value: str):
         return qs.filter(Exists(BinaryPackage.objects.filter(component=OuterRef("pk"), channel=value)))
+
+    # The license filters match a component when its own License or that of one of its binary packages does,
+    # so that every figure of the license inventory (components and binary packages) links to its packages.
+    def _with_license(self, qs, expressions: QuerySet, *, or_none: bool = False):
+        own = Q(license_expression__in=expressions)
+        binary = BinaryPackage.objects.filter(component=OuterRef("pk"), license_expression__in=expressions)
+        if or_none:
+            own |= Q(license_expression__isnull=True)
+            binary = BinaryPackage.objects.filter(Q(license_expression__in=expressions) | Q(license_expression__isnull=True),
+                                                  component=OuterRef("pk"))
+        return qs.filter(own | Exists(binary))
+
+    def _expressions(self) -> QuerySet:
+        rows = LicenseExpression.objects.all()
+        return rows.filter(release=self.release) if self.release is not None else rows
+
+    def filter_license(self, qs, name, value: str):
+        wanted = value.strip().lower()
+        valid = self._expressions().filter(valid=True)  # as the inventory counts keys
+        ids = [pk for pk, keys in valid.values_list("pk", "keys") if wanted in (k.lower() for k in keys)]
+        return self._with_license(qs, LicenseExpression.objects.filter(pk__in=ids))
+
+    def filter_license_family(self, qs, name, value: str):
+        # A component or binary package without a License value counts as unknown, as in the inventory.
+        return self._with_license(qs, self._expressions().filter(family=value), or_none=value == UNKNOWN)
+
+    def filter_license_valid(self, qs, name, value: str):
+        if value == "none":
+            return self._with_license(qs, LicenseExpression.objects.none(), or_none=True)
+        return self._with_license(qs, self._expressions().filter(valid=value == "true"))
 
     def filter_pinned(self, qs, name, value):
         return qs.exclude(upstream_commit="") if value else qs.filter(upstream_commit="")

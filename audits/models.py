@@ -8,10 +8,12 @@ from django.db import models
 from .choices import (
     Headline,
     InconsistencyKind,
+    LicenseFamily,
     OverlayPresence,
     SpecOrigin,
     UpstreamVerdict,
 )
+from .licenses import LicenseFacts
 from .querysets import ComponentQuerySet, ReleaseQuerySet
 
 
@@ -85,6 +87,30 @@ class ConfigFile(models.Model):
         ordering = ["path"]
 
 
+class LicenseExpression(models.Model):
+    """One distinct License value of a release, parsed as an SPDX expression at ingest (audits.licenses).
+    Components and binary packages point at it; a blank License points nowhere."""
+
+    release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="license_expressions")
+    text = models.TextField()  # the value as the spec states it (expanded)
+    normalized = models.TextField(blank=True)  # license-expression's normal form; blank when invalid
+    valid = models.BooleanField()
+    error = models.TextField(blank=True)  # the parser's message when invalid
+    keys = models.JSONField(default=list)  # the license and exception keys it names
+    family = models.CharField(max_length=20, choices=LicenseFamily.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["release", "text"], name="unique_license_expression")]
+        ordering = ["text"]
+
+    def __str__(self) -> str:
+        return self.normalized or self.text
+
+    @property
+    def facts(self) -> LicenseFacts:
+        return LicenseFacts(self.text, self.normalized, self.valid, self.error, tuple(self.keys), self.family)
+
+
 class Component(models.Model):
     release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="components")
     name = models.CharField(max_length=300)
@@ -131,6 +157,8 @@ class Component(models.Model):
     version_expanded = models.TextField(blank=True)  # repository text, any length (expansion may grow it)
     release_expanded = models.TextField(blank=True)  # repository text, any length (expansion may grow it)
     license = models.TextField(blank=True)
+    license_expression = models.ForeignKey(LicenseExpression, null=True, blank=True, on_delete=models.RESTRICT,
+                                           related_name="components")
     url = models.CharField(max_length=2048, blank=True)
     summary = models.TextField(blank=True)
 
@@ -272,7 +300,10 @@ class BinaryPackage(models.Model):
     epoch = models.CharField(max_length=50, blank=True)
     version = models.TextField(blank=True)
     release = models.TextField(blank=True)
-    license = models.TextField(blank=True)
+    license = models.TextField(blank=True)  # blank: the component's License applies
+    # The License that applies (its own, else the component's), parsed.
+    license_expression = models.ForeignKey(LicenseExpression, null=True, blank=True, on_delete=models.RESTRICT,
+                                           related_name="binary_packages")
     arches = models.JSONField(default=list)  # architectures the package is built for, e.g. ["aarch64", "x86_64"]
     requires = models.JSONField(default=list)  # runtime Requires as expanded: ["glibc >= 2.38", "libfoo.so.1()(64bit)"]
     provides = models.JSONField(default=list)  # explicit Provides as expanded

@@ -33,6 +33,13 @@ class ComponentQuerySet(models.QuerySet):
             "config_commit", "rendered_commit"
         )
 
+    def for_export(self) -> "ComponentQuerySet":
+        """What audits.exports.component_rows reads, besides the reasons (prefetched by the caller)."""
+        return self.select_related("rendered_spec", "license_expression").only(
+            "name", "headline", "overlay_count", "spec_origin", "upstream_commit", "check_skipped", "license",
+            "rendered_spec__sha256", "license_expression__normalized", "license_expression__family",
+        )
+
     def with_newest_upstream(self, *fields: str) -> "ComponentQuerySet":
         """Annotate `upstream_<field>` with each field (default UPSTREAM_FIELDS) of the component's newest upstream
         verification, None when it has none: subqueries in the one statement, no query per component."""

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from .views import access_log, compare, components, releases
+from .views import access_log, compare, components, licenses, releases
 
 app_name = "audits"
 urlpatterns = [
@@ -10,6 +10,9 @@ urlpatterns = [
     path("releases/<id:pk>/verify-upstream/", releases.start_upstream_verification, name="start-upstream-verification"),
     re_path(r"^releases/(?P<pk>[0-9]{1,18})/components\.(?P<fmt>csv|xlsx)$", components.export_components,
             name="component-export"),
+    path("releases/<id:pk>/licenses/", licenses.license_inventory_page, name="license-inventory"),
+    re_path(r"^releases/(?P<pk>[0-9]{1,18})/licenses\.(?P<fmt>csv|xlsx)$", licenses.export_license_inventory,
+            name="license-inventory-export"),
     path("releases/<id:pk>/components/<str:name>/", components.component_detail, name="component-detail"),
     path("compare/", compare.compare, name="compare"),
     path("compare.csv", compare.compare_export, name="compare-export"),

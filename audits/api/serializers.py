@@ -23,6 +23,7 @@ from ..models import (
     ComponentCommit,
     ComponentReason,
     Inconsistency,
+    LicenseExpression,
     Overlay,
     Release,
     SourceFileOverride,
@@ -124,11 +125,21 @@ class ReasonSerializer(serializers.ModelSerializer):
         fields = ("code", "text", "source")
 
 
+class LicenseExpressionSerializer(serializers.ModelSerializer):
+    """A License value parsed as an SPDX expression (audits.licenses)."""
+
+    class Meta:
+        model = LicenseExpression
+        fields = ("text", "normalized", "valid", "error", "keys", "family")
+
+
 class BinaryPackageSerializer(serializers.ModelSerializer):
+    license_expression = LicenseExpressionSerializer(allow_null=True, help_text="The License that applies, parsed.")
+
     class Meta:
         model = BinaryPackage
-        fields = ("name", "epoch", "version", "release", "license", "arches", "requires", "provides", "channel",
-                  "channel_source")
+        fields = ("name", "epoch", "version", "release", "license", "license_expression", "arches", "requires",
+                  "provides", "channel", "channel_source")
 
 
 class SourcesEntrySerializer(serializers.ModelSerializer):
@@ -167,6 +178,7 @@ class ComponentDetailSerializer(serializers.ModelSerializer):
     rendered_commit = CommitBriefSerializer(allow_null=True)
     rendered_spec = serializers.SerializerMethodField()
     binary_packages = BinaryPackageSerializer(many=True)
+    license_expression = LicenseExpressionSerializer(allow_null=True)
     sources_entries = SourcesEntrySerializer(many=True)
     source_file_overrides = SourceFileOverrideSerializer(many=True)
     inconsistencies = InconsistencySerializer(many=True)
@@ -181,7 +193,8 @@ class ComponentDetailSerializer(serializers.ModelSerializer):
             "metadata_unresolved",
             "reasons", "config_commit",
             "defined_in", "groups", "upstream_distro", "upstream_version", "upstream_snapshot", "upstream_name",
-            "dist_git_branch", "dist_git_url", "local_spec_path", "license", "homepage", "summary",
+            "dist_git_branch", "dist_git_url", "local_spec_path", "license", "license_expression", "homepage",
+            "summary",
             "release_calculation", "render_options", "build", "check_skip_reason", "resolved_config", "provenance",
             "config_files", "rendered_commit", "rendered_spec", "binary_packages", "sources_entries",
             "source_file_overrides", "inconsistencies", "links",
@@ -305,6 +318,7 @@ class ComparisonSerializer(serializers.Serializer):
     version_changes = FieldChangeSerializer(many=True)
     overlay_changes = OverlayChangeSerializer(many=True)
     provenance_changes = FieldChangeSerializer(many=True)
+    license_changes = FieldChangeSerializer(many=True)
 
 
 class ComparisonQuerySerializer(serializers.Serializer):
@@ -312,3 +326,29 @@ class ComparisonQuerySerializer(serializers.Serializer):
     new = ReleaseField(help_text="The later release.")
 
 
+
+
+class LicenseCountSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    components = serializers.IntegerField()
+    binaries = serializers.IntegerField(help_text="Binary packages.")
+
+
+class InvalidLicenseSerializer(serializers.Serializer):
+    text = serializers.CharField(help_text="The License value as stated.")
+    error = serializers.CharField(help_text="The parser's message.")
+    components = serializers.IntegerField()
+    binaries = serializers.IntegerField()
+
+
+class LicenseInventorySerializer(serializers.Serializer):
+    """audits.licenses.LicenseInventory: a value naming several keys counts once under each key."""
+
+    components = serializers.IntegerField()
+    binaries = serializers.IntegerField()
+    valid = LicenseCountSerializer()
+    invalid = LicenseCountSerializer()
+    missing = LicenseCountSerializer(help_text="No License value.")
+    by_family = LicenseCountSerializer(many=True)
+    by_key = LicenseCountSerializer(many=True)
+    invalid_values = InvalidLicenseSerializer(many=True)

@@ -19,4 +19,5 @@ router.register("commits", views.CommitViewSet, basename="commit")
 
 urlpatterns = router.urls + [
     path("comparisons/", views.ComparisonView.as_view(), name="comparison"),
+    path(f"{RELEASE}/license-inventory/", views.LicenseInventoryView.as_view(), name="license-inventory"),
 ]

@@ -24,6 +24,7 @@ from ..models import (
     UpstreamVerification,
 )
 from ..services.compare import compare_releases
+from ..services.licenses import license_inventory
 from . import serializers as s
 from .filters import OverlayFilter, ReleaseFilterBackend, UpstreamVerificationFilter
 
@@ -61,9 +62,10 @@ class ComponentViewSet(ApiView, InRelease, viewsets.ReadOnlyModelViewSet):
         components = Component.objects.filter(release=self.release)
         if self.action == "list":
             return components.table_rows()
-        return components.select_related("config_commit", "rendered_commit", "rendered_spec").defer(
+        return components.select_related("config_commit", "rendered_commit", "rendered_spec", "license_expression").defer(
             "rendered_spec__text"
-        ).prefetch_related("reasons", "binary_packages", "sources_entries", "source_file_overrides", "inconsistencies")
+        ).prefetch_related("reasons", "binary_packages__license_expression", "sources_entries", "source_file_overrides",
+                           "inconsistencies")
 
     def filter_queryset(self, queryset):
         return super().filter_queryset(queryset) if self.action == "list" else queryset
@@ -148,6 +150,17 @@ class UpstreamVerificationViewSet(ApiView, InRelease, viewsets.ReadOnlyModelView
 
     def get_serializer_class(self):
         return s.UpstreamVerificationSerializer if self.action == "list" else s.UpstreamVerificationDetailSerializer
+
+
+class LicenseInventoryView(ApiView, InRelease, generics.GenericAPIView):
+    """The release's license inventory (services.licenses): by key, by family, validity, invalid values with the
+    parser's message. The package table's `license`, `license_family` and `license_valid` filters list the packages."""
+
+    serializer_class = s.LicenseInventorySerializer
+    pagination_class = None
+
+    def get(self, request, release_pk: int):
+        return Response(s.LicenseInventorySerializer(license_inventory(Component.objects.filter(release=self.release))).data)
 
 
 class ComparisonView(ApiView, generics.GenericAPIView):

@@ -47,11 +47,12 @@ class Comparison:
     version_changes: list[FieldChange] = field(default_factory=list)
     overlay_changes: list[OverlayChange] = field(default_factory=list)
     provenance_changes: list[FieldChange] = field(default_factory=list)
+    license_changes: list[FieldChange] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
         return not (self.added or self.removed or self.classification_changes or self.version_changes
-                    or self.overlay_changes or self.provenance_changes)
+                    or self.overlay_changes or self.provenance_changes or self.license_changes)
 
     def rows(self) -> Iterator[list[str]]:
         """Flat rows for COMPARISON_COLUMNS (CSV export)."""
@@ -67,6 +68,8 @@ class Comparison:
             yield [f"overlay {o.kind}", o.component, f"#{o.position} {o.type}", _dump(o.before), _dump(o.after)]
         for ch in self.provenance_changes:
             yield ["provenance", ch.component, ch.detail, ch.before, ch.after]
+        for ch in self.license_changes:
+            yield ["license", ch.component, ch.detail, ch.before, ch.after]
 
 
 def _dump(value: dict[str, Any] | None) -> str:
@@ -84,7 +87,22 @@ def _evr(row: dict[str, Any]) -> str:
 
 
 _FIELDS = ("id", "name", "headline", "epoch", "version", "version_expanded", "release_tag", "release_expanded",
-           "identity_complete", "provenance")
+           "identity_complete", "provenance", "license", "license_expression__normalized")
+
+
+def _license(row: dict[str, Any]) -> str:
+    """The SPDX normal form when the License is valid, else the value as stated (blank space collapsed)."""
+    return row["license_expression__normalized"] or " ".join(row["license"].split())
+
+
+def _license_change(name: str, a: dict[str, Any], b: dict[str, Any]) -> FieldChange | None:
+    before, after = _license(a), _license(b)
+    if before == after:
+        return None
+    valid = (bool(a["license_expression__normalized"]), bool(b["license_expression__normalized"]))
+    detail = "" if all(valid) else "as stated (not a valid SPDX expression)" if not any(valid) else \
+        "before: not valid SPDX" if not valid[0] else "after: not valid SPDX"
+    return FieldChange(name, before, after, detail)
 
 
 def _components(release: Release) -> dict[str, dict[str, Any]]:
@@ -124,7 +142,8 @@ def _overlay_changes(name: str, old: list[dict[str, Any]], new: list[dict[str, A
 
 
 def compare_releases(old: Release, new: Release) -> Comparison:
-    """What changed from `old` to `new`: components, classifications, versions, overlays, provenance."""
+    """What changed from `old` to `new`: components, classifications, versions, overlays, provenance, License
+    (compared in SPDX normal form, so "GPL-2.0+" → "GPL-2.0-or-later" is no change)."""
     result = Comparison(old, new)
     before, after = _components(old), _components(new)
     old_overlays, new_overlays = _overlays(old), _overlays(new)
@@ -141,6 +160,9 @@ def compare_releases(old: Release, new: Release) -> Comparison:
         if _evr(a) != _evr(b):
             result.version_changes.append(FieldChange(name, _evr(a), _evr(b)))
         result.overlay_changes.extend(_overlay_changes(name, old_overlays.get(a["id"], []), new_overlays.get(b["id"], [])))
+        license_change = _license_change(name, a, b)
+        if license_change is not None:
+            result.license_changes.append(license_change)
         pa, pb = a["provenance"] or {}, b["provenance"] or {}
         if pa != pb:
             for key in sorted(pa.keys() | pb.keys()):

@@ -18,6 +18,7 @@ from jobs.progress import Progress, no_progress
 from jobs.registry import JobParamsError
 
 from .. import githistory, gitsource, gittree
+from ..licenses import analyse_licenses
 from ..analysis import ComponentRecord, ReleaseAnalysis, analyse_release, summarise
 from ..azldev.loader import ConfigError
 from ..azldev.tree import TreeError
@@ -32,6 +33,7 @@ from ..models import (
     IdentityCacheEntry,
     Image,
     Inconsistency,
+    LicenseExpression,
     Overlay,
     Release,
     RenderedSpec,
@@ -205,13 +207,14 @@ def write_release(analysis: ReleaseAnalysis, checkout: gitsource.Checkout, *, us
         batch_size=BATCH,
     )
     Image.objects.bulk_create([Image(release=release, **image) for image in analysis.images])
+    licenses = _write_licenses(release, analysis.components)
     total = len(analysis.components)
     by_name: dict[str, Component] = {}
     for start in range(0, total, BATCH):
         chunk = analysis.components[start : start + BATCH]
-        rows = Component.objects.bulk_create([_component_row(release, r, commit_of) for r in chunk])
+        rows = Component.objects.bulk_create([_component_row(release, r, commit_of, licenses) for r in chunk])
         by_name.update((row.name, row) for row in rows)
-        _write_children(list(zip(rows, chunk)), commits)
+        _write_children(list(zip(rows, chunk)), commits, licenses)
     Inconsistency.objects.bulk_create(
         [
             Inconsistency(release=release, component=by_name.get(f.component) if f.component else None, kind=f.kind, path=f.path[:1000], detail=f.detail)
@@ -239,7 +242,32 @@ def refresh_statistics() -> None:
         cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(m._meta.db_table) for m in _ANALYSED))
 
 
-def _component_row(release: Release, record: ComponentRecord, commit_of) -> Component:
+def _license_text(record: ComponentRecord) -> str:
+    parsed = record.rendered.parsed if record.rendered else None
+    return (parsed.license_expanded or parsed.license or "") if parsed else ""
+
+
+def _binary_license_texts(record: ComponentRecord) -> list[tuple[str, str]]:
+    """(own License, the License that applies) of each binary package: a blank one inherits the component's."""
+    main = _license_text(record)
+    return [(b.identity.license, b.identity.license or main) for b in record.identity.binaries]
+
+
+def _write_licenses(release: Release, records: list[ComponentRecord]) -> dict[str, LicenseExpression]:
+    """One LicenseExpression per distinct non-blank License value of the release, parsed (audits.licenses)."""
+    texts = {_license_text(r) for r in records}
+    texts.update(applies for r in records for _, applies in _binary_license_texts(r))
+    texts.discard("")
+    rows = LicenseExpression.objects.bulk_create([
+        LicenseExpression(release=release, text=text, normalized=facts.normalized, valid=facts.valid,
+                          error=facts.error, keys=list(facts.keys), family=facts.family)
+        for text, facts in analyse_licenses(texts).items()
+    ], batch_size=BATCH)
+    return {row.text: row for row in rows}
+
+
+def _component_row(release: Release, record: ComponentRecord, commit_of,
+                   licenses: dict[str, LicenseExpression]) -> Component:
     resolved = record.resolved
     config = resolved.config
     spec = config.get("spec", {})
@@ -284,7 +312,8 @@ def _component_row(release: Release, record: ComponentRecord, commit_of) -> Comp
         identity_complete=record.identity.complete,
         identity_unresolved=record.identity.unresolved_json(),
         metadata_unresolved=record.identity.left_out_json(),
-        license=(parsed.license_expanded or parsed.license or "") if parsed else "",
+        license=_license_text(record),
+        license_expression=licenses.get(_license_text(record)),
         url=(parsed.url_expanded or parsed.url or "")[:2048] if parsed else "",
         summary=(parsed.summary_expanded or parsed.summary or "") if parsed else "",
         config_commit=commit_of(record.config_commit),
@@ -336,7 +365,8 @@ def insert_rows(model, rows: list[dict]) -> None:
             cursor.executemany(sql, values[start : start + BATCH])
 
 
-def _write_children(pairs: list[tuple[Component, ComponentRecord]], commits: dict[str, Commit]) -> None:
+def _write_children(pairs: list[tuple[Component, ComponentRecord]], commits: dict[str, Commit],
+                    licenses: dict[str, LicenseExpression]) -> None:
     reasons, overlays, overrides, specs, sources, packages, history = [], [], [], [], [], [], []
     for row, record in pairs:
         for position, (info, touched) in enumerate(record.history):
@@ -403,11 +433,14 @@ def _write_children(pairs: list[tuple[Component, ComponentRecord]], commits: dic
             })
         for e in record.sources_entries:
             sources.append({"component_id": row.pk, "algorithm": e.algorithm, "filename": e.filename, "digest": e.digest})
-        for binary, (name, channel, where) in zip(record.identity.binaries, record.binary_packages):
+        for binary, (name, channel, where), (_, applies) in zip(
+                record.identity.binaries, record.binary_packages, _binary_license_texts(record)):
             b = binary.identity
+            expression = licenses.get(applies)
             packages.append({
                 "component_id": row.pk, "name": name, "channel": channel, "channel_source": where,
                 "epoch": b.epoch, "version": b.version, "release": b.release, "license": b.license,
+                "license_expression_id": expression.pk if expression else None,
                 "arches": list(binary.arches), "requires": list(b.requires), "provides": list(b.provides),
             })
     for model, rows in (

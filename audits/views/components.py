@@ -32,6 +32,7 @@ from ..highlight import overlay_marks, render_spec
 from ..links import repo_link, safe_url, upstream_links
 from ..models import Component, ComponentReason, Overlay, Release
 from ..querysets import newest_upstream
+from ..services.licenses import FedoraLicense, compare_with_fedora
 from .common import PAGE_SIZE, render_page
 
 # (ComponentFilter "sort" value, column heading) of the sortable table columns.
@@ -90,8 +91,7 @@ def table_context(request, release: Release) -> dict[str, Any]:
 def _export_rows(request, release: Release):
     components = (
         Component.objects.filter(release=release)
-        .select_related("rendered_spec")
-        .only("name", "headline", "overlay_count", "spec_origin", "upstream_commit", "check_skipped", "rendered_spec__sha256")
+        .for_export()
     )
     filterset = ComponentFilter(request.GET or None, components, release=release, channels=release_channels(release))
     return component_rows(filterset.qs.prefetch_related(Prefetch("reasons", ComponentReason.objects.only("component_id", "code"))))
@@ -173,6 +173,12 @@ def _settings_rows(component: Component) -> list[dict[str, str]]:
     ]
 
 
+def _fedora_license(component: Component) -> FedoraLicense:
+    """The License against the Fedora spec of the newest upstream verification (its text is not on the row)."""
+    newest = component.upstream_verifications.order_by("-verified_at", "-id").values_list("upstream_spec", flat=True)
+    return compare_with_fedora(component, newest.first() or "")
+
+
 @dataclass
 class OverlayView:
     number: int
@@ -190,7 +196,8 @@ class OverlayView:
 def component_detail(request, pk: int, name: str):
     component = get_object_or_404(
         Component.objects.select_related(
-            "release__distribution", "release__commit", "config_commit", "rendered_commit", "rendered_spec"
+            "release__distribution", "release__commit", "config_commit", "rendered_commit", "rendered_spec",
+            "license_expression",
         ).with_newest_upstream(),  # one statement: the package page has a query budget
         release_id=pk,
         name=name,
@@ -216,9 +223,12 @@ def component_detail(request, pk: int, name: str):
         )
         for i, o in enumerate(overlays, start=1)
     ]
+    upstream = newest_upstream(component)
     context = {
         "component": component,
         "release": release,
+        "license": component.license_expression,
+        "fedora_license": _fedora_license(component) if upstream is not None else None,
         "reasons": component.reasons.all(),
         "overlays": overlay_views,
         "upstream_links": upstream_links(component),
@@ -231,14 +241,14 @@ def component_detail(request, pk: int, name: str):
         "settings_rows": _settings_rows(component),
         "sources_entries": component.sources_entries.all(),
         "source_files": component.source_file_overrides.all(),
-        "binary_packages": component.binary_packages.all(),
+        "binary_packages": component.binary_packages.select_related("license_expression"),
         "inconsistencies": component.inconsistencies.all(),
         "history": [
             (entry, repo_link(release, "commit", entry.commit.sha))
             for entry in component.history.select_related("commit")
         ],
         "rendered_spec": spec,
-        "upstream": newest_upstream(component),
+        "upstream": upstream,
         "spec_html": render_spec(spec.text, marks) if spec else "",
         "marked_lines": len(marks),
     }

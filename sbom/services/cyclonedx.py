@@ -44,6 +44,8 @@ from cyclonedx.model.issue import IssueClassification, IssueType
 from cyclonedx.model.lifecycle import LifecyclePhase, PredefinedLifecycle
 from cyclonedx.model.tool import ToolRepository
 
+from audits.licenses import analyse_license
+
 from .. import __version__
 from .cyclonedx_output import SPEC_VERSION, library_json, library_xml, to_json, to_xml
 from .cyclonedx_validation import validate, validator_description
@@ -130,8 +132,12 @@ def supplier_of(release: ReleaseFacts) -> OrganizationalEntity:
 
 @lru_cache(maxsize=8192)
 def license_of(value: str):
-    """SPDX id or expression when valid (the library's factory validates), named licence otherwise."""
-    return _license_factory.make_from_string(value)
+    """The SPDX normal form (audits.licenses, as the ingest stores it) as an id or an expression when the value is
+    valid; otherwise a named licence carrying the value as stated, never an `expression`."""
+    facts = analyse_license(value)
+    if facts.valid:
+        return _license_factory.make_from_string(facts.normalized)
+    return _license_factory.make_with_name(value)
 
 
 def _action(name: str, email: str, at) -> IdentifiableAction:

@@ -38,6 +38,8 @@ from spdx_tools.spdx.validation.uri_validators import (
     validate_url,
 )
 
+from audits.licenses import analyse_license
+
 from .. import __version__
 
 from .evr import rpm_purl
@@ -103,7 +105,10 @@ class _Licences:
         value = value.strip()
         if not value:
             return SpdxNoAssertion()
-        expression = _license(value)
+        facts = analyse_license(value)
+        # The normal form of a valid value (audits.licenses); a key spdx-tools does not know (ScanCode's
+        # LicenseRef-scancode-*) and an invalid value become a LicenseRef carrying the value as stated.
+        expression = _license(facts.normalized) if facts.valid else None
         if expression is not None:
             return expression
         ref = "LicenseRef-spec-" + hashlib.sha256(value.encode("utf-8")).hexdigest()[:16]

@@ -224,7 +224,7 @@ def test_components_command_writes_one_csv_row_per_component(repo):
     out = StringIO()
     call_command("components", str(release.pk), "--csv", stdout=out)
     lines = out.getvalue().splitlines()
-    assert lines[0] == "name,headline,reasons,overlay_count,spec_origin,upstream_commit,check_skipped,rendered_spec_sha256"
+    assert lines[0] == "name,headline,reasons,overlay_count,spec_origin,upstream_commit,check_skipped,rendered_spec_sha256,license,license_normalized,license_family"
     assert lines[1].startswith("bash,altered,other-upstream-version;overlays,1,other-version,,no,")
     assert len(lines) == 5
 

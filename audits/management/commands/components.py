@@ -31,8 +31,7 @@ class Command(BaseCommand):
         found = find_release(release)
         components = (
             Component.objects.filter(release=found)
-            .select_related("rendered_spec")
-            .only("name", "headline", "overlay_count", "spec_origin", "upstream_commit", "check_skipped", "rendered_spec__sha256")
+            .for_export()
             .prefetch_related("reasons")
             .order_by("name")
         )
