@@ -108,6 +108,22 @@ def two_releases(sample_git):
 
 
 @pytest.fixture
+def licensed_git(tmp_path, allow_local_sources):
+    """The sample repository with varied Licenses (sample_repo.LICENSES), then a commit that changes curl's
+    and respells zlib's; returns (path, first sha, second sha)."""
+    repo = tmp_path / "licensed"
+    first = init_repo(repo, sample_repo.licensed_files())
+    write_files(repo, sample_repo.licensed_files({**sample_repo.LICENSES, "curl": "MIT", "zlib": "zlib"}))
+    return repo, first, commit_all(repo, "licenses", date="2026-03-02T12:00:00+00:00")
+
+
+@pytest.fixture
+def licensed_release(licensed_git):
+    repo, first, _ = licensed_git
+    return ingest_release(str(repo), first).release
+
+
+@pytest.fixture
 def auditor_client(client, auditor):
     client.force_login(auditor)
     return client

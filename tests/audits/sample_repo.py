@@ -120,3 +120,19 @@ packages = ["curl", "bash"]
         "specs/m/mypkg/mypkg.spec": spec("mypkg"),
         "specs/o/orphan/orphan.spec": spec("orphan"),
     }
+
+
+# A License per rendered spec for the license tests: valid (compound, permissive, copyleft) and invalid.
+LICENSES = {"curl": "MIT OR Apache-2.0", "bash": "GPL-3.0-or-later", "zlib": "Zlib", "mypkg": "GPLv2+"}
+
+
+def licensed_files(licenses: dict[str, str] = LICENSES) -> dict[str, str]:
+    """The sample repository with `licenses` in the rendered specs; bash-devel states its own License."""
+    tree = files()
+    for name, value in licenses.items():
+        path = f"specs/{name[0]}/{name}/{name}.spec"
+        tree[path] = tree[path].replace("License: MIT", f"License: {value}")
+    bash = "specs/b/bash/bash.spec"
+    tree[bash] = tree[bash].replace("Summary: Development files for bash",
+                                    "Summary: Development files for bash\nLicense: LGPL-2.1-or-later")
+    return tree
