@@ -18,10 +18,10 @@ from jobs.progress import Progress, no_progress
 from jobs.registry import JobParamsError
 
 from .. import githistory, gitsource, gittree
-from ..licenses import analyse_licenses
 from ..analysis import ComponentRecord, ReleaseAnalysis, analyse_release, summarise
 from ..azldev.loader import ConfigError
 from ..azldev.tree import TreeError
+from ..licenses import analyse_licenses
 from ..models import (
     BinaryPackage,
     Commit,
@@ -247,16 +247,16 @@ def _license_text(record: ComponentRecord) -> str:
     return (parsed.license_expanded or parsed.license or "") if parsed else ""
 
 
-def _binary_license_texts(record: ComponentRecord) -> list[tuple[str, str]]:
-    """(own License, the License that applies) of each binary package: a blank one inherits the component's."""
+def _binary_license_texts(record: ComponentRecord) -> list[str]:
+    """The License that applies to each binary package: its own, else (blank) the component's."""
     main = _license_text(record)
-    return [(b.identity.license, b.identity.license or main) for b in record.identity.binaries]
+    return [b.identity.license or main for b in record.identity.binaries]
 
 
 def _write_licenses(release: Release, records: list[ComponentRecord]) -> dict[str, LicenseExpression]:
     """One LicenseExpression per distinct non-blank License value of the release, parsed (audits.licenses)."""
     texts = {_license_text(r) for r in records}
-    texts.update(applies for r in records for _, applies in _binary_license_texts(r))
+    texts.update(text for r in records for text in _binary_license_texts(r))
     texts.discard("")
     rows = LicenseExpression.objects.bulk_create([
         LicenseExpression(release=release, text=text, normalized=facts.normalized, valid=facts.valid,
@@ -433,7 +433,7 @@ def _write_children(pairs: list[tuple[Component, ComponentRecord]], commits: dic
             })
         for e in record.sources_entries:
             sources.append({"component_id": row.pk, "algorithm": e.algorithm, "filename": e.filename, "digest": e.digest})
-        for binary, (name, channel, where), (_, applies) in zip(
+        for binary, (name, channel, where), applies in zip(
                 record.identity.binaries, record.binary_packages, _binary_license_texts(record)):
             b = binary.identity
             expression = licenses.get(applies)
