@@ -1,5 +1,6 @@
 from django.db import models
 
+from . import images
 from .azldev import classify, presence, verify
 
 
@@ -43,3 +44,11 @@ class UpstreamVerdict(models.TextChoices):
     VERIFIED_DECLARED_ONLY = verify.DECLARED_ONLY, "Verified: only declared changes"
     DRIFT = verify.DRIFT, "Drift: undeclared changes"
     UPSTREAM_UNAVAILABLE = verify.UNAVAILABLE, "Upstream unavailable"
+
+
+class ImagePackageRole(models.TextChoices):
+    DIRECT = images.DIRECT, "listed by the description"
+    CLOSURE = images.CLOSURE, "pulled in by a requirement"
+    REMOVED = images.REMOVED, "removed by the description"
+    IGNORED = images.IGNORED, "ignored by the description"
+    LISTED = images.LISTED, "collection or archive (not expanded)"

@@ -30,7 +30,6 @@ from ..models import (
     ConfigFile,
     Distribution,
     IdentityCacheEntry,
-    Image,
     Inconsistency,
     Overlay,
     Release,
@@ -38,6 +37,7 @@ from ..models import (
     SourceFileOverride,
     SourcesEntry,
 )
+from .images import write_images
 
 BATCH = 1000
 
@@ -204,7 +204,6 @@ def write_release(analysis: ReleaseAnalysis, checkout: gitsource.Checkout, *, us
         ],
         batch_size=BATCH,
     )
-    Image.objects.bulk_create([Image(release=release, **image) for image in analysis.images])
     total = len(analysis.components)
     by_name: dict[str, Component] = {}
     for start in range(0, total, BATCH):
@@ -212,6 +211,7 @@ def write_release(analysis: ReleaseAnalysis, checkout: gitsource.Checkout, *, us
         rows = Component.objects.bulk_create([_component_row(release, r, commit_of) for r in chunk])
         by_name.update((row.name, row) for row in rows)
         _write_children(list(zip(rows, chunk)), commits)
+    write_images(release, analysis.images, by_name)
     Inconsistency.objects.bulk_create(
         [
             Inconsistency(release=release, component=by_name.get(f.component) if f.component else None, kind=f.kind, path=f.path[:1000], detail=f.detail)

@@ -44,6 +44,8 @@ from cyclonedx.model.issue import IssueClassification, IssueType
 from cyclonedx.model.lifecycle import LifecyclePhase, PredefinedLifecycle
 from cyclonedx.model.tool import ToolRepository
 
+from audits.requires import Requirement
+
 from .. import __version__
 from .cyclonedx_output import SPEC_VERSION, library_json, library_xml, to_json, to_xml
 from .cyclonedx_validation import validate, validator_description
@@ -79,7 +81,6 @@ from .identity import (
     upstream_supplier,
     upstream_version_of,
 )
-from .requires import Requirement
 
 # What callers use: building (here), writing (cyclonedx_output), validating (cyclonedx_validation).
 __all__ = [

@@ -24,8 +24,10 @@ from xml.sax.saxutils import quoteattr
 from cyclonedx.model.bom_ref import BomRef
 from cyclonedx.model.dependency import Dependency
 
+from audits.requires import PackageKey, Requirement
+
 from .facts import ComponentFacts, ReleaseFacts
-from .requires import PackageKey, Requirement, release_index
+from .requires import release_index
 
 RELEASE_REF = "release"
 

@@ -38,6 +38,8 @@ from spdx_tools.spdx.validation.uri_validators import (
     validate_url,
 )
 
+from audits.requires import PackageKey
+
 from .. import __version__
 
 from .evr import rpm_purl
@@ -56,7 +58,7 @@ from .identity import (
     upstream_supplier,
     upstream_version_of,
 )
-from .requires import PackageKey, release_index, unresolved_note
+from .requires import release_index, unresolved_note
 
 SPEC_VERSION = "SPDX-2.3"
 NOASSERTION = "NOASSERTION"  # the version of a package whose identity is unresolved
