@@ -201,7 +201,7 @@ class _Closure:
         _merge(row.profiles, list(item.profiles))
 
     def _new_row(self, item: KiwiItem, role: str) -> ImagePackageRecord:
-        if item.kind != "package":
+        if item.kind not in ("package", "ignore"):
             return ImagePackageRecord(item.name, role, item.kind,
                                       unresolved=f"a KIWI {item.kind}: named by the description, its contents are not listed")
         found = self.index.resolve(item.name)
