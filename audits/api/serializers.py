@@ -22,6 +22,8 @@ from ..models import (
     Component,
     ComponentCommit,
     ComponentReason,
+    Image,
+    ImagePackage,
     Inconsistency,
     Overlay,
     Release,
@@ -216,6 +218,27 @@ class OverlaySerializer(serializers.ModelSerializer):
                   "replacement", "lines", "file", "archive", "source", "source_path", "source_sha256", "category",
                   "upstream_status", "commits", "bugs", "defined_in", "layer", "parameters", "presence",
                   "presence_reason")
+
+
+class ImageSerializer(serializers.ModelSerializer):
+    """An image of images.toml with its KIWI description's profile and package counts (docs/images.md)."""
+
+    class Meta:
+        model = Image
+        fields = ("id", "name", "description", "definition", "defined_in", "kiwi_path", "profile", "profiles",
+                  "build_types", "error", "notes", "direct_count", "closure_count", "unresolved_requires")
+
+
+class ImagePackageSerializer(serializers.ModelSerializer):
+    """A package of an image: how it got there, and the source component it maps to (null when unresolved)."""
+
+    component = serializers.CharField(source="component.name", default=None)
+    headline = serializers.CharField(source="component.headline", default=None)
+
+    class Meta:
+        model = ImagePackage
+        fields = ("name", "role", "kind", "binary", "component", "headline", "channel", "sections", "profiles", "arches",
+                  "required_by", "requirement", "unresolved")
 
 
 class BuildCustomisationSerializer(serializers.ModelSerializer):

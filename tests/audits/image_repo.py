@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from . import sample_repo
 
 VM_KIWI = """<?xml version="1.0" encoding="utf-8"?>
@@ -62,3 +64,12 @@ def files() -> dict[str, str]:
     found["base/images/vm/vm.kiwi"] = VM_KIWI
     found["base/images/box/box.kiwi"] = BOX_KIWI
     return found
+
+
+def ingest(tmp_path: Path):
+    """The repository committed and ingested (local sources must be allowed): its Release."""
+    from audits.services.ingest import ingest_release
+    from tests.support.gitrepo import init_repo
+
+    repo = tmp_path / "repo"
+    return ingest_release(str(repo), init_repo(repo, files())).release
