@@ -316,6 +316,16 @@ class OverlayChangeSerializer(serializers.Serializer):
     after = serializers.JSONField(allow_null=True)
 
 
+class ImageChangeSerializer(serializers.Serializer):
+    image = serializers.CharField()
+    kind = serializers.ChoiceField(choices=["image added", "image removed", "package added", "package removed",
+                                            "classification"])
+    package = serializers.CharField()
+    component = serializers.CharField()
+    before = serializers.CharField()
+    after = serializers.CharField()
+
+
 class ComparisonSerializer(serializers.Serializer):
     """services.compare.Comparison."""
 
@@ -328,6 +338,7 @@ class ComparisonSerializer(serializers.Serializer):
     version_changes = FieldChangeSerializer(many=True)
     overlay_changes = OverlayChangeSerializer(many=True)
     provenance_changes = FieldChangeSerializer(many=True)
+    image_changes = ImageChangeSerializer(many=True)
 
 
 class ComparisonQuerySerializer(serializers.Serializer):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..images import IN_IMAGE, ImageRecord
+from ..images import DIRECT, IN_IMAGE, ImageRecord
 from ..models import Component, Image, ImagePackage, Release
 
 BATCH = 1000
@@ -14,7 +14,7 @@ def write_images(release: Release, records: list[ImageRecord], components: dict[
         Image(
             release=release, name=r.name, description=r.description, definition=r.definition, defined_in=r.defined_in,
             kiwi_path=r.kiwi_path[:1000], profile=r.profile[:300], profiles=r.profiles, build_types=r.build_types, error=r.error,
-            notes=r.notes, direct_count=r.count(IN_IMAGE[0]), closure_count=r.count(*IN_IMAGE),
+            notes=r.notes, direct_count=r.count(DIRECT), closure_count=r.count(*IN_IMAGE),
             unresolved_requires=r.unresolved_requires,
         )
         for r in records

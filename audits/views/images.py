@@ -60,7 +60,7 @@ def export_image_packages(request, pk: int, image_pk: int, fmt: str):
     """Every package row of the image page, as CSV or XLSX."""
     image = _image(pk, image_pk)
     content, content_type = export_bytes(fmt, IMAGE_PACKAGE_COLUMNS, image_package_rows(image.packages.for_table()),
-                                         title=image.name)
+                                         title="Image packages")  # not the image's name: sheet titles refuse []:*?/\
     response = file_response(request, content, file_name=f"pedigree-release-{image.release_id}-image-{image.pk}.{fmt}",
                              content_type=content_type)
     record_access(request, AccessAction.EXPORT, f"packages of image {image.name} of release {image.release_id} as {fmt.upper()}",

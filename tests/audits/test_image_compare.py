@@ -15,6 +15,16 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
+def key_client_for_read(portal_admin):
+    from django.test import Client
+
+    from access.services import issue_api_key
+
+    _, secret = issue_api_key("read-key", ["read"], created_by=portal_admin)
+    return Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+
+
+@pytest.fixture
 def two_image_releases(tmp_path, allow_local_sources):
     """The second commit drops bash from the vm, adds curl-devel to it, takes zlib out of the check-skip group
     (build-customised -> intact), replaces the box-full image by another."""
@@ -61,3 +71,10 @@ def test_the_comparison_page_and_csv_show_image_changes(auditor_client, two_imag
     rows = list(csv.reader(io.StringIO(auditor_client.get(f"/compare.csv?old={old.pk}&new={new.pk}").content.decode())))
     assert ["image package removed", "bash", "vm: bash", "altered", ""] in rows
     assert ["image added", "", "box-other", "", ""] in rows
+
+
+def test_the_comparison_api_lists_image_changes(key_client_for_read, two_image_releases):
+    old, new = two_image_releases
+    body = key_client_for_read.get(f"/api/v1/comparisons/?old={old.pk}&new={new.pk}").json()
+    assert {"image": "vm", "kind": "package removed", "package": "bash", "component": "bash", "before": "altered",
+            "after": ""} in body["image_changes"]
