@@ -30,6 +30,7 @@ from .azldev.specfile import (
 from .azldev.tree import RepoTree, TreeError, read_readable
 from .gitsource import CommitInfo
 from .identities import NO_RENDERED_SPEC, ComponentIdentity, IdentityCache, IdentityResolver
+from .images import ImageRecord, ReleaseBinary, analyse_images
 from .names import check_component_names, check_release_keys
 
 RENDER_FAILED_MARKER = "RENDER_FAILED"
@@ -112,7 +113,7 @@ class ReleaseAnalysis:
     rendered_specs_dir: str
     config_files: list[ConfigFileRecord]
     components: list[ComponentRecord]
-    images: list[dict[str, Any]]
+    images: list[ImageRecord]
     findings: list[Finding]
     warnings: list[str]
     commits: dict[str, CommitInfo] = field(default_factory=dict)
@@ -160,10 +161,11 @@ def analyse_release(
         for path, text in project.file_texts.items()
         for data in (text.encode(),)
     ]
-    images = [
-        {"name": d.name, "description": d.data.get("description", ""), "definition": d.data.get("definition", {}), "defined_in": d.file}
-        for d in sorted(project.images.values(), key=lambda d: d.name)
-    ]
+    images = analyse_images(
+        tree, ((d.name, d.data, d.file) for d in sorted(project.images.values(), key=lambda d: d.name)),
+        (ReleaseBinary(r.resolved.name, b.identity, channel) for r in records
+         for b, (_, channel, _) in zip(r.identity.binaries, r.binary_packages)), analyser.group_of,
+        {r.resolved.name: "; ".join(u.reason for u in r.identity.unresolved) for r in records if not r.identity.binaries})
     distro_name, version = project.default_distro
     check_release_keys(distro_name, version, "azldev.toml")
     distro = project.distros[distro_name]

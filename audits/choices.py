@@ -1,6 +1,6 @@
 from django.db import models
 
-from . import licenses
+from . import images, licenses
 from .azldev import classify, presence, verify
 
 
@@ -54,3 +54,9 @@ class LicenseFamily(models.TextChoices):
     WEAK_COPYLEFT = licenses.WEAK_COPYLEFT, licenses.FAMILY_LABELS[licenses.WEAK_COPYLEFT]
     STRONG_COPYLEFT = licenses.STRONG_COPYLEFT, licenses.FAMILY_LABELS[licenses.STRONG_COPYLEFT]
     UNKNOWN = licenses.UNKNOWN, licenses.FAMILY_LABELS[licenses.UNKNOWN]
+class ImagePackageRole(models.TextChoices):
+    DIRECT = images.DIRECT, "listed by the description"
+    CLOSURE = images.CLOSURE, "pulled in by a requirement"
+    REMOVED = images.REMOVED, "removed by the description"
+    IGNORED = images.IGNORED, "ignored by the description"
+    LISTED = images.LISTED, "collection or archive (not expanded)"

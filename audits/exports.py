@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import re
 from typing import IO, Iterable
 
@@ -68,3 +69,29 @@ def write_xlsx(out: IO[bytes], header: Iterable[str], rows: Iterable[Iterable[ob
     for row in rows:
         sheet.append([_XLSX_ILLEGAL.sub("\uFFFD", safe_cell(v)) for v in row])
     book.save(out)
+
+
+def export_bytes(fmt: str, header: Iterable[str], rows: Iterable[Iterable[object]], *, title: str = "Components") -> tuple[bytes, str]:
+    """The file of an export and its content type: XLSX for "xlsx", else UTF-8 CSV."""
+    if fmt == "xlsx":
+        out = io.BytesIO()
+        write_xlsx(out, header, rows, title=title)
+        return out.getvalue(), XLSX_CONTENT_TYPE
+    text = io.StringIO()
+    write_csv(text, header, rows)
+    return text.getvalue().encode("utf-8"), "text/csv; charset=utf-8"
+
+
+IMAGE_PACKAGE_COLUMNS = ("name", "role", "binary", "component", "headline", "reasons", "channel", "sections", "profiles",
+                         "arches", "required_by", "requirement", "unresolved")
+
+
+def image_package_rows(packages: Iterable) -> Iterable[list[str]]:
+    """Rows for IMAGE_PACKAGE_COLUMNS; expects ImagePackageQuerySet.for_table()."""
+    for p in packages:
+        c = p.component
+        yield [
+            p.name, p.role, p.binary, c.name if c else "", c.headline if c else "",
+            ";".join(r.code for r in c.reasons.all()) if c else "", p.channel, ",".join(p.sections),
+            ",".join(p.profiles), ",".join(p.arches), p.required_by, p.requirement, p.unresolved,
+        ]

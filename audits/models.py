@@ -7,6 +7,7 @@ from django.db import models
 
 from .choices import (
     Headline,
+    ImagePackageRole,
     InconsistencyKind,
     LicenseFamily,
     OverlayPresence,
@@ -14,7 +15,7 @@ from .choices import (
     UpstreamVerdict,
 )
 from .licenses import LicenseFacts
-from .querysets import ComponentQuerySet, ReleaseQuerySet
+from .querysets import ComponentQuerySet, ImagePackageQuerySet, ImageQuerySet, ReleaseQuerySet
 
 
 class Distribution(models.Model):
@@ -314,14 +315,54 @@ class BinaryPackage(models.Model):
 
 
 class Image(models.Model):
+    """An images.toml entry and what its KIWI description (with its profile) installs (audits.images)."""
+
     release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="images")
     name = models.CharField(max_length=300)
     description = models.TextField(blank=True)
     definition = models.JSONField(default=dict)
     defined_in = models.CharField(max_length=1000)
+    kiwi_path = models.CharField(max_length=1000, blank=True)
+    profile = models.CharField(max_length=300, blank=True)
+    profiles = models.JSONField(default=list)  # the profile and the ones it requires, as selected
+    build_types = models.JSONField(default=list)
+    error = models.TextField(blank=True)  # why the description could not be read; then no packages
+    notes = models.JSONField(default=list)  # parts of the description that are not read
+    direct_count = models.PositiveIntegerField(default=0)
+    closure_count = models.PositiveIntegerField(default=0)  # direct + pulled in by Requires
+    unresolved_requires = models.JSONField(default=list)  # [{"package", "requirement", "reason"}]
+
+    objects = ImageQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ImagePackage(models.Model):
+    """One package of an image: listed by its description, pulled in by a requirement, removed or ignored."""
+
+    image = models.ForeignKey(Image, on_delete=models.CASCADE, related_name="packages")
+    name = models.CharField(max_length=300)
+    role = models.CharField(max_length=20, choices=ImagePackageRole.choices)
+    kind = models.CharField(max_length=40)  # the KIWI element: package, namedCollection, archive, ...
+    component = models.ForeignKey(Component, null=True, blank=True, on_delete=models.CASCADE, related_name="image_packages")
+    binary = models.CharField(max_length=300, blank=True)  # the release's binary package; blank: unresolved
+    channel = models.CharField(max_length=100, blank=True)
+    sections = models.JSONField(default=list)
+    profiles = models.JSONField(default=list)
+    arches = models.JSONField(default=list)
+    required_by = models.CharField(max_length=300, blank=True)
+    requirement = models.TextField(blank=True)
+    unresolved = models.TextField(blank=True)
+
+    objects = ImagePackageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["image", "name"]
+        indexes = [models.Index(fields=["image", "role"])]
 
 
 class Inconsistency(models.Model):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from .images import IN_IMAGE
+
 
 class ReleaseQuerySet(models.QuerySet):
     def with_related(self) -> "ReleaseQuerySet":
@@ -57,3 +59,25 @@ def newest_upstream(component: models.Model) -> models.Model | None:
     fields = {f: getattr(component, f"upstream_{f}") for f in UPSTREAM_FIELDS}
     return component.upstream_verifications.model(component=component, **fields)
 
+
+
+class ImageQuerySet(models.QuerySet):
+    def with_release(self) -> "ImageQuerySet":
+        return self.select_related("release__distribution", "release__commit")
+
+
+class ImagePackageQuerySet(models.QuerySet):
+    def in_image(self) -> "ImagePackageQuerySet":
+        """What the image holds: listed packages and those pulled in by requirements (not removed or ignored)."""
+        return self.filter(role__in=IN_IMAGE)
+
+    def for_table(self) -> "ImagePackageQuerySet":
+        """Rows with their component, its headline and reasons: a fixed number of queries for any size."""
+        return self.select_related("component").prefetch_related("component__reasons").order_by("name", "id")
+
+    def headline_counts(self) -> dict[str, int]:
+        """Packages of the image by their component's headline ("unresolved": no component)."""
+        counts = {}
+        for row in self.values("component__headline").annotate(n=models.Count("id")):
+            counts[row["component__headline"] or "unresolved"] = row["n"]
+        return counts

@@ -36,7 +36,7 @@ class SbomDocumentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = SbomDocument
-        fields = ("id", "release", "component_name", "format", "spec_version", "serial_number", "generator_version",
+        fields = ("id", "release", "component_name", "image_name", "format", "spec_version", "serial_number", "generator_version",
                   "size", "sha256", "sha512", "generated_at", "generation_seconds", "validation", "download_url")
 
     def get_download_url(self, document) -> str:
@@ -55,7 +55,7 @@ class SbomDocumentViewSet(InRelease, StoredFileViewSet):
     def get_queryset(self):
         return SbomDocument.objects.filter(release=self.release).defer("content").select_related(
             "release__distribution", "release__commit"
-        ).order_by("component_name", "format")
+        ).order_by("image_name", "component_name", "format")
 
     def get_serializer_class(self):
         return SbomDocumentSerializer if self.action == "list" else SbomDocumentDetailSerializer

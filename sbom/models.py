@@ -12,8 +12,18 @@ def release_file_stem(release) -> str:
     return f"{release.distribution.name}-{release.version}-{release.commit.sha[:12]}"
 
 
+class SbomDocumentQuerySet(models.QuerySet):
+    def release_wide(self) -> "SbomDocumentQuerySet":
+        """The documents of a whole release: neither a component's nor an image's."""
+        return self.filter(component_name="", image_name="")
+
+    def not_images(self) -> "SbomDocumentQuerySet":
+        return self.filter(image_name="")
+
+
 class SbomDocument(models.Model):
-    """One generated document: a release BOM (component_name blank) or a component BOM.
+    """One generated document: a release BOM (component_name and image_name blank), a component BOM, or an
+    image BOM (image_name: its images.toml name; sbom.services.images).
 
     Generation is deterministic, so a row is written once per (release, component, format)
     and its content is replaced only when a re-run produces different bytes.
@@ -21,6 +31,7 @@ class SbomDocument(models.Model):
 
     release = models.ForeignKey("audits.Release", on_delete=models.CASCADE, related_name="sbom_documents")
     component_name = models.CharField(max_length=300, blank=True)  # blank: the whole release
+    image_name = models.CharField(max_length=300, blank=True)  # blank: not an image's document
     format = models.CharField(max_length=20, choices=SbomFormat.choices)
     spec_version = models.CharField(max_length=20)  # "1.6" (CycloneDX) or "SPDX-2.3"
     serial_number = models.CharField(max_length=200)  # urn:uuid:... or the SPDX document namespace
@@ -39,11 +50,13 @@ class SbomDocument(models.Model):
     job = models.ForeignKey("jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     stored_at = models.DateTimeField(auto_now=True)  # when the row's content last changed
 
+    objects = SbomDocumentQuerySet.as_manager()
+
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["release", "component_name", "format"], name="unique_sbom_document"),
+            models.UniqueConstraint(fields=["release", "component_name", "image_name", "format"], name="unique_sbom_document"),
         ]
-        ordering = ["release_id", "component_name", "format"]
+        ordering = ["release_id", "image_name", "component_name", "format"]
 
     def __str__(self) -> str:
         return self.file_name
@@ -53,4 +66,6 @@ class SbomDocument(models.Model):
         stem = release_file_stem(self.release)
         if self.component_name:
             stem += f"-{self.component_name}"
+        if self.image_name:
+            stem += f"-image-{self.image_name}"
         return stem + SUFFIXES[SbomFormat(self.format)]

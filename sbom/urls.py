@@ -19,5 +19,9 @@ urlpatterns = [
          {"fmt": "cyclonedx-xml"}, name="component-cyclonedx-xml"),
     path("releases/<id:release_id>/components/<str:name>/spdx.json", views.component_document,
          {"fmt": "spdx-json"}, name="component-spdx-json"),
+    path("releases/<id:release_id>/images/<str:name>/cyclonedx.json", views.image_document,
+         {"fmt": "cyclonedx-json"}, name="image-cyclonedx-json"),
+    path("releases/<id:release_id>/images/<str:name>/cyclonedx.xml", views.image_document,
+         {"fmt": "cyclonedx-xml"}, name="image-cyclonedx-xml"),
     path("documents/<id:document_id>/report.json", views.document_report, name="report"),
 ]

@@ -22,8 +22,9 @@ from .choices import CONTENT_TYPES, SbomFormat
 from .models import SbomDocument
 from .services.generate import SbomError
 from .services.generate import component_document as generate_component_document
+from .services.images import image_document as stored_image_document
 
-DOCUMENT_FIELDS = ("id", "release_id", "component_name", "format", "spec_version", "size", "sha256", "sha512",
+DOCUMENT_FIELDS = ("id", "release_id", "component_name", "image_name", "format", "spec_version", "size", "sha256", "sha512",
                    "generated_at", "generation_seconds", "validation", "serial_number", "generator_version")
 
 
@@ -48,7 +49,7 @@ def release_document(request: HttpRequest, release_id: int, fmt: str) -> HttpRes
     release = _release(release_id)
     document = (SbomDocument.objects.select_related("release__commit", "release__distribution")
                 .defer("content", "report")  # a 304 never reads the bytes
-                .filter(release=release, component_name="", format=fmt).first())
+                .release_wide().filter(release=release, format=fmt).first())
     if document is None:
         raise Http404("this release has no SBOM yet: run the SBOM job for it")
     return _download(request, document)
@@ -71,6 +72,16 @@ def component_document(request: HttpRequest, release_id: int, name: str, fmt: st
 
 @require_safe
 @viewer_required
+def image_document(request: HttpRequest, release_id: int, name: str, fmt: str) -> HttpResponse:
+    """An image's stored CycloneDX document (made by the SBOM job, like the release's)."""
+    document = stored_image_document(_release(release_id), name, fmt)
+    if document is None:
+        raise Http404("this image has no SBOM yet: run the SBOM job for its release")
+    return _download(request, document)
+
+
+@require_safe
+@viewer_required
 def document_report(request: HttpRequest, document_id: int) -> JsonResponse:
     document = get_object_or_404(SbomDocument.objects.defer("content"), pk=document_id)
     return JsonResponse({
@@ -83,7 +94,7 @@ def document_report(request: HttpRequest, document_id: int) -> JsonResponse:
 @viewer_required
 def release_documents(request: HttpRequest, release_id: int) -> HttpResponse:
     release = _release(release_id)
-    documents = SbomDocument.objects.defer("content").filter(release=release, component_name="")
+    documents = SbomDocument.objects.release_wide().defer("content").filter(release=release)
     return render(request, "sbom/release.html", {"release": release, "documents": documents})
 
 

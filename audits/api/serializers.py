@@ -22,6 +22,8 @@ from ..models import (
     Component,
     ComponentCommit,
     ComponentReason,
+    Image,
+    ImagePackage,
     Inconsistency,
     LicenseExpression,
     Overlay,
@@ -231,6 +233,27 @@ class OverlaySerializer(serializers.ModelSerializer):
                   "presence_reason")
 
 
+class ImageSerializer(serializers.ModelSerializer):
+    """An image of images.toml with its KIWI description's profile and package counts (docs/images.md)."""
+
+    class Meta:
+        model = Image
+        fields = ("id", "name", "description", "definition", "defined_in", "kiwi_path", "profile", "profiles",
+                  "build_types", "error", "notes", "direct_count", "closure_count", "unresolved_requires")
+
+
+class ImagePackageSerializer(serializers.ModelSerializer):
+    """A package of an image: how it got there, and the source component it maps to (null when unresolved)."""
+
+    component = serializers.CharField(source="component.name", default=None)
+    headline = serializers.CharField(source="component.headline", default=None)
+
+    class Meta:
+        model = ImagePackage
+        fields = ("name", "role", "kind", "binary", "component", "headline", "channel", "sections", "profiles", "arches",
+                  "required_by", "requirement", "unresolved")
+
+
 class BuildCustomisationSerializer(serializers.ModelSerializer):
     """A component's build settings that differ from the baseline, with the layer of each reason."""
 
@@ -306,6 +329,16 @@ class OverlayChangeSerializer(serializers.Serializer):
     after = serializers.JSONField(allow_null=True)
 
 
+class ImageChangeSerializer(serializers.Serializer):
+    image = serializers.CharField()
+    kind = serializers.ChoiceField(choices=["image added", "image removed", "package added", "package removed",
+                                            "classification"])
+    package = serializers.CharField()
+    component = serializers.CharField()
+    before = serializers.CharField()
+    after = serializers.CharField()
+
+
 class ComparisonSerializer(serializers.Serializer):
     """services.compare.Comparison."""
 
@@ -319,6 +352,7 @@ class ComparisonSerializer(serializers.Serializer):
     overlay_changes = OverlayChangeSerializer(many=True)
     provenance_changes = FieldChangeSerializer(many=True)
     license_changes = FieldChangeSerializer(many=True)
+    image_changes = ImageChangeSerializer(many=True)
 
 
 class ComparisonQuerySerializer(serializers.Serializer):

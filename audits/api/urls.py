@@ -15,6 +15,8 @@ router.register(f"{RELEASE}/components/<str:component_name>/history", views.Comp
 router.register(f"{RELEASE}/overlays", views.OverlayViewSet, basename="overlay")
 router.register(f"{RELEASE}/build-customisations", views.BuildCustomisationViewSet, basename="build-customisation")
 router.register(f"{RELEASE}/upstream-verifications", views.UpstreamVerificationViewSet, basename="upstream-verification")
+router.register(f"{RELEASE}/images", views.ImageViewSet, basename="image")
+router.register(f"{RELEASE}/images/<id:image_pk>/packages", views.ImagePackageViewSet, basename="image-package")
 router.register("commits", views.CommitViewSet, basename="commit")
 
 urlpatterns = router.urls + [

@@ -19,6 +19,8 @@ from ..models import (
     Component,
     ComponentCommit,
     ComponentReason,
+    Image,
+    ImagePackage,
     Overlay,
     Release,
     UpstreamVerification,
@@ -117,6 +119,27 @@ class OverlayViewSet(ApiView, InRelease, mixins.ListModelMixin, viewsets.Generic
         return Overlay.objects.filter(component__release=self.release).select_related("component").only(
             *(f.name for f in Overlay._meta.concrete_fields), "component__name"
         ).order_by("component__name", "position")
+
+
+class ImageViewSet(ApiView, InRelease, viewsets.ReadOnlyModelViewSet):
+    """The images of a release (images.toml with their KIWI descriptions), by name."""
+
+    queryset = Image.objects.none()  # the model, for the schema; get_queryset() reads the release
+    serializer_class = s.ImageSerializer
+
+    def get_queryset(self):
+        return Image.objects.filter(release=self.release).order_by("name", "id")
+
+
+class ImagePackageViewSet(ApiView, InRelease, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The packages of one image: listed, pulled in by requirements, removed or ignored, with their component."""
+
+    queryset = ImagePackage.objects.none()  # the model, for the schema; get_queryset() reads the image
+    serializer_class = s.ImagePackageSerializer
+
+    def get_queryset(self):
+        image = get_object_or_404(Image.objects.only("id"), pk=self.kwargs["image_pk"], release=self.release)
+        return ImagePackage.objects.filter(image=image).select_related("component").order_by("name", "id")
 
 
 class BuildCustomisationViewSet(ApiView, InRelease, mixins.ListModelMixin, viewsets.GenericViewSet):

@@ -1,4 +1,5 @@
-"""Compare two releases component by component (read-only; a handful of queries whatever the size)."""
+"""Compare two releases component by component, and image by image (read-only; a handful of queries whatever
+the size)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
-from ..models import Component, Overlay, Release
+from ..images import IN_IMAGE
+from ..models import Component, ImagePackage, Overlay, Release
 
 COMPARISON_COLUMNS = ("change", "component", "detail", "before", "after")
 
@@ -37,6 +39,16 @@ class OverlayChange:
     after: dict[str, Any] | None
 
 
+@dataclass(frozen=True)
+class ImageChange:
+    image: str
+    kind: str  # "image added", "image removed", "package added", "package removed", "classification"
+    package: str = ""  # the package name as the image holds it
+    component: str = ""  # its source component, "" when unresolved
+    before: str = ""  # the classification of its component, before and after
+    after: str = ""
+
+
 @dataclass
 class Comparison:
     old: Release
@@ -48,11 +60,13 @@ class Comparison:
     overlay_changes: list[OverlayChange] = field(default_factory=list)
     provenance_changes: list[FieldChange] = field(default_factory=list)
     license_changes: list[FieldChange] = field(default_factory=list)
+    image_changes: list[ImageChange] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
         return not (self.added or self.removed or self.classification_changes or self.version_changes
-                    or self.overlay_changes or self.provenance_changes or self.license_changes)
+                    or self.overlay_changes or self.provenance_changes or self.license_changes
+                    or self.image_changes)
 
     def rows(self) -> Iterator[list[str]]:
         """Flat rows for COMPARISON_COLUMNS (CSV export)."""
@@ -70,6 +84,9 @@ class Comparison:
             yield ["provenance", ch.component, ch.detail, ch.before, ch.after]
         for ch in self.license_changes:
             yield ["license", ch.component, ch.detail, ch.before, ch.after]
+        for im in self.image_changes:
+            yield [f"image {im.kind}" if not im.kind.startswith("image") else im.kind, im.component,
+                   f"{im.image}: {im.package}" if im.package else im.image, im.before, im.after]
 
 
 def _dump(value: dict[str, Any] | None) -> str:
@@ -141,6 +158,33 @@ def _overlay_changes(name: str, old: list[dict[str, Any]], new: list[dict[str, A
             yield OverlayChange(name, "added", i + 1, new[i]["type"], None, new[i]["parameters"])
 
 
+def _image_packages(release: Release) -> dict[str, dict[str, tuple[str, str]]]:
+    """Image name -> its packages (listed and closure) -> (source component, its classification); one query."""
+    images: dict[str, dict[str, tuple[str, str]]] = {name: {} for name in release.images.values_list("name", flat=True)}
+    rows = ImagePackage.objects.filter(image__release=release, role__in=IN_IMAGE).order_by()
+    for image, name, component, headline in rows.values_list("image__name", "name", "component__name", "component__headline"):
+        images[image][name] = (component or "", headline or "")
+    return images
+
+
+def _image_changes(old: Release, new: Release) -> Iterator[ImageChange]:
+    """Images added or removed; in an image of both, packages added or removed and classification changes."""
+    before, after = _image_packages(old), _image_packages(new)
+    for image in sorted(after.keys() - before.keys()):
+        yield ImageChange(image, "image added")
+    for image in sorted(before.keys() - after.keys()):
+        yield ImageChange(image, "image removed")
+    for image in sorted(before.keys() & after.keys()):
+        a, b = before[image], after[image]
+        for name in sorted(b.keys() - a.keys()):
+            yield ImageChange(image, "package added", name, b[name][0], "", b[name][1])
+        for name in sorted(a.keys() - b.keys()):
+            yield ImageChange(image, "package removed", name, a[name][0], a[name][1], "")
+        for name in sorted(a.keys() & b.keys()):
+            if a[name][1] != b[name][1]:
+                yield ImageChange(image, "classification", name, b[name][0] or a[name][0], a[name][1], b[name][1])
+
+
 def compare_releases(old: Release, new: Release) -> Comparison:
     """What changed from `old` to `new`: components, classifications, versions, overlays, provenance, License
     (compared in SPDX normal form, so "GPL-2.0+" → "GPL-2.0-or-later" is no change)."""
@@ -168,4 +212,5 @@ def compare_releases(old: Release, new: Release) -> Comparison:
             for key in sorted(pa.keys() | pb.keys()):
                 if pa.get(key) != pb.get(key):
                     result.provenance_changes.append(FieldChange(name, pa.get(key, ""), pb.get(key, ""), key))
+    result.image_changes = list(_image_changes(old, new))
     return result

@@ -31,7 +31,6 @@ from ..models import (
     ConfigFile,
     Distribution,
     IdentityCacheEntry,
-    Image,
     Inconsistency,
     LicenseExpression,
     Overlay,
@@ -40,6 +39,7 @@ from ..models import (
     SourceFileOverride,
     SourcesEntry,
 )
+from .images import write_images
 
 BATCH = 1000
 
@@ -206,7 +206,6 @@ def write_release(analysis: ReleaseAnalysis, checkout: gitsource.Checkout, *, us
         ],
         batch_size=BATCH,
     )
-    Image.objects.bulk_create([Image(release=release, **image) for image in analysis.images])
     licenses = _write_licenses(release, analysis.components)
     total = len(analysis.components)
     by_name: dict[str, Component] = {}
@@ -215,6 +214,7 @@ def write_release(analysis: ReleaseAnalysis, checkout: gitsource.Checkout, *, us
         rows = Component.objects.bulk_create([_component_row(release, r, commit_of, licenses) for r in chunk])
         by_name.update((row.name, row) for row in rows)
         _write_children(list(zip(rows, chunk)), commits, licenses)
+    write_images(release, analysis.images, by_name)
     Inconsistency.objects.bulk_create(
         [
             Inconsistency(release=release, component=by_name.get(f.component) if f.component else None, kind=f.kind, path=f.path[:1000], detail=f.detail)

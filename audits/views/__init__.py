@@ -2,6 +2,7 @@
 
   releases.py      the release list with the ingest form, the release dashboard, the ingest and upstream buttons
   components.py    the package table (its filters and sorting), its CSV/XLSX export, the package page
+  images.py        the image page (packages, closure, verdicts) and its CSV/XLSX export
   compare.py       the comparison of two releases and its CSV
   access_log.py    the access log
   common.py        what every page and job button shares, other apps' too: render_page, queue_job, start_release_job

@@ -3,7 +3,6 @@ package page of one component."""
 
 from __future__ import annotations
 
-import io
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -20,13 +19,7 @@ from access.downloads import file_response
 from access.permissions import export_required, viewer_required
 
 from ..azldev.overlay_words import explain_overlay
-from ..exports import (
-    COMPONENT_COLUMNS,
-    XLSX_CONTENT_TYPE,
-    component_rows,
-    write_csv,
-    write_xlsx,
-)
+from ..exports import COMPONENT_COLUMNS, component_rows, export_bytes
 from ..filters import ComponentFilter, release_channels
 from ..highlight import overlay_marks, render_spec
 from ..links import repo_link, safe_url, upstream_links
@@ -102,15 +95,7 @@ def _export_rows(request, release: Release):
 def export_components(request, pk: int, fmt: str):
     """Exactly the rows of the table with the same GET parameters, as CSV or XLSX."""
     release = get_object_or_404(Release.objects.with_related(), pk=pk)
-    rows = _export_rows(request, release)
-    if fmt == "xlsx":
-        out = io.BytesIO()
-        write_xlsx(out, COMPONENT_COLUMNS, rows)
-        content, content_type = out.getvalue(), XLSX_CONTENT_TYPE
-    else:
-        text = io.StringIO()
-        write_csv(text, COMPONENT_COLUMNS, rows)
-        content, content_type = text.getvalue().encode("utf-8"), "text/csv; charset=utf-8"
+    content, content_type = export_bytes(fmt, COMPONENT_COLUMNS, _export_rows(request, release))
     response = file_response(request, content, file_name=f"pedigree-release-{release.pk}-components.{fmt}",
                              content_type=content_type)
     record_access(request, AccessAction.EXPORT, f"components of release {release.pk} as {fmt.upper()}", release=release)

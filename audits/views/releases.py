@@ -128,6 +128,7 @@ def release_detail(request, pk: int):
         "inconsistencies": inconsistencies[:300],
         "inconsistency_total": sum(summary.get("inconsistencies", {}).values()),
         "jobs": jobs,
+        "images": release.images.only("id", "name", "profile", "description", "direct_count", "closure_count", "error", "release_id"),
         "ingest_form": _ingest_form(release),
         "upstream_counts": _upstream_verdict_counts(release),
         **table_context(request, release),

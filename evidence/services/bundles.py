@@ -205,8 +205,8 @@ def _sbom_file_of_component(release: Release, name: str) -> tuple[BundleFile | N
 
 
 def _release_sbom_files(release: Release) -> list[BundleFile]:
-    documents = SbomDocument.objects.select_related("release__distribution", "release__commit").filter(
-        release=release, component_name="").order_by("format")
+    documents = SbomDocument.objects.release_wide().select_related("release__distribution", "release__commit").filter(
+        release=release).order_by("format")
     return [BundleFile(f"release/sbom/{d.file_name}", bytes(d.content), "sbom",
                        f"{d.get_format_display()} {d.spec_version} SBOM of the whole release; each component's entry "
                        f"is also in components/<name>/sbom-fragment.cdx.json (validated: {d.validation.get('valid')})",

@@ -45,6 +45,7 @@ from cyclonedx.model.lifecycle import LifecyclePhase, PredefinedLifecycle
 from cyclonedx.model.tool import ToolRepository
 
 from audits.licenses import analyse_license
+from audits.requires import Requirement
 
 from .. import __version__
 from .cyclonedx_output import SPEC_VERSION, library_json, library_xml, to_json, to_xml
@@ -53,11 +54,13 @@ from .evr import rpm_purl
 from .facts import (
     CommitFacts,
     ComponentFacts,
+    ImageFacts,
     OverlayFacts,
     ReleaseFacts,
     SourceFileFacts,
 )
 from .gc_pause import without_cyclic_gc
+from .cyclonedx_image import image_components, image_root
 from .cyclonedx_graph import (
     RELEASE_REF,
     Composition,
@@ -81,7 +84,6 @@ from .identity import (
     upstream_supplier,
     upstream_version_of,
 )
-from .requires import Requirement
 
 # What callers use: building (here), writing (cyclonedx_output), validating (cyclonedx_validation).
 __all__ = [
@@ -435,24 +437,33 @@ def root_component(release: ReleaseFacts, supplier: OrganizationalEntity) -> Com
     )
 
 
-def compositions_of(release: ReleaseFacts, component: str | None = None) -> list[Composition]:
+def _selected(release: ReleaseFacts, component: str | None, image: ImageFacts | None) -> list[ComponentFacts]:
+    if image is not None:
+        return image_components(release, image)
+    return [c for c in release.components if component is None or c.name == component]
+
+
+def compositions_of(release: ReleaseFacts, component: str | None = None, image: ImageFacts | None = None) -> list[Composition]:
     """The `compositions` of the BOM `build_bom` makes of the same arguments (cyclonedx_graph.py)."""
-    return compositions([c for c in release.components if component is None or c.name == component],
-                        whole_release=component is None)
+    return compositions(_selected(release, component, image), whole_release=component is None and image is None,
+                        every_binary=image is None)
 
 
-def build_bom(release: ReleaseFacts, *, component: str | None = None, options: BomOptions = BomOptions()) -> Bom:
-    """The release BOM, or with `component` a BOM of that one source package."""
+def build_bom(release: ReleaseFacts, *, component: str | None = None, image: ImageFacts | None = None,
+              options: BomOptions = BomOptions()) -> Bom:
+    """The release BOM; with `component` a BOM of that one source package; with `image` the image's BOM
+    (cyclonedx_image.py)."""
     with without_cyclic_gc():
-        return _build_bom(release, component, options)
+        return _build_bom(release, component, image, options)
 
 
-def _build_bom(release: ReleaseFacts, component: str | None, options: BomOptions) -> Bom:
+def _build_bom(release: ReleaseFacts, component: str | None, image: ImageFacts | None, options: BomOptions) -> Bom:
     supplier = supplier_of(release)
-    selected = [c for c in release.components if component is None or c.name == component]
+    selected = _selected(release, component, image)
     if component is not None and not selected:
         raise KeyError(component)
-    root = root_component(release, supplier)
+    root = image_root(release, image, supplier, _properties) if image else root_component(release, supplier)
+    scope = f"image {image.name}" if image else f"component {component}" if component else "release"
     requirements = requirements_of(release, selected)
     sources = [source_component(release, c, supplier, requirements) for c in selected]
     pedigree_tool = Component(
@@ -466,7 +477,7 @@ def _build_bom(release: ReleaseFacts, component: str | None, options: BomOptions
     if options.author_name or options.author_email:
         authors.append(OrganizationalContact(name=options.author_name or None, email=options.author_email or None))
     bom = Bom(
-        serial_number=serial_uuid(release, component or "release", options),
+        serial_number=serial_uuid(release, f"image {image.name}" if image else component or "release", options),
         metadata=BomMetaData(
             timestamp=release.commit.committed_at,
             tools=ToolRepository(components=[pedigree_tool, library_tool]),
@@ -480,7 +491,7 @@ def _build_bom(release: ReleaseFacts, component: str | None, options: BomOptions
             component=root,
             supplier=supplier,
             lifecycles=[PredefinedLifecycle(LifecyclePhase.PRE_BUILD)],
-            properties=_properties([("scope", f"component {component}" if component else "release"),
+            properties=_properties([("scope", scope),
                                     *(("publication-problem", problem) for problem in release.problems)]),
         ),
         components=sources,

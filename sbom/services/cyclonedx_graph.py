@@ -6,7 +6,8 @@
   - the release's assembly is `complete` in the release BOM (every component of the configuration is
     in it) and `incomplete` in a one-component BOM;
   - a source package's assembly (its nested binary packages) is `complete` when its identity is
-    resolved (the binary packages rpm would build) and `unknown` otherwise;
+    resolved (the binary packages rpm would build) and `unknown` otherwise; in an image BOM, which
+    nests only the image's binary packages, `incomplete` instead of `complete`;
   - a binary package's dependencies are `incomplete` when its identity is resolved (explicit
     Requires only: rpm adds automatic ones at build time) and `unknown` otherwise.
 
@@ -24,8 +25,10 @@ from xml.sax.saxutils import quoteattr
 from cyclonedx.model.bom_ref import BomRef
 from cyclonedx.model.dependency import Dependency
 
+from audits.requires import PackageKey, Requirement
+
 from .facts import ComponentFacts, ReleaseFacts
-from .requires import PackageKey, Requirement, release_index
+from .requires import release_index
 
 RELEASE_REF = "release"
 
@@ -65,10 +68,11 @@ def dependencies(selected: list[ComponentFacts], requirements: dict[PackageKey, 
     return graph
 
 
-def compositions(selected: list[ComponentFacts], *, whole_release: bool) -> list[Composition]:
-    """What each assembly and dependency list of the BOM is known to hold (module docstring)."""
+def compositions(selected: list[ComponentFacts], *, whole_release: bool, every_binary: bool = True) -> list[Composition]:
+    """What each assembly and dependency list of the BOM is known to hold (module docstring); `every_binary`
+    False: the sources hold only some of their binary packages (an image's), so no assembly is complete."""
     result = [Composition("complete" if whole_release else "incomplete", assemblies=(RELEASE_REF,))]
-    for aggregate, resolved in (("complete", True), ("unknown", False)):
+    for aggregate, resolved in (("complete" if every_binary else "incomplete", True), ("unknown", False)):
         assemblies = tuple(source_ref(c.name) for c in selected if c.identity_complete == resolved)
         if assemblies:
             result.append(Composition(aggregate, assemblies=assemblies))

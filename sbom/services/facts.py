@@ -146,3 +146,16 @@ class ReleaseFacts:
     def slug(self) -> str:
         """`azurelinux-4.0-<commit12>`: the stem of every file name of this release's documents."""
         return f"{self.distribution}-{self.version}-{self.commit.sha[:12]}"
+
+
+@dataclass(frozen=True, slots=True)
+class ImageFacts:
+    """One image of images.toml, for its own BOM: what it is and which binary packages it holds (audits.images)."""
+
+    name: str
+    description: str
+    profile: str
+    kiwi_path: str
+    build_types: tuple[str, ...]
+    packages: tuple[tuple[str, str], ...]  # (source component, binary package) in the image: listed and closure
+    unresolved: tuple[str, ...] = ()  # "name: why" of each listed or required name that resolves to no package

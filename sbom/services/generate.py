@@ -12,6 +12,7 @@ import json
 import logging
 import time
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from cyclonedx.schema import OutputFormat
@@ -40,6 +41,7 @@ from .facts import (
     BinaryFacts,
     CommitFacts,
     ComponentFacts,
+    ImageFacts,
     OverlayFacts,
     ReleaseFacts,
     SourceFileFacts,
@@ -78,12 +80,16 @@ def _commit_facts(row: Commit | None) -> CommitFacts | None:
     )
 
 
-def load_release_facts(release: Release, *, component: str | None = None) -> ReleaseFacts:
+def load_release_facts(release: Release, *, component: str | None = None,
+                       names: Collection[str] | None = None) -> ReleaseFacts:
     """Everything the documents say, in a fixed number of queries (not one per component), sanitised:
-    what the documents cannot publish is left out and listed in each component's `problems`."""
+    what the documents cannot publish is left out and listed in each component's `problems`. `component`
+    or `names`: only those components (an image's), with the rest's binary packages in `other_binaries`."""
     components = Component.objects.filter(release=release)
     if component is not None:
-        components = components.filter(name=component)
+        names = [component]
+    if names is not None:
+        components = components.filter(name__in=list(names))
     rows = list(components.order_by("name").values(
         "id", "name", "headline", "verdict", "spec_origin", "spec_type", "upstream_distro", "upstream_version",
         "upstream_snapshot", "upstream_name", "upstream_commit", "dist_git_url", "dist_git_branch", "defined_in",
@@ -92,7 +98,7 @@ def load_release_facts(release: Release, *, component: str | None = None) -> Rel
     ))
     if component is not None and not rows:
         raise SbomError(f"release {release.pk} has no component {component!r}")
-    scope = {"component__release": release} if component is None else {"component_id__in": [r["id"] for r in rows]}
+    scope = {"component__release": release} if names is None else {"component_id__in": [r["id"] for r in rows]}
     reasons = defaultdict(list)
     for cid, code in ComponentReason.objects.filter(**scope).order_by("id").values_list("component_id", "code"):
         reasons[cid].append(code)
@@ -156,7 +162,7 @@ def load_release_facts(release: Release, *, component: str | None = None) -> Rel
         ref=release.ref,
         commit=_commit_facts(release.commit),
         components=tuple(facts),
-        other_binaries=_other_binaries(release, rows) if component is not None else (),
+        other_binaries=_other_binaries(release, rows) if names is not None else (),
     ))
 
 
@@ -234,7 +240,8 @@ class Built:
 
 @cyclonedx.without_cyclic_gc()  # the reports parse the large documents again while the model is alive
 def build_documents(facts: ReleaseFacts, formats: list[str], *, component: str | None = None,
-                    options: cyclonedx.BomOptions | None = None, progress: Progress | None = None) -> list[Built]:
+                    image: ImageFacts | None = None, options: cyclonedx.BomOptions | None = None,
+                    progress: Progress | None = None) -> list[Built]:
     """Build, validate and report on each requested format. Raises SbomError when a document is invalid."""
     options = options or options_from_settings()
     step = _Steps(progress, 2 * len(formats) + 1)
@@ -244,8 +251,8 @@ def build_documents(facts: ReleaseFacts, formats: list[str], *, component: str |
     if SbomFormat.CYCLONEDX_JSON in formats or SbomFormat.CYCLONEDX_XML in formats:
         start = time.perf_counter()
         step("building the CycloneDX model")
-        bom = cyclonedx.build_bom(facts, component=component, options=options)
-        compositions = cyclonedx.compositions_of(facts, component)
+        bom = cyclonedx.build_bom(facts, component=component, image=image, options=options)
+        compositions = cyclonedx.compositions_of(facts, component, image)
         model_seconds = time.perf_counter() - start
         serial = bom.serial_number.urn
         for fmt, output, schema_format, to_bytes in (
@@ -322,7 +329,7 @@ class Stored:
     changed: bool  # False: the stored bytes were already identical
 
 
-def store(release: Release, built: Built, *, component: str = "", job=None) -> Stored:
+def store(release: Release, built: Built, *, component: str = "", image: str = "", job=None) -> Stored:
     """Write the row once; later runs replace the content only when the bytes differ."""
     sha256 = hashlib.sha256(built.content).hexdigest()
     values = dict(
@@ -335,9 +342,9 @@ def store(release: Release, built: Built, *, component: str = "", job=None) -> S
     with transaction.atomic():
         # select_for_update: two jobs for one release must not both insert or overwrite half-way
         existing = (SbomDocument.objects.select_for_update()
-                    .filter(release=release, component_name=component, format=built.format).first())
+                    .filter(release=release, component_name=component, image_name=image, format=built.format).first())
         if existing is None:
-            return Stored(SbomDocument.objects.create(release=release, component_name=component,
+            return Stored(SbomDocument.objects.create(release=release, component_name=component, image_name=image,
                                                       format=built.format, **values), True)
         if existing.sha256 == sha256:  # the problems are in the bytes too: the same bytes, the same problems
             return Stored(existing, False)
@@ -374,7 +381,7 @@ def generate_release_documents(release: Release, *, job=None, progress: Progress
 
 def component_document(release: Release, name: str, fmt: str) -> SbomDocument:
     """The stored BOM of one component, generated on first request."""
-    existing = SbomDocument.objects.filter(release=release, component_name=name, format=fmt).first()
+    existing = SbomDocument.objects.not_images().filter(release=release, component_name=name, format=fmt).first()
     if existing is not None and existing.generator_version == __version__:
         return existing
     facts = load_release_facts(release, component=name)

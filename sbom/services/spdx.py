@@ -39,6 +39,7 @@ from spdx_tools.spdx.validation.uri_validators import (
 )
 
 from audits.licenses import analyse_license
+from audits.requires import PackageKey
 
 from .. import __version__
 
@@ -58,7 +59,7 @@ from .identity import (
     upstream_supplier,
     upstream_version_of,
 )
-from .requires import PackageKey, release_index, unresolved_note
+from .requires import release_index, unresolved_note
 
 SPEC_VERSION = "SPDX-2.3"
 NOASSERTION = "NOASSERTION"  # the version of a package whose identity is unresolved

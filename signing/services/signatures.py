@@ -232,7 +232,7 @@ def bundles_of(release: Release, *, component: str | None = None):
             .annotate(has_artifact=ExpressionWrapper(Q(artifact_content__isnull=False), output_field=BooleanField()))
             .prefetch_related("verifications"))
     if component is not None:
-        rows = rows.filter(Q(sbom_document__component_name__in=[component, ""])
+        rows = rows.filter(Q(sbom_document__component_name__in=[component, ""], sbom_document__image_name="")
                            | Q(evidence_bundle__component_name__in=[component, ""]))
     return rows
 

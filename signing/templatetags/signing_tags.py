@@ -32,6 +32,8 @@ class Row:
 
 
 def _document_url(document: SbomDocument) -> str:
+    if document.image_name:
+        return reverse(f"sbom:image-{document.format}", args=[document.release_id, document.image_name])
     if document.component_name:
         return reverse(f"sbom:component-{document.format}", args=[document.release_id, document.component_name])
     return reverse(f"sbom:release-{document.format}", args=[document.release_id])
@@ -52,7 +54,8 @@ def _rows(bundles, documents, signer, custom_root) -> list[Row]:
     for document in documents:
         bundle = by_document.get(document.pk)
         label = f"{document.get_format_display()} {document.spec_version}" + (
-            f" of {document.component_name}" if document.component_name else "")
+            f" of {document.component_name}" if document.component_name else
+            f" of image {document.image_name}" if document.image_name else "")
         rows.append(Row(label, _document_url(document), bundle, bundle.latest_verification if bundle else None,
                         command(bundle) if bundle else ""))
     listed = {d.pk for d in documents}
@@ -75,6 +78,7 @@ def release_signatures(context):
     can_start = can is not None and can.start_jobs
     can_change_policy = can is not None and can.change_signing_policy
     bundles = list(bundles_of(release))
+    # the release's documents and its images' (component documents are on their package pages)
     documents = list(SbomDocument.objects.defer("content", "report").filter(release=release, component_name=""))
     if not (bundles or documents or can_start or can_change_policy):
         return {"release": release, "rows": []}

@@ -100,7 +100,7 @@ def small_release(db):
 def api_objects(small_release, portal_admin):
     """One of each kind of row the API serves; keyed by what names them in URLs."""
     from audits.choices import UpstreamVerdict
-    from audits.models import UpstreamVerification
+    from audits.models import Image, ImagePackage, UpstreamVerification
     from evidence.models import EvidenceBundle
     from jobs.choices import JobKind
     from jobs.models import Job
@@ -123,9 +123,12 @@ def api_objects(small_release, portal_admin):
         verified_at=now,
     )
     job = Job.objects.create(kind=JobKind.SBOM, params={"release_id": release.pk}, release=release)
+    image = Image.objects.create(release=release, name="vm", definition={"type": "kiwi", "path": "vm.kiwi"},
+                                 defined_in="base/images/images.toml", direct_count=1, closure_count=1)
+    ImagePackage.objects.create(image=image, name="bash", role="direct", kind="package", component=component, binary="bash")
     signature = SignatureBundle.objects.create(
         release=release, origin=SignatureBundle.Origin.PORTAL, sbom_document=sbom, artifact_name=sbom.file_name,
         artifact_sha256=sbom.sha256, content=SIGNATURE, sha256=hashlib.sha256(SIGNATURE).hexdigest(),
     )
     return {"release": release, "component": component, "sbom": sbom, "bundle": bundle, "verification": verification,
-            "job": job, "commit": release.commit, "signature": signature}
+            "job": job, "commit": release.commit, "signature": signature, "image": image}

@@ -39,7 +39,8 @@ def test_the_schema_lists_every_resource():
 def _url(path: str, objects: dict) -> str:
     """The path with its parameters filled from api_objects; an `id` is the object of the segment before it."""
     by_collection = {"releases": objects["release"].pk, "jobs": objects["job"].pk, "sbom-documents": objects["sbom"].pk,
-                     "evidence-bundles": objects["bundle"].pk, "signature-bundles": objects["signature"].pk, "upstream-verifications": objects["verification"].pk}
+                     "evidence-bundles": objects["bundle"].pk, "signature-bundles": objects["signature"].pk, "upstream-verifications": objects["verification"].pk,
+                     "images": objects["image"].pk}
 
     def fill(match: re.Match) -> str:
         name, collection = match.group(2), match.group(1)

@@ -1,6 +1,6 @@
 """requires.py: runtime Requires resolved to binary packages of the release (pure, no database)."""
 
-from sbom.services.requires import ProviderIndex, requirement_name
+from audits.requires import ProviderIndex, requirement_name
 
 INDEX = ProviderIndex([
     ("glibc", "glibc", ()),

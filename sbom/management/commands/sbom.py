@@ -21,10 +21,10 @@ def stored_document(release: Release, fmt: str, component: str | None) -> SbomDo
         if not release.components.filter(name=component).exists():
             raise CommandError(f"release {release.pk} has no component {component!r}")
         return component_document(release, component, fmt)
-    found = SbomDocument.objects.filter(release=release, component_name="", format=fmt).first()
+    found = SbomDocument.objects.release_wide().filter(release=release, format=fmt).first()
     if found is None or found.generator_version != __version__:
         generate_release_documents(release)
-        found = SbomDocument.objects.get(release=release, component_name="", format=fmt)
+        found = SbomDocument.objects.release_wide().get(release=release, format=fmt)
     return found
 
 
