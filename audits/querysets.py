@@ -20,14 +20,17 @@ UPSTREAM_FIELDS = ("verdict", "reason", "dist_git_url", "upstream_commit", "upst
 ROW_FIELDS = ("id", "release_id", "name", "headline", "verdict", "spec_origin", "spec_type", "epoch", "version",
               "release_tag", "version_expanded", "release_expanded", "overlay_count", "source_file_count",
               "check_skipped", "has_inconsistency", "render_failed", "upstream_commit", "identity_complete",
-              "identity_unresolved")
+              "identity_unresolved", "license")
 
 
 class ComponentQuerySet(models.QuerySet):
     def table_rows(self) -> "ComponentQuerySet":
-        """Dicts of ROW_FIELDS plus the configuration commit: no model instances, for 1,000-row API pages."""
+        """Dicts of ROW_FIELDS plus the configuration commit and the parsed License: no model instances, for
+        1,000-row API pages."""
         return self.values(*ROW_FIELDS, config_commit_sha=models.F("config_commit__sha"),
-                           config_changed_at=models.F("config_commit__committed_at"))
+                           config_changed_at=models.F("config_commit__committed_at"),
+                           license_normalized=models.F("license_expression__normalized"),
+                           license_family=models.F("license_expression__family"))
 
     def for_table(self) -> "ComponentQuerySet":
         """Rows for lists: no big JSON or spec text, commits joined."""

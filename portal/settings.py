@@ -447,6 +447,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "JobKindEnum": "jobs.choices.JobKind",
         "InconsistencyKindEnum": "audits.choices.InconsistencyKind",
+        "LicenseFamilyEnum": "audits.choices.LicenseFamily",
         "ChangeKindEnum": ["added", "removed", "changed"],
     },
     "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 0, "maximum": 10**18 - 1}},  # access/api/converters.py

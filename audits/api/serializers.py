@@ -15,7 +15,7 @@ from rest_framework import serializers
 from access.api.base import BoundedPrimaryKeyField, absolute
 
 from ..azldev.classify import BUILD_CUSTOMISED, REASON_HEADLINES
-from ..choices import Headline, SpecOrigin
+from ..choices import Headline, LicenseFamily, SpecOrigin
 from ..models import (
     BinaryPackage,
     Commit,
@@ -91,6 +91,11 @@ class ComponentSerializer(serializers.Serializer):
     reasons = serializers.ListField(child=serializers.CharField(), source="reason_codes")
     config_commit = serializers.CharField(source="config_commit_sha", allow_null=True)
     config_changed_at = serializers.DateTimeField(allow_null=True)
+    license = serializers.CharField(help_text="The spec's License as stated.")
+    license_normalized = serializers.CharField(
+        allow_null=True, help_text="Its SPDX normal form; empty when it is not a valid SPDX expression, null without one.")
+    license_family = serializers.ChoiceField(choices=LicenseFamily.choices, allow_null=True,
+                                             help_text="Null without a License value.")
 
     _PLAIN = (serializers.CharField, serializers.IntegerField, serializers.BooleanField, serializers.ChoiceField,
               serializers.ListField, serializers.JSONField)

@@ -35,6 +35,13 @@ def test_components_are_filtered_by_license_family_validity_and_key(read_client,
     assert names("license=Apache-2.0") == ["curl"]
 
 
+def test_component_rows_carry_the_license_as_stated_normalised_and_its_family(read_client, licensed_release):
+    rows = read_client.get(f"/api/v1/releases/{licensed_release.pk}/components/").json()["results"]
+    licences = {row["name"]: (row["license"], row["license_normalized"], row["license_family"]) for row in rows}
+    assert licences["curl"] == ("MIT OR Apache-2.0", "MIT OR Apache-2.0", "permissive")
+    assert licences["mypkg"] == ("GPLv2+", "", "unknown")
+
+
 def test_an_unknown_license_family_is_a_400(read_client, licensed_release):
     response = read_client.get(f"/api/v1/releases/{licensed_release.pk}/components/?license_family=viral")
     assert response.status_code == 400 and "license_family" in response.json()["errors"]

@@ -172,6 +172,11 @@ def test_the_package_page_compares_with_fedora_in_normal_form(auditor_client, li
     assert "The same as Fedora's." in html
 
 
+def test_without_upstream_verification_the_package_page_says_it_did_not_compare(auditor_client, licensed_release):
+    html = auditor_client.get(f"/releases/{licensed_release.pk}/components/bash/").content.decode()
+    assert "Not compared with Fedora's: no upstream verification yet." in html
+
+
 def test_a_fedora_license_that_does_not_expand_is_not_comparable(auditor_client, licensed_release):
     _fedora(_component(licensed_release, "bash"), "License: %{undefined_license_macro}")
     html = auditor_client.get(f"/releases/{licensed_release.pk}/components/bash/").content.decode()

@@ -19,6 +19,8 @@ def admin_pages(release) -> list[str]:
         f"/releases/{release.pk}/?headline=altered&sort=-overlays",
         f"/releases/{release.pk}/components/{component}/",
         f"/compare/?old={release.pk}&new={release.pk}",
+        f"/releases/{release.pk}/licenses/",
+        f"/releases/{release.pk}/?license_family=permissive",
         "/access-log/",
         "/api-keys/",
         f"/releases/{release.pk}/evidence/",
