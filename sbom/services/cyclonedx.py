@@ -47,6 +47,7 @@ from cyclonedx.model.tool import ToolRepository
 from .. import __version__
 from .cyclonedx_output import SPEC_VERSION, library_json, library_xml, to_json, to_xml
 from .cyclonedx_validation import validate, validator_description
+from .cyclonedx_vulnerabilities import vex_scope, vulnerabilities_of
 from .evr import rpm_purl
 from .facts import (
     CommitFacts,
@@ -435,17 +436,21 @@ def compositions_of(release: ReleaseFacts, component: str | None = None) -> list
                         whole_release=component is None)
 
 
-def build_bom(release: ReleaseFacts, *, component: str | None = None, options: BomOptions = BomOptions()) -> Bom:
-    """The release BOM, or with `component` a BOM of that one source package."""
+def build_bom(release: ReleaseFacts, *, component: str | None = None, options: BomOptions = BomOptions(),
+              vex: bool = False) -> Bom:
+    """The release BOM, or with `component` a BOM of that one source package, or with `vex` the
+    release's VEX document: its vulnerabilities and only the components they are about."""
     with without_cyclic_gc():
-        return _build_bom(release, component, options)
+        return _build_bom(release, component, options, vex)
 
 
-def _build_bom(release: ReleaseFacts, component: str | None, options: BomOptions) -> Bom:
+def _build_bom(release: ReleaseFacts, component: str | None, options: BomOptions, vex: bool = False) -> Bom:
     supplier = supplier_of(release)
-    selected = [c for c in release.components if component is None or c.name == component]
+    about = {s.component for s in release.vulnerabilities}
+    selected = [c for c in release.components if (component is None or c.name == component) and (not vex or c.name in about)]
     if component is not None and not selected:
         raise KeyError(component)
+    scope = "vex" if vex else f"component {component}" if component else "release"
     root = root_component(release, supplier)
     requirements = requirements_of(release, selected)
     sources = [source_component(release, c, supplier, requirements) for c in selected]
@@ -460,7 +465,7 @@ def _build_bom(release: ReleaseFacts, component: str | None, options: BomOptions
     if options.author_name or options.author_email:
         authors.append(OrganizationalContact(name=options.author_name or None, email=options.author_email or None))
     bom = Bom(
-        serial_number=serial_uuid(release, component or "release", options),
+        serial_number=serial_uuid(release, vex_scope(release) if vex else component or "release", options),
         metadata=BomMetaData(
             timestamp=release.commit.committed_at,
             tools=ToolRepository(components=[pedigree_tool, library_tool]),
@@ -474,10 +479,11 @@ def _build_bom(release: ReleaseFacts, component: str | None, options: BomOptions
             component=root,
             supplier=supplier,
             lifecycles=[PredefinedLifecycle(LifecyclePhase.PRE_BUILD)],
-            properties=_properties([("scope", f"component {component}" if component else "release"),
+            properties=_properties([("scope", scope),
                                     *(("publication-problem", problem) for problem in release.problems)]),
         ),
         components=sources,
+        vulnerabilities=vulnerabilities_of(release, selected),
     )
     refs = {c.bom_ref.value: c.bom_ref for c in [root, *sources, *(b for s in sources for b in s.components)]}
     bom.dependencies = dependencies(selected, requirements, refs)
