@@ -19,5 +19,8 @@ urlpatterns = [
          {"fmt": "cyclonedx-xml"}, name="component-cyclonedx-xml"),
     path("releases/<id:release_id>/components/<str:name>/spdx.json", views.component_document,
          {"fmt": "spdx-json"}, name="component-spdx-json"),
+    path("releases/<id:release_id>/vex.cdx.json", views.release_vex, {"kind": views.CYCLONEDX_VEX},
+         name="release-cyclonedx-vex"),
+    path("releases/<id:release_id>/vex.csaf.json", views.release_vex, {"kind": views.CSAF_VEX}, name="release-csaf-vex"),
     path("documents/<id:document_id>/report.json", views.document_report, name="report"),
 ]

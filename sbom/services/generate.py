@@ -31,6 +31,7 @@ from audits.models import (
     UpstreamVerification,
 )
 from jobs.progress import Progress
+from vex.services.statements import ensure_scanned, release_statements
 
 from .. import __version__
 from ..choices import SbomFormat
@@ -78,12 +79,16 @@ def _commit_facts(row: Commit | None) -> CommitFacts | None:
     )
 
 
-def load_release_facts(release: Release, *, component: str | None = None) -> ReleaseFacts:
+def load_release_facts(release: Release, *, component: str | None = None,
+                       only: set[str] | None = None) -> ReleaseFacts:
     """Everything the documents say, in a fixed number of queries (not one per component), sanitised:
-    what the documents cannot publish is left out and listed in each component's `problems`."""
+    what the documents cannot publish is left out and listed in each component's `problems`. With
+    `only`, just those components (a VEX document's)."""
     components = Component.objects.filter(release=release)
     if component is not None:
         components = components.filter(name=component)
+    if only is not None:
+        components = components.filter(name__in=only)
     rows = list(components.order_by("name").values(
         "id", "name", "headline", "verdict", "spec_origin", "spec_type", "upstream_distro", "upstream_version",
         "upstream_snapshot", "upstream_name", "upstream_commit", "dist_git_url", "dist_git_branch", "defined_in",
@@ -92,7 +97,8 @@ def load_release_facts(release: Release, *, component: str | None = None) -> Rel
     ))
     if component is not None and not rows:
         raise SbomError(f"release {release.pk} has no component {component!r}")
-    scope = {"component__release": release} if component is None else {"component_id__in": [r["id"] for r in rows]}
+    scope = ({"component__release": release} if component is None and only is None
+             else {"component_id__in": [r["id"] for r in rows]})
     reasons = defaultdict(list)
     for cid, code in ComponentReason.objects.filter(**scope).order_by("id").values_list("component_id", "code"):
         reasons[cid].append(code)
@@ -157,6 +163,7 @@ def load_release_facts(release: Release, *, component: str | None = None) -> Rel
         commit=_commit_facts(release.commit),
         components=tuple(facts),
         other_binaries=_other_binaries(release, rows) if component is not None else (),
+        vulnerabilities=tuple(release_statements(release, component)),
     ))
 
 
@@ -350,6 +357,9 @@ def store(release: Release, built: Built, *, component: str = "", job=None) -> S
 def generate_release_documents(release: Release, *, job=None, progress: Progress | None = None) -> dict:
     """The job's work: CycloneDX JSON + XML and SPDX JSON of the whole release."""
     start = time.perf_counter()
+    if progress:
+        progress(0, 1, "scanning the overlays for CVEs")
+    ensure_scanned(release)
     if progress:
         progress(0, 1, "loading components")
     facts = load_release_facts(release)
