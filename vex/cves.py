@@ -152,8 +152,12 @@ def line_of(text: str, needle: str) -> int | None:
     return None
 
 
+_NOT_XML_CHAR_RE = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
 def _cut(text: str) -> str:
-    one_line = " ".join(text.split())
+    """One line of at most 300 characters, without characters XML cannot hold (the text goes into documents)."""
+    one_line = " ".join(_NOT_XML_CHAR_RE.sub("", text).split())
     return one_line if len(one_line) <= 300 else one_line[:299] + "…"
 
 
