@@ -304,3 +304,27 @@ def affects(package: PackageEntry, evr: str) -> bool:
         if above and below:
             return True
     return False
+
+
+# What an advisory means for one component of a release, combined with the release's VEX statement.
+AFFECTED = "affected"
+FIXED_BY_OVERLAY = "fixed by an overlay"
+NOT_AFFECTED_OVERLAY = "not affected (overlay)"
+NOT_AFFECTED_VERSION = "not affected (version)"
+AFFECTED_IN_TRIAGE = "affected, overlay in triage"
+UNKNOWN = "unknown (identity unresolved)"
+
+
+def verdict(evr: str | None, package: PackageEntry, statement_state: str | None) -> str:
+    """The combined status: the version decides whether the advisory applies; then an overlay's VEX
+    statement about the same CVE in the same component decides (resolved / not affected / in triage).
+    A component whose identity is unresolved is `UNKNOWN`: no version, no assertion."""
+    if evr is None:
+        return UNKNOWN
+    if not affects(package, evr):
+        return NOT_AFFECTED_VERSION
+    return {
+        "resolved_with_pedigree": FIXED_BY_OVERLAY,
+        "not_affected": NOT_AFFECTED_OVERLAY,
+        "in_triage": AFFECTED_IN_TRIAGE,
+    }.get(statement_state or "", AFFECTED)
