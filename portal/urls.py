@@ -9,13 +9,15 @@ import evidence.api
 import jobs.api
 import sbom.api
 import signing.api
+import vex.api
 from access.middleware import public
 
 from .health import healthz
 from .login import ThrottledLoginView
 
 # /api/v1/: one router per app, one URL namespace ("api").
-api_v1 = (access.api.views.urlpatterns + jobs.api.urlpatterns + audits.api.urls.urlpatterns + sbom.api.urlpatterns
+api_v1 = (access.api.views.urlpatterns + jobs.api.urlpatterns + audits.api.urls.urlpatterns + vex.api.urlpatterns
+          + sbom.api.urlpatterns
           + evidence.api.urlpatterns + signing.api.urlpatterns)
 
 urlpatterns = [
