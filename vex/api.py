@@ -100,7 +100,7 @@ class CveFindingsView(_ReleaseList):
     def get(self, request, release_pk: int):
         return Response([{"cve": f.cve, "component": f.component, "overlay_position": f.overlay_position,
                           "overlay_type": f.overlay_type, "origin": f.origin, "action": f.action, "file": f.file,
-                          "line": f.line, "text": f.text} for f in stored_findings(self.release) or []])
+                          "line": f.line, "text": f.text} for f in stored_findings(self.release)])
 
 
 class VexStatementsView(_ReleaseList):

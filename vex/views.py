@@ -19,11 +19,12 @@ from audits.models import Release
 from audits.views.common import render_page
 
 from .advisories import MAX_BYTES, AdvisoryError
+from .cves import statements
 from .forms import AdvisoryUploadForm
 from .models import Advisory, VexScan
 from .services.advisories import import_advisory, release_matches
 from .services.scan import scan_release
-from .services.statements import release_statements, stored_findings
+from .services.statements import stored_findings
 
 
 def _release(release_id: int) -> Release:
@@ -34,12 +35,14 @@ def _release(release_id: int) -> Release:
 @viewer_required
 def release_vex(request: HttpRequest, release_id: int) -> HttpResponse:
     release = _release(release_id)
+    findings = stored_findings(release)
+    stated = statements(findings)
     return render_page(request, "vex/release.html", {
         "release": release,
         "scan": VexScan.objects.filter(release=release).first(),
-        "findings": stored_findings(release) or [],
-        "statements": release_statements(release),
-        "matches": release_matches(release),
+        "findings": findings,
+        "statements": stated,
+        "matches": release_matches(release, statements=stated),
     })
 
 

@@ -11,6 +11,7 @@ from django.db import transaction
 from audits.models import Component, Release
 
 from ..advisories import AdvisoryError, PackageEntry, VersionRange, parse, verdict
+from ..cves import Statement
 from ..models import Advisory, AdvisoryPackage
 from .statements import release_statements
 
@@ -56,15 +57,21 @@ def evr_of(component: Component) -> str | None:
     return f"{component.epoch}:{vr}" if component.epoch else vr
 
 
-def release_matches(release: Release, component: str | None = None) -> list[AdvisoryMatch]:
-    """Every (advisory, CVE, component) of the release the imported advisories name, with its status."""
-    packages = list(AdvisoryPackage.objects.select_related("advisory").filter(
-        name__in=Component.objects.filter(release=release).values("name")))
+def release_matches(release: Release, component: str | None = None,
+                    statements: list[Statement] | None = None) -> list[AdvisoryMatch]:
+    """Every (advisory, CVE, component) of the release the imported advisories name, with its status;
+    `statements`: the release's (of `component`), when the caller has them already."""
+    names = Component.objects.filter(release=release).values("name")
     if component is not None:
-        packages = [p for p in packages if p.name == component]
+        names = names.filter(name=component)
+    packages = list(AdvisoryPackage.objects.select_related("advisory").filter(name__in=names))
+    if not packages:
+        return []
+    if statements is None:
+        statements = release_statements(release, component)
     components = {c.name: c for c in Component.objects.filter(release=release, name__in={p.name for p in packages})
                   .only("id", "name", "epoch", "version_expanded", "release_expanded", "identity_complete")}
-    states = {(s.component, s.cve): s.state for s in release_statements(release, component)}
+    states = {(s.component, s.cve): s.state for s in statements}
     matches = []
     for package in packages:
         target = components[package.name]

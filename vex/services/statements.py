@@ -9,12 +9,9 @@ from ..models import CveFinding, VexScan
 from .scan import scan_release
 
 
-def stored_findings(release: Release, component: str | None = None) -> list[Finding] | None:
-    """The findings of the release's scan (of one component when named); None when it was never scanned."""
-    scan = VexScan.objects.filter(release=release).first()
-    if scan is None:
-        return None
-    rows = CveFinding.objects.filter(scan=scan)
+def stored_findings(release: Release, component: str | None = None) -> list[Finding]:
+    """The findings of the release's scan (of one component when named), in one query; empty before a scan."""
+    rows = CveFinding.objects.filter(scan__release=release)
     if component is not None:
         rows = rows.filter(component__name=component)
     return [
@@ -28,7 +25,7 @@ def stored_findings(release: Release, component: str | None = None) -> list[Find
 
 def release_statements(release: Release, component: str | None = None) -> list[Statement]:
     """The VEX statements of the release (empty when it was never scanned)."""
-    return statements(stored_findings(release, component) or [])
+    return statements(stored_findings(release, component))
 
 
 def ensure_scanned(release: Release) -> VexScan:

@@ -2,6 +2,7 @@
 
 from django import template
 
+from ..cves import statements
 from ..models import VexScan
 from ..services.advisories import release_matches
 from ..services.statements import release_statements, stored_findings
@@ -17,5 +18,8 @@ def release_vex_panel(release):
 
 @register.inclusion_tag("vex/_component_panel.html")
 def component_vex_panel(release, name):
-    return {"release": release, "name": name, "findings": stored_findings(release, name) or [],
-            "statements": release_statements(release, name), "matches": release_matches(release, name)}
+    """The package's findings, statements and advisory matches: two queries without advisories for it."""
+    findings = stored_findings(release, name)
+    stated = statements(findings)
+    return {"release": release, "name": name, "findings": findings, "statements": stated,
+            "matches": release_matches(release, name, stated)}
