@@ -12,7 +12,8 @@ from django.urls import reverse
 
 from sbom.choices import SbomFormat
 from sbom.models import SbomDocument
-from sbom.services.generate import generate_release_documents
+from sbom.services import cyclonedx
+from sbom.services.generate import generate_release_documents, load_release_facts
 from sbom.services.vex_documents import CSAF_VEX, CYCLONEDX_VEX, VexUnavailable, build_vex_document
 from tests.support import cyclonedx_js
 
@@ -132,3 +133,10 @@ def test_an_auditor_downloads_both_documents(auditor_client, scanned, vex_releas
 def test_a_signed_in_account_without_a_role_cannot_download_them(client, outsider, scanned, vex_release):
     client.force_login(outsider)
     assert client.get(reverse("sbom:release-csaf-vex", args=[vex_release.pk])).status_code == 403
+
+
+def test_the_fast_json_writer_writes_the_vulnerabilities_as_the_library_does(scanned, vex_release):
+    facts = load_release_facts(vex_release)
+    bom = cyclonedx.build_bom(facts)
+    assert cyclonedx.to_json(bom, cyclonedx.compositions_of(facts)) == cyclonedx.library_json(
+        cyclonedx.build_bom(facts), cyclonedx.compositions_of(facts))
