@@ -14,12 +14,13 @@ from rest_framework.routers import SimpleRouter
 from access.api.authentication import acting_user
 from access.api.base import ApiView
 from access.permissions import IMPORT_ADVISORIES
+from access.uploads import FileTooLarge, UploadRefused, read_limited_upload
 from audits.api.urls import RELEASE
 from audits.api.views import InRelease
 
 from .advisories import MAX_BYTES, AdvisoryError
 from .models import Advisory, AdvisoryPackage
-from .services.advisories import import_advisory, release_matches
+from .services.advisories import import_advisory, release_matches, upload_limits
 from .services.statements import release_statements, stored_findings
 
 
@@ -27,6 +28,14 @@ class AdvisoryPackageSerializer(serializers.ModelSerializer):
     class Meta:
         model = AdvisoryPackage
         fields = ("name", "ecosystem", "ranges", "versions")
+
+
+class UploadTooLarge(exceptions.APIException):
+    """The request body is refused as a whole (access.uploads.UploadRefused): 413 or 411."""
+
+    def __init__(self, detail: str, status: int):
+        super().__init__(detail)
+        self.status_code = status
 
 
 class AdvisorySerializer(serializers.ModelSerializer):
@@ -53,6 +62,19 @@ class AdvisoryViewSet(ApiView, mixins.CreateModelMixin, mixins.ListModelMixin, m
 
     parser_classes = [MultiPartParser]
 
+    def initial(self, request, *args, **kwargs):
+        """An import's body is read within its limits before anything else reads it (the session CSRF
+        check reads the form): too large 413, a file over its limit 400, nothing stored."""
+        if request.method == "POST":
+            max_bytes, file_limits = upload_limits()
+            try:
+                read_limited_upload(request._request, max_bytes=max_bytes, file_limits=file_limits)
+            except UploadRefused as exc:
+                raise UploadTooLarge(str(exc), status=exc.status) from None
+            except FileTooLarge as exc:
+                raise exceptions.ValidationError({exc.field: [str(exc)]}) from None
+        super().initial(request, *args, **kwargs)
+
     def get_serializer_class(self):
         return AdvisoryUploadSerializer if self.action == "create" else AdvisorySerializer
 
@@ -61,8 +83,6 @@ class AdvisoryViewSet(ApiView, mixins.CreateModelMixin, mixins.ListModelMixin, m
         upload = AdvisoryUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
         file = upload.validated_data["file"]
-        if file.size > MAX_BYTES:
-            raise exceptions.ValidationError({"file": [f"the file is larger than {MAX_BYTES} bytes"]})
         try:
             advisory = import_advisory(file.read(), filename=file.name, user=acting_user(request))
         except AdvisoryError as exc:

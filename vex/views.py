@@ -18,11 +18,11 @@ from access.uploads import FileTooLarge, UploadRefused, read_limited_upload
 from audits.models import Release
 from audits.views.common import render_page
 
-from .advisories import MAX_BYTES, AdvisoryError
+from .advisories import AdvisoryError
 from .cves import statements
 from .forms import AdvisoryUploadForm
 from .models import Advisory, VexScan
-from .services.advisories import import_advisory, release_matches
+from .services.advisories import import_advisory, release_matches, upload_limits
 from .services.scan import scan_release
 from .services.statements import stored_findings
 
@@ -56,11 +56,6 @@ def scan(request: HttpRequest, release_id: int) -> HttpResponse:
     messages.success(request, f"Scanned: {result.findings.count()} CVE finding(s)."
                               + (f" {result.patch_note}" if result.patch_note else ""))
     return redirect("vex:release", release.pk)
-
-
-def upload_limits() -> tuple[int, dict[str, tuple[int, str]]]:
-    """The most an import may send, and the file's own limit (the parser's)."""
-    return MAX_BYTES + 64 * 1024, {"file": (MAX_BYTES, "advisory file")}
 
 
 @require_safe

@@ -6,6 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from vex.advisories import MAX_BYTES
 from vex.models import Advisory
 
 from .advisory_files import csaf, osv, raw
@@ -32,6 +33,12 @@ def test_an_admin_imports_an_advisory_through_the_api(portal_admin):
 def test_a_refused_file_is_a_problem_naming_the_reason_and_nothing_is_stored(portal_admin):
     response = post_file(signed_in(portal_admin), b'{"id": "X", "affected": [{"package": {"name": 3}}]}')
     assert response.status_code == 400 and "package.name is not a str" in response.content.decode()
+    assert not Advisory.objects.exists()
+
+
+def test_an_oversize_file_is_refused_while_it_is_read_and_nothing_is_stored(portal_admin):
+    response = post_file(signed_in(portal_admin), b" " * (MAX_BYTES + 1))
+    assert response.status_code in (400, 413) and "advisory file" in response.content.decode()
     assert not Advisory.objects.exists()
 
 

@@ -10,10 +10,16 @@ from django.db import transaction
 
 from audits.models import Component, Release
 
-from ..advisories import AdvisoryError, PackageEntry, VersionRange, parse, verdict
+from ..advisories import MAX_BYTES, AdvisoryError, PackageEntry, VersionRange, parse, verdict
 from ..cves import Statement
 from ..models import Advisory, AdvisoryPackage
 from .statements import release_statements
+
+
+def upload_limits() -> tuple[int, dict[str, tuple[int, str]]]:
+    """The most an import request may send, and the advisory file's own limit (the parser's), for
+    access.uploads.read_limited_upload (the form and the API)."""
+    return MAX_BYTES + 64 * 1024, {"file": (MAX_BYTES, "advisory file")}
 
 
 def import_advisory(data: bytes, *, filename: str, user) -> Advisory:
