@@ -50,17 +50,15 @@ class AdvisoryUploadSerializer(serializers.Serializer):
     file = serializers.FileField(help_text=f"An OSV or CSAF 2.0 JSON file, at most {MAX_BYTES} bytes.")
 
 
-class AdvisoryViewSet(ApiView, mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                      viewsets.GenericViewSet):
+class AdvisoryViewSet(ApiView, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Imported advisories. POST imports one file (admins; API scope `admin`): refused as a whole, with
     the reason, when it is not a strict OSV or CSAF 2.0 advisory naming RPM packages."""
 
     action_permissions = {"create": IMPORT_ADVISORIES}
+    parser_classes = [MultiPartParser]
 
     def get_queryset(self):
         return Advisory.objects.prefetch_related("packages").defer("content").order_by("identifier", "id")
-
-    parser_classes = [MultiPartParser]
 
     def initial(self, request, *args, **kwargs):
         """An import's body is read within its limits before anything else reads it (the session CSRF
