@@ -18,9 +18,9 @@ from dataclasses import dataclass
 SCOPES = ("read", "export", "jobs", "admin")
 SCOPE_HELP = {
     "read": "read releases, components, overlays, provenance, jobs, verdicts, comparisons, document lists",
-    "export": "download SBOM documents and evidence bundles",
+    "export": "download SBOM documents, VEX documents and evidence bundles",
     "jobs": "start jobs (ingest, SBOM, upstream verification, ...); polling them needs read",
-    "admin": "read the access log",
+    "admin": "read the access log, import advisories",
 }
 _FORMAT = re.compile(r"pdg_([0-9a-f]{8})_([A-Za-z0-9_-]{43})")
 

@@ -10,7 +10,7 @@ so an admin can also grant a single capability to one account.
 | auditor         | read releases, components and comparisons; export (CSV, XLSX)         |
 | release-manager | + start ingests and SBOM/signing jobs, upload third-party bundles     |
 | admin           | + read the access log, manage accounts (Django admin) and API keys,   |
-|                 |   set a release's expected signer                                     |
+|                 |   set a release's expected signer, import advisories (vex)            |
 
 The expected signer of a release is not a release manager's decision: a release manager uploads
 the third-party bundles that are checked against it, and must not also choose whose signature
@@ -49,6 +49,7 @@ VIEW_ACCESS_LOG = "access.view_accesslog"
 MANAGE_API_KEYS = "access.add_apikey"
 CHANGE_SIGNING_POLICY = "signing.change_signingpolicy"
 MANAGE_ACCOUNTS = "auth.change_user"  # the sessions page: sign a user out everywhere
+IMPORT_ADVISORIES = "vex.add_advisory"
 
 _VIEW_MODELS = (
     "release", "component", "componentreason", "overlay", "sourcefileoverride", "renderedspec", "sourcesentry",
@@ -57,12 +58,14 @@ _VIEW_MODELS = (
 )
 # Permissions (app_label.codename) each role's group holds; setup_roles applies exactly these.
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
-    AUDITOR: tuple(f"audits.view_{m}" for m in _VIEW_MODELS) + ("jobs.view_job", EXPORT),
+    AUDITOR: tuple(f"audits.view_{m}" for m in _VIEW_MODELS) + ("jobs.view_job", EXPORT) + tuple(
+        f"vex.view_{m}" for m in ("vexscan", "cvefinding", "advisory", "advisorypackage")),
 }
 ROLE_PERMISSIONS[RELEASE_MANAGER] = ROLE_PERMISSIONS[AUDITOR] + (START_JOB, "jobs.add_job")
 ROLE_PERMISSIONS[ADMIN] = ROLE_PERMISSIONS[RELEASE_MANAGER] + (
     VIEW_ACCESS_LOG, MANAGE_API_KEYS, "access.view_apikey", "access.change_apikey", CHANGE_SIGNING_POLICY,
     "auth.view_user", "auth.add_user", "auth.change_user", "auth.view_group", "auth.change_group",
+    IMPORT_ADVISORIES,
 )
 
 # What each API-key scope (apikeys.SCOPES) allows.
@@ -70,7 +73,7 @@ SCOPE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     "read": (VIEW,),
     "export": (EXPORT,),
     "jobs": (START_JOB,),
-    "admin": (VIEW_ACCESS_LOG,),
+    "admin": (VIEW_ACCESS_LOG, IMPORT_ADVISORIES),
 }
 
 _CACHE_ATTRIBUTE = "_pedigree_permissions"
@@ -129,6 +132,10 @@ def can_manage_accounts(user) -> bool:
     return MANAGE_ACCOUNTS in permissions_of(user)
 
 
+def can_import_advisories(user) -> bool:
+    return IMPORT_ADVISORIES in permissions_of(user)
+
+
 @dataclass(frozen=True)
 class Capabilities:
     """What templates may offer; computed lazily so pages that show no actions pay no query."""
@@ -157,6 +164,10 @@ class Capabilities:
     def manage_accounts(self) -> bool:
         return can_manage_accounts(self.user)
 
+    @property
+    def import_advisories(self) -> bool:
+        return can_import_advisories(self.user)
+
 
 def require(check: Callable[[object], bool], message: str):
     """View decorator: 403 with `message` unless `check(request.user)`."""
@@ -182,3 +193,4 @@ signing_policy_required = require(can_change_signing_policy,
                                   "The expected signer of a release is set by an admin: a release manager uploads the "
                                   "bundles checked against it, so a second person decides whose signature counts.")
 accounts_required = require(can_manage_accounts, "Accounts and their sessions are managed by admins only.")
+advisory_import_required = require(can_import_advisories, "Advisories are imported by admins only.")

@@ -9,13 +9,15 @@ import evidence.api
 import jobs.api
 import sbom.api
 import signing.api
+import vex.api
 from access.middleware import public
 
 from .health import healthz
 from .login import ThrottledLoginView
 
 # /api/v1/: one router per app, one URL namespace ("api").
-api_v1 = (access.api.views.urlpatterns + jobs.api.urlpatterns + audits.api.urls.urlpatterns + sbom.api.urlpatterns
+api_v1 = (access.api.views.urlpatterns + jobs.api.urlpatterns + audits.api.urls.urlpatterns + vex.api.urlpatterns
+          + sbom.api.urlpatterns
           + evidence.api.urlpatterns + signing.api.urlpatterns)
 
 urlpatterns = [
@@ -32,6 +34,7 @@ urlpatterns = [
     path("api-docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("access.urls")),
     path("", include("jobs.urls")),
+    path("vex/", include("vex.urls")),
     path("sbom/", include("sbom.urls")),
     path("sbom/", include("signing.urls")),  # the signature pages kept the /sbom/ paths they had in the sbom app
     path("", include("evidence.urls")),

@@ -4,6 +4,8 @@ POST /api/v1/jobs/ {"kind": "sbom", "release": ID}. Their signatures are the sig
 
 from __future__ import annotations
 
+import hashlib
+
 from django.http import Http404
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
@@ -27,6 +29,9 @@ from audits.models import Component
 from .choices import CONTENT_TYPES, SbomFormat
 from .models import SbomDocument
 from .services.generate import SbomError, component_document
+from .services.vex_documents import CSAF_VEX, CYCLONEDX_VEX, VexUnavailable, build_vex_document
+
+VEX_KINDS = {"cyclonedx": CYCLONEDX_VEX, "csaf": CSAF_VEX}
 
 DOWNLOAD = {(200, content_type): OpenApiTypes.BINARY for content_type in CONTENT_TYPES.values()}
 
@@ -102,8 +107,32 @@ class ComponentSbomView(ApiView, InRelease, generics.GenericAPIView):
                              content_type=CONTENT_TYPES[SbomFormat(fmt)], file_name=document.file_name)
 
 
+class ReleaseVexView(ApiView, InRelease, generics.GenericAPIView):
+    """The release's VEX document (`cyclonedx` or `csaf`), made from its CVE scan (404 with the reason when
+    there is none, or for CSAF when nothing is stated)."""
+
+    permission = EXPORT
+    pagination_class = None
+    serializer_class = None
+    content_negotiation_class = AnyAccept
+
+    @extend_schema(responses={(200, "application/json"): OpenApiTypes.BINARY}, parameters=[
+        OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=list(VEX_KINDS), description="Document kind."),
+    ])
+    def get(self, request, release_pk: int, kind: str):
+        if kind not in VEX_KINDS:
+            raise Http404("no such VEX document kind")
+        try:
+            document = build_vex_document(self.release, VEX_KINDS[kind])
+        except VexUnavailable as exc:
+            raise Http404(str(exc)) from None
+        return file_response(request, document.content, etag=hashlib.sha256(document.content).hexdigest(),
+                             content_type=document.content_type, file_name=document.file_name)
+
+
 router = SimpleRouter(use_regex_path=False)
 router.register(f"{RELEASE}/sbom-documents", SbomDocumentViewSet, basename="sbom-document")
 urlpatterns = router.urls + [
     path(f"{RELEASE}/components/<str:name>/sbom/<str:fmt>/", ComponentSbomView.as_view(), name="component-sbom"),
+    path(f"{RELEASE}/vex/<str:kind>/", ReleaseVexView.as_view(), name="release-vex"),
 ]

@@ -23,5 +23,8 @@ urlpatterns = [
          {"fmt": "cyclonedx-json"}, name="image-cyclonedx-json"),
     path("releases/<id:release_id>/images/<str:name>/cyclonedx.xml", views.image_document,
          {"fmt": "cyclonedx-xml"}, name="image-cyclonedx-xml"),
+    path("releases/<id:release_id>/vex.cdx.json", views.release_vex, {"kind": views.CYCLONEDX_VEX},
+         name="release-cyclonedx-vex"),
+    path("releases/<id:release_id>/vex.csaf.json", views.release_vex, {"kind": views.CSAF_VEX}, name="release-csaf-vex"),
     path("documents/<id:document_id>/report.json", views.document_report, name="report"),
 ]

@@ -6,6 +6,8 @@ pages (bundles, uploads, the signing and verification buttons) are the signing a
 
 from __future__ import annotations
 
+import hashlib
+
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST, require_safe
@@ -23,6 +25,7 @@ from .models import SbomDocument
 from .services.generate import SbomError
 from .services.generate import component_document as generate_component_document
 from .services.images import image_document as stored_image_document
+from .services.vex_documents import CSAF_VEX, CYCLONEDX_VEX, VexUnavailable, build_vex_document
 
 DOCUMENT_FIELDS = ("id", "release_id", "component_name", "image_name", "format", "spec_version", "size", "sha256", "sha512",
                    "generated_at", "generation_seconds", "validation", "serial_number", "generator_version")
@@ -102,3 +105,20 @@ def release_documents(request: HttpRequest, release_id: int) -> HttpResponse:
 @job_starter_required
 def start_release_sbom(request: HttpRequest, release_id: int) -> HttpResponse:
     return start_release_job(request, _release(release_id), JobKind.SBOM, "SBOM generation")
+
+
+@require_safe
+@viewer_required
+def release_vex(request: HttpRequest, release_id: int, kind: str) -> HttpResponse:
+    """The release's CycloneDX or CSAF VEX document, made from its CVE scan on request (deterministic)."""
+    release = _release(release_id)
+    try:
+        document = build_vex_document(release, kind)
+    except VexUnavailable as exc:
+        raise Http404(str(exc)) from exc
+    digest = hashlib.sha256(document.content).hexdigest()
+    response = file_response(request, lambda: document.content, file_name=document.file_name,
+                             content_type=document.content_type, etag=digest)
+    if response.status_code == 200:
+        record_access(request, AccessAction.EXPORT, f"VEX {document.file_name}", release=release.pk)
+    return response

@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from vex.cves import Statement
+
 
 @dataclass(frozen=True, slots=True)
 class CommitFacts:
@@ -141,6 +143,8 @@ class ReleaseFacts:
     # the binary packages of the release's other components, (component, binary, explicit Provides):
     # a one-component document resolves its Requires against the whole release (requires.py)
     other_binaries: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
+    # what the release says about CVEs in its components (vex.cves.statements of the stored VEX scan)
+    vulnerabilities: tuple[Statement, ...] = ()
 
     @property
     def slug(self) -> str:

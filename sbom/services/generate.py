@@ -32,6 +32,7 @@ from audits.models import (
     UpstreamVerification,
 )
 from jobs.progress import Progress
+from vex.services.statements import ensure_scanned, release_statements
 
 from .. import __version__
 from ..choices import SbomFormat
@@ -84,7 +85,8 @@ def load_release_facts(release: Release, *, component: str | None = None,
                        names: Collection[str] | None = None) -> ReleaseFacts:
     """Everything the documents say, in a fixed number of queries (not one per component), sanitised:
     what the documents cannot publish is left out and listed in each component's `problems`. `component`
-    or `names`: only those components (an image's), with the rest's binary packages in `other_binaries`."""
+    or `names`: only those components (an image's, a VEX document's), with the rest's binary packages in
+    `other_binaries`."""
     components = Component.objects.filter(release=release)
     if component is not None:
         names = [component]
@@ -163,6 +165,7 @@ def load_release_facts(release: Release, *, component: str | None = None,
         commit=_commit_facts(release.commit),
         components=tuple(facts),
         other_binaries=_other_binaries(release, rows) if names is not None else (),
+        vulnerabilities=tuple(release_statements(release, component)),
     ))
 
 
@@ -357,6 +360,9 @@ def store(release: Release, built: Built, *, component: str = "", image: str = "
 def generate_release_documents(release: Release, *, job=None, progress: Progress | None = None) -> dict:
     """The job's work: CycloneDX JSON + XML and SPDX JSON of the whole release."""
     start = time.perf_counter()
+    if progress:
+        progress(0, 1, "scanning the overlays for CVEs")
+    ensure_scanned(release)
     if progress:
         progress(0, 1, "loading components")
     facts = load_release_facts(release)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 
 import pytest
 from django.core.cache import cache
@@ -106,6 +107,9 @@ def api_objects(small_release, portal_admin):
     from jobs.models import Job
     from sbom.models import SbomDocument
     from signing.models import SignatureBundle
+    from audits.models import Overlay
+    from vex.models import CveFinding, VexScan
+    from vex.services.advisories import import_advisory
 
     release = small_release
     component = release.components.get(name="bash")
@@ -130,5 +134,12 @@ def api_objects(small_release, portal_admin):
         release=release, origin=SignatureBundle.Origin.PORTAL, sbom_document=sbom, artifact_name=sbom.file_name,
         artifact_sha256=sbom.sha256, content=SIGNATURE, sha256=hashlib.sha256(SIGNATURE).hexdigest(),
     )
+    scan = VexScan.objects.create(release=release)
+    overlay = Overlay.objects.create(component=component, position=0, type="patch-add", defined_in=component.defined_in,
+                                     layer="component", description="Fix CVE-2024-0001")
+    CveFinding.objects.create(scan=scan, component=component, overlay=overlay, cve="CVE-2024-0001",
+                              origin="description", action="adds-fix", file=overlay.defined_in, text="CVE-2024-0001")
+    advisory = import_advisory(json.dumps({"id": "OSV-1", "aliases": ["CVE-2024-0001"], "affected": [
+        {"package": {"name": "bash"}, "versions": ["5.3-3.azl4"]}]}).encode(), filename="osv.json", user=portal_admin)
     return {"release": release, "component": component, "sbom": sbom, "bundle": bundle, "verification": verification,
-            "job": job, "commit": release.commit, "signature": signature, "image": image}
+            "job": job, "commit": release.commit, "signature": signature, "image": image, "advisory": advisory}

@@ -4,9 +4,12 @@ no credentials 401, a signed-in account without a role 403, a key without the op
 
 from __future__ import annotations
 
+import itertools
+import json
 import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from drf_spectacular.generators import SchemaGenerator
 
@@ -24,6 +27,7 @@ def _operations() -> list[tuple[str, str, str]]:
     ]
 
 
+_ADVISORY_NUMBERS = itertools.count()
 OPERATIONS = _operations()
 IDS = [f"{method} {path}" for method, path, _ in OPERATIONS]
 
@@ -32,7 +36,7 @@ def test_the_schema_lists_every_resource():
     paths = {path for _, path, _ in OPERATIONS}
     for resource in ("releases", "components", "overlays", "build-customisations", "history", "commits", "jobs",
                      "sbom-documents", "signature-bundles", "upstream-verifications", "comparisons", "evidence-bundles",
-                     "access-log"):
+                     "access-log", "advisories", "cve-findings", "vex-statements", "advisory-matches", "vex"):
         assert any(f"/{resource}/" in path for path in paths), resource
 
 
@@ -40,7 +44,7 @@ def _url(path: str, objects: dict) -> str:
     """The path with its parameters filled from api_objects; an `id` is the object of the segment before it."""
     by_collection = {"releases": objects["release"].pk, "jobs": objects["job"].pk, "sbom-documents": objects["sbom"].pk,
                      "evidence-bundles": objects["bundle"].pk, "signature-bundles": objects["signature"].pk, "upstream-verifications": objects["verification"].pk,
-                     "images": objects["image"].pk}
+                     "images": objects["image"].pk, "advisories": objects["advisory"].pk}
 
     def fill(match: re.Match) -> str:
         name, collection = match.group(2), match.group(1)
@@ -52,6 +56,8 @@ def _url(path: str, objects: dict) -> str:
             return f"{collection}/{objects['commit'].sha}"
         if name == "fmt":
             return f"{collection}/cyclonedx-json"
+        if name == "kind":
+            return f"{collection}/csaf"
         return f"{collection}/{by_collection[collection]}"
 
     url = re.sub(r"([a-z-]+)/\{(\w+)\}", fill, path)
@@ -61,6 +67,9 @@ def _url(path: str, objects: dict) -> str:
 
 
 def _call(client: Client, method: str, url: str, objects: dict):
+    if method == "POST" and url.endswith("/advisories/"):  # a new advisory each call: the same file is refused twice
+        document = {"id": f"OSV-{next(_ADVISORY_NUMBERS)}", "affected": [{"package": {"name": "bash"}, "versions": ["1-1"]}]}
+        return client.post(url, {"file": SimpleUploadedFile("osv.json", json.dumps(document).encode())})
     if method == "POST":
         return client.post(url, {"kind": "sbom", "release": objects["release"].pk}, content_type="application/json")
     return client.generic(method, url)

@@ -25,6 +25,8 @@ def admin_pages(release) -> list[str]:
         "/api-keys/",
         f"/releases/{release.pk}/evidence/",
         f"/sbom/releases/{release.pk}/",
+        f"/vex/releases/{release.pk}/",
+        "/vex/advisories/",
         "/api-docs/",
     ]
 

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class VexConfig(AppConfig):
+    name = "vex"
+    verbose_name = "VEX and advisories"
