@@ -449,6 +449,8 @@ SPECTACULAR_SETTINGS = {
         "JobKindEnum": "jobs.choices.JobKind",
         "InconsistencyKindEnum": "audits.choices.InconsistencyKind",
         "LicenseFamilyEnum": "audits.choices.LicenseFamily",
+        "SbomFormatEnum": "sbom.choices.SbomFormat",
+        "AdvisoryFormatEnum": "vex.models.Advisory.FORMATS",
         "ChangeKindEnum": ["added", "removed", "changed"],
     },
     "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 0, "maximum": 10**18 - 1}},  # access/api/converters.py
