@@ -15,6 +15,7 @@ from audits.services.compare import compare_releases
 from audits.services.ingest import ingest_release
 from audits.services.licenses import license_inventory
 from tests.audits import sample_repo
+from tests.support.gitrepo import init_repo
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +36,14 @@ def test_ingest_stores_the_parsed_license_of_each_component(licensed_release):
         "GPL-3.0-or-later", "GPL-3.0-or-later", True, ["GPL-3.0-or-later"], "strong-copyleft")
     mypkg = _component(licensed_release, "mypkg").license_expression
     assert (mypkg.valid, mypkg.normalized, mypkg.error) == (False, "", "Unknown license key(s): GPLv2+")
+
+
+def test_a_multi_line_license_is_stored_without_its_dnl_comment_lines(tmp_path, allow_local_sources):
+    shrunk = "%{shrink:\n  Zlib AND\n  %dnl contrib/minizip\n  MIT\n}"
+    repo = tmp_path / "dnl"
+    commit = init_repo(repo, sample_repo.licensed_files({"zlib": shrunk}))
+    zlib = _component(ingest_release(str(repo), commit).release, "zlib")
+    assert (zlib.license, zlib.license_expression.valid) == ("Zlib AND MIT", True)
 
 
 def test_a_binary_package_points_at_its_own_license_or_else_the_components(licensed_release):
