@@ -9,7 +9,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from .azldev.schema import OVERLAY_CATEGORIES, OVERLAY_TYPES, UPSTREAM_STATUSES
 from .choices import Headline, LicenseFamily
 from .licenses import UNKNOWN
-from .models import BinaryPackage, Component, ComponentReason, LicenseExpression, Overlay, Release
+from .models import BinaryPackage, Component, ComponentReason, Image, LicenseExpression, Overlay, Release
 
 _YES_NO = (("", "any"), ("true", "yes"), ("false", "no"))
 LICENSE_VALIDITY = (("true", "valid SPDX"), ("false", "invalid or not SPDX"), ("none", "no License value"))
@@ -53,6 +53,7 @@ class ComponentFilter(django_filters.FilterSet):
     license_valid = django_filters.ChoiceFilter(
         method="filter_license_valid", label="License validity", empty_label="any", choices=LICENSE_VALIDITY
     )
+    image = django_filters.ChoiceFilter(method="filter_image", label="In image", empty_label="any")
     sort = django_filters.OrderingFilter(
         fields=(
             ("name", "name"),
@@ -81,6 +82,7 @@ class ComponentFilter(django_filters.FilterSet):
         categories = [c for c in summary.get("overlays_by_category", {}) if c != "(none)"]
         self.filters["overlay_category"].extra["choices"] = _choices(categories or OVERLAY_CATEGORIES)
         self.filters["channel"].extra["choices"] = _choices(channels or [])
+        self.filters["image"].extra["choices"] = release_images(release) if release is not None else []
 
     @property
     def qs(self) -> QuerySet:
@@ -110,16 +112,21 @@ class ComponentFilter(django_filters.FilterSet):
     def filter_channel(self, qs, name, value: str):
         return qs.filter(Exists(BinaryPackage.objects.filter(component=OuterRef("pk"), channel=value)))
 
+    def filter_image(self, qs, name, value: str):
+        return qs.in_image(int(value))
+
     # The license filters match a component when its own License or that of one of its binary packages does,
     # so that every figure of the license inventory (components and binary packages) links to its packages.
+    # With `image`, only the image's binary packages count, as in the image's inventory.
     def _with_license(self, qs, expressions: QuerySet, *, or_none: bool = False):
+        image = self.form.cleaned_data.get("image")
+        binaries = BinaryPackage.objects.in_image(int(image)) if image else BinaryPackage.objects.all()
         own = Q(license_expression__in=expressions)
-        binary = BinaryPackage.objects.filter(component=OuterRef("pk"), license_expression__in=expressions)
+        matches = Q(license_expression__in=expressions)
         if or_none:
             own |= Q(license_expression__isnull=True)
-            binary = BinaryPackage.objects.filter(Q(license_expression__in=expressions) | Q(license_expression__isnull=True),
-                                                  component=OuterRef("pk"))
-        return qs.filter(own | Exists(binary))
+            matches |= Q(license_expression__isnull=True)
+        return qs.filter(own | Exists(binaries.filter(matches, component=OuterRef("pk"))))
 
     def _expressions(self) -> QuerySet:
         rows = LicenseExpression.objects.all()
@@ -162,3 +169,14 @@ def release_channels(release: Release) -> list[str]:
 
     return cache.get_or_set(f"pedigree:release-channels:{release.pk}", channels, timeout=None)
 
+
+
+def release_images(release: Release) -> list[tuple[str, str]]:
+    """The `image` filter's choices: (id, name with its profile) of the release's images, kept in the cache as
+    release_channels is (images never change after the ingest)."""
+
+    def images() -> list[tuple[str, str]]:
+        rows = Image.objects.filter(release=release).order_by("name", "id").values_list("pk", "name", "profile")
+        return [(str(pk), f"{name} ({profile})" if profile else name) for pk, name, profile in rows]
+
+    return cache.get_or_set(f"pedigree:release-images:{release.pk}", images, timeout=None)

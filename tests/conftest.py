@@ -124,6 +124,14 @@ def licensed_release(licensed_git):
 
 
 @pytest.fixture
+def licensed_image_release(tmp_path, allow_local_sources):
+    """The image repository (tests.audits.image_repo) with the Licenses of sample_repo.LICENSES."""
+    from tests.audits import image_repo
+
+    return image_repo.ingest(tmp_path, licensed=True)
+
+
+@pytest.fixture
 def auditor_client(client, auditor):
     client.force_login(auditor)
     return client

@@ -391,3 +391,10 @@ class LicenseInventorySerializer(serializers.Serializer):
     by_family = LicenseCountSerializer(many=True)
     by_key = LicenseCountSerializer(many=True)
     invalid_values = InvalidLicenseSerializer(many=True)
+
+
+class LicenseInventoryQuerySerializer(serializers.Serializer):
+    image = serializers.IntegerField(
+        required=False, min_value=1, max_value=2**63 - 1,
+        help_text="An image of the release (its id): count what the image holds, its components and of their binary "
+                  "packages only those in the image. The components list's `image` filter lists them.")
