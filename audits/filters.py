@@ -72,7 +72,8 @@ class ComponentFilter(django_filters.FilterSet):
         model = Component
         fields: list[str] = []
 
-    def __init__(self, data=None, queryset=None, *, release: Release | None = None, channels: list[str] | None = None, **kwargs):
+    def __init__(self, data=None, queryset=None, *, release: Release | None = None, channels: list[str] | None = None,
+                 images: list[tuple[str, str]] | None = None, **kwargs):
         super().__init__(data, queryset, **kwargs)
         self.release = release
         summary = release.summary if release is not None else {}
@@ -82,7 +83,7 @@ class ComponentFilter(django_filters.FilterSet):
         categories = [c for c in summary.get("overlays_by_category", {}) if c != "(none)"]
         self.filters["overlay_category"].extra["choices"] = _choices(categories or OVERLAY_CATEGORIES)
         self.filters["channel"].extra["choices"] = _choices(channels or [])
-        self.filters["image"].extra["choices"] = release_images(release) if release is not None else []
+        self.filters["image"].extra["choices"] = images or []
 
     @property
     def qs(self) -> QuerySet:
@@ -154,29 +155,16 @@ class ComponentFilter(django_filters.FilterSet):
         return qs.filter(spec_type="local") if value else qs.exclude(spec_type="local")
 
 
-def release_channels(release: Release) -> list[str]:
-    """Publish channels used by a release's binary packages. A release never changes after its ingest,
-    so the aggregate (10 ms over 28,000 packages) is kept in the cache, which every web process shares."""
+def release_choices(release: Release) -> dict[str, list]:
+    """The filters' choices that come from the release's rows, as ComponentFilter's keyword arguments: the publish
+    channels its binary packages use and its images (id, name and profile). A release never changes after its
+    ingest, so both (10 ms over 28,000 packages) are one entry of the cache, which every web process shares."""
 
-    def channels() -> list[str]:
-        return sorted(
-            BinaryPackage.objects.filter(component__release=release)
-            .exclude(channel="")
-            .order_by()
-            .values_list("channel", flat=True)
-            .distinct()
-        )
+    def choices() -> dict[str, list]:
+        channels = (BinaryPackage.objects.filter(component__release=release).exclude(channel="")
+                    .order_by().values_list("channel", flat=True).distinct())
+        images = Image.objects.filter(release=release).order_by("name", "id").values_list("pk", "name", "profile")
+        return {"channels": sorted(channels),
+                "images": [(str(pk), f"{name} ({profile})" if profile else name) for pk, name, profile in images]}
 
-    return cache.get_or_set(f"pedigree:release-channels:{release.pk}", channels, timeout=None)
-
-
-
-def release_images(release: Release) -> list[tuple[str, str]]:
-    """The `image` filter's choices: (id, name with its profile) of the release's images, kept in the cache as
-    release_channels is (images never change after the ingest)."""
-
-    def images() -> list[tuple[str, str]]:
-        rows = Image.objects.filter(release=release).order_by("name", "id").values_list("pk", "name", "profile")
-        return [(str(pk), f"{name} ({profile})" if profile else name) for pk, name, profile in rows]
-
-    return cache.get_or_set(f"pedigree:release-images:{release.pk}", images, timeout=None)
+    return cache.get_or_set(f"pedigree:release-choices:{release.pk}", choices, timeout=None)
