@@ -88,3 +88,11 @@ def test_components_are_filtered_by_image_and_then_by_its_packages_licenses(read
     assert names(f"image={vm.pk}") == ["bash", "curl", "mypkg", "zlib"]
     assert names("license=LGPL-2.1-or-later") == ["bash"]
     assert names(f"image={vm.pk}&license=LGPL-2.1-or-later") == []
+
+
+def test_the_comparison_lists_binary_package_license_changes(read_client, subpackage_licensed_git):
+    repo, first, second = subpackage_licensed_git
+    old, new = ingest_release(str(repo), first).release, ingest_release(str(repo), second).release
+    body = read_client.get(f"/api/v1/comparisons/?old={old.pk}&new={new.pk}").json()
+    assert body["package_license_changes"] == [{"component": "bash", "package": "bash-devel", "before": "LGPL-2.1-or-later",
+                                                "after": "LGPL-2.1-or-later AND MIT", "detail": ""}]

@@ -163,6 +163,24 @@ def test_the_comparison_export_and_page_show_license_changes(auditor_client, lic
     assert "License changes (1)" in html
 
 
+def test_the_comparison_reports_a_binary_packages_own_license_change_once(subpackage_licensed_git):
+    repo, first, second = subpackage_licensed_git
+    old, new = ingest_release(str(repo), first).release, ingest_release(str(repo), second).release
+    comparison = compare_releases(old, new)
+    assert [(c.component, c.package, c.before, c.after) for c in comparison.package_license_changes] == [
+        ("bash", "bash-devel", "LGPL-2.1-or-later", "LGPL-2.1-or-later AND MIT")]  # curl's packages inherit curl's
+    assert [c.component for c in comparison.license_changes] == ["curl"]
+
+
+def test_the_comparison_export_and_page_show_binary_package_license_changes(auditor_client, subpackage_licensed_git):
+    repo, first, second = subpackage_licensed_git
+    old, new = ingest_release(str(repo), first).release, ingest_release(str(repo), second).release
+    rows = list(csv.reader(io.StringIO(auditor_client.get(f"/compare.csv?old={old.pk}&new={new.pk}").content.decode())))
+    assert ["package license", "bash", "bash-devel", "LGPL-2.1-or-later", "LGPL-2.1-or-later AND MIT"] in rows
+    html = auditor_client.get(f"/compare/?old={old.pk}&new={new.pk}").content.decode()
+    assert "Binary packages (1)" in html and "<td>bash-devel</td>" in html
+
+
 def _fedora(component, license_line):
     UpstreamVerification.objects.create(
         component=component, verdict="verified-intact", verified_at=timezone.now(),
