@@ -50,6 +50,7 @@ class ComponentIdentity:
     binaries: tuple[BinaryRecord, ...]
     unresolved: tuple[Unresolved, ...]  # with the architecture in the reason where only one is concerned
     left_out: tuple[Unresolved, ...] = ()  # License, Summary, Requires, Provides values that did not expand
+    license: str = ""  # the main package's License as rpm expands it (%dnl, %{shrink:}); blank: it did not expand
 
     @property
     def complete(self) -> bool:
@@ -73,7 +74,7 @@ class ComponentIdentity:
         )
         unresolved = tuple(Unresolved(u["field"], u["reason"]) for u in data["unresolved"])
         left_out = tuple(Unresolved(u["field"], u["reason"]) for u in data["left_out"])
-        return cls(data["epoch"], data["version"], data["release"], binaries, unresolved, left_out)
+        return cls(data["epoch"], data["version"], data["release"], binaries, unresolved, left_out, data["license"])
 
     def left_out_json(self) -> list[dict[str, str]]:
         return [{"field": u.field, "reason": u.reason} for u in self.left_out]
@@ -126,6 +127,7 @@ def combine(by_arch: dict[str, SpecIdentity]) -> ComponentIdentity:
         binaries=tuple(BinaryRecord(b, tuple(arches)) for b, arches in binaries.values()),
         unresolved=tuple(unresolved),
         left_out=tuple(_merged(by_arch, "metadata_unresolved")),
+        license=first.license,
     )
 
 

@@ -15,7 +15,7 @@ from .choices import (
     UpstreamVerdict,
 )
 from .licenses import LicenseFacts
-from .querysets import ComponentQuerySet, ImagePackageQuerySet, ImageQuerySet, ReleaseQuerySet
+from .querysets import BinaryPackageQuerySet, ComponentQuerySet, ImagePackageQuerySet, ImageQuerySet, ReleaseQuerySet
 
 
 class Distribution(models.Model):
@@ -308,6 +308,8 @@ class BinaryPackage(models.Model):
     arches = models.JSONField(default=list)  # architectures the package is built for, e.g. ["aarch64", "x86_64"]
     requires = models.JSONField(default=list)  # runtime Requires as expanded: ["glibc >= 2.38", "libfoo.so.1()(64bit)"]
     provides = models.JSONField(default=list)  # explicit Provides as expanded
+
+    objects = BinaryPackageQuerySet.as_manager()
 
     class Meta:
         indexes = [models.Index(fields=["channel"])]

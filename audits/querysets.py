@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.db import models
 
 from .images import IN_IMAGE
+
+
+def _in_image(image, **outer: str) -> models.Exists:
+    """An ImagePackage row of `image` (an Image or its id) that the image holds (IN_IMAGE), matching `outer`."""
+    rows = apps.get_model("audits", "ImagePackage").objects.filter(image=image, role__in=IN_IMAGE)
+    return models.Exists(rows.filter(**{field: models.OuterRef(ref) for field, ref in outer.items()}))
 
 
 class ReleaseQuerySet(models.QuerySet):
@@ -31,6 +38,10 @@ class ComponentQuerySet(models.QuerySet):
                            config_changed_at=models.F("config_commit__committed_at"),
                            license_normalized=models.F("license_expression__normalized"),
                            license_family=models.F("license_expression__family"))
+
+    def in_image(self, image) -> "ComponentQuerySet":
+        """The components an image holds: those of its listed and closure packages."""
+        return self.filter(_in_image(image, component="pk"))
 
     def for_table(self) -> "ComponentQuerySet":
         """Rows for lists: no big JSON or spec text, commits joined."""
@@ -62,6 +73,12 @@ def newest_upstream(component: models.Model) -> models.Model | None:
     fields = {f: getattr(component, f"upstream_{f}") for f in UPSTREAM_FIELDS}
     return component.upstream_verifications.model(component=component, **fields)
 
+
+
+class BinaryPackageQuerySet(models.QuerySet):
+    def in_image(self, image) -> "BinaryPackageQuerySet":
+        """The binary packages an image holds (listed and closure), each once whatever its rows in the image."""
+        return self.filter(_in_image(image, component="component", binary="name"))
 
 
 class ImageQuerySet(models.QuerySet):

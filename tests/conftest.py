@@ -124,6 +124,27 @@ def licensed_release(licensed_git):
 
 
 @pytest.fixture
+def subpackage_licensed_git(tmp_path, allow_local_sources):
+    """The licensed repository, then a commit that changes curl's License (its packages inherit it) and the License
+    bash-devel states (bash's own stays); returns (path, first sha, second sha)."""
+    repo = tmp_path / "subpackage-licensed"
+    first = init_repo(repo, sample_repo.licensed_files())
+    second = sample_repo.licensed_files({**sample_repo.LICENSES, "curl": "MIT"})
+    bash = "specs/b/bash/bash.spec"
+    second[bash] = second[bash].replace("License: LGPL-2.1-or-later", "License: LGPL-2.1-or-later AND MIT")
+    write_files(repo, second)
+    return repo, first, commit_all(repo, "bash-devel's License", date="2026-03-02T12:00:00+00:00")
+
+
+@pytest.fixture
+def licensed_image_release(tmp_path, allow_local_sources):
+    """The image repository (tests.audits.image_repo) with the Licenses of sample_repo.LICENSES."""
+    from tests.audits import image_repo
+
+    return image_repo.ingest(tmp_path, licensed=True)
+
+
+@pytest.fixture
 def auditor_client(client, auditor):
     client.force_login(auditor)
     return client

@@ -7,7 +7,7 @@ import django_filters
 from access.api.filters import StrictFilterBackend
 
 from ..choices import OverlayPresence, UpstreamVerdict
-from ..filters import release_channels
+from ..filters import release_choices
 from ..models import Overlay, UpstreamVerification
 
 
@@ -18,7 +18,7 @@ class ReleaseFilterBackend(StrictFilterBackend):
         kwargs = super().get_filterset_kwargs(request, queryset, view)
         if getattr(view, "filterset_wants_release", False):
             release = view.get_release()
-            kwargs.update(release=release, channels=release_channels(release))
+            kwargs.update(release=release, **release_choices(release))
         return kwargs
 
 

@@ -325,6 +325,14 @@ class FieldChangeSerializer(serializers.Serializer):
     detail = serializers.CharField()
 
 
+class PackageLicenseChangeSerializer(serializers.Serializer):
+    component = serializers.CharField()
+    package = serializers.CharField(help_text="The binary package.")
+    before = serializers.CharField()
+    after = serializers.CharField()
+    detail = serializers.CharField(help_text="A note when a side is not valid SPDX (then compared as stated).")
+
+
 class OverlayChangeSerializer(serializers.Serializer):
     component = serializers.CharField()
     kind = serializers.ChoiceField(choices=["added", "removed", "changed"])
@@ -356,7 +364,11 @@ class ComparisonSerializer(serializers.Serializer):
     version_changes = FieldChangeSerializer(many=True)
     overlay_changes = OverlayChangeSerializer(many=True)
     provenance_changes = FieldChangeSerializer(many=True)
-    license_changes = FieldChangeSerializer(many=True)
+    license_changes = FieldChangeSerializer(many=True, help_text="The main package's License (`detail`: a note when "
+                                                                 "a side is not valid SPDX).")
+    package_license_changes = PackageLicenseChangeSerializer(
+        many=True, help_text="Binary packages of both releases whose applicable License changed, other than by their "
+                             "component's License change.")
     image_changes = ImageChangeSerializer(many=True)
 
 
@@ -391,3 +403,10 @@ class LicenseInventorySerializer(serializers.Serializer):
     by_family = LicenseCountSerializer(many=True)
     by_key = LicenseCountSerializer(many=True)
     invalid_values = InvalidLicenseSerializer(many=True)
+
+
+class LicenseInventoryQuerySerializer(serializers.Serializer):
+    image = serializers.IntegerField(
+        required=False, min_value=1, max_value=2**63 - 1,
+        help_text="An image of the release (its id): count what the image holds, its components and of their binary "
+                  "packages only those in the image. The components list's `image` filter lists them.")

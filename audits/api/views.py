@@ -26,7 +26,7 @@ from ..models import (
     UpstreamVerification,
 )
 from ..services.compare import compare_releases
-from ..services.licenses import license_inventory
+from ..services.licenses import image_license_inventory, license_inventory
 from . import serializers as s
 from .filters import OverlayFilter, ReleaseFilterBackend, UpstreamVerificationFilter
 
@@ -176,14 +176,23 @@ class UpstreamVerificationViewSet(ApiView, InRelease, viewsets.ReadOnlyModelView
 
 
 class LicenseInventoryView(ApiView, InRelease, generics.GenericAPIView):
-    """The release's license inventory (services.licenses): by key, by family, validity, invalid values with the
-    parser's message. The package table's `license`, `license_family` and `license_valid` filters list the packages."""
+    """The license inventory (services.licenses) of the release, or of one of its images with `image`: by key, by
+    family, validity, invalid values with the parser's message. The components list's `license`, `license_family`
+    and `license_valid` filters (with `image` for an image) list the packages."""
 
     serializer_class = s.LicenseInventorySerializer
     pagination_class = None
 
+    @extend_schema(parameters=[s.LicenseInventoryQuerySerializer])
     def get(self, request, release_pk: int):
-        return Response(s.LicenseInventorySerializer(license_inventory(Component.objects.filter(release=self.release))).data)
+        query = s.LicenseInventoryQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        if "image" in query.validated_data:
+            image = get_object_or_404(Image.objects.only("id"), pk=query.validated_data["image"], release=self.release)
+            inventory = image_license_inventory(image)
+        else:
+            inventory = license_inventory(Component.objects.filter(release=self.release))
+        return Response(s.LicenseInventorySerializer(inventory).data)
 
 
 class ComparisonView(ApiView, generics.GenericAPIView):

@@ -43,6 +43,7 @@ _AUTOSPEC_START = "## START: Set by rpmautospec"
 _AUTOSPEC_END = "## END: Set by rpmautospec"
 _CONDITIONAL_PREFIXES = ("%if", "%elif", "%else", "%endif")
 # rpm joins physical lines while %{ %( %[ are unbalanced or a line ends in "\".
+_DNL_RE = re.compile(r"(?<!%)%dnl\b.*")  # rpm's %dnl drops the rest of its line, newline included
 _CONTINUATION_TOKEN = re.compile(r"\\(?:.|$)|%[%{(\[]|[{}()\[\]]")
 _OPENERS = {"%{": 0, "%(": 1, "%[": 2}
 _NESTING = {"{": (0, 1), "}": (0, -1), "(": (1, 1), ")": (1, -1), "[": (2, 1), "]": (2, -1)}
@@ -277,7 +278,7 @@ class _SpecPass:
             if logical[-1] == "\\" or ("%" in logical and any(_scan(logical, (0, 0, 0))[1])):
                 pieces, pos = _logical_line(text, pos, end)
                 count = len(pieces)
-                logical = "\n".join(pieces) if is_macro else " ".join(map(str.strip, pieces))
+                logical = "\n".join(pieces) if is_macro else " ".join(filter(None, (_DNL_RE.sub("", p).strip() for p in pieces)))
                 logical = logical.strip()
             else:
                 pos, count = stop + 1, 1

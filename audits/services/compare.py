@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 from ..images import IN_IMAGE
-from ..models import Component, ImagePackage, Overlay, Release
+from ..models import BinaryPackage, Component, ImagePackage, Overlay, Release
 
 COMPARISON_COLUMNS = ("change", "component", "detail", "before", "after")
 
@@ -27,6 +27,17 @@ class FieldChange:
     before: str
     after: str
     detail: str = ""  # the overlay position, the provenance key, ...
+
+
+@dataclass(frozen=True)
+class PackageLicenseChange:
+    """A binary package whose applicable License changed other than by its component's main License change."""
+
+    component: str
+    package: str
+    before: str
+    after: str
+    detail: str = ""  # a side that is not valid SPDX
 
 
 @dataclass(frozen=True)
@@ -59,14 +70,15 @@ class Comparison:
     version_changes: list[FieldChange] = field(default_factory=list)
     overlay_changes: list[OverlayChange] = field(default_factory=list)
     provenance_changes: list[FieldChange] = field(default_factory=list)
-    license_changes: list[FieldChange] = field(default_factory=list)
+    license_changes: list[FieldChange] = field(default_factory=list)  # the main package's License
+    package_license_changes: list[PackageLicenseChange] = field(default_factory=list)
     image_changes: list[ImageChange] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
         return not (self.added or self.removed or self.classification_changes or self.version_changes
                     or self.overlay_changes or self.provenance_changes or self.license_changes
-                    or self.image_changes)
+                    or self.package_license_changes or self.image_changes)
 
     def rows(self) -> Iterator[list[str]]:
         """Flat rows for COMPARISON_COLUMNS (CSV export)."""
@@ -84,6 +96,9 @@ class Comparison:
             yield ["provenance", ch.component, ch.detail, ch.before, ch.after]
         for ch in self.license_changes:
             yield ["license", ch.component, ch.detail, ch.before, ch.after]
+        for ch in self.package_license_changes:
+            yield ["package license", ch.component, f"{ch.package}: {ch.detail}" if ch.detail else ch.package,
+                   ch.before, ch.after]
         for im in self.image_changes:
             yield [f"image {im.kind}" if not im.kind.startswith("image") else im.kind, im.component,
                    f"{im.image}: {im.package}" if im.package else im.image, im.before, im.after]
@@ -107,23 +122,42 @@ _FIELDS = ("id", "name", "headline", "epoch", "version", "version_expanded", "re
            "identity_complete", "provenance", "license", "license_expression__normalized")
 
 
-def _license(row: dict[str, Any]) -> str:
-    """The SPDX normal form when the License is valid, else the value as stated (blank space collapsed)."""
-    return row["license_expression__normalized"] or " ".join(row["license"].split())
-
-
-def _license_change(name: str, a: dict[str, Any], b: dict[str, Any]) -> FieldChange | None:
-    before, after = _license(a), _license(b)
+def _license_change(name: str, a: tuple[str | None, str], b: tuple[str | None, str]) -> FieldChange | None:
+    """A License change between two (normal form or ""/None when not valid, value as stated) pairs, compared in
+    normal form when both are valid, else as stated with blank space collapsed; None when they are the same."""
+    before, after = (normalized or " ".join(text.split()) for normalized, text in (a, b))
     if before == after:
         return None
-    valid = (bool(a["license_expression__normalized"]), bool(b["license_expression__normalized"]))
+    valid = (bool(a[0]), bool(b[0]))
     detail = "" if all(valid) else "as stated (not a valid SPDX expression)" if not any(valid) else \
         "before: not valid SPDX" if not valid[0] else "after: not valid SPDX"
     return FieldChange(name, before, after, detail)
 
 
+def _main_license(row: dict[str, Any]) -> tuple[str | None, str]:
+    return row["license_expression__normalized"], row["license"]
+
+
 def _components(release: Release) -> dict[str, dict[str, Any]]:
     return {row["name"]: row for row in Component.objects.filter(release=release).order_by().values(*_FIELDS)}
+
+
+def _package_licenses(release: Release) -> dict[tuple[str, str], tuple[str | None, str]]:
+    """(component, binary package) -> the License that applies to the package (normal form, as stated); one query."""
+    rows = BinaryPackage.objects.filter(component__release=release).order_by().values_list(
+        "component__name", "name", "license_expression__normalized", "license_expression__text")
+    return {(component, name): (normalized, text or "") for component, name, normalized, text in rows}
+
+
+def _package_license_changes(old: Release, new: Release, main: dict[str, FieldChange]) -> Iterator[PackageLicenseChange]:
+    """Binary packages of both releases whose applicable License changed, unless the change is their component's
+    main License change (`main`, by component) that they inherit or repeat."""
+    before, after = _package_licenses(old), _package_licenses(new)
+    for component, package in sorted(before.keys() & after.keys()):
+        change = _license_change(component, before[component, package], after[component, package])
+        inherited = main.get(component)
+        if change is not None and (inherited is None or (inherited.before, inherited.after) != (change.before, change.after)):
+            yield PackageLicenseChange(component, package, change.before, change.after, change.detail)
 
 
 def _overlays(release: Release) -> dict[int, list[dict[str, Any]]]:
@@ -186,8 +220,9 @@ def _image_changes(old: Release, new: Release) -> Iterator[ImageChange]:
 
 
 def compare_releases(old: Release, new: Release) -> Comparison:
-    """What changed from `old` to `new`: components, classifications, versions, overlays, provenance, License
-    (compared in SPDX normal form, so "GPL-2.0+" → "GPL-2.0-or-later" is no change)."""
+    """What changed from `old` to `new`: components, classifications, versions, overlays, provenance, License of
+    the main package and of the binary packages (compared in SPDX normal form, so "GPL-2.0+" → "GPL-2.0-or-later"
+    is no change)."""
     result = Comparison(old, new)
     before, after = _components(old), _components(new)
     old_overlays, new_overlays = _overlays(old), _overlays(new)
@@ -204,7 +239,7 @@ def compare_releases(old: Release, new: Release) -> Comparison:
         if _evr(a) != _evr(b):
             result.version_changes.append(FieldChange(name, _evr(a), _evr(b)))
         result.overlay_changes.extend(_overlay_changes(name, old_overlays.get(a["id"], []), new_overlays.get(b["id"], [])))
-        license_change = _license_change(name, a, b)
+        license_change = _license_change(name, _main_license(a), _main_license(b))
         if license_change is not None:
             result.license_changes.append(license_change)
         pa, pb = a["provenance"] or {}, b["provenance"] or {}
@@ -212,5 +247,7 @@ def compare_releases(old: Release, new: Release) -> Comparison:
             for key in sorted(pa.keys() | pb.keys()):
                 if pa.get(key) != pb.get(key):
                     result.provenance_changes.append(FieldChange(name, pa.get(key, ""), pb.get(key, ""), key))
+    main_changes = {change.component: change for change in result.license_changes}
+    result.package_license_changes = list(_package_license_changes(old, new, main_changes))
     result.image_changes = list(_image_changes(old, new))
     return result

@@ -243,6 +243,10 @@ def refresh_statistics() -> None:
 
 
 def _license_text(record: ComponentRecord) -> str:
+    """The main License as rpm expands it (audits.rpmspec: %dnl lines dropped, the distribution's macros known),
+    else, when that expansion left it unexpanded, the metadata parser's expansion (audits.azldev.specfile)."""
+    if record.identity.license:
+        return record.identity.license
     parsed = record.rendered.parsed if record.rendered else None
     return (parsed.license_expanded or parsed.license or "") if parsed else ""
 

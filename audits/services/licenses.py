@@ -1,7 +1,8 @@
 """License inventories of a set of components, their tabular export, and the License compared with Fedora's.
 
-`license_inventory` takes any queryset of components (a release's, an image's, a filtered table's): three
-grouped queries, whatever the size; the arithmetic is audits.licenses.build_inventory.
+`license_inventory` takes any queryset of components (a release's, an image's, a filtered table's) and, for an
+image, the binary packages to count: three grouped queries, whatever the size; the arithmetic is
+audits.licenses.build_inventory.
 """
 
 from __future__ import annotations
@@ -13,25 +14,30 @@ from django.db.models import Count, QuerySet
 
 from ..azldev.specfile import parse_spec
 from ..licenses import FAMILY_LABELS, LicenseFacts, LicenseInventory, analyse_license, build_inventory
-from ..models import BinaryPackage, Component, LicenseExpression
+from ..models import BinaryPackage, Component, Image, LicenseExpression
 
 INVENTORY_COLUMNS = ("section", "license", "components", "binary_packages", "detail")
 
 
-def license_inventory(components: QuerySet[Component]) -> LicenseInventory:
+def license_inventory(components: QuerySet[Component], binaries: QuerySet[BinaryPackage] | None = None) -> LicenseInventory:
     """Licenses by key, by family, valid/invalid/missing, and the invalid values with the parser's message, counted
-    over `components` and their binary packages (each binary by the License that applies to it)."""
+    over `components` and `binaries` (default: every binary package of `components`), each binary by the License
+    that applies to it."""
+    if binaries is None:
+        binaries = BinaryPackage.objects.filter(component__in=components.order_by().values("pk"))
     by_component = dict(components.order_by().values_list("license_expression").annotate(n=Count("pk")))
-    by_binary = dict(
-        BinaryPackage.objects.filter(component__in=components.order_by().values("pk"))
-        .order_by().values_list("license_expression").annotate(n=Count("pk"))
-    )
+    by_binary = dict(binaries.order_by().values_list("license_expression").annotate(n=Count("pk")))
     ids = (by_component.keys() | by_binary.keys()) - {None}
     facts = {row.pk: row.facts for row in LicenseExpression.objects.filter(pk__in=ids)}
     return build_inventory(
         (facts[pk] if pk is not None else None, by_component.get(pk, 0), by_binary.get(pk, 0))
         for pk in by_component.keys() | by_binary.keys()
     )
+
+
+def image_license_inventory(image: Image) -> LicenseInventory:
+    """An image's inventory: the components it holds, and of their binary packages only those in the image."""
+    return license_inventory(Component.objects.in_image(image), BinaryPackage.objects.in_image(image))
 
 
 def inventory_rows(inventory: LicenseInventory) -> Iterable[list[object]]:

@@ -20,7 +20,7 @@ from access.permissions import export_required, viewer_required
 
 from ..azldev.overlay_words import explain_overlay
 from ..exports import COMPONENT_COLUMNS, component_rows, export_bytes
-from ..filters import ComponentFilter, release_channels
+from ..filters import ComponentFilter, release_choices
 from ..highlight import overlay_marks, render_spec
 from ..links import repo_link, safe_url, upstream_links
 from ..models import Component, ComponentReason, Overlay, Release
@@ -63,7 +63,7 @@ TABLE_FIELDS = ("name", "headline", "epoch", "version", "version_expanded", "rel
 def table_context(request, release: Release) -> dict[str, Any]:
     """The package table of the dashboard: a page of the filtered, sorted components with the filter form as data."""
     components = Component.objects.filter(release=release).only(*TABLE_FIELDS).annotate(changed=F("config_commit__committed_at"))
-    filterset = ComponentFilter(request.GET or None, components, release=release, channels=release_channels(release))
+    filterset = ComponentFilter(request.GET or None, components, release=release, **release_choices(release))
     qs = filterset.qs.prefetch_related(Prefetch("reasons", ComponentReason.objects.only("component_id", "code")))
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     current = request.GET.get("sort", "")
@@ -86,7 +86,7 @@ def _export_rows(request, release: Release):
         Component.objects.filter(release=release)
         .for_export()
     )
-    filterset = ComponentFilter(request.GET or None, components, release=release, channels=release_channels(release))
+    filterset = ComponentFilter(request.GET or None, components, release=release, **release_choices(release))
     return component_rows(filterset.qs.prefetch_related(Prefetch("reasons", ComponentReason.objects.only("component_id", "code"))))
 
 

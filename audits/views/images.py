@@ -15,7 +15,9 @@ from ..azldev.classify import HEADLINE_PRECEDENCE, INTACT
 from ..charts import bars
 from ..exports import IMAGE_PACKAGE_COLUMNS, export_bytes, image_package_rows
 from ..images import IN_IMAGE
-from ..models import Component, Image
+from ..licenses import FAMILY_LABELS
+from ..models import Image
+from ..services.licenses import image_license_inventory
 from .common import HEADLINE_LABELS, render_page
 
 UNRESOLVED = "unresolved"  # chart key of packages that map to no component
@@ -35,6 +37,7 @@ def image_detail(request, pk: int, image_pk: int):
     if shown:
         rows = [p for p in in_image if (p.component.headline if p.component else UNRESOLVED) == shown]
     counts = image.packages.in_image().headline_counts()
+    licenses = image_license_inventory(image)
     context = {
         "image": image,
         "release": image.release,
@@ -47,8 +50,8 @@ def image_detail(request, pk: int, image_pk: int):
         "identity_unresolved": [p for p in in_image if p.component and not p.component.identity_complete],
         "headline_bars": bars(counts, {**HEADLINE_LABELS, UNRESOLVED: "no component found"},
                               (*HEADLINE_PRECEDENCE[::-1], UNRESOLVED)),
-        # the components this image holds, for the license inventory (issue 15, part 2)
-        "image_components": Component.objects.filter(image_packages__image=image, image_packages__role__in=IN_IMAGE).distinct(),
+        "licenses": licenses,
+        "license_families": [(FAMILY_LABELS[count.name], count) for count in licenses.by_family],
     }
     record_access(request, AccessAction.VIEW, f"image {image.name} of release {image.release_id}", release=image.release)
     return render_page(request, "audits/image_detail.html", context)

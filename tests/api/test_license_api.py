@@ -62,3 +62,37 @@ def test_the_comparison_lists_license_changes(read_client, licensed_git):
     old, new = ingest_release(str(repo), first).release, ingest_release(str(repo), second).release
     body = read_client.get(f"/api/v1/comparisons/?old={old.pk}&new={new.pk}").json()
     assert body["license_changes"] == [{"component": "curl", "before": "MIT OR Apache-2.0", "after": "MIT", "detail": ""}]
+
+
+def test_the_license_inventory_of_an_image_counts_what_the_image_holds(read_client, licensed_image_release):
+    vm = licensed_image_release.images.get(name="vm")
+    body = read_client.get(f"/api/v1/releases/{licensed_image_release.pk}/license-inventory/?image={vm.pk}").json()
+    assert (body["components"], body["binaries"]) == (4, 4)
+    assert "LGPL-2.1-or-later" not in {row["name"] for row in body["by_key"]}
+
+
+def test_an_image_of_another_release_is_404_and_a_malformed_one_400(read_client, licensed_image_release, licensed_release):
+    vm = licensed_image_release.images.get(name="vm")
+    url = f"/api/v1/releases/{licensed_release.pk}/license-inventory/"
+    assert read_client.get(f"{url}?image={vm.pk}").status_code == 404
+    assert read_client.get(f"{url}?image=vm").status_code == 400
+
+
+def test_components_are_filtered_by_image_and_then_by_its_packages_licenses(read_client, licensed_image_release):
+    vm = licensed_image_release.images.get(name="vm")
+
+    def names(query):
+        rows = read_client.get(f"/api/v1/releases/{licensed_image_release.pk}/components/?{query}").json()["results"]
+        return sorted(row["name"] for row in rows)
+
+    assert names(f"image={vm.pk}") == ["bash", "curl", "mypkg", "zlib"]
+    assert names("license=LGPL-2.1-or-later") == ["bash"]
+    assert names(f"image={vm.pk}&license=LGPL-2.1-or-later") == []
+
+
+def test_the_comparison_lists_binary_package_license_changes(read_client, subpackage_licensed_git):
+    repo, first, second = subpackage_licensed_git
+    old, new = ingest_release(str(repo), first).release, ingest_release(str(repo), second).release
+    body = read_client.get(f"/api/v1/comparisons/?old={old.pk}&new={new.pk}").json()
+    assert body["package_license_changes"] == [{"component": "bash", "package": "bash-devel", "before": "LGPL-2.1-or-later",
+                                                "after": "LGPL-2.1-or-later AND MIT", "detail": ""}]

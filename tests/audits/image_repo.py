@@ -66,10 +66,12 @@ def files() -> dict[str, str]:
     return found
 
 
-def ingest(tmp_path: Path):
-    """The repository committed and ingested (local sources must be allowed): its Release."""
+def ingest(tmp_path: Path, *, licensed: bool = False):
+    """The repository committed and ingested (local sources must be allowed): its Release. `licensed`: with the
+    Licenses of sample_repo.LICENSES (bash-devel, not in any image, states LGPL-2.1-or-later)."""
     from audits.services.ingest import ingest_release
     from tests.support.gitrepo import init_repo
 
     repo = tmp_path / "repo"
-    return ingest_release(str(repo), init_repo(repo, files())).release
+    tree = sample_repo.licensed_files(tree=files()) if licensed else files()
+    return ingest_release(str(repo), init_repo(repo, tree)).release

@@ -126,9 +126,10 @@ packages = ["curl", "bash"]
 LICENSES = {"curl": "MIT OR Apache-2.0", "bash": "GPL-3.0-or-later", "zlib": "Zlib", "mypkg": "GPLv2+"}
 
 
-def licensed_files(licenses: dict[str, str] = LICENSES) -> dict[str, str]:
-    """The sample repository with `licenses` in the rendered specs; bash-devel states its own License."""
-    tree = files()
+def licensed_files(licenses: dict[str, str] = LICENSES, tree: dict[str, str] | None = None) -> dict[str, str]:
+    """The sample repository (or `tree`, a variant of it) with `licenses` in the rendered specs; bash-devel states
+    its own License."""
+    tree = files() if tree is None else tree
     for name, value in licenses.items():
         path = f"specs/{name[0]}/{name}/{name}.spec"
         tree[path] = tree[path].replace("License: MIT", f"License: {value}")

@@ -11,8 +11,8 @@ from collections import Counter
 import license_expression
 import pytest
 
-from audits.models import BinaryPackage, Component, LicenseExpression
-from audits.services.licenses import license_inventory
+from audits.models import BinaryPackage, Component, Image, ImagePackage, LicenseExpression
+from audits.services.licenses import image_license_inventory, license_inventory
 from tests.support.corpus import ingested_corpus
 
 pytestmark = [pytest.mark.corpus, pytest.mark.django_db]
@@ -113,3 +113,31 @@ def test_families_of_simple_expressions_follow_the_scancode_categories(raw):
         assert row.family == expected, row.text
         checked += 1
     assert checked > 100
+
+
+def test_no_license_keeps_the_text_of_a_dnl_comment_line(raw):
+    """Multi-line %{shrink:...} values with %dnl comment lines are stored as rpm expands them."""
+    components, binaries, _, _ = raw
+    assert [v for v in components + binaries if "%dnl" in v] == []
+
+
+def test_each_images_inventory_equals_a_recount_of_the_packages_it_holds(release, django_db_blocker):
+    """Recounted from the image's package rows (listed and closure), each resolved binary package once, with the
+    raw License that applies to it (own or else the component's)."""
+    with django_db_blocker.unblock():
+        images = list(Image.objects.filter(release=release, error="").order_by("name"))
+        assert len(images) == 5
+        for image in images:
+            held = set(ImagePackage.objects.filter(image=image, role__in=("direct", "closure"), component__isnull=False)
+                       .exclude(binary="").values_list("component_id", "binary"))
+            values = {(row[0], row[1]): row[2] or row[3] for row in BinaryPackage.objects.filter(
+                component_id__in={c for c, _ in held}).values_list("component_id", "name", "license", "component__license")}
+            applies = [values[key] for key in held]
+            inventory = image_license_inventory(image)
+            recount = Counter("missing" if not v.strip() else "valid" if independent(v) else "invalid" for v in applies)
+            assert (inventory.components, inventory.binaries) == (len({c for c, _ in held}), len(held)), image.name
+            assert (inventory.valid.binaries, inventory.invalid.binaries, inventory.missing.binaries) == (
+                recount["valid"], recount["invalid"], recount["missing"]), image.name
+            print(f"\nimage {image.name}: {inventory.components} components, {inventory.binaries} binary packages, "
+                  f"valid/invalid/missing {recount['valid']}/{recount['invalid']}/{recount['missing']}, "
+                  f"families {[(c.name, c.binaries) for c in inventory.by_family if c.binaries]}")

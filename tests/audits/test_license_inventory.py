@@ -15,6 +15,7 @@ from audits.services.compare import compare_releases
 from audits.services.ingest import ingest_release
 from audits.services.licenses import license_inventory
 from tests.audits import sample_repo
+from tests.support.gitrepo import init_repo
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +36,14 @@ def test_ingest_stores_the_parsed_license_of_each_component(licensed_release):
         "GPL-3.0-or-later", "GPL-3.0-or-later", True, ["GPL-3.0-or-later"], "strong-copyleft")
     mypkg = _component(licensed_release, "mypkg").license_expression
     assert (mypkg.valid, mypkg.normalized, mypkg.error) == (False, "", "Unknown license key(s): GPLv2+")
+
+
+def test_a_multi_line_license_is_stored_without_its_dnl_comment_lines(tmp_path, allow_local_sources):
+    shrunk = "%{shrink:\n  Zlib AND\n  %dnl contrib/minizip\n  MIT\n}"
+    repo = tmp_path / "dnl"
+    commit = init_repo(repo, sample_repo.licensed_files({"zlib": shrunk}))
+    zlib = _component(ingest_release(str(repo), commit).release, "zlib")
+    assert (zlib.license, zlib.license_expression.valid) == ("Zlib AND MIT", True)
 
 
 def test_a_binary_package_points_at_its_own_license_or_else_the_components(licensed_release):
@@ -152,6 +161,24 @@ def test_the_comparison_export_and_page_show_license_changes(auditor_client, lic
     assert ["license", "curl", "", "MIT OR Apache-2.0", "MIT"] in rows
     html = auditor_client.get(f"/compare/?old={old.pk}&new={new.pk}").content.decode()
     assert "License changes (1)" in html
+
+
+def test_the_comparison_reports_a_binary_packages_own_license_change_once(subpackage_licensed_git):
+    repo, first, second = subpackage_licensed_git
+    old, new = ingest_release(str(repo), first).release, ingest_release(str(repo), second).release
+    comparison = compare_releases(old, new)
+    assert [(c.component, c.package, c.before, c.after) for c in comparison.package_license_changes] == [
+        ("bash", "bash-devel", "LGPL-2.1-or-later", "LGPL-2.1-or-later AND MIT")]  # curl's packages inherit curl's
+    assert [c.component for c in comparison.license_changes] == ["curl"]
+
+
+def test_the_comparison_export_and_page_show_binary_package_license_changes(auditor_client, subpackage_licensed_git):
+    repo, first, second = subpackage_licensed_git
+    old, new = ingest_release(str(repo), first).release, ingest_release(str(repo), second).release
+    rows = list(csv.reader(io.StringIO(auditor_client.get(f"/compare.csv?old={old.pk}&new={new.pk}").content.decode())))
+    assert ["package license", "bash", "bash-devel", "LGPL-2.1-or-later", "LGPL-2.1-or-later AND MIT"] in rows
+    html = auditor_client.get(f"/compare/?old={old.pk}&new={new.pk}").content.decode()
+    assert "Binary packages (1)" in html and "<td>bash-devel</td>" in html
 
 
 def _fedora(component, license_line):

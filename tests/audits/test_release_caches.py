@@ -6,18 +6,28 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from audits.filters import release_channels
+from audits.filters import release_choices
 from audits.models import BinaryPackage
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_channels_of_a_release_are_read_once_then_served_from_the_cache(release):
-    stored = {p.channel for p in BinaryPackage.objects.filter(component__release=release) if p.channel}
-    assert release_channels(release) == sorted(stored) and stored
+@pytest.fixture
+def image_release(tmp_path, allow_local_sources):
+    from tests.audits import image_repo
+
+    return image_repo.ingest(tmp_path)
+
+
+def test_the_channels_and_images_of_a_release_are_read_once_then_served_from_the_cache(image_release):
+    stored = {p.channel for p in BinaryPackage.objects.filter(component__release=image_release) if p.channel}
+    images = [(str(i.pk), i.name if not i.profile else f"{i.name} ({i.profile})")
+              for i in image_release.images.order_by("name")]
+    expected = {"channels": sorted(stored), "images": images}
+    assert release_choices(image_release) == expected and stored and images
     with CaptureQueriesContext(connection) as queries:
-        assert release_channels(release) == sorted(stored)
-    assert not [q for q in queries.captured_queries if "audits_binarypackage" in q["sql"]]
+        assert release_choices(image_release) == expected
+    assert not [q for q in queries.captured_queries if "audits_binarypackage" in q["sql"] or "audits_image" in q["sql"]]
 
 
 def test_a_replaced_trusted_root_file_is_read_again(sigstore_settings, local_sigstore, tmp_path):

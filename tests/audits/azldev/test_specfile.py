@@ -124,6 +124,11 @@ def test_metadata_is_expanded_with_globals_and_earlier_tags():
     assert spec.unexpanded_macros == ()
 
 
+def test_dnl_comment_lines_of_a_multi_line_license_are_dropped_as_rpm_drops_them():
+    spec = parse_spec("Name: foo\nLicense: %{shrink:\n  Apache-2.0 AND\n  %dnl third_party/{a,b}\n  MIT\n}\n")
+    assert spec.license_expanded == "Apache-2.0 AND MIT"
+
+
 def test_metadata_tag_names_are_case_insensitive():
     spec = parse_spec("NAME: foo\nversion: 1\nUrl: https://x.test\nLICENSE: MIT\n")
     assert (spec.name, spec.version, spec.url, spec.license) == ("foo", "1", "https://x.test", "MIT")
