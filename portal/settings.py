@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "access",
     "jobs",
     "audits",
+    "policies",
     "sbom",
     "evidence",
     "signing",
