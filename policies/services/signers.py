@@ -6,7 +6,11 @@ from __future__ import annotations
 
 from typing import Callable
 
-AttestationSigner = Callable[[bytes], str]  # statement JSON -> Sigstore bundle JSON
+class SignerError(Exception):
+    """The registered signer could not sign (no identity, a Sigstore service refused); its message says why."""
+
+
+AttestationSigner = Callable[[bytes], str]  # statement JSON -> Sigstore bundle JSON; raises SignerError
 _signers: list[AttestationSigner] = []
 
 

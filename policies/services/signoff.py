@@ -20,7 +20,7 @@ from reviews.services import all_decided
 
 from ..models import Finding, SignOff
 from .policy import current_version
-from .signers import attestation_signer
+from .signers import SignerError, attestation_signer
 from .waivers import active_waivers
 
 STATEMENT_TYPE = "https://in-toto.io/Statement/v1"
@@ -102,7 +102,10 @@ def sign_off(release: Release, *, user, via: str) -> SignOff:
     predicate = decisions_document(release, signed_by=_person(user) or via, signed_at=signed_at)
     document = _canonical(predicate)
     signed = statement(document_name(release), document, predicate)
-    bundle = signer(signed)  # the signer raises its own error class; nothing is stored then
+    try:
+        bundle = signer(signed)
+    except SignerError as exc:
+        raise SignOffError(f"the attestation could not be signed: {exc}") from exc
     try:
         with transaction.atomic():
             return SignOff.objects.create(release=release, signed_by=user, signed_at=signed_at,
