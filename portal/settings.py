@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "access",
     "jobs",
     "audits",
+    "reviews",
     "sbom",
     "evidence",
     "signing",
