@@ -15,11 +15,12 @@ import re
 import secrets
 from dataclasses import dataclass
 
-SCOPES = ("read", "export", "jobs", "admin")
+SCOPES = ("read", "export", "jobs", "review", "admin")
 SCOPE_HELP = {
     "read": "read releases, components, overlays, provenance, jobs, verdicts, comparisons, document lists",
     "export": "download SBOM documents and evidence bundles",
     "jobs": "start jobs (ingest, SBOM, upstream verification, ...); polling them needs read",
+    "review": "decide reviews of divergences and comment on them; reading them needs read",
     "admin": "read the access log",
 }
 _FORMAT = re.compile(r"pdg_([0-9a-f]{8})_([A-Za-z0-9_-]{43})")

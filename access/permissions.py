@@ -7,7 +7,8 @@ so an admin can also grant a single capability to one account.
 | role            | may                                                                   |
 | --------------- | --------------------------------------------------------------------- |
 | (no role)       | nothing: a signed-in account without a role sees only a page saying so |
-| auditor         | read releases, components and comparisons; export (CSV, XLSX)         |
+| auditor         | read releases, components and comparisons; export (CSV, XLSX);        |
+|                 | decide reviews of divergences and comment on them                     |
 | release-manager | + start ingests and SBOM/signing jobs, upload third-party bundles     |
 | admin           | + read the access log, manage accounts (Django admin) and API keys,   |
 |                 |   set a release's expected signer                                     |
@@ -48,6 +49,7 @@ START_JOB = "jobs.start_job"
 VIEW_ACCESS_LOG = "access.view_accesslog"
 MANAGE_API_KEYS = "access.add_apikey"
 CHANGE_SIGNING_POLICY = "signing.change_signingpolicy"
+DECIDE_REVIEWS = "reviews.change_review"  # decide reviews of divergences and comment on them
 MANAGE_ACCOUNTS = "auth.change_user"  # the sessions page: sign a user out everywhere
 
 _VIEW_MODELS = (
@@ -57,7 +59,8 @@ _VIEW_MODELS = (
 )
 # Permissions (app_label.codename) each role's group holds; setup_roles applies exactly these.
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
-    AUDITOR: tuple(f"audits.view_{m}" for m in _VIEW_MODELS) + ("jobs.view_job", EXPORT),
+    AUDITOR: tuple(f"audits.view_{m}" for m in _VIEW_MODELS) + ("jobs.view_job", EXPORT, "reviews.view_review",
+                                                                 "reviews.view_reviewevent", DECIDE_REVIEWS),
 }
 ROLE_PERMISSIONS[RELEASE_MANAGER] = ROLE_PERMISSIONS[AUDITOR] + (START_JOB, "jobs.add_job")
 ROLE_PERMISSIONS[ADMIN] = ROLE_PERMISSIONS[RELEASE_MANAGER] + (
@@ -70,6 +73,7 @@ SCOPE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     "read": (VIEW,),
     "export": (EXPORT,),
     "jobs": (START_JOB,),
+    "review": (DECIDE_REVIEWS,),
     "admin": (VIEW_ACCESS_LOG,),
 }
 
@@ -125,6 +129,12 @@ def can_manage_api_keys(user) -> bool:
 
 def can_change_signing_policy(user) -> bool:
     return CHANGE_SIGNING_POLICY in permissions_of(user)
+
+
+def can_decide_reviews(user) -> bool:
+    return DECIDE_REVIEWS in permissions_of(user)
+
+
 def can_manage_accounts(user) -> bool:
     return MANAGE_ACCOUNTS in permissions_of(user)
 
@@ -146,6 +156,10 @@ class Capabilities:
     @property
     def view_access_log(self) -> bool:
         return can_view_access_log(self.user)
+
+    @property
+    def decide_reviews(self) -> bool:
+        return can_decide_reviews(self.user)
 
     @property
     def manage_api_keys(self) -> bool:
@@ -181,4 +195,5 @@ api_keys_required = require(can_manage_api_keys, "API keys are managed by admins
 signing_policy_required = require(can_change_signing_policy,
                                   "The expected signer of a release is set by an admin: a release manager uploads the "
                                   "bundles checked against it, so a second person decides whose signature counts.")
+reviews_decider_required = require(can_decide_reviews, "Deciding reviews needs the auditor role.")
 accounts_required = require(can_manage_accounts, "Accounts and their sessions are managed by admins only.")

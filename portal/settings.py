@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "access",
     "jobs",
     "audits",
+    "reviews",
     "policies",
     "sbom",
     "evidence",
