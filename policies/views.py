@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from access.accesslog import record_access
@@ -97,6 +98,7 @@ def release_policy(request, pk: int):
         "release": release, "filters": filters, "page": page, "counts": Finding.objects.filter(release=release).counts(),
         "waivers": release_waivers, "waiver_form": WaiverForm(), "sign_off": SignOff.objects.filter(release=release)
         .select_related("signed_by", "policy_version").first(), "blockers": signoff.blockers(release),
+        "now": timezone.now(),
     })
 
 

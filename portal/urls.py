@@ -35,6 +35,7 @@ urlpatterns = [
     path("sbom/", include("sbom.urls")),
     path("sbom/", include("signing.urls")),  # the signature pages kept the /sbom/ paths they had in the sbom app
     path("", include("evidence.urls")),
+    path("", include("policies.urls")),
     path("", include("audits.urls")),
 ]
 

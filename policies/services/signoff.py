@@ -15,8 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from audits.models import Release
-from reviews.models import Review
-from reviews.services import all_decided
+from reviews.services import all_decided, decisions
 
 from ..models import Finding, SignOff
 from .policy import current_version
@@ -53,8 +52,6 @@ def _person(user) -> str:
 
 def decisions_document(release: Release, *, signed_by: str, signed_at) -> dict:
     """What the sign-off attests, as plain JSON values."""
-    reviews = Review.objects.filter(release=release).select_related(
-        "component", "decided_by", "carried_from__release__commit").order_by("component__name")
     findings = Finding.objects.filter(release=release).with_waiver(signed_at).select_related("component")
     version = current_version()
     return {
@@ -63,11 +60,10 @@ def decisions_document(release: Release, *, signed_by: str, signed_at) -> dict:
                     "committedAt": release.commit.committed_at.isoformat()},
         "policy": {"version": version.number, "sha256": version.sha256},
         "decisions": [{
-            "component": r.component.name, "state": r.state, "fingerprint": r.fingerprint,
-            "reviewer": r.decided_by_name or _person(r.decided_by),
-            "decidedAt": r.decided_at.isoformat() if r.decided_at else None, "justification": r.justification,
-            "carriedFrom": r.carried_from.release.commit.sha if r.carried_from else None,
-        } for r in reviews],
+            "component": d.component, "state": d.state, "fingerprint": d.fingerprint, "reviewer": d.reviewer,
+            "decidedAt": d.decided_at.isoformat() if d.decided_at else None, "justification": d.justification,
+            "carriedFromRelease": d.carried_from_release_id,
+        } for d in decisions(release)],
         "findings": [{"component": f.component.name, "rule": f.rule, "severity": f.severity, "subject": f.subject,
                       "message": f.message, "waived": f.waived} for f in findings],
         "waivers": [{"component": w.component.name, "rule": w.rule, "subject": w.subject,
@@ -116,5 +112,9 @@ def sign_off(release: Release, *, user, via: str) -> SignOff:
         raise SignOffError("the release was signed off by someone else meanwhile") from exc
 
 
-def is_signed_off(release: Release) -> bool:
-    return SignOff.objects.filter(release=release).exists()
+def frozen_reason(release_ids) -> str:
+    """The reviews freeze check (reviews.freeze): reviews of a signed-off release never change."""
+    if SignOff.objects.filter(release_id__in=list(release_ids)).exists():
+        return ("the release is signed off: its reviews are frozen (a later commit is a new release that needs "
+                "its own sign-off)")
+    return ""

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from ..choices import DECIDED_STATES, EventKind, ReviewState
 from ..errors import ReviewError, StaleReview
+from ..freeze import frozen_reason
 from ..models import Review, ReviewEvent
 
 MAX_TEXT = 10_000  # characters of a justification, reason or comment
@@ -127,6 +128,7 @@ def decide_many(expected_versions: dict[int, int], decision: Decision, actor: Ac
     reviews = list(rows)
     if len(reviews) != len(expected_versions):
         raise Review.DoesNotExist("no such review in this release")
+    _refuse_frozen(r.release_id for r in reviews)
     for review in reviews:
         if review.version != expected_versions[review.pk]:
             raise StaleReview(review.pk, expected_versions[review.pk], review.version)
@@ -139,6 +141,7 @@ def decide_many(expected_versions: dict[int, int], decision: Decision, actor: Ac
 
 def add_comment(review: Review, text: str, actor: Actor) -> ReviewEvent:
     """Append a comment to the review's thread (a comment changes no state and no version)."""
+    _refuse_frozen([review.release_id])
     text = (text or "").strip()
     if not text:
         raise ReviewError({"text": ["a comment needs some text"]})
@@ -146,6 +149,13 @@ def add_comment(review: Review, text: str, actor: Actor) -> ReviewEvent:
         raise ReviewError({"text": [f"at most {MAX_TEXT} characters"]})
     return ReviewEvent.objects.create(review=review, kind=EventKind.COMMENT, state=review.state, text=text,
                                       actor=actor.user, api_key=actor.api_key, actor_name=actor.name)
+
+
+def _refuse_frozen(release_ids: Iterable[int]) -> None:
+    """ReviewError when an app above has frozen one of these releases (a signed-off release, reviews.freeze)."""
+    reason = frozen_reason(release_ids)
+    if reason:
+        raise ReviewError({"release": [reason]})
 
 
 def parse_versions(values: Iterable[str]) -> dict[int, int]:
