@@ -19,7 +19,8 @@ def sign_statement(statement: bytes) -> str:
     try:
         token = identity_token(identity_source())
         trust_config = load_trust_config(settings.PEDIGREE_SIGSTORE_TRUST_CONFIG)
-        with SigningContext.from_trust_config(trust_config).signer(token, cache=False) as signer:
+        # cache=True: sigstore-python 4.x with cache=False signs with another key than the certificate's
+        with SigningContext.from_trust_config(trust_config).signer(token, cache=True) as signer:
             return signer.sign_dsse(Statement(statement)).to_json()
     except SigningError as exc:
         raise SignerError(str(exc)) from exc
