@@ -83,10 +83,10 @@ class ReviewViewSet(ApiView, InRelease, mixins.ListModelMixin, mixins.RetrieveMo
         """A review's ETag is its version (what If-Match names), not a digest of the body."""
         response = super().finalize_response(request, response, *args, **kwargs)
         etag = getattr(self, "review_etag", None)
-        if etag and response.status_code in (200, 304):
+        if etag and response.status_code == 200:
             response["ETag"] = etag
-            response.status_code = 200
-            return get_conditional_response(request, etag=etag, response=response) or response
+            if request.method in ("GET", "HEAD"):
+                return get_conditional_response(request, etag=etag, response=response) or response
         return response
 
     @extend_schema(request=s.DecisionSerializer, responses=s.ReviewDetailSerializer)
