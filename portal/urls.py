@@ -7,6 +7,7 @@ import access.signin.views
 import audits.api.urls
 import evidence.api
 import jobs.api
+import reviews.api.urls
 import sbom.api
 import signing.api
 from access.middleware import public
@@ -15,7 +16,8 @@ from .health import healthz
 from .login import ThrottledLoginView
 
 # /api/v1/: one router per app, one URL namespace ("api").
-api_v1 = (access.api.views.urlpatterns + jobs.api.urlpatterns + audits.api.urls.urlpatterns + sbom.api.urlpatterns
+api_v1 = (access.api.views.urlpatterns + jobs.api.urlpatterns + audits.api.urls.urlpatterns + reviews.api.urls.urlpatterns
+          + sbom.api.urlpatterns
           + evidence.api.urlpatterns + signing.api.urlpatterns)
 
 urlpatterns = [
@@ -36,6 +38,7 @@ urlpatterns = [
     path("sbom/", include("signing.urls")),  # the signature pages kept the /sbom/ paths they had in the sbom app
     path("", include("evidence.urls")),
     path("", include("policies.urls")),
+    path("", include("reviews.urls")),
     path("", include("audits.urls")),
 ]
 

@@ -27,7 +27,7 @@ from rest_framework.response import Response
 from ..accesslog import record_access
 from ..choices import AccessAction
 from ..downloads import file_response
-from ..permissions import EXPORT, START_JOB, VIEW, VIEW_ACCESS_LOG, permissions_of
+from ..permissions import DECIDE_REVIEWS, EXPORT, START_JOB, VIEW, VIEW_ACCESS_LOG, permissions_of
 
 
 def absolute(request, name: str, *args) -> str:
@@ -50,8 +50,9 @@ DENIED = {
     EXPORT: "Downloads need the 'export' scope (API key) or the auditor role.",
     START_JOB: "Starting jobs needs the 'jobs' scope (API key) or the release-manager role.",
     VIEW_ACCESS_LOG: "The access log needs the 'admin' scope (API key) or the admin role.",
+    DECIDE_REVIEWS: "Deciding and commenting on reviews needs the 'review' scope (API key) or the auditor role.",
 }
-ACCESS_ACTIONS = {EXPORT: AccessAction.EXPORT, START_JOB: AccessAction.START_JOB}
+ACCESS_ACTIONS = {EXPORT: AccessAction.EXPORT, START_JOB: AccessAction.START_JOB, DECIDE_REVIEWS: AccessAction.DECIDE}
 
 
 class HasRequiredPermission(BasePermission):

@@ -32,14 +32,15 @@ def test_the_schema_lists_every_resource():
     paths = {path for _, path, _ in OPERATIONS}
     for resource in ("releases", "components", "overlays", "build-customisations", "history", "commits", "jobs",
                      "sbom-documents", "signature-bundles", "upstream-verifications", "comparisons", "evidence-bundles",
-                     "access-log"):
+                     "access-log", "reviews"):
         assert any(f"/{resource}/" in path for path in paths), resource
 
 
 def _url(path: str, objects: dict) -> str:
     """The path with its parameters filled from api_objects; an `id` is the object of the segment before it."""
     by_collection = {"releases": objects["release"].pk, "jobs": objects["job"].pk, "sbom-documents": objects["sbom"].pk,
-                     "evidence-bundles": objects["bundle"].pk, "signature-bundles": objects["signature"].pk, "upstream-verifications": objects["verification"].pk}
+                     "evidence-bundles": objects["bundle"].pk, "signature-bundles": objects["signature"].pk, "upstream-verifications": objects["verification"].pk,
+                     "reviews": objects["review"].pk}
 
     def fill(match: re.Match) -> str:
         name, collection = match.group(2), match.group(1)
@@ -60,6 +61,11 @@ def _url(path: str, objects: dict) -> str:
 
 
 def _call(client: Client, method: str, url: str, objects: dict):
+    if method == "PATCH":  # a review decision, made on the version just read
+        return client.patch(url, {"state": "accepted", "justification": "reviewed"}, content_type="application/json",
+                            headers={"If-Match": objects["review"].etag})
+    if method == "POST" and url.endswith("/comments/"):
+        return client.post(url, {"text": "looked at it"}, content_type="application/json")
     if method == "POST":
         return client.post(url, {"kind": "sbom", "release": objects["release"].pk}, content_type="application/json")
     return client.generic(method, url)
