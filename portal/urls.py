@@ -7,6 +7,7 @@ import access.signin.views
 import audits.api.urls
 import evidence.api
 import jobs.api
+import policies.api
 import reviews.api.urls
 import sbom.api
 import signing.api
@@ -17,6 +18,7 @@ from .login import ThrottledLoginView
 
 # /api/v1/: one router per app, one URL namespace ("api").
 api_v1 = (access.api.views.urlpatterns + jobs.api.urlpatterns + audits.api.urls.urlpatterns + reviews.api.urls.urlpatterns
+          + policies.api.urlpatterns
           + sbom.api.urlpatterns
           + evidence.api.urlpatterns + signing.api.urlpatterns)
 
