@@ -450,6 +450,8 @@ SPECTACULAR_SETTINGS = {
         "JobKindEnum": "jobs.choices.JobKind",
         "InconsistencyKindEnum": "audits.choices.InconsistencyKind",
         "ChangeKindEnum": ["added", "removed", "changed"],
+        "ReviewStateEnum": "reviews.choices.ReviewState",
+        "DecisionStateEnum": ["accepted", "rejected", "waived"],  # reviews.choices.DECIDED_STATES
     },
     "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 0, "maximum": 10**18 - 1}},  # access/api/converters.py
     "POSTPROCESSING_HOOKS": [

@@ -127,7 +127,10 @@ def api_objects(small_release, portal_admin):
         release=release, origin=SignatureBundle.Origin.PORTAL, sbom_document=sbom, artifact_name=sbom.file_name,
         artifact_sha256=sbom.sha256, content=SIGNATURE, sha256=hashlib.sha256(SIGNATURE).hexdigest(),
     )
-    review = component.review  # created by the ingest (reviews.services.lifecycle)
+    from reviews.services import sync_reviews
+
+    sync_reviews(release)  # what the ingest does after writing a release
+    review = component.review
     return {"release": release, "component": component, "sbom": sbom, "bundle": bundle, "verification": verification,
             "review": review,
             "job": job, "commit": release.commit, "signature": signature}
