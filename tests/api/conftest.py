@@ -131,6 +131,25 @@ def api_objects(small_release, portal_admin):
 
     sync_reviews(release)  # what the ingest does after writing a release
     review = component.review
+    finding, waived = _findings(release, component, portal_admin)
     return {"release": release, "component": component, "sbom": sbom, "bundle": bundle, "verification": verification,
-            "review": review,
+            "review": review, "finding": finding, "waiver": waived,
             "job": job, "commit": release.commit, "signature": signature}
+
+
+def _findings(release, component, approver):
+    """Two policy findings of the component: one open (to waive), one waived (to change or revoke)."""
+    from policies.models import Finding
+    from policies.services import waivers
+    from policies.services.policy import current_version
+
+    version = current_version()
+    finding, other = Finding.objects.bulk_create([
+        Finding(release=release, component=component, policy_version=version, rule="overlay-description",
+                severity="low", subject="overlay 1", message="overlay 1 (spec-set-tag) has no description"),
+        Finding(release=release, component=component, policy_version=version, rule="check-skip-reason",
+                severity="medium", message="%check is skipped without a reason (build.check.skip_reason)"),
+    ])
+    waiver = waivers.approve(other, justification="known", expires_at=timezone.now() + dt.timedelta(days=9),
+                             user=approver, via="page")
+    return finding, waiver
