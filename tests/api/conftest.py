@@ -131,13 +131,13 @@ def api_objects(small_release, portal_admin):
 
     sync_reviews(release)  # what the ingest does after writing a release
     review = component.review
-    finding, waived = _findings(release, component, portal_admin)
+    finding, waived = findings_of(release, component, portal_admin)
     return {"release": release, "component": component, "sbom": sbom, "bundle": bundle, "verification": verification,
             "review": review, "finding": finding, "waiver": waived,
             "job": job, "commit": release.commit, "signature": signature}
 
 
-def _findings(release, component, approver):
+def findings_of(release, component, approver):
     """Two policy findings of the component: one open (to waive), one waived (to change or revoke)."""
     from policies.models import Finding
     from policies.services import waivers
