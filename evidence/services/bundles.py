@@ -35,6 +35,7 @@ from sbom.services.generate import SbomError, component_document
 from .. import MANIFEST_NAME, __version__, oscal
 from ..models import EvidenceBundle
 from ..zipwriter import BundleFile, assign_names, verification_steps, write_bundle
+from .decisions import decision_files, oscal_decisions
 from .loading import (
     COMMIT_FIELDS,
     COMPONENT_FIELDS,
@@ -277,7 +278,7 @@ def build_release_bundle(release: Release, *, requested_by: str, requested_at: d
                    "The release's origin and its counts by classification, reason, overlay and upstream verdict", JSON),
         BundleFile("release/inconsistencies.json", json_bytes(inconsistencies), "inconsistencies",
                    "Every inconsistency found at ingest (missing or stale rendered specs, missing overlay sources, ...)", JSON),
-        *sboms, *signatures,
+        *sboms, *signatures, *decision_files(release, requested_at),
     ]
     # Names are final from here on: OSCAL and the findings CSV point at them.
     names = assign_names(f.path for f in files)
@@ -289,6 +290,7 @@ def build_release_bundle(release: Release, *, requested_by: str, requested_at: d
         ingested_at=release.ingested_at, requested_at=requested_at,
         components=tuple(_oscal_component(data, [final[names[f.path]] for f in by_component[data.name]])
                          for data in components),
+        **oscal_decisions(release, requested_at),
     )
     release_level = [f for f in files if f.path.startswith("release/")]
     report(total, total, "writing and validating the OSCAL assessment results")
