@@ -51,7 +51,7 @@ def expected_version(header: str | None, review_id: int) -> int:
 
 
 class ReviewViewSet(ApiView, InRelease, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Reviews of a release's divergent components, pending first; `?state=` filters."""
+    """Reviews of a release's divergent components, by id; `?state=` filters."""
 
     queryset = Review.objects.none()  # the model, for the schema
     action_permissions = {"partial_update": DECIDE_REVIEWS, "comments": DECIDE_REVIEWS}

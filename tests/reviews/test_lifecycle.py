@@ -7,6 +7,7 @@ from reviews.choices import EventKind, ReviewState
 from reviews.errors import AppendOnlyError
 from reviews.models import Review, ReviewEvent
 from reviews.services import all_decided, decisions, review_totals, sync_reviews
+from tests.support.gitrepo import commit_all, write_files
 
 pytestmark = pytest.mark.django_db
 
@@ -94,3 +95,16 @@ def test_history_events_cannot_be_changed_or_deleted_in_bulk(first_release):
     with pytest.raises(AppendOnlyError):
         events.delete()
     assert not events.filter(text="rewritten").exists()
+
+
+def test_a_component_that_becomes_intact_closes_its_review_and_says_so(sample_git, first_release):
+    repo, _, second = sample_git
+    pinned = ingest_release(str(repo), second).release
+    write_files(repo, {"base/comps/components.toml": 'includes = ["**/*.comp.toml", "groups.toml"]\n\n'
+                                                     "[components.curl]\n\n[components.newpkg]\n"})
+    latest = ingest_release(str(repo), commit_all(repo, "unpin curl", date="2026-03-03T12:00:00+00:00")).release
+    curl = Review.objects.get(release=pinned, component__name="curl")
+    assert curl.closed_in == latest and curl.state == ReviewState.PENDING
+    closing = curl.events.order_by("at", "id").last()
+    assert closing.kind == EventKind.CLOSED and f"Fedora-intact in release {latest.pk}" in closing.text
+    assert not Review.objects.filter(release=latest, component__name="curl").exists()

@@ -99,3 +99,10 @@ def test_the_dashboard_shows_the_progress_and_the_package_page_the_history(audit
     assert "1 of 3 decided" in dashboard
     package = auditor_client.get(f"/releases/{first_release.pk}/components/bash/").content.decode()
     assert "the dependency is &lt;needed&gt;" in package and "New divergence from Fedora" in package
+
+
+def test_the_queue_does_not_query_per_review(auditor_client, first_release, accept, django_assert_max_num_queries):
+    for review in _reviews(first_release):
+        accept(review)  # decided rows show their reviewer, carried rows their release
+    with django_assert_max_num_queries(12):
+        assert auditor_client.get(_urls(first_release)["queue"]).status_code == 200
