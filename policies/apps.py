@@ -8,7 +8,9 @@ class PoliciesConfig(AppConfig):
     def ready(self) -> None:
         from audits.signals import release_written
         from reviews.freeze import register_freeze_check
+        from reviews.management.commands import reviews as reviews_command
 
+        from . import cli
         from .services.evaluation import evaluate_written_release
         from .services.signoff import frozen_reason
 
@@ -16,3 +18,7 @@ class PoliciesConfig(AppConfig):
         # and a signed-off release's reviews are frozen (reviews never imports policies).
         release_written.connect(evaluate_written_release, dispatch_uid="policies.evaluate")
         register_freeze_check(frozen_reason)
+        # `manage.py reviews` reports the policy violations and gates on the sign-off.
+        reviews_command.TOTALS_HOOKS.append(cli.policy_totals)
+        reviews_command.OPTION_HOOKS.append(cli.add_options)
+        reviews_command.CHECK_HOOKS.append(cli.require_signed_off)

@@ -1,6 +1,7 @@
 """The signed sign-off: an in-toto statement signed as DSSE by the local Sigstore instance, verified with
 the stock `sigstore` CLI as a customer would; the frozen reviews and waivers afterwards."""
 
+import io
 import json
 import os
 import shlex
@@ -8,6 +9,7 @@ import subprocess
 import sys
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
 from policies.models import SignOff, Waiver
@@ -114,3 +116,23 @@ def test_without_a_signing_identity_nothing_is_stored(release, auditor, release_
     with pytest.raises(signoff.SignOffError, match="no signing identity is configured"):
         signoff.sign_off(release, user=release_manager, via="page")
     assert not SignOff.objects.exists()
+
+
+def _reviews_command(release, *options):
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command("reviews", str(release.pk), "--json", *options, stdout=out, stderr=err)
+    except SystemExit as exc:
+        return json.loads(out.getvalue()), exc.code, err.getvalue()
+    return json.loads(out.getvalue()), 0, err.getvalue()
+
+
+def test_the_reviews_command_gates_on_the_sign_off(release):
+    totals, code, error = _reviews_command(release, "--require-signed-off")
+    assert (totals["policy_violations_open"], totals["policy_violations_waived"], totals["signed_off"]) == (1, 0, False)
+    assert code == 1 and f"release {release.pk}" in error and "is not signed off" in error
+
+
+def test_the_reviews_command_passes_a_signed_off_release(signed_off, release):
+    totals, code, _ = _reviews_command(release, "--require-signed-off")
+    assert code == 0 and totals["signed_off"] is True and totals["policy_violations_waived"] == 1
