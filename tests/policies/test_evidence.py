@@ -70,3 +70,14 @@ def test_the_release_bundle_carries_the_decisions_and_the_signed_sign_off(signed
     document = json.loads(archive.read("oscal/assessment-results.json"))["assessment-results"]
     assert [p["name"] for p in document["metadata"]["parties"]] == ["audrey"]
     assert oscal.validate({"assessment-results": document}) == []
+
+
+@pytest.mark.django_db
+def test_the_pdf_report_has_a_decisions_section_with_every_decision_and_the_sign_off(signed_off, release):
+    from evidence.services.decisions import decisions_section, load_decisions
+
+    section = decisions_section(load_decisions(release, signed_off.signed_at))
+    assert section.heading == "Decisions" and section.paragraphs[0].startswith("Signed off by manny at ")
+    assert section.paragraphs[1].startswith("Policy violations: 0 open, 1 waived")
+    assert [(r[0], r[1], r[2]) for r in section.rows] == [("bash", "accepted", "audrey"), ("mypkg", "accepted", "audrey"),
+                                                          ("zlib", "accepted", "audrey")]
