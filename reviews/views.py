@@ -5,7 +5,7 @@ every form works without JavaScript (static/js/reviews.js only adds the queue's 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef, Prefetch
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -27,8 +27,15 @@ from .services.decisions import parse_versions
 QUEUE_LIMIT = 1000  # rows shown at once; the filters narrow the rest
 
 
+# What a queue row shows; the component's big JSON and the review's divergence document stay in the database.
+_ROW_FIELDS = ("id", "state", "version", "decided_by_name", "decided_at", "carried_from", "changed_since",
+               "component__name", "component__headline")
+
+
 def _queue_reviews(release: Release, params):
-    reviews = Review.objects.of_release(release).select_related("component", "carried_from").queue_order()
+    reviews = (Review.objects.of_release(release).select_related("component").only(*_ROW_FIELDS)
+               .annotate(carried_from_release=F("carried_from__release_id")).queue_order()
+               .prefetch_related(Prefetch("component__reasons", ComponentReason.objects.only("component_id", "code"))))
     state, reason, category = params.get("state", ""), params.get("reason", ""), params.get("category", "")
     if state in ReviewState.values:
         reviews = reviews.filter(state=state)
@@ -40,15 +47,16 @@ def _queue_reviews(release: Release, params):
 
 
 def _render_queue(request, release: Release, form: BulkDecisionForm, status: int = 200):
-    reviews = list(_queue_reviews(release, request.GET).prefetch_related("component__reasons")[:QUEUE_LIMIT + 1])
-    reason_codes = (ComponentReason.objects.filter(component__review__release=release)
-                    .order_by("code").values_list("code", flat=True).distinct())
-    categories = (Overlay.objects.filter(component__review__release=release).exclude(category="")
-                  .order_by("category").values_list("category", flat=True).distinct())
+    reviews = list(_queue_reviews(release, request.GET)[:QUEUE_LIMIT + 1])
+    divergent = Review.objects.of_release(release).values("component_id")
+    reason_codes = ComponentReason.objects.filter(component__in=divergent).order_by("code").values_list("code", flat=True)
+    categories = (Overlay.objects.filter(component__in=divergent).exclude(category="").order_by("category")
+                  .values_list("category", flat=True))
     return render_page(request, "reviews/queue.html", {
         "release": release, "reviews": reviews[:QUEUE_LIMIT], "truncated": len(reviews) > QUEUE_LIMIT,
         "totals": review_totals(release), "form": form, "states": ReviewState.choices,
-        "reason_codes": list(reason_codes), "categories": list(categories), "filters": request.GET,
+        "reason_codes": list(reason_codes.distinct()), "categories": list(categories.distinct()),
+        "filters": request.GET, "review_base_url": reverse("reviews:queue", args=[release.pk]),
     }, status=status)
 
 

@@ -9,7 +9,7 @@ from functools import cached_property
 
 from django.shortcuts import get_object_or_404
 from django.utils.cache import get_conditional_response
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -89,7 +89,11 @@ class ReviewViewSet(ApiView, InRelease, mixins.ListModelMixin, mixins.RetrieveMo
                 return get_conditional_response(request, etag=etag, response=response) or response
         return response
 
-    @extend_schema(request=s.DecisionSerializer, responses=s.ReviewDetailSerializer)
+    @extend_schema(request=s.DecisionSerializer, parameters=[OpenApiParameter(
+        "If-Match", str, OpenApiParameter.HEADER, required=True, description="The review's ETag, as last read")],
+        responses={200: s.ReviewDetailSerializer,
+                   412: OpenApiResponse(description=PreconditionFailed.default_detail),
+                   428: OpenApiResponse(description=PreconditionRequired.default_detail)})
     def partial_update(self, request, *args, **kwargs):
         review = self.review
         version = expected_version(request.headers.get("If-Match"), review.pk)
