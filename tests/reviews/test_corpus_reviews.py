@@ -15,9 +15,10 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import override_settings
 
-from audits.models import Commit, Component, Distribution, Release
+from audits.models import Commit, Component, Distribution, Overlay, Release
 from audits.services.ingest import ingest_release
 from jobs.models import Job
+from policies.models import Finding, PolicyVersion
 from reviews.models import Review
 from reviews.services import Actor, clean_decision, decide_many
 from tests.support.corpus import CUT_COMMIT, bundle_path
@@ -38,7 +39,7 @@ def releases(django_db_setup, django_db_blocker):
                     Actor(reviewer, None, reviewer.username))
         newer = ingest_release(bundle, CUT_COMMIT).release
         yield older, newer
-        for model in (Release, Job, Commit, Distribution):
+        for model in (Release, Job, Commit, Distribution, PolicyVersion):  # the ingest's policy evaluation made v1
             model.objects.all().delete()
         get_user_model().objects.filter(username="corpus-reviewer").delete()
 
@@ -83,3 +84,19 @@ def test_every_carried_review_says_from_which_release_and_the_changed_ones_are_p
     assert {r.state for r in reviews if r.carried_from} == {"accepted"}
     assert all(r.state == "pending" for r in reviews if not r.carried_from)
     assert all(r.changed_since.release_id == older.pk for r in reviews if not r.carried_from and r.changed_since)
+
+
+def test_the_default_policy_on_the_cut_release_matches_the_component_rows(releases):
+    """The policies app's findings at ingest (default policy), against what the stored rows say directly."""
+    _, newer = releases
+    findings = Finding.objects.filter(release=newer)
+    components = Component.objects.filter(release=newer)
+    skipped = set(components.filter(check_skipped=True, check_skip_reason="").values_list("name", flat=True))
+    assert set(findings.filter(rule="check-skip-reason").values_list("component__name", flat=True)) == skipped
+    other_version = set(components.exclude(upstream_distro="").exclude(
+        upstream_distro=newer.upstream_distro, upstream_version=newer.upstream_version).values_list("name", flat=True))
+    assert set(findings.filter(rule="upstream-version").values_list("component__name", flat=True)) == other_version
+    undescribed = {(o.component.name, f"overlay {o.position + 1}") for o in
+                   Overlay.objects.filter(component__release=newer, description="").select_related("component")}
+    assert set(findings.filter(rule="overlay-description").values_list("component__name", "subject")) == undescribed
+    assert findings.filter(rule="license-allow-list").exists()  # the allow-list is short; Fedora's licences are not
