@@ -122,3 +122,17 @@ def test_an_expired_waiver_is_counted_and_keeps_the_release_undecided(first_rele
     reviews.filter(component__name="bash").update(waived_until=dt.date.today() - dt.timedelta(days=1))  # time passes
     assert review_totals(first_release)["waivers_expired"] == 1
     assert not all_decided(first_release)
+
+
+def test_a_failure_while_creating_reviews_leaves_no_release_behind(sample_git, monkeypatch):
+    from audits.models import Release
+    from reviews.services import lifecycle
+
+    def fail(release):
+        raise RuntimeError("reviews could not be written")
+
+    monkeypatch.setattr(lifecycle, "sync_reviews", fail)
+    repo, first, _ = sample_git
+    with pytest.raises(RuntimeError):
+        ingest_release(str(repo), first)
+    assert not Release.objects.exists() and not Review.objects.exists()
