@@ -25,10 +25,15 @@ class ReviewQuerySet(models.QuerySet):
         pending_last = models.Case(models.When(state=ReviewState.PENDING, then=0), default=1)
         return self.order_by(pending_last, "component__name")
 
-    def totals(self) -> dict[str, int]:
-        """Counts by state and of carried-forward decisions, in one query."""
+    def expired_waivers(self, today) -> "ReviewQuerySet":
+        """Waivers whose last day has passed: no longer a decision (all_decided is False while any remain)."""
+        return self.filter(state=ReviewState.WAIVED, waived_until__lt=today)
+
+    def totals(self, today) -> dict[str, int]:
+        """Counts by state, of carried-forward decisions and of expired waivers, in one query."""
         counts = {state.value: Count("pk", filter=Q(state=state)) for state in ReviewState}
         return self.aggregate(divergent=Count("pk"), carried_forward=Count("pk", filter=Q(carried_from__isnull=False)),
+                              waivers_expired=Count("pk", filter=Q(state=ReviewState.WAIVED, waived_until__lt=today)),
                               **counts)
 
 

@@ -1,9 +1,10 @@
 """The reviews services. The public interface (stable; other apps use only this):
 
-- `review_totals(release) -> dict`: divergent, pending, accepted, rejected, waived, decided, carried_forward.
+- `review_totals(release) -> dict`: divergent, pending, accepted, rejected, waived, decided, carried_forward,
+  waivers_expired.
 - `decisions(release) -> list[DecisionRecord]`: every decided review of the release with component name,
   fingerprint, state, reviewer and time (a sign-off predicate is built from it).
-- `all_decided(release) -> bool`: no review of the release is pending.
+- `all_decided(release) -> bool`: no review of the release is pending and no waiver has expired.
 - `sync_reviews(release)`: create, carry forward and close the release's reviews (lifecycle.py).
 - `decide`, `decide_many`, `add_comment`, `clean_decision`, `actor_of` (decisions.py).
 """
@@ -12,6 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+
+from django.utils import timezone
 
 from ..choices import ReviewState
 from ..models import Review
@@ -23,8 +26,9 @@ __all__ = ["Actor", "Decision", "DecisionRecord", "SyncOutcome", "actor_of", "ad
 
 
 def review_totals(release) -> dict[str, int]:
-    """Counts of the release's reviews: divergent (all), each state, decided, carried_forward."""
-    totals = Review.objects.of_release(release).totals()
+    """Counts of the release's reviews: divergent (all), each state, decided, carried_forward, waivers_expired
+    (waived reviews whose date has come: counted as waived and decided, but all_decided is False)."""
+    totals = Review.objects.of_release(release).totals(timezone.localdate())
     totals["decided"] = totals["divergent"] - totals[ReviewState.PENDING]
     return totals
 
@@ -50,5 +54,7 @@ def decisions(release) -> list[DecisionRecord]:
 
 
 def all_decided(release) -> bool:
-    """True when no review of the release is pending (also when it has none)."""
-    return not Review.objects.of_release(release).filter(state=ReviewState.PENDING).exists()
+    """True when no review of the release is pending and no waiver has expired (also when it has no review)."""
+    reviews = Review.objects.of_release(release)
+    return not (reviews.filter(state=ReviewState.PENDING).exists()
+                or reviews.expired_waivers(timezone.localdate()).exists())

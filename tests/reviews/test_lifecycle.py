@@ -108,3 +108,31 @@ def test_a_component_that_becomes_intact_closes_its_review_and_says_so(sample_gi
     closing = curl.events.order_by("at", "id").last()
     assert closing.kind == EventKind.CLOSED and f"Fedora-intact in release {latest.pk}" in closing.text
     assert not Review.objects.filter(release=latest, component__name="curl").exists()
+
+
+def test_an_expired_waiver_is_counted_and_keeps_the_release_undecided(first_release, auditor):
+    import datetime as dt
+
+    from reviews.services import Actor, clean_decision, decide_many
+
+    reviews = Review.objects.filter(release=first_release)
+    decide_many({r.pk: r.version for r in reviews}, clean_decision("waived", waived_until=dt.date.today() + dt.timedelta(days=2)),
+                Actor(auditor, None, auditor.username))
+    assert all_decided(first_release) and review_totals(first_release)["waivers_expired"] == 0
+    reviews.filter(component__name="bash").update(waived_until=dt.date.today() - dt.timedelta(days=1))  # time passes
+    assert review_totals(first_release)["waivers_expired"] == 1
+    assert not all_decided(first_release)
+
+
+def test_a_failure_while_creating_reviews_leaves_no_release_behind(sample_git, monkeypatch):
+    from audits.models import Release
+    from reviews.services import lifecycle
+
+    def fail(release):
+        raise RuntimeError("reviews could not be written")
+
+    monkeypatch.setattr(lifecycle, "sync_reviews", fail)
+    repo, first, _ = sample_git
+    with pytest.raises(RuntimeError):
+        ingest_release(str(repo), first)
+    assert not Release.objects.exists() and not Review.objects.exists()

@@ -106,3 +106,9 @@ def test_the_queue_does_not_query_per_review(auditor_client, first_release, acce
         accept(review)  # decided rows show their reviewer, carried rows their release
     with django_assert_max_num_queries(12):
         assert auditor_client.get(_urls(first_release)["queue"]).status_code == 200
+
+
+@pytest.mark.parametrize("page", ["queue", "review"])
+def test_an_anonymous_visitor_is_sent_to_sign_in(client, first_release, page):
+    response = client.get(_urls(first_release)[page])
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
