@@ -15,11 +15,15 @@ import re
 import secrets
 from dataclasses import dataclass
 
-SCOPES = ("read", "export", "jobs", "admin")
+SCOPES = ("read", "export", "jobs", "review", "waivers", "sign-off", "policy", "admin")
 SCOPE_HELP = {
     "read": "read releases, components, overlays, provenance, jobs, verdicts, comparisons, document lists",
     "export": "download SBOM documents, VEX documents and evidence bundles",
     "jobs": "start jobs (ingest, SBOM, upstream verification, ...); polling them needs read",
+    "review": "decide reviews of divergences and comment on them; reading them needs read",
+    "waivers": "approve, change and revoke waivers of policy violations; reading them needs read",
+    "sign-off": "sign a release off (a signed attestation); reading it needs read",
+    "policy": "save a new version of the policy file; reading it needs read",
     "admin": "read the access log, import advisories",
 }
 _FORMAT = re.compile(r"pdg_([0-9a-f]{8})_([A-Za-z0-9_-]{43})")

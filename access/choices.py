@@ -9,4 +9,8 @@ class AccessAction(models.TextChoices):
     START_JOB = "start-job", "Started a job"
     UPLOAD = "upload", "Uploaded"  # a third-party signature bundle (and its artifact)
     CHANGE_POLICY = "change-policy", "Changed a signing policy"  # a release's expected signer
+    DECIDE = "decide", "Decided a review"  # a review's state change or comment (reviews app)
+    WAIVE = "waive", "Approved, changed or revoked a waiver"  # of a policy violation (policies app)
+    SIGN_OFF = "sign-off", "Signed a release off"
+    EDIT_POLICY = "edit-policy", "Saved a policy version"
     REFUSED = "refused", "Refused"  # an API call with a known key that is revoked, expired or out of its networks

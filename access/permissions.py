@@ -7,10 +7,13 @@ so an admin can also grant a single capability to one account.
 | role            | may                                                                   |
 | --------------- | --------------------------------------------------------------------- |
 | (no role)       | nothing: a signed-in account without a role sees only a page saying so |
-| auditor         | read releases, components and comparisons; export (CSV, XLSX)         |
-| release-manager | + start ingests and SBOM/signing jobs, upload third-party bundles     |
+| auditor         | read releases, components and comparisons; export (CSV, XLSX);        |
+|                 | decide reviews of divergences and comment on them                     |
+| release-manager | + start ingests and SBOM/signing jobs, upload third-party bundles,    |
+|                 |   approve waivers of policy violations, sign releases off             |
 | admin           | + read the access log, manage accounts (Django admin) and API keys,   |
-|                 |   set a release's expected signer, import advisories (vex)            |
+|                 |   set a release's expected signer, edit the policy file,             |
+|                 |   import advisories (vex)                                             |
 
 The expected signer of a release is not a release manager's decision: a release manager uploads
 the third-party bundles that are checked against it, and must not also choose whose signature
@@ -48,6 +51,10 @@ START_JOB = "jobs.start_job"
 VIEW_ACCESS_LOG = "access.view_accesslog"
 MANAGE_API_KEYS = "access.add_apikey"
 CHANGE_SIGNING_POLICY = "signing.change_signingpolicy"
+APPROVE_WAIVERS = "policies.approve_waiver"  # approve, change and revoke waivers of policy violations
+SIGN_OFF = "policies.sign_off_release"
+EDIT_POLICY = "policies.edit_policy"
+DECIDE_REVIEWS = "reviews.change_review"  # decide reviews of divergences and comment on them
 MANAGE_ACCOUNTS = "auth.change_user"  # the sessions page: sign a user out everywhere
 IMPORT_ADVISORIES = "vex.add_advisory"
 
@@ -58,12 +65,14 @@ _VIEW_MODELS = (
 )
 # Permissions (app_label.codename) each role's group holds; setup_roles applies exactly these.
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
-    AUDITOR: tuple(f"audits.view_{m}" for m in _VIEW_MODELS) + ("jobs.view_job", EXPORT) + tuple(
-        f"vex.view_{m}" for m in ("vexscan", "cvefinding", "advisory", "advisorypackage")),
+    AUDITOR: tuple(f"audits.view_{m}" for m in _VIEW_MODELS) + ("jobs.view_job", EXPORT, "reviews.view_review",
+                                                                 "reviews.view_reviewevent", DECIDE_REVIEWS)
+    + tuple(f"policies.view_{m}" for m in ("policyversion", "finding", "waiver", "waiverevent", "signoff"))
+    + tuple(f"vex.view_{m}" for m in ("vexscan", "cvefinding", "advisory", "advisorypackage")),
 }
-ROLE_PERMISSIONS[RELEASE_MANAGER] = ROLE_PERMISSIONS[AUDITOR] + (START_JOB, "jobs.add_job")
+ROLE_PERMISSIONS[RELEASE_MANAGER] = ROLE_PERMISSIONS[AUDITOR] + (START_JOB, "jobs.add_job", APPROVE_WAIVERS, SIGN_OFF)
 ROLE_PERMISSIONS[ADMIN] = ROLE_PERMISSIONS[RELEASE_MANAGER] + (
-    VIEW_ACCESS_LOG, MANAGE_API_KEYS, "access.view_apikey", "access.change_apikey", CHANGE_SIGNING_POLICY,
+    VIEW_ACCESS_LOG, MANAGE_API_KEYS, "access.view_apikey", "access.change_apikey", CHANGE_SIGNING_POLICY, EDIT_POLICY,
     "auth.view_user", "auth.add_user", "auth.change_user", "auth.view_group", "auth.change_group",
     IMPORT_ADVISORIES,
 )
@@ -73,6 +82,10 @@ SCOPE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     "read": (VIEW,),
     "export": (EXPORT,),
     "jobs": (START_JOB,),
+    "review": (DECIDE_REVIEWS,),
+    "waivers": (APPROVE_WAIVERS,),
+    "sign-off": (SIGN_OFF,),
+    "policy": (EDIT_POLICY,),
     "admin": (VIEW_ACCESS_LOG, IMPORT_ADVISORIES),
 }
 
@@ -128,6 +141,24 @@ def can_manage_api_keys(user) -> bool:
 
 def can_change_signing_policy(user) -> bool:
     return CHANGE_SIGNING_POLICY in permissions_of(user)
+
+
+def can_decide_reviews(user) -> bool:
+    return DECIDE_REVIEWS in permissions_of(user)
+
+
+def can_approve_waivers(user) -> bool:
+    return APPROVE_WAIVERS in permissions_of(user)
+
+
+def can_sign_off(user) -> bool:
+    return SIGN_OFF in permissions_of(user)
+
+
+def can_edit_policy(user) -> bool:
+    return EDIT_POLICY in permissions_of(user)
+
+
 def can_manage_accounts(user) -> bool:
     return MANAGE_ACCOUNTS in permissions_of(user)
 
@@ -153,6 +184,22 @@ class Capabilities:
     @property
     def view_access_log(self) -> bool:
         return can_view_access_log(self.user)
+
+    @property
+    def decide_reviews(self) -> bool:
+        return can_decide_reviews(self.user)
+
+    @property
+    def approve_waivers(self) -> bool:
+        return can_approve_waivers(self.user)
+
+    @property
+    def sign_off(self) -> bool:
+        return can_sign_off(self.user)
+
+    @property
+    def edit_policy(self) -> bool:
+        return can_edit_policy(self.user)
 
     @property
     def manage_api_keys(self) -> bool:
@@ -192,5 +239,9 @@ api_keys_required = require(can_manage_api_keys, "API keys are managed by admins
 signing_policy_required = require(can_change_signing_policy,
                                   "The expected signer of a release is set by an admin: a release manager uploads the "
                                   "bundles checked against it, so a second person decides whose signature counts.")
+reviews_decider_required = require(can_decide_reviews, "Deciding reviews needs the auditor role.")
+waiver_approver_required = require(can_approve_waivers, "Waivers are approved by release managers.")
+sign_off_required = require(can_sign_off, "Releases are signed off by release managers.")
+policy_editor_required = require(can_edit_policy, "The policy file is edited by admins.")
 accounts_required = require(can_manage_accounts, "Accounts and their sessions are managed by admins only.")
 advisory_import_required = require(can_import_advisories, "Advisories are imported by admins only.")

@@ -51,6 +51,7 @@ def main(argv: list[str] | None = None) -> int:
         from django.test.utils import CaptureQueriesContext
 
         from audits.models import Component, Overlay
+        from reviews.models import Review
 
         release = ingest_bench.ingest_corpus(bundle, args.ref, db.label)
         user = get_user_model().objects.create_user("bench-auditor", password="unused-bench-password")
@@ -62,6 +63,7 @@ def main(argv: list[str] | None = None) -> int:
         biggest_spec = Component.objects.filter(release=release).order_by("-rendered_spec__size").first()
         category = Overlay.objects.filter(component__release=release).exclude(type="").values_list("type", flat=True).first()
         base = f"/releases/{release.pk}/"
+        review = Review.objects.get(component=most_overlays)
         pages = [
             ("release list", "/"),
             ("dashboard + table page 1", base),
@@ -69,8 +71,11 @@ def main(argv: list[str] | None = None) -> int:
             ("table filtered (name search, page 3)", f"{base}?q=python&page=3"),
             ("table filtered (overlay type)", f"{base}?overlay_type={category}&has_inconsistency=false"),
             ("table last page, sorted by change date", f"{base}?sort=-changed&page=76"),
-            (f"package page {most_overlays.name} ({most_overlays.overlay_count} overlays)", f"{base}components/{most_overlays.name}/"),
+            (f"package page {most_overlays.name} ({most_overlays.overlay_count} overlays, review panel)", f"{base}components/{most_overlays.name}/"),
             (f"package page {biggest_spec.name} (largest spec)", f"{base}components/{biggest_spec.name}/"),
+            ("review queue (every review, pending first)", f"{base}reviews/"),
+            ("review queue filtered (reason overlays)", f"{base}reviews/?reason=overlays&state=pending"),
+            (f"review page {most_overlays.name} (history, forms)", f"{base}reviews/{review.pk}/"),
             ("CSV export, unfiltered (not targeted)", f"/releases/{release.pk}/components.csv"),
         ]
         print(f"\nPedigree page benchmark  {time.strftime('%Y-%m-%d %H:%M %Z')}")

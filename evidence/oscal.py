@@ -88,6 +88,37 @@ class ComponentEvidence:
 
 
 @dataclass(frozen=True)
+class PolicyRule:
+    """A rule of the policy in force: one assessment activity."""
+
+    name: str
+    title: str
+    severity: str
+
+
+@dataclass(frozen=True)
+class PolicyFinding:
+    component: str
+    rule: str
+    severity: str
+    message: str
+    waived: bool
+    waiver: str = ""  # the waiver's justification, approver and expiry in words, when waived
+
+
+@dataclass(frozen=True)
+class ReviewDecision:
+    """A decided review: its reviewer becomes a party, the decision an observation of the component."""
+
+    component: str
+    state: str
+    reviewer: str
+    decided_at: dt.datetime
+    justification: str
+    fingerprint: str
+
+
+@dataclass(frozen=True)
 class ReleaseEvidence:
     distribution: str
     version: str
@@ -98,6 +129,10 @@ class ReleaseEvidence:
     ingested_at: dt.datetime
     requested_at: dt.datetime
     components: tuple[ComponentEvidence, ...] = field(default_factory=tuple)
+    policy_version: int | None = None
+    policy_rules: tuple[PolicyRule, ...] = ()
+    policy_findings: tuple[PolicyFinding, ...] = ()
+    decisions: tuple[ReviewDecision, ...] = ()
 
     @property
     def title(self) -> str:
@@ -235,6 +270,9 @@ def assessment_results(release: ReleaseEvidence, *, bundle_resource_files: Itera
                 },
                 "related-observations": [{"observation-uuid": o} for o in item.observations],
             })
+    parties = _review_parties(release)
+    observations += _decision_observations(release, parties)
+    findings += _policy_findings(release)
     result: dict[str, Any] = {
         "uuid": _uuid(commit, "result"),
         "title": f"Fedora baseline and change control of {release.title}",
@@ -253,7 +291,7 @@ def assessment_results(release: ReleaseEvidence, *, bundle_resource_files: Itera
         result["observations"] = observations
     if findings:
         result["findings"] = findings
-    return {
+    document: dict[str, Any] = {
         "assessment-results": {
             "uuid": document_uuid,
             "metadata": {
@@ -264,10 +302,71 @@ def assessment_results(release: ReleaseEvidence, *, bundle_resource_files: Itera
                 "props": [_prop("generator", f"{GENERATOR_NAME} {__version__}")],
             },
             "import-ap": {"href": f"#{method_resource['uuid']}"},
+            **_policy_activities(release),
             "results": [result],
             "back-matter": {"resources": resources},
         }
     }
+    if parties:
+        document["assessment-results"]["metadata"]["parties"] = [
+            {"uuid": uuid_, "type": "person", "name": name} for name, uuid_ in sorted(parties.items())]
+    return document
+
+
+def _review_parties(release: ReleaseEvidence) -> dict[str, str]:
+    """Every reviewer of a decision, as a party: name -> UUID."""
+    return {d.reviewer: _uuid(release.commit, "party", d.reviewer) for d in release.decisions if d.reviewer}
+
+
+def _decision_observations(release: ReleaseEvidence, parties: dict[str, str]) -> list[dict[str, Any]]:
+    """Each review decision as an observation made by its reviewer (a party) about the component."""
+    observations = []
+    for d in release.decisions:
+        observation: dict[str, Any] = {
+            "uuid": _uuid(release.commit, "observation", d.component, "review"),
+            "title": f"{d.component}: review {d.state}",
+            "description": d.justification or f"The divergence of {d.component} was {d.state}.",
+            "props": [_prop("review-state", d.state), _prop("divergence-fingerprint", d.fingerprint)],
+            "methods": ["EXAMINE"],
+            "types": ["control-objective"],
+            "subjects": [{"subject-uuid": _uuid(release.commit, "component", d.component), "type": "component"}],
+            "collected": _time(d.decided_at),
+        }
+        if d.reviewer in parties:
+            observation["origins"] = [{"actors": [{"type": "party", "actor-uuid": parties[d.reviewer]}]}]
+        observations.append(observation)
+    return observations
+
+
+def _policy_findings(release: ReleaseEvidence) -> list[dict[str, Any]]:
+    """Each policy violation as a finding: not satisfied, open or waived (with the waiver in its remarks)."""
+    found = []
+    for f in release.policy_findings:
+        finding: dict[str, Any] = {
+            "uuid": _uuid(release.commit, "policy-finding", f.component, f.rule, f.message),
+            "title": f"{f.component}: policy rule {f.rule}",
+            "description": f.message,
+            "props": [_prop("policy-rule", f.rule), _prop("severity", f.severity),
+                      _prop("policy-status", "waived" if f.waived else "open")],
+            "target": {"type": "objective-id", "target-id": f"policy-{f.rule}", "title": f.rule,
+                       "status": {"state": NOT_SATISFIED}},
+            "related-observations": [{"observation-uuid": _uuid(release.commit, "observation", f.component)}],
+        }
+        if f.waiver:
+            finding["remarks"] = f.waiver
+        found.append(finding)
+    return found
+
+
+def _policy_activities(release: ReleaseEvidence) -> dict[str, Any]:
+    """The policy's rules as the assessment's activities (top-level local definitions)."""
+    if not release.policy_rules:
+        return {}
+    version = f" (policy version {release.policy_version})" if release.policy_version else ""
+    return {"local-definitions": {"activities": [{
+        "uuid": _uuid(release.commit, "activity", rule.name), "title": f"Policy rule {rule.name}",
+        "description": f"{rule.title}{version}.", "props": [_prop("severity", rule.severity)],
+    } for rule in release.policy_rules]}}
 
 
 def to_json(document: dict[str, Any]) -> bytes:

@@ -95,6 +95,8 @@ INSTALLED_APPS = [
     "access",
     "jobs",
     "audits",
+    "reviews",
+    "policies",
     "vex",
     "sbom",
     "evidence",
@@ -452,6 +454,8 @@ SPECTACULAR_SETTINGS = {
         "SbomFormatEnum": "sbom.choices.SbomFormat",
         "AdvisoryFormatEnum": "vex.models.Advisory.FORMATS",
         "ChangeKindEnum": ["added", "removed", "changed"],
+        "ReviewStateEnum": "reviews.choices.ReviewState",
+        "DecisionStateEnum": ["accepted", "rejected", "waived"],  # reviews.choices.DECIDED_STATES
     },
     "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 0, "maximum": 10**18 - 1}},  # access/api/converters.py
     "POSTPROCESSING_HOOKS": [

@@ -7,6 +7,8 @@ import access.signin.views
 import audits.api.urls
 import evidence.api
 import jobs.api
+import policies.api
+import reviews.api.urls
 import sbom.api
 import signing.api
 import vex.api
@@ -16,7 +18,8 @@ from .health import healthz
 from .login import ThrottledLoginView
 
 # /api/v1/: one router per app, one URL namespace ("api").
-api_v1 = (access.api.views.urlpatterns + jobs.api.urlpatterns + audits.api.urls.urlpatterns + vex.api.urlpatterns
+api_v1 = (access.api.views.urlpatterns + jobs.api.urlpatterns + audits.api.urls.urlpatterns + reviews.api.urls.urlpatterns
+          + policies.api.urlpatterns + vex.api.urlpatterns
           + sbom.api.urlpatterns
           + evidence.api.urlpatterns + signing.api.urlpatterns)
 
@@ -38,6 +41,8 @@ urlpatterns = [
     path("sbom/", include("sbom.urls")),
     path("sbom/", include("signing.urls")),  # the signature pages kept the /sbom/ paths they had in the sbom app
     path("", include("evidence.urls")),
+    path("", include("policies.urls")),
+    path("", include("reviews.urls")),
     path("", include("audits.urls")),
 ]
 

@@ -27,7 +27,18 @@ from rest_framework.response import Response
 from ..accesslog import record_access
 from ..choices import AccessAction
 from ..downloads import file_response
-from ..permissions import EXPORT, IMPORT_ADVISORIES, START_JOB, VIEW, VIEW_ACCESS_LOG, permissions_of
+from ..permissions import (
+    APPROVE_WAIVERS,
+    DECIDE_REVIEWS,
+    EDIT_POLICY,
+    EXPORT,
+    IMPORT_ADVISORIES,
+    SIGN_OFF,
+    START_JOB,
+    VIEW,
+    VIEW_ACCESS_LOG,
+    permissions_of,
+)
 
 
 def absolute(request, name: str, *args) -> str:
@@ -51,8 +62,14 @@ DENIED = {
     START_JOB: "Starting jobs needs the 'jobs' scope (API key) or the release-manager role.",
     VIEW_ACCESS_LOG: "The access log needs the 'admin' scope (API key) or the admin role.",
     IMPORT_ADVISORIES: "Importing advisories needs the 'admin' scope (API key) or the admin role.",
+    DECIDE_REVIEWS: "Deciding and commenting on reviews needs the 'review' scope (API key) or the auditor role.",
+    APPROVE_WAIVERS: "Waivers need the 'waivers' scope (API key) or the release-manager role.",
+    SIGN_OFF: "Signing a release off needs the 'sign-off' scope (API key) or the release-manager role.",
+    EDIT_POLICY: "Saving the policy file needs the 'policy' scope (API key) or the admin role.",
 }
-ACCESS_ACTIONS = {EXPORT: AccessAction.EXPORT, START_JOB: AccessAction.START_JOB, IMPORT_ADVISORIES: AccessAction.UPLOAD}
+ACCESS_ACTIONS = {EXPORT: AccessAction.EXPORT, START_JOB: AccessAction.START_JOB, IMPORT_ADVISORIES: AccessAction.UPLOAD,
+                  DECIDE_REVIEWS: AccessAction.DECIDE, APPROVE_WAIVERS: AccessAction.WAIVE, SIGN_OFF: AccessAction.SIGN_OFF,
+                  EDIT_POLICY: AccessAction.EDIT_POLICY}
 
 
 class HasRequiredPermission(BasePermission):

@@ -40,6 +40,7 @@ from ..models import (
     SourcesEntry,
 )
 from .images import write_images
+from ..signals import release_written
 
 BATCH = 1000
 
@@ -224,6 +225,7 @@ def write_release(analysis: ReleaseAnalysis, checkout: gitsource.Checkout, *, us
     )
     flagged = {f.component for f in analysis.findings if f.component}
     Component.objects.filter(release=release, name__in=flagged).update(has_inconsistency=True)
+    release_written.send(sender=Release, release=release)
     return release
 
 

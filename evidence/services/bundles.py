@@ -35,6 +35,7 @@ from sbom.services.generate import SbomError, component_document
 from .. import MANIFEST_NAME, __version__, oscal
 from ..models import EvidenceBundle
 from ..zipwriter import BundleFile, assign_names, verification_steps, write_bundle
+from .decisions import decision_files, decisions_section, load_decisions, oscal_decisions
 from .loading import (
     COMMIT_FIELDS,
     COMPONENT_FIELDS,
@@ -245,6 +246,7 @@ def build_release_bundle(release: Release, *, requested_by: str, requested_at: d
     configs = list(ConfigFile.objects.filter(release=release).order_by("path").values("path", "text", "sha256"))
     inconsistencies = list(Inconsistency.objects.filter(release=release).order_by("kind", "path").values(
         "kind", "path", "detail", "component__name"))
+    decided = load_decisions(release, requested_at)
     lap("load")
     digests = {c["path"]: c["sha256"] for c in configs}
     files = [_config_file(c["path"], c["text"], c["sha256"]) for c in configs]
@@ -277,7 +279,7 @@ def build_release_bundle(release: Release, *, requested_by: str, requested_at: d
                    "The release's origin and its counts by classification, reason, overlay and upstream verdict", JSON),
         BundleFile("release/inconsistencies.json", json_bytes(inconsistencies), "inconsistencies",
                    "Every inconsistency found at ingest (missing or stale rendered specs, missing overlay sources, ...)", JSON),
-        *sboms, *signatures,
+        *sboms, *signatures, *decision_files(decided),
     ]
     # Names are final from here on: OSCAL and the findings CSV point at them.
     names = assign_names(f.path for f in files)
@@ -289,6 +291,7 @@ def build_release_bundle(release: Release, *, requested_by: str, requested_at: d
         ingested_at=release.ingested_at, requested_at=requested_at,
         components=tuple(_oscal_component(data, [final[names[f.path]] for f in by_component[data.name]])
                          for data in components),
+        **oscal_decisions(decided, requested_at),
     )
     release_level = [f for f in files if f.path.startswith("release/")]
     report(total, total, "writing and validating the OSCAL assessment results")
@@ -311,7 +314,7 @@ def build_release_bundle(release: Release, *, requested_by: str, requested_at: d
                         subtitle=subtitle, notes=notes, sboms=sboms)
     lap("report html")
     pdf = release_pdf(release, components, summary=summary, findings=findings, inconsistencies=inconsistencies,
-                      subtitle=subtitle)
+                      subtitle=subtitle, extra=(decisions_section(decided),))
     lap("report pdf")
     files += report_files(html, pdf, "the release")
     report(total, total, "writing the ZIP")

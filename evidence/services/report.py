@@ -87,9 +87,10 @@ def release_html(release: Release, components: list[ComponentData], *, summary: 
 
 
 def release_pdf(release: Release, components: list[ComponentData], *, summary: dict, findings: list[list[str]],
-                inconsistencies: list[dict], subtitle: str) -> bytes:
+                inconsistencies: list[dict], subtitle: str, extra: tuple[Section, ...] = ()) -> bytes:
+    """`extra`: sections other apps' evidence adds (the decisions, evidence.services.decisions)."""
     return render_pdf(f"Evidence: {release.distribution.name} {release.version}", subtitle,
-                      _release_sections(release, components, summary, findings, inconsistencies))
+                      _release_sections(release, components, summary, findings, inconsistencies) + list(extra))
 
 
 def _release_sections(release: Release, components: list[ComponentData], summary: dict, findings: list[list[str]],

@@ -141,5 +141,29 @@ def api_objects(small_release, portal_admin):
                               origin="description", action="adds-fix", file=overlay.defined_in, text="CVE-2024-0001")
     advisory = import_advisory(json.dumps({"id": "OSV-1", "aliases": ["CVE-2024-0001"], "affected": [
         {"package": {"name": "bash"}, "versions": ["5.3-3.azl4"]}]}).encode(), filename="osv.json", user=portal_admin)
+    from reviews.services import sync_reviews
+
+    sync_reviews(release)  # what the ingest does after writing a release
+    review = component.review
+    finding, waived = findings_of(release, component, portal_admin)
     return {"release": release, "component": component, "sbom": sbom, "bundle": bundle, "verification": verification,
-            "job": job, "commit": release.commit, "signature": signature, "image": image, "advisory": advisory}
+            "review": review, "finding": finding, "waiver": waived, "image": image, "advisory": advisory,
+            "job": job, "commit": release.commit, "signature": signature}
+
+
+def findings_of(release, component, approver):
+    """Two policy findings of the component: one open (to waive), one waived (to change or revoke)."""
+    from policies.models import Finding
+    from policies.services import waivers
+    from policies.services.policy import current_version
+
+    version = current_version()
+    finding, other = Finding.objects.bulk_create([
+        Finding(release=release, component=component, policy_version=version, rule="overlay-description",
+                severity="low", subject="overlay 1", message="overlay 1 (spec-set-tag) has no description"),
+        Finding(release=release, component=component, policy_version=version, rule="check-skip-reason",
+                severity="medium", message="%check is skipped without a reason (build.check.skip_reason)"),
+    ])
+    waiver = waivers.approve(other, justification="known", expires_at=timezone.now() + dt.timedelta(days=9),
+                             user=approver, via="page")
+    return finding, waiver

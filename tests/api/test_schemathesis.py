@@ -47,7 +47,8 @@ def test_generated_requests_get_no_server_error(live_server, api_objects, make_k
              "sha": api_objects["commit"].sha, "image_pk": api_objects["image"].pk, "kind": "csaf"}
     ids = {"jobs": api_objects["job"].pk, "sbom-documents": api_objects["sbom"].pk,
            "evidence-bundles": api_objects["bundle"].pk, "signature-bundles": api_objects["signature"].pk, "upstream-verifications": api_objects["verification"].pk,
-           "releases": api_objects["release"].pk, "images": api_objects["image"].pk, "advisories": api_objects["advisory"].pk}
+           "releases": api_objects["release"].pk, "images": api_objects["image"].pk, "advisories": api_objects["advisory"].pk,
+           "reviews": api_objects["review"].pk, "waivers": api_objects["waiver"].pk}
     failures: list[str] = []
 
     def run(operation, path_parameters: dict, examples: int) -> None:

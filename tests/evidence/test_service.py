@@ -135,7 +135,7 @@ def test_the_release_oscal_is_valid_and_points_at_the_bundle_files(release, drif
 
 
 def test_the_release_bundle_reads_the_database_in_a_fixed_number_of_queries(release, django_assert_max_num_queries):
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(22):  # with the decisions' fixed few (evidence/services/decisions.py)
         release_zip(release)
 
 

@@ -1,10 +1,12 @@
-"""Rekor v1's half of the instance: an RFC 6962 Merkle log of hashedrekord entries whose replies carry
-an inclusion proof, a signed checkpoint and a signed entry timestamp, as POST /api/v1/log/entries does."""
+"""Rekor v1's half of the instance: an RFC 6962 Merkle log of hashedrekord entries (signed artifacts) and
+dsse entries (signed in-toto statements, the release sign-offs) whose replies carry an inclusion proof, a
+signed checkpoint and a signed entry timestamp, as POST /api/v1/log/entries does."""
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import threading
 import time
 
@@ -85,8 +87,12 @@ class RekorLog:
         return f"{note}\n\u2014 {self.origin.split(' ')[0]} {_b64(self.log_id[:4] + signature)}\n"
 
     def add(self, proposed: dict) -> dict:
-        """Check a proposed hashedrekord 0.0.1 entry, log it, and answer like Rekor v1."""
-        body = rfc8785.dumps(self._checked_hashedrekord(proposed))
+        """Check a proposed hashedrekord or dsse 0.0.1 entry, log it, and answer like Rekor v1."""
+        kind = (proposed.get("kind"), proposed.get("apiVersion"))
+        if kind not in (("hashedrekord", "0.0.1"), ("dsse", "0.0.1")):
+            raise RejectedEntry("only hashedrekord and dsse 0.0.1 entries are accepted by this log")
+        checked = self._checked_hashedrekord(proposed) if kind[0] == "hashedrekord" else self._checked_dsse(proposed)
+        body = rfc8785.dumps(checked)
         index, leaves = self._append(body)
         integrated_time = int(time.time())
         root = tree_hash(leaves)
@@ -110,8 +116,6 @@ class RekorLog:
 
     @staticmethod
     def _checked_hashedrekord(proposed: dict) -> dict:
-        if proposed.get("kind") != "hashedrekord" or proposed.get("apiVersion") != "0.0.1":
-            raise RejectedEntry("only hashedrekord 0.0.1 entries are accepted by this log")
         try:
             spec = proposed["spec"]
             algorithm = spec["data"]["hash"]["algorithm"]
@@ -126,4 +130,30 @@ class RekorLog:
             "data": {"hash": {"algorithm": algorithm, "value": digest.hex()}},
             "signature": {"content": spec["signature"]["content"],
                           "publicKey": {"content": spec["signature"]["publicKey"]["content"]}},
+        }}
+
+    @staticmethod
+    def _checked_dsse(proposed: dict) -> dict:
+        """Rekor's dsse type: the envelope's signature over its PAE must verify with the proposed certificate;
+        the log keeps the envelope's and payload's digests and each signature with its verifier."""
+        try:
+            content = proposed["spec"]["proposedContent"]
+            envelope_text = content["envelope"]
+            envelope = json.loads(envelope_text)
+            (verifier,) = content["verifiers"]
+            certificate = x509.load_pem_x509_certificate(base64.b64decode(verifier, validate=True))
+            payload = base64.b64decode(envelope["payload"], validate=True)
+            payload_type = envelope["payloadType"].encode()
+            pae = b"DSSEv1 %d %b %d %b" % (len(payload_type), payload_type, len(payload), payload)
+            signatures = []
+            for entry in envelope["signatures"]:
+                certificate.public_key().verify(base64.b64decode(entry["sig"], validate=True), pae,
+                                                ec.ECDSA(hashes.SHA256()))
+                signatures.append({"signature": entry["sig"], "verifier": verifier})
+        except Exception as exc:  # any defect of the proposal is the client's
+            raise RejectedEntry(f"invalid dsse entry: {type(exc).__name__}: {exc}") from exc
+        return {"apiVersion": "0.0.1", "kind": "dsse", "spec": {
+            "envelopeHash": {"algorithm": "sha256", "value": hashlib.sha256(envelope_text.encode()).hexdigest()},
+            "payloadHash": {"algorithm": "sha256", "value": hashlib.sha256(payload).hexdigest()},
+            "signatures": signatures,
         }}
