@@ -10,9 +10,22 @@ from audits.services.ingest import ingest_release
 from tests.audits import sample_repo
 from tests.support.gitrepo import commit_all, init_repo, write_files
 from tests.support.users import PASSWORD
+from tests.support.xdist_units import CORPUS_PACKAGE, ContiguousUnitScheduling
 
 # Non-loopback connections fail the test; the local Sigstore instance is a fixture everywhere.
 pytest_plugins = ["tests.support.network_guard", "tests.support.sigstore_fixtures", "tests.support.signin_fixtures"]
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """After pytest-django's order (database tests, transactional ones, the rest): the corpus package
+    first, the longest unit of work of `-n 2` (docs/testing.md). Its tests are database tests, so the
+    order pytest-django wants still holds."""
+    items.sort(key=lambda item: not item.nodeid.startswith(CORPUS_PACKAGE))
+
+
+def pytest_xdist_make_scheduler(config, log):
+    return ContiguousUnitScheduling(config, log)
 
 
 @pytest.fixture
