@@ -10,7 +10,7 @@ from audits.services.ingest import ingest_release
 from tests.audits import sample_repo
 from tests.support.gitrepo import commit_all, init_repo, write_files
 from tests.support.users import PASSWORD
-from tests.support.xdist_units import CORPUS_PACKAGE, ContiguousUnitScheduling
+from tests.support.xdist_units import ContiguousUnitScheduling, run_order
 
 # Non-loopback connections fail the test; the local Sigstore instance is a fixture everywhere.
 pytest_plugins = ["tests.support.network_guard", "tests.support.sigstore_fixtures", "tests.support.signin_fixtures"]
@@ -18,10 +18,9 @@ pytest_plugins = ["tests.support.network_guard", "tests.support.sigstore_fixture
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
-    """After pytest-django's order (database tests, transactional ones, the rest): the corpus package
-    first, the longest unit of work of `-n 2` (docs/testing.md). Its tests are database tests, so the
-    order pytest-django wants still holds."""
-    items.sort(key=lambda item: not item.nodeid.startswith(CORPUS_PACKAGE))
+    """After pytest-django's order (database tests, transactional ones, the rest), the longest units of
+    `-n 2` first (tests/support/xdist_units.py `run_order`); the order of the database tests holds."""
+    items.sort(key=run_order)
 
 
 def pytest_xdist_make_scheduler(config, log):

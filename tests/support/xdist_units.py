@@ -1,11 +1,12 @@
 """How `pytest -n 2` (.ci/run) shares the tests between its workers: in units that keep a run's fixtures
 and order as they are without -n.
 
-A unit is a run of consecutive tests (in the collected order, which pytest-django sorted: database
-tests, then transactional ones, then the rest) of one module, or of the tests/corpus/ package, whose
-package-scoped corpus ingest is then made once. Units are given out in that order, so each worker also
-runs its tests in pytest-django's order, and a module- or package-scoped fixture is set up once per
-unit, as often as in a run without -n. (xdist's own `load` splits modules, so an expensive module
+A unit is a run of consecutive tests (in the collected order: pytest-django's, database tests, then
+transactional ones, then the rest, with the long tests that use no database and the tests/corpus/
+package moved first by `run_order`) of one module, or of the tests/corpus/ package, whose
+package-scoped corpus ingest is then made once. Units are given out in that order, so each worker
+also runs its database tests in pytest-django's order, and a module- or package-scoped fixture is set
+up once per unit, as often as in a run without -n. (xdist's own `load` splits modules, so an expensive module
 fixture would run on both workers; its `loadscope` reorders the modules by their number of tests.)
 """
 
@@ -14,6 +15,22 @@ from __future__ import annotations
 from xdist.scheduler import LoadScopeScheduling
 
 CORPUS_PACKAGE = "tests/corpus/"
+DATABASE_FIXTURES = {"db", "transactional_db", "live_server", "django_db_setup"}
+
+
+def uses_database(item) -> bool:
+    return item.get_closest_marker("django_db") is not None or bool(DATABASE_FIXTURES & set(item.fixturenames))
+
+
+def run_order(item) -> int:
+    """Where a test goes in the collected order: 0 the long tests that use no test database (the real
+    corpus or the production topology: the rpm oracle, the production smoke and fault tests), 1 the
+    tests/corpus/ package (the longest unit), 2 the rest. The longest units first keep both workers
+    busy to the end; tests with no database may run anywhere in pytest-django's order."""
+    if item.nodeid.startswith(CORPUS_PACKAGE):
+        return 1
+    slow = item.get_closest_marker("corpus") or item.get_closest_marker("production")
+    return 0 if slow and not uses_database(item) else 2
 
 
 def unit_owner(nodeid: str) -> str:
