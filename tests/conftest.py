@@ -10,9 +10,21 @@ from audits.services.ingest import ingest_release
 from tests.audits import sample_repo
 from tests.support.gitrepo import commit_all, init_repo, write_files
 from tests.support.users import PASSWORD
+from tests.support.xdist_units import ContiguousUnitScheduling, run_order
 
 # Non-loopback connections fail the test; the local Sigstore instance is a fixture everywhere.
 pytest_plugins = ["tests.support.network_guard", "tests.support.sigstore_fixtures", "tests.support.signin_fixtures"]
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """After pytest-django's order (database tests, transactional ones, the rest), the longest units of
+    `-n 2` first (tests/support/xdist_units.py `run_order`); the order of the database tests holds."""
+    items.sort(key=run_order)
+
+
+def pytest_xdist_make_scheduler(config, log):
+    return ContiguousUnitScheduling(config, log)
 
 
 @pytest.fixture

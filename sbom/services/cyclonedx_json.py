@@ -6,7 +6,7 @@ parses its own output back and writes it again: 18 s for the corpus's 36,000 com
 This module walks the same model with the same metadata, worked out once per class, and
 writes once. It follows `Json.generate` and `_SerializableJsonEncoder.default` step by step
 (see the comments). The output is compared byte for byte with the library's in
-tests/sbom/test_cyclonedx_json.py and, for the full corpus, in tests/sbom/test_corpus_sbom.py.
+tests/sbom/test_cyclonedx_json.py and, for the full corpus, in tests/corpus/test_corpus_sbom.py.
 
 Where the library would do something this module does not reproduce (give a missing or
 duplicate bom-ref a random value, or meet a class py-serializable does not know), it raises

@@ -1,5 +1,5 @@
 """The CycloneDX JavaScript library's validators accept Pedigree's CycloneDX documents and refuse
-broken ones (so the corpus checks in test_corpus_sbom.py can fail)."""
+broken ones (so the corpus checks in tests/corpus/test_corpus_sbom.py can fail)."""
 
 import json
 

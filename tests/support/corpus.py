@@ -39,9 +39,10 @@ def bundle_path() -> Path:
 
 @contextmanager
 def ingested_corpus() -> Iterator:
-    """The corpus ingested for a module-scoped fixture (call it with database access unblocked); yields
-    the IngestOutcome. Module fixtures outlive each test's transaction, so every release, job, commit
-    and distribution is deleted afterwards."""
+    """The corpus ingested for a long-lived fixture (call it with database access unblocked); yields
+    the IngestOutcome. Such fixtures outlive each test's transaction, so every release, job, commit
+    and distribution is deleted afterwards. Tests that read the ingested corpus use the one ingest
+    of tests/corpus/ (`corpus_outcome`) instead of calling this again."""
     from django.test import override_settings
 
     from audits.models import Commit, Distribution, Release

@@ -12,16 +12,15 @@ from audits.models import Component
 from evidence import oscal
 from evidence.check import check_bundle
 from evidence.services.bundles import build_release_bundle
-from tests.support.corpus import ingested_corpus
 
 pytestmark = [pytest.mark.corpus, pytest.mark.django_db]
 REQUESTED_AT = dt.datetime(2026, 11, 26, tzinfo=dt.timezone.utc)
 
 
 @pytest.fixture(scope="module")
-def corpus_bundle(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), ingested_corpus() as outcome:
-        release = outcome.release
+def corpus_bundle(corpus_outcome, django_db_blocker):
+    release = corpus_outcome.release
+    with django_db_blocker.unblock():
         start = time.perf_counter()
         content, manifest, _ = build_release_bundle(release, requested_by="ci", requested_at=REQUESTED_AT)
         seconds = time.perf_counter() - start

@@ -12,7 +12,6 @@ from sbom.models import SbomDocument
 from sbom.services import cyclonedx
 from sbom.services.generate import generate_release_documents, load_release_facts
 from tests.support import cyclonedx_js
-from tests.support.corpus import ingested_corpus
 
 pytestmark = [pytest.mark.corpus, pytest.mark.django_db]
 # what no published name, version or purl may hold: macro text, line continuations (purls are
@@ -21,9 +20,11 @@ NOT_PUBLISHABLE = re.compile(r"[%{}\\\s]")
 
 
 @pytest.fixture(scope="module")
-def corpus_generated(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), ingested_corpus() as outcome:
-        yield outcome.release, generate_release_documents(outcome.release)
+def corpus_generated(corpus_outcome, django_db_blocker):
+    release = corpus_outcome.release
+    with django_db_blocker.unblock():
+        yield release, generate_release_documents(release)
+        SbomDocument.objects.filter(release=release).delete()
 
 
 def test_every_corpus_component_is_in_the_bom(corpus_generated):

@@ -37,7 +37,6 @@ import pytest
 
 from sbom.services import spdx
 from sbom.services.generate import load_release_facts
-from tests.support.corpus import ingested_corpus
 
 pytestmark = [pytest.mark.corpus, pytest.mark.django_db]
 
@@ -72,9 +71,9 @@ def sample(facts) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def corpus_facts(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), ingested_corpus() as outcome:
-        yield load_release_facts(outcome.release)
+def corpus_facts(corpus_outcome, django_db_blocker):
+    with django_db_blocker.unblock():
+        return load_release_facts(corpus_outcome.release)
 
 
 @pytest.fixture(scope="module")

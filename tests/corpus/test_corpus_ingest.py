@@ -16,7 +16,7 @@ from django.core.management import call_command
 
 from audits.models import Component, Inconsistency, Overlay, Release
 from audits.services.ingest import ingest_release
-from tests.support.corpus import BRANCH, CUT_COMMIT, bundle_path, ingested_corpus
+from tests.support.corpus import BRANCH, CUT_COMMIT, bundle_path
 
 pytestmark = [pytest.mark.corpus, pytest.mark.django_db]
 
@@ -30,9 +30,8 @@ def checkout(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def release(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), ingested_corpus() as outcome:
-        yield outcome.release
+def release(corpus_outcome):
+    return corpus_outcome.release
 
 
 def independent_components(checkout: Path) -> dict[str, dict]:
