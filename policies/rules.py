@@ -25,10 +25,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from audits.licenses import analyse_license
+
 SEVERITIES = ("low", "medium", "high", "critical")
 MAX_POLICY_BYTES = 64 * 1024
 CVE = re.compile(r"\bCVE-\d{4}-\d{4,}\b", re.IGNORECASE)
-_SPDX_OPERATORS = frozenset({"AND", "OR", "WITH"})
 
 
 @dataclass(frozen=True)
@@ -164,17 +165,16 @@ def _upstream_version(component: ComponentFacts, release: ReleaseFacts, _: Mappi
         yield f"{have[0]} {have[1]}", f"comes from {have[0]} {have[1]}, the release from {want[0]} {want[1]}"
 
 
-def license_identifiers(expression: str) -> list[str]:
-    """The licence identifiers of an SPDX-like expression (operators and parentheses dropped)."""
-    words = re.split(r"[\s()]+", expression)
-    return [w for w in words if w and w.upper() not in _SPDX_OPERATORS]
-
-
 def _license_allow_list(component: ComponentFacts, _: ReleaseFacts, params: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    """Each SPDX key (licenses and exceptions, as the license inventory parses them: audits.licenses) outside the
+    allow-list is one violation; a value that is not a valid SPDX expression cannot be checked, and is one too."""
     allowed = set(params["allow"])
-    outside = sorted({i for e in component.licenses for i in license_identifiers(e) if i not in allowed})
-    for identifier in outside:
-        yield identifier, f"license {identifier} is not in the allow-list"
+    facts = [analyse_license(text) for text in component.licenses]
+    for key in sorted({key for f in facts if f.valid for key in f.keys if key not in allowed}):
+        yield key, f"license {key} is not in the allow-list"
+    for f in facts:
+        if not f.valid:
+            yield f.text, f"License {f.text!r} is not a valid SPDX expression ({f.error}): it cannot be checked"
 
 
 RULES: dict[str, RuleSpec] = {

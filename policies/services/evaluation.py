@@ -39,7 +39,7 @@ def _pin(component: Component, release: Release) -> tuple[str, dt.datetime | Non
 
 def component_facts(component: Component, release: Release) -> rules.ComponentFacts:
     pin, pinned_at = _pin(component, release)
-    # The raw license texts; the parsed SPDX keys of the licenses work replace them here when merged.
+    # The License texts as stated; the rule parses them as the license inventory does (audits.licenses).
     licenses = [component.license, *(p.license for p in component.binary_packages.all())]
     return rules.ComponentFacts(
         name=component.name,
