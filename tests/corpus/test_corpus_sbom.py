@@ -12,6 +12,7 @@ from sbom.models import SbomDocument
 from sbom.services import cyclonedx
 from sbom.services.generate import generate_release_documents, load_release_facts
 from tests.support import cyclonedx_js
+from vex.models import VexScan
 
 pytestmark = [pytest.mark.corpus, pytest.mark.django_db]
 # what no published name, version or purl may hold: macro text, line continuations (purls are
@@ -25,6 +26,7 @@ def corpus_generated(corpus_outcome, django_db_blocker):
     with django_db_blocker.unblock():
         yield release, generate_release_documents(release)
         SbomDocument.objects.filter(release=release).delete()
+        VexScan.objects.filter(release=release).delete()  # generation scans the release for CVEs first (its findings go too)
 
 
 def test_every_corpus_component_is_in_the_bom(corpus_generated):
