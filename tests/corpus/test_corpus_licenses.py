@@ -1,4 +1,4 @@
-"""The license inventory of the real corpus, ingested once, checked against an independent computation.
+"""The license inventory of the real corpus (the shared ingest) against an independent computation.
 
 The independent side starts from the raw License values the ingest stored (Component.license, and for each
 binary package its own value or else the component's) and asks license-expression differently: through
@@ -13,7 +13,6 @@ import pytest
 
 from audits.models import BinaryPackage, Component, Image, ImagePackage, LicenseExpression
 from audits.services.licenses import image_license_inventory, license_inventory
-from tests.support.corpus import ingested_corpus
 
 pytestmark = [pytest.mark.corpus, pytest.mark.django_db]
 
@@ -21,9 +20,8 @@ LICENSING = license_expression.get_spdx_licensing()
 
 
 @pytest.fixture(scope="module")
-def release(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), ingested_corpus() as outcome:
-        yield outcome.release
+def release(corpus_outcome):
+    return corpus_outcome.release
 
 
 def independent(text: str) -> str | None:

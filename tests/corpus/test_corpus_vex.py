@@ -13,27 +13,26 @@ from django.test import override_settings
 from audits.models import Overlay
 from sbom.services.vex_documents import CSAF_VEX, CYCLONEDX_VEX, build_vex_document
 from tests.support import cyclonedx_js
-from tests.support.corpus import ingested_corpus
 from vex.advisories import NOT_AFFECTED_OVERLAY
-from vex.models import Advisory, CveFinding
+from tests.vex.advisory_files import osv, raw
+from vex.models import Advisory, CveFinding, VexScan
 from vex.services.advisories import import_advisory, release_matches
 from vex.services.scan import is_added_patch, scan_release
 from vex.services.statements import release_statements
-
-from .advisory_files import osv, raw
 
 pytestmark = [pytest.mark.corpus, pytest.mark.django_db]
 
 
 @pytest.fixture(scope="module")
-def corpus_vex(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), ingested_corpus() as outcome:
-        release = outcome.release
+def corpus_vex(corpus_outcome, django_db_blocker):
+    release = corpus_outcome.release
+    with django_db_blocker.unblock():
         with override_settings(PEDIGREE_ALLOW_LOCAL_SOURCES=True):  # the bundle is a local source
             scan = scan_release(release)
         documents = {kind: build_vex_document(release, kind).content for kind in (CYCLONEDX_VEX, CSAF_VEX)}
         yield release, scan, documents
         Advisory.objects.all().delete()
+        VexScan.objects.filter(release=release).delete()  # the shared corpus is left as ingested
 
 
 def test_every_added_patch_of_the_corpus_is_read_for_its_header(corpus_vex):
