@@ -208,6 +208,8 @@ class Capabilities:
     @property
     def change_signing_policy(self) -> bool:
         return can_change_signing_policy(self.user)
+
+    @property
     def manage_accounts(self) -> bool:
         return can_manage_accounts(self.user)
 

@@ -8,10 +8,11 @@ class PoliciesConfig(AppConfig):
     def ready(self) -> None:
         from audits.signals import release_written
         from reviews.freeze import register_freeze_check
+        from reviews.queue_filters import QueueFilter, register_queue_filter
         from reviews.management.commands import reviews as reviews_command
 
         from . import cli
-        from .services.evaluation import evaluate_written_release
+        from .services.evaluation import evaluate_written_release, queue_rule_choices, queue_rule_components
         from .services.signoff import frozen_reason
 
         # Every new release is evaluated against the policy in force (audits never imports policies),
@@ -22,3 +23,5 @@ class PoliciesConfig(AppConfig):
         reviews_command.TOTALS_HOOKS.append(cli.policy_totals)
         reviews_command.OPTION_HOOKS.append(cli.add_options)
         reviews_command.CHECK_HOOKS.append(cli.require_signed_off)
+        # The review queue filters by policy rule: the components with a finding of that rule (waived or not).
+        register_queue_filter(QueueFilter("rule", "Policy rule", queue_rule_choices, queue_rule_components))

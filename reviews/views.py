@@ -22,6 +22,7 @@ from .errors import ReviewError, StaleReview
 from .forms import BulkDecisionForm, CommentForm, DecisionForm
 from .models import Review
 from .panels import panel_context
+from .queue_filters import queue_filters
 from .services import actor_of, add_comment, clean_decision, decide, decide_many, review_totals
 from .services.decisions import parse_versions
 
@@ -46,6 +47,9 @@ def _queue_reviews(release: Release, params):
     if category:
         reviews = reviews.filter(component__in=Overlay.objects.filter(
             component__release=release, category=category).values("component_id"))
+    for queue_filter in queue_filters():  # e.g. the policy rule (policies registers it)
+        if value := params.get(queue_filter.name, ""):
+            reviews = reviews.filter(component__in=queue_filter.components(release, value))
     return reviews
 
 
@@ -59,6 +63,7 @@ def _render_queue(request, release: Release, form: BulkDecisionForm, status: int
         "release": release, "page": page, "reviews": page.object_list,
         "totals": review_totals(release), "form": form, "states": ReviewState.choices,
         "reason_codes": list(reason_codes.distinct()), "categories": list(categories.distinct()),
+        "extra_filters": [(f.name, f.label, f.choices(release), request.GET.get(f.name, "")) for f in queue_filters()],
         "filters": request.GET, "review_base_url": reverse("reviews:queue", args=[release.pk]),
     }, status=status)
 
@@ -74,7 +79,8 @@ def _add_errors(form, exc: Exception) -> None:
 @viewer_required
 @require_GET
 def review_queue(request, pk: int):
-    """Every review of the release, pending first, with filters by state, reason and overlay category."""
+    """Every review of the release, pending first, with filters by state, reason, overlay category and what other
+    apps add (the policy rule)."""
     release = get_object_or_404(Release.objects.with_related(), pk=pk)
     return _render_queue(request, release, BulkDecisionForm(initial={"state": request.GET.get("decide", "")}))
 

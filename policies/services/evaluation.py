@@ -95,3 +95,14 @@ def evaluate_all(version: PolicyVersion) -> list[dict]:
 def evaluate_written_release(sender, release: Release, **kwargs) -> None:
     """Receiver of audits.signals.release_written."""
     evaluate_release(release)
+
+
+def queue_rule_choices(release: Release) -> list[tuple[str, str]]:
+    """The rules with findings in the release, for the review queue's policy-rule filter (reviews.queue_filters)."""
+    names = Finding.objects.filter(release=release).order_by("rule").values_list("rule", flat=True).distinct()
+    return [(name, rules.RULES[name].title if name in rules.RULES else name) for name in names]
+
+
+def queue_rule_components(release: Release, rule: str):
+    """The ids of the release's components with a finding of `rule`, waived or not."""
+    return Finding.objects.filter(release=release, rule=rule).values("component_id")

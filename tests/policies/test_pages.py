@@ -114,3 +114,15 @@ def test_the_findings_export_as_xlsx_has_one_row_per_finding(auditor_client, rel
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0] == ("component", "rule", "severity", "subject", "message", "status", "policy_version")
     assert rows[1][:3] == ("bash", "upstream-version", "high") and rows[1][5] == "open"
+
+
+def test_the_review_queue_filters_by_policy_rule(auditor_client, release):
+    from reviews.models import Review
+
+    rule = "upstream-version"
+    reviewed = set(Review.objects.filter(release=release).values_list("component__name", flat=True))
+    expected = set(Finding.objects.filter(release=release, rule=rule).values_list("component__name", flat=True)) & reviewed
+    response = auditor_client.get(reverse("reviews:queue", args=[release.pk]) + f"?rule={rule}")
+    shown = {review.component.name for review in response.context["reviews"]}
+    assert expected and shown == expected and shown < reviewed
+    assert f'<option value="{rule}" selected>' in response.content.decode()
