@@ -3,8 +3,6 @@ the findings export, and the sign-off's files. Thin: the work is in services/.""
 
 from __future__ import annotations
 
-import io
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
@@ -22,7 +20,7 @@ from access.permissions import (
     viewer_required,
     waiver_approver_required,
 )
-from audits.exports import XLSX_CONTENT_TYPE, write_csv, write_xlsx
+from audits.exports import export_bytes
 from audits.models import Release
 from audits.views.common import render_page
 
@@ -107,14 +105,7 @@ def export_findings(request, pk: int, fmt: str):
     """The filtered findings as CSV or XLSX, with each one's waiver state now."""
     release = get_object_or_404(Release, pk=pk)
     rows = finding_rows(FindingFilter(request.GET).apply(_findings(release)))
-    if fmt == "xlsx":
-        out = io.BytesIO()
-        write_xlsx(out, FINDING_COLUMNS, rows, title="Findings")
-        content, content_type = out.getvalue(), XLSX_CONTENT_TYPE
-    else:
-        text = io.StringIO()
-        write_csv(text, FINDING_COLUMNS, rows)
-        content, content_type = text.getvalue().encode("utf-8"), "text/csv; charset=utf-8"
+    content, content_type = export_bytes(fmt, FINDING_COLUMNS, rows, title="Findings")
     record_access(request, AccessAction.EXPORT, f"policy findings of release {release.pk} as {fmt.upper()}",
                   release=release)
     return file_response(request, content, file_name=f"pedigree-release-{release.pk}-findings.{fmt}",

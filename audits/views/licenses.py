@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -15,7 +13,7 @@ from access.choices import AccessAction
 from access.downloads import file_response
 from access.permissions import export_required, viewer_required
 
-from ..exports import XLSX_CONTENT_TYPE, write_csv, write_xlsx
+from ..exports import export_bytes
 from ..licenses import FAMILY_LABELS, LicenseInventory
 from ..models import Component, Image, Release
 from ..services.licenses import INVENTORY_COLUMNS, image_license_inventory, inventory_rows, license_inventory
@@ -61,14 +59,7 @@ def license_inventory_page(request, pk: int):
 def export_license_inventory(request, pk: int, fmt: str):
     release, image, inventory = _inventory(request, pk)
     rows = inventory_rows(inventory)
-    if fmt == "xlsx":
-        out = io.BytesIO()
-        write_xlsx(out, INVENTORY_COLUMNS, rows, title="Licenses")
-        content, content_type = out.getvalue(), XLSX_CONTENT_TYPE
-    else:
-        text = io.StringIO()
-        write_csv(text, INVENTORY_COLUMNS, rows)
-        content, content_type = text.getvalue().encode("utf-8"), "text/csv; charset=utf-8"
+    content, content_type = export_bytes(fmt, INVENTORY_COLUMNS, rows, title="Licenses")
     stem = f"pedigree-release-{release.pk}" + (f"-image-{image.pk}" if image else "")
     response = file_response(request, content, file_name=f"{stem}-licenses.{fmt}", content_type=content_type)
     record_access(request, AccessAction.EXPORT, f"license inventory of {_subject(release, image)} as {fmt.upper()}",
