@@ -18,7 +18,6 @@ from .azldev import classify as classify_mod
 from .azldev.classify import Classification, classify, default_config
 from .azldev.loader import Project, load_project
 from .azldev.presence import PresenceVerdict, check_presence
-from .azldev.presence import summarise as summarise_presence
 from .azldev.resolve import ResolvedComponent, resolve_components
 from .azldev.specfile import (
     ParsedSpec,
@@ -89,6 +88,21 @@ class ComponentRecord:
     history: list[tuple[CommitInfo, str]]  # newest first: (commit, "config" | "rendered" | "config+rendered")
     config_commit: CommitInfo | None
     rendered_commit: CommitInfo | None
+
+    @property
+    def license_text(self) -> str:
+        """The main License as rpm expands it (audits.rpmspec: %dnl lines dropped, the distribution's macros
+        known), else, when that expansion left it unexpanded, the metadata parser's (audits.azldev.specfile)."""
+        if self.identity.license:
+            return self.identity.license
+        parsed = self.rendered.parsed if self.rendered else None
+        return (parsed.license_expanded or parsed.license or "") if parsed else ""
+
+    @property
+    def binary_license_texts(self) -> list[str]:
+        """The License that applies to each binary package: its own, else (blank) the component's."""
+        main = self.license_text
+        return [b.identity.license or main for b in self.identity.binaries]
 
 
 @dataclass
@@ -460,41 +474,3 @@ def index_component_lines(lines: list[str]) -> dict[str, list[int]]:
             for name in _QUOTED.findall(line.split("#", 1)[0]):
                 index.setdefault(name, []).append(i)
     return index
-
-
-def summarise(analysis: ReleaseAnalysis) -> dict[str, Any]:
-    """The counts printed by `ingest --json` and shown on the release dashboard."""
-    headline = Counter(r.classification.headline for r in analysis.components)
-    reasons = Counter(code for r in analysis.components for code in set(r.classification.codes))
-    overlay_types = Counter(o.type for r in analysis.components for o in r.resolved.overlays)
-    categories = Counter((o.metadata or {}).get("category", "(none)") for r in analysis.components for o in r.resolved.overlays)
-    findings = Counter(f.kind for f in analysis.findings)
-    return {
-        "components": len(analysis.components),
-        "by_headline": dict(sorted(headline.items())),
-        "by_reason": dict(sorted(reasons.items())),
-        "overlays": sum(overlay_types.values()),
-        "overlays_by_type": dict(sorted(overlay_types.items())),
-        "overlays_by_category": dict(sorted(categories.items())),
-        "components_with_overlays": sum(1 for r in analysis.components if r.resolved.overlays),
-        "rendered_specs": sum(1 for r in analysis.components if r.rendered),
-        "identities": summarise_identities(r.identity for r in analysis.components),
-        "inconsistencies": dict(sorted(findings.items())),
-        "overlay_presence": summarise_presence(v for r in analysis.components for v in r.presence),
-        "config_files": len(analysis.config_files),
-        "images": len(analysis.images),
-    }
-
-
-def summarise_identities(identities: Iterable[ComponentIdentity], top: int = 10) -> dict[str, Any]:
-    """How many components publish a fully resolved identity, and the commonest reasons for the rest."""
-    resolved = unresolved = 0
-    reasons: Counter[str] = Counter()
-    for identity in identities:
-        if identity.complete:
-            resolved += 1
-            continue
-        unresolved += 1
-        reasons.update({u.reason for u in identity.unresolved})
-    # lists, not tuples: the summary is stored as JSON and compared with fresh ones
-    return {"resolved": resolved, "unresolved": unresolved, "top_reasons": [[r, n] for r, n in reasons.most_common(top)]}

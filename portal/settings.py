@@ -95,6 +95,8 @@ INSTALLED_APPS = [
     "access",
     "jobs",
     "audits",
+    "feeds",
+    "history",
     "reviews",
     "policies",
     "vex",

@@ -18,7 +18,8 @@ from jobs.progress import Progress, no_progress
 from jobs.registry import JobParamsError
 
 from .. import githistory, gitsource, gittree
-from ..analysis import ComponentRecord, ReleaseAnalysis, analyse_release, summarise
+from ..analysis import ComponentRecord, ReleaseAnalysis, analyse_release
+from ..summary import summarise
 from ..azldev.loader import ConfigError
 from ..azldev.tree import TreeError
 from ..licenses import analyse_licenses
@@ -244,25 +245,10 @@ def refresh_statistics() -> None:
         cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(m._meta.db_table) for m in _ANALYSED))
 
 
-def _license_text(record: ComponentRecord) -> str:
-    """The main License as rpm expands it (audits.rpmspec: %dnl lines dropped, the distribution's macros known),
-    else, when that expansion left it unexpanded, the metadata parser's expansion (audits.azldev.specfile)."""
-    if record.identity.license:
-        return record.identity.license
-    parsed = record.rendered.parsed if record.rendered else None
-    return (parsed.license_expanded or parsed.license or "") if parsed else ""
-
-
-def _binary_license_texts(record: ComponentRecord) -> list[str]:
-    """The License that applies to each binary package: its own, else (blank) the component's."""
-    main = _license_text(record)
-    return [b.identity.license or main for b in record.identity.binaries]
-
-
 def _write_licenses(release: Release, records: list[ComponentRecord]) -> dict[str, LicenseExpression]:
     """One LicenseExpression per distinct non-blank License value of the release, parsed (audits.licenses)."""
-    texts = {_license_text(r) for r in records}
-    texts.update(text for r in records for text in _binary_license_texts(r))
+    texts = {r.license_text for r in records}
+    texts.update(text for r in records for text in r.binary_license_texts)
     texts.discard("")
     rows = LicenseExpression.objects.bulk_create([
         LicenseExpression(release=release, text=text, normalized=facts.normalized, valid=facts.valid,
@@ -318,8 +304,8 @@ def _component_row(release: Release, record: ComponentRecord, commit_of,
         identity_complete=record.identity.complete,
         identity_unresolved=record.identity.unresolved_json(),
         metadata_unresolved=record.identity.left_out_json(),
-        license=_license_text(record),
-        license_expression=licenses.get(_license_text(record)),
+        license=record.license_text,
+        license_expression=licenses.get(record.license_text),
         url=(parsed.url_expanded or parsed.url or "")[:2048] if parsed else "",
         summary=(parsed.summary_expanded or parsed.summary or "") if parsed else "",
         config_commit=commit_of(record.config_commit),
@@ -440,7 +426,7 @@ def _write_children(pairs: list[tuple[Component, ComponentRecord]], commits: dic
         for e in record.sources_entries:
             sources.append({"component_id": row.pk, "algorithm": e.algorithm, "filename": e.filename, "digest": e.digest})
         for binary, (name, channel, where), applies in zip(
-                record.identity.binaries, record.binary_packages, _binary_license_texts(record)):
+                record.identity.binaries, record.binary_packages, record.binary_license_texts):
             b = binary.identity
             expression = licenses.get(applies)
             packages.append({

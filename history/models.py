@@ -1,0 +1,81 @@
+"""A distribution's history: a snapshot per ingested commit and each component's state over time."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Snapshot(models.Model):
+    """One commit of a distribution's first-parent history, as the history ingest analysed it."""
+
+    distribution = models.ForeignKey("audits.Distribution", on_delete=models.CASCADE, related_name="snapshots")
+    commit = models.ForeignKey("audits.Commit", on_delete=models.PROTECT, related_name="snapshots")
+    seq = models.PositiveIntegerField()  # position in first-parent history: 0 = the root commit
+    source_url = models.CharField(max_length=2048)
+    ref = models.CharField(max_length=255)
+    # The full release of this commit, when one was materialised (the head of a history ingest, or on demand).
+    release = models.OneToOneField("audits.Release", null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="history_snapshot")
+    # Counts for the timelines: components, by headline, pinned, build-customised, overlays by type, ...
+    summary = models.JSONField(default=dict)
+    changed = models.PositiveIntegerField(default=0)  # components whose state began or ended here
+    error = models.TextField(blank=True)  # why this commit could not be analysed; its states are the previous ones
+    ingested_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["distribution", "commit"], name="unique_snapshot_commit"),
+            models.UniqueConstraint(fields=["distribution", "seq"], name="unique_snapshot_seq"),
+        ]
+        ordering = ["distribution_id", "seq"]
+
+    def __str__(self) -> str:
+        return f"{self.distribution_id}#{self.seq} {self.commit_id}"
+
+
+class ComponentState(models.Model):
+    """A component as it was over a run of consecutive snapshots in which it did not change: valid from
+    snapshot `first_seq` (whose commit made the change) up to, not including, `end_seq` (null: still
+    current at the newest snapshot). A component removed at seq s has its last state end at s."""
+
+    distribution = models.ForeignKey("audits.Distribution", on_delete=models.CASCADE, related_name="component_states")
+    name = models.CharField(max_length=300)
+    first_seq = models.PositiveIntegerField()
+    end_seq = models.PositiveIntegerField(null=True, blank=True)
+    digest = models.CharField(max_length=64)  # history.states.ComponentState.digest(): equal digests, equal states
+    # Columns the pages filter and count on; everything else is in `data` (history.states.ComponentState.to_json()).
+    headline = models.CharField(max_length=20)
+    spec_origin = models.CharField(max_length=20)
+    evr = models.TextField(blank=True)  # as the SBOMs publish it; blank while unresolved
+    license = models.TextField(blank=True)
+    overlay_count = models.PositiveIntegerField(default=0)
+    data = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["distribution", "name", "first_seq"], name="unique_state_start"),
+        ]
+        indexes = [
+            models.Index(fields=["distribution", "first_seq"], name="state_first_seq"),
+            models.Index(fields=["distribution", "end_seq"], name="state_end_seq"),
+        ]
+        ordering = ["name", "first_seq"]
+
+    def __str__(self) -> str:
+        return f"{self.name} [{self.first_seq}, {self.end_seq})"
+
+
+class WatchedSource(models.Model):
+    """A remote ref polled on a schedule (celery beat); new commits are ingested as history."""
+
+    source = models.CharField(max_length=2048)
+    ref = models.CharField(max_length=255)
+    interval_minutes = models.PositiveIntegerField(default=15)
+    enabled = models.BooleanField(default=True)
+    last_checked_at = models.DateTimeField(null=True, blank=True)
+    last_sha = models.CharField(max_length=64, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["source", "ref"], name="unique_watched_ref")]
+        ordering = ["source", "ref"]
