@@ -62,6 +62,9 @@ class ParsedSpec:
     fatal: list[str] = field(default_factory=list)  # rpm would refuse the spec: nothing is trustworthy
     missing_packages: list[str] = field(default_factory=list)  # %files/%package problems
 
+# where a section-writing macro declares packages (not in the build scriptlets)
+_DECLARING_PARTS = ("preamble", "package", "description")
+
 
 def line_type(line: str) -> str | None:
     """The conditional (or %include) a raw line starts with, as rpm's parseLineType."""
@@ -229,6 +232,13 @@ class SpecReader:
         return (name in _DIRECTIVES or name.lower() in _PART_SET or name in self.engine.defined_here
                 or self._writes_sections(name, _GENERATOR_DEPTH))
 
+    def _generator(self, buffer: str) -> str | None:
+        """The macro a line calls when that macro writes sections (%package, %files, ...), else None."""
+        m = _LEADING_NAME.match(buffer)
+        if m is None or m.group(1) in _DIRECTIVES or m.group(1).lower() in _PART_SET:
+            return None
+        return m.group(1) if self._writes_sections(m.group(1), _GENERATOR_DEPTH) else None
+
     def _writes_sections(self, name: str, depth: int) -> bool:
         """Whether the macro (or one its body names, `depth` levels down) writes a %package or %files
         header: %pyproject_extras_subpkg in %files or %check adds packages as it does in the preamble."""
@@ -256,6 +266,10 @@ class SpecReader:
         start = len(self.engine.problems)
         text = self.engine.expand_text(buffer) if expand else buffer
         problems = self.engine.problems[start:]
+        if problems and not text.strip() and self.part in _DECLARING_PARTS and (generator := self._generator(buffer)):
+            # a macro that writes %package sections failed and wrote nothing: the packages it would have written
+            # are unknown (rpm, which runs the shell, may well write them)
+            self.result.missing_packages.append(f"%{generator} may define packages, but: {problems[0]}")
         lines = text.split("\n")
         if lines and lines[-1] == "":
             lines.pop()

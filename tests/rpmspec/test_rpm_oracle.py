@@ -46,12 +46,6 @@ EXPLAINED_DISAGREEMENTS: dict[str, str] = {
     "sleef": "why: x86_64 only: its gnuabi_arches names %{x86_64}, a macro rpm 4.19 added; Debian's rpm 4.18 "
              "expands it to nothing, so rpm drops sleef-gnuabi{,-devel} on x86_64 where the distribution's "
              "rpm (and ours, rpmbase) keeps them.",
-    "python-typer": "why: OUR BUG (reported to the engine): %{python3_sitelib} leaves its %(...) unexpanded, so "
-                    "%pyproject_extras_subpkg -i <that> sees '-Esc' as an unknown option and writes nothing; the "
-                    "problem is dropped and the identity claims to be complete without python3-typer-slim+standard, "
-                    "which rpm builds (it ran the shell).",
-    "python-coverage": "why: OUR BUG, the same as python-typer's: %python_extras_subpkg -i %{python3_sitearch}/... "
-                       "fails on the unexpanded %(...) and python3-coverage+toml is silently left out.",
 }
 
 

@@ -55,6 +55,20 @@ def test_a_macro_file_macro_that_writes_sections_adds_its_package_from_inside_fi
     assert [p.name for p in result.packages] == ["demo", "demo+extra"]
 
 
+def test_a_section_writing_macro_that_fails_and_writes_nothing_leaves_the_packages_unresolved():
+    extras = "%package -n %{-n*}+extra\nSummary: s\n%description -n %{-n*}+extra\nd\n%files -n %{-n*}+extra\n%ghost /x"
+    result = identity(spec(*MAIN, "%description", "d", "%writes -n demo -E sc", "%files"), writes__n_=extras)
+    assert not result.complete
+    assert [u.reason for u in result.unresolved] == [
+        "%writes may define packages, but: %writes: unknown option -E (options: n:)"]
+
+
+def test_a_failing_macro_in_a_build_scriptlet_does_not_touch_the_packages():
+    result = identity(spec(*MAIN, "%description", "d", "%install", "%writes -E", "%files"),
+                      writes__n_="%package x\nSummary: s\n%files x")
+    assert result.complete and [p.name for p in result.packages] == ["demo"]
+
+
 def test_an_unclosed_brace_joins_the_next_line_before_expansion():
     result = identity(spec(*MAIN[:2], "Release: %{expand:4", "}", "%files"))
     assert result.release == "4"
