@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import atom
 from ..models import Event, EventKind, WebhookDelivery, WebhookEndpoint
 from ..tasks import queue_deliveries
 
@@ -34,7 +35,9 @@ def record_event(kind: str, *, title: str, summary: str = "", link: str = "", pa
         raise ValueError(f"an event link is a site-relative path (one leading /), not {link!r}")
     if distribution is None and release is not None:
         distribution = release.distribution
-    event = Event.objects.create(kind=kind, title=title[:500], summary=summary, link=link[:2048], payload=payload or {},
+    # Characters no XML document or PostgreSQL text can hold (NUL, lone surrogates, ...) become U+FFFD.
+    title, summary = atom.clean(title)[:500], atom.clean(summary)
+    event = Event.objects.create(kind=kind, title=title, summary=summary, link=link[:2048], payload=payload or {},
                                  distribution=distribution, release=release)
     endpoints = [endpoint for endpoint in WebhookEndpoint.objects.filter(active=True) if endpoint.wants(kind)]
     if endpoints:

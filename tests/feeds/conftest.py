@@ -48,3 +48,9 @@ def job_failed_event(**options):
 
     return record_event(EventKind.JOB_FAILED, title=options.pop("title", "Ingest job 1 failed"),
                         summary="the repository could not be fetched", link="/", payload={"job_id": 1}, **options)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """The accounts of these tests never sign in with a password; hashing one properly takes 0.2 s each."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
