@@ -12,6 +12,7 @@ import io
 import re
 from dataclasses import dataclass, field
 from xml.sax.saxutils import XMLGenerator
+from xml.sax.xmlreader import AttributesImpl
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 CONTENT_TYPE = "application/atom+xml; charset=utf-8"
@@ -56,8 +57,11 @@ class _Writer:
         self.out = io.StringIO()
         self.xml = XMLGenerator(self.out, encoding="utf-8", short_empty_elements=True)
 
+    def start(self, name: str, **attributes: str) -> None:
+        self.xml.startElement(name, AttributesImpl({key.rstrip("_"): clean(value) for key, value in attributes.items()}))
+
     def element(self, name: str, text: str = "", **attributes: str) -> None:
-        self.xml.startElement(name, {key.rstrip("_"): clean(value) for key, value in attributes.items()})
+        self.start(name, **attributes)
         if text:
             self.xml.characters(clean(text))
         self.xml.endElement(name)
@@ -71,11 +75,11 @@ def render(feed: Feed) -> bytes:
     """The feed as a UTF-8 Atom document."""
     w = _Writer()
     w.xml.startDocument()
-    w.xml.startElement("feed", {"xmlns": ATOM_NS})
+    w.start("feed", xmlns=ATOM_NS)
     w.element("id", feed.id)
     w.element("title", feed.title)
     w.element("updated", timestamp(feed.updated))
-    w.xml.startElement("author", {})
+    w.start("author")
     w.element("name", feed.author)
     w.xml.endElement("author")
     w.link("self", feed.self_link, "application/atom+xml")
@@ -83,7 +87,7 @@ def render(feed: Feed) -> bytes:
     w.link("next", feed.next_link, "application/atom+xml")
     w.link("alternate", feed.alternate_link, "text/html")
     for entry in feed.entries:
-        w.xml.startElement("entry", {})
+        w.start("entry")
         w.element("id", entry.id)
         w.element("title", entry.title, type_="text")
         w.element("updated", timestamp(entry.updated))
