@@ -111,10 +111,10 @@ def test_an_event_link_that_would_leave_the_site_is_refused(link):
         record_event(EventKind.JOB_FAILED, title="x", link=link)
 
 
-@pytest.mark.parametrize("query", ["before=99999999999999999999", "before=-1", "before=1e3", "kind=<x>",
-                                   "kind=job.failed%00"])
-def test_hostile_feed_parameters_get_400(auditor_client, query):
-    assert auditor_client.get(f"/feeds/atom.xml?{query}").status_code == 400
+def test_hostile_feed_parameters_get_400(auditor_client):
+    queries = ["before=99999999999999999999", "before=-1", "before=1e3", "kind=<x>", "kind=job.failed%00"]
+    assert {query: auditor_client.get(f"/feeds/atom.xml?{query}").status_code for query in queries} == \
+        dict.fromkeys(queries, 400)
 
 
 def test_a_hostile_distribution_filter_matches_nothing(auditor_client):
