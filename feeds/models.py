@@ -22,9 +22,10 @@ class Event(models.Model):
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)  # the Atom entry id, the webhook event id
     kind = models.CharField(max_length=50, choices=EventKind.choices)
-    distribution = models.ForeignKey("audits.Distribution", null=True, blank=True, on_delete=models.SET_NULL,
+    # An event goes with the release or distribution it is about (its link would lead nowhere).
+    distribution = models.ForeignKey("audits.Distribution", null=True, blank=True, on_delete=models.CASCADE,
                                      related_name="+")
-    release = models.ForeignKey("audits.Release", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    release = models.ForeignKey("audits.Release", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     title = models.CharField(max_length=500)
     summary = models.TextField(blank=True)
     link = models.CharField(max_length=2048, blank=True)  # site-relative: "/releases/3/components/curl/"

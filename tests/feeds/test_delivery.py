@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import socket
 import time
 
 import pytest
@@ -99,7 +100,10 @@ def test_a_redirect_is_not_followed_and_counts_as_a_failure(receiver, endpoint):
 
 def test_an_unreachable_receiver_is_recorded_as_an_error_and_retried(loopback_webhooks, settings):
     settings.PEDIGREE_WEBHOOK_TIMEOUT = 2
-    create_endpoint("http://127.0.0.1:9/closed", [])  # the discard port: nothing listens
+    with socket.socket() as probe:  # a port that was free a moment ago: nothing listens there
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    create_endpoint(f"http://127.0.0.1:{port}/closed", [])
     sent = job_failed_event().deliveries.get()
     assert delivery.attempt(sent.pk) == DeliveryStatus.RETRYING
     sent.refresh_from_db()

@@ -57,3 +57,17 @@ def test_a_receiver_that_raises_does_not_change_how_the_job_ended(db):
         job_failed.disconnect(dispatch_uid="tests.broken")
     assert Job.objects.get(pk=job.pk).status == JobStatus.FAILED
     assert Event.objects.filter(kind=EventKind.JOB_FAILED).count() == 1
+
+
+def test_a_job_the_broker_refused_is_a_job_failed_event(db, monkeypatch, django_capture_on_commit_callbacks):
+    from jobs.registry import job_type
+    from jobs.services import JobNotQueued, enqueue_job
+
+    def refuse(*args):
+        raise OSError("connection refused")
+
+    monkeypatch.setattr(job_type(JobKind.INGEST).task, "delay", refuse)
+    with pytest.raises(JobNotQueued), django_capture_on_commit_callbacks(execute=True):
+        job = enqueue_job(JobKind.INGEST, {"source": "https://example.org/repo.git", "ref": "main"})
+    [event] = Event.objects.filter(kind=EventKind.JOB_FAILED)
+    assert event.payload["job_id"] == job.pk and "message broker is unavailable" in event.summary
