@@ -8,7 +8,7 @@ so an admin can also grant a single capability to one account.
 | --------------- | --------------------------------------------------------------------- |
 | (no role)       | nothing: a signed-in account without a role sees only a page saying so |
 | auditor         | read releases, components and comparisons; export (CSV, XLSX);        |
-|                 | decide reviews of divergences and comment on them                     |
+|                 | decide reviews of divergences and comment on them; the Atom feed      |
 | release-manager | + start ingests and SBOM/signing jobs, upload third-party bundles,    |
 |                 |   approve waivers of policy violations, sign releases off             |
 | admin           | + read the access log, manage accounts (Django admin) and API keys,   |
