@@ -15,7 +15,7 @@ import re
 import secrets
 from dataclasses import dataclass
 
-SCOPES = ("read", "export", "jobs", "review", "waivers", "sign-off", "policy", "admin")
+SCOPES = ("read", "export", "jobs", "review", "waivers", "sign-off", "policy", "admin", "feed")
 SCOPE_HELP = {
     "read": "read releases, components, overlays, provenance, jobs, verdicts, comparisons, document lists",
     "export": "download SBOM documents, VEX documents and evidence bundles",
@@ -25,6 +25,7 @@ SCOPE_HELP = {
     "sign-off": "sign a release off (a signed attestation); reading it needs read",
     "policy": "save a new version of the policy file; reading it needs read",
     "admin": "read the access log, import advisories",
+    "feed": "read the Atom feed of events (/feeds/atom.xml) and nothing else; read includes it",
 }
 _FORMAT = re.compile(r"pdg_([0-9a-f]{8})_([A-Za-z0-9_-]{43})")
 

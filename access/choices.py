@@ -13,4 +13,5 @@ class AccessAction(models.TextChoices):
     WAIVE = "waive", "Approved, changed or revoked a waiver"  # of a policy violation (policies app)
     SIGN_OFF = "sign-off", "Signed a release off"
     EDIT_POLICY = "edit-policy", "Saved a policy version"
+    WEBHOOKS = "webhooks", "Changed a webhook endpoint"  # created, disabled, deleted, or a delivery resent (feeds)
     REFUSED = "refused", "Refused"  # an API call with a known key that is revoked, expired or out of its networks

@@ -8,12 +8,12 @@ so an admin can also grant a single capability to one account.
 | --------------- | --------------------------------------------------------------------- |
 | (no role)       | nothing: a signed-in account without a role sees only a page saying so |
 | auditor         | read releases, components and comparisons; export (CSV, XLSX);        |
-|                 | decide reviews of divergences and comment on them                     |
+|                 | decide reviews of divergences and comment on them; the Atom feed      |
 | release-manager | + start ingests and SBOM/signing jobs, upload third-party bundles,    |
 |                 |   approve waivers of policy violations, sign releases off             |
 | admin           | + read the access log, manage accounts (Django admin) and API keys,   |
 |                 |   set a release's expected signer, edit the policy file,             |
-|                 |   import advisories (vex)                                             |
+|                 |   import advisories (vex), manage webhook endpoints (feeds)           |
 
 The expected signer of a release is not a release manager's decision: a release manager uploads
 the third-party bundles that are checked against it, and must not also choose whose signature
@@ -57,6 +57,8 @@ EDIT_POLICY = "policies.edit_policy"
 DECIDE_REVIEWS = "reviews.change_review"  # decide reviews of divergences and comment on them
 MANAGE_ACCOUNTS = "auth.change_user"  # the sessions page: sign a user out everywhere
 IMPORT_ADVISORIES = "vex.add_advisory"
+READ_FEED = "feeds.view_event"  # the Atom feed of events (feeds)
+MANAGE_WEBHOOKS = "feeds.add_webhookendpoint"  # create, disable, delete webhook endpoints; their delivery log
 
 _VIEW_MODELS = (
     "release", "component", "componentreason", "overlay", "sourcefileoverride", "renderedspec", "sourcesentry",
@@ -68,18 +70,19 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     AUDITOR: tuple(f"audits.view_{m}" for m in _VIEW_MODELS) + ("jobs.view_job", EXPORT, "reviews.view_review",
                                                                  "reviews.view_reviewevent", DECIDE_REVIEWS)
     + tuple(f"policies.view_{m}" for m in ("policyversion", "finding", "waiver", "waiverevent", "signoff"))
-    + tuple(f"vex.view_{m}" for m in ("vexscan", "cvefinding", "advisory", "advisorypackage")),
+    + tuple(f"vex.view_{m}" for m in ("vexscan", "cvefinding", "advisory", "advisorypackage")) + (READ_FEED,),
 }
 ROLE_PERMISSIONS[RELEASE_MANAGER] = ROLE_PERMISSIONS[AUDITOR] + (START_JOB, "jobs.add_job", APPROVE_WAIVERS, SIGN_OFF)
 ROLE_PERMISSIONS[ADMIN] = ROLE_PERMISSIONS[RELEASE_MANAGER] + (
     VIEW_ACCESS_LOG, MANAGE_API_KEYS, "access.view_apikey", "access.change_apikey", CHANGE_SIGNING_POLICY, EDIT_POLICY,
     "auth.view_user", "auth.add_user", "auth.change_user", "auth.view_group", "auth.change_group",
-    IMPORT_ADVISORIES,
+    IMPORT_ADVISORIES, MANAGE_WEBHOOKS, "feeds.view_webhookendpoint", "feeds.change_webhookendpoint",
+    "feeds.delete_webhookendpoint", "feeds.view_webhookdelivery", "feeds.add_webhookdelivery",
 )
 
 # What each API-key scope (apikeys.SCOPES) allows.
 SCOPE_PERMISSIONS: dict[str, tuple[str, ...]] = {
-    "read": (VIEW,),
+    "read": (VIEW, READ_FEED),
     "export": (EXPORT,),
     "jobs": (START_JOB,),
     "review": (DECIDE_REVIEWS,),
@@ -87,6 +90,7 @@ SCOPE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     "sign-off": (SIGN_OFF,),
     "policy": (EDIT_POLICY,),
     "admin": (VIEW_ACCESS_LOG, IMPORT_ADVISORIES),
+    "feed": (READ_FEED,),  # only the Atom feed: for feed readers
 }
 
 _CACHE_ATTRIBUTE = "_pedigree_permissions"
@@ -167,6 +171,14 @@ def can_import_advisories(user) -> bool:
     return IMPORT_ADVISORIES in permissions_of(user)
 
 
+def can_read_feed(user) -> bool:
+    return READ_FEED in permissions_of(user)
+
+
+def can_manage_webhooks(user) -> bool:
+    return MANAGE_WEBHOOKS in permissions_of(user)
+
+
 @dataclass(frozen=True)
 class Capabilities:
     """What templates may offer; computed lazily so pages that show no actions pay no query."""
@@ -217,6 +229,10 @@ class Capabilities:
     def import_advisories(self) -> bool:
         return can_import_advisories(self.user)
 
+    @property
+    def manage_webhooks(self) -> bool:
+        return can_manage_webhooks(self.user)
+
 
 def require(check: Callable[[object], bool], message: str):
     """View decorator: 403 with `message` unless `check(request.user)`."""
@@ -247,3 +263,4 @@ sign_off_required = require(can_sign_off, "Releases are signed off by release ma
 policy_editor_required = require(can_edit_policy, "The policy file is edited by admins.")
 accounts_required = require(can_manage_accounts, "Accounts and their sessions are managed by admins only.")
 advisory_import_required = require(can_import_advisories, "Advisories are imported by admins only.")
+webhooks_required = require(can_manage_webhooks, "Webhook endpoints and their deliveries are managed by admins only.")

@@ -22,6 +22,7 @@ from .cancellation import JobCancelled, cancellation_note
 from .choices import JobKind, JobStatus
 from .models import Job
 from .registry import job_type, registered_kinds
+from .signals import job_failed
 
 logger = logging.getLogger(__name__)
 
@@ -68,9 +69,10 @@ def enqueue_job(kind: str, params: dict[str, Any], *, user=None, release=None) -
         except BROKER_ERRORS as exc:
             logger.error("job %s could not be queued: %s", job.pk, exc)
             reason = f"the job could not be queued: the message broker is unavailable ({type(exc).__name__}: {exc})"
-            Job.objects.filter(pk=job.pk, status=JobStatus.QUEUED).update(
+            if Job.objects.filter(pk=job.pk, status=JobStatus.QUEUED).update(
                 status=JobStatus.FAILED, finished_at=timezone.now(), error=reason[:10000]
-            )
+            ):
+                announce_failure(job.pk, reason)
             raise JobNotQueued(
                 "Jobs cannot be queued right now: the message broker is unavailable. "
                 f"Job {job.pk} was recorded as failed; try again once the broker is back."
@@ -246,12 +248,21 @@ def reap_stale_jobs(*, stale_after: dt.timedelta, now: dt.datetime | None = None
     for job in stale.filter(cancel_requested_at__isnull=False).only("cancelled_by", "cancel_requested_at"):
         cancelled += stale.filter(pk=job.pk).update(status=JobStatus.CANCELLED, finished_at=now, error=(
             f"{cancellation_note(job.cancelled_by, job.cancel_requested_at or now)}; its worker stopped before it did"))
-    return cancelled + stale.update(
-        status=JobStatus.FAILED,
-        finished_at=now,
-        error=f"the worker stopped sending heartbeats for more than {int(stale_after.total_seconds())} s "
-        "(it was probably killed); the job can be started again",
-    )
+    error = (f"the worker stopped sending heartbeats for more than {int(stale_after.total_seconds())} s "
+             "(it was probably killed); the job can be started again")
+    failed = 0
+    for job_id in stale.values_list("pk", flat=True):
+        if stale.filter(pk=job_id).update(status=JobStatus.FAILED, finished_at=now, error=error):
+            failed += 1
+            announce_failure(job_id, error)
+    return cancelled + failed
+
+
+def announce_failure(job_id: int, error: str) -> None:
+    """Send `jobs.signals.job_failed` for a row just marked failed; receivers' errors are logged, never raised."""
+    for receiver, outcome in job_failed.send_robust(sender=Job, job_id=job_id, error=error):
+        if isinstance(outcome, Exception):
+            logger.error("job_failed receiver %r failed for job %s", receiver, job_id, exc_info=outcome)
 
 
 def _finish(job_id: int, status: str, *, error: str = "", result: dict[str, Any] | None = None) -> None:
@@ -262,11 +273,14 @@ def _finish(job_id: int, status: str, *, error: str = "", result: dict[str, Any]
             updates["release_id"] = result["release_id"]
     for attempt in range(FINAL_WRITE_ATTEMPTS):
         try:
-            Job.objects.filter(pk=job_id).update(**updates)
-            return
+            written = Job.objects.filter(pk=job_id).update(**updates)
         except DATABASE_CONNECTION_ERRORS:
             if attempt == FINAL_WRITE_ATTEMPTS - 1:
                 raise  # the heartbeat has stopped: the reaper fails the row later
             logger.warning("recording the end of job %s failed; retrying on a new connection", job_id, exc_info=True)
             connection.close()
             time.sleep(2**attempt)
+            continue
+        if written and status == JobStatus.FAILED:
+            announce_failure(job_id, updates["error"])
+        return

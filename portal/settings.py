@@ -350,6 +350,28 @@ if PEDIGREE_REVERIFY_HOURS > 0:
         "task": "audits.tasks.reverify_upstream_task", "schedule": PEDIGREE_REVERIFY_HOURS * 3600.0,
     }
 
+# Change feeds and webhooks (docs/feeds.md). PEDIGREE_BASE_URL: the portal's address as readers reach it
+# (https://pedigree.example.org), for the absolute links of webhook bodies (the Atom feed uses the request's).
+PEDIGREE_BASE_URL = env_str("PEDIGREE_BASE_URL", "")
+# A webhook delivery is attempted this many times in all (retries 1 min, 5 min, 30 min, 2 h, 12 h apart,
+# then 12 h) before it is failed; each POST gives up after PEDIGREE_WEBHOOK_TIMEOUT seconds.
+PEDIGREE_WEBHOOK_MAX_ATTEMPTS = env_int("PEDIGREE_WEBHOOK_MAX_ATTEMPTS", 6)
+PEDIGREE_WEBHOOK_TIMEOUT = env_int("PEDIGREE_WEBHOOK_TIMEOUT", 10)
+# celery beat sends the deliveries that are due (retries, and any whose message was lost) this often.
+PEDIGREE_WEBHOOK_SWEEP_SECONDS = env_int("PEDIGREE_WEBHOOK_SWEEP_SECONDS", 60)
+# Endpoints on loopback addresses (http:// too): for tests and a receiver on the same machine only.
+PEDIGREE_WEBHOOK_ALLOW_LOOPBACK = env_bool("PEDIGREE_WEBHOOK_ALLOW_LOOPBACK", False)
+# Past this many components changed one way by one release, one event lists them all instead.
+PEDIGREE_FEED_MAX_COMPONENT_EVENTS = env_int("PEDIGREE_FEED_MAX_COMPONENT_EVENTS", 100)
+PEDIGREE_FEED_PAGE_SIZE = env_int("PEDIGREE_FEED_PAGE_SIZE", 50)
+if PEDIGREE_WEBHOOK_MAX_ATTEMPTS < 1 or PEDIGREE_WEBHOOK_TIMEOUT < 1 or PEDIGREE_FEED_PAGE_SIZE < 1:
+    raise ImproperlyConfigured("PEDIGREE_WEBHOOK_MAX_ATTEMPTS, PEDIGREE_WEBHOOK_TIMEOUT and PEDIGREE_FEED_PAGE_SIZE "
+                               "must be at least 1")
+if PEDIGREE_WEBHOOK_SWEEP_SECONDS > 0:
+    CELERY_BEAT_SCHEDULE["deliver-webhooks"] = {
+        "task": "feeds.tasks.deliver_due_webhooks", "schedule": float(PEDIGREE_WEBHOOK_SWEEP_SECONDS),
+    }
+
 # Sigstore signing and verification (docs/signing.md). The trust configuration is a ClientTrustConfig
 # JSON file (public-good Sigstore when blank); verification uses PEDIGREE_SIGSTORE_TRUSTED_ROOT when
 # set, else that file's trusted root, else the public-good root shipped with the pinned sigstore.

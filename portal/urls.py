@@ -37,6 +37,7 @@ urlpatterns = [
     path("api-docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("access.urls")),
     path("", include("jobs.urls")),
+    path("", include("feeds.urls")),
     path("vex/", include("vex.urls")),
     path("sbom/", include("sbom.urls")),
     path("sbom/", include("signing.urls")),  # the signature pages kept the /sbom/ paths they had in the sbom app

@@ -33,6 +33,7 @@ from ..permissions import (
     EDIT_POLICY,
     EXPORT,
     IMPORT_ADVISORIES,
+    READ_FEED,
     SIGN_OFF,
     START_JOB,
     VIEW,
@@ -66,6 +67,7 @@ DENIED = {
     APPROVE_WAIVERS: "Waivers need the 'waivers' scope (API key) or the release-manager role.",
     SIGN_OFF: "Signing a release off needs the 'sign-off' scope (API key) or the release-manager role.",
     EDIT_POLICY: "Saving the policy file needs the 'policy' scope (API key) or the admin role.",
+    READ_FEED: "The feed needs the 'feed' or 'read' scope (API key) or the auditor role.",
 }
 ACCESS_ACTIONS = {EXPORT: AccessAction.EXPORT, START_JOB: AccessAction.START_JOB, IMPORT_ADVISORIES: AccessAction.UPLOAD,
                   DECIDE_REVIEWS: AccessAction.DECIDE, APPROVE_WAIVERS: AccessAction.WAIVE, SIGN_OFF: AccessAction.SIGN_OFF,

@@ -14,7 +14,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import BooleanField, ExpressionWrapper, F, Q
+from django.urls import reverse
 from django.utils import timezone
 from sigstore.errors import Error as SigstoreError
 from sigstore.models import Bundle
@@ -22,6 +24,8 @@ from sigstore.models import Bundle
 from audits.models import Release
 from evidence.models import EvidenceBundle
 from evidence.zipwriter import BundleFile
+from feeds.models import EventKind
+from feeds.services.events import record_event
 from jobs.progress import Progress
 from sbom.models import SbomDocument, release_file_stem
 
@@ -193,12 +197,32 @@ def verify_stored_bundle(bundle: SignatureBundle, root: PinnedRoot, signer: tupl
     identity, issuer = signer
     outcome = verify_bundle(bytes(bundle.content), artifact_input(content, artifact_sha256), root=root,
                             identity=identity, issuer=issuer)
-    return SignatureVerification.objects.create(
-        bundle=bundle, verified=outcome.verified, reason=outcome.reason, expected_identity=identity,
-        expected_issuer=issuer, signer_identity=outcome.signer_identity, signer_issuer=outcome.signer_issuer,
-        log_index=outcome.log_index, integrated_time=outcome.integrated_time,
-        tsa_times=[t.isoformat() for t in outcome.tsa_times], trusted_root_sha256=root.sha256,
-        artifact_sha256=artifact_sha256, verified_at=timezone.now(), job=job,
+    with transaction.atomic():  # the verification and its feed event together
+        verification = SignatureVerification.objects.create(
+            bundle=bundle, verified=outcome.verified, reason=outcome.reason, expected_identity=identity,
+            expected_issuer=issuer, signer_identity=outcome.signer_identity, signer_issuer=outcome.signer_issuer,
+            log_index=outcome.log_index, integrated_time=outcome.integrated_time,
+            tsa_times=[t.isoformat() for t in outcome.tsa_times], trusted_root_sha256=root.sha256,
+            artifact_sha256=artifact_sha256, verified_at=timezone.now(), job=job,
+        )
+        if not verification.verified:
+            _record_failed_verification(bundle, verification)
+    return verification
+
+
+def _record_failed_verification(bundle: SignatureBundle, verification: SignatureVerification) -> None:
+    """The `signature.verification_failed` event (feeds): the feed and the webhooks say which file of which release."""
+    release = bundle.release
+    record_event(
+        EventKind.SIGNATURE_VERIFICATION_FAILED,
+        title=f"Signature of {bundle.artifact_name} failed verification ({release.distribution.name} "
+              f"{release.version} @ {release.commit.sha[:12]})",
+        summary=verification.reason[:2000], link=reverse("audits:release-detail", args=[release.pk]), release=release,
+        payload={"bundle_id": bundle.pk, "verification_id": verification.pk, "artifact_name": bundle.artifact_name,
+                 "artifact_sha256": verification.artifact_sha256, "origin": bundle.origin,
+                 "reason": verification.reason[:2000], "expected_identity": verification.expected_identity,
+                 "expected_issuer": verification.expected_issuer, "signer_identity": verification.signer_identity,
+                 "signer_issuer": verification.signer_issuer},
     )
 
 
@@ -206,7 +230,7 @@ def verify_bundles(release: Release | None = None, *, job=None, progress: Progre
     """The verification job's work: every bundle of one release, or of all releases."""
     root = pinned_root()
     # Artifacts are loaded one bundle at a time (deferred and FK fields), never all at once.
-    bundles = SignatureBundle.objects.select_related("release").defer("artifact_content").order_by("pk")
+    bundles = SignatureBundle.objects.select_related("release__distribution", "release__commit").defer("artifact_content").order_by("pk")
     if release is not None:
         bundles = bundles.filter(release=release)
     total = bundles.count()

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from evidence.models import EvidenceBundle
+from feeds.models import Event, EventKind
 from jobs.choices import JobKind, JobStatus
 from jobs.models import Job
 from jobs.services import run_job_in_process
@@ -109,6 +110,7 @@ def test_the_verification_job_keeps_signer_log_entry_and_time_of_each_bundle(rel
     assert result.artifact_sha256 == result.bundle.artifact_sha256
     (tsa_time,) = result.tsa_times  # the instance's RFC 3161 timestamp, verified against its TSA chain
     assert abs((datetime.fromisoformat(tsa_time) - result.integrated_time).total_seconds()) < 60
+    assert not Event.objects.filter(kind=EventKind.SIGNATURE_VERIFICATION_FAILED).exists()  # verified: no feed event
 
 
 def test_a_tampered_sbom_is_rejected_with_the_reason_stored(release, generated, sigstore_settings):
@@ -120,6 +122,7 @@ def test_a_tampered_sbom_is_rejected_with_the_reason_stored(release, generated, 
     verify(release)
     result = SignatureVerification.objects.get(bundle__sbom_document=document)
     assert not result.verified and result.reason == "Bundle message digest mismatch"
+    assert Event.objects.get(kind=EventKind.SIGNATURE_VERIFICATION_FAILED).payload["verification_id"] == result.pk
     assert SignatureVerification.objects.filter(verified=True).count() == 2
 
 
