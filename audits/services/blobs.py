@@ -68,7 +68,8 @@ def delete_unreferenced() -> int:
     """Delete the blobs no row points at any more (after releases were deleted); the number deleted.
     Every foreign key to Blob counts, those of apps above audits too."""
     query = Blob.objects.all()
-    for relation in Blob._meta.related_objects:
+    relations = [f for f in Blob._meta.get_fields(include_hidden=True) if f.auto_created and not f.concrete]
+    for relation in relations:  # related_name="+" hides them from _meta.related_objects
         query = query.exclude(Exists(relation.related_model._base_manager.filter(
             **{relation.field.name: OuterRef("pk")})))
     return query.delete()[0]
