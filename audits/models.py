@@ -102,11 +102,13 @@ class ConfigFile(StoredText, models.Model):
     path = models.CharField(max_length=1000)
     sha256 = models.CharField(max_length=64)
     size = models.PositiveIntegerField()
-    blob = models.ForeignKey(Blob, on_delete=models.PROTECT, related_name="+")
+    blob = models.ForeignKey(Blob, on_delete=models.PROTECT, related_name="+", db_index=False)  # indexed in Meta
     last_commit = models.ForeignKey(Commit, null=True, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["release", "path"], name="unique_config_file_path")]
+        # a plain index: a foreign key's own would add a LIKE index on PostgreSQL, a second copy of every digest
+        indexes = [models.Index(fields=["blob"], name="configfile_blob")]
         ordering = ["path"]
 
 
@@ -296,12 +298,15 @@ class RenderedSpec(StoredText, models.Model):
     path = models.CharField(max_length=1000)
     sha256 = models.CharField(max_length=64)
     size = models.PositiveIntegerField()
-    blob = models.ForeignKey(Blob, on_delete=models.PROTECT, related_name="+")
+    blob = models.ForeignKey(Blob, on_delete=models.PROTECT, related_name="+", db_index=False)  # indexed in Meta
     sources = models.JSONField(default=list)  # [{"tag": "Source0", "value": "..."}]
     patches = models.JSONField(default=list)
     binary_packages = models.JSONField(default=list)
     unexpanded_macros = models.JSONField(default=list)
     autorelease_number = models.IntegerField(null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["blob"], name="renderedspec_blob")]  # as ConfigFile's
 
 
 class SourcesEntry(models.Model):

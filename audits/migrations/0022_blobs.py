@@ -24,16 +24,24 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='configfile',
             name='blob',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='audits.blob'),
+            field=models.ForeignKey(db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='audits.blob'),
         ),
         migrations.AddField(
             model_name='renderedspec',
             name='blob',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='audits.blob'),
+            field=models.ForeignKey(db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='audits.blob'),
         ),
         migrations.AddField(
             model_name='upstreamverification',
             name='upstream_spec_blob',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='audits.blob'),
+        ),
+        migrations.AddIndex(
+            model_name='configfile',
+            index=models.Index(fields=['blob'], name='configfile_blob'),
+        ),
+        migrations.AddIndex(
+            model_name='renderedspec',
+            index=models.Index(fields=['blob'], name='renderedspec_blob'),
         ),
     ]

@@ -15,12 +15,12 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='configfile',
             name='blob',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='audits.blob'),
+            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='audits.blob'),
         ),
         migrations.AlterField(
             model_name='renderedspec',
             name='blob',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='audits.blob'),
+            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='audits.blob'),
         ),
         # a default first, so that the reverse can add the columns back to tables that hold rows
         migrations.AlterField(model_name='configfile', name='text', field=models.TextField(default='')),
