@@ -73,18 +73,42 @@ class Release(models.Model):
         return f"{self.distribution.name} {self.version} @ {self.commit.sha[:12]}"
 
 
-class ConfigFile(models.Model):
-    """A configuration file exactly as ingested (evidence)."""
+class Blob(models.Model):
+    """A text stored once, keyed by the SHA-256 of its bytes, and shared by every release that holds it
+    (rendered specs, configuration files, Fedora specs of upstream verifications). Rows are only added
+    (audits.services.blobs.store_texts) and never changed; `size` is the UTF-8 length of `text`."""
+
+    sha256 = models.CharField(max_length=64, primary_key=True)
+    size = models.PositiveBigIntegerField()
+    text = models.TextField()
+
+    def __str__(self) -> str:
+        return self.sha256
+
+
+class StoredText:
+    """`text` of a row that points at a Blob. Lists select_related("blob") (or read Blob by digest):
+    an unselected blob costs one query per row."""
+
+    @property
+    def text(self) -> str:
+        return self.blob.text
+
+
+class ConfigFile(StoredText, models.Model):
+    """A configuration file exactly as ingested (evidence); its text is `blob` (normally blob_id == sha256)."""
 
     release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="config_files")
     path = models.CharField(max_length=1000)
     sha256 = models.CharField(max_length=64)
     size = models.PositiveIntegerField()
-    text = models.TextField()
+    blob = models.ForeignKey(Blob, on_delete=models.PROTECT, related_name="+", db_index=False)  # indexed in Meta
     last_commit = models.ForeignKey(Commit, null=True, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["release", "path"], name="unique_config_file_path")]
+        # a plain index: a foreign key's own would add a LIKE index on PostgreSQL, a second copy of every digest
+        indexes = [models.Index(fields=["blob"], name="configfile_blob")]
         ordering = ["path"]
 
 
@@ -267,17 +291,22 @@ class SourceFileOverride(models.Model):
         ordering = ["id"]
 
 
-class RenderedSpec(models.Model):
+class RenderedSpec(StoredText, models.Model):
+    """A component's rendered spec; its text is `blob` (normally blob_id == sha256, the digest of the file's bytes)."""
+
     component = models.OneToOneField(Component, on_delete=models.CASCADE, related_name="rendered_spec")
     path = models.CharField(max_length=1000)
     sha256 = models.CharField(max_length=64)
     size = models.PositiveIntegerField()
-    text = models.TextField()
+    blob = models.ForeignKey(Blob, on_delete=models.PROTECT, related_name="+", db_index=False)  # indexed in Meta
     sources = models.JSONField(default=list)  # [{"tag": "Source0", "value": "..."}]
     patches = models.JSONField(default=list)
     binary_packages = models.JSONField(default=list)
     unexpanded_macros = models.JSONField(default=list)
     autorelease_number = models.IntegerField(null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["blob"], name="renderedspec_blob")]  # as ConfigFile's
 
 
 class SourcesEntry(models.Model):
@@ -389,7 +418,8 @@ class UpstreamVerification(models.Model):
     dist_git_url = models.CharField(max_length=2048, blank=True)
     upstream_commit = models.CharField(max_length=64, blank=True)  # the dist-git commit actually used
     upstream_spec_sha256 = models.CharField(max_length=64, blank=True)
-    upstream_spec = models.TextField(blank=True)  # the Fedora spec compared against (evidence bundles carry it)
+    # the Fedora spec compared against (evidence bundles carry it); none when it could not be fetched
+    upstream_spec_blob = models.ForeignKey(Blob, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     declared_diff = models.TextField(blank=True)  # unified, Fedora → expected
     undeclared_diff = models.TextField(blank=True)  # unified, expected → rendered; only for drift
     fetched_at = models.DateTimeField(null=True, blank=True)
@@ -401,6 +431,11 @@ class UpstreamVerification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.component_id}: {self.verdict}"
+
+    @property
+    def upstream_spec(self) -> str:
+        """The Fedora spec's text ("" when none was fetched); select_related("upstream_spec_blob") in lists."""
+        return self.upstream_spec_blob.text if self.upstream_spec_blob_id else ""
 
 
 

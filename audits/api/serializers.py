@@ -292,6 +292,8 @@ class UpstreamVerificationSerializer(serializers.ModelSerializer):
 
 
 class UpstreamVerificationDetailSerializer(UpstreamVerificationSerializer):
+    upstream_spec = serializers.CharField(read_only=True)  # the text of its blob, "" when none was fetched
+
     class Meta(UpstreamVerificationSerializer.Meta):
         fields = UpstreamVerificationSerializer.Meta.fields + ("upstream_spec", "declared_diff", "undeclared_diff")
 

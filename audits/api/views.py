@@ -64,9 +64,7 @@ class ComponentViewSet(ApiView, InRelease, viewsets.ReadOnlyModelViewSet):
         components = Component.objects.filter(release=self.release)
         if self.action == "list":
             return components.table_rows()
-        return components.select_related("config_commit", "rendered_commit", "rendered_spec", "license_expression").defer(
-            "rendered_spec__text"
-        ).prefetch_related("reasons", "binary_packages__license_expression", "sources_entries", "source_file_overrides",
+        return components.select_related("config_commit", "rendered_commit", "rendered_spec", "license_expression").prefetch_related("reasons", "binary_packages__license_expression", "sources_entries", "source_file_overrides",
                            "inconsistencies")
 
     def filter_queryset(self, queryset):
@@ -169,6 +167,8 @@ class UpstreamVerificationViewSet(ApiView, InRelease, viewsets.ReadOnlyModelView
         rows = UpstreamVerification.objects.filter(component__release=self.release).select_related("component")
         if self.action == "list":
             rows = rows.defer("declared_diff", "undeclared_diff")
+        else:
+            rows = rows.select_related("upstream_spec_blob")
         return rows.order_by("-verified_at", "-id")
 
     def get_serializer_class(self):

@@ -40,6 +40,7 @@ from ..models import (
     SourceFileOverride,
     SourcesEntry,
 )
+from .blobs import store_texts
 from .images import write_images
 from ..signals import release_written
 
@@ -201,9 +202,11 @@ def write_release(analysis: ReleaseAnalysis, checkout: gitsource.Checkout, *, us
     def commit_of(info):
         return commits[info.sha] if info else None
 
+    store_texts(_texts_of(analysis))
     ConfigFile.objects.bulk_create(
         [
-            ConfigFile(release=release, path=c.path, sha256=c.sha256, size=c.size, text=c.text, last_commit=commit_of(c.last_commit))
+            ConfigFile(release=release, path=c.path, sha256=c.sha256, size=c.size, blob_id=c.sha256,
+                       last_commit=commit_of(c.last_commit))
             for c in analysis.config_files
         ],
         batch_size=BATCH,
@@ -228,6 +231,13 @@ def write_release(analysis: ReleaseAnalysis, checkout: gitsource.Checkout, *, us
     Component.objects.filter(release=release, name__in=flagged).update(has_inconsistency=True)
     release_written.send(sender=Release, release=release)
     return release
+
+
+def _texts_of(analysis: ReleaseAnalysis) -> dict[str, str]:
+    """{sha256: text} of the release's configuration files and rendered specs (stored once, audits.models.Blob)."""
+    found = {c.sha256: c.text for c in analysis.config_files}
+    found.update((r.rendered.sha256, r.rendered.text) for r in analysis.components if r.rendered)
+    return found
 
 
 # Tables a release adds thousands of rows to (their filters join or EXISTS on them).
@@ -416,7 +426,7 @@ def _write_children(pairs: list[tuple[Component, ComponentRecord]], commits: dic
                 "path": record.rendered.path,
                 "sha256": record.rendered.sha256,
                 "size": record.rendered.size,
-                "text": record.rendered.text,
+                "blob_id": record.rendered.sha256,
                 "sources": [{"tag": t.name, "value": t.value} for t in p.sources],
                 "patches": [{"tag": t.name, "value": t.value} for t in p.patches],
                 "binary_packages": list(p.binary_packages),

@@ -31,6 +31,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from access import egress
@@ -44,7 +45,8 @@ from .. import gitsource, gittree
 from ..azldev.specfile import SourcesFileError, parse_sources_file
 from ..azldev.tree import TreeError
 from ..azldev.verify import UNAVAILABLE, verify_component
-from ..models import Component, Overlay, Release, RenderedSpec, UpstreamVerification
+from ..models import Blob, Component, Overlay, Release, RenderedSpec, UpstreamVerification
+from .blobs import store_texts
 
 logger = logging.getLogger(__name__)
 
@@ -137,7 +139,7 @@ def verify_release(release: Release, *, progress: Progress | None = None, job: J
     report(0, total, STAGE)
     for url, group in groups.items():
         rows = _verify_group(release, url, group, job, policy, failures)
-        UpstreamVerification.objects.bulk_create(rows)
+        _write(rows)
         counts.update(row.verdict for row in rows)
         if failures.too_many:
             raise DistGitUnreachable(failures.sentence(total - (sum(counts.values()) - counts[UNAVAILABLE]), total))
@@ -208,7 +210,7 @@ def _verify_one(release: Release, git_dir: Path, url: str, component: Component,
     except (gitsource.GitSourceError, TreeError) as exc:
         return _row(component, job, UNAVAILABLE, str(exc), url, sha, fetched_at=fetched_at)
     overlays = [o.parameters for o in Overlay.objects.filter(component=component).only("parameters", "position")]
-    rendered = RenderedSpec.objects.only("text").get(component=component).text
+    rendered = RenderedSpec.objects.filter(component=component).values_list("blob__text", flat=True).get()
     result = verify_component(
         data.decode("utf-8", errors="replace"), rendered, overlays, component.build,
         component_name=component.name, release_calculation=component.release_calculation, fedora_files=names,
@@ -225,9 +227,21 @@ def _row(component: Component, job: Job | None, verdict: str, reason: str, url: 
          fetched_at: dt.datetime | None = None) -> UpstreamVerification:
     return UpstreamVerification(
         component=component, job=job, verdict=verdict, reason=reason, dist_git_url=url, upstream_commit=sha,
-        upstream_spec_sha256=spec_sha256, upstream_spec=spec, declared_diff=declared, undeclared_diff=undeclared,
+        upstream_spec_sha256=spec_sha256, upstream_spec_blob=_blob(spec_sha256, spec), declared_diff=declared, undeclared_diff=undeclared,
         fetched_at=fetched_at, verified_at=timezone.now(),
     )  # fmt: skip
+
+
+def _blob(sha256: str, spec: str) -> Blob | None:
+    """The Fedora spec as a Blob keyed by the digest of its bytes (stored with its row: _write), None without one."""
+    return Blob(sha256=sha256, size=len(spec.encode("utf-8")), text=spec) if sha256 else None
+
+
+@transaction.atomic
+def _write(rows: list[UpstreamVerification]) -> None:
+    """The rows of one repository and the Fedora specs they compared against, stored once, together."""
+    store_texts({r.upstream_spec_blob.sha256: r.upstream_spec_blob.text for r in rows if r.upstream_spec_blob_id})
+    UpstreamVerification.objects.bulk_create(rows)
 
 
 def _lookaside_names(tree: gittree.GitTree) -> set[str]:

@@ -160,7 +160,7 @@ def _settings_rows(component: Component) -> list[dict[str, str]]:
 
 def _fedora_license(component: Component) -> FedoraLicense:
     """The License against the Fedora spec of the newest upstream verification (its text is not on the row)."""
-    newest = component.upstream_verifications.order_by("-verified_at", "-id").values_list("upstream_spec", flat=True)
+    newest = component.upstream_verifications.order_by("-verified_at", "-id").values_list("upstream_spec_blob__text", flat=True)
     return compare_with_fedora(component, newest.first() or "")
 
 
@@ -181,7 +181,7 @@ class OverlayView:
 def component_detail(request, pk: int, name: str):
     component = get_object_or_404(
         Component.objects.select_related(
-            "release__distribution", "release__commit", "config_commit", "rendered_commit", "rendered_spec",
+            "release__distribution", "release__commit", "config_commit", "rendered_commit", "rendered_spec__blob",
             "license_expression",
         ).with_newest_upstream(),  # one statement: the package page has a query budget
         release_id=pk,

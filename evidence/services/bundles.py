@@ -23,6 +23,7 @@ from collections import Counter
 from typing import Any
 
 from django.conf import settings
+from django.db.models import F
 from django.utils import timezone
 
 from audits.exports import safe_cell
@@ -173,7 +174,7 @@ def build_component_bundle(release: Release, name: str, *, requested_by: str, re
     (data,) = load_components(release, [name]) or [None]
     if data is None:
         raise EvidenceError(f"release {release.pk} has no component {name!r}")
-    configs = list(ConfigFile.objects.filter(release=release, path__in=data.row["config_files"]).values("path", "text", "sha256"))
+    configs = list(ConfigFile.objects.filter(release=release, path__in=data.row["config_files"]).values("path", "sha256", text=F("blob__text")))
     digests = {c["path"]: c["sha256"] for c in configs}
     files = [_config_file(c["path"], c["text"], c["sha256"]) for c in configs]
     files += component_files(release, data, digests, "")
@@ -243,7 +244,7 @@ def build_release_bundle(release: Release, *, requested_by: str, requested_at: d
 
     report(0, 1, "loading the release's evidence")
     components = load_components(release)
-    configs = list(ConfigFile.objects.filter(release=release).order_by("path").values("path", "text", "sha256"))
+    configs = list(ConfigFile.objects.filter(release=release).order_by("path").values("path", "sha256", text=F("blob__text")))
     inconsistencies = list(Inconsistency.objects.filter(release=release).order_by("kind", "path").values(
         "kind", "path", "detail", "component__name"))
     decided = load_decisions(release, requested_at)

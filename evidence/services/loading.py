@@ -9,7 +9,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from django.db.models import Q
+from django.db.models import F, Q, TextField, Value
+from django.db.models.functions import Coalesce
 
 from audits.models import (
     BinaryPackage,
@@ -89,10 +90,12 @@ def load_components(release: Release, names: list[str] | None = None) -> list[Co
         "component_id", "position", "touched", *(f"commit__{f}" for f in COMMIT_FIELDS)))
     issues = _group(Inconsistency.objects.filter(scope).order_by("kind", "path").values("component_id", "kind", "path", "detail"))
     specs = {s["component_id"]: s for s in RenderedSpec.objects.filter(scope).values(
-        "component_id", "path", "sha256", "size", "text", "sources", "patches", "unexpanded_macros", "autorelease_number")}
+        "component_id", "path", "sha256", "size", "sources", "patches", "unexpanded_macros", "autorelease_number",
+        text=F("blob__text"))}
     upstream: dict[int, dict] = {}
     for row in UpstreamVerification.objects.filter(scope).order_by("component_id", "-verified_at", "-id").values(
-            "component_id", *UPSTREAM_FIELDS):
+            "component_id", *(f for f in UPSTREAM_FIELDS if f != "upstream_spec"),
+            upstream_spec=Coalesce("upstream_spec_blob__text", Value(""), output_field=TextField())):
         upstream.setdefault(row["component_id"], row)
     result = []
     for row in rows:

@@ -208,7 +208,7 @@ def _newest_verifications(scope: dict) -> dict[int, VerificationFacts]:
     cids = [row[0] for row in rows]
     components = {c["id"]: c for c in Component.objects.filter(pk__in=cids).values(
         "id", "name", "build", "release_calculation")}
-    texts = dict(RenderedSpec.objects.filter(component_id__in=cids).values_list("component_id", "text"))
+    texts = dict(RenderedSpec.objects.filter(component_id__in=cids).values_list("component_id", "blob__text"))
     parameters = defaultdict(list)
     for cid, params in Overlay.objects.filter(component_id__in=cids).order_by("component_id", "position").values_list(
         "component_id", "parameters"

@@ -11,6 +11,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from audits.models import BinaryPackage, Component, LicenseExpression, UpstreamVerification
+from audits.services.blobs import store_text
 from audits.services.compare import compare_releases
 from audits.services.ingest import ingest_release
 from audits.services.licenses import license_inventory
@@ -184,7 +185,7 @@ def test_the_comparison_export_and_page_show_binary_package_license_changes(audi
 def _fedora(component, license_line):
     UpstreamVerification.objects.create(
         component=component, verdict="verified-intact", verified_at=timezone.now(),
-        upstream_spec=sample_repo.spec(component.name).replace("License: MIT", license_line))
+        upstream_spec_blob_id=store_text(sample_repo.spec(component.name).replace("License: MIT", license_line)))
 
 
 def test_the_package_page_says_when_the_license_differs_from_fedoras(auditor_client, licensed_release):

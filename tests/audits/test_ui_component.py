@@ -1,6 +1,7 @@
 import pytest
 
 from audits.models import Component, RenderedSpec
+from audits.services.blobs import store_text
 
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +32,7 @@ def test_each_overlay_is_explained_in_words_with_its_metadata_and_parameters(pag
 
 def test_descriptions_and_spec_text_are_escaped(page, release):
     spec = RenderedSpec.objects.get(component__release=release, component__name="bash")
-    spec.text += "\n# <img src=x onerror=alert(2)>\nRequires: <script>x</script>\n"
+    spec.blob_id = store_text(spec.text + "\n# <img src=x onerror=alert(2)>\nRequires: <script>x</script>\n")
     spec.save()
     html = page().content.decode()
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html

@@ -6,6 +6,7 @@ import json
 import pytest
 
 from audits.models import ConfigFile, RenderedSpec
+from audits.services.blobs import store_text
 from evidence import oscal
 from evidence.check import check_bundle
 from evidence.models import EvidenceBundle
@@ -168,7 +169,7 @@ def test_a_registered_signature_provider_adds_its_files_to_both_scopes(release, 
 
 
 def test_hostile_repository_paths_become_safe_entry_names(release):
-    ConfigFile.objects.create(release=release, path="../../etc/cron.d/x y.toml", sha256="0" * 64, size=1, text="x")
+    ConfigFile.objects.create(release=release, path="../../etc/cron.d/x y.toml", sha256="0" * 64, size=1, blob_id=store_text("x"))
     content, manifest = release_zip(release)
     hostile = next(f for f in manifest["files"] if f["description"].startswith("Configuration file as stored"))
     assert hostile["path"] == "config/_/_/etc/cron.d/x_y.toml" and "repository_path" not in hostile

@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.test import override_settings
 
 from audits.models import Commit, Component, Distribution, Overlay, Release
+from audits.services.blobs import delete_unreferenced
 from audits.services.ingest import ingest_release
 from jobs.models import Job
 from policies.models import Finding, PolicyVersion
@@ -41,6 +42,7 @@ def releases(django_db_setup, django_db_blocker):
         yield older, newer
         for model in (Release, Job, Commit, Distribution, PolicyVersion):  # the ingest's policy evaluation made v1
             model.objects.all().delete()
+        delete_unreferenced()
         get_user_model().objects.filter(username="corpus-reviewer").delete()
 
 

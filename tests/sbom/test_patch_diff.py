@@ -10,6 +10,7 @@ from cyclonedx.model.bom import Bom
 from audits.azldev.overlays import render_spec
 from audits.azldev.verify import verify_component
 from audits.models import Overlay, RenderedSpec, UpstreamVerification
+from audits.services.blobs import store_text
 from sbom.choices import SbomFormat
 from sbom.models import SbomDocument
 from sbom.services import cyclonedx, cyclonedx_json
@@ -102,7 +103,7 @@ def test_a_declared_diff_that_can_be_cut_goes_on_each_overlays_own_patch(release
     bash = release.components.get(name="bash")
     overlays = [o.parameters for o in Overlay.objects.filter(component=bash).order_by("position")]
     rendered = render_spec(BASH_FEDORA, overlays, component_name="bash", build=bash.build).spec_text
-    RenderedSpec.objects.filter(component=bash).update(text=rendered)  # as azldev rendered this Fedora spec
+    RenderedSpec.objects.filter(component=bash).update(blob_id=store_text(rendered))  # as azldev rendered this Fedora spec
     result = verify_component(BASH_FEDORA, rendered, overlays, bash.build, component_name="bash")
     verify(release, "bash", result.declared_diff, verdict=result.verdict)
     bom_bash = component_of(stored_bom(release), "bash")

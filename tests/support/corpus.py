@@ -46,6 +46,7 @@ def ingested_corpus() -> Iterator:
     from django.test import override_settings
 
     from audits.models import Commit, Distribution, Release
+    from audits.services.blobs import delete_unreferenced
     from audits.services.ingest import ingest_release
     from jobs.models import Job
 
@@ -55,3 +56,4 @@ def ingested_corpus() -> Iterator:
     yield outcome
     for model in (Release, Job, Commit, Distribution):
         model.objects.all().delete()
+    delete_unreferenced()  # the texts of the deleted releases

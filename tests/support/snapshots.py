@@ -39,3 +39,13 @@ def release_snapshot(release: Release) -> dict:
         **by_component,
         **by_release,
     }
+
+
+def texts_digest(release: Release) -> str:
+    """One SHA-256 over the path and text of every rendered spec and configuration file of a release, read a
+    chunk at a time (a corpus release holds ~100 MB of text)."""
+    digest = hashlib.sha256()
+    for rows in (RenderedSpec.objects.filter(component__release=release), ConfigFile.objects.filter(release=release)):
+        for path, text in rows.order_by("path").values_list("path", "blob__text").iterator(chunk_size=200):
+            digest.update(f"{len(path)}:{path}{len(text)}:".encode() + text.encode())
+    return digest.hexdigest()

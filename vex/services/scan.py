@@ -77,7 +77,7 @@ def scan_release(release: Release, *, read_patch_files: bool = True) -> VexScan:
     wanted = {o.source_path: row["source_sha256"] for row, o in inputs if is_added_patch(o)}
     patch_texts, note = read_patches(release, wanted) if read_patch_files else ({}, "patch files were not read")
     paths = {row["defined_in"] for row in rows}
-    config_texts = dict(ConfigFile.objects.filter(release=release, path__in=paths).values_list("path", "text"))
+    config_texts = dict(ConfigFile.objects.filter(release=release, path__in=paths).values_list("path", "blob__text"))
     findings: list[tuple[dict, Finding]] = []
     for row, overlay in inputs:
         found = discover(row["component__name"], [overlay], config_texts=config_texts, patch_texts=patch_texts)
