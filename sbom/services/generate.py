@@ -37,7 +37,7 @@ from vex.services.statements import ensure_scanned, release_statements
 from .. import __version__
 from ..choices import SbomFormat
 from ..models import SbomDocument
-from . import cyclonedx, report, spdx
+from . import cyclonedx, parts, report, spdx
 from .facts import (
     BinaryFacts,
     CommitFacts,
@@ -253,11 +253,18 @@ def build_documents(facts: ReleaseFacts, formats: list[str], *, component: str |
     cyclonedx_report = None
     if SbomFormat.CYCLONEDX_JSON in formats or SbomFormat.CYCLONEDX_XML in formats:
         start = time.perf_counter()
-        step("building the CycloneDX model")
-        bom = cyclonedx.build_bom(facts, component=component, image=image, options=options)
-        compositions = cyclonedx.compositions_of(facts, component, image)
+        # the release JSON from per-component parts where the cache is on (parts.py); the model only for the rest
+        from_parts = None
+        if component is None and image is None and SbomFormat.CYCLONEDX_JSON in formats and parts.parts_enabled():
+            step("assembling the CycloneDX JSON from per-component parts")
+            from_parts = parts.release_json(facts, options)
+        bom = compositions = None
+        if from_parts is None or SbomFormat.CYCLONEDX_XML in formats:
+            step("building the CycloneDX model")
+            bom = cyclonedx.build_bom(facts, component=component, image=image, options=options)
+            compositions = cyclonedx.compositions_of(facts, component, image)
         model_seconds = time.perf_counter() - start
-        serial = bom.serial_number.urn
+        serial = from_parts.assembled.serial_number if from_parts else bom.serial_number.urn
         for fmt, output, schema_format, to_bytes in (
             (SbomFormat.CYCLONEDX_JSON, "JSON", OutputFormat.JSON, cyclonedx.to_json),
             (SbomFormat.CYCLONEDX_XML, "XML", OutputFormat.XML, cyclonedx.to_xml),
@@ -266,10 +273,13 @@ def build_documents(facts: ReleaseFacts, formats: list[str], *, component: str |
                 continue
             start = time.perf_counter()
             step(f"serialising CycloneDX {output}")
-            content = to_bytes(bom, compositions)
+            parts_json = from_parts is not None and fmt == SbomFormat.CYCLONEDX_JSON
+            content = from_parts.assembled.content if parts_json else to_bytes(bom, compositions)
             step(f"validating CycloneDX {output} against the 1.6 schema")
             errors = cyclonedx.validate(content, schema_format)
             _fail_if_invalid(errors, f"CycloneDX {output}")
+            if parts_json:
+                parts.store_parts(from_parts)  # valid: the next generation may reuse what this one built
             if cyclonedx_report is None:
                 cyclonedx_report = report.cyclonedx_report(_json_for_report(bom, compositions, fmt, content))
             built.append(Built(
@@ -277,7 +287,7 @@ def build_documents(facts: ReleaseFacts, formats: list[str], *, component: str |
                 {"valid": True, "validator": cyclonedx.validator_description(schema_format), "errors": []},
                 cyclonedx_report, problems,
             ))
-        del bom  # the model (about 1 GB for the corpus) is not needed for SPDX
+        del bom, from_parts  # the model (about 1 GB for the corpus) is not needed for SPDX
     if SbomFormat.SPDX_JSON in formats:
         start = time.perf_counter()
         step("building the SPDX document")
