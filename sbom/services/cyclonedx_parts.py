@@ -1,9 +1,9 @@
-"""PURE PYTHON: the release CycloneDX JSON assembled from per-component parts, byte-identical to
-`to_json(build_bom(release), compositions_of(release))` (issue #13: derived artefacts follow the increments).
+"""PURE PYTHON: the release CycloneDX JSON and XML assembled from per-component parts, byte-identical to
+`to_json`/`to_xml` of `build_bom(release)` (issue #13: derived artefacts follow the increments).
 
 Most of a release document is its source components (each with its pedigree and nested binary
 packages), and the next commit of a distribution changes a handful of them. A component's JSON
-text depends only on:
+text (or XML element) depends only on:
 
 - the component's facts (`ComponentFacts`, all of it: commits, overlays, diffs, binaries),
 - the unresolved runtime Requires of its binary packages (a `pedigree:requires-unresolved`
@@ -19,15 +19,16 @@ text depends only on:
   with the versions of the libraries that shape the bytes, so any change to them invalidates
   every part without anyone having to remember a bump.
 
-`part_key` digests exactly these. `assemble` takes the cached part texts by key (sbom.services.parts
-reads and writes them: the `SbomPart` model), builds the missing ones, and writes the document:
-everything but `components` and `dependencies` from the library model of a component-less BOM
-(`build_bom(shell=True)`), the components as the parts' texts in the library's order (by name:
-every source component is a library without a group, and names are unique in a release), the
-dependency graph as `BomDependencyGraphFlatMerger` and the library's sorted sets would write it
-(it is release-wide: whether a binary package has an entry depends on the other components), then
-the compositions. Every document it writes is compared with a full generation in the tests
-(tests/sbom/test_cyclonedx_parts.py, and the corpus in tests/corpus/test_corpus_sbom_parts.py).
+`part_keys` digests exactly these, once per format. `assemble` takes the cached part texts by key
+(sbom.services.parts reads and writes them: the `SbomPart` model), builds the missing ones, and
+writes the document: everything but `components` and `dependencies` from the library model of a
+component-less BOM (`build_bom(shell=True)`), the components as the parts' texts in the library's
+order (by name: every source component is a library without a group, and names are unique in a
+release), the dependency graph as the library would write it (it is release-wide: whether a
+binary package has an entry depends on the other components; JSON flattens it, XML does not),
+then the compositions. The XML side is cyclonedx_parts_xml.py. Every document it writes is
+compared with a full generation in the tests (tests/sbom/test_cyclonedx_parts.py,
+tests/sbom/test_sbom_parts.py, and the corpus in tests/corpus/test_corpus_sbom_parts.py).
 """
 
 from __future__ import annotations
@@ -44,20 +45,22 @@ from typing import Mapping
 from audits.requires import PackageKey, Requirement
 
 from .. import __version__
-from . import cyclonedx_json
+from . import cyclonedx_json, cyclonedx_parts_xml
 from .cyclonedx import BomOptions, build_bom, compositions_of, source_component, supplier_of
 from .cyclonedx_graph import RELEASE_REF, add_compositions, binary_ref, requirements_of, source_ref
 from .cyclonedx_values import uri
 from .facts import ComponentFacts, ReleaseFacts
 from .gc_pause import without_cyclic_gc
 
-PART_FORMAT = "cyclonedx-json-component"  # the only part kind so far: a source component's JSON text
+# the part kinds, by document format: a source component's JSON text, its XML element
+PART_FORMATS = {"json": "cyclonedx-json-component", "xml": "cyclonedx-xml-component"}
 PARTS_FORMAT_VERSION = "1"  # the layout of a part (what `part_key` digests, the placeholder)
 PLACEHOLDER = "pedigree-release-commit-0c3e9a51f2d84b7c"  # where the release commit goes in a part
 # the modules whose code decides a part's bytes, and the distributions whose versions do
 _BUILDER_MODULES = ("sbom.services.cyclonedx", "sbom.services.cyclonedx_pedigree", "sbom.services.cyclonedx_values",
                     "sbom.services.cyclonedx_json", "sbom.services.cyclonedx_graph", "sbom.services.identity",
-                    "sbom.services.evr", "sbom.services.cyclonedx_parts", "audits.licenses", "audits.requires")
+                    "sbom.services.evr", "sbom.services.cyclonedx_parts", "sbom.services.cyclonedx_parts_xml",
+                    "sbom.services.cyclonedx_output", "audits.licenses", "audits.requires")
 _LIBRARIES = ("cyclonedx-python-lib", "py-serializable", "packageurl-python", "license-expression", "boolean.py")
 
 
@@ -83,14 +86,15 @@ def _unresolved(component: ComponentFacts, requirements: Mapping[PackageKey, tup
                                 if r.target is None)) for b in component.binaries)
 
 
-def part_key(release: ReleaseFacts, component: ComponentFacts,
-             requirements: Mapping[PackageKey, tuple[Requirement, ...]], version: str | None = None) -> str:
-    """The digest of everything a component's part is computed from (module docstring). `repr` of the
-    frozen facts names every field and value (strings quoted, datetimes with their time zone)."""
+def part_keys(release: ReleaseFacts, component: ComponentFacts,
+              requirements: Mapping[PackageKey, tuple[Requirement, ...]], version: str | None = None) -> dict[str, str]:
+    """The digest of everything a component's part is computed from (module docstring), per format. `repr`
+    of the frozen facts names every field and value (strings quoted, datetimes with their time zone)."""
     context = (release.distribution, release.distribution_description, release.version, release.release_ver,
                release.source_url, _names_the_commit(release))
-    text = repr((PART_FORMAT, version or generator_version(), context, component, _unresolved(component, requirements)))
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    text = repr((version or generator_version(), context, component, _unresolved(component, requirements)))
+    text = text.encode("utf-8", "surrogatepass")
+    return {fmt: hashlib.sha256(kind.encode() + b"\0" + text).hexdigest() for fmt, kind in PART_FORMATS.items()}
 
 
 @dataclass
@@ -100,7 +104,7 @@ class Plan:
     release: ReleaseFacts
     components: list[ComponentFacts]
     requirements: dict[PackageKey, tuple[Requirement, ...]]
-    keys: list[str]
+    keys: dict[str, list[str]]  # format ("json", "xml") -> the components' part keys
     version: str
 
 
@@ -110,8 +114,8 @@ def plan(release: ReleaseFacts, version: str | None = None) -> Plan:
     version = version or generator_version()
     components = sorted(release.components, key=lambda c: c.name)
     requirements = requirements_of(release, components)
-    return Plan(release, components, requirements, [part_key(release, c, requirements, version) for c in components],
-                version)
+    keys = [part_keys(release, c, requirements, version) for c in components]
+    return Plan(release, components, requirements, {fmt: [k[fmt] for k in keys] for fmt in PART_FORMATS}, version)
 
 
 @dataclass
@@ -124,15 +128,19 @@ class Assembled:
 
 
 def build_part(template: ReleaseFacts, component: ComponentFacts, supplier,
-               requirements: Mapping[PackageKey, tuple[Requirement, ...]]) -> str:
-    """A source component's JSON text as the document holds it, written for `template` (the release
-    with `PLACEHOLDER` for its commit sha or the release itself)."""
-    return json.dumps(cyclonedx_json._object(source_component(template, component, supplier, requirements)))
+               requirements: Mapping[PackageKey, tuple[Requirement, ...]], fmt: str = "json") -> str:
+    """A source component's JSON text or XML element as the document holds it, written for `template` (the
+    release with `PLACEHOLDER` for its commit sha or the release itself)."""
+    model = source_component(template, component, supplier, requirements)
+    if fmt == "xml":
+        return cyclonedx_parts_xml.component_xml(model)
+    return json.dumps(cyclonedx_json._object(model))
 
 
 @without_cyclic_gc()
-def assemble(plan: Plan, cached: Mapping[str, str], options: BomOptions = BomOptions()) -> Assembled:
-    """The release CycloneDX JSON from the `cached` parts (key -> text) and freshly built ones.
+def assemble(plan: Plan, cached: Mapping[str, str], options: BomOptions = BomOptions(), fmt: str = "json") -> Assembled:
+    """The release CycloneDX JSON (or, `fmt` "xml", XML) from the `cached` parts (key -> text) and freshly
+    built ones.
 
     Raises `cyclonedx_json.Unsupported` where the full generation would not go through `cyclonedx_json`
     either (a missing or repeated bom-ref): the caller generates in full then."""
@@ -143,26 +151,29 @@ def assemble(plan: Plan, cached: Mapping[str, str], options: BomOptions = BomOpt
     supplier = supplier_of(release)
     result = Assembled(b"", "")
     bodies = []
-    for component, key in zip(plan.components, plan.keys):
+    for component, key in zip(plan.components, plan.keys[fmt]):
         body = cached.get(key)
         if body is None:
             result.built += 1
-            body = build_part(template, component, supplier, plan.requirements)
+            body = build_part(template, component, supplier, plan.requirements, fmt)
             if body.count(PLACEHOLDER) == (1 if names_commit else 0):
                 result.fresh[key] = body
             else:  # the placeholder is in a value too: write this one for the release itself, and keep it out
-                body = build_part(release, component, supplier, plan.requirements)
+                body = build_part(release, component, supplier, plan.requirements, fmt)
                 bodies.append(body)
                 continue
         else:
             result.reused += 1
         bodies.append(body.replace(PLACEHOLDER, sha) if names_commit else body)
     shell = build_bom(release, options=options, shell=True)
-    raw = {"dependencies": dependencies_json(plan.components, plan.requirements)}
-    if bodies:
-        raw["components"] = "[" + ", ".join(bodies) + "]"
-    content = cyclonedx_json.serialise_spliced(shell, raw)
-    result.content = add_compositions(content, compositions_of(release), "json")
+    if fmt == "xml":
+        content = cyclonedx_parts_xml.document(shell, bodies, _dependency_graph(plan.components, plan.requirements, False))
+    else:
+        raw = {"dependencies": dependencies_json(plan.components, plan.requirements)}
+        if bodies:
+            raw["components"] = "[" + ", ".join(bodies) + "]"
+        content = cyclonedx_json.serialise_spliced(shell, raw)
+    result.content = add_compositions(content, compositions_of(release), fmt)
     result.serial_number = shell.serial_number.urn
     return result
 
@@ -179,10 +190,12 @@ def _check_unique_refs(release: ReleaseFacts, components: list[ComponentFacts]) 
         raise cyclonedx_json.Unsupported("a bom-ref is repeated: the library would give it a random value")
 
 
-def dependencies_json(components: list[ComponentFacts], requirements: Mapping[PackageKey, tuple[Requirement, ...]]) -> str:
+def _dependency_graph(components: list[ComponentFacts], requirements: Mapping[PackageKey, tuple[Requirement, ...]],
+                      flat_merged: bool = True) -> list[tuple[str, list[str]]]:
     """The `dependencies` of the release BOM as the library writes them: `cyclonedx_graph.dependencies`,
-    plus the entry `Bom.validate` registers for every top-level component, flattened and merged
-    (an entry for every ref named anywhere), sorted by ref, each one's `dependsOn` sorted and unique."""
+    plus the entry `Bom.validate` registers for every top-level component, sorted by ref, each one's
+    `dependsOn` sorted and unique; in JSON flattened and merged by `BomDependencyGraphFlatMerger` (an entry
+    for every ref named anywhere), which the library's XML output does not do (`flat_merged` False)."""
     flat: dict[str, list[str]] = {RELEASE_REF: [source_ref(c.name) for c in components]}
     for c in components:
         flat.setdefault(source_ref(c.name), [])
@@ -191,7 +204,12 @@ def dependencies_json(components: list[ComponentFacts], requirements: Mapping[Pa
                                 and r.target in requirements)
         if targets:
             flat.setdefault(binary_ref(*key), []).extend(binary_ref(*t) for t in targets)
-            for target in targets:
+            for target in targets if flat_merged else ():
                 flat.setdefault(binary_ref(*target), [])
-    return json.dumps([{"dependsOn": sorted(set(deps)), "ref": ref} if deps else {"ref": ref}
-                       for ref, deps in sorted(flat.items())])
+    return [(ref, sorted(set(deps))) for ref, deps in sorted(flat.items())]
+
+
+def dependencies_json(components: list[ComponentFacts], requirements: Mapping[PackageKey, tuple[Requirement, ...]]) -> str:
+    """The JSON text of the release BOM's `dependencies` (`_dependency_graph`)."""
+    return json.dumps([{"dependsOn": deps, "ref": ref} if deps else {"ref": ref}
+                       for ref, deps in _dependency_graph(components, requirements)])

@@ -1,8 +1,8 @@
 """Django side of the per-component part cache (cyclonedx_parts.py): read the parts of a release
 document, assemble it, store what was built.
 
-`release_json` is what generate.build_documents uses for the release CycloneDX JSON when
-`PEDIGREE_SBOM_PARTS` is on (the default). The parts are read by key; a row whose body does not
+`release_documents` is what generate.build_documents uses for the release CycloneDX JSON and XML
+when `PEDIGREE_SBOM_PARTS` is on (the default). The parts are read by key; a row whose body does not
 match its digest is treated as missing and rebuilt (and replaced once the document validated:
 `store_parts`). Rows of another generator version are never read (the key digests the version)
 and are deleted when the parts of the current one are stored.
@@ -35,12 +35,13 @@ def _digest(body: str) -> str:
 
 
 @dataclass
-class PartsJson:
-    """A release CycloneDX JSON assembled from parts, and what of it to store once it validated."""
+class PartsDocument:
+    """A release CycloneDX document (JSON or XML) assembled from parts, and what of it to store once it validated."""
 
     assembled: cyclonedx_parts.Assembled
     version: str
     corrupt: list[str]  # keys of rows whose body did not match their digest (rebuilt)
+    fmt: str = "json"
 
 
 def load_parts(keys: list[str]) -> tuple[dict[str, str], list[str]]:
@@ -60,23 +61,33 @@ def load_parts(keys: list[str]) -> tuple[dict[str, str], list[str]]:
     return found, corrupt
 
 
-def release_json(facts: ReleaseFacts, options: BomOptions) -> PartsJson | None:
-    """The release CycloneDX JSON with every cached part reused, or None where the full generation
-    must do it (cyclonedx_json.Unsupported: the library's own serialiser is needed)."""
+def release_documents(facts: ReleaseFacts, options: BomOptions, formats: tuple[str, ...] = ("json", "xml"),
+                      ) -> dict[str, PartsDocument]:
+    """The release CycloneDX documents of `formats` ("json", "xml") with every cached part reused; a format
+    is missing from the answer where the full generation must write it (cyclonedx_json.Unsupported: the
+    library's own serialiser is needed)."""
     plan = cyclonedx_parts.plan(facts)
-    cached, corrupt = load_parts(plan.keys)
-    try:
-        assembled = cyclonedx_parts.assemble(plan, cached, options)
-    except cyclonedx_json.Unsupported:
-        return None
-    return PartsJson(assembled, plan.version, corrupt)
+    documents = {}
+    for fmt in formats:
+        cached, corrupt = load_parts(plan.keys[fmt])
+        try:
+            assembled = cyclonedx_parts.assemble(plan, cached, options, fmt)
+        except cyclonedx_json.Unsupported:
+            continue
+        documents[fmt] = PartsDocument(assembled, plan.version, corrupt, fmt)
+    return documents
 
 
-def store_parts(parts: PartsJson) -> int:
+def release_json(facts: ReleaseFacts, options: BomOptions) -> PartsDocument | None:
+    """The release CycloneDX JSON from parts (`release_documents`), or None."""
+    return release_documents(facts, options, ("json",)).get("json")
+
+
+def store_parts(parts: PartsDocument) -> int:
     """Store the parts built for a document (call it once the document validated); replaces corrupt rows,
     deletes the rows of other generator versions. Returns the number of rows written."""
     fresh = parts.assembled.fresh
-    rows = [SbomPart(key=key, format=cyclonedx_parts.PART_FORMAT, generator_version=parts.version, body=body,
+    rows = [SbomPart(key=key, format=cyclonedx_parts.PART_FORMATS[parts.fmt], generator_version=parts.version, body=body,
                      digest=_digest(body)) for key, body in fresh.items()]
     with transaction.atomic():
         replaced = [key for key in parts.corrupt if key in fresh]

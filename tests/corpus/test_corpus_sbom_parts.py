@@ -40,7 +40,7 @@ def _without_reviews_and_policies():
 
 @pytest.fixture(scope="module")
 def increment(corpus_outcome, django_db_blocker):
-    """(older's generation, the cut's generation from parts, the cut's full generation): PartsJson, PartsJson,
+    """(older's generation, the cut's generation from parts, the cut's full generation): PartsDocument, PartsDocument,
     bytes. Everything runs in one transaction that is rolled back: the older release, its commits, the
     identities its ingest cached and the parts leave no row behind (and no delete of 7,500 components)."""
     cut = corpus_outcome.release

@@ -31,12 +31,13 @@ def distribution(**fields):
     )
 
 
-def full(facts) -> bytes:
-    return cyclonedx.to_json(cyclonedx.build_bom(facts), cyclonedx.compositions_of(facts))
+def full(facts, fmt: str = "json") -> bytes:
+    to_bytes = cyclonedx.to_xml if fmt == "xml" else cyclonedx.to_json
+    return to_bytes(cyclonedx.build_bom(facts), cyclonedx.compositions_of(facts))
 
 
-def from_parts(facts, cache: dict[str, str], version: str | None = None) -> cyclonedx_parts.Assembled:
-    assembled = cyclonedx_parts.assemble(cyclonedx_parts.plan(facts, version), cache)
+def from_parts(facts, cache: dict[str, str], version: str | None = None, fmt: str = "json") -> cyclonedx_parts.Assembled:
+    assembled = cyclonedx_parts.assemble(cyclonedx_parts.plan(facts, version), cache, fmt=fmt)
     cache.update(assembled.fresh)
     return assembled
 
@@ -79,15 +80,35 @@ def _swap(facts, changed):
     return replace(facts, components=tuple(changed if c.name == changed.name else c for c in facts.components))
 
 
+@pytest.mark.parametrize("fmt", ["json", "xml"])
 @pytest.mark.parametrize("change, built, reused", [
     (change_overlay, 1, 3), (change_version, 1, 3), (remove_component, 0, 3), (add_component, 1, 4),
 ])
-def test_a_release_that_differs_in_one_component_rebuilds_only_that_part(change, built, reused):
+def test_a_release_that_differs_in_one_component_rebuilds_only_that_part(change, built, reused, fmt):
     cache = {}
-    from_parts(distribution(), cache)
+    from_parts(distribution(), cache, fmt=fmt)
     newer = change(distribution(commit=NEXT_COMMIT))
-    assembled = from_parts(newer, cache)
-    assert (assembled.content, assembled.built, assembled.reused) == (full(newer), built, reused)
+    assembled = from_parts(newer, cache, fmt=fmt)
+    assert (assembled.content, assembled.built, assembled.reused) == (full(newer, fmt), built, reused)
+
+
+def test_the_xml_and_json_parts_of_a_component_have_their_own_keys():
+    plan = cyclonedx_parts.plan(distribution())
+    assert set(plan.keys["json"]).isdisjoint(plan.keys["xml"])
+
+
+@pytest.mark.parametrize("name, fmt", [("component holding the placeholder", "xml"), ("no components", "xml"),
+                                        ("no https source", "xml")])
+def test_the_xml_document_from_parts_is_byte_identical_in_the_edge_cases(name, fmt):
+    facts = {
+        "component holding the placeholder": _swap(distribution(), component(
+            name="curl", summary=f"mentions {cyclonedx_parts.PLACEHOLDER}")),
+        "no components": replace(distribution(), components=(), vulnerabilities=()),
+        "no https source": distribution(source_url="file:///srv/azurelinux.git"),
+    }[name]
+    cache = {}
+    from_parts(facts, cache, fmt=fmt)
+    assert from_parts(replace(facts, commit=NEXT_COMMIT), cache, fmt=fmt).content == full(replace(facts, commit=NEXT_COMMIT), fmt)
 
 
 def test_a_component_whose_requirement_now_resolves_gets_a_new_part():
@@ -116,7 +137,7 @@ def test_the_part_key_digests_the_release_values_a_part_holds():
     facts = distribution()
     plan = cyclonedx_parts.plan(facts)
     moved = cyclonedx_parts.plan(replace(facts, source_url="https://example.org/fork"))
-    assert set(plan.keys).isdisjoint(moved.keys)
+    assert set(plan.keys["json"]).isdisjoint(moved.keys["json"])
     assert cyclonedx_parts.plan(replace(facts, commit=NEXT_COMMIT)).keys == plan.keys
 
 
@@ -124,7 +145,7 @@ def test_a_corrupt_cached_part_is_what_the_document_holds_so_the_caller_must_dro
     """The pure assembler trusts its cache (sbom.services.parts checks each row's digest)."""
     facts, cache = distribution(), {}
     from_parts(facts, cache)
-    key = cyclonedx_parts.plan(facts).keys[0]
+    key = cyclonedx_parts.plan(facts).keys["json"][0]
     assembled = cyclonedx_parts.assemble(cyclonedx_parts.plan(facts), {**cache, key: '{"name": "forged"}'})
     assert b'{"name": "forged"}' in assembled.content and assembled.content != full(facts)
 

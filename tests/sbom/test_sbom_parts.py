@@ -16,15 +16,16 @@ from tests.support.gitrepo import commit_all, write_files
 pytestmark = pytest.mark.django_db
 
 
-def full(facts) -> bytes:
-    return cyclonedx.to_json(cyclonedx.build_bom(facts, options=options_from_settings()), cyclonedx.compositions_of(facts))
+def full(facts, fmt: str = SbomFormat.CYCLONEDX_JSON) -> bytes:
+    to_bytes = cyclonedx.to_xml if fmt == SbomFormat.CYCLONEDX_XML else cyclonedx.to_json
+    return to_bytes(cyclonedx.build_bom(facts, options=options_from_settings()), cyclonedx.compositions_of(facts))
 
 
-def stored_json(release) -> bytes:
-    return bytes(SbomDocument.objects.get(release=release, component_name="", format=SbomFormat.CYCLONEDX_JSON).content)
+def stored_json(release, fmt: str = SbomFormat.CYCLONEDX_JSON) -> bytes:
+    return bytes(SbomDocument.objects.get(release=release, component_name="", format=fmt).content)
 
 
-def from_parts(release) -> parts.PartsJson:
+def from_parts(release) -> parts.PartsDocument:
     return parts.release_json(load_release_facts(release), options_from_settings())
 
 
@@ -40,12 +41,14 @@ def next_release(release, generated, tmp_path):
     return newer
 
 
-def test_the_job_stores_a_release_json_byte_identical_to_a_full_generation(release, generated):
-    assert stored_json(release) == full(load_release_facts(release))
+@pytest.mark.parametrize("fmt", [SbomFormat.CYCLONEDX_JSON, SbomFormat.CYCLONEDX_XML])
+def test_the_job_stores_release_documents_byte_identical_to_a_full_generation(release, generated, fmt):
+    assert stored_json(release, fmt) == full(load_release_facts(release), fmt)
 
 
-def test_the_job_stores_one_part_per_component(release, generated):
-    assert SbomPart.objects.count() == release.components.count() == 5
+def test_the_job_stores_a_json_and_an_xml_part_per_component(release, generated):
+    assert release.components.count() == 5
+    assert sorted(SbomPart.objects.values_list("format", flat=True)) == sorted(list(cyclonedx_parts.PART_FORMATS.values()) * 5)
     assert set(SbomPart.objects.values_list("generator_version", flat=True)) == {cyclonedx_parts.generator_version()}
 
 
@@ -57,18 +60,22 @@ def test_a_second_generation_reuses_every_part(release, generated):
 def test_the_next_commit_rebuilds_only_the_changed_component(next_release):
     assembled = from_parts(next_release).assembled
     assert (assembled.reused, assembled.built, list(assembled.fresh)) == (4, 1, [_key_of(next_release, "zlib")])
+    xml = parts.release_documents(load_release_facts(next_release), options_from_settings())["xml"].assembled
+    assert (xml.reused, xml.built, xml.content) == (4, 1, full(load_release_facts(next_release), SbomFormat.CYCLONEDX_XML))
     assert assembled.content == full(load_release_facts(next_release))
 
 
-def test_the_next_commits_job_stores_the_byte_identical_document_and_the_new_part(next_release):
+def test_the_next_commits_job_stores_the_byte_identical_documents_and_the_new_parts(next_release):
     generate_release_documents(next_release)
-    assert stored_json(next_release) == full(load_release_facts(next_release))
-    assert SbomPart.objects.count() == 6
+    facts = load_release_facts(next_release)
+    assert stored_json(next_release) == full(facts)
+    assert stored_json(next_release, SbomFormat.CYCLONEDX_XML) == full(facts, SbomFormat.CYCLONEDX_XML)
+    assert SbomPart.objects.count() == 12
 
 
 def _key_of(release, name: str) -> str:
     plan = cyclonedx_parts.plan(load_release_facts(release))
-    return next(key for c, key in zip(plan.components, plan.keys) if c.name == name)
+    return next(key for c, key in zip(plan.components, plan.keys["json"]) if c.name == name)
 
 
 def test_a_corrupt_part_row_is_rebuilt_and_replaced(release, generated):
@@ -87,7 +94,7 @@ def test_a_missing_part_row_is_rebuilt(release, generated):
 
 
 def test_storing_parts_deletes_the_rows_of_another_generator_version(release, generated):
-    SbomPart.objects.create(key="0" * 64, format=cyclonedx_parts.PART_FORMAT, generator_version="parts0/old",
+    SbomPart.objects.create(key="0" * 64, format=cyclonedx_parts.PART_FORMATS["json"], generator_version="parts0/old",
                             body="{}", digest="")
     parts.store_parts(from_parts(release))
     assert not SbomPart.objects.filter(generator_version="parts0/old").exists()
