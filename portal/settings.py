@@ -405,6 +405,9 @@ PEDIGREE_DEFAULT_SOURCE = env_str("PEDIGREE_DEFAULT_SOURCE", "https://github.com
 PEDIGREE_DEFAULT_REF = env_str("PEDIGREE_DEFAULT_REF", "tomls/base/main")
 # Queue the SBOM job of a release as soon as its ingest job has created it.
 PEDIGREE_SBOM_AFTER_INGEST = env_bool("PEDIGREE_SBOM_AFTER_INGEST", False)
+# Assemble the release CycloneDX JSON from the per-component parts cached by earlier generations
+# (sbom.SbomPart; sbom/services/cyclonedx_parts.py): byte-identical, much faster for the next commit.
+PEDIGREE_SBOM_PARTS = env_bool("PEDIGREE_SBOM_PARTS", True)
 # Upstream verification fetches each package's Fedora dist-git repository from the distro's
 # `dist-git-base-uri` template; this template ($pkg = package name) replaces it when set,
 # for a mirror or, with PEDIGREE_ALLOW_LOCAL_SOURCES, local repositories (file:///srv/rpms/$pkg.git).

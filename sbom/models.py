@@ -69,3 +69,21 @@ class SbomDocument(models.Model):
         if self.image_name:
             stem += f"-image-{self.image_name}"
         return stem + SUFFIXES[SbomFormat(self.format)]
+
+
+class SbomPart(models.Model):
+    """A serialised part of a release document that depends only on one component's content (its
+    CycloneDX JSON with pedigree and binary packages), kept so the next commit's document reuses it
+    (sbom.services.parts; cyclonedx_parts.py says what the key digests). Shared by every release whose
+    component has the same facts; not tied to any release, so deleting a release leaves them (the
+    rows of an older generator version are deleted by the next generation)."""
+
+    key = models.CharField(max_length=64, primary_key=True)  # sha256 of the facts, the format and the generator
+    format = models.CharField(max_length=40)  # cyclonedx_parts.PART_FORMAT
+    generator_version = models.CharField(max_length=300, db_index=True)  # cyclonedx_parts.generator_version()
+    body = models.TextField()  # the part's JSON text, with cyclonedx_parts.PLACEHOLDER for the release commit
+    digest = models.CharField(max_length=64)  # sha256 of body: a row that does not match is rebuilt
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.format} part {self.key[:12]}"

@@ -255,16 +255,17 @@ def compositions_of(release: ReleaseFacts, component: str | None = None, image: 
 
 
 def build_bom(release: ReleaseFacts, *, component: str | None = None, image: ImageFacts | None = None,
-              options: BomOptions = BomOptions(), vex: bool = False) -> Bom:
+              options: BomOptions = BomOptions(), vex: bool = False, shell: bool = False) -> Bom:
     """The release BOM; with `component` a BOM of that one source package; with `image` the image's BOM
     (cyclonedx_image.py); with `vex` the release's VEX document: its vulnerabilities and only the
-    components they are about."""
+    components they are about. With `shell`, everything but the components and the dependency graph,
+    which cyclonedx_parts.py writes from per-component parts."""
     with without_cyclic_gc():
-        return _build_bom(release, component, image, options, vex)
+        return _build_bom(release, component, image, options, vex, shell)
 
 
 def _build_bom(release: ReleaseFacts, component: str | None, image: ImageFacts | None, options: BomOptions,
-               vex: bool) -> Bom:
+               vex: bool, shell: bool = False) -> Bom:
     supplier = supplier_of(release)
     selected = _selected(release, component, image)
     if vex:
@@ -274,8 +275,8 @@ def _build_bom(release: ReleaseFacts, component: str | None, image: ImageFacts |
         raise KeyError(component)
     root = image_root(release, image, supplier, properties) if image else root_component(release, supplier)
     scope = "vex" if vex else f"image {image.name}" if image else f"component {component}" if component else "release"
-    requirements = requirements_of(release, selected)
-    sources = [source_component(release, c, supplier, requirements) for c in selected]
+    requirements = {} if shell else requirements_of(release, selected)
+    sources = [] if shell else [source_component(release, c, supplier, requirements) for c in selected]
     pedigree_tool = Component(
         type=ComponentType.APPLICATION, name="Pedigree", version=__version__, bom_ref="tool/pedigree",
     )
@@ -308,6 +309,7 @@ def _build_bom(release: ReleaseFacts, component: str | None, image: ImageFacts |
         components=sources,
         vulnerabilities=vulnerabilities_of(release, selected),
     )
-    refs = {c.bom_ref.value: c.bom_ref for c in [root, *sources, *(b for s in sources for b in s.components)]}
-    bom.dependencies = dependencies(selected, requirements, refs)
+    if not shell:
+        refs = {c.bom_ref.value: c.bom_ref for c in [root, *sources, *(b for s in sources for b in s.components)]}
+        bom.dependencies = dependencies(selected, requirements, refs)
     return bom

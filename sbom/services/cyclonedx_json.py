@@ -16,6 +16,7 @@ duplicate bom-ref a random value, or meet a class py-serializable does not know)
 from __future__ import annotations
 
 import json
+import uuid
 import warnings
 from decimal import Decimal
 from enum import Enum
@@ -197,3 +198,30 @@ def serialise(bom: Bom) -> bytes:
     # Json.generate parses the encoder's output and updates it with these keys, then dumps it again
     document.update({"$schema": SCHEMA_URI, "bomFormat": "CycloneDX", "specVersion": _SPEC.to_version()})
     return json.dumps(document).encode("utf-8")
+
+
+def serialise_spliced(bom: Bom, raw: dict[str, str]) -> bytes:
+    """`serialise` of a BOM some of whose top-level values are already written: `raw` maps a JSON key
+    (`components`, `dependencies`) to its JSON text, which goes where py-serializable puts that key,
+    as the text `serialise` would give a BOM holding those values (cyclonedx_parts.py). The caller
+    answers for what `serialise` checks of those values (unique refs, known dependency targets)."""
+    if not has_unique_refs(bom):
+        raise Unsupported("a bom-ref is missing or repeated: the library would give it a random value")
+    validate_model(bom)
+    with BomDependencyGraphFlatMerger(bom):
+        shell = _object(bom)
+    marks = {key: f"\x00{key}:{uuid.uuid4()}" for key in raw}  # json.dumps writes \u0000: no value can hold it
+    document = {}
+    for prop in _plan(Bom):  # the order `_object` writes the keys in
+        if prop.key in marks:
+            document[prop.key] = marks[prop.key]
+        elif prop.key in shell:
+            document[prop.key] = shell[prop.key]
+    document.update({"$schema": SCHEMA_URI, "bomFormat": "CycloneDX", "specVersion": _SPEC.to_version()})
+    text = json.dumps(document)
+    pieces, start = [], 0
+    for key, at in sorted(((key, text.index(json.dumps(mark))) for key, mark in marks.items()), key=lambda x: x[1]):
+        pieces += [text[start:at], raw[key]]
+        start = at + len(json.dumps(marks[key]))
+    pieces.append(text[start:])
+    return "".join(pieces).encode("utf-8")

@@ -37,7 +37,7 @@ from vex.services.statements import ensure_scanned, release_statements
 from .. import __version__
 from ..choices import SbomFormat
 from ..models import SbomDocument
-from . import cyclonedx, report, spdx
+from . import cyclonedx, parts, report, spdx
 from .facts import (
     BinaryFacts,
     CommitFacts,
@@ -229,6 +229,9 @@ def _newest_verifications(scope: dict) -> dict[int, VerificationFacts]:
 # ----------------------------------------------------------------------------- building
 
 
+_PART_FORMATS = {SbomFormat.CYCLONEDX_JSON: "json", SbomFormat.CYCLONEDX_XML: "xml"}  # cyclonedx_parts.PART_FORMATS
+
+
 @dataclass
 class Built:
     format: str
@@ -253,11 +256,19 @@ def build_documents(facts: ReleaseFacts, formats: list[str], *, component: str |
     cyclonedx_report = None
     if SbomFormat.CYCLONEDX_JSON in formats or SbomFormat.CYCLONEDX_XML in formats:
         start = time.perf_counter()
-        step("building the CycloneDX model")
-        bom = cyclonedx.build_bom(facts, component=component, image=image, options=options)
-        compositions = cyclonedx.compositions_of(facts, component, image)
+        # the release documents from per-component parts where the cache is on (parts.py); the model for the rest
+        from_parts: dict[str, parts.PartsDocument] = {}
+        if component is None and image is None and SbomFormat.CYCLONEDX_JSON in formats and parts.parts_enabled():
+            step("assembling the CycloneDX documents from per-component parts")
+            from_parts = parts.release_documents(facts, options, tuple(
+                short for fmt, short in _PART_FORMATS.items() if fmt in formats))
+        bom = compositions = None
+        if any(fmt in formats and short not in from_parts for fmt, short in _PART_FORMATS.items()):
+            step("building the CycloneDX model")
+            bom = cyclonedx.build_bom(facts, component=component, image=image, options=options)
+            compositions = cyclonedx.compositions_of(facts, component, image)
         model_seconds = time.perf_counter() - start
-        serial = bom.serial_number.urn
+        serial = bom.serial_number.urn if bom is not None else next(iter(from_parts.values())).assembled.serial_number
         for fmt, output, schema_format, to_bytes in (
             (SbomFormat.CYCLONEDX_JSON, "JSON", OutputFormat.JSON, cyclonedx.to_json),
             (SbomFormat.CYCLONEDX_XML, "XML", OutputFormat.XML, cyclonedx.to_xml),
@@ -266,10 +277,13 @@ def build_documents(facts: ReleaseFacts, formats: list[str], *, component: str |
                 continue
             start = time.perf_counter()
             step(f"serialising CycloneDX {output}")
-            content = to_bytes(bom, compositions)
+            assembled = from_parts.get(_PART_FORMATS[fmt])
+            content = assembled.assembled.content if assembled else to_bytes(bom, compositions)
             step(f"validating CycloneDX {output} against the 1.6 schema")
             errors = cyclonedx.validate(content, schema_format)
             _fail_if_invalid(errors, f"CycloneDX {output}")
+            if assembled:
+                parts.store_parts(assembled)  # valid: the next generation may reuse what this one built
             if cyclonedx_report is None:
                 cyclonedx_report = report.cyclonedx_report(_json_for_report(bom, compositions, fmt, content))
             built.append(Built(
@@ -277,7 +291,7 @@ def build_documents(facts: ReleaseFacts, formats: list[str], *, component: str |
                 {"valid": True, "validator": cyclonedx.validator_description(schema_format), "errors": []},
                 cyclonedx_report, problems,
             ))
-        del bom  # the model (about 1 GB for the corpus) is not needed for SPDX
+        del bom, from_parts  # the model (about 1 GB for the corpus) is not needed for SPDX
     if SbomFormat.SPDX_JSON in formats:
         start = time.perf_counter()
         step("building the SPDX document")

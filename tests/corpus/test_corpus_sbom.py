@@ -8,7 +8,7 @@ from urllib.parse import unquote
 import pytest
 
 from sbom.choices import SbomFormat
-from sbom.models import SbomDocument
+from sbom.models import SbomDocument, SbomPart
 from sbom.services import cyclonedx
 from sbom.services.generate import generate_release_documents, load_release_facts
 from tests.support import cyclonedx_js
@@ -26,6 +26,7 @@ def corpus_generated(corpus_outcome, django_db_blocker):
     with django_db_blocker.unblock():
         yield release, generate_release_documents(release)
         SbomDocument.objects.filter(release=release).delete()
+        SbomPart.objects.all().delete()  # the job's per-component parts (sbom/services/parts.py)
         VexScan.objects.filter(release=release).delete()  # generation scans the release for CVEs first (its findings go too)
 
 
