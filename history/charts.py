@@ -1,0 +1,104 @@
+"""PURE PYTHON: the geometry of the distribution history's server-drawn SVG line charts.
+
+One chart draws one or more series over the snapshots of a distribution, in history order (equal steps,
+not dates: several commits can land within a minute). Each snapshot has a column, the full height of the
+plot, that the template draws as a link to the snapshot page with the values as its title; the lines
+are one polyline per series, and each point is also drawn as a dot while there are few enough.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Sequence
+
+WIDTH = 640
+HEIGHT = 220
+LEFT, RIGHT, TOP, BOTTOM = 48, 8, 10, 24  # margins of the plot inside the view box
+DOTS_UP_TO = 120  # points: above this many, the lines are drawn without a dot per point
+
+
+@dataclass(frozen=True)
+class Point:
+    key: str  # what the column links to (the snapshot's commit sha)
+    label: str  # the snapshot, for the column's title: "#12 1a2b3c4d5e6f 2026-03-01 12:00"
+    tick: str  # the short label under the axis (a date)
+    values: dict[str, float]  # series key -> value (a missing key counts as 0)
+
+
+@dataclass(frozen=True)
+class Line:
+    key: str
+    label: str
+    points: str  # the polyline's "x,y x,y ..."
+    dots: tuple[tuple[float, float], ...]
+    last: float  # the newest value, for the legend
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    x: float
+    width: float
+    title: str
+
+
+@dataclass(frozen=True)
+class LineChart:
+    lines: list[Line]
+    columns: list[Column]
+    y_ticks: list[tuple[float, str]]  # (y, label)
+    x_ticks: list[tuple[float, str]]
+    width: int = WIDTH
+    height: int = HEIGHT
+    plot_left: int = LEFT
+    plot_right: int = WIDTH - RIGHT
+    plot_bottom: int = HEIGHT - BOTTOM
+
+
+def nice_ceiling(value: float) -> float:
+    """The smallest of 1, 2, 2.5 or 5 times a power of ten that is at least `value` (1 for nothing)."""
+    if value <= 0:
+        return 1.0
+    power = 10 ** math.floor(math.log10(value))
+    for step in (1, 2, 2.5, 5, 10):
+        if step * power >= value:
+            return float(step * power)
+    return float(10 * power)  # pragma: no cover - the loop always returns
+
+
+def _format(value: float, unit: str) -> str:
+    text = f"{value:g}" if value != int(value) else f"{int(value)}"
+    return f"{text}{unit}"
+
+
+def line_chart(points: Sequence[Point], series: Sequence[tuple[str, str]], *, ceiling: float | None = None,
+               unit: str = "") -> LineChart:
+    """A chart of `series` ((key, label), drawn in that order) over `points`, oldest first. The y axis runs
+    from 0 to `ceiling`, or to a round number at or above the largest value."""
+    n = len(points)
+    top = ceiling if ceiling is not None else nice_ceiling(max((p.values.get(k, 0) for p in points for k, _ in series), default=0))
+    plot_width, plot_height = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    step = plot_width / (n - 1) if n > 1 else 0.0
+
+    def x_of(i: int) -> float:
+        return round(LEFT + i * step if n > 1 else LEFT + plot_width / 2, 2)
+
+    def y_of(value: float) -> float:
+        return round(TOP + plot_height * (1 - min(value, top) / top), 2)
+
+    lines = []
+    for key, label in series:
+        coordinates = [(x_of(i), y_of(p.values.get(key, 0))) for i, p in enumerate(points)]
+        lines.append(Line(key, label, " ".join(f"{x:g},{y:g}" for x, y in coordinates),
+                          tuple(coordinates) if n <= DOTS_UP_TO else (), points[-1].values.get(key, 0) if points else 0))
+    column_width = step if n > 1 else float(plot_width)
+    columns = [
+        Column(p.key, round(x_of(i) - column_width / 2, 2), round(column_width, 2),
+               p.label + ": " + "; ".join(f"{label} {_format(p.values.get(key, 0), unit)}" for key, label in series))
+        for i, p in enumerate(points)
+    ]
+    y_ticks = [(y_of(top * f), _format(round(top * f, 2), unit)) for f in (0, 0.5, 1)]
+    tick_indexes = sorted({0, n // 2, n - 1}) if n else []
+    x_ticks = [(x_of(i), points[i].tick) for i in tick_indexes]
+    return LineChart(lines, columns, y_ticks, x_ticks)
