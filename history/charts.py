@@ -49,6 +49,7 @@ class LineChart:
     columns: list[Column]
     y_ticks: list[tuple[float, str]]  # (y, label)
     x_ticks: list[tuple[float, str]]
+    unit: str = ""
     width: int = WIDTH
     height: int = HEIGHT
     plot_left: int = LEFT
@@ -101,4 +102,4 @@ def line_chart(points: Sequence[Point], series: Sequence[tuple[str, str]], *, ce
     y_ticks = [(y_of(top * f), _format(round(top * f, 2), unit)) for f in (0, 0.5, 1)]
     tick_indexes = sorted({0, n // 2, n - 1}) if n else []
     x_ticks = [(x_of(i), points[i].tick) for i in tick_indexes]
-    return LineChart(lines, columns, y_ticks, x_ticks)
+    return LineChart(lines, columns, y_ticks, x_ticks, unit)

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from access.accesslog import record_access
@@ -79,7 +80,7 @@ def distribution_history(request, distribution: str):
         except PointError as exc:
             point_error = str(exc)
         else:
-            return redirect(snapshot_url(point.snapshot) + (f"?as_of={at}" if point.when else ""))
+            return redirect(snapshot_url(point.snapshot) + (f"?{urlencode({'as_of': at})}" if point.when else ""))
     rows = list(querysets.snapshots(dist).only("seq", "summary", "changed", "error", "release_id", "distribution_id",
                                                 "commit__sha", "commit__committed_at", "commit__author_name",
                                                 "commit__subject"))

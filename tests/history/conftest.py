@@ -20,7 +20,24 @@ def commits() -> list[dict]:
     ]
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """The accounts of these tests sign in with force_login; hashing their passwords properly takes 0.2 s each."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def history(db):
     """The snapshots of commits() for the distribution "azurelinux", oldest first."""
     return build_history("azurelinux", commits())
+
+
+@pytest.fixture
+def read_client(db, portal_admin):
+    """A client with an API key of the `read` scope."""
+    from django.test import Client
+
+    from access.services import issue_api_key
+
+    _, secret = issue_api_key("history-reader", ["read"], created_by=portal_admin)
+    return Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
