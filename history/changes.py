@@ -53,30 +53,61 @@ def kinds_of(kind: str) -> frozenset[str] | None:
     raise PointError(f"Unknown kind of change “{kind}”; one of {', '.join([*KIND_GROUPS, *KINDS])}.")
 
 
-@dataclass(frozen=True)
+@dataclass
 class ChangeSet:
     distribution: Distribution
     old: Point
     new: Point | None  # None: the newest snapshot (`to` not given)
     to_snapshot: Snapshot
     kind: str
-    components: list[ComponentChange]
+    pairs: list  # (name, before, after) of each component that changed (with a change of `kind`, when given)
+    complete: bool  # whether `computed` holds the changes of every pair
+
+    def __post_init__(self):
+        self.computed: dict[str, ComponentChange] = {}
+
+    def __len__(self) -> int:
+        return len(self.pairs)
+
+    def __getitem__(self, index):
+        """The changed components of a slice of `pairs`, their changes computed only now (the page needs one page)."""
+        pairs = self.pairs[index]
+        if isinstance(index, slice):
+            return self._of(pairs)
+        return self._of([pairs])[0]
+
+    def _of(self, pairs) -> list[ComponentChange]:
+        todo = [p for p in pairs if p[0] not in self.computed]
+        for c in querysets.with_changes(self.distribution, todo):
+            self.computed[c.name] = c
+        return [self.computed[p[0]] for p in pairs]
+
+    @property
+    def components(self) -> list[ComponentChange]:
+        return self[:]
 
 
 def change_set(distribution: Distribution, params) -> ChangeSet:
     """The components that changed between `from` and `to` (params: a QueryDict or dict), filtered by `kind`;
-    PointError when a point or the kind is not understood or when there is no history at all."""
-    keep = kinds_of(params.get("kind", "").strip())
+    PointError when a point or the kind is not understood. Without a kind, the changes of each component are
+    computed when they are read (ChangeSet is a sequence: a page reads its slice)."""
+    kind = params.get("kind", "").strip()
+    keep = kinds_of(kind)
     old = resolve(distribution, params.get("from", ""))
     to_text = params.get("to", "").strip()
     new = resolve(distribution, to_text) if to_text else None
     to_snapshot = new.snapshot if new else querysets.newest(distribution)
     assert to_snapshot is not None  # `from` resolved, so there is at least one snapshot
-    found = querysets.changes_between(distribution, old.snapshot.seq, to_snapshot.seq)
+    pairs = querysets.differing(distribution, old.snapshot.seq, to_snapshot.seq)
+    result = ChangeSet(distribution, old, new, to_snapshot, kind, pairs, complete=keep is None and not pairs)
     if keep is not None:
-        found = [ComponentChange(c.name, c.before, c.after, [x for x in c.changes if x.kind in keep]) for c in found]
+        found = [ComponentChange(c.name, c.before, c.after, [x for x in c.changes if x.kind in keep])
+                 for c in querysets.with_changes(distribution, pairs)]
         found = [c for c in found if c.changes]
-    return ChangeSet(distribution, old, new, to_snapshot, params.get("kind", "").strip(), found)
+        result.pairs = [(c.name, c.before, c.after) for c in found]
+        result.computed = {c.name: c for c in found}
+        result.complete = True
+    return result
 
 
 def change_rows(result: ChangeSet):
@@ -106,14 +137,17 @@ def changes_page(request, distribution: str):
         except PointError as exc:
             error = str(exc)
     record_access(request, AccessAction.VIEW, f"changes in {dist.name}")
+    page = Paginator(result, PAGE_SIZE).get_page(request.GET.get("page")) if result is not None else None
     counts: dict[str, int] = {}
-    for c in result.components if result else []:
-        for kind in dict.fromkeys(c.kinds):
-            counts[kind] = counts.get(kind, 0) + 1
+    if result is not None and (result.complete or page.paginator.num_pages == 1):  # counted when all are computed
+        for c in result.components:
+            for kind in dict.fromkeys(c.kinds):
+                counts[kind] = counts.get(kind, 0) + 1
     return render_page(request, "history/changes.html", {
         "distribution": dist,
         "result": result,
-        "page": Paginator(result.components, PAGE_SIZE).get_page(request.GET.get("page")) if result else None,
+        "shown": result is not None,
+        "page": page,
         "error": error,
         "counts": [(KIND_LABELS[k], counts[k]) for k in KINDS if k in counts],
         "kind_choices": KIND_CHOICES,

@@ -9,6 +9,7 @@ are one polyline per series, and each point is also drawn as a dot while there a
 from __future__ import annotations
 
 import math
+from html import escape
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -103,3 +104,19 @@ def line_chart(points: Sequence[Point], series: Sequence[tuple[str, str]], *, ce
     tick_indexes = sorted({0, n // 2, n - 1}) if n else []
     x_ticks = [(x_of(i), points[i].tick) for i in tick_indexes]
     return LineChart(lines, columns, y_ticks, x_ticks, unit)
+
+
+def column_links(chart: LineChart, base: str) -> str:
+    """The SVG of the chart's columns, each a link to `base` + its key + "/" titled with its values, and of the
+    dots, every value escaped. Built here rather than in a template loop: a history of 492 commits has
+    four charts of 492 columns each, and this is about a hundred times faster to render."""
+    dots = "".join(
+        f'<circle cx="{x:g}" cy="{y:g}" r="3" class="dot series-{i}"></circle>'
+        for i, line in enumerate(chart.lines, start=1) for x, y in line.dots
+    )
+    columns = "".join(
+        f'<a href="{escape(base + c.key, quote=True)}/" class="point"><title>{escape(c.title)}</title>'
+        f'<rect x="{c.x:g}" y="0" width="{c.width:g}" height="{chart.plot_bottom}" class="hit"></rect></a>'
+        for c in chart.columns
+    )
+    return dots + columns

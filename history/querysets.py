@@ -7,7 +7,10 @@ Every function here costs a fixed number of queries, whatever the number of snap
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
+from typing import Callable, Iterable, NamedTuple
 
 from django.db.models import Q, QuerySet
 
@@ -87,7 +90,64 @@ def timeline(distribution: Distribution, name: str) -> list[TimelineEntry]:
 
 
 def _state(row: ComponentState) -> State:
-    return State.from_json(row.data)
+    return remember_state(row.digest, lambda: row.data)
+
+
+class BoundedCache:
+    """A thread-safe dict that forgets its oldest entries beyond `size`. Its keys are content digests, so an entry
+    can never be stale: equal digests, equal states (history.states)."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._items: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            return self._items.get(key)
+
+    def put(self, key, value) -> None:
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+
+# Decoded states and the changes between two of them, by digest: "changes since" over the whole history
+# compares a few thousand pairs, and decoding their JSON is most of its cost (a few kB each, kept per process).
+STATES = BoundedCache(20_000)
+CHANGES = BoundedCache(20_000)
+
+
+def remember_state(digest: str, data: Callable[[], dict]) -> State:
+    state = STATES.get(digest)
+    if state is None:
+        state = State.from_json(data())
+        STATES.put(digest, state)
+    return state
+
+
+def states_by_digest(distribution: Distribution, digests: Iterable[str]) -> dict[str, State]:
+    """The states with these digests (one query for those not decoded before, none when all were)."""
+    found = {d: STATES.get(d) for d in set(digests)}
+    missing = [d for d, s in found.items() if s is None]
+    for start in range(0, len(missing), 900):  # SQLite's limit of variables per query
+        rows = (ComponentState.objects.filter(distribution=distribution, digest__in=missing[start:start + 900])
+                .values_list("digest", "data"))
+        for digest, data in rows:
+            if found.get(digest) is None:
+                found[digest] = remember_state(digest, lambda: data)
+    return found
+
+
+class StateRef(NamedTuple):
+    """A state row without its data: enough to tell whether two states differ and to show headlines."""
+
+    name: str
+    first_seq: int
+    end_seq: int | None
+    digest: str
+    headline: str
 
 
 @dataclass(frozen=True)
@@ -95,8 +155,8 @@ class ComponentChange:
     """A component that differs between two snapshots: its states at both and what changed."""
 
     name: str
-    before: ComponentState | None
-    after: ComponentState | None
+    before: StateRef | None
+    after: StateRef | None
     changes: list[Change]
 
     @property
@@ -104,17 +164,17 @@ class ComponentChange:
         return [c.kind for c in self.changes]
 
 
-def changes_between(distribution: Distribution, old_seq: int, new_seq: int) -> list[ComponentChange]:
-    """The components whose state at `new_seq` differs from their state at `old_seq`, by name (two queries).
-
-    Only components with a state beginning or ending in (old, new] can differ; a component that changed
-    and changed back has equal digests at both ends and is left out."""
+def differing(distribution: Distribution, old_seq: int, new_seq: int) -> list[tuple[str, StateRef | None, StateRef | None]]:
+    """(name, state at old, state at new) of each component whose state differs between the two snapshots, by
+    name (one query, no state data). Only components with a state beginning or ending in (low, high] can differ;
+    one that changed and changed back has equal digests at both ends and is left out."""
     low, high = sorted((old_seq, new_seq))
     moved = (Q(first_seq__gt=low, first_seq__lte=high) | Q(end_seq__gt=low, end_seq__lte=high))
     names = ComponentState.objects.filter(moved, distribution=distribution).values("name")
-    rows = ComponentState.objects.filter(distribution=distribution, name__in=names).filter(valid_at(low) | valid_at(high))
-    at: dict[int, dict[str, ComponentState]] = {low: {}, high: {}}
-    for row in rows:
+    rows = (ComponentState.objects.filter(distribution=distribution, name__in=names)
+            .filter(valid_at(low) | valid_at(high)).values_list("name", "first_seq", "end_seq", "digest", "headline"))
+    at: dict[int, dict[str, StateRef]] = {low: {}, high: {}}
+    for row in map(StateRef._make, rows):
         for seq in (low, high):
             if row.first_seq <= seq and (row.end_seq is None or row.end_seq > seq):
                 at[seq][row.name] = row
@@ -122,7 +182,25 @@ def changes_between(distribution: Distribution, old_seq: int, new_seq: int) -> l
     found = []
     for name in sorted(before.keys() | after.keys()):
         old, new = before.get(name), after.get(name)
-        if old is not None and new is not None and old.digest == new.digest:
-            continue
-        found.append(ComponentChange(name, old, new, changes(_state(old) if old else None, _state(new) if new else None)))
+        if old is None or new is None or old.digest != new.digest:
+            found.append((name, old, new))
     return found
+
+
+def with_changes(distribution: Distribution, pairs) -> list[ComponentChange]:
+    """What changed in each (name, before, after) of `differing` (at most one query)."""
+    states = states_by_digest(distribution, [r.digest for _, *refs in pairs for r in refs if r is not None])
+    found = []
+    for name, old, new in pairs:
+        key = (old.digest if old else "", new.digest if new else "")
+        listed = CHANGES.get(key)
+        if listed is None:
+            listed = changes(states[old.digest] if old else None, states[new.digest] if new else None)
+            CHANGES.put(key, listed)
+        found.append(ComponentChange(name, old, new, listed))
+    return found
+
+
+def changes_between(distribution: Distribution, old_seq: int, new_seq: int) -> list[ComponentChange]:
+    """The components whose state at `new_seq` differs from their state at `old_seq`, by name (two queries at most)."""
+    return with_changes(distribution, differing(distribution, old_seq, new_seq))

@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from access.accesslog import record_access
@@ -18,7 +19,7 @@ from audits.models import Distribution
 from audits.views.common import HEADLINE_LABELS, PAGE_SIZE, render_page
 
 from . import querysets
-from .charts import Point, line_chart
+from .charts import Point, column_links, line_chart
 from .models import Snapshot
 from .points import PointError, resolve
 
@@ -34,7 +35,7 @@ def snapshot_url(snapshot: Snapshot) -> str:
     return reverse("history:snapshot", args=[snapshot.distribution.name, snapshot.commit.sha])
 
 
-def charts(rows: list[Snapshot]) -> list[dict]:
+def charts(rows: list[Snapshot], base: str) -> list[dict]:
     """The four charts of the history page, from the snapshots' summaries (oldest first)."""
     types: dict[str, int] = {}
     for s in rows:
@@ -58,7 +59,7 @@ def charts(rows: list[Snapshot]) -> list[dict]:
         label = f"#{s.seq} {s.commit.sha[:12]} {s.commit.committed_at:%Y-%m-%d %H:%M}"
         points.append(Point(s.commit.sha, label, f"{s.commit.committed_at:%Y-%m-%d}", values))
     type_series = [(f"type:{t}", t) for t in top] + ([("type:other", "other types")] if len(types) > len(top) else [])
-    return [
+    found = [
         {"id": "components", "title": "Components", "chart": line_chart(points, [("components", "components")])},
         {"id": "intact", "title": "Fedora-intact share",
          "chart": line_chart(points, [("intact_share", "Fedora-intact")], ceiling=100, unit=" %")},
@@ -66,6 +67,8 @@ def charts(rows: list[Snapshot]) -> list[dict]:
          "chart": line_chart(points, [(h, HEADLINE_LABELS[h]) for h in (Headline.ALTERED, Headline.BUILD_CUSTOMISED, Headline.PINNED)])},
         {"id": "overlays", "title": "Overlays by type", "chart": line_chart(points, type_series)},
     ]
+    # column_links escapes every value it writes
+    return [{**c, "columns": mark_safe(column_links(c["chart"], base))} for c in found]  # noqa: S308
 
 
 @require_GET
@@ -91,7 +94,7 @@ def distribution_history(request, distribution: str):
         "distribution": dist,
         "snapshots": rows,
         "newest": newest_first[0] if newest_first else None,
-        "charts": charts(rows) if rows else [],
+        "charts": charts(rows, reverse("history:distribution", args=[dist.name]) + "commits/") if rows else [],
         "page": page,
         "at": at,
         "point_error": point_error,
