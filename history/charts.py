@@ -9,6 +9,7 @@ are one polyline per series, and each point is also drawn as a dot while there a
 from __future__ import annotations
 
 import math
+import re
 from html import escape
 from dataclasses import dataclass
 from typing import Sequence
@@ -16,6 +17,7 @@ from typing import Sequence
 WIDTH = 640
 HEIGHT = 220
 LEFT, RIGHT, TOP, BOTTOM = 48, 8, 10, 24  # margins of the plot inside the view box
+_UNSAFE = re.compile(r"[<>&\"']")
 DOTS_UP_TO = 120  # points: above this many, the lines are drawn without a dot per point
 
 
@@ -70,8 +72,7 @@ def nice_ceiling(value: float) -> float:
 
 
 def _format(value: float, unit: str) -> str:
-    text = f"{value:g}" if value != int(value) else f"{int(value)}"
-    return f"{text}{unit}"
+    return (str(int(value)) if value == int(value) else f"{value:g}") + unit
 
 
 def line_chart(points: Sequence[Point], series: Sequence[tuple[str, str]], *, ceiling: float | None = None,
@@ -79,30 +80,31 @@ def line_chart(points: Sequence[Point], series: Sequence[tuple[str, str]], *, ce
     """A chart of `series` ((key, label), drawn in that order) over `points`, oldest first. The y axis runs
     from 0 to `ceiling`, or to a round number at or above the largest value."""
     n = len(points)
-    top = ceiling if ceiling is not None else nice_ceiling(max((p.values.get(k, 0) for p in points for k, _ in series), default=0))
+    values = {key: [p.values.get(key, 0) for p in points] for key, _ in series}
+    top = ceiling if ceiling is not None else nice_ceiling(max((max(v, default=0) for v in values.values()), default=0))
     plot_width, plot_height = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     step = plot_width / (n - 1) if n > 1 else 0.0
-
-    def x_of(i: int) -> float:
-        return round(LEFT + i * step if n > 1 else LEFT + plot_width / 2, 2)
+    xs = [round(LEFT + i * step, 2) for i in range(n)] if n > 1 else [round(LEFT + plot_width / 2, 2)] * n
+    scale = plot_height / top
 
     def y_of(value: float) -> float:
-        return round(TOP + plot_height * (1 - min(value, top) / top), 2)
+        return round(TOP + plot_height - min(value, top) * scale, 2)
 
     lines = []
     for key, label in series:
-        coordinates = [(x_of(i), y_of(p.values.get(key, 0))) for i, p in enumerate(points)]
+        coordinates = list(zip(xs, map(y_of, values[key])))
         lines.append(Line(key, label, " ".join(f"{x:g},{y:g}" for x, y in coordinates),
-                          tuple(coordinates) if n <= DOTS_UP_TO else (), points[-1].values.get(key, 0) if points else 0))
-    column_width = step if n > 1 else float(plot_width)
+                          tuple(coordinates) if n <= DOTS_UP_TO else (), values[key][-1] if points else 0))
+    column_width = round(step if n > 1 else float(plot_width), 2)
+    half = column_width / 2
+    texts = [[f"{label} {_format(v, unit)}" for v in values[key]] for key, label in series]
     columns = [
-        Column(p.key, round(x_of(i) - column_width / 2, 2), round(column_width, 2),
-               p.label + ": " + "; ".join(f"{label} {_format(p.values.get(key, 0), unit)}" for key, label in series))
+        Column(p.key, round(xs[i] - half, 2), column_width, p.label + ": " + "; ".join(t[i] for t in texts))
         for i, p in enumerate(points)
     ]
     y_ticks = [(y_of(top * f), _format(round(top * f, 2), unit)) for f in (0, 0.5, 1)]
     tick_indexes = sorted({0, n // 2, n - 1}) if n else []
-    x_ticks = [(x_of(i), points[i].tick) for i in tick_indexes]
+    x_ticks = [(xs[i], points[i].tick) for i in tick_indexes]
     return LineChart(lines, columns, y_ticks, x_ticks, unit)
 
 
@@ -115,8 +117,12 @@ def column_links(chart: LineChart, base: str) -> str:
         for i, line in enumerate(chart.lines, start=1) for x, y in line.dots
     )
     columns = "".join(
-        f'<a href="{escape(base + c.key, quote=True)}/" class="point"><title>{escape(c.title)}</title>'
+        f'<a href="{_escaped(base + c.key)}/" class="point"><title>{_escaped(c.title)}</title>'
         f'<rect x="{c.x:g}" y="0" width="{c.width:g}" height="{chart.plot_bottom}" class="hit"></rect></a>'
         for c in chart.columns
     )
     return dots + columns
+
+
+def _escaped(text: str) -> str:
+    return escape(text, quote=True) if _UNSAFE.search(text) else text

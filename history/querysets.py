@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Callable, Iterable, NamedTuple
+from typing import Any, Callable, Iterable, NamedTuple
 
 from django.db.models import Q, QuerySet
 
@@ -25,6 +25,32 @@ from .states import changes
 def snapshots(distribution: Distribution) -> QuerySet[Snapshot]:
     """The distribution's snapshots in history order, each with its commit."""
     return Snapshot.objects.filter(distribution=distribution).select_related("commit").order_by("seq")
+
+
+class SnapshotRow(NamedTuple):
+    """A snapshot and its commit as the history page lists and charts them (no model instances: there are
+    hundreds). `row.commit.sha` reads like a Snapshot's."""
+
+    seq: int
+    summary: dict
+    changed: int
+    error: str
+    release_id: int | None
+    sha: str
+    committed_at: Any
+    author_name: str
+    subject: str
+
+    @property
+    def commit(self) -> SnapshotRow:
+        return self
+
+
+def snapshot_rows(distribution: Distribution) -> list[SnapshotRow]:
+    """Every snapshot of the distribution in history order, with its commit (one query)."""
+    return [SnapshotRow._make(r) for r in Snapshot.objects.filter(distribution=distribution).order_by("seq").values_list(
+        "seq", "summary", "changed", "error", "release_id", "commit__sha", "commit__committed_at",
+        "commit__author_name", "commit__subject")]
 
 
 def newest(distribution: Distribution) -> Snapshot | None:
@@ -166,18 +192,19 @@ class ComponentChange:
 
 def differing(distribution: Distribution, old_seq: int, new_seq: int) -> list[tuple[str, StateRef | None, StateRef | None]]:
     """(name, state at old, state at new) of each component whose state differs between the two snapshots, by
-    name (one query, no state data). Only components with a state beginning or ending in (low, high] can differ;
-    one that changed and changed back has equal digests at both ends and is left out."""
+    name (one query, no state data). Only components whose state at `low` ended in (low, high], or whose state
+    at `high` began there, can differ; one that changed and changed back has equal digests at both ends and is
+    left out."""
     low, high = sorted((old_seq, new_seq))
-    moved = (Q(first_seq__gt=low, first_seq__lte=high) | Q(end_seq__gt=low, end_seq__lte=high))
-    names = ComponentState.objects.filter(moved, distribution=distribution).values("name")
-    rows = (ComponentState.objects.filter(distribution=distribution, name__in=names)
-            .filter(valid_at(low) | valid_at(high)).values_list("name", "first_seq", "end_seq", "digest", "headline"))
+    # the rows valid at `low` that ended by `high`, and the rows valid at `high` that began after `low`: a
+    # component with neither kept one state throughout
+    ended = Q(first_seq__lte=low, end_seq__gt=low, end_seq__lte=high)
+    began = Q(first_seq__gt=low, first_seq__lte=high) & (Q(end_seq__isnull=True) | Q(end_seq__gt=high))
+    rows = (ComponentState.objects.filter(ended | began, distribution=distribution)
+            .values_list("name", "first_seq", "end_seq", "digest", "headline"))
     at: dict[int, dict[str, StateRef]] = {low: {}, high: {}}
     for row in map(StateRef._make, rows):
-        for seq in (low, high):
-            if row.first_seq <= seq and (row.end_seq is None or row.end_seq > seq):
-                at[seq][row.name] = row
+        at[low if row.first_seq <= low else high][row.name] = row
     before, after = (at[low], at[high]) if old_seq <= new_seq else (at[high], at[low])
     found = []
     for name in sorted(before.keys() | after.keys()):

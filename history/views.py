@@ -35,7 +35,7 @@ def snapshot_url(snapshot: Snapshot) -> str:
     return reverse("history:snapshot", args=[snapshot.distribution.name, snapshot.commit.sha])
 
 
-def charts(rows: list[Snapshot], base: str) -> list[dict]:
+def charts(rows: list[querysets.SnapshotRow], base: str) -> list[dict]:
     """The four charts of the history page, from the snapshots' summaries (oldest first)."""
     types: dict[str, int] = {}
     for s in rows:
@@ -84,9 +84,7 @@ def distribution_history(request, distribution: str):
             point_error = str(exc)
         else:
             return redirect(snapshot_url(point.snapshot) + (f"?{urlencode({'as_of': at})}" if point.when else ""))
-    rows = list(querysets.snapshots(dist).only("seq", "summary", "changed", "error", "release_id", "distribution_id",
-                                                "commit__sha", "commit__committed_at", "commit__author_name",
-                                                "commit__subject"))
+    rows = querysets.snapshot_rows(dist)
     record_access(request, AccessAction.VIEW, f"history of {dist.name}")
     newest_first = list(reversed(rows))
     page = Paginator(newest_first, SNAPSHOTS_PER_PAGE).get_page(request.GET.get("page"))

@@ -91,3 +91,15 @@ def test_the_api_refuses_a_point_it_cannot_resolve_with_400(read_client, history
 def test_the_api_answers_404_for_an_unknown_distribution_or_component(read_client, history):
     assert read_client.get("/api/v1/history/nonesuch/snapshots/").status_code == 404
     assert read_client.get(f"{API}components/nonesuch/timeline/").status_code == 404
+
+
+def test_license_changes_of_binary_packages_show_in_the_timeline_and_under_the_licenses_filter(auditor_client, db):
+    from history.states import BinaryFacts
+    from tests.support.history import build_history, state
+
+    bins = (BinaryFacts("bash", "MIT"), BinaryFacts("bash-devel", "MIT"))
+    snapshots = build_history("licensed", [{"bash": state("bash", binaries=bins)},
+                                           {"bash": state("bash", binaries=(bins[0], BinaryFacts("bash-devel", "GPL-3.0-only")))}])
+    html = auditor_client.get("/history/licensed/changes/", {"from": snapshots[0].commit.sha, "kind": "licenses"}).content.decode()
+    assert "bash-devel License: MIT → GPL-3.0-only" in html
+    assert "bash-devel License: MIT → GPL-3.0-only" in auditor_client.get("/history/licensed/components/bash/").content.decode()
