@@ -16,7 +16,7 @@ from typing import Sequence
 
 WIDTH = 640
 HEIGHT = 220
-LEFT, RIGHT, TOP, BOTTOM = 48, 8, 10, 24  # margins of the plot inside the view box
+LEFT, RIGHT, TOP, BOTTOM = 64, 8, 12, 28  # margins of the plot inside the view box
 _UNSAFE = re.compile(r"[<>&\"']")
 DOTS_UP_TO = 120  # points: above this many, the lines are drawn without a dot per point
 

@@ -16,7 +16,7 @@ def test_the_y_axis_ends_at_a_round_number_at_or_above_the_largest_value():
 def test_the_largest_value_touches_the_top_and_zero_the_bottom_of_the_plot():
     chart = line_chart(points(0, 5, 10), [("n", "n")])
     ys = [y for _, y in chart.lines[0].dots]
-    assert ys[0] == HEIGHT - 24 and ys[2] == 10 and ys[1] == (ys[0] + ys[2]) / 2
+    assert ys[0] == HEIGHT - 28 and ys[2] == 12 and ys[1] == (ys[0] + ys[2]) / 2
 
 
 def test_points_are_spread_evenly_in_history_order_with_one_column_each():
@@ -29,7 +29,7 @@ def test_points_are_spread_evenly_in_history_order_with_one_column_each():
 
 def test_a_single_point_is_drawn_in_the_middle():
     chart = line_chart(points(3), [("n", "n")])
-    assert len(chart.columns) == 1 and chart.lines[0].dots[0][0] == 48 + (640 - 48 - 8) / 2
+    assert len(chart.columns) == 1 and chart.lines[0].dots[0][0] == 64 + (640 - 64 - 8) / 2
 
 
 def test_many_points_are_drawn_as_a_line_without_dots():
