@@ -21,7 +21,7 @@ from audits.views.common import HEADLINE_LABELS, PAGE_SIZE, render_page
 from . import querysets
 from .charts import Point, column_links, line_chart
 from .models import Snapshot
-from .points import PointError, resolve
+from .points import SHA, PointError, resolve
 
 SNAPSHOTS_PER_PAGE = 50
 TOP_OVERLAY_TYPES = 6  # overlay types drawn as their own line; the rest are summed as "other types"
@@ -100,10 +100,20 @@ def distribution_history(request, distribution: str):
 
 
 def _snapshot(dist: Distribution, sha: str) -> Snapshot:
-    snapshot = querysets.snapshots(dist).select_related("release").filter(commit__sha=sha).first()
+    snapshot = querysets.snapshots(dist).filter(commit__sha=sha).first()
     if snapshot is None:
         raise Http404("no such snapshot")
     return snapshot
+
+
+def _as_of(dist: Distribution, snapshot: Snapshot, text: str) -> str:
+    """The "as of" text the selector redirected with, when it does name this snapshot (else nothing is claimed)."""
+    if not text:
+        return ""
+    try:
+        return text if resolve(dist, text).snapshot.pk == snapshot.pk else ""
+    except PointError:
+        return ""
 
 
 def _state_filters(request) -> tuple[str, str]:
@@ -115,6 +125,13 @@ def _state_filters(request) -> tuple[str, str]:
 @viewer_required
 def snapshot_page(request, distribution: str, sha: str):
     dist = distribution_of(distribution)
+    if SHA.fullmatch(sha) and len(sha) < 40:
+        try:  # a short sha: the page of the commit it names
+            point = resolve(dist, sha)
+        except PointError:
+            raise Http404("no such snapshot") from None
+        if point.when is None:
+            return redirect(snapshot_url(point.snapshot) + (f"?{request.GET.urlencode()}" if request.GET else ""))
     snapshot = _snapshot(dist, sha)
     headline, q = _state_filters(request)
     states = querysets.states_at(dist, snapshot.seq).defer("data")
@@ -143,7 +160,7 @@ def snapshot_page(request, distribution: str, sha: str):
         "q": q,
         "headline_choices": [("", "any")] + list(HEADLINE_LABELS.items()),
         "filtered": bool(headline or q),
-        "as_of": request.GET.get("as_of", ""),
+        "as_of": _as_of(dist, snapshot, request.GET.get("as_of", "").strip()),
     })
 
 

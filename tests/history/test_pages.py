@@ -115,3 +115,14 @@ def test_a_component_timeline_lists_each_change_with_commit_author_and_subject(a
 
 def test_a_timeline_of_an_unknown_component_is_404(auditor_client, history):
     assert auditor_client.get(f"{BASE}components/nonesuch/").status_code == 404
+
+
+def test_a_short_sha_redirects_to_the_snapshot_page(auditor_client, history):
+    response = auditor_client.get(f"{BASE}commits/{history[2].commit.sha[:9]}/", {"headline": "altered"})
+    assert response["Location"] == f"{BASE}commits/{history[2].commit.sha}/?headline=altered"
+
+
+def test_a_snapshot_claims_an_as_of_time_only_when_that_time_names_it(auditor_client, history):
+    url = f"{BASE}commits/{history[1].commit.sha}/"
+    assert "As of 2026-03-01 20:00, this was the newest" in auditor_client.get(url, {"as_of": "2026-03-01 20:00"}).content.decode()
+    assert "this was the newest" not in auditor_client.get(url, {"as_of": "2026-03-02 20:00"}).content.decode()
