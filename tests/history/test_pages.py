@@ -126,3 +126,14 @@ def test_a_snapshot_claims_an_as_of_time_only_when_that_time_names_it(auditor_cl
     url = f"{BASE}commits/{history[1].commit.sha}/"
     assert "As of 2026-03-01 20:00, this was the newest" in auditor_client.get(url, {"as_of": "2026-03-01 20:00"}).content.decode()
     assert "this was the newest" not in auditor_client.get(url, {"as_of": "2026-03-02 20:00"}).content.decode()
+
+
+def test_the_snapshot_table_is_paginated_keeping_its_filters(auditor_client, db):
+    from tests.support.history import build_history, state
+
+    snapshots = build_history("big", [{f"pkg{i:03d}": state(f"pkg{i:03d}") for i in range(105)}])
+    url = f"/history/big/commits/{snapshots[0].commit.sha}/"
+    html = auditor_client.get(url, {"q": "pkg"}).content.decode()
+    assert "Page 1 of 2" in html and 'href="?q=pkg&amp;page=2#components" rel="next"' in html
+    assert re.findall(r'title="Timeline of ([^"]+)"', auditor_client.get(url, {"q": "pkg", "page": 2}).content.decode()) == [
+        f"pkg{i}" for i in range(100, 105)]
