@@ -4,6 +4,8 @@ Reading needs the `read` scope, like the release API."""
 
 from __future__ import annotations
 
+import bisect
+
 from django.http import Http404
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
@@ -41,7 +43,8 @@ TIMELINE = inline_serializer("ComponentTimelineEntry", many=True, fields={
 })
 POINT = inline_serializer("HistoryPoint", fields=_commit_fields())
 CHANGES = inline_serializer("HistoryChanges", fields={
-    "from": POINT, "to": POINT, "kind": serializers.CharField(),
+    "from": POINT, "to": POINT, "kind": serializers.CharField(), "count": serializers.IntegerField(),
+    "next": serializers.URLField(allow_null=True),
     "components": inline_serializer("ChangedComponent", many=True, fields={
         "name": serializers.CharField(), "headline_before": serializers.CharField(allow_null=True),
         "headline_after": serializers.CharField(allow_null=True), "changes": CHANGE,
@@ -92,27 +95,56 @@ class ComponentTimelineView(_History):
                           "state": e.state.data if e.state is not None else None} for e in entries])
 
 
+CHANGES_PER_PAGE = 500
+CHANGES_PAGE_MAX = 2000
+
+
 class ChangesView(_History):
     """The components whose verdict, overlays, build settings, version, License or presence differ between two
     points in time: `from` and `to` (default: the newest) are a date, a date and time, or a commit sha, each
-    resolved to the ingested commit current then; `kind` keeps one kind of change or group of kinds."""
+    resolved to the ingested commit current then; `kind` keeps one kind of change or group of kinds. The
+    components come by name, `limit` at a time (default 500); `next` is the URL of the rest (null at the end),
+    `count` how many there are in all."""
 
     @extend_schema(responses=CHANGES, parameters=[
         OpenApiParameter("from", OpenApiTypes.STR, required=True, description="A date, date-time or commit sha."),
         OpenApiParameter("to", OpenApiTypes.STR, description="A date, date-time or commit sha; default: the newest."),
         OpenApiParameter("kind", OpenApiTypes.STR, description="A kind of change or group (overlays, licenses, presence)."),
+        OpenApiParameter("after", OpenApiTypes.STR, description="Only components named after this (the `next` link sets it)."),
+        OpenApiParameter("limit", OpenApiTypes.INT, description=f"Components per answer (1 to {CHANGES_PAGE_MAX}, default {CHANGES_PER_PAGE})."),
     ])
     def get(self, request, distribution: str):
+        params = request.query_params
         try:
-            result = change_set(self.distribution(), request.query_params)
+            limit = int(params.get("limit", CHANGES_PER_PAGE))
+        except ValueError:
+            limit = 0
+        if not 1 <= limit <= CHANGES_PAGE_MAX:
+            raise exceptions.ValidationError({"limit": [f"A number from 1 to {CHANGES_PAGE_MAX}."]})
+        try:
+            result = change_set(self.distribution(), params)
         except PointError as exc:
             raise exceptions.ValidationError({"detail": str(exc)}) from None
+        names = [p[0] for p in result.pairs]
+        start = bisect.bisect_right(names, params.get("after", ""))
+        chunk = result[start:start + limit]
+        following = None
+        if start + limit < len(names):
+            following = request.build_absolute_uri(f"{request.path}?{_with(params, after=chunk[-1].name)}")
         return Response({
             "from": point(result.old.snapshot), "to": point(result.to_snapshot), "kind": result.kind,
+            "count": len(names), "next": following,
             "components": [{"name": c.name, "headline_before": c.before.headline if c.before else None,
                             "headline_after": c.after.headline if c.after else None, "changes": change_list(c.changes)}
-                           for c in result.components],
+                           for c in chunk],
         })
+
+
+def _with(params, **changed) -> str:
+    query = params.copy()
+    for key, value in changed.items():
+        query[key] = value
+    return query.urlencode()
 
 
 urlpatterns = [

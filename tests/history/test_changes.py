@@ -103,3 +103,14 @@ def test_license_changes_of_binary_packages_show_in_the_timeline_and_under_the_l
     html = auditor_client.get("/history/licensed/changes/", {"from": snapshots[0].commit.sha, "kind": "licenses"}).content.decode()
     assert "bash-devel License: MIT → GPL-3.0-only" in html
     assert "bash-devel License: MIT → GPL-3.0-only" in auditor_client.get("/history/licensed/components/bash/").content.decode()
+
+
+def test_the_changes_api_answers_a_page_at_a_time_with_a_link_to_the_rest(read_client, history):
+    first = read_client.get(f"{API}changes/", {"from": history[0].commit.sha, "limit": 2}).json()
+    assert first["count"] == 3 and [c["name"] for c in first["components"]] == ["curl", "newpkg"]
+    rest = read_client.get(first["next"]).json()
+    assert [c["name"] for c in rest["components"]] == ["zlib"] and rest["next"] is None
+
+
+def test_the_changes_api_refuses_a_limit_out_of_range(read_client, history):
+    assert read_client.get(f"{API}changes/", {"from": history[0].commit.sha, "limit": 0}).status_code == 400
