@@ -91,10 +91,11 @@ def line_chart(points: Sequence[Point], series: Sequence[tuple[str, str]], *, ce
         return round(TOP + plot_height - min(value, top) * scale, 2)
 
     lines = []
+    x_texts = [f"{x:g}," for x in xs]
     for key, label in series:
-        coordinates = list(zip(xs, map(y_of, values[key])))
-        lines.append(Line(key, label, " ".join(f"{x:g},{y:g}" for x, y in coordinates),
-                          tuple(coordinates) if n <= DOTS_UP_TO else (), values[key][-1] if points else 0))
+        ys = list(map(y_of, values[key]))
+        lines.append(Line(key, label, " ".join(x + f"{y:g}" for x, y in zip(x_texts, ys)),
+                          tuple(zip(xs, ys)) if n <= DOTS_UP_TO else (), values[key][-1] if points else 0))
     column_width = round(step if n > 1 else float(plot_width), 2)
     half = column_width / 2
     texts = [[f"{label} {_format(v, unit)}" for v in values[key]] for key, label in series]
@@ -116,9 +117,9 @@ def column_links(chart: LineChart, base: str) -> str:
         f'<circle cx="{x:g}" cy="{y:g}" r="3" class="dot series-{i}"></circle>'
         for i, line in enumerate(chart.lines, start=1) for x, y in line.dots
     )
+    tail = f'" y="0" width="{chart.columns[0].width:g}" height="{chart.plot_bottom}" class="hit"></rect></a>' if chart.columns else ""
     columns = "".join(
-        f'<a href="{_escaped(base + c.key)}/" class="point"><title>{_escaped(c.title)}</title>'
-        f'<rect x="{c.x:g}" y="0" width="{c.width:g}" height="{chart.plot_bottom}" class="hit"></rect></a>'
+        f'<a href="{_escaped(base + c.key)}/" class="point"><title>{_escaped(c.title)}</title><rect x="{c.x:g}{tail}'
         for c in chart.columns
     )
     return dots + columns

@@ -49,6 +49,13 @@ def test_clicking_a_chart_point_opens_its_snapshot(page, auditor, history):
     expect(page.locator("h1")).to_contain_text(f"azurelinux at {history[3].commit.sha[:12]}")
     expect(page.locator("table.components tbody tr")).to_have_count(3)
 
+    page.get_by_role("link", name="What changed since this commit").click()
+    expect(page.locator("strong.change-count")).to_have_text("2 components")  # bash back to intact, curl's build
+    page.select_option("#id_kind", "build")
+    page.get_by_role("button", name="List the changes").click()
+    expect(page.locator("table.changes tbody tr")).to_have_count(1)
+    expect(page.locator("table.changes tbody tr")).to_contain_text("build settings changed")
+
 
 def test_an_auditor_follows_a_component_from_the_snapshot_table_to_its_timeline(page, screenshot, auditor, history):
     sign_in(page, "audrey", PASSWORD)

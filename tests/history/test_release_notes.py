@@ -51,3 +51,14 @@ def test_the_release_list_links_to_each_distribution_with_history(auditor_client
     assert "History over time" not in auditor_client.get("/").content.decode()
     build_history("azurelinux", [{"bash": state("bash")}])
     assert 'History over time: <a href="/history/azurelinux/">azurelinux</a>' in auditor_client.get("/").content.decode()
+
+
+def test_a_release_whose_commit_is_in_the_history_counts_newer_commits_by_history_order(auditor_client, release):
+    earlier = release.commit.committed_at - dt.timedelta(days=3)
+    snapshots = build_history("azurelinux", [{"bash": state("bash")}, {"bash": state("bash", license="X")},
+                                             {"bash": state("bash", license="Y")}],
+                              dates=[earlier, earlier + dt.timedelta(hours=1), earlier + dt.timedelta(hours=2)])
+    snapshots[1].commit = release.commit  # the release is the second commit of the history, whatever the dates say
+    snapshots[1].save()
+    html = auditor_client.get(f"/releases/{release.pk}/").content.decode()
+    assert "<strong>1 newer ingested commit</strong>" in html
