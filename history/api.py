@@ -66,10 +66,7 @@ class _History(ApiView, generics.GenericAPIView):
     serializer_class = None
 
     def distribution(self) -> Distribution:
-        try:
-            return Distribution.objects.get(name=self.kwargs["distribution"])
-        except Distribution.DoesNotExist:
-            raise Http404("no such distribution") from None
+        return querysets.distribution_named(self.kwargs["distribution"])
 
 
 class SnapshotListView(_History):

@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
@@ -119,11 +118,7 @@ def change_rows(result: ChangeSet):
                    c.after.headline if c.after else "", old_sha, new_sha]
 
 
-def _distribution(name: str) -> Distribution:
-    try:
-        return Distribution.objects.get(name=name)
-    except Distribution.DoesNotExist:
-        raise Http404("no such distribution") from None
+_distribution = querysets.distribution_named
 
 
 @require_GET

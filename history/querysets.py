@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterable, NamedTuple
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 
 from audits.models import Distribution
 
@@ -20,6 +21,16 @@ from .models import ComponentState, Snapshot
 from .states import Change
 from .states import ComponentState as State
 from .states import changes
+
+
+def distribution_named(name: str) -> Distribution:
+    """The distribution of a history URL; 404 when there is none (a NUL, which PostgreSQL refuses, names none)."""
+    if "\x00" in name:
+        raise Http404("no such distribution")
+    try:
+        return Distribution.objects.get(name=name)
+    except Distribution.DoesNotExist:
+        raise Http404("no such distribution") from None
 
 
 def snapshots(distribution: Distribution) -> QuerySet[Snapshot]:
@@ -76,6 +87,8 @@ def states_at(distribution: Distribution, seq: int) -> QuerySet[ComponentState]:
 
 
 def component_states(distribution: Distribution, name: str) -> list[ComponentState]:
+    if "\x00" in name:
+        return []
     return list(ComponentState.objects.filter(distribution=distribution, name=name).order_by("first_seq"))
 
 

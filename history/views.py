@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
@@ -28,7 +28,7 @@ TOP_OVERLAY_TYPES = 6  # overlay types drawn as their own line; the rest are sum
 
 
 def distribution_of(name: str) -> Distribution:
-    return get_object_or_404(Distribution, name=name)
+    return querysets.distribution_named(name)
 
 
 def snapshot_url(snapshot: Snapshot) -> str:
@@ -118,7 +118,7 @@ def _as_of(dist: Distribution, snapshot: Snapshot, text: str) -> str:
 
 def _state_filters(request) -> tuple[str, str]:
     headline = request.GET.get("headline", "")
-    return (headline if headline in HEADLINE_LABELS else ""), request.GET.get("q", "").strip()[:200]
+    return (headline if headline in HEADLINE_LABELS else ""), request.GET.get("q", "").replace("\x00", "").strip()[:200]
 
 
 @require_GET
