@@ -1,9 +1,11 @@
 """PURE PYTHON: the geometry of the distribution history's server-drawn SVG line charts.
 
-One chart draws one or more series over the snapshots of a distribution, in history order (equal steps,
-not dates: several commits can land within a minute). Each snapshot has a column, the full height of the
-plot, that the template draws as a link to the snapshot page with the values as its title; the lines
-are one polyline per series, and each point is also drawn as a dot while there are few enough.
+The history page draws its charts (components, Fedora-intact share, headlines, overlays by type) as panels
+stacked in one SVG, over the snapshots of a distribution in history order (equal steps, not dates:
+several commits can land within a minute). Each snapshot has one column, the full height of every panel,
+drawn as a link to the snapshot page and titled with all its values: one link per snapshot rather than
+one per snapshot and panel. The lines are one polyline per series; each point is also drawn as a dot
+while there are few enough.
 """
 
 from __future__ import annotations
@@ -15,8 +17,8 @@ from dataclasses import dataclass
 from typing import Sequence
 
 WIDTH = 640
-HEIGHT = 220
-LEFT, RIGHT, TOP, BOTTOM = 64, 8, 12, 28  # margins of the plot inside the view box
+HEIGHT = 220  # of one panel
+LEFT, RIGHT, TOP, BOTTOM = 64, 8, 30, 28  # margins of a panel's plot (its title is drawn in TOP)
 _UNSAFE = re.compile(r"[<>&\"']")
 DOTS_UP_TO = 120  # points: above this many, the lines are drawn without a dot per point
 
@@ -48,16 +50,41 @@ class Column:
 
 @dataclass(frozen=True)
 class LineChart:
+    """One panel: its lines, ticks and the columns of its points (titled with its own series only)."""
+
     lines: list[Line]
     columns: list[Column]
     y_ticks: list[tuple[float, str]]  # (y, label)
     x_ticks: list[tuple[float, str]]
     unit: str = ""
+    top: int = 0  # where the panel begins in the view box
     width: int = WIDTH
     height: int = HEIGHT
     plot_left: int = LEFT
     plot_right: int = WIDTH - RIGHT
-    plot_bottom: int = HEIGHT - BOTTOM
+
+    @property
+    def plot_bottom(self) -> int:
+        return self.top + HEIGHT - BOTTOM
+
+    @property
+    def title_y(self) -> int:
+        return self.top + 18
+
+
+@dataclass(frozen=True)
+class Panel:
+    key: str
+    title: str
+    chart: LineChart
+
+
+@dataclass(frozen=True)
+class Stack:
+    panels: list[Panel]
+    columns: list[Column]  # one per point, the full height, titled with every panel's values
+    width: int
+    height: int
 
 
 def nice_ceiling(value: float) -> float:
@@ -76,19 +103,20 @@ def _format(value: float, unit: str) -> str:
 
 
 def line_chart(points: Sequence[Point], series: Sequence[tuple[str, str]], *, ceiling: float | None = None,
-               unit: str = "") -> LineChart:
-    """A chart of `series` ((key, label), drawn in that order) over `points`, oldest first. The y axis runs
-    from 0 to `ceiling`, or to a round number at or above the largest value."""
+               unit: str = "", top: int = 0) -> LineChart:
+    """A panel of `series` ((key, label), drawn in that order) over `points`, oldest first, beginning at `top`
+    in the view box. The y axis runs from 0 to `ceiling`, or to a round number at or above the largest value."""
     n = len(points)
     values = {key: [p.values.get(key, 0) for p in points] for key, _ in series}
-    top = ceiling if ceiling is not None else nice_ceiling(max((max(v, default=0) for v in values.values()), default=0))
+    peak = ceiling if ceiling is not None else nice_ceiling(max((max(v, default=0) for v in values.values()), default=0))
     plot_width, plot_height = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     step = plot_width / (n - 1) if n > 1 else 0.0
     xs = [round(LEFT + i * step, 2) for i in range(n)] if n > 1 else [round(LEFT + plot_width / 2, 2)] * n
-    scale = plot_height / top
+    scale = plot_height / peak
+    bottom = top + TOP + plot_height
 
     def y_of(value: float) -> float:
-        return round(TOP + plot_height - min(value, top) * scale, 2)
+        return round(bottom - min(value, peak) * scale, 2)
 
     lines = []
     x_texts = [f"{x:g}," for x in xs]
@@ -103,26 +131,50 @@ def line_chart(points: Sequence[Point], series: Sequence[tuple[str, str]], *, ce
         Column(p.key, round(xs[i] - half, 2), column_width, p.label + ": " + "; ".join(t[i] for t in texts))
         for i, p in enumerate(points)
     ]
-    y_ticks = [(y_of(top * f), _format(round(top * f, 2), unit)) for f in (0, 0.5, 1)]
+    y_ticks = [(y_of(peak * f), _format(round(peak * f, 2), unit)) for f in (0, 0.5, 1)]
     tick_indexes = sorted({0, n // 2, n - 1}) if n else []
     x_ticks = [(xs[i], points[i].tick) for i in tick_indexes]
-    return LineChart(lines, columns, y_ticks, x_ticks, unit)
+    return LineChart(lines, columns, y_ticks, x_ticks, unit, top)
 
 
-def column_links(chart: LineChart, base: str) -> str:
-    """The SVG of the chart's columns, each a link to `base` + its key + "/" titled with its values, and of the
-    dots, every value escaped. Built here rather than in a template loop: a history of 492 commits has
-    four charts of 492 columns each, and this is about a hundred times faster to render."""
-    dots = "".join(
-        f'<circle cx="{x:g}" cy="{y:g}" r="3" class="dot series-{i}"></circle>'
-        for i, line in enumerate(chart.lines, start=1) for x, y in line.dots
-    )
-    tail = f'" y="0" width="{chart.columns[0].width:g}" height="{chart.plot_bottom}" class="hit"></rect></a>' if chart.columns else ""
+@dataclass(frozen=True)
+class PanelSpec:
+    key: str
+    title: str
+    series: Sequence[tuple[str, str]]
+    ceiling: float | None = None
+    unit: str = ""
+
+
+def stacked(points: Sequence[Point], specs: Sequence[PanelSpec]) -> Stack:
+    """The panels of `specs` one below the other, and one column per point spanning them all, titled with the
+    point's values in every panel."""
+    panels = [Panel(spec.key, spec.title, line_chart(points, spec.series, ceiling=spec.ceiling, unit=spec.unit,
+                                                     top=i * HEIGHT)) for i, spec in enumerate(specs)]
+    columns = []
+    for i, p in enumerate(points):
+        first = panels[0].chart.columns[i]
+        values = "; ".join(panel.chart.columns[i].title[len(p.label) + 2:] for panel in panels)
+        columns.append(Column(p.key, first.x, first.width, f"{p.label}: {values}"))
+    return Stack(panels, columns, WIDTH, HEIGHT * len(panels))
+
+
+def dots(chart: LineChart) -> str:
+    """The SVG of a panel's dots (numbers only)."""
+    return "".join(f'<circle cx="{x:g}" cy="{y:g}" r="3" class="dot series-{i}"></circle>'
+                   for i, line in enumerate(chart.lines, start=1) for x, y in line.dots)
+
+
+def column_links(stack: Stack, base: str) -> str:
+    """The SVG of the stack's columns, each a link to `base` + its key + "/" titled with its values, every value
+    escaped. Built here rather than in a template loop: a history of 492 commits has 492 columns, which a
+    template renders far slower."""
+    tail = f'" y="0" width="{stack.columns[0].width:g}" height="{stack.height}" class="hit"></rect></a>' if stack.columns else ""
     columns = "".join(
         f'<a href="{_escaped(base + c.key)}/" class="point"><title>{_escaped(c.title)}</title><rect x="{c.x:g}{tail}'
-        for c in chart.columns
+        for c in stack.columns
     )
-    return dots + columns
+    return columns
 
 
 def _escaped(text: str) -> str:

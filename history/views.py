@@ -19,7 +19,7 @@ from audits.models import Distribution
 from audits.views.common import HEADLINE_LABELS, PAGE_SIZE, render_page
 
 from . import querysets
-from .charts import Point, column_links, line_chart
+from .charts import PanelSpec, Point, column_links, dots, stacked
 from .models import Snapshot
 from .points import SHA, PointError, resolve
 
@@ -35,13 +35,15 @@ def snapshot_url(snapshot: Snapshot) -> str:
     return reverse("history:snapshot", args=[snapshot.distribution.name, snapshot.commit.sha])
 
 
-def charts(rows: list[querysets.SnapshotRow], base: str) -> list[dict]:
-    """The four charts of the history page, from the snapshots' summaries (oldest first)."""
+def charts(rows: list[querysets.SnapshotRow], base: str) -> dict:
+    """The stacked charts of the history page, from the snapshots' summaries (oldest first): the panels with
+    their dots, and the column links (history.charts escapes every value it writes)."""
     types: dict[str, int] = {}
     for s in rows:
         for kind, n in (s.summary.get("overlays_by_type") or {}).items():
             types[kind] = max(types.get(kind, 0), n)
     top = sorted(types, key=lambda k: (-types[k], k))[:TOP_OVERLAY_TYPES]
+    headlines = (Headline.ALTERED, Headline.BUILD_CUSTOMISED, Headline.PINNED)
     points = []
     for s in rows:
         summary = s.summary
@@ -51,7 +53,7 @@ def charts(rows: list[querysets.SnapshotRow], base: str) -> list[dict]:
         values = {
             "components": components,
             "intact_share": round(100 * by_headline.get("intact", 0) / components, 1) if components else 0,
-            **{h: by_headline.get(h, 0) for h in (Headline.ALTERED, Headline.BUILD_CUSTOMISED, Headline.PINNED)},
+            **{h: by_headline.get(h, 0) for h in headlines},
             **{f"type:{t}": by_type.get(t, 0) for t in top},
         }
         if len(types) > len(top):
@@ -59,16 +61,17 @@ def charts(rows: list[querysets.SnapshotRow], base: str) -> list[dict]:
         label = f"#{s.seq} {s.commit.sha[:12]} {s.commit.committed_at:%Y-%m-%d %H:%M}"
         points.append(Point(s.commit.sha, label, f"{s.commit.committed_at:%Y-%m-%d}", values))
     type_series = [(f"type:{t}", t) for t in top] + ([("type:other", "other types")] if len(types) > len(top) else [])
-    found = [
-        {"id": "components", "title": "Components", "chart": line_chart(points, [("components", "components")])},
-        {"id": "intact", "title": "Fedora-intact share",
-         "chart": line_chart(points, [("intact_share", "Fedora-intact")], ceiling=100, unit=" %")},
-        {"id": "headlines", "title": "Altered, build-customised and pinned",
-         "chart": line_chart(points, [(h, HEADLINE_LABELS[h]) for h in (Headline.ALTERED, Headline.BUILD_CUSTOMISED, Headline.PINNED)])},
-        {"id": "overlays", "title": "Overlays by type", "chart": line_chart(points, type_series)},
-    ]
-    # column_links escapes every value it writes
-    return [{**c, "columns": mark_safe(column_links(c["chart"], base))} for c in found]  # noqa: S308
+    stack = stacked(points, [
+        PanelSpec("components", "Components", [("components", "components")]),
+        PanelSpec("intact", "Fedora-intact share", [("intact_share", "Fedora-intact")], ceiling=100, unit=" %"),
+        PanelSpec("headlines", "Altered, build-customised and pinned", [(h, HEADLINE_LABELS[h]) for h in headlines]),
+        PanelSpec("overlays", "Overlays by type", type_series),
+    ])
+    return {
+        "stack": stack,
+        "panels": [(panel, mark_safe(dots(panel.chart))) for panel in stack.panels],  # noqa: S308 - numbers only
+        "columns": mark_safe(column_links(stack, base)),  # noqa: S308 - column_links escapes every value
+    }
 
 
 @require_GET
@@ -92,7 +95,7 @@ def distribution_history(request, distribution: str):
         "distribution": dist,
         "snapshots": rows,
         "newest": newest_first[0] if newest_first else None,
-        "charts": charts(rows, reverse("history:distribution", args=[dist.name]) + "commits/") if rows else [],
+        "charts": charts(rows, reverse("history:distribution", args=[dist.name]) + "commits/") if rows else None,
         "page": page,
         "at": at,
         "point_error": point_error,

@@ -42,7 +42,7 @@ def test_the_as_of_selector_opens_the_commit_current_then_or_says_why_not(page, 
 def test_clicking_a_chart_point_opens_its_snapshot(page, auditor, history):
     sign_in(page, "audrey", PASSWORD)
     page.goto("/history/azurelinux/")
-    points = page.locator("#chart-headlines a.point")
+    points = page.locator("#history-chart a.point")
     expect(points).to_have_count(5)
     points.nth(3).click()
     expect(page).to_have_url(re.compile(rf"/history/azurelinux/commits/{history[3].commit.sha}/$"))

@@ -1,6 +1,6 @@
 """history.charts: the geometry of the history line charts, and the column links they draw (escaped)."""
 
-from history.charts import HEIGHT, Point, column_links, line_chart, nice_ceiling
+from history.charts import HEIGHT, PanelSpec, Point, column_links, line_chart, nice_ceiling, stacked
 from history.states import summarise_states
 from tests.support.history import altered, state
 
@@ -16,7 +16,7 @@ def test_the_y_axis_ends_at_a_round_number_at_or_above_the_largest_value():
 def test_the_largest_value_touches_the_top_and_zero_the_bottom_of_the_plot():
     chart = line_chart(points(0, 5, 10), [("n", "n")])
     ys = [y for _, y in chart.lines[0].dots]
-    assert ys[0] == HEIGHT - 28 and ys[2] == 12 and ys[1] == (ys[0] + ys[2]) / 2
+    assert ys[0] == HEIGHT - 28 and ys[2] == 30 and ys[1] == (ys[0] + ys[2]) / 2
 
 
 def test_points_are_spread_evenly_in_history_order_with_one_column_each():
@@ -37,9 +37,16 @@ def test_many_points_are_drawn_as_a_line_without_dots():
     assert chart.lines[0].dots == () and len(chart.columns) == 200
 
 
+def test_stacked_panels_share_one_column_per_point_titled_with_every_value():
+    stack = stacked(points(1, 2), [PanelSpec("a", "A", [("n", "n")]), PanelSpec("b", "B", [("n", "share")], ceiling=100, unit=" %")])
+    assert stack.height == 2 * HEIGHT and [p.chart.top for p in stack.panels] == [0, HEIGHT]
+    assert [c.title for c in stack.columns] == ["#0: n 1; share 1 %", "#1: n 2; share 2 %"]
+    assert all(y > HEIGHT for _, y in stack.panels[1].chart.lines[0].dots)  # the second panel is drawn below the first
+
+
 def test_the_column_links_escape_what_the_repository_named():
-    chart = line_chart([Point("abc", "#0", "d", {"t": 1})], [("t", '<script>alert("x")</script>')])
-    svg = column_links(chart, "/history/x/commits/")
+    stack = stacked([Point("abc", "#0", "d", {"t": 1})], [PanelSpec("p", "P", [("t", '<script>alert("x")</script>')])])
+    svg = column_links(stack, "/history/x/commits/")
     assert '<a href="/history/x/commits/abc/" class="point">' in svg
     assert "<script>" not in svg and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in svg
 
