@@ -103,7 +103,7 @@ def _format(value: float, unit: str) -> str:
 
 
 def line_chart(points: Sequence[Point], series: Sequence[tuple[str, str]], *, ceiling: float | None = None,
-               unit: str = "", top: int = 0) -> LineChart:
+               unit: str = "", top: int = 0, columns: bool = True) -> LineChart:
     """A panel of `series` ((key, label), drawn in that order) over `points`, oldest first, beginning at `top`
     in the view box. The y axis runs from 0 to `ceiling`, or to a round number at or above the largest value."""
     n = len(points)
@@ -126,15 +126,13 @@ def line_chart(points: Sequence[Point], series: Sequence[tuple[str, str]], *, ce
                           tuple(zip(xs, ys)) if n <= DOTS_UP_TO else (), values[key][-1] if points else 0))
     column_width = round(step if n > 1 else float(plot_width), 2)
     half = column_width / 2
-    texts = [[f"{label} {_format(v, unit)}" for v in values[key]] for key, label in series]
-    columns = [
-        Column(p.key, round(xs[i] - half, 2), column_width, p.label + ": " + "; ".join(t[i] for t in texts))
-        for i, p in enumerate(points)
-    ]
+    texts = list(zip(*value_texts(points, series, unit))) if columns else []
+    found = [Column(p.key, round(xs[i] - half, 2), column_width, p.label + ": " + "; ".join(texts[i]))
+             for i, p in enumerate(points)] if columns else []
     y_ticks = [(y_of(peak * f), _format(round(peak * f, 2), unit)) for f in (0, 0.5, 1)]
     tick_indexes = sorted({0, n // 2, n - 1}) if n else []
     x_ticks = [(xs[i], points[i].tick) for i in tick_indexes]
-    return LineChart(lines, columns, y_ticks, x_ticks, unit, top)
+    return LineChart(lines, found, y_ticks, x_ticks, unit, top)
 
 
 @dataclass(frozen=True)
@@ -150,13 +148,21 @@ def stacked(points: Sequence[Point], specs: Sequence[PanelSpec]) -> Stack:
     """The panels of `specs` one below the other, and one column per point spanning them all, titled with the
     point's values in every panel."""
     panels = [Panel(spec.key, spec.title, line_chart(points, spec.series, ceiling=spec.ceiling, unit=spec.unit,
-                                                     top=i * HEIGHT)) for i, spec in enumerate(specs)]
-    columns = []
-    for i, p in enumerate(points):
-        first = panels[0].chart.columns[i]
-        values = "; ".join(panel.chart.columns[i].title[len(p.label) + 2:] for panel in panels)
-        columns.append(Column(p.key, first.x, first.width, f"{p.label}: {values}"))
+                                                     top=i * HEIGHT, columns=False)) for i, spec in enumerate(specs)]
+    texts = [t for spec in specs for t in value_texts(points, spec.series, spec.unit)]
+    n = len(points)
+    plot_width = WIDTH - LEFT - RIGHT
+    step = plot_width / (n - 1) if n > 1 else 0.0
+    width = round(step if n > 1 else float(plot_width), 2)
+    xs = [round(LEFT + i * step, 2) for i in range(n)] if n > 1 else [round(LEFT + plot_width / 2, 2)] * n
+    columns = [Column(p.key, round(xs[i] - width / 2, 2), width, p.label + ": " + "; ".join(row))
+               for i, (p, row) in enumerate(zip(points, zip(*texts)))] if texts else []
     return Stack(panels, columns, WIDTH, HEIGHT * len(panels))
+
+
+def value_texts(points: Sequence[Point], series: Sequence[tuple[str, str]], unit: str) -> list[list[str]]:
+    """Per series, "label value" at each point (the columns' titles)."""
+    return [[f"{label} {_format(p.values.get(key, 0), unit)}" for p in points] for key, label in series]
 
 
 def dots(chart: LineChart) -> str:
