@@ -6,6 +6,7 @@ import access.api.views
 import access.signin.views
 import audits.api.urls
 import evidence.api
+import history.api
 import jobs.api
 import policies.api
 import reviews.api.urls
@@ -19,6 +20,7 @@ from .login import ThrottledLoginView
 
 # /api/v1/: one router per app, one URL namespace ("api").
 api_v1 = (access.api.views.urlpatterns + jobs.api.urlpatterns + audits.api.urls.urlpatterns + reviews.api.urls.urlpatterns
+          + history.api.urlpatterns
           + policies.api.urlpatterns + vex.api.urlpatterns
           + sbom.api.urlpatterns
           + evidence.api.urlpatterns + signing.api.urlpatterns)
@@ -44,6 +46,7 @@ urlpatterns = [
     path("", include("evidence.urls")),
     path("", include("policies.urls")),
     path("", include("reviews.urls")),
+    path("", include("history.urls")),
     path("", include("audits.urls")),
 ]
 

@@ -146,9 +146,12 @@ def api_objects(small_release, portal_admin):
     sync_reviews(release)  # what the ingest does after writing a release
     review = component.review
     finding, waived = findings_of(release, component, portal_admin)
+    from tests.support.history import build_history, state
+
+    snapshots = build_history(release.distribution.name, [{"bash": state("bash")}, {"bash": state("bash", license="X")}])
     return {"release": release, "component": component, "sbom": sbom, "bundle": bundle, "verification": verification,
             "review": review, "finding": finding, "waiver": waived, "image": image, "advisory": advisory,
-            "job": job, "commit": release.commit, "signature": signature}
+            "job": job, "commit": release.commit, "signature": signature, "snapshot": snapshots[0]}
 
 
 def findings_of(release, component, approver):

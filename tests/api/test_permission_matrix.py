@@ -54,6 +54,8 @@ def _url(path: str, objects: dict) -> str:
             return f"{collection}/{objects['release'].pk}"
         if name in ("name", "component_name"):
             return f"{collection}/{objects['component'].name}"
+        if name == "distribution":
+            return f"{collection}/{objects['release'].distribution.name}"
         if name == "sha":
             return f"{collection}/{objects['commit'].sha}"
         if name == "fmt":
@@ -63,6 +65,8 @@ def _url(path: str, objects: dict) -> str:
         return f"{collection}/{by_collection[collection]}"
 
     url = re.sub(r"([a-z-]+)/\{(\w+)\}", fill, path)
+    if path.startswith("/api/v1/history/") and path.endswith("/changes/"):
+        url += f"?from={objects['snapshot'].commit.sha}"
     if path.endswith("/comparisons/"):
         url += f"?old={objects['release'].pk}&new={objects['release'].pk}"
     return url

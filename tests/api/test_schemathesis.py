@@ -44,7 +44,8 @@ def test_generated_requests_get_no_server_error(live_server, api_objects, make_k
     auth = {"Authorization": f"Bearer {secret}"}
     schema = schemathesis.openapi.from_url(f"{live_server.url}/api/schema/?format=json", headers=auth, timeout=30)
     known = {"release_pk": api_objects["release"].pk, "name": "bash", "component_name": "bash",
-             "sha": api_objects["commit"].sha, "image_pk": api_objects["image"].pk, "kind": "csaf"}
+             "sha": api_objects["commit"].sha, "image_pk": api_objects["image"].pk, "kind": "csaf",
+             "distribution": api_objects["release"].distribution.name}
     ids = {"jobs": api_objects["job"].pk, "sbom-documents": api_objects["sbom"].pk,
            "evidence-bundles": api_objects["bundle"].pk, "signature-bundles": api_objects["signature"].pk, "upstream-verifications": api_objects["verification"].pk,
            "releases": api_objects["release"].pk, "images": api_objects["image"].pk, "advisories": api_objects["advisory"].pk,
