@@ -15,7 +15,7 @@ import logging
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
 
 from ..models import SbomPart
 from . import cyclonedx_json, cyclonedx_parts
@@ -85,14 +85,19 @@ def release_json(facts: ReleaseFacts, options: BomOptions) -> PartsDocument | No
 
 def store_parts(parts: PartsDocument) -> int:
     """Store the parts built for a document (call it once the document validated); replaces corrupt rows,
-    deletes the rows of other generator versions. Returns the number of rows written."""
+    deletes the rows of other generator versions. Returns the number of rows written. A failure to write
+    is logged, not raised: the document is good, only the next generation is slower."""
     fresh = parts.assembled.fresh
-    rows = [SbomPart(key=key, format=cyclonedx_parts.PART_FORMATS[parts.fmt], generator_version=parts.version, body=body,
-                     digest=_digest(body)) for key, body in fresh.items()]
-    with transaction.atomic():
-        replaced = [key for key in parts.corrupt if key in fresh]
-        for start in range(0, len(replaced), _CHUNK):
-            SbomPart.objects.filter(key__in=replaced[start:start + _CHUNK]).delete()
-        SbomPart.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
-        SbomPart.objects.exclude(generator_version=parts.version).delete()
+    rows = [SbomPart(key=key, format=cyclonedx_parts.PART_FORMATS[parts.fmt], generator_version=parts.version,
+                     body=body, digest=_digest(body)) for key, body in fresh.items()]
+    replaced = [key for key in parts.corrupt if key in fresh]
+    try:
+        with transaction.atomic():
+            for start in range(0, len(replaced), _CHUNK):
+                SbomPart.objects.filter(key__in=replaced[start:start + _CHUNK]).delete()
+            SbomPart.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
+            SbomPart.objects.exclude(generator_version=parts.version).delete()
+    except DatabaseError:
+        logger.exception("the %d new SBOM parts could not be stored", len(rows))
+        return 0
     return len(rows)

@@ -3,6 +3,7 @@ next commit's document reuses them, byte-identical to a full generation (tests/s
 has the assembling itself)."""
 
 import pytest
+from django.db import DatabaseError
 
 from audits.services.ingest import ingest_release
 from sbom.choices import SbomFormat
@@ -102,5 +103,14 @@ def test_storing_parts_deletes_the_rows_of_another_generator_version(release, ge
 
 def test_with_the_parts_off_the_job_writes_no_parts_and_the_same_bytes(release, settings):
     settings.PEDIGREE_SBOM_PARTS = False
+    generate_release_documents(release)
+    assert SbomPart.objects.count() == 0 and stored_json(release) == full(load_release_facts(release))
+
+
+def test_parts_that_cannot_be_stored_do_not_fail_the_generation(release, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise DatabaseError("disk full")
+
+    monkeypatch.setattr(SbomPart.objects, "bulk_create", refuse)
     generate_release_documents(release)
     assert SbomPart.objects.count() == 0 and stored_json(release) == full(load_release_facts(release))
