@@ -1,6 +1,6 @@
 """Database size of corpus releases: one ingest, then a second commit of the same history.
 
-    .venv/bin/python bench/storage.py [--bundle PATH] [--commits 0e2a0b11 074f8fe9c17e...]
+    .venv/bin/python bench/storage.py [--bundle PATH] [--commits 0e2a0b11 074f8fe9c17e...] [--migration]
 
 Ingests each commit in turn (default: 0e2a0b11, 44 commits before the cut, then the cut) into a
 throwaway database set up like bench/ingest.py (a temporary SQLite file, or a dedicated PostgreSQL
@@ -8,6 +8,9 @@ database `pedigree_bench` when DATABASE_URL is set; both removed at the end). Af
 prints the ingest time, the database size (SQLite: the file after a WAL checkpoint; PostgreSQL:
 pg_database_size) and the space of the tables that hold texts (rendered specs, configuration files,
 blobs; SQLite's dbstat, PostgreSQL's pg_total_relation_size with TOAST and indexes).
+
+With --migration it then times moving those releases' texts out of Blob and back (audits migrations
+0024-0022 reversed, then applied) and checks that every text is the same afterwards.
 
 A measurement, not a test: the exit code is 0 unless the bundle is missing.
 """
@@ -63,6 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--bundle", type=Path, default=DEFAULT_BUNDLE)
     parser.add_argument("--commits", nargs="+", default=list(DEFAULT_COMMITS))
+    parser.add_argument("--migration", action="store_true", help="also time the texts' migration both ways")
     args = parser.parse_args(argv)
     bundle = args.bundle.resolve()
     if not bundle.is_file():
@@ -90,7 +94,40 @@ def main(argv: list[str] | None = None) -> int:
             tables = ", ".join(f"{t.removeprefix('audits_')} {b / 1e6:.1f}" for t, b in table_bytes().items())
             label = f"release {number} ({outcome.release.commit.sha[:8]})"
             print(f"{label:<28}{seconds:>10.1f}{size / 1e6:>13.1f}{(size - empty) / 1e6:>11.1f}  {tables}", flush=True)
+        if args.migration:
+            time_migration()
     return 0
+
+
+def all_texts() -> str:
+    """One digest over every rendered spec and configuration file text, by primary key."""
+    import hashlib
+
+    from audits.models import ConfigFile, RenderedSpec
+
+    digest = hashlib.sha256()
+    for model in (RenderedSpec, ConfigFile):
+        for pk, text in model.objects.order_by("pk").values_list("pk", "blob__text").iterator(chunk_size=200):
+            digest.update(f"{pk}:{len(text)}:".encode() + text.encode())
+    return digest.hexdigest()
+
+
+def time_migration() -> None:
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before = all_texts()
+    steps = (("back to audits 0021 (texts into their columns)", [("audits", "0021_image_contents")]),
+             ("forward (texts into Blob, columns dropped)", None))
+    for label, targets in steps:
+        executor = MigrationExecutor(connection)
+        start = time.perf_counter()
+        executor.migrate(targets or executor.loader.graph.leaf_nodes())
+        print(f"migration {label}: {time.perf_counter() - start:.1f} s", flush=True)
+    print(f"every text the same after the round trip: {all_texts() == before}; database {database_bytes() / 1e6:.1f} MB")
+    with connection.cursor() as cursor:  # the rebuilt tables' old pages stay in the file (SQLite) until VACUUM
+        cursor.execute("VACUUM")
+    print(f"after VACUUM: database {database_bytes() / 1e6:.1f} MB")
 
 
 if __name__ == "__main__":
