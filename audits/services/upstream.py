@@ -227,8 +227,8 @@ def _row(component: Component, job: Job | None, verdict: str, reason: str, url: 
          fetched_at: dt.datetime | None = None) -> UpstreamVerification:
     return UpstreamVerification(
         component=component, job=job, verdict=verdict, reason=reason, dist_git_url=url, upstream_commit=sha,
-        upstream_spec_sha256=spec_sha256, upstream_spec_blob=_blob(spec_sha256, spec), declared_diff=declared, undeclared_diff=undeclared,
-        fetched_at=fetched_at, verified_at=timezone.now(),
+        upstream_spec_sha256=spec_sha256, upstream_spec_blob=_blob(spec_sha256, spec), declared_diff=declared,
+        undeclared_diff=undeclared, fetched_at=fetched_at, verified_at=timezone.now(),
     )  # fmt: skip
 
 

@@ -15,7 +15,7 @@ from django.core.management import call_command
 
 from audits.azldev.overlays import HEADER_LINES
 from audits.choices import UpstreamVerdict
-from audits.models import UpstreamVerification
+from audits.models import Blob, UpstreamVerification
 from audits.services.ingest import ingest_release
 from audits.services.upstream import verify_release
 from jobs.choices import JobKind, JobStatus
@@ -141,6 +141,16 @@ def test_the_last_commit_before_the_snapshot_is_used_and_its_spec_and_hash_store
     assert bash.dist_git_url == f"file://{tmp_path}/rpms/bash.git"
     assert bash.fetched_at <= bash.verified_at
     assert "+Requires: coreutils" in bash.declared_diff and bash.undeclared_diff == ""
+
+
+def test_verifying_again_stores_each_fedora_spec_once(world):
+    release, _ = world
+    verify_release(release)
+    verify_release(release)
+    rows = UpstreamVerification.objects.filter(component__release=release).exclude(upstream_spec_blob=None)
+    assert rows.count() == 8  # bash, curl, drifty, zlib twice; ghost's spec could not be fetched
+    assert {r.upstream_spec_blob_id for r in rows} == {r.upstream_spec_sha256 for r in rows}
+    assert Blob.objects.filter(pk__in=rows.values("upstream_spec_blob")).count() == 4
 
 
 def test_a_pinned_component_is_compared_at_its_exact_commit(world):
