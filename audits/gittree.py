@@ -71,6 +71,11 @@ class GitTree:
             }
         return self._entries
 
+    def blob_ids(self) -> dict[str, bytes]:
+        """The git object id of every listed file (a symlink's: of its target text): equal ids, equal contents."""
+        self.entries()
+        return self._oids
+
     def _check(self, path: str) -> bytes:
         check_readable(self.entries(), path, self.max_file_bytes)
         return self._oids[path]
