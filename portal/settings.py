@@ -319,6 +319,7 @@ PEDIGREE_ARTIFACT_QUEUE = env_str("PEDIGREE_ARTIFACT_QUEUE", "artifacts")
 CELERY_TASK_ROUTES = {
     "audits.tasks.run_ingest_job": {"queue": PEDIGREE_INGEST_QUEUE},
     "audits.tasks.run_upstream_verification_job": {"queue": PEDIGREE_INGEST_QUEUE},
+    "history.tasks.run_history_job": {"queue": PEDIGREE_INGEST_QUEUE},
     "sbom.tasks.*": {"queue": PEDIGREE_ARTIFACT_QUEUE},  # SBOM generation
     "evidence.tasks.*": {"queue": PEDIGREE_ARTIFACT_QUEUE},  # evidence bundles
     "signing.tasks.*": {"queue": PEDIGREE_ARTIFACT_QUEUE},  # signing, signature verification
@@ -327,6 +328,8 @@ CELERY_TASK_ROUTES = {
 # Job limits. A running job whose heartbeat is older than PEDIGREE_JOB_STALE_SECONDS
 # is failed by the reaper (scheduled below for celery beat; `manage.py reap_jobs` by hand).
 PEDIGREE_INGEST_TIME_LIMIT = env_int("PEDIGREE_INGEST_TIME_LIMIT", 1800)
+# A history ingest analyses every new commit, then materialises the head (the corpus's 492 commits: minutes).
+PEDIGREE_HISTORY_TIME_LIMIT = env_int("PEDIGREE_HISTORY_TIME_LIMIT", 4 * 3600)
 # One clone per package: a whole release against src.fedoraproject.org takes hours, not the
 # ingest's half hour. The heartbeat and the reaper still catch a dead worker.
 PEDIGREE_UPSTREAM_TIME_LIMIT = env_int("PEDIGREE_UPSTREAM_TIME_LIMIT", 12 * 3600)

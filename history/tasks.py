@@ -1,0 +1,35 @@
+"""Celery tasks of the history app: thin wrappers that run a job row's work through jobs.services.run_job."""
+
+from celery import shared_task
+from django.conf import settings
+
+from audits.gitsource import GitTransientError
+from audits.services.ingest import IngestError
+from jobs.services import run_job
+
+from .services.ingest import HistoryError, ingest_history, summary_of
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    autoretry_for=(GitTransientError,),
+    retry_backoff=30,
+    max_retries=3,
+    soft_time_limit=settings.PEDIGREE_HISTORY_TIME_LIMIT,
+    time_limit=settings.PEDIGREE_HISTORY_TIME_LIMIT + 60,
+)
+def run_history_job(self, job_id: int) -> None:
+    def work(context):
+        params = context.job.params
+        return summary_of(ingest_history(params["source"], params["ref"], since=params.get("since") or None,
+                                         from_commit=params.get("from") or None, user=context.job.created_by,
+                                         progress=context.progress))
+
+    run_job(
+        job_id,
+        work,
+        user_errors=(IngestError, HistoryError),
+        transient_errors=(GitTransientError,),
+        may_retry=self.request.retries < self.max_retries,
+    )
