@@ -54,7 +54,7 @@ class HistoryOutcome:
     added: int  # snapshots written by this run
     total: int  # snapshots of the distribution now
     release: Release | None  # the head, materialised (None when asked not to)
-    skipped: int  # commits of the requested range that were snapshotted before
+    skipped: int  # commits of the requested range that had a snapshot before this run
     head: str = ""
     failed: int = 0  # snapshots of this run whose configuration could not be loaded (Snapshot.error)
 
@@ -111,6 +111,7 @@ def _ingest(checkout: gitsource.Checkout, since, from_commit, user, progress: Pr
     requested = _start(git_dir, shas, since, from_commit)
     newest = Snapshot.objects.filter(distribution=distribution).select_related("commit").order_by("-seq").first()
     start = requested
+    skipped = Snapshot.objects.filter(distribution=distribution, seq__gte=requested).count()
     if newest is not None:
         if newest.seq >= len(shas) or shas[newest.seq] != newest.commit.sha:
             raise HistoryError(
@@ -137,7 +138,7 @@ def _ingest(checkout: gitsource.Checkout, since, from_commit, user, progress: Pr
         Snapshot.objects.filter(distribution=distribution, commit=release.commit).update(release=release)
     return HistoryOutcome(
         distribution=distribution, added=len(todo), total=Snapshot.objects.filter(distribution=distribution).count(),
-        release=release, skipped=max(0, start - requested), head=head, failed=failed,
+        release=release, skipped=skipped, head=head, failed=failed,
     )
 
 
@@ -224,3 +225,14 @@ def summary_of(outcome: HistoryOutcome) -> dict:
         "release_id": release.pk if release else None,
         "summary": newest.summary if newest else {},
     }
+
+
+@transaction.atomic
+def forget_after(distribution: Distribution, seq: int) -> int:
+    """Delete the distribution's snapshots after `seq` and the states they began, and reopen the states they
+    ended, as if the history had been ingested up to `seq` only (after a rewritten history, or to ingest
+    again). The releases of those snapshots are kept. Returns how many snapshots were deleted."""
+    ComponentState.objects.filter(distribution=distribution, first_seq__gt=seq).delete()
+    ComponentState.objects.filter(distribution=distribution, end_seq__gt=seq).update(end_seq=None)
+    deleted, _ = Snapshot.objects.filter(distribution=distribution, seq__gt=seq).delete()
+    return deleted

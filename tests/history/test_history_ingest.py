@@ -9,7 +9,7 @@ from audits.models import Release
 from audits.services.ingest import IngestError, ingest_release
 from history import incremental
 from history.models import ComponentState, Snapshot
-from history.services.ingest import HistoryError, ingest_history
+from history.services.ingest import HistoryError, forget_after, ingest_history
 from history.signals import snapshot_written
 from history.states import ComponentState as State
 from jobs.models import Job
@@ -200,3 +200,14 @@ def test_the_ingest_command_says_since_needs_history(history_git):
     repo, _ = history_git
     with pytest.raises(CommandError, match="need --history"):
         call_command("ingest", str(repo), "--ref", "main", "--since", "2026-03-01")
+
+
+def test_forgetting_the_newest_snapshots_lets_them_be_ingested_again_to_the_same_rows(history_git):
+    repo, _ = history_git
+    outcome = ingest_history(str(repo), "main", materialise=False)
+    before = sorted(ComponentState.objects.values_list("name", "first_seq", "end_seq", "digest"))
+    assert forget_after(outcome.distribution, 2) == 4
+    assert sorted(set(ComponentState.objects.values_list("first_seq", flat=True))) == [0, 1, 2]
+    assert ComponentState.objects.filter(end_seq__gt=2).count() == 0
+    assert ingest_history(str(repo), "main", materialise=False).added == 4
+    assert sorted(ComponentState.objects.values_list("name", "first_seq", "end_seq", "digest")) == before
