@@ -8,6 +8,7 @@ from audits.services.ingest import IngestError
 from jobs.services import run_job
 
 from .services.ingest import HistoryError, ingest_history, summary_of
+from .services.watch import poll_due
 
 
 @shared_task(
@@ -33,3 +34,9 @@ def run_history_job(self, job_id: int) -> None:
         transient_errors=(GitTransientError,),
         may_retry=self.request.retries < self.max_retries,
     )
+
+
+@shared_task
+def poll_watched_sources_task() -> int:
+    """Scheduled by celery beat (PEDIGREE_WATCH_POLL_SECONDS): poll the watched refs that are due."""
+    return poll_due()

@@ -345,6 +345,12 @@ PEDIGREE_MONITORING_TOKEN = env_secret("PEDIGREE_MONITORING_TOKEN")
 CELERY_BEAT_SCHEDULE = {
     "reap-stale-jobs": {"task": "jobs.tasks.reap_stale_jobs_task", "schedule": 60.0},
 }
+# The watch (history.WatchedSource, `manage.py watch`): how often beat looks for watched refs that are due
+# (each has its own interval); 0 turns the watch off.
+PEDIGREE_WATCH_POLL_SECONDS = env_int("PEDIGREE_WATCH_POLL_SECONDS", 60)
+if PEDIGREE_WATCH_POLL_SECONDS > 0:
+    CELERY_BEAT_SCHEDULE["poll-watched-sources"] = {
+        "task": "history.tasks.poll_watched_sources_task", "schedule": float(PEDIGREE_WATCH_POLL_SECONDS)}
 # Scheduled re-verification: every N hours, celery beat queues an upstream verification of each
 # distribution's newest release (0: never; a run fetches every package's dist-git repository).
 PEDIGREE_REVERIFY_HOURS = env_int("PEDIGREE_REVERIFY_HOURS", 0)
