@@ -5,21 +5,14 @@ from django.conf import settings
 
 from audits.gitsource import GitTransientError
 from audits.services.ingest import IngestError
+from audits.tasks import git_job_options
 from jobs.services import run_job
 
 from .services.ingest import HistoryError, ingest_history, summary_of
 from .services.watch import poll_due
 
 
-@shared_task(
-    bind=True,
-    acks_late=True,
-    autoretry_for=(GitTransientError,),
-    retry_backoff=30,
-    max_retries=3,
-    soft_time_limit=settings.PEDIGREE_HISTORY_TIME_LIMIT,
-    time_limit=settings.PEDIGREE_HISTORY_TIME_LIMIT + 60,
-)
+@shared_task(**git_job_options(settings.PEDIGREE_HISTORY_TIME_LIMIT))
 def run_history_job(self, job_id: int) -> None:
     def work(context):
         params = context.job.params
