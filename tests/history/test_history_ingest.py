@@ -211,3 +211,12 @@ def test_forgetting_the_newest_snapshots_lets_them_be_ingested_again_to_the_same
     assert ComponentState.objects.filter(end_seq__gt=2).count() == 0
     assert ingest_history(str(repo), "main", materialise=False).added == 4
     assert sorted(ComponentState.objects.values_list("name", "first_seq", "end_seq", "digest")) == before
+
+
+def test_the_ingest_form_starts_a_history_job_when_asked(release_manager, client):
+    client.force_login(release_manager)
+    response = client.post("/ingest/", {"source": "https://example.org/r.git", "ref": "main", "history": "on"})
+    assert response.status_code == 302
+    job = Job.objects.get()
+    assert (job.kind, job.params) == ("history", {"source": "https://example.org/r.git", "ref": "main"})
+    assert 'id="id_history"' in client.get("/").content.decode()
