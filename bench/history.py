@@ -72,6 +72,7 @@ class Split:
     total: float  # seconds, end to end
     walk: float  # until the materialisation of the head started (everything when there is none)
     added: int
+    fetch: float = 0.0  # until the clone was made (the "fetched" progress message)
 
     @property
     def materialise(self) -> float:
@@ -81,29 +82,31 @@ class Split:
 def timed_history(bundle: Path, ref: str) -> Split:
     from history.services.ingest import ingest_history
 
-    marks: list[float] = []
+    marks: dict[str, float] = {}
 
     def progress(done: int, total: int, stage: str) -> None:
-        if stage.startswith("materialising") and not marks:
-            marks.append(time.perf_counter())
+        marks.setdefault(stage.split(" ", 1)[0], time.perf_counter())
         if stage.startswith("commit ") and done % 50 == 0:
             print(f"    {stage}", flush=True)
 
     start = time.perf_counter()
     outcome = ingest_history(str(bundle), ref, progress=progress)
     end = time.perf_counter()
-    return Split(end - start, (marks[0] if marks else end) - start, outcome.added)
+    return Split(end - start, marks.get("materialising", end) - start, outcome.added, marks["fetched"] - start)
 
 
-def timed_release(bundle: Path, ref: str) -> float:
+def timed_release(bundle: Path, ref: str) -> tuple[float, float]:
+    """(seconds end to end, seconds until the clone was made)."""
     from audits.services.ingest import ingest_release
 
+    marks: dict[str, float] = {}
     start = time.perf_counter()
-    outcome = ingest_release(str(bundle), ref)
+    outcome = ingest_release(str(bundle), ref, progress=lambda done, total, stage: marks.setdefault(
+        stage.split(" ", 1)[0], time.perf_counter()))
     seconds = time.perf_counter() - start
     if not outcome.created:
         raise RuntimeError("the head was already ingested: the measurement would be of a look-up")
-    return seconds
+    return seconds, marks["fetched"] - start
 
 
 def delete_head_release() -> None:
@@ -130,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
         from history.services.ingest import forget_after
 
         print("full: ingest_release of the head, cold ...", flush=True)
-        full_cold = timed_release(bundle, args.ref)
+        full_cold, _ = timed_release(bundle, args.ref)
         size_release = database_size()
 
         wipe()
@@ -139,18 +142,20 @@ def main(argv: list[str] | None = None) -> int:
         size_history = database_size()
         snapshots, states = Snapshot.objects.count(), ComponentState.objects.count()
 
+        delete_head_release()
         newest = Snapshot.objects.order_by("-seq").first()
         forget_after(newest.distribution, newest.seq - 1)
-        delete_head_release()
         print("new: one new commit ...", flush=True)
         new = timed_history(bundle, args.ref)
 
         delete_head_release()
         print("warm: ingest_release of the head, identity cache warm ...", flush=True)
-        full_warm = timed_release(bundle, args.ref)
+        full_warm, full_fetch = timed_release(bundle, args.ref)
 
         size_ratio = size_history / size_release
         walk_ratio, total_ratio = new.walk / full_warm, new.total / full_warm
+        # The clone of the bundle is the same in both; after it:
+        after_fetch = (new.walk - new.fetch) / (full_warm - full_fetch)
         history_ok = history.total <= TARGET_HISTORY_SECONDS
         size_ok = size_ratio <= TARGET_SIZE_RATIO
         new_ok = walk_ratio <= TARGET_NEW_COMMIT_RATIO
@@ -167,7 +172,10 @@ def main(argv: list[str] | None = None) -> int:
             ("snapshots / state rows", f"{snapshots} / {states}", ""),
             ("database after one full release (MB)", f"{size_release / 1e6:.1f}", "after VACUUM"),
             ("database after the whole history (MB)", f"{size_history / 1e6:.1f}", "snapshots, states, the head's release"),
+            ("clone of the bundle in the warm full ingest (s)", f"{full_fetch:.2f}", "the same work in every run"),
             ("one new commit, snapshot only (s)", f"{new.walk:.2f}", f"fetch + 1 commit; ratio to warm full {walk_ratio:.0%}"),
+            ("  of which the clone (s)", f"{new.fetch:.2f}", f"after the clone: ratio to warm full after its clone "
+             f"{after_fetch:.0%}"),
             ("one new commit, with the head's release (s)", f"{new.total:.2f}", f"ratio to warm full {total_ratio:.0%}, "
              f"to cold full {new.total / full_cold:.0%}"),
         ]
@@ -178,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"    whole history <= {TARGET_HISTORY_SECONDS:g} s          {history.total:>7.1f} s  {verdict(history_ok)}")
         print(f"    size ratio <= {TARGET_SIZE_RATIO:g}                {size_ratio:>7.2f}    {verdict(size_ok)}")
         print(f"    new commit <= {TARGET_NEW_COMMIT_RATIO:.0%} of a full ingest   {walk_ratio:>7.0%}    {verdict(new_ok)}"
-              f"   (snapshot only; with the head's release: {total_ratio:.0%})")
+              f"   (snapshot only; with the head's release: {total_ratio:.0%}; both after the clone: {after_fetch:.0%})")
     return 1 if args.check and not (history_ok and size_ok and new_ok) else 0
 
 

@@ -79,23 +79,42 @@ class IncrementalAnalysis:
         self._resolver: IdentityResolver | None = None
         self._macro_digest = ""
         self._macro_paths: tuple[str, frozenset[str], list[str]] = ("", frozenset(), [])
+        self._loaded: tuple[str, Project] | None = None  # project_at's, until that commit is analysed
 
-    def resume(self, sha: str, states: dict[str, ComponentState]) -> None:
-        """Continue after commit `sha`, whose states (stored earlier) are `states`: the input keys are
-        computed again at `sha` (configuration only, no component is analysed)."""
+    def resume(self, sha: str, states: dict[str, ComponentState], digests: dict[str, str] | None = None) -> None:
+        """Continue after commit `sha`, whose states (stored earlier, with their digests when known) are
+        `states`: the input keys are computed again at `sha` (configuration only, no component is analysed)."""
         self.states = dict(states)
-        self.digests = {name: state.digest() for name, state in states.items()}
+        self.digests = dict(digests) if digests is not None else {name: s.digest() for name, s in states.items()}
         with self._tree(sha) as tree:
             try:
-                project, components = _configuration(tree)
+                project, components = self._configuration(sha, tree)
                 self.keys = self._keys(tree, project, components)
             except CONFIG_ERRORS:
                 self.keys = {}  # every component is analysed at the next commit
 
+    def project_at(self, sha: str) -> Project:
+        """The configuration of commit `sha`, loaded (ConfigError, TreeError); kept for its analysis."""
+        if self._loaded is None or self._loaded[0] != sha:
+            with self._tree(sha) as tree:
+                self._loaded = (sha, load_project(tree))
+        return self._loaded[1]
+
+    def _configuration(self, sha: str, tree: GitTree) -> tuple[Project, list[ResolvedComponent]]:
+        """The commit's configuration loaded and resolved, with the checks a full analysis makes first."""
+        if self._loaded is not None and self._loaded[0] == sha:
+            project, self._loaded = self._loaded[1], None
+        else:
+            project = load_project(tree)
+        components = resolve_components(project, tree)
+        check_component_names((c.name, c.defined_in) for c in components)
+        check_release_keys(*project.default_distro, "azldev.toml")  # ConfigError when the default distro is unusable
+        return project, components
+
     def analyse(self, sha: str, seq: int) -> CommitAnalysis:
         with self._tree(sha) as tree:
             try:
-                project, components = _configuration(tree)
+                project, components = self._configuration(sha, tree)
                 keys = self._keys(tree, project, components)
                 stale = [c for c in components if keys[c.name] != self.keys.get(c.name)]
                 fresh: dict[str, ComponentState] = {}
@@ -158,12 +177,3 @@ class IncrementalAnalysis:
                 f"{common}\0{c!r}\0{rendered_dir}\0{files!r}\0{overlay_sources!r}".encode()
             ).hexdigest()
         return keys
-
-def _configuration(tree: GitTree) -> tuple[Project, list[ResolvedComponent]]:
-    """The commit's configuration loaded and resolved, with the checks a full analysis makes first."""
-    project = load_project(tree)
-    components = resolve_components(project, tree)
-    check_component_names((c.name, c.defined_in) for c in components)
-    check_release_keys(*project.default_distro, "azldev.toml")  # ConfigError when the default distro is unusable
-    return project, components
-

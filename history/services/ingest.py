@@ -20,8 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from audits import gitsource
-from audits.azldev.loader import load_project
-from audits.gittree import GitTree
+from audits.azldev.loader import Project
 from audits.models import Commit, Distribution, Release
 from audits.services.ingest import (
     StoredIdentities,
@@ -107,7 +106,9 @@ def ingest_history(source: str, ref: str, *, since=None, from_commit: str | None
 def _ingest(checkout: gitsource.Checkout, since, from_commit, user, progress: Progress, materialise: bool) -> HistoryOutcome:
     git_dir, head = checkout.git_dir, checkout.commit.sha
     shas = first_parent_history(git_dir, head)
-    distribution = _distribution(git_dir, head)
+    analysis = IncrementalAnalysis(git_dir, identity_cache=StoredIdentities(),
+                                   max_file_bytes=settings.PEDIGREE_MAX_FILE_BYTES)
+    distribution = _distribution(analysis.project_at(head))
     requested = _start(git_dir, shas, since, from_commit)
     newest = Snapshot.objects.filter(distribution=distribution).select_related("commit").order_by("-seq").first()
     start = requested
@@ -120,8 +121,6 @@ def _ingest(checkout: gitsource.Checkout, since, from_commit, user, progress: Pr
                 "another branch; ingest that ref as a release instead, or delete the distribution's snapshots first")
         start = newest.seq + 1
     todo = list(range(start, len(shas)))
-    analysis = IncrementalAnalysis(git_dir, identity_cache=StoredIdentities(),
-                                   max_file_bytes=settings.PEDIGREE_MAX_FILE_BYTES)
     if newest is not None and todo:
         _resume(analysis, distribution)
     commits = store_commits(gitsource.read_commits(git_dir, [shas[seq] for seq in todo]).values())
@@ -142,11 +141,9 @@ def _ingest(checkout: gitsource.Checkout, since, from_commit, user, progress: Pr
     )
 
 
-def _distribution(git_dir, head: str) -> Distribution:
-    """The distribution of the head's configuration (a ConfigError when the head cannot be loaded)."""
-    with GitTree(git_dir, head, max_file_bytes=settings.PEDIGREE_MAX_FILE_BYTES) as tree:
-        project = load_project(tree)
-        name, _ = project.default_distro
+def _distribution(project: Project) -> Distribution:
+    """The distribution of the head's configuration."""
+    name, _ = project.default_distro
     distribution, _ = Distribution.objects.get_or_create(
         name=name, defaults={"description": project.distros[name].get("description", "")})
     return distribution
@@ -172,14 +169,14 @@ def _start(git_dir, shas: list[str], since, from_commit: str | None) -> int:
 
 def _resume(analysis: IncrementalAnalysis, distribution: Distribution) -> None:
     """Hand the analysis the current states and the newest snapshot that loaded (its input keys)."""
-    states = {row.name: State.from_json(row.data)
-              for row in ComponentState.objects.filter(distribution=distribution, end_seq__isnull=True).only("name", "data")}
+    states, digests = {}, {}
+    for row in ComponentState.objects.filter(distribution=distribution, end_seq__isnull=True).only("name", "digest", "data"):
+        states[row.name], digests[row.name] = State.from_json(row.data), row.digest
     good = Snapshot.objects.filter(distribution=distribution, error="").select_related("commit").order_by("-seq").first()
-    if good is None:
-        analysis.states = states  # every component is analysed at the next commit
-        analysis.digests = {name: state.digest() for name, state in states.items()}
+    if good is None:  # every component is analysed at the next commit
+        analysis.states, analysis.digests = states, digests
         return
-    analysis.resume(good.commit.sha, states)
+    analysis.resume(good.commit.sha, states, digests)
 
 
 @transaction.atomic
