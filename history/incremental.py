@@ -26,7 +26,7 @@ from typing import Any
 
 from audits.analysis import ComponentAnalyser
 from audits.azldev.classify import default_config
-from audits.azldev.loader import ConfigError, Project, load_project
+from audits.azldev.loader import ConfigError, Project, cached_parses, load_project
 from audits.azldev.resolve import ResolvedComponent, resolve_components
 from audits.azldev.tree import TreeError
 from audits.gitsource import run_git
@@ -80,13 +80,15 @@ class IncrementalAnalysis:
         self._macro_digest = ""
         self._macro_paths: tuple[str, frozenset[str], list[str]] = ("", frozenset(), [])
         self._loaded: tuple[str, Project] | None = None  # project_at's, until that commit is analysed
+        self._sizes: dict[bytes, int] = {}  # blob id -> size, for every commit's GitTree
+        self._parsed: dict[bytes, bytes] = {}  # config files parsed, by content (audits.azldev.loader.cached_parses)
 
     def resume(self, sha: str, states: dict[str, ComponentState], digests: dict[str, str] | None = None) -> None:
         """Continue after commit `sha`, whose states (stored earlier, with their digests when known) are
         `states`: the input keys are computed again at `sha` (configuration only, no component is analysed)."""
         self.states = dict(states)
         self.digests = dict(digests) if digests is not None else {name: s.digest() for name, s in states.items()}
-        with self._tree(sha) as tree:
+        with self._tree(sha) as tree, cached_parses(self._parsed):
             try:
                 project, components = self._configuration(sha, tree)
                 self.keys = self._keys(tree, project, components)
@@ -96,7 +98,7 @@ class IncrementalAnalysis:
     def project_at(self, sha: str) -> Project:
         """The configuration of commit `sha`, loaded (ConfigError, TreeError); kept for its analysis."""
         if self._loaded is None or self._loaded[0] != sha:
-            with self._tree(sha) as tree:
+            with self._tree(sha) as tree, cached_parses(self._parsed):
                 self._loaded = (sha, load_project(tree))
         return self._loaded[1]
 
@@ -112,7 +114,7 @@ class IncrementalAnalysis:
         return project, components
 
     def analyse(self, sha: str, seq: int) -> CommitAnalysis:
-        with self._tree(sha) as tree:
+        with self._tree(sha) as tree, cached_parses(self._parsed):
             try:
                 project, components = self._configuration(sha, tree)
                 keys = self._keys(tree, project, components)
@@ -149,7 +151,7 @@ class IncrementalAnalysis:
         return CommitAnalysis(sha, seq, states, changes, analysed=len(fresh), identities_computed=computed)
 
     def _tree(self, sha: str) -> GitTree:
-        return GitTree(self.git_dir, sha, max_file_bytes=self.max_file_bytes)
+        return GitTree(self.git_dir, sha, max_file_bytes=self.max_file_bytes, sizes=self._sizes)
 
     def _keys(self, tree: GitTree, project: Project, components: list[ResolvedComponent]) -> dict[str, str]:
         """Each component's input key at this commit (see the module docstring)."""

@@ -75,3 +75,26 @@ def test_the_summary_counts_headlines_overlays_and_unresolved_identities(walked)
     assert summary["intact_share"] == round(summary["intact"] / 4, 4)
     assert summary["overlays_by_type"] == {"spec-add-tag": 1}
     assert summary["identities_unresolved"] == sum(1 for s in walked[2][0].states.values() if not s.evr)
+
+
+def test_a_cached_parse_is_an_independent_copy(tmp_path):
+    from audits.azldev.loader import cached_parses, parse_toml
+    from audits.azldev.tree import DirectoryTree
+
+    (tmp_path / "a.toml").write_text('[components.zlib]\nspec = { type = "local" }\n')
+    (tmp_path / "b.toml").write_text('[components.zlib]\nspec = { type = "local" }\n')
+    cache: dict = {}
+    with cached_parses(cache):
+        first, _ = parse_toml(DirectoryTree(tmp_path), "a.toml")
+        first["components"]["zlib"]["spec"]["type"] = "changed"
+        second, _ = parse_toml(DirectoryTree(tmp_path), "b.toml")
+    assert len(cache) == 1 and second["components"]["zlib"]["spec"]["type"] == "local"
+
+
+def test_a_tree_sharing_blob_sizes_lists_what_a_plain_tree_lists(walked):
+    from audits.gittree import GitTree
+
+    git_dir, shas, _ = walked
+    sizes: dict = {}
+    for sha in shas:
+        assert GitTree(git_dir, sha, sizes=sizes).entries() == GitTree(git_dir, sha).entries()
