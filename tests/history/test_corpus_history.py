@@ -1,9 +1,9 @@
 """The history ingest on the real corpus: the last COMMITS commits up to the cut, checked against computations
 that do not go through history.incremental.
 
-Cost: one history ingest (the first commit analysed in full with a cold identity cache, then COMMITS - 1
-increments, then the head materialised), one full analysis of the cut without any identity cache, one release
-written from it, ten configuration-only analyses. The whole history (492 commits) takes minutes
+Cost: one full analysis of the cut without any identity cache, one history ingest (the first commit analysed
+in full, then COMMITS - 1 increments, then the head materialised, the identities cached by then), one release
+written from the fresh analysis, ten configuration-only analyses. The whole history (492 commits) takes minutes
 (bench/history.py), too long for CI, hence a range. The module writes its own rows (this package has no
 shared corpus ingest) and deletes every row it added.
 """
@@ -23,13 +23,15 @@ from audits.azldev.loader import load_project
 from audits.azldev.resolve import resolve_components
 from audits.gittree import GitTree
 from audits.models import Commit, Component, Distribution, IdentityCacheEntry, Release
-from audits.services.ingest import write_release
+from audits.services.ingest import StoredIdentities, write_release
 from history.incremental import first_parent_history
 from history.models import ComponentState, Snapshot
 from history.services.ingest import ingest_history
 from history.states import ComponentState as State
 from history.states import state_of
 from tests.support.corpus import CUT_COMMIT, bundle_path
+
+pytestmark = [pytest.mark.corpus, pytest.mark.django_db]
 
 COMMITS = 30  # snapshots ingested, the cut the last of them
 SAMPLES = 10  # commits at which the intact count is computed independently
@@ -66,6 +68,17 @@ def corpus_history(django_db_setup, django_db_blocker):
         before = {m: set(m.objects.values_list("pk", flat=True)) for m in (Release, Commit, Distribution, IdentityCacheEntry)}
         with gitsource.fetch(bundle, CUT_COMMIT, allow_local=True) as checkout:
             shas = first_parent_history(checkout.git_dir, CUT_COMMIT)
+            # First a fresh single-commit analysis of the cut, with no identity cache at all; what it expanded
+            # then seeds the cache, as a single-commit ingest of the cut would have (the history's first commit
+            # is 30 commits earlier, with mostly the same specs).
+            history = githistory.PathHistory(githistory.commits_by_path(checkout.git_dir, CUT_COMMIT),
+                                             githistory.commit_order(checkout.git_dir, CUT_COMMIT))
+            with GitTree(checkout.git_dir, CUT_COMMIT) as tree:
+                analysis = analyse_release(tree, history,
+                                           lambda path: githistory.blame_lines(checkout.git_dir, CUT_COMMIT, path))
+            found["fresh_states"] = {r.resolved.name: state_of(r) for r in analysis.components}
+            StoredIdentities.add(analysis.identities_computed)
+
             outcome = ingest_history(bundle, CUT_COMMIT, from_commit=shas[-COMMITS])
             snapshots = list(Snapshot.objects.filter(distribution=outcome.distribution).order_by("seq"))
             found.update(
@@ -81,13 +94,6 @@ def corpus_history(django_db_setup, django_db_blocker):
             good = [s for s in snapshots if not s.error]
             picked = [good[round(i * (len(good) - 1) / (SAMPLES - 1))] for i in range(SAMPLES)]
             found["intact"] = [(s.seq, s.summary["intact"], intact_at(checkout.git_dir, s.commit.sha)) for s in picked]
-            # A fresh single-commit analysis of the cut, without the identity cache the history filled.
-            history = githistory.PathHistory(githistory.commits_by_path(checkout.git_dir, CUT_COMMIT),
-                                             githistory.commit_order(checkout.git_dir, CUT_COMMIT))
-            with GitTree(checkout.git_dir, CUT_COMMIT) as tree:
-                analysis = analyse_release(tree, history,
-                                           lambda path: githistory.blame_lines(checkout.git_dir, CUT_COMMIT, path))
-            found["fresh_states"] = {r.resolved.name: state_of(r) for r in analysis.components}
             # The same database cannot hold two releases of one commit: the materialised one goes, and the
             # fresh analysis is written as a release, as a single-commit ingest would.
             outcome.release.delete()
