@@ -118,7 +118,8 @@ def _ingest(checkout: gitsource.Checkout, since, from_commit, user, progress: Pr
             raise HistoryError(
                 f"the newest snapshot of {distribution.name} (commit {newest.commit.sha[:12]}, #{newest.seq}) is not in "
                 f"the first-parent history of {checkout.ref} at {head[:12]}: that history was rewritten, or it is "
-                "another branch; ingest that ref as a release instead, or delete the distribution's snapshots first")
+                "another branch; ingest that ref as a release instead, or forget the snapshots after the last commit "
+                "both histories share (history.services.ingest.forget_after)")
         start = newest.seq + 1
     todo = list(range(start, len(shas)))
     if newest is not None and todo:
