@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import posixpath
-import re
-from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Protocol
+from typing import Any, Callable, Collection
 
+from .attribution import Blame, ConfigAttribution, History
 from .azldev import classify as classify_mod
 from .azldev.classify import Classification, classify, default_config
 from .azldev.loader import Project, load_project
@@ -33,23 +32,6 @@ from .images import ImageRecord, ReleaseBinary, analyse_images
 from .names import check_component_names, check_release_keys
 
 RENDER_FAILED_MARKER = "RENDER_FAILED"
-
-
-class History(Protocol):
-    """githistory.PathHistory: commits of files and directories, ordered by history."""
-
-    def for_path(self, path: str) -> CommitInfo | None: ...
-
-    def for_dir(self, directory: str) -> CommitInfo | None: ...
-
-    def all_for_path(self, path: str) -> list[CommitInfo]: ...
-
-    def all_for_dir(self, directory: str) -> list[CommitInfo]: ...
-
-    def newest_first(self, commits: Iterable[CommitInfo]) -> list[CommitInfo]: ...
-
-
-Blame = Callable[[str], list[CommitInfo]]  # path -> commit per line
 
 
 @dataclass
@@ -157,7 +139,7 @@ def analyse_release(
     project = load_project(tree)
     components = resolve_components(project, tree)
     check_component_names((c.name, c.defined_in) for c in components)
-    analyser = _ComponentAnalyser(tree, project, history, blame, identity_cache)
+    analyser = ComponentAnalyser(tree, project, history, blame, identity_cache)
     records = []
     for done, component in enumerate(components, 1):
         records.append(analyser.record(component))
@@ -243,27 +225,33 @@ def verdict(component: ResolvedComponent, classification: Classification, snapsh
     return f"{classify_mod.HEADLINE_LABELS[classification.headline]}: {details}."
 
 
-class _ComponentAnalyser:
-    """What every component's record needs, computed once per release."""
+class ComponentAnalyser:
+    """What every component's record needs, computed once per release.
 
-    def __init__(self, tree: RepoTree, project: Project, history: History, blame: Blame,
-                 identity_cache: IdentityCache | None = None):
+    A full analysis (`analyse_release`) passes the history and blame: records then carry the commits
+    that changed each component. Without them (the history ingest, `history.incremental`) records have
+    no commit attribution, `only` limits the batched blob read to those components' files (the others
+    are read on demand, if at all), and `identities` reuses a resolver over the same macro files."""
+
+    def __init__(self, tree: RepoTree, project: Project, history: History | None = None, blame: Blame | None = None,
+                 identity_cache: IdentityCache | None = None, *, only: Collection[str] | None = None,
+                 identities: IdentityResolver | None = None):
         self.tree = tree
         self.project = project
         self.history = history
         self.baseline = default_config(project)
         self.findings: list[Finding] = [Finding("unknown-group-member", w.split(":", 1)[0], w) for w in project.warnings]
-        self.attribution = _ConfigAttribution(project, history, blame)
+        self.attribution = ConfigAttribution(project, history, blame) if history is not None and blame is not None else None
         self.rendered_dirs = _rendered_spec_dirs(tree, project)
         self.group_of = package_group_index(project)
-        self.identities = IdentityResolver(tree, project.default_distro[0])
+        self.identities = identities.rebound(tree) if identities is not None else IdentityResolver(tree, project.default_distro[0])
         self.files_by_dir: dict[str, list[str]] = {}
         for path in tree.entries():
             self.files_by_dir.setdefault(posixpath.dirname(path), []).append(path)
         # One batched read of every rendered spec and sources file instead of thousands of round trips.
         self.blobs = read_readable(tree, (
             path
-            for name, directory in self.rendered_dirs.items()
+            for name, directory in self.rendered_dirs.items() if only is None or name in only
             for path in (f"{directory}/{name}.spec", f"{directory}/sources")
             if path in tree.entries()
         ))
@@ -306,9 +294,11 @@ class _ComponentAnalyser:
             names = {path[len(rendered_dir) + 1 :] for path in self.files_by_dir.get(rendered_dir, [])}
             presence = check_presence(rendered.text, component.overlays, files=names)
 
-        config_commits = self.attribution.commits(component)
-        has_rendered_dir = self.rendered_dirs.get(component.name) == rendered_dir
-        rendered_commits = self.history.all_for_dir(rendered_dir) if has_rendered_dir else []
+        config_commits, rendered_commits = [], []
+        if self.attribution is not None and self.history is not None:
+            config_commits = self.attribution.commits(component)
+            has_rendered_dir = self.rendered_dirs.get(component.name) == rendered_dir
+            rendered_commits = self.history.all_for_dir(rendered_dir) if has_rendered_dir else []
         config_commit = config_commits[0] if config_commits else None
         rendered_commit = rendered_commits[0] if rendered_commits else None
         if rendered is not None and config_commit and rendered_commit and config_commit is not rendered_commit:
@@ -345,6 +335,8 @@ class _ComponentAnalyser:
         for kind, commits in (("config", config), ("rendered", rendered)):
             for c in commits:
                 kinds.setdefault(c.sha, []).append(kind)
+        if self.history is None:
+            return []
         return [(c, "+".join(kinds[c.sha])) for c in self.history.newest_first([*config, *rendered])[:HISTORY_LIMIT]]
 
     def _read(self, path: str) -> bytes:
@@ -409,68 +401,4 @@ def package_group_index(project: Project) -> dict[str, tuple[str, str]]:
         channel = _channel(group.data.get("default-package-config", {}).get("publish", {}))
         for package in group.data.get("packages", []):
             index[package] = (group.name, channel)
-    return index
-
-
-class _ConfigAttribution:
-    """The commits that changed a component's own configuration, newest first.
-
-    Dedicated files (a `.comp.toml` holding one component, overlay files, patch
-    sources) count whole, with all their history. In files shared by many components
-    (`components.toml`, group lists) only the component's own lines count: the
-    commit that last changed each of them, from git blame.
-    """
-
-    def __init__(self, project: Project, history: History, blame: Blame):
-        self.project = project
-        self.history = history
-        self.blame = blame
-        self._blame_cache: dict[str, list[CommitInfo]] = {}
-        self._line_index: dict[str, dict[str, list[int]]] = {}
-        counts = Counter(d.file for d in project.components.values())
-        self.shared_files = {path for path, n in counts.items() if n > 1}
-        self.group_files = {g.file for g in project.component_groups.values() if g.data.get("components")}
-
-    def commits(self, component: ResolvedComponent) -> list[CommitInfo]:
-        found: list[CommitInfo] = []
-        for path in component.files:
-            if path in self.shared_files or path in self.group_files:
-                found.extend(self._own_lines(path, component.name))
-            else:
-                found.extend(self.history.all_for_path(path))
-        return self.history.newest_first(found)
-
-    def _own_lines(self, path: str, name: str) -> list[CommitInfo]:
-        if path not in self._blame_cache:
-            self._blame_cache[path] = self.blame(path)
-            self._line_index[path] = index_component_lines(self.project.file_texts[path].splitlines())
-        per_line = self._blame_cache[path]
-        return [per_line[i] for i in self._line_index[path].get(name, ()) if i < len(per_line)]
-
-
-_HEADER = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
-_COMPONENT_KEY = re.compile(r'^components\.(?:"([^"]+)"|([A-Za-z0-9_.+-]+?))(?:\.(?:build|spec|release|render|overlays|source-files|packages|publish|overlay-files)(?:\..*)?)?$')
-_QUOTED = re.compile(r'["\']([^"\'\s]+)["\']')
-
-
-def index_component_lines(lines: list[str]) -> dict[str, list[int]]:
-    """Component name -> the 0-based lines of a TOML file that belong to it.
-
-    Its own tables (`[components.NAME]`, `[components.NAME.build]`,
-    `[[components.NAME.overlays]]`, ...) up to the next table header, and, outside
-    component tables, lines naming it as a quoted string (group member lists).
-    One pass over the file.
-    """
-    index: dict[str, list[int]] = {}
-    owner: str | None = None
-    for i, line in enumerate(lines):
-        header = _HEADER.match(line)
-        if header:
-            key = _COMPONENT_KEY.match(header.group(1))
-            owner = (key.group(1) or key.group(2)) if key else None
-        if owner is not None:
-            index.setdefault(owner, []).append(i)
-        else:
-            for name in _QUOTED.findall(line.split("#", 1)[0]):
-                index.setdefault(name, []).append(i)
     return index

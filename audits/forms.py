@@ -13,6 +13,8 @@ class IngestForm(forms.Form):
 
     source = forms.CharField(max_length=gitsource.MAX_SOURCE_LENGTH, label="Repository")
     ref = forms.CharField(max_length=gitsource.MAX_REF_LENGTH, label="Branch, tag or commit")
+    # A `history` job (registered by the history app) instead of an `ingest` job: every commit not ingested yet.
+    history = forms.BooleanField(required=False, label="Every commit of its first-parent history")
 
     def clean_source(self) -> str:
         try:

@@ -38,10 +38,14 @@ class GitTree:
     its own, so it may be abandoned midway or mixed with `read_bytes` calls.
     """
 
-    def __init__(self, git_dir: Path, commit: str, *, max_file_bytes: int | None = None):
+    def __init__(self, git_dir: Path, commit: str, *, max_file_bytes: int | None = None,
+                 sizes: dict[bytes, int] | None = None):
         self.git_dir = Path(git_dir)
         self.commit = check_rev(commit)
         self.max_file_bytes = max_file_bytes
+        # blob id -> size, shared by the trees of many commits of one repository (the history ingest): the
+        # listing then skips `ls-tree -l` (a size lookup per file) and asks only for sizes not known yet.
+        self._sizes = sizes
         self._entries: dict[str, TreeEntry] | None = None
         self._oids: dict[str, bytes] = {}
         self._proc: subprocess.Popen | None = None
@@ -49,27 +53,50 @@ class GitTree:
 
     def entries(self) -> dict[str, TreeEntry]:
         if self._entries is None:
-            out = run_git(self.git_dir, ["ls-tree", "-r", "-l", "-z", "--full-tree", self.commit], error=TreeError)
+            sizes = self._sizes
+            long = [] if sizes is not None else ["-l"]
+            out = run_git(self.git_dir, ["ls-tree", "-r", *long, "-z", "--full-tree", self.commit], error=TreeError)
             records: list[tuple[str, int, bool]] = []
             link_oids: list[bytes] = []
             for record in out.split(b"\0"):
                 if not record:
                     continue
                 meta, _, raw_path = record.partition(b"\t")
-                mode, kind, oid, size = meta.split()
+                mode, kind, oid, *size = meta.split()
                 if kind != b"blob" or not (mode.startswith(b"100") or mode == b"120000"):
                     continue  # submodules (160000) and anything unexpected
                 path = raw_path.decode("utf-8", "surrogateescape")
                 self._oids[path] = oid
-                records.append((path, int(size), mode == b"120000"))
+                records.append((path, int(size[0]) if size else -1, mode == b"120000"))
                 if mode == b"120000":
                     link_oids.append(oid)
+            if sizes is not None:
+                sizes.update(self._sizes_of({self._oids[path] for path, _, _ in records} - sizes.keys()))
+                records = [(path, sizes[self._oids[path]], link) for path, _, link in records]
             targets = dict(zip(link_oids, self._stream(link_oids)))
             self._entries = {
                 path: TreeEntry(path, size, targets[self._oids[path]].decode("utf-8", "surrogateescape") if link else None)
                 for path, size, link in records
             }
         return self._entries
+
+    def _sizes_of(self, oids: set[bytes]) -> dict[bytes, int]:
+        if not oids:
+            return {}
+        out = run_git(self.git_dir, ["cat-file", "--batch-check=%(objectname) %(objectsize)"],
+                      stdin=b"\n".join(oids) + b"\n", error=TreeError)
+        found = {}
+        for line in out.splitlines():
+            oid, size = line.split()
+            found[oid] = int(size)
+        if found.keys() != oids:
+            raise TreeError("git cat-file did not report the size of every blob")
+        return found
+
+    def blob_ids(self) -> dict[str, bytes]:
+        """The git object id of every listed file (a symlink's: of its target text): equal ids, equal contents."""
+        self.entries()
+        return self._oids
 
     def _check(self, path: str) -> bytes:
         check_readable(self.entries(), path, self.max_file_bytes)

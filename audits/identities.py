@@ -9,6 +9,7 @@ and a differing EVR is an unresolved identity, never a guess.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import posixpath
 from collections.abc import Collection, Iterable
@@ -147,6 +148,7 @@ class IdentityResolver:
     def __init__(self, tree: RepoTree, distribution: str, arches: Iterable[str] = ARCHES):
         self.tree = tree
         paths = distribution_macro_paths(tree.entries(), distribution)
+        self.macro_paths = tuple(paths)
         self.macro_sets: dict[str, MacroSet] = {arch: load_macro_set(tree.read_bytes, paths, arch) for arch in arches}
         self.sandbox = LuaSandbox(next(iter(self.macro_sets.values())).lua_modules, vercmp=rpmvercmp)
         digest = hashlib.sha256(CODE_DIGEST.encode())
@@ -155,6 +157,13 @@ class IdentityResolver:
         self.fingerprint = digest.hexdigest()
         self.known: dict[str, dict[str, Any]] = {}
         self.fresh: dict[str, dict[str, Any]] = {}  # computed here: for the cache
+
+    def rebound(self, tree: RepoTree) -> IdentityResolver:
+        """This resolver (its macro sets, Lua sandbox and identities known) reading spec folders from another
+        tree: for another commit whose macro files are the same blobs (the history ingest checks that)."""
+        other = copy.copy(self)
+        other.tree = tree
+        return other
 
     def key(self, spec_sha256: str) -> str:
         return hashlib.sha256(f"{self.fingerprint}:{spec_sha256}".encode()).hexdigest()

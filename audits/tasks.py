@@ -15,15 +15,14 @@ from .services.upstream import (
 )
 
 
-@shared_task(
-    bind=True,
-    acks_late=True,
-    autoretry_for=(GitTransientError,),
-    retry_backoff=30,
-    max_retries=3,
-    soft_time_limit=settings.PEDIGREE_INGEST_TIME_LIMIT,
-    time_limit=settings.PEDIGREE_INGEST_TIME_LIMIT + 60,
-)
+def git_job_options(time_limit: int) -> dict:
+    """Celery options of a job that fetches from git: retried (3 times, backing off) on transient git errors,
+    stopped after `time_limit` seconds (the history job uses them too)."""
+    return {"bind": True, "acks_late": True, "autoretry_for": (GitTransientError,), "retry_backoff": 30,
+            "max_retries": 3, "soft_time_limit": time_limit, "time_limit": time_limit + 60}
+
+
+@shared_task(**git_job_options(settings.PEDIGREE_INGEST_TIME_LIMIT))
 def run_ingest_job(self, job_id: int) -> None:
     def work(context):
         params = context.job.params

@@ -12,8 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass
-from collections import Counter
-from typing import Any, Iterable
+from typing import Any
 
 from audits.analysis import ComponentRecord
 
@@ -66,31 +65,6 @@ class ComponentState:
 
     def digest(self) -> str:
         return _digest([STATE_VERSION, self.to_json()])
-
-
-def summarise_states(states: Iterable[ComponentState]) -> dict[str, Any]:
-    """The counts of one snapshot for the timelines, with the keys of a release's summary where they mean the
-    same (`components`, `by_headline`, `overlays`, `overlays_by_type`, `components_with_overlays`), plus the
-    headline counts the charts draw and the Fedora-intact share in percent (one decimal)."""
-    headline: Counter[str] = Counter()
-    overlay_types: Counter[str] = Counter()
-    with_overlays = 0
-    for state in states:
-        headline[state.headline] += 1
-        overlay_types.update(o.type for o in state.overlays)
-        with_overlays += bool(state.overlays)
-    components = sum(headline.values())
-    return {
-        "components": components,
-        "by_headline": dict(sorted(headline.items())),
-        "intact_share": round(100 * headline["intact"] / components, 1) if components else 0.0,
-        "altered": headline["altered"],
-        "build_customised": headline["build-customised"],
-        "pinned": headline["pinned"],
-        "overlays": sum(overlay_types.values()),
-        "overlays_by_type": dict(sorted(overlay_types.items())),
-        "components_with_overlays": with_overlays,
-    }
 
 
 def _digest(value: Any) -> str:

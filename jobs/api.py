@@ -57,9 +57,12 @@ class JobStartSerializer(serializers.Serializer):
     source = serializers.CharField(required=False, max_length=2048)
     ref = serializers.CharField(required=False, max_length=255)
     release = ReleaseField(required=False)
+    since = serializers.CharField(required=False, max_length=40, help_text="history jobs: the first commit's date")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # history jobs: the first commit (a Python keyword, so not declared as an attribute)
+        self.fields["from"] = serializers.CharField(required=False, max_length=40)
         self.fields["kind"].choices = [(k, JobKind(k).label) for k in startable_kinds()]
 
     def validate(self, data):
@@ -73,6 +76,7 @@ class JobStartSerializer(serializers.Serializer):
         if missing:
             raise serializers.ValidationError({field: [f"Required for a {data['kind']} job."] for field in missing})
         params = {field: data[field] for field in kind.param_fields}
+        params.update({field: data[field] for field in kind.optional_fields if data.get(field)})
         try:
             data["params"] = kind.clean_params(params) if kind.clean_params else params
         except JobParamsError as exc:

@@ -10,6 +10,7 @@ class JobKind(models.TextChoices):
     VERIFY = "verify", "Verification"
     UPSTREAM = "upstream", "Upstream verification"
     EVIDENCE = "evidence", "Evidence bundle"
+    HISTORY = "history", "History ingest"
 
 
 class JobStatus(models.TextChoices):

@@ -26,15 +26,17 @@ class JobType:
     takes_release: bool = True  # the job's parameter is {"release_id": id}
     param_fields: tuple[str, ...] = ()  # otherwise these fields, cleaned by clean_params
     clean_params: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+    optional_fields: tuple[str, ...] = ()  # and these, when given
 
 
 _TYPES: dict[str, JobType] = {}
 
 
 def register_job_kind(kind: str, task: Any, *, takes_release: bool = True, param_fields: tuple[str, ...] = (),
-                      clean_params: Callable[[dict[str, Any]], dict[str, Any]] | None = None) -> None:
+                      clean_params: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+                      optional_fields: tuple[str, ...] = ()) -> None:
     """Make `kind` startable: `task` runs it. Registering a kind twice with another task is a bug."""
-    job_type = JobType(kind, task, takes_release, param_fields, clean_params)
+    job_type = JobType(kind, task, takes_release, param_fields, clean_params, optional_fields)
     existing = _TYPES.setdefault(kind, job_type)
     if existing.task is not task:
         raise RuntimeError(f"job kind {kind!r} is registered twice ({existing.task!r} and {task!r})")

@@ -319,6 +319,7 @@ PEDIGREE_ARTIFACT_QUEUE = env_str("PEDIGREE_ARTIFACT_QUEUE", "artifacts")
 CELERY_TASK_ROUTES = {
     "audits.tasks.run_ingest_job": {"queue": PEDIGREE_INGEST_QUEUE},
     "audits.tasks.run_upstream_verification_job": {"queue": PEDIGREE_INGEST_QUEUE},
+    "history.tasks.run_history_job": {"queue": PEDIGREE_INGEST_QUEUE},
     "sbom.tasks.*": {"queue": PEDIGREE_ARTIFACT_QUEUE},  # SBOM generation
     "evidence.tasks.*": {"queue": PEDIGREE_ARTIFACT_QUEUE},  # evidence bundles
     "signing.tasks.*": {"queue": PEDIGREE_ARTIFACT_QUEUE},  # signing, signature verification
@@ -327,6 +328,8 @@ CELERY_TASK_ROUTES = {
 # Job limits. A running job whose heartbeat is older than PEDIGREE_JOB_STALE_SECONDS
 # is failed by the reaper (scheduled below for celery beat; `manage.py reap_jobs` by hand).
 PEDIGREE_INGEST_TIME_LIMIT = env_int("PEDIGREE_INGEST_TIME_LIMIT", 1800)
+# A history ingest analyses every new commit, then materialises the head (the corpus's 492 commits: minutes).
+PEDIGREE_HISTORY_TIME_LIMIT = env_int("PEDIGREE_HISTORY_TIME_LIMIT", 4 * 3600)
 # One clone per package: a whole release against src.fedoraproject.org takes hours, not the
 # ingest's half hour. The heartbeat and the reaper still catch a dead worker.
 PEDIGREE_UPSTREAM_TIME_LIMIT = env_int("PEDIGREE_UPSTREAM_TIME_LIMIT", 12 * 3600)
@@ -342,6 +345,12 @@ PEDIGREE_MONITORING_TOKEN = env_secret("PEDIGREE_MONITORING_TOKEN")
 CELERY_BEAT_SCHEDULE = {
     "reap-stale-jobs": {"task": "jobs.tasks.reap_stale_jobs_task", "schedule": 60.0},
 }
+# The watch (history.WatchedSource, `manage.py watch`): how often beat looks for watched refs that are due
+# (each has its own interval); 0 turns the watch off.
+PEDIGREE_WATCH_POLL_SECONDS = env_int("PEDIGREE_WATCH_POLL_SECONDS", 60)
+if PEDIGREE_WATCH_POLL_SECONDS > 0:
+    CELERY_BEAT_SCHEDULE["poll-watched-sources"] = {
+        "task": "history.tasks.poll_watched_sources_task", "schedule": float(PEDIGREE_WATCH_POLL_SECONDS)}
 # Scheduled re-verification: every N hours, celery beat queues an upstream verification of each
 # distribution's newest release (0: never; a run fetches every package's dist-git repository).
 PEDIGREE_REVERIFY_HOURS = env_int("PEDIGREE_REVERIFY_HOURS", 0)

@@ -9,10 +9,14 @@ schema validation of every file. Errors name the file and the key.
 from __future__ import annotations
 
 import copy
+import hashlib
+import pickle
 import posixpath
 import tomllib
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterator
 
 from . import schema
 from .tree import RepoTree, TreeError, glob, has_glob, normalize, read_text, resolve
@@ -102,6 +106,35 @@ class Project:
         return posixpath.join(root, component[:1].lower(), component) if root else ""
 
 
+_PARSED: ContextVar[dict[bytes, bytes] | None] = ContextVar("pedigree_parsed_toml", default=None)
+
+
+@contextmanager
+def cached_parses(cache: dict[bytes, bytes]) -> Iterator[None]:
+    """Within the block, config files whose text was parsed before (into `cache`) are not parsed again:
+    the history ingest loads nearly the same files at every commit. Parses are kept pickled, so every
+    caller gets its own copy (the loader may build on what it is given)."""
+    token = _PARSED.set(cache)
+    try:
+        yield
+    finally:
+        _PARSED.reset(token)
+
+
+def _loads(text: str) -> dict[str, Any]:
+    cache = _PARSED.get()
+    if cache is None:
+        return tomllib.loads(text)
+    key = hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
+    kept = cache.get(key)
+    if kept is not None:
+        data: dict[str, Any] = pickle.loads(kept)
+        return data
+    parsed = tomllib.loads(text)
+    cache[key] = pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL)
+    return parsed
+
+
 def parse_toml(tree: RepoTree, path: str, *, max_bytes: int = MAX_CONFIG_BYTES) -> tuple[dict[str, Any], str]:
     """Parse one config file, turning every failure into a ConfigError naming it."""
     try:
@@ -115,7 +148,7 @@ def parse_toml(tree: RepoTree, path: str, *, max_bytes: int = MAX_CONFIG_BYTES) 
     except TreeError as exc:
         raise ConfigError(path, str(exc)) from None
     try:
-        data = tomllib.loads(text)
+        data = _loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(path, f"malformed TOML: {exc}") from None
     except RecursionError:

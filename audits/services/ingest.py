@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from contextlib import contextmanager
+from typing import Iterable, Iterator
 
 from django.conf import settings
 from django.db import DataError, connection, models, transaction
@@ -75,22 +77,22 @@ def clean_ingest_params(params: dict[str, str]) -> dict[str, str]:
 
 def ingest_release(source: str, ref: str, *, user=None, progress: Progress = no_progress) -> IngestOutcome:
     """Fetch `source` at `ref` and store it as a release (or return the existing one for that commit)."""
+    with ingest_errors(), fetched(source, ref) as checkout:
+        progress(0, 0, f"fetched {checkout.commit.sha[:12]}")
+        return ingest_checkout(checkout, user=user, progress=progress)
+
+
+def fetched(source: str, ref: str):
+    """gitsource.fetch with the configured limits and egress policy (a context manager: the clone is removed)."""
+    return gitsource.fetch(source, ref, allow_local=settings.PEDIGREE_ALLOW_LOCAL_SOURCES,
+                           timeout=settings.PEDIGREE_GIT_TIMEOUT, egress=current_policy())
+
+
+@contextmanager
+def ingest_errors() -> Iterator[None]:
+    """Failures a user can act on, raised inside the block, as IngestError (the history ingest uses it too)."""
     try:
-        with gitsource.fetch(
-            source, ref, allow_local=settings.PEDIGREE_ALLOW_LOCAL_SOURCES, timeout=settings.PEDIGREE_GIT_TIMEOUT,
-            egress=current_policy(),
-        ) as checkout:
-            progress(0, 0, f"fetched {checkout.commit.sha[:12]}")
-            existing = Release.objects.filter(commit__sha=checkout.commit.sha).with_related().first()
-            if existing is not None:
-                return IngestOutcome(existing, created=False)
-            analysis = analyse_checkout(checkout, progress)
-            total = len(analysis.components)
-            progress(0, total, "writing (one transaction)")
-            release = write_release(analysis, checkout, user=user)
-            refresh_statistics()
-            progress(total, total, "written")
-            return IngestOutcome(release, created=True)
+        yield
     except gitsource.GitSourceError as exc:
         raise IngestError(str(exc)) from exc
     except ConfigError as exc:
@@ -100,6 +102,22 @@ def ingest_release(source: str, ref: str, *, user=None, progress: Progress = no_
     except DataError as exc:  # a repository value the database refuses (too long, NUL byte): nothing was written
         detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise IngestError(f"the repository holds a value the database cannot store ({detail}); nothing was written") from exc
+
+
+def ingest_checkout(checkout: gitsource.Checkout, *, user=None, progress: Progress = no_progress) -> IngestOutcome:
+    """Store an already fetched commit as a release (or return the existing one for that commit); the
+    history ingest materialises its head through here, on its own fetch. Raises what ingest_release
+    turns into IngestError."""
+    existing = Release.objects.filter(commit__sha=checkout.commit.sha).with_related().first()
+    if existing is not None:
+        return IngestOutcome(existing, created=False)
+    analysis = analyse_checkout(checkout, progress)
+    total = len(analysis.components)
+    progress(0, total, "writing (one transaction)")
+    release = write_release(analysis, checkout, user=user)
+    refresh_statistics()
+    progress(total, total, "written")
+    return IngestOutcome(release, created=True)
 
 
 def analyse_checkout(checkout: gitsource.Checkout, progress: Progress = no_progress) -> ReleaseAnalysis:
@@ -145,6 +163,12 @@ def _commit_rows(analysis: ReleaseAnalysis, head: gitsource.CommitInfo) -> dict[
     for config in analysis.config_files:
         if config.last_commit:
             infos[config.last_commit.sha] = config.last_commit
+    return store_commits(infos.values())
+
+
+def store_commits(infos: Iterable[gitsource.CommitInfo]) -> dict[str, Commit]:
+    """A Commit row for each commit (existing rows are kept), by sha."""
+    by_sha = {i.sha: i for i in infos}
     Commit.objects.bulk_create(
         [
             Commit(
@@ -158,12 +182,12 @@ def _commit_rows(analysis: ReleaseAnalysis, head: gitsource.CommitInfo) -> dict[
                 subject=i.subject[:1000],
                 message=i.message,
             )
-            for i in infos.values()
+            for i in by_sha.values()
         ],
         ignore_conflicts=True,
         batch_size=BATCH,
     )
-    return {c.sha: c for c in Commit.objects.filter(sha__in=list(infos))}
+    return {c.sha: c for c in Commit.objects.filter(sha__in=list(by_sha))}
 
 
 def _parse_snapshot(value: str) -> dt.datetime | None:

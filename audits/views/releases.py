@@ -36,7 +36,7 @@ def _ingest_form(release: Release | None = None) -> IngestForm:
 @viewer_required
 def release_list(request):
     can = Capabilities(request.user)
-    jobs = list(Job.objects.filter(kind=JobKind.INGEST).select_related("release")[:10]) if can.start_jobs else []
+    jobs = list(Job.objects.filter(kind__in=[JobKind.INGEST, JobKind.HISTORY]).select_related("release")[:10]) if can.start_jobs else []
     return render_page(
         request,
         "audits/release_list.html",
@@ -55,11 +55,13 @@ def start_ingest(request):
     if not form.is_valid():
         return render_page(request, "audits/ingest_form.html", {"ingest_form": form}, status=400)
     source, ref = form.cleaned_data["source"], form.cleaned_data["ref"]
-    job = queue_job(request, JobKind.INGEST, {"source": source, "ref": ref})
+    kind = JobKind.HISTORY if form.cleaned_data["history"] else JobKind.INGEST
+    what = "history ingest" if kind == JobKind.HISTORY else "ingest"
+    job = queue_job(request, kind, {"source": source, "ref": ref})
     if job is None:
         return render_page(request, "audits/ingest_form.html", {"ingest_form": form}, status=503)
-    record_access(request, AccessAction.START_JOB, f"ingest job {job.pk}: {source} at {ref}")
-    messages.success(request, f"The ingest of {source} at {ref} is queued as job {job.pk}; its progress shows below.")
+    record_access(request, AccessAction.START_JOB, f"{what} job {job.pk}: {source} at {ref}")
+    messages.success(request, f"The {what} of {source} at {ref} is queued as job {job.pk}; its progress shows below.")
     return redirect(reverse("audits:release-list") + f"#job-{job.pk}")
 
 

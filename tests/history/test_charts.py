@@ -1,7 +1,7 @@
 """history.charts: the geometry of the history line charts, and the column links they draw (escaped)."""
 
 from history.charts import HEIGHT, PanelSpec, Point, column_links, line_chart, nice_ceiling, stacked
-from history.states import summarise_states
+from history.summary import summarise_states
 from tests.support.history import altered, state
 
 
@@ -54,9 +54,10 @@ def test_the_column_links_escape_what_the_repository_named():
 def test_a_summary_counts_headlines_overlays_and_the_intact_share():
     summary = summarise_states([state("a"), state("b"), altered("c", ("patch-add", "x"), ("spec-add-tag", "y")),
                                 state("d", headline="pinned")])
-    assert summary == {"components": 4, "by_headline": {"altered": 1, "intact": 2, "pinned": 1}, "intact_share": 50.0,
-                       "altered": 1, "build_customised": 0, "pinned": 1, "overlays": 2,
-                       "overlays_by_type": {"patch-add": 1, "spec-add-tag": 1}, "components_with_overlays": 1}
+    assert summary == {"components": 4, "by_headline": {"altered": 1, "intact": 2, "pinned": 1}, "intact": 2,
+                       "intact_share": 50.0, "altered": 1, "build_customised": 0, "pinned": 1, "local": 0,
+                       "overlays": 2, "overlays_by_type": {"patch-add": 1, "spec-add-tag": 1},
+                       "components_with_overlays": 1, "identities_unresolved": 0}
 
 
 def test_the_summary_of_nothing_is_zero():

@@ -1,6 +1,6 @@
 """Synthetic history: Commit, Snapshot and ComponentState rows built from the states of each commit, the
 way the history ingest stores them (one state row per run of unchanged states, summaries from
-history.states.summarise_states), without any repository.
+history.summary.summarise_states), without any repository.
 
     build_history("azurelinux", [{"bash": state("bash")}, {"bash": state("bash", headline="altered")}])
 
@@ -15,7 +15,8 @@ import hashlib
 from dataclasses import replace
 from typing import Iterable, Mapping
 
-from history.states import BinaryFacts, ComponentState, OverlayFacts, summarise_states
+from history.states import BinaryFacts, ComponentState, OverlayFacts
+from history.summary import summarise_states
 
 START = dt.datetime(2026, 3, 1, 9, 0, tzinfo=dt.timezone.utc)
 AUTHORS = ("Ada Lovelace", "Grace Hopper", "Alan Turing")

@@ -1,0 +1,181 @@
+"""PURE PYTHON: every commit of a first-parent history analysed incrementally, oldest first.
+
+A full analysis of the corpus takes ~23 s (7,580 specs read, parsed and expanded); loading and
+resolving its configuration takes ~0.4 s. So each commit's configuration is loaded and resolved
+again (a change to a group, the distro defaults or `components.toml` reaches every component it
+affects), and each component gets an **input key**: a digest of everything its state is computed
+from (its resolved configuration with overlays and provenance, the blob ids of every file in its
+rendered-spec folder, RENDER_FAILED marker and `sources` included, the blob ids of its overlay
+sources, the distro baseline and distros, the macro files the identity expansion reads). Only the
+components whose key changed are analysed again (`audits.analysis.ComponentAnalyser` on that
+subset, without the blame-based commit attribution: a state's commit is its snapshot's); the others
+keep their state. Identities (the expensive spec expansion) are looked up in an `IdentityCache`
+first and kept in memory across commits.
+
+A commit whose configuration cannot be loaded (ConfigError, TreeError) yields the previous states
+with `error` set, and the next commit is compared with the last one that loaded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from audits.analysis import ComponentAnalyser
+from audits.azldev.classify import default_config
+from audits.azldev.loader import ConfigError, Project, cached_parses, load_project
+from audits.azldev.resolve import ResolvedComponent, resolve_components
+from audits.azldev.tree import TreeError
+from audits.gitsource import run_git
+from audits.gittree import GitTree
+from audits.identities import IdentityCache, IdentityResolver
+from audits.names import check_component_names, check_release_keys
+from audits.rpmspec.macropaths import distribution_macro_paths
+
+from .states import ComponentState, state_of
+
+# What makes a commit's configuration unusable: the commit becomes a snapshot with an error.
+CONFIG_ERRORS = (ConfigError, TreeError)
+
+Change = tuple[str, "ComponentState | None", "ComponentState | None"]  # (name, before, after); None: absent
+
+
+@dataclass
+class CommitAnalysis:
+    sha: str
+    seq: int
+    states: dict[str, ComponentState]  # every component at this commit; after an error, the previous ones
+    changes: list[Change] = field(default_factory=list)  # components whose state began or ended, by name
+    error: str = ""
+    analysed: int = 0  # components whose record was computed afresh
+    identities_computed: dict[str, dict[str, Any]] = field(default_factory=dict)  # for the IdentityCache
+
+
+def first_parent_history(git_dir: Path, head: str) -> list[str]:
+    """The commits of `head`'s first-parent history, the root first (index = Snapshot.seq)."""
+    out = run_git(git_dir, ["rev-list", "--first-parent", "--reverse", head, "--"])
+    return out.decode().split()
+
+
+def _digest(*parts: Any) -> str:
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, separators=(",", ":"), default=str).encode()).hexdigest()
+
+
+class IncrementalAnalysis:
+    """Walks commits of one repository in order (`analyse` each, oldest first), keeping the states and
+    input keys of the last commit whose configuration loaded."""
+
+    def __init__(self, git_dir: Path, *, identity_cache: IdentityCache | None = None,
+                 max_file_bytes: int | None = None):
+        self.git_dir = git_dir
+        self.identity_cache = identity_cache
+        self.max_file_bytes = max_file_bytes
+        self.states: dict[str, ComponentState] = {}
+        self.digests: dict[str, str] = {}
+        self.keys: dict[str, str] = {}
+        self._resolver: IdentityResolver | None = None
+        self._macro_digest = ""
+        self._macro_paths: tuple[str, frozenset[str], list[str]] = ("", frozenset(), [])
+        self._loaded: tuple[str, Project] | None = None  # project_at's, until that commit is analysed
+        self._sizes: dict[bytes, int] = {}  # blob id -> size, for every commit's GitTree
+        self._parsed: dict[bytes, bytes] = {}  # config files parsed, by content (audits.azldev.loader.cached_parses)
+
+    def resume(self, sha: str, states: dict[str, ComponentState], digests: dict[str, str] | None = None) -> None:
+        """Continue after commit `sha`, whose states (stored earlier, with their digests when known) are
+        `states`: the input keys are computed again at `sha` (configuration only, no component is analysed)."""
+        self.states = dict(states)
+        self.digests = dict(digests) if digests is not None else {name: s.digest() for name, s in states.items()}
+        with self._tree(sha) as tree, cached_parses(self._parsed):
+            try:
+                project, components = self._configuration(sha, tree)
+                self.keys = self._keys(tree, project, components)
+            except CONFIG_ERRORS:
+                self.keys = {}  # every component is analysed at the next commit
+
+    def project_at(self, sha: str) -> Project:
+        """The configuration of commit `sha`, loaded (ConfigError, TreeError); kept for its analysis."""
+        if self._loaded is None or self._loaded[0] != sha:
+            with self._tree(sha) as tree, cached_parses(self._parsed):
+                self._loaded = (sha, load_project(tree))
+        return self._loaded[1]
+
+    def _configuration(self, sha: str, tree: GitTree) -> tuple[Project, list[ResolvedComponent]]:
+        """The commit's configuration loaded and resolved, with the checks a full analysis makes first."""
+        if self._loaded is not None and self._loaded[0] == sha:
+            project, self._loaded = self._loaded[1], None
+        else:
+            project = load_project(tree)
+        components = resolve_components(project, tree)
+        check_component_names((c.name, c.defined_in) for c in components)
+        check_release_keys(*project.default_distro, "azldev.toml")  # ConfigError when the default distro is unusable
+        return project, components
+
+    def analyse(self, sha: str, seq: int) -> CommitAnalysis:
+        with self._tree(sha) as tree, cached_parses(self._parsed):
+            try:
+                project, components = self._configuration(sha, tree)
+                keys = self._keys(tree, project, components)
+                stale = [c for c in components if keys[c.name] != self.keys.get(c.name)]
+                fresh: dict[str, ComponentState] = {}
+                if stale:
+                    analyser = ComponentAnalyser(tree, project, identity_cache=self.identity_cache,
+                                                 only={c.name for c in stale}, identities=self._resolver)
+                    fresh = {c.name: state_of(analyser.record(c)) for c in stale}
+            except CONFIG_ERRORS as exc:
+                return CommitAnalysis(sha, seq, dict(self.states), error=str(exc) or type(exc).__name__)
+        assert self._resolver is not None
+        computed = dict(self._resolver.fresh)
+        self._resolver.known.update(computed)
+        self._resolver.fresh.clear()
+        changes: list[Change] = []
+        digests: dict[str, str] = {}
+        states: dict[str, ComponentState] = {}
+        for component in components:
+            name = component.name
+            state = fresh.get(name)
+            if state is None:
+                states[name], digests[name] = self.states[name], self.digests[name]
+                continue
+            digest = state.digest()
+            if digest != self.digests.get(name):
+                changes.append((name, self.states.get(name), state))
+                states[name], digests[name] = state, digest
+            else:  # same state: keep the object from before
+                states[name], digests[name] = self.states[name], digest
+        changes.extend((name, old, None) for name, old in self.states.items() if name not in states)
+        changes.sort(key=lambda change: change[0])
+        self.states, self.digests, self.keys = states, digests, keys
+        return CommitAnalysis(sha, seq, states, changes, analysed=len(fresh), identities_computed=computed)
+
+    def _tree(self, sha: str) -> GitTree:
+        return GitTree(self.git_dir, sha, max_file_bytes=self.max_file_bytes, sizes=self._sizes)
+
+    def _keys(self, tree: GitTree, project: Project, components: list[ResolvedComponent]) -> dict[str, str]:
+        """Each component's input key at this commit (see the module docstring)."""
+        entries, oids = tree.entries(), tree.blob_ids()
+        distribution = project.default_distro[0]
+        names = frozenset(entries)
+        if (distribution, names) != self._macro_paths[:2]:
+            self._macro_paths = (distribution, names, distribution_macro_paths(entries, distribution))
+        macro_digest = _digest(distribution, [(p, oids[p].decode()) for p in self._macro_paths[2]])
+        if self._resolver is None or macro_digest != self._macro_digest:
+            self._resolver = IdentityResolver(tree, distribution)
+            self._macro_digest = macro_digest
+        else:
+            self._resolver = self._resolver.rebound(tree)
+        common = _digest(default_config(project), project.distros, macro_digest)
+        by_dir: dict[str, list[tuple[str, bytes]]] = {}
+        for path, oid in oids.items():
+            by_dir.setdefault(path.rpartition("/")[0], []).append((path, oid))
+        keys = {}
+        for c in components:
+            rendered_dir = project.rendered_spec_dir(c.name)
+            files = sorted(by_dir.get(rendered_dir, ())) if rendered_dir else []
+            overlay_sources = [(o.source_path, oids.get(o.source_path)) for o in c.overlays if o.source_path]
+            keys[c.name] = hashlib.sha256(
+                f"{common}\0{c!r}\0{rendered_dir}\0{files!r}\0{overlay_sources!r}".encode()
+            ).hexdigest()
+        return keys
