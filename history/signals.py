@@ -1,4 +1,4 @@
-"""Extension points of the history app for the apps above it, and for feeds below it once wired."""
+"""Extension points of the history app (services.events connects the change feed to it)."""
 
 from django.dispatch import Signal
 
@@ -6,5 +6,5 @@ from django.dispatch import Signal
 # `snapshot=` (history.Snapshot) and `changes=`, a list of (name, before, after) sorted by name, where
 # before/after are history.states.ComponentState or None (the component did not exist). A receiver's
 # writes commit with the snapshot; a receiver that raises rolls that snapshot back (earlier ones stay).
-# This is where change feeds (components newly diverged or back to intact, new overlays) are recorded.
+# history.services.events records the change feed here (components newly diverged or back to intact, new overlays).
 snapshot_written = Signal()

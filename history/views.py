@@ -95,6 +95,7 @@ def distribution_history(request, distribution: str):
         "distribution": dist,
         "snapshots": rows,
         "newest": newest_first[0] if newest_first else None,
+        "source": querysets.newest(dist),  # where the next history ingest fetches from
         "charts": charts(rows, reverse("history:distribution", args=[dist.name]) + "commits/") if rows else None,
         "page": page,
         "at": at,

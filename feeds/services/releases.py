@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from typing import Any
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any, Callable, Iterator
 
 from django.conf import settings
 from django.db.models import Q
@@ -28,6 +30,19 @@ from .events import record_event
 
 INTACT = Headline.INTACT.value
 MAX_NAMES = 1000  # names listed in one aggregated event
+
+_components_told_elsewhere: ContextVar[bool] = ContextVar("components_told_elsewhere", default=False)
+
+
+@contextmanager
+def component_events_told_elsewhere() -> Iterator[None]:
+    """Releases written inside it announce only `release.ingested`: the history ingest materialising its head
+    has already recorded each commit's component events (history.services.events), once per commit."""
+    token = _components_told_elsewhere.set(True)
+    try:
+        yield
+    finally:
+        _components_told_elsewhere.reset(token)
 
 
 def previous_release(release: Release) -> Release | None:
@@ -80,7 +95,7 @@ def record_release_events(sender=None, *, release: Release, **kwargs) -> None:
     headlines = _headlines(release)
     changes: dict[str, dict[str, Any]] = {EventKind.COMPONENT_DIVERGED: {}, EventKind.COMPONENT_INTACT: {},
                                           EventKind.OVERLAY_ADDED: {}}
-    if previous is not None:
+    if previous is not None and not _components_told_elsewhere.get():
         before = _headlines(previous)
         for name, headline in headlines.items():
             old = before.get(name)
@@ -92,8 +107,12 @@ def record_release_events(sender=None, *, release: Release, **kwargs) -> None:
                                             for name, overlays in _added_overlays(release, previous).items()}
         _add_reasons(release, changes[EventKind.COMPONENT_DIVERGED])
     _record_ingested(release, previous, headlines, changes)
+    common = {"release_id": release.pk, "previous_release_id": previous.pk if previous else None,
+              "commit": release.commit.sha}
     for kind, per_component in changes.items():
-        _record_component_events(release, previous, kind, per_component)
+        record_component_events(kind, per_component, where=_where(release), link=_release_link(release),
+                                component_link=lambda name: _component_link(release, name), common=common,
+                                release=release)
 
 
 def _add_reasons(release: Release, diverged: dict[str, dict[str, Any]]) -> None:
@@ -140,19 +159,18 @@ _AGGREGATED = {
 }
 
 
-def _record_component_events(release: Release, previous: Release | None, kind: str,
-                             per_component: dict[str, dict[str, Any]]) -> None:
-    """One event per component; past PEDIGREE_FEED_MAX_COMPONENT_EVENTS components, one event for them all."""
+def record_component_events(kind: str, per_component: dict[str, dict[str, Any]], *, where: str, link: str,
+                            component_link: Callable[[str], str], common: dict[str, Any], release: Release | None = None,
+                            distribution=None) -> None:
+    """One event per component ({"from", "to", "reasons"} or {"overlays": [{"type", ...}]}); past
+    PEDIGREE_FEED_MAX_COMPONENT_EVENTS components, one event for them all, linking to `link`."""
     if not per_component:
         return
-    where = _where(release)
-    common = {"release_id": release.pk, "previous_release_id": previous.pk if previous else None,
-              "commit": release.commit.sha}
     if len(per_component) > settings.PEDIGREE_FEED_MAX_COMPONENT_EVENTS:
         names = sorted(per_component)
         record_event(kind, title=_AGGREGATED[kind].format(count=len(names), where=where),
                      summary=", ".join(names[:50]) + (" and more." if len(names) > 50 else "."),
-                     link=_release_link(release), release=release,
+                     link=link, release=release, distribution=distribution,
                      payload={**common, "count": len(names), "components": names[:MAX_NAMES],
                               "truncated": len(names) > MAX_NAMES})
         return
@@ -161,7 +179,7 @@ def _record_component_events(release: Release, previous: Release | None, kind: s
         count = len(change.get("overlays", ()))
         summary = _component_summary(kind, change)
         record_event(kind, title=_TITLES[kind].format(name=name, to=to, count=count, where=where), summary=summary,
-                     link=_component_link(release, name), release=release,
+                     link=component_link(name), release=release, distribution=distribution,
                      payload={**common, "component": name, **change})
 
 

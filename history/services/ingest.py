@@ -30,6 +30,7 @@ from audits.services.ingest import (
     ingest_errors,
     store_commits,
 )
+from feeds.services.releases import component_events_told_elsewhere
 from jobs.progress import Progress, no_progress
 from jobs.registry import JobParamsError
 
@@ -134,7 +135,8 @@ def _ingest(checkout: gitsource.Checkout, since, from_commit, user, progress: Pr
     release = None
     if materialise:
         progress(len(todo), len(todo), f"materialising {head[:12]} as a release")
-        release = ingest_checkout(checkout, user=user, progress=progress).release
+        with component_events_told_elsewhere():  # told commit by commit (services.events)
+            release = ingest_checkout(checkout, user=user, progress=progress).release
         Snapshot.objects.filter(distribution=distribution, commit=release.commit).update(release=release)
     return HistoryOutcome(
         distribution=distribution, added=len(todo), total=Snapshot.objects.filter(distribution=distribution).count(),

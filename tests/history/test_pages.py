@@ -39,6 +39,19 @@ def test_the_history_page_lists_the_commits_newest_first(auditor_client, history
     assert rows == ["4", "3", "2", "1", "0"]
 
 
+def test_a_release_manager_can_ingest_the_new_commits_of_the_history_source(client, release_manager, history):
+    client.force_login(release_manager)
+    html = client.get(BASE).content.decode()
+    form = re.search(r'<form method="post" action="/ingest/" class="ingest-history">(.*?)</form>', html, re.S)
+    assert form is not None
+    fields = dict(re.findall(r'<input type="hidden" name="(source|ref|history)" value="([^"]*)">', form.group(1)))
+    assert fields == {"source": "https://example.org/azurelinux.git", "ref": "main", "history": "on"}
+
+
+def test_an_auditor_is_not_offered_to_ingest_new_commits(auditor_client, history):
+    assert 'class="ingest-history"' not in auditor_client.get(BASE).content.decode()
+
+
 def test_the_as_of_selector_redirects_to_the_snapshot_current_then(auditor_client, history):
     response = auditor_client.get(BASE, {"at": "2026-03-01 20:00"})
     assert response.status_code == 302

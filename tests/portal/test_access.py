@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from portal import settings as portal_settings
+from portal import env as portal_env
 
 pytestmark = pytest.mark.django_db
 
@@ -51,14 +51,14 @@ def test_security_headers_are_set(client):
 def test_boolean_settings_reject_unclear_values(monkeypatch, raw):
     monkeypatch.setenv("PEDIGREE_TEST_FLAG", raw)
     with pytest.raises(ImproperlyConfigured, match="PEDIGREE_TEST_FLAG"):
-        portal_settings.env_bool("PEDIGREE_TEST_FLAG", False)
+        portal_env.env_bool("PEDIGREE_TEST_FLAG", False)
 
 
 def test_secrets_can_come_from_a_file(monkeypatch, tmp_path):
     secret = tmp_path / "key"
     secret.write_text("s3cret\n")
     monkeypatch.setenv("PEDIGREE_TEST_SECRET_FILE", str(secret))
-    assert portal_settings.env_secret("PEDIGREE_TEST_SECRET") == "s3cret"
+    assert portal_env.env_secret("PEDIGREE_TEST_SECRET") == "s3cret"
 
 
 @pytest.mark.parametrize("path", ["/", "/releases/1/", "/releases/1/components/curl/", "/compare/", "/jobs/status.json"])
