@@ -2,8 +2,11 @@
 
 99 % complete is not reachable from the repository alone: 274 Go specs name themselves with %{goname}
 from go-rpm-macros, whose macro files are only in its source tarball, not in the repository. At the
-corpus commit 95.4 % of the specs are complete, and 99.0 % of those that do not need %{goname}; the
-bounds below are those figures rounded down, and must only ever go up.
+corpus commit 95.4 % of the specs are complete (7,262 of 7,611), and 98.98 % of those that do not need
+%{goname} (7,262 of 7,337). It was 99.02 % until grpc, python-typer and python-coverage stopped claiming a
+complete identity: a section-writing macro of theirs (%python_extras_subpkg, %pyproject_extras_subpkg)
+fails on a shell expansion and writes nothing, so their extras packages are unknown, not absent. The
+bounds below are those figures rounded down, and must only go up by expanding more, never by claiming more.
 """
 
 from __future__ import annotations
@@ -45,11 +48,11 @@ def test_at_least_95_percent_of_corpus_specs_have_a_complete_identity(identities
     assert complete / len(identities) >= 0.95
 
 
-def test_at_least_99_percent_of_the_specs_that_need_no_go_macros_have_a_complete_identity(identities):
+def test_at_least_98_9_percent_of_the_specs_that_need_no_go_macros_have_a_complete_identity(identities):
     needs_go = {p for p, i in identities.items() if any("%{goname}" in u.reason for u in i.unresolved)}
     assert len(needs_go) <= 274
     others = [i for p, i in identities.items() if p not in needs_go]
-    assert sum(i.complete for i in others) / len(others) >= 0.99
+    assert sum(i.complete for i in others) / len(others) >= 0.989
 
 
 def test_the_kernel_builds_kernel_core_and_every_name_is_expanded(identities):
