@@ -1,6 +1,7 @@
 """Server time of the auditor pages on the real corpus (7,580 components).
 
-    .venv/bin/python bench/pages.py [--bundle PATH] [--ref tomls/base/main] [--runs 30] [--check] [--synthetic-history]
+    .venv/bin/python bench/pages.py [--bundle PATH] [--ref tomls/base/main] [--runs 30] [--check]
+                                    [--history | --synthetic-history]
 
 Ingests the bundle into a throwaway database exactly like bench/ingest.py (a temporary
 SQLite file, or a dedicated PostgreSQL database `pedigree_bench` when DATABASE_URL is set;
@@ -10,9 +11,10 @@ server side of a request (middleware, session, queries, template, access-log wri
 without the network. Prints p50/p95 and the number of SQL queries per page.
 
 When the database holds history of the release's distribution, the history pages are measured too
-(distribution history, snapshot table, component timeline, changes since). --synthetic-history writes
-one of corpus size first (bench/synthetic_history.py: 492 snapshots over the release's components, a
-few thousand changes), until the history ingest can load the real one.
+(distribution history, snapshot table, component timeline, changes since). --history ingests the real one
+first (history.services.ingest: every commit of --ref, about 3-4 minutes; the release is the head it links);
+--synthetic-history writes one of corpus size (bench/synthetic_history.py: 492 snapshots over the release's
+components, a few thousand random changes).
 """
 
 from __future__ import annotations
@@ -39,8 +41,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ref", default="tomls/base/main")
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--check", action="store_true", help="exit 1 when a page misses the p95 target")
-    parser.add_argument("--synthetic-history", action="store_true",
-                        help="write a synthetic history of corpus size (492 snapshots) before measuring")
+    history = parser.add_mutually_exclusive_group()
+    history.add_argument("--history", action="store_true", help="ingest the real history of --ref before measuring")
+    history.add_argument("--synthetic-history", action="store_true",
+                         help="write a synthetic history of corpus size (492 snapshots) before measuring")
     args = parser.parse_args(argv)
     bundle = args.bundle.resolve()
     if not bundle.is_file():
@@ -85,6 +89,12 @@ def main(argv: list[str] | None = None) -> int:
             (f"review page {most_overlays.name} (history, forms)", f"{base}reviews/{review.pk}/"),
             ("CSV export, unfiltered (not targeted)", f"/releases/{release.pk}/components.csv"),
         ]
+        if args.history:
+            from history.services.ingest import ingest_history
+
+            started = time.perf_counter()
+            outcome = ingest_history(str(bundle), args.ref)
+            print(f"  history ingested: {outcome.added} snapshots in {time.perf_counter() - started:.1f} s")
         if args.synthetic_history:
             import synthetic_history
 
