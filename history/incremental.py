@@ -19,7 +19,6 @@ with `error` set, and the next commit is compared with the last one that loaded.
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,7 +34,7 @@ from audits.identities import IdentityCache, IdentityResolver
 from audits.names import check_component_names, check_release_keys
 from audits.rpmspec.macropaths import distribution_macro_paths
 
-from .states import ComponentState, state_of
+from .states import ComponentState, json_digest, state_of
 
 # What makes a commit's configuration unusable: the commit becomes a snapshot with an error.
 CONFIG_ERRORS = (ConfigError, TreeError)
@@ -58,10 +57,6 @@ def first_parent_history(git_dir: Path, head: str) -> list[str]:
     """The commits of `head`'s first-parent history, the root first (index = Snapshot.seq)."""
     out = run_git(git_dir, ["rev-list", "--first-parent", "--reverse", head, "--"])
     return out.decode().split()
-
-
-def _digest(*parts: Any) -> str:
-    return hashlib.sha256(json.dumps(parts, sort_keys=True, separators=(",", ":"), default=str).encode()).hexdigest()
 
 
 class IncrementalAnalysis:
@@ -160,13 +155,13 @@ class IncrementalAnalysis:
         names = frozenset(entries)
         if (distribution, names) != self._macro_paths[:2]:
             self._macro_paths = (distribution, names, distribution_macro_paths(entries, distribution))
-        macro_digest = _digest(distribution, [(p, oids[p].decode()) for p in self._macro_paths[2]])
+        macro_digest = json_digest([distribution, [(p, oids[p].decode()) for p in self._macro_paths[2]]])
         if self._resolver is None or macro_digest != self._macro_digest:
             self._resolver = IdentityResolver(tree, distribution)
             self._macro_digest = macro_digest
         else:
             self._resolver = self._resolver.rebound(tree)
-        common = _digest(default_config(project), project.distros, macro_digest)
+        common = json_digest([default_config(project), project.distros, macro_digest])
         by_dir: dict[str, list[tuple[str, bytes]]] = {}
         for path, oid in oids.items():
             by_dir.setdefault(path.rpartition("/")[0], []).append((path, oid))

@@ -64,10 +64,11 @@ class ComponentState:
         )
 
     def digest(self) -> str:
-        return _digest([STATE_VERSION, self.to_json()])
+        return json_digest([STATE_VERSION, self.to_json()])
 
 
-def _digest(value: Any) -> str:
+def json_digest(value: Any) -> str:
+    """SHA-256 of `value` as canonical JSON (sorted keys, no spaces)."""
     return hashlib.sha256(json.dumps(value, sort_keys=True, separators=(",", ":"), default=str).encode()).hexdigest()
 
 
@@ -89,7 +90,7 @@ def state_of(record: ComponentRecord) -> ComponentState:
         license=record.license_text,
         reasons=tuple((r.code, r.text) for r in record.classification.reasons),
         overlays=tuple(
-            OverlayFacts(o.type, str(o.fields.get("description", "")), _digest([o.type, o.fields]))
+            OverlayFacts(o.type, str(o.fields.get("description", "")), json_digest([o.type, o.fields]))
             for o in resolved.overlays
         ),
         build=json.dumps(resolved.config.get("build", {}), sort_keys=True, default=str),

@@ -52,7 +52,7 @@ def charts(rows: list[querysets.SnapshotRow], base: str) -> dict:
         by_type = summary.get("overlays_by_type") or {}
         values = {
             "components": components,
-            "intact_share": round(100 * by_headline.get("intact", 0) / components, 1) if components else 0,
+            "intact_share": summary.get("intact_share", 0),
             **{h: by_headline.get(h, 0) for h in headlines},
             **{f"type:{t}": by_type.get(t, 0) for t in top},
         }

@@ -8,19 +8,14 @@ select_related("blob") on their rows, or fetch many texts at once with `texts(di
 
 from __future__ import annotations
 
-import hashlib
 from typing import Iterable, Mapping
 
 from django.db.models import Exists, OuterRef
 
+from ..analysis import sha256_text
 from ..models import Blob
 
 BATCH = 300  # digests per query and rows per INSERT: 3 parameters a row stays under SQLite's 999 variables
-
-
-def digest(data: bytes) -> str:
-    """The key of a text: the SHA-256 of its bytes (as git stores them), hex."""
-    return hashlib.sha256(data).hexdigest()
 
 
 def stored_digests(digests: Iterable[str]) -> set[str]:
@@ -46,7 +41,7 @@ def store_texts(texts: Mapping[str, str]) -> None:
 
 def store_text(text: str) -> str:
     """Store one text under the digest of its UTF-8 bytes; return the digest."""
-    key = digest(text.encode("utf-8"))
+    key = sha256_text(text.encode("utf-8"))
     store_texts({key: text})
     return key
 

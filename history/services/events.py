@@ -9,6 +9,7 @@ The head a history ingest materialises as a release announces only `release.inge
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from django.urls import reverse
@@ -38,13 +39,8 @@ def component_changes(changes: list[Change]) -> dict[str, dict[str, dict[str, An
                 "reasons": [{"code": code, "text": text} for code, text in after.reasons]}
         elif before is not None and before.headline != INTACT and after.headline == INTACT:
             found[EventKind.COMPONENT_INTACT][name] = {"from": before.headline, "to": after.headline}
-        old = list(before.overlays) if before is not None else []
-        added = []
-        for overlay in after.overlays:
-            if overlay in old:
-                old.remove(overlay)
-            else:
-                added.append({"type": overlay.type, "description": overlay.description, "digest": overlay.digest})
+        new = Counter(after.overlays) - Counter(before.overlays if before is not None else ())
+        added = [{"type": o.type, "description": o.description, "digest": o.digest} for o in new.elements()]
         if added:
             found[EventKind.OVERLAY_ADDED][name] = {"overlays": added, "new_component": before is None}
     return found

@@ -4,6 +4,7 @@ deleted releases can be collected."""
 
 import pytest
 
+from audits.analysis import sha256_text
 from audits.models import Blob, ConfigFile, Release, RenderedSpec
 from audits.services import blobs
 from audits.services.ingest import ingest_release
@@ -31,7 +32,7 @@ def test_two_releases_that_share_specs_store_each_text_once(two_releases):
     assert all(sha == blob for sha, blob in rows) and len(rows) == len(old) + len(new)
     for blob in Blob.objects.all():
         data = blob.text.encode()
-        assert (blobs.digest(data), len(data)) == (blob.sha256, blob.size)
+        assert (sha256_text(data), len(data)) == (blob.sha256, blob.size)
 
 
 def test_an_ingest_that_fails_after_storing_its_texts_leaves_no_blob_and_the_earlier_release_intact(sample_git):
