@@ -392,21 +392,29 @@ def _pinned(source: str, policy: EgressPolicy) -> tuple[list[str], dict[str, str
     return [], {"GIT_SSH_COMMAND": f"{base} {pin}"}
 
 
-def _clone_bare(source: str, dest: Path, *, allow_local: bool, timeout: float, egress: EgressPolicy | None = None) -> None:
-    """`git clone --bare` with remote helpers, hooks and redirects off, pinned to the addresses the
-    egress policy checked (default: the configured policy); `source` must already be validated."""
+def transfer(what: str, source: str, git_args: list[str], *, allow_local: bool, timeout: float,
+             egress: EgressPolicy | None = None, cwd: str | None = None) -> None:
+    """Run a git command that talks to `source` (clone, fetch) with remote helpers, hooks and redirects
+    off, pinned to the addresses the egress policy checked (default: the configured policy); `source`
+    must already be validated. A failure raises our sentence for it (GitSourceError or GitTransientError)."""
     pin_args, pin_env = _pinned(source, egress if egress is not None else egress_policy.default_policy())
     env = git_env(isolated=False)
     env["GIT_ALLOW_PROTOCOL"] = "file:https:ssh" if allow_local else "https:ssh"
     env.update(pin_env)
     args = ["-c", "protocol.ext.allow=never", "-c", "core.hooksPath=/dev/null", "-c", "http.followRedirects=false",
-            *pin_args, "clone", "--bare", "--quiet", "--", source, str(dest)]
-    result = _run("clone", args, env=env, timeout=timeout, cwd=str(dest.parent))
+            *pin_args, *git_args]
+    result = _run(what, args, env=env, timeout=timeout, cwd=cwd)
     if result.returncode != 0:
         raise _clone_error(source, result.stderr)
 
 
-def _resolve_ref(git_dir: Path, source: str, ref: str) -> str:
+def clone_bare(source: str, dest: Path, *, allow_local: bool, timeout: float, egress: EgressPolicy | None = None) -> None:
+    """`git clone --bare` of a validated `source` into `dest` (see `transfer`)."""
+    transfer("clone", source, ["clone", "--bare", "--quiet", "--", source, str(dest)], allow_local=allow_local,
+             timeout=timeout, egress=egress, cwd=str(dest.parent))
+
+
+def resolve_ref(git_dir: Path, source: str, ref: str) -> str:
     candidates = [ref] if ref.startswith("refs/") or ref == "HEAD" else [f"refs/heads/{ref}", f"refs/tags/{ref}"]
     if _HEX_ID.match(ref):
         candidates.append(ref)
@@ -478,8 +486,8 @@ def fetch(source: str, ref: str, *, allow_local: bool, timeout: float = 600,
         raise _workspace_error(f"{exc.strerror or exc}") from exc
     try:
         git_dir = tmp / "repo.git"
-        _clone_bare(source, git_dir, allow_local=allow_local, timeout=timeout, egress=policy)
-        sha = _resolve_ref(git_dir, source, ref)
+        clone_bare(source, git_dir, allow_local=allow_local, timeout=timeout, egress=policy)
+        sha = resolve_ref(git_dir, source, ref)
         yield Checkout(git_dir=git_dir, commit=read_commits(git_dir, [sha])[sha], source=source, ref=ref)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -145,9 +145,10 @@ class IdentityResolver:
     so an identity is looked up first by the digest of everything it depends on: this code, the
     macro sets, the spec, and the files of its folder the spec loaded (checked again on reuse)."""
 
-    def __init__(self, tree: RepoTree, distribution: str, arches: Iterable[str] = ARCHES):
+    def __init__(self, tree: RepoTree, distribution: str, arches: Iterable[str] = ARCHES, *,
+                 macro_paths: list[str] | None = None):
         self.tree = tree
-        paths = distribution_macro_paths(tree.entries(), distribution)
+        paths = macro_paths if macro_paths is not None else distribution_macro_paths(tree.entries(), distribution)
         self.macro_paths = tuple(paths)
         self.macro_sets: dict[str, MacroSet] = {arch: load_macro_set(tree.read_bytes, paths, arch) for arch in arches}
         self.sandbox = LuaSandbox(next(iter(self.macro_sets.values())).lua_modules, vercmp=rpmvercmp)

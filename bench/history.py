@@ -7,13 +7,15 @@ PostgreSQL database `pedigree_bench`, created and dropped). Steps, in this order
 
   full      `ingest_release` of the head on an empty database (identity cache cold): the time of
             one full single-commit ingest, and the database size after one full release.
-  history   everything deleted (identity cache too), then `ingest_history` of the whole ref: every
-            commit of its first-parent history as a snapshot, then the head materialised as a
-            release. Timed as a whole and split at the progress message that starts the
-            materialisation; the database size after it.
-  new       the newest snapshot forgotten (`forget_after`) and the head's release deleted, then
-            `ingest_history` again: one new commit (the head changes 1 of 7,580 components), with
-            and without the materialisation of the head (split as above).
+  history   everything deleted (identity cache too), then `ingest_history` of the commit before
+            the ref's head (given as a commit id): every commit of its first-parent history as a
+            snapshot, then that commit materialised as a release, as a run that ended there leaves
+            it (the source's mirror kept, the input keys on the newest snapshot). Timed as a whole
+            and split at the progress message that starts the materialisation.
+  new       `ingest_history` of the ref: one new commit (the head changes 1 of 7,580 components),
+            fetched into the kept mirror, resumed from the kept input keys; split as above, and at
+            the "fetched" message. Then the parent's release is deleted and the database size taken:
+            the whole history, snapshots and the head's release.
   warm      the head's release deleted, then `ingest_release` of the head again: a full single-commit
             ingest with the identity cache as warm as the history ingest's (the fair baseline of "new").
 
@@ -129,24 +131,27 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     with throwaway_django("pedigree-bench-history-") as db:
+        from audits import gitsource
+        from audits.models import Release
         from history.models import ComponentState, Snapshot
-        from history.services.ingest import forget_after
 
         print("full: ingest_release of the head, cold ...", flush=True)
         full_cold, _ = timed_release(bundle, args.ref)
         size_release = database_size()
 
         wipe()
-        print("history: ingest_history of the whole ref, cold ...", flush=True)
-        history = timed_history(bundle, args.ref)
+        from history.incremental import first_parent_history
+
+        with gitsource.fetch(str(bundle), args.ref, allow_local=True) as checkout:
+            previous = first_parent_history(checkout.git_dir, checkout.commit.sha)[-2]
+        print(f"history: ingest_history up to the commit before the head ({previous[:12]}), cold ...", flush=True)
+        history = timed_history(bundle, previous)
+
+        print("new: one new commit (the ref's head), from the kept mirror and input keys ...", flush=True)
+        new = timed_history(bundle, args.ref)
+        Release.objects.filter(commit__sha=previous).delete()  # the whole history: its snapshots and one release
         size_history = database_size()
         snapshots, states = Snapshot.objects.count(), ComponentState.objects.count()
-
-        delete_head_release()
-        newest = Snapshot.objects.order_by("-seq").first()
-        forget_after(newest.distribution, newest.seq - 1)
-        print("new: one new commit ...", flush=True)
-        new = timed_history(bundle, args.ref)
 
         delete_head_release()
         print("warm: ingest_release of the head, identity cache warm ...", flush=True)
@@ -156,7 +161,8 @@ def main(argv: list[str] | None = None) -> int:
         walk_ratio, total_ratio = new.walk / full_warm, new.total / full_warm
         # The clone of the bundle is the same in both; after it:
         after_fetch = (new.walk - new.fetch) / (full_warm - full_fetch)
-        history_ok = history.total <= TARGET_HISTORY_SECONDS
+        whole = history.total + new.total  # every commit, and the head's release
+        history_ok = whole <= TARGET_HISTORY_SECONDS
         size_ok = size_ratio <= TARGET_SIZE_RATIO
         new_ok = walk_ratio <= TARGET_NEW_COMMIT_RATIO
 
@@ -166,16 +172,17 @@ def main(argv: list[str] | None = None) -> int:
         rows = [
             ("full single-commit ingest, cold (s)", f"{full_cold:.1f}", "identity cache empty"),
             ("full single-commit ingest, warm (s)", f"{full_warm:.1f}", "identity cache as the history ingest left it"),
-            ("whole history ingest (s)", f"{history.total:.1f}", f"{history.added} commits, then the head materialised"),
-            ("  of which the snapshots (s)", f"{history.walk:.1f}", f"{history.walk / max(history.added, 1):.2f} s per commit"),
-            ("  of which the head's release (s)", f"{history.materialise:.1f}", ""),
+            ("whole history ingest (s)", f"{whole:.1f}", f"{history.added} + {new.added} commits, two heads materialised"),
+            ("  the history up to the head's parent (s)", f"{history.total:.1f}", ""),
+            ("    of which the snapshots (s)", f"{history.walk:.1f}", f"{history.walk / max(history.added, 1):.2f} s per commit"),
+            ("    of which the parent's release (s)", f"{history.materialise:.1f}", ""),
             ("snapshots / state rows", f"{snapshots} / {states}", ""),
             ("database after one full release (MB)", f"{size_release / 1e6:.1f}", "after VACUUM"),
             ("database after the whole history (MB)", f"{size_history / 1e6:.1f}", "snapshots, states, the head's release"),
             ("clone of the bundle in the warm full ingest (s)", f"{full_fetch:.2f}", "the same work in every run"),
             ("one new commit, snapshot only (s)", f"{new.walk:.2f}", f"fetch + 1 commit; ratio to warm full {walk_ratio:.0%}"),
-            ("  of which the clone (s)", f"{new.fetch:.2f}", f"after the clone: ratio to warm full after its clone "
-             f"{after_fetch:.0%}"),
+            ("  of which the fetch into the mirror (s)", f"{new.fetch:.2f}", f"after it: ratio to warm full after its "
+             f"clone {after_fetch:.0%}"),
             ("one new commit, with the head's release (s)", f"{new.total:.2f}", f"ratio to warm full {total_ratio:.0%}, "
              f"to cold full {new.total / full_cold:.0%}"),
         ]
@@ -183,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
         for label, value, note in rows:
             print(f"  {label:<{width}}  {value:>12}  {note}")
         print("\n  targets")
-        print(f"    whole history <= {TARGET_HISTORY_SECONDS:g} s          {history.total:>7.1f} s  {verdict(history_ok)}")
+        print(f"    whole history <= {TARGET_HISTORY_SECONDS:g} s          {whole:>7.1f} s  {verdict(history_ok)}")
         print(f"    size ratio <= {TARGET_SIZE_RATIO:g}                {size_ratio:>7.2f}    {verdict(size_ok)}")
         print(f"    new commit <= {TARGET_NEW_COMMIT_RATIO:.0%} of a full ingest   {walk_ratio:>7.0%}    {verdict(new_ok)}"
               f"   (snapshot only; with the head's release: {total_ratio:.0%}; both after the clone: {after_fetch:.0%})")

@@ -20,6 +20,9 @@ class Snapshot(models.Model):
     summary = models.JSONField(default=dict)
     changed = models.PositiveIntegerField(default=0)  # components whose state began or ended here
     error = models.TextField(blank=True)  # why this commit could not be analysed; its states are the previous ones
+    # On the newest snapshot only, after a run: {"version": ..., "keys": {component: input key}} (history.incremental),
+    # so the next run starts from them instead of loading this commit's configuration again. Null elsewhere.
+    input_keys = models.JSONField(null=True, blank=True, default=None)
     ingested_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -1,6 +1,10 @@
 """PURE PYTHON: the counts of one snapshot (`Snapshot.summary`), from its components' states: what the
 distribution timelines chart (components, Fedora-intact share, altered, build-customised, pinned,
-overlays by type, identities unresolved)."""
+overlays by type, identities unresolved).
+
+Every count is a sum over components, so a snapshot's summary is the previous one's with the states a
+commit ended taken out and those it began put in (`Tally`): a new commit that changes two components
+does not read the other 7,578."""
 
 from __future__ import annotations
 
@@ -12,27 +16,56 @@ from audits.azldev.classify import ALTERED, BUILD_CUSTOMISED, INTACT, LOCAL, PIN
 from .states import ComponentState
 
 
+class Tally:
+    """The summary's counts, kept as states come and go."""
+
+    def __init__(self) -> None:
+        self.headlines: Counter[str] = Counter()
+        self.overlay_types: Counter[str] = Counter()
+        self.components = self.with_overlays = self.unresolved = 0
+
+    @classmethod
+    def of(cls, summary: dict[str, Any]) -> Tally:
+        """The tally a stored summary was made from."""
+        tally = cls()
+        tally.headlines.update(summary.get("by_headline", {}))
+        tally.overlay_types.update(summary.get("overlays_by_type", {}))
+        tally.components = summary.get("components", 0)
+        tally.with_overlays = summary.get("components_with_overlays", 0)
+        tally.unresolved = summary.get("identities_unresolved", 0)
+        return tally
+
+    def add(self, state: ComponentState, sign: int = 1) -> None:
+        self.components += sign
+        self.headlines[state.headline] += sign
+        for overlay in state.overlays:
+            self.overlay_types[overlay.type] += sign
+        self.with_overlays += sign * bool(state.overlays)
+        self.unresolved += sign * (not state.evr)
+
+    def remove(self, state: ComponentState) -> None:
+        self.add(state, -1)
+
+    def summary(self) -> dict[str, Any]:
+        headlines, overlay_types = +self.headlines, +self.overlay_types  # counts that went to zero are dropped
+        return {
+            "components": self.components,
+            "by_headline": dict(sorted(headlines.items())),
+            "intact": headlines[INTACT],
+            "intact_share": round(100 * headlines[INTACT] / self.components, 1) if self.components else 0.0,  # percent
+            "altered": headlines[ALTERED],
+            "build_customised": headlines[BUILD_CUSTOMISED],
+            "pinned": headlines[PINNED],
+            "local": headlines[LOCAL],
+            "overlays": sum(overlay_types.values()),
+            "overlays_by_type": dict(sorted(overlay_types.items())),
+            "components_with_overlays": self.with_overlays,
+            "identities_unresolved": self.unresolved,
+        }
+
+
 def summarise_states(states: Iterable[ComponentState]) -> dict[str, Any]:
-    headlines: Counter[str] = Counter()
-    overlay_types: Counter[str] = Counter()
-    components = with_overlays = unresolved = 0
+    tally = Tally()
     for state in states:
-        components += 1
-        headlines[state.headline] += 1
-        overlay_types.update(o.type for o in state.overlays)
-        with_overlays += bool(state.overlays)
-        unresolved += not state.evr
-    return {
-        "components": components,
-        "by_headline": dict(sorted(headlines.items())),
-        "intact": headlines[INTACT],
-        "intact_share": round(100 * headlines[INTACT] / components, 1) if components else 0.0,  # percent
-        "altered": headlines[ALTERED],
-        "build_customised": headlines[BUILD_CUSTOMISED],
-        "pinned": headlines[PINNED],
-        "local": headlines[LOCAL],
-        "overlays": sum(overlay_types.values()),
-        "overlays_by_type": dict(sorted(overlay_types.items())),
-        "components_with_overlays": with_overlays,
-        "identities_unresolved": unresolved,
-    }
+        tally.add(state)
+    return tally.summary()

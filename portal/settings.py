@@ -367,6 +367,9 @@ if PEDIGREE_REVERIFY_SECONDS > 0:
 PEDIGREE_ALLOW_LOCAL_SOURCES = env_bool("PEDIGREE_ALLOW_LOCAL_SOURCES", False)
 PEDIGREE_MAX_FILE_BYTES = env_int("PEDIGREE_MAX_FILE_BYTES", 16 * 1024 * 1024)
 PEDIGREE_GIT_TIMEOUT = env_int("PEDIGREE_GIT_TIMEOUT", 900)
+# Bare mirrors the history ingest keeps between runs (one per source; a new commit is a `git fetch`, not a
+# clone); empty: a temporary clone per run, as a single-commit ingest always makes.
+PEDIGREE_GIT_MIRROR_DIR = env_str("PEDIGREE_GIT_MIRROR_DIR", str(VAR_DIR / "git-mirrors"))
 PEDIGREE_DEFAULT_SOURCE = env_str("PEDIGREE_DEFAULT_SOURCE", "https://github.com/microsoft/azurelinux.git")
 PEDIGREE_DEFAULT_REF = env_str("PEDIGREE_DEFAULT_REF", "tomls/base/main")
 # Queue the SBOM job of a release as soon as its ingest job has created it.

@@ -27,6 +27,12 @@ def pytest_xdist_make_scheduler(config, log):
     return ContiguousUnitScheduling(config, log)
 
 
+@pytest.fixture(autouse=True)
+def git_mirrors_of_the_test(settings, tmp_path_factory):
+    """The history ingest's kept mirrors (PEDIGREE_GIT_MIRROR_DIR) in a directory of each test's own."""
+    settings.PEDIGREE_GIT_MIRROR_DIR = str(tmp_path_factory.mktemp("git-mirrors"))
+
+
 @pytest.fixture
 def allow_local_sources(settings):
     settings.PEDIGREE_ALLOW_LOCAL_SOURCES = True

@@ -14,12 +14,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from audits import gitsource
+from access.egress_settings import current_policy
+from audits import gitmirror, gitsource
 from audits.azldev.loader import Project
 from audits.models import Commit, Distribution, Release
 from audits.services.ingest import (
@@ -34,11 +36,10 @@ from feeds.services.releases import component_events_told_elsewhere
 from jobs.progress import Progress, no_progress
 from jobs.registry import JobParamsError
 
-from ..incremental import CommitAnalysis, IncrementalAnalysis, first_parent_history
+from ..incremental import INPUT_KEYS_VERSION, CommitAnalysis, IncrementalAnalysis, States, first_parent_history
 from ..models import ComponentState, Snapshot
 from ..signals import snapshot_written
 from ..states import ComponentState as State
-from ..summary import summarise_states
 
 COMMIT_ID = re.compile(r"[0-9a-fA-F]{7,40}")
 BATCH = 500  # names per UPDATE ... IN (...): SQLite's variable limit
@@ -99,9 +100,18 @@ def ingest_history(source: str, ref: str, *, since=None, from_commit: str | None
     """Snapshot every commit of `ref`'s first-parent history not snapshotted yet (from `since` or
     `from_commit` on a first run), then materialise the head as a release (unless `materialise` is false).
     Raises IngestError (fetch, configuration of the head) or HistoryError (the range)."""
-    with ingest_errors(), fetched(source, ref) as checkout:
+    with ingest_errors(), _fetched(source, ref) as checkout:
         progress(0, 0, f"fetched {checkout.commit.sha[:12]}")
         return _ingest(checkout, since, from_commit, user, progress, materialise)
+
+
+def _fetched(source: str, ref: str):
+    """The source's mirror (PEDIGREE_GIT_MIRROR_DIR: a new commit is a fetch, not a clone), else a temporary clone."""
+    if not settings.PEDIGREE_GIT_MIRROR_DIR:
+        return fetched(source, ref)
+    return gitmirror.mirrored(source, ref, root=Path(settings.PEDIGREE_GIT_MIRROR_DIR),
+                              allow_local=settings.PEDIGREE_ALLOW_LOCAL_SOURCES,
+                              timeout=settings.PEDIGREE_GIT_TIMEOUT, egress=current_policy())
 
 
 def _ingest(checkout: gitsource.Checkout, since, from_commit, user, progress: Progress, materialise: bool) -> HistoryOutcome:
@@ -131,7 +141,9 @@ def _ingest(checkout: gitsource.Checkout, since, from_commit, user, progress: Pr
         progress(k - 1, len(todo), f"commit {k} of {len(todo)}: {shas[seq][:12]}")
         result = analysis.analyse(shas[seq], seq)
         failed += bool(result.error)
-        write_snapshot(distribution, commits[shas[seq]], checkout, result)
+        last = write_snapshot(distribution, commits[shas[seq]], checkout, result)
+    if todo:
+        _keep_input_keys(distribution, last, analysis.keys)
     release = None
     if materialise:
         progress(len(todo), len(todo), f"materialising {head[:12]} as a release")
@@ -171,15 +183,35 @@ def _start(git_dir, shas: list[str], since, from_commit: str | None) -> int:
 
 
 def _resume(analysis: IncrementalAnalysis, distribution: Distribution) -> None:
-    """Hand the analysis the current states and the newest snapshot that loaded (its input keys)."""
-    states, digests = {}, {}
-    for row in ComponentState.objects.filter(distribution=distribution, end_seq__isnull=True).only("name", "digest", "data"):
-        states[row.name], digests[row.name] = State.from_json(row.data), row.digest
-    good = Snapshot.objects.filter(distribution=distribution, error="").select_related("commit").order_by("-seq").first()
-    if good is None:  # every component is analysed at the next commit
-        analysis.states, analysis.digests = states, digests
+    """Hand the analysis the current states (decoded when read), the newest summary and input keys: those the
+    last run kept, or computed again at the newest snapshot that loaded."""
+    current = ComponentState.objects.filter(distribution=distribution, end_seq__isnull=True)
+    digests = dict(current.values_list("name", "digest"))
+
+    def load(names) -> dict[str, State]:
+        found: dict[str, State] = {}
+        names = list(names)
+        for start in range(0, len(names), BATCH):
+            rows = current.filter(name__in=names[start : start + BATCH]).values_list("name", "data")
+            found.update((name, State.from_json(data)) for name, data in rows)
+        return found
+
+    states = States(stored=digests, load=load)
+    newest = Snapshot.objects.filter(distribution=distribution).select_related("commit").order_by("-seq").first()
+    assert newest is not None
+    kept = newest.input_keys or {}
+    if kept.get("version") == INPUT_KEYS_VERSION:
+        analysis.resume(newest.commit.sha, states, digests, keys=kept["keys"], summary=newest.summary)
         return
-    analysis.resume(good.commit.sha, states, digests)
+    good = Snapshot.objects.filter(distribution=distribution, error="").select_related("commit").order_by("-seq").first()
+    analysis.resume(good.commit.sha if good else None, states, digests, summary=newest.summary)
+
+
+def _keep_input_keys(distribution: Distribution, newest: Snapshot, keys: dict[str, str]) -> None:
+    """The analysis's input keys on the newest snapshot, for the next run (`_resume`); none on the others."""
+    with transaction.atomic():
+        Snapshot.objects.filter(distribution=distribution, input_keys__isnull=False).update(input_keys=None)
+        Snapshot.objects.filter(pk=newest.pk).update(input_keys={"version": INPUT_KEYS_VERSION, "keys": keys})
 
 
 @transaction.atomic
@@ -189,7 +221,7 @@ def write_snapshot(distribution: Distribution, commit: Commit, checkout: gitsour
     StoredIdentities.add(result.identities_computed)
     snapshot = Snapshot.objects.create(
         distribution=distribution, commit=commit, seq=result.seq, source_url=checkout.source, ref=checkout.ref,
-        summary=summarise_states(result.states.values()), changed=len(result.changes), error=result.error,
+        summary=result.summary, changed=len(result.changes), error=result.error,
     )
     ended = [name for name, before, _ in result.changes if before is not None]
     for start in range(0, len(ended), BATCH):

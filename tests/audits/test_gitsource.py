@@ -191,7 +191,7 @@ def test_fetch_removes_its_temp_dir_when_interrupted_during_the_clone(sample, mo
         (dest / "partial.pack").write_bytes(b"x")
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(gitsource, "_clone_bare", interrupted_clone)
+    monkeypatch.setattr(gitsource, "clone_bare", interrupted_clone)
     with pytest.raises(KeyboardInterrupt):
         with fetch(str(sample.bundle), "main", allow_local=True):
             pass
@@ -254,7 +254,7 @@ def test_a_rejected_ext_source_never_runs_its_command(tmp_path):
 def test_git_itself_refuses_the_ext_transport_even_if_validation_were_bypassed(tmp_path):
     marker = tmp_path / "pwned"
     with pytest.raises(GitSourceError, match="this transport is not allowed"):
-        gitsource._clone_bare(f"ext::sh -c touch% {marker}", tmp_path / "dest.git", allow_local=True, timeout=30)
+        gitsource.clone_bare(f"ext::sh -c touch% {marker}", tmp_path / "dest.git", allow_local=True, timeout=30)
     assert not marker.exists()
 
 

@@ -60,11 +60,12 @@ def intact_at(git_dir, sha: str) -> int:
 
 
 @pytest.fixture(scope="module")
-def corpus_history(django_db_setup, django_db_blocker):
+def corpus_history(django_db_setup, django_db_blocker, tmp_path_factory):
     """Everything the tests compare, computed once (the cut's release is deleted in between, see below)."""
     bundle = str(bundle_path())
     found = {}
-    with django_db_blocker.unblock(), override_settings(PEDIGREE_ALLOW_LOCAL_SOURCES=True):
+    with django_db_blocker.unblock(), override_settings(PEDIGREE_ALLOW_LOCAL_SOURCES=True,
+                                                        PEDIGREE_GIT_MIRROR_DIR=str(tmp_path_factory.mktemp("mirrors"))):
         before = {m: set(m.objects.values_list("pk", flat=True)) for m in (Release, Commit, Distribution, IdentityCacheEntry)}
         with gitsource.fetch(bundle, CUT_COMMIT, allow_local=True) as checkout:
             shas = first_parent_history(checkout.git_dir, CUT_COMMIT)

@@ -1,10 +1,12 @@
 """history.services.ingest: snapshots and state rows of a first-parent history, resumable and atomic per commit."""
 
 import json
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 
+from audits import gitmirror
 from audits.models import Release
 from audits.services.ingest import IngestError, ingest_release
 from history import incremental
@@ -12,6 +14,7 @@ from history.models import ComponentState, Snapshot
 from history.services.ingest import HistoryError, forget_after, ingest_history
 from history.signals import snapshot_written
 from history.states import ComponentState as State
+from history.summary import summarise_states
 from jobs.models import Job
 from tests.history.history_repo import build_history, day, full_states
 from tests.support.gitrepo import commit_all, git, write_files
@@ -220,3 +223,63 @@ def test_the_ingest_form_starts_a_history_job_when_asked(release_manager, client
     job = Job.objects.get()
     assert (job.kind, job.params) == ("history", {"source": "https://example.org/r.git", "ref": "main"})
     assert 'id="id_history"' in client.get("/").content.decode()
+
+
+def test_only_the_newest_snapshot_keeps_the_input_keys_of_its_run(history_git):
+    repo, _ = history_git
+    ingest_history(str(repo), "main", materialise=False)
+    write_files(repo, {"README.md": "again\n"})
+    commit_all(repo, "readme", date=day(20))
+    ingest_history(str(repo), "main", materialise=False)
+    kept = dict(Snapshot.objects.filter(input_keys__isnull=False).values_list("seq", "input_keys"))
+    assert list(kept) == [7]
+    assert kept[7]["version"] == incremental.INPUT_KEYS_VERSION
+    assert sorted(kept[7]["keys"]) == sorted(current_states())
+
+
+def test_a_new_commit_after_kept_input_keys_loads_only_its_own_configuration(history_git, monkeypatch):
+    repo, _ = history_git
+    ingest_history(str(repo), "main", materialise=False)
+    write_files(repo, {"specs/z/zlib/zlib.spec": "Name: zlib\nVersion: 1.3.1\nRelease: 1\nSummary: z\nLicense: Zlib\n"})
+    head = commit_all(repo, "zlib 1.3.1", date=day(20))
+    loaded = []
+    original = incremental.IncrementalAnalysis._configuration
+    monkeypatch.setattr(incremental.IncrementalAnalysis, "_configuration",
+                        lambda self, sha, tree: loaded.append(sha) or original(self, sha, tree))
+    ingest_history(str(repo), "main", materialise=False)
+    assert loaded == [head]
+    assert current_states() == full_states(repo / ".git", head)
+    assert Snapshot.objects.get(seq=7).summary == summarise_states(full_states(repo / ".git", head).values())
+
+
+def test_input_keys_of_another_version_are_computed_again(history_git, monkeypatch):
+    repo, shas = history_git
+    ingest_history(str(repo), "main", materialise=False)
+    Snapshot.objects.filter(seq=6).update(input_keys={"version": -1, "keys": {}})
+    write_files(repo, {"specs/z/zlib/zlib.spec": "Name: zlib\nVersion: 1.3.1\nRelease: 1\nSummary: z\nLicense: Zlib\n"})
+    head = commit_all(repo, "zlib 1.3.1", date=day(20))
+    loaded = []
+    original = incremental.IncrementalAnalysis._configuration
+    monkeypatch.setattr(incremental.IncrementalAnalysis, "_configuration",
+                        lambda self, sha, tree: loaded.append(sha) or original(self, sha, tree))
+    ingest_history(str(repo), "main", materialise=False)
+    assert loaded == [shas[6], head]
+    assert [name for name, in ComponentState.objects.filter(first_seq=7).values_list("name")] == ["zlib"]
+
+
+def test_a_second_run_fetches_into_the_kept_mirror(history_git, settings):
+    repo, _ = history_git
+    ingest_history(str(repo), "main", materialise=False)
+    mirrors = sorted(p.name for p in Path(settings.PEDIGREE_GIT_MIRROR_DIR).iterdir())
+    write_files(repo, {"README.md": "again\n"})
+    commit_all(repo, "readme", date=day(20))
+    assert ingest_history(str(repo), "main", materialise=False).added == 1
+    assert sorted(p.name for p in Path(settings.PEDIGREE_GIT_MIRROR_DIR).iterdir()) == mirrors
+    assert len(mirrors) == 2  # the bare repository and its lock
+
+
+def test_without_a_mirror_directory_each_run_clones_afresh(history_git, settings, monkeypatch):
+    repo, _ = history_git
+    settings.PEDIGREE_GIT_MIRROR_DIR = ""
+    monkeypatch.setattr(gitmirror, "mirrored", None)  # any use of a mirror fails the test
+    assert ingest_history(str(repo), "main", materialise=False).added == 7

@@ -2,7 +2,7 @@
 
 import pytest
 
-from history.incremental import IncrementalAnalysis, first_parent_history
+from history.incremental import IncrementalAnalysis, States, first_parent_history
 from history.summary import summarise_states
 from tests.history.history_repo import build_history, full_states
 
@@ -67,6 +67,45 @@ def test_resuming_from_stored_states_analyses_nothing_unchanged(walked):
     analysis = IncrementalAnalysis(git_dir)
     analysis.resume(shas[3], results[3].states)
     assert analysis.analyse(shas[4], 4).analysed == 0
+
+
+def test_every_commit_summary_kept_as_a_running_tally_equals_one_counted_from_all_its_states(walked):
+    for result in walked[2]:
+        assert result.summary == summarise_states(result.states.values()), f"commit {result.seq}"
+
+
+def test_resuming_with_kept_input_keys_loads_no_configuration_and_gives_the_same_states(walked, monkeypatch):
+    git_dir, shas, results = walked
+    keeper = IncrementalAnalysis(git_dir)
+    for seq in range(4):
+        keeper.analyse(shas[seq], seq)
+    analysis = IncrementalAnalysis(git_dir)
+    loaded = []
+    monkeypatch.setattr(analysis, "_configuration", lambda sha, tree: loaded.append(sha) or IncrementalAnalysis._configuration(analysis, sha, tree))
+    analysis.resume(shas[3], results[3].states, keys=keeper.keys, summary=results[3].summary)
+    result = analysis.analyse(shas[4], 4)
+    assert loaded == [shas[4]]
+    assert (result.states, result.changes, result.summary) == (results[4].states, results[4].changes, results[4].summary)
+
+
+def test_resuming_decodes_only_the_states_of_components_that_changed(walked):
+    git_dir, shas, results = walked
+    stored = {name: state.to_json() for name, state in results[0].states.items()}
+    decoded = []
+
+    def load(names):
+        decoded.extend(names)
+        return {name: type(results[0].states[name]).from_json(stored[name]) for name in names}
+
+    analysis = IncrementalAnalysis(git_dir)
+    keeper = IncrementalAnalysis(git_dir)
+    keeper.analyse(shas[0], 0)
+    analysis.resume(shas[0], States(stored=stored, load=load), {n: s.digest() for n, s in results[0].states.items()},
+                    keys=keeper.keys, summary=results[0].summary)
+    result = analysis.analyse(shas[1], 1)
+    assert decoded == ["bash"]
+    assert [name for name, _, _ in result.changes] == ["bash"] and result.summary == results[1].summary
+    assert result.states == results[1].states  # reading every state decodes the rest
 
 
 def test_the_summary_counts_headlines_overlays_and_unresolved_identities(walked):
