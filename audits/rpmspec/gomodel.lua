@@ -30,8 +30,14 @@ local function put_unless_set(name, body)
   end
 end
 
+-- An error rpm would report, also kept in %{__pedigree_gomodel_error} for the identity's reason.
+local function fail(message)
+  rpm.define("__pedigree_gomodel_error " .. message:gsub("%%", "%%%%"))
+  rpm.expand("%{error:" .. message .. "}")
+end
+
 local function refuse(what)
-  rpm.expand("%{error:" .. what .. " is outside Pedigree's go-rpm-macros model}")
+  fail(what .. " is outside Pedigree's go-rpm-macros model")
 end
 
 -- "name" and "name0" stand for each other: whichever is set defines the other when it is unset.
@@ -180,7 +186,7 @@ local function forge_snapshot(suffix)
   local tag, commit, branch = value("tag" .. suffix), value("commit" .. suffix), value("branch" .. suffix)
   local version = value("version" .. suffix)
   if tag == "" and commit == "" and branch == "" and version == "" then
-    rpm.expand("%{error:Version:, %{commit} or %{tag} must be defined before %gometa}")
+    fail("Version:, %{commit} or %{tag} must be defined before %gometa")
     return
   end
   local url = value("forgeurl" .. suffix)
@@ -194,7 +200,7 @@ local function forge_snapshot(suffix)
   if shape ~= nil then
     local checked = url:match(shape[1])
     if checked == nil then
-      rpm.expand("%{error:" .. forge .. " URL " .. url .. " does not have the shape forge metadata needs}")
+      fail(forge .. " URL " .. url .. " does not have the shape forge metadata needs")
       return
     end
     put("forgeurl" .. suffix, checked)
@@ -231,7 +237,7 @@ function model.meta(suffix)
   pair_zero({"forgeurl", "goipath", "gocid", "goname"})
   local goipath = value("goipath" .. suffix)
   if goipath == "" then
-    rpm.expand("%{error:%%{goipath} must be set before %%gometa}")
+    fail("%{goipath} must be set before %gometa")
     return
   end
   if goipath:match("^https?://") or goipath:match("/$") then

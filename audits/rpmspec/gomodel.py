@@ -22,7 +22,7 @@ from pathlib import Path
 
 __all__ = [
     "GO_MACRO_FILES", "LUA_MODULE", "MARKER", "MODEL_MACROS", "MODEL_VERSION", "GoModelStatus",
-    "SECTION_MACROS", "go_model_status", "lua_source", "model_definitions", "outside_model",
+    "SECTION_MACROS", "go_model_status", "lua_source", "macro_file_text", "model_definitions", "outside_model",
 ]  # fmt: skip
 
 MODEL_VERSION = "3.8.0"  # the corpus's specs/g/go-rpm-macros/go-rpm-macros.spec
@@ -30,6 +30,7 @@ SPEC_PATH = "specs/g/go-rpm-macros/go-rpm-macros.spec"
 GO_MACRO_FILES = frozenset({"macros.go-srpm", "macros.go-rpm", "fedora.srpm.go", "fedora.rpm.go"})
 LUA_MODULE = "pedigree.gomodel"
 MARKER = "__pedigree_gomodel"  # defined by the model when a spec used it
+ERROR = "__pedigree_gomodel_error"  # the model's last error (what it does not cover, or the spec's mistake)
 ORIGIN = f"pedigree:go-rpm-macros-{MODEL_VERSION}-model"
 NOTE = f"Named and packaged with Pedigree's model of go-rpm-macros {MODEL_VERSION} (its macro files are not in the repository)."
 
@@ -107,6 +108,15 @@ def go_model_status(spec_text: str | None, repository_has_go_macros: bool) -> Go
 def model_definitions() -> list[tuple[str, str | None, str]]:
     """(name, options, body) of the model's macros, loaded where rpm reads macros.go-srpm."""
     return list(_DEFINITIONS)
+
+
+def macro_file_text() -> str:
+    """The model's macros as an rpm macro file (backslashes doubled, newlines continued), which
+    macroformat.parse_macro_file reads back as model_definitions(): what the rpm oracle loads."""
+    def line(name: str, options: str | None, body: str) -> str:
+        head = f"%{name}" if options is None else f"%{name}({options})"
+        return f"{head} " + body.replace("\\", "\\\\").replace("\n", "\\\n") + "\n"
+    return "".join(line(*definition) for definition in _DEFINITIONS)
 
 
 def lua_source() -> str:

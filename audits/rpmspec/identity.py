@@ -73,7 +73,10 @@ def _reason(field: str, raw: str, problems: list[str], engine: MacroEngine, go_o
             return f"{field}: a shell command %(...) is not run"
         name = m.group(1)
         if engine.lookup(name) is None:
-            why = f" (it comes from go-rpm-macros: {go_off})" if go_off and name in gomodel.MODEL_MACROS else ""
+            why = ""
+            if name in gomodel.MODEL_MACROS:
+                error = engine.expand_text(f"%{{?{gomodel.ERROR}}}") if engine.lookup(gomodel.ERROR) else ""
+                why = f" (it comes from go-rpm-macros: {go_off})" if go_off else f" ({error})" if error else ""
             return f"{field}: %{{{name}}} is not defined{why}"
         return f"{field}: %{{{name}}} did not expand"
     return f"{field}: {raw[:80]!r} is not a valid rpm {field.split(':')[0]}"
