@@ -291,5 +291,9 @@ def _identity(parsed: ParsedSpec, engine: MacroEngine, arch: str, target: str,
             )
         )
     notes = (gomodel.NOTE,) if engine.lookup(gomodel.MARKER) is not None else ()
+    if engine.lookup(gomodel.ERROR) is not None:  # the model stopped somewhere: what it decides is not known
+        error = engine.expand_text(f"%{{{gomodel.ERROR}}}")
+        collect.unresolved.append(Unresolved("packages", f"packages: {error}, so the name, release and packages "
+                                                         "go-rpm-macros decides are not known"))
     return SpecIdentity(arch, name, epoch, version, release, license_, tuple(packages), tuple(collect.unresolved),
                         metadata_unresolved=tuple(collect.metadata), notes=notes)

@@ -162,3 +162,10 @@ def test_the_component_identity_keeps_the_note_for_the_sbom_and_the_cache():
     combined = combine(by_arch)
     assert combined.notes == (gomodel.NOTE,) and combined.complete
     assert type(combined).from_json(combined.to_json()) == combined
+
+
+def test_several_import_paths_in_one_gometa_call_are_refused_even_when_the_name_is_literal():
+    lines = [line.replace("Name: %{goname}", "Name: moby") for line in go_spec("%global goipath2 github.com/docker/cli")]
+    result = identity(*[line.replace("%gometa", "%gometa -a") for line in lines])
+    assert result.name == "moby" and not result.complete
+    assert any(u.field == "packages" and "outside Pedigree's go-rpm-macros model" in u.reason for u in result.unresolved)
