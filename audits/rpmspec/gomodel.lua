@@ -183,8 +183,15 @@ end
 -- version) prefixes %{dist} with ".<date><scm><ref>", the date being the source archive's time
 -- unless %{date} is set: a shell command Pedigree never runs, so such a Release stays unresolved.
 local function forge_snapshot(suffix)
+  if is_main(suffix) then
+    pair_zero({"forgeurl", "tag", "commit", "branch", "version", "date", "scm", "repo"})
+  end
   local tag, commit, branch = value("tag" .. suffix), value("commit" .. suffix), value("branch" .. suffix)
   local version = value("version" .. suffix)
+  if suffix ~= "" and version ~= "" and version ~= "0" and version ~= value("version") then
+    refuse("a %{version" .. suffix .. "} other than the spec's Version")  -- forge would prefix %{dist} with it
+    return
+  end
   if tag == "" and commit == "" and branch == "" and version == "" then
     fail("Version:, %{commit} or %{tag} must be defined before %gometa")
     return

@@ -169,3 +169,11 @@ def test_several_import_paths_in_one_gometa_call_are_refused_even_when_the_name_
     result = identity(*[line.replace("%gometa", "%gometa -a") for line in lines])
     assert result.name == "moby" and not result.complete
     assert any(u.field == "packages" and "outside Pedigree's go-rpm-macros model" in u.reason for u in result.unresolved)
+
+
+def test_gometa_a_with_the_main_path_numbered_zero_is_the_single_path_case():
+    lines = [line.replace("%global goipath ", "%global goipath0 ").replace("%gometa", "%gometa -a") for line in go_spec()]
+    result = identity(*lines)
+    assert result.complete and [p.name for p in result.packages] == ["golang-github-adrg-xdg-devel"]
+    other = identity(*[line.replace("Version: 0.5.3", "Version: 0.5.3\n%global version0 0.4") for line in lines])
+    assert not other.complete
