@@ -230,7 +230,7 @@ local function forge_snapshot(suffix)
   put_unless_set("scm" .. suffix, "git")
   local date = value("date" .. suffix)
   if date == "" then
-    date = "%(date -u +%Y%m%d -r <the snapshot archive, which is not in the repository>)"
+    date = "%(date -u +%Y%m%d -r pedigree-snapshot-archive-not-in-the-repository)"  -- gomodel.SNAPSHOT_DATE
   end
   put_unless_set("distprefix" .. suffix, "." .. date .. "%{scm" .. suffix .. "}" .. rest)
 end

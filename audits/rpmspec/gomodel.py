@@ -30,6 +30,9 @@ SPEC_PATH = "specs/g/go-rpm-macros/go-rpm-macros.spec"
 GO_MACRO_FILES = frozenset({"macros.go-srpm", "macros.go-rpm", "fedora.srpm.go", "fedora.rpm.go"})
 LUA_MODULE = "pedigree.gomodel"
 MARKER = "__pedigree_gomodel"  # defined by the model when a spec used it
+SNAPSHOT_DATE = "pedigree-snapshot-archive-not-in-the-repository"  # in the date command the model writes
+SNAPSHOT_REASON = ("forge's snapshot prefix of %{dist} is dated from the source archive's timestamp, which is not in "
+                   "the repository (a spec can set %{date})")
 ERROR = "__pedigree_gomodel_error"  # the model's last error (what it does not cover, or the spec's mistake)
 ORIGIN = f"pedigree:go-rpm-macros-{MODEL_VERSION}-model"
 NOTE = f"Named and packaged with Pedigree's model of go-rpm-macros {MODEL_VERSION} (its macro files are not in the repository)."

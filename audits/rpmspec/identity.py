@@ -66,6 +66,8 @@ class SpecIdentity:
 
 def _reason(field: str, raw: str, problems: list[str], engine: MacroEngine, go_off: str = "") -> str:
     """One sentence: the problems met while expanding, else the macros left in the value."""
+    if problems and gomodel.SNAPSHOT_DATE in problems[0]:
+        return f"{field}: {gomodel.SNAPSHOT_REASON}"
     if problems:
         return f"{field}: {problems[0]}"
     for m in _LEFTOVER.finditer(raw):

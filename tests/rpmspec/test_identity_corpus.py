@@ -81,8 +81,8 @@ def test_at_least_313_go_specs_are_complete_and_the_others_say_why(identities):
     assert all(i.notes == (gomodel.NOTE,) for i in go if i.complete and i.name.startswith(("golang-", "compat-golang-")))
     reasons = {u.reason for i in go for u in i.unresolved}
     assert not [r for r in reasons if "%{goname} is not defined" in r]
-    snapshots = [i for i in go if any(u.field == "release" and "%(" in u.reason for u in i.unresolved)]
-    assert len(snapshots) <= 52
+    snapshots = [i for i in go if any(u.reason == f"release: {gomodel.SNAPSHOT_REASON}" for u in i.unresolved)]
+    assert 0 < len(snapshots) <= 52
 
 
 def test_the_devel_packages_gopkg_declares_are_noarch_and_named_after_an_import_path(identities):
