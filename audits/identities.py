@@ -52,6 +52,7 @@ class ComponentIdentity:
     unresolved: tuple[Unresolved, ...]  # with the architecture in the reason where only one is concerned
     left_out: tuple[Unresolved, ...] = ()  # License, Summary, Requires, Provides values that did not expand
     license: str = ""  # the main package's License as rpm expands it (%dnl, %{shrink:}); blank: it did not expand
+    notes: tuple[str, ...] = ()  # how it was obtained when not from the repository alone (Pedigree's go-rpm-macros model)
 
     @property
     def complete(self) -> bool:
@@ -75,7 +76,8 @@ class ComponentIdentity:
         )
         unresolved = tuple(Unresolved(u["field"], u["reason"]) for u in data["unresolved"])
         left_out = tuple(Unresolved(u["field"], u["reason"]) for u in data["left_out"])
-        return cls(data["epoch"], data["version"], data["release"], binaries, unresolved, left_out, data["license"])
+        return cls(data["epoch"], data["version"], data["release"], binaries, unresolved, left_out, data["license"],
+                   tuple(data.get("notes", ())))
 
     def left_out_json(self) -> list[dict[str, str]]:
         return [{"field": u.field, "reason": u.reason} for u in self.left_out]
@@ -129,6 +131,7 @@ def combine(by_arch: dict[str, SpecIdentity]) -> ComponentIdentity:
         unresolved=tuple(unresolved),
         left_out=tuple(_merged(by_arch, "metadata_unresolved")),
         license=first.license,
+        notes=tuple(dict.fromkeys(note for i in by_arch.values() for note in i.notes)),
     )
 
 

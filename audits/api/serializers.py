@@ -197,7 +197,7 @@ class ComponentDetailSerializer(serializers.ModelSerializer):
             "name", "url", "headline", "verdict", "spec_origin", "spec_type", "epoch", "version", "release_tag",
             "version_expanded", "release_expanded", "overlay_count", "source_file_count", "check_skipped",
             "has_inconsistency", "render_failed", "upstream_commit", "identity_complete", "identity_unresolved",
-            "metadata_unresolved",
+            "metadata_unresolved", "identity_notes",
             "reasons", "config_commit",
             "defined_in", "groups", "upstream_distro", "upstream_version", "upstream_snapshot", "upstream_name",
             "dist_git_branch", "dist_git_url", "local_spec_path", "license", "license_expression", "homepage",

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Mapping, Sequence
 
-from . import rpmbase
+from . import gomodel, rpmbase
 from .macrogen import generated_macro_file
 from .macroformat import MacroDefinition, parse_definition, parse_macro_file
 from .macropaths import MacroFileRole, distribution_macro_paths, macro_file_role
@@ -32,6 +32,7 @@ class MacroSet:
     lua_modules: Mapping[str, str]  # Lua module name ("fedora.common") -> source text
     files: tuple[str, ...]  # repository paths loaded, in order (for the UI/evidence)
     problems: tuple[str, ...] = field(default=())  # files skipped or partly read, one sentence each
+    go_model: gomodel.GoModelStatus | None = None  # whether Pedigree's go-rpm-macros model is loaded, and why
 
 
 # --------------------------------------------------------------------------- the distribution's set
@@ -50,6 +51,8 @@ class _Loader:
         self.files: list[str] = []
         self.problems: list[str] = []
         self.platform_added = False
+        self.has_go_macros = False  # the repository carries go-rpm-macros' own files (set by load_macro_set)
+        self.go_model: gomodel.GoModelStatus | None = None
 
     def text(self, path: str) -> str | None:
         try:
@@ -91,12 +94,23 @@ class _Loader:
                 self.modules[alias] = text
         elif role.kind == "rpmrc":
             self.add(_rpmrc_optflags(text, path, self.arch), path)
+        elif role.kind == "gomodel":
+            self.load_go_model(text)
         elif role.kind == "generator":
             generated, problems = generated_macro_file(text, role.name, self.arch)
             self.problems.extend(f"{path}: {p}" for p in problems)
             self.add(parse_macro_file(generated, path), path)
         else:
             self.add(parse_macro_file(text, path), path)
+
+
+    def load_go_model(self, spec_text: str | None) -> None:
+        """Pedigree's go-rpm-macros model, where rpm reads macros.go-srpm, when gomodel says it applies."""
+        self.go_model = gomodel.go_model_status(spec_text, self.has_go_macros)
+        if self.go_model.applied:
+            self.definitions.extend(MacroDefinition(name, body, options, gomodel.ORIGIN)
+                                    for name, options, body in gomodel.model_definitions())
+            self.modules[gomodel.LUA_MODULE] = gomodel.lua_source()
 
 
 def _rpmrc_optflags(text: str, origin: str, arch: str) -> list[MacroDefinition]:
@@ -116,6 +130,9 @@ def load_macro_set(read: Callable[[str], bytes], paths: Sequence[str], arch: str
     inserted where rpm reads them: after ``macros.d``, before the rpm-config's ``macros``.
     Unreadable, oversized or non-UTF-8 files are skipped and named in ``problems``."""
     loader = _Loader(read, arch)
+    roles = [macro_file_role(path) for path in paths]
+    loader.has_go_macros = any(
+        role is not None and role.kind != "gomodel" and role.name in gomodel.GO_MACRO_FILES for role in roles)
     for path in paths:
         role = macro_file_role(path)
         if role is None:
@@ -123,4 +140,7 @@ def load_macro_set(read: Callable[[str], bytes], paths: Sequence[str], arch: str
             continue
         loader.load(path, role)
     loader.add_platform()
-    return MacroSet(tuple(loader.definitions), dict(loader.modules), tuple(loader.files), tuple(loader.problems))
+    if loader.go_model is None:
+        loader.go_model = gomodel.go_model_status(None, loader.has_go_macros)
+    return MacroSet(tuple(loader.definitions), dict(loader.modules), tuple(loader.files), tuple(loader.problems),
+                    loader.go_model)

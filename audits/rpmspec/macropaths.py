@@ -20,6 +20,9 @@ The rule mirrors how the packages install them (their specs' ``%install``):
   writes ``macros.dist`` from its ``%install`` (a here-document), so that spec is read
   as the generator of ``macros.dist`` (macrogen.py).
 
+* go-rpm-macros' macro files are only in its source tarball; its spec is read to decide whether
+  Pedigree's model of them (gomodel.py) stands in, where rpm would read ``macros.go-srpm``.
+
 rpm reads ``macros.d/macros.*`` in glob order (byte order of the installed name), skipping
 names that end in a non-alphanumeric character.
 """
@@ -44,9 +47,10 @@ _SUBPACKAGE_FILES = {
 }
 _LUA_MODULES = {"python-rpm-macros": {"python.lua": "fedora.srpm.python"}}
 _RELEASE_GENERATED = "macros.dist"
+_GO_MODEL_SPEC = ("go-rpm-macros", "go-rpm-macros.spec")  # decides whether gomodel.py stands in
 
-Kind = Literal["rpmrc", "macros.d", "vendor", "lua", "generator"]
-_ORDER = {"rpmrc": 0, "macros.d": 1, "generator": 1, "vendor": 2, "lua": 3}
+Kind = Literal["rpmrc", "macros.d", "vendor", "lua", "generator", "gomodel"]
+_ORDER = {"rpmrc": 0, "macros.d": 1, "generator": 1, "gomodel": 1, "vendor": 2, "lua": 3}
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +79,8 @@ def macro_file_role(path: str) -> MacroFileRole | None:
     if split is None:
         return None
     package, name = split
+    if split == _GO_MODEL_SPEC:
+        return MacroFileRole("gomodel", "macros.go-srpm")
     if package.endswith("-release") and name == f"{package}.spec":
         return MacroFileRole("generator", _RELEASE_GENERATED)
     if _is_rpm_config(package):

@@ -147,6 +147,7 @@ def source_component(release: ReleaseFacts, component: ComponentFacts, supplier:
     pairs += [("publication-problem", problem) for problem in component.problems]  # sanitise.py
     if evr is None:
         pairs.append(("unresolved", unresolved_text(component)))
+    pairs += [("identity-note", note) for note in component.identity_notes]
     refs = []
     if release.source_url.startswith("https://") and uri(release.source_url):
         refs.append(ExternalReference(

@@ -110,6 +110,7 @@ class ComponentFacts:
     # the identity is unresolved and is published without a version (`identity_unresolved` says why)
     identity_complete: bool = False
     identity_unresolved: tuple[Unresolved, ...] = ()
+    identity_notes: tuple[str, ...] = ()  # how the identity was obtained beyond the repository (a model of missing macros)
     license: str = ""
     url: str = ""
     summary: str = ""

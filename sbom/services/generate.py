@@ -96,7 +96,7 @@ def load_release_facts(release: Release, *, component: str | None = None,
         "id", "name", "headline", "verdict", "spec_origin", "spec_type", "upstream_distro", "upstream_version",
         "upstream_snapshot", "upstream_name", "upstream_commit", "dist_git_url", "dist_git_branch", "defined_in",
         "render_failed", "epoch", "version_expanded", "release_expanded", "identity_complete", "identity_unresolved",
-        "license", "url", "summary", "check_skipped", "check_skip_reason", "config_commit_id", "rendered_commit_id",
+        "identity_notes", "license", "url", "summary", "check_skipped", "check_skip_reason", "config_commit_id", "rendered_commit_id",
     ))
     if component is not None and not rows:
         raise SbomError(f"release {release.pk} has no component {component!r}")
@@ -146,7 +146,8 @@ def load_release_facts(release: Release, *, component: str | None = None,
             dist_git_branch=r["dist_git_branch"], defined_in=r["defined_in"], has_rendered_spec=cid in specs,
             render_failed=r["render_failed"], epoch=r["epoch"], version=r["version_expanded"],
             release=r["release_expanded"], identity_complete=r["identity_complete"],
-            identity_unresolved=_unresolved(r["identity_unresolved"]), license=r["license"], url=r["url"],
+            identity_unresolved=_unresolved(r["identity_unresolved"]), identity_notes=tuple(r["identity_notes"]),
+            license=r["license"], url=r["url"],
             summary=r["summary"], check_skipped=r["check_skipped"], check_skip_reason=r["check_skip_reason"],
             reasons=tuple(reasons[cid]), overlays=tuple(overlays[cid]), source_files=tuple(sources[cid]),
             binaries=tuple(binaries[cid]), config_commit=commits.get(r["config_commit_id"]),

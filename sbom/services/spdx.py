@@ -202,6 +202,7 @@ class _Builder:
         comment = facts.verdict
         if evr is None:
             comment += f" (identity unresolved: {unresolved_text(facts)})"
+        comment += "".join(f" {note}" for note in facts.identity_notes)
         homepage = facts.url if facts.url.startswith(("https://", "http://")) and " " not in facts.url else None
         if homepage and validate_url(homepage):  # SPDX's own URL pattern is narrower than a URI (punycode hosts)
             comment += f" (homepage {homepage} left out: SPDX's URL pattern does not accept it)"

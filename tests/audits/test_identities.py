@@ -167,6 +167,62 @@ def test_a_requirement_that_does_not_expand_is_left_out_without_unresolving_the_
     assert "1 value not published because it did not expand" in html
 
 
+GO_RPM_MACROS_SPEC = """Name: go-rpm-macros
+Version: {version}
+Release: 1%{{?dist}}
+Summary: Go macros
+License: GPL-3.0-or-later
+%description
+x
+%files -n go-srpm-macros
+"""
+GO_SPEC = """%global goipath github.com/adrg/xdg
+Version: 0.5.3
+%gometa
+Name: %{goname}
+Release: 4%{?dist}
+Summary: XDG directories
+License: MIT
+%description
+x
+%gopkg
+%install
+%gopkginstall
+%gopkgfiles
+"""
+
+
+def go_release(tmp_path, version: str):
+    files = {**repo_files(), "specs/g/go-rpm-macros/go-rpm-macros.spec": GO_RPM_MACROS_SPEC.format(version=version),
+             "specs/g/golang-github-adrg-xdg/golang-github-adrg-xdg.spec": GO_SPEC}
+    for name in ("go-rpm-macros", "golang-github-adrg-xdg"):
+        files[f"base/comps/{name}/{name}.comp.toml"] = f'[components.{name}]\n'
+    repo = tmp_path / "repo"
+    return ingest_release(str(repo), init_repo(repo, files)).release
+
+
+def test_a_go_spec_is_published_with_pedigrees_go_rpm_macros_model_and_says_so(tmp_path, allow_local_sources,
+                                                                             auditor_client):
+    release = go_release(tmp_path, "3.8.0")
+    xdg = Component.objects.get(release=release, name="golang-github-adrg-xdg")
+    assert xdg.identity_complete and xdg.published_evr == "0.5.3-4.azl4"
+    assert len(xdg.identity_notes) == 1 and "model of go-rpm-macros 3.8.0" in xdg.identity_notes[0]
+    assert [(b.name, b.arches) for b in BinaryPackage.objects.filter(component=xdg)] == [
+        ("golang-github-adrg-xdg-devel", ["x86_64", "aarch64"])]
+    html = auditor_client.get(f"/releases/{release.pk}/components/golang-github-adrg-xdg/").content.decode()
+    assert 'class="identity-note">Named and packaged with Pedigree' in html
+    body = auditor_client.get(f"/api/v1/releases/{release.pk}/components/golang-github-adrg-xdg/").json()
+    assert body["identity_notes"] == xdg.identity_notes
+
+
+def test_with_another_go_rpm_macros_version_the_go_spec_stays_unresolved_with_the_reason(tmp_path, allow_local_sources):
+    release = go_release(tmp_path, "3.9.0")
+    xdg = Component.objects.get(release=release, name="golang-github-adrg-xdg")
+    assert not xdg.identity_complete and xdg.identity_notes == []
+    reasons = " ".join(u["reason"] for u in xdg.identity_unresolved)
+    assert "%{goname} is not defined" in reasons and "Version 3.9.0, not the 3.8.0" in reasons
+
+
 def test_a_spec_built_for_no_reported_architecture_is_unresolved_not_empty():
     from audits.identities import combine
     from audits.rpmspec.identity import SpecIdentity

@@ -59,6 +59,19 @@ def test_cyclonedx_publishes_an_unresolved_identity_without_version_and_with_the
     assert {"name": "pedigree:unresolved", "value": "release: %{azl_pkgrelease} is not defined"} in source["properties"]
 
 
+GO_NOTE = "Named and packaged with Pedigree's model of go-rpm-macros 3.8.0 (its macro files are not in the repository)."
+
+
+def test_both_formats_say_when_the_identity_came_from_pedigrees_go_rpm_macros_model():
+    facts = sanitise_release(release(component(identity_notes=(GO_NOTE,))))
+    (source,) = cyclonedx_json(facts)["components"]
+    assert {"name": "pedigree:identity-note", "value": GO_NOTE} in source["properties"]
+    (package,) = [p for p in spdx_json(facts)["packages"] if p["SPDXID"].startswith("SPDXRef-Source-")]
+    assert GO_NOTE in package["comment"]
+    (plain,) = cyclonedx_json(sanitise_release(release(component())))["components"]
+    assert not [p for p in plain["properties"] if p["name"] == "pedigree:identity-note"]
+
+
 def test_spdx_publishes_an_unresolved_identity_as_noassertion_without_a_purl_version():
     facts = release(component(identity_complete=False, identity_unresolved=UNRESOLVED))
     (source,) = [p for p in spdx_json(facts)["packages"] if p["SPDXID"].startswith("SPDXRef-Source-")]

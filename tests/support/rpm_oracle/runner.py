@@ -20,6 +20,7 @@ from typing import Iterable, Mapping, Sequence
 
 import pytest
 
+from audits.rpmspec import gomodel
 from audits.rpmspec.macropaths import macro_file_role
 
 SYSTEM_PYTHON = "/usr/bin/python3"
@@ -103,13 +104,22 @@ def macro_entries(tree: Path, macro_paths: Sequence[str], lua_dir: Path) -> list
     """The worker's macro files, each with the role rpm gives it (macropaths.macro_file_role); Lua
     modules are laid out in `lua_dir` where their package installs them under %_rpmluadir
     ("fedora.srpm.python" -> fedora/srpm/python.lua), which is where rpm's `require` looks. rpmrc is
-    left out: it only sets %optflags, which no identity reads."""
+    left out: it only sets %optflags, which no identity reads. Where Pedigree's go-rpm-macros model
+    stands in (gomodel.py), rpm gets the model too, as a macro file and the Lua module it requires."""
     entries = []
-    for path in macro_paths:
-        role = macro_file_role(path)
+    roles = [(path, macro_file_role(path)) for path in macro_paths]
+    has_go_macros = any(r is not None and r.kind != "gomodel" and r.name in gomodel.GO_MACRO_FILES for _, r in roles)
+    for path, role in roles:
         if role is None:
             raise ValueError(f"{path} is no macro file rpm would read")
-        if role.kind == "lua":
+        if role.kind == "gomodel":
+            status = gomodel.go_model_status((tree / path).read_text(encoding="utf-8", errors="replace"), has_go_macros)
+            if status.applied:
+                (lua_dir / "pedigree").mkdir(exist_ok=True)
+                (lua_dir / "pedigree" / "gomodel.lua").write_text(gomodel.lua_source(), encoding="utf-8")
+                (lua_dir / role.name).write_text(gomodel.macro_file_text(), encoding="utf-8")
+                entries.append({"kind": "macros.d", "path": f"{SANDBOX_JOB}/lua/{role.name}", "name": role.name})
+        elif role.kind == "lua":
             for module in (role.name, *role.aliases):
                 target = lua_dir.joinpath(*module.split(".")).with_suffix(".lua")
                 target.parent.mkdir(parents=True, exist_ok=True)
