@@ -107,7 +107,8 @@ class _Document:
         if not value:
             return None
         facts = analyse_license(value)
-        expression = str(_license(facts.normalized)) if facts.valid and _license(facts.normalized) else None
+        parsed = _license(facts.normalized) if facts.valid else None
+        expression = str(parsed) if parsed is not None else None
         key = expression or f"\0{value}"
         if key in self.licences:
             return self.licences[key]
