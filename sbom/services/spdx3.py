@@ -246,7 +246,8 @@ class _Writer:
         return self.doc.add(
             "software_File", self.doc.id("Archive", f"{facts.name}-{source.filename}"), name=source.filename,
             software_primaryPurpose="source", software_additionalPurpose=["archive"],
-            software_downloadLocation=source.url or None, comment=f"upstream source archive ({origin})",
+            externalRef=[{"type": "ExternalRef", "externalRefType": "altDownloadLocation", "locator": [source.url]}]
+            if source.url else None, comment=f"upstream source archive ({origin})",
             verifiedUsing=[{"type": "Hash", "algorithm": algorithm, "hashValue": source.digest.lower()}]
             if algorithm and source.digest else None)
 

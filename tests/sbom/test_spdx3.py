@@ -25,7 +25,8 @@ UNRESOLVED = component(
     name="weird", license="GPLv2+", identity_complete=False, version="", release="",
     identity_unresolved=(Unresolved("release", "%{azl_pkgrelease} is not defined"),),
     binaries=(BinaryFacts("weird-tools", arches=("noarch",)),),
-    source_files=(SourceFileFacts("weird-1.tar.gz", "SHA256", "cd" * 32),))
+    source_files=(SourceFileFacts("weird-1.tar.gz", "SHA256", "cd" * 32, "https://example.org/weird-1.tar.gz",
+                                  "source-files"),))
 
 
 def sample_release():
@@ -143,6 +144,10 @@ def test_an_unresolved_identity_has_no_version_no_file_name_and_no_macro_text():
     assert "identity unresolved: release: %{azl_pkgrelease} is not defined" in weird["comment"]
     assert relationships(graph, weird["spdxId"], "hasDistributionArtifact") == []
     assert relationships(graph, tools["spdxId"], "hasDistributionArtifact") == []
+    (archives,) = relationships(graph, weird["spdxId"], "contains")
+    (archive,) = [e for e in graph if e.get("spdxId") in archives["to"]]
+    assert archive["externalRef"] == [{"type": "ExternalRef", "externalRefType": "altDownloadLocation",
+                                       "locator": ["https://example.org/weird-1.tar.gz"]}]
     (generates,) = relationships(graph, weird["spdxId"], "generates")
     assert generates["completeness"] == "noAssertion"
     macro_facts = release(component(name="weird", identity_complete=False, version="%{goversion}", release="1%{?dist}"))
