@@ -310,15 +310,16 @@ def build_documents(facts: ReleaseFacts, formats: list[str], *, component: str |
     if SbomFormat.SPDX3_JSON in formats:
         start = time.perf_counter()
         step("building the SPDX 3 document")
-        content = spdx3.to_json(spdx3.build_document(facts, component=component, options=options))
+        graph = spdx3.build_document(facts, component=component, options=options)
+        content = spdx3.to_json(graph)
         step("validating SPDX 3 with spdx-python-model")
         _fail_if_invalid(spdx3.validate(content), "SPDX 3 JSON-LD")
-        parsed = json.loads(content)
-        built.append(Built(
-            SbomFormat.SPDX3_JSON, spdx3.SPEC_VERSION, parsed["@graph"][1]["spdxId"], content,
+        built.append(Built(  # the report reads the graph that was written, not a second parse of it
+            SbomFormat.SPDX3_JSON, spdx3.SPEC_VERSION, graph["@graph"][1]["spdxId"], content,
             time.perf_counter() - start, {"valid": True, "validator": spdx3.validator_description(), "errors": []},
-            report.spdx3_report(parsed), problems,
+            report.spdx3_report(graph), problems,
         ))
+        del graph
     step("done")
     return built
 

@@ -45,12 +45,12 @@ from .spdx import CREATOR_COMMENT, DEPENDENCY_COMMENT, LICENSE_COMMENT, NAMESPAC
 
 SPEC_VERSION = "3.0.1"
 CONTEXT = "https://spdx.org/rdf/3.0.1/spdx-context.jsonld"
-CREATION_INFO = "_:creationinfo"
+CREATION_INFO = "_:ci"
 # the digests a `sources` file may carry, by SPDX 3 HashAlgorithm (sanitise.py left out malformed ones)
 HASH_ALGORITHMS = {"SHA512": "sha512", "SHA384": "sha384", "SHA256": "sha256", "SHA224": "sha224",
                    "SHA1": "sha1", "MD5": "md5"}
-SRC_RPM_COMMENT = ("the file name rpm gives this package; the SBOM is made before anything is built, so no "
-                   "digest of it is known")
+FILES_COMMENT = ("Files named *.rpm are the file names rpm gives the packages (hasDistributionArtifact); nothing is "
+                 "built when this document is made, so they have no digest.")
 _ID_RE = re.compile(r"[^A-Za-z0-9.-]+")
 
 
@@ -78,7 +78,7 @@ class _Document:
         self.licences: dict[str, str] = {}  # expression -> spdxId
 
     def id(self, prefix: str, name: str) -> str:
-        local = f"SPDXRef-{prefix}-{_ID_RE.sub('-', name)}"
+        local = f"{prefix}-{_ID_RE.sub('-', name)}"
         candidate, n = local, 1
         while candidate in self.taken:
             n += 1
@@ -96,7 +96,7 @@ class _Document:
                scope: str = "", comment: str = "") -> None:
         self.relationships += 1
         self.add("LifecycleScopedRelationship" if scope else "Relationship",
-                 f"{self.base}SPDXRef-Relationship-{self.relationships}", **{
+                 f"{self.base}R{self.relationships}", **{
                      "from": source, "relationshipType": kind, "to": targets, "completeness": completeness,
                      "scope": scope, "comment": comment})
 
@@ -113,31 +113,31 @@ class _Document:
         if key in self.licences:
             return self.licences[key]
         digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
-        spdx_id = f"{self.base}SPDXRef-License-{digest}"
+        spdx_id = f"{self.base}License-{digest}"
         if expression is not None:
-            self.add("simplelicensing_LicenseExpression", spdx_id, simplelicensing_licenseExpression=expression)
+            self.add("simplelicensing_LicenseExpression", spdx_id, simplelicensing_licenseExpression=expression,
+                     comment=LICENSE_COMMENT)
         else:
             ref = f"LicenseRef-spec-{hashlib.sha256(value.encode('utf-8')).hexdigest()[:16]}"
-            text_id = self.add("simplelicensing_SimpleLicensingText", f"{self.base}SPDXRef-LicenseText-{digest}",
+            text_id = self.add("simplelicensing_SimpleLicensingText", f"{self.base}LicenseText-{digest}",
                                name=value[:200], simplelicensing_licenseText=value,
                                comment="the spec's License tag, which is not an SPDX licence expression")
             self.add("simplelicensing_LicenseExpression", spdx_id, simplelicensing_licenseExpression=ref,
-                     simplelicensing_customIdToUri=[{"type": "DictionaryEntry", "key": ref, "value": text_id}])
+                     comment=LICENSE_COMMENT, simplelicensing_customIdToUri=[{"type": "DictionaryEntry", "key": ref, "value": text_id}])
         self.licences[key] = spdx_id
         return spdx_id
 
-    def licensed(self, package: str, value: str, *, comment: str = LICENSE_COMMENT) -> None:
-        """The package's declared and concluded licence (both the spec's License, docs/sbom.md)."""
+    def licensed(self, package: str, value: str) -> None:
+        """The package's declared and concluded licence: both the spec's License (docs/sbom.md), and the
+        licence element's comment says so (once, not on 80,000 relationships)."""
         licence = self.licence(value)
         if licence:
-            self.relate(package, "hasDeclaredLicense", [licence], comment=comment)
-            self.relate(package, "hasConcludedLicense", [licence], comment=comment)
+            self.relate(package, "hasDeclaredLicense", [licence])
+            self.relate(package, "hasConcludedLicense", [licence])
 
 
 def _purl(purl) -> dict[str, Any]:
-    text = purl.to_string()
-    return {"software_packageUrl": text, "externalIdentifier": [
-        {"type": "ExternalIdentifier", "externalIdentifierType": "packageUrl", "identifier": text}]}
+    return {"software_packageUrl": purl.to_string()}
 
 
 @without_cyclic_gc()
@@ -148,7 +148,7 @@ def build_document(release: ReleaseFacts, *, component: str | None = None,
     if component is not None and not selected:
         raise KeyError(component)
     uid = serial_uuid(release, component or "release", options, kind="spdx3")
-    doc = _Document(f"{NAMESPACE_BASE}/{release.slug}-{uid}#")
+    doc = _Document(f"{NAMESPACE_BASE}/{uid}#")  # short: every reference repeats it
     creators = [doc.add("SoftwareAgent", doc.id("Agent", "Pedigree"), name=f"Pedigree {__version__}",
                         comment="the software that made this document")]
     if options.organization_name:
@@ -176,8 +176,8 @@ def build_document(release: ReleaseFacts, *, component: str | None = None,
                comment="every component of the configuration and the binary packages its spec builds"
                if component is None else "one component of the release; the release document has them all")
     writer.add_dependencies(selected)
-    sbom_id = f"{doc.base}SPDXRef-Sbom"
-    document_id = f"{doc.base}SPDXRef-DOCUMENT"
+    sbom_id = f"{doc.base}Sbom"
+    document_id = f"{doc.base}Document"
     elements = [e["spdxId"] for e in doc.graph]
     graph = [
         {"type": "CreationInfo", "@id": CREATION_INFO, "specVersion": SPEC_VERSION,
@@ -187,9 +187,9 @@ def build_document(release: ReleaseFacts, *, component: str | None = None,
          "name": release.slug + (f"-{component}" if component else ""),
          "comment": f"{release.distribution} {release.version} at commit {release.commit.sha}; generated by "
          "Pedigree from the distribution's configuration repository"
-         + "".join(f"; publication problem: {problem}" for problem in release.problems),
+         + "".join(f"; publication problem: {problem}" for problem in release.problems) + ". " + FILES_COMMENT,
          "profileConformance": ["core", "software", "simpleLicensing"],
-         "rootElement": [sbom_id], "element": [sbom_id, *elements]},
+         "rootElement": [sbom_id], "element": [sbom_id]},  # the Sbom lists every other element
         {"type": "software_Sbom", "spdxId": sbom_id, "creationInfo": CREATION_INFO,
          "software_sbomType": ["source"], "rootElement": [root], "element": elements},
         *doc.graph,
@@ -225,8 +225,7 @@ class _Writer:
         doc.licensed(source, facts.license)
         if evr is not None:
             rpm = doc.add("software_File", doc.id("SourceRpm", facts.name), name=f"{facts.name}-{evr.vr}.src.rpm",
-                          software_primaryPurpose="source", software_additionalPurpose=["archive"],
-                          comment=SRC_RPM_COMMENT)
+                          software_primaryPurpose="source", software_additionalPurpose=["archive"])
             doc.relate(source, "hasDistributionArtifact", [rpm])
         archives = [self._archive(facts, s) for s in facts.source_files]
         if archives:
@@ -267,7 +266,7 @@ class _Writer:
         if evr is not None and binary.arches:
             files = [doc.add("software_File", doc.id("Rpm", f"{binary.name}-{evr.vr}.{arch}"),
                              name=f"{binary.name}-{evr.vr}.{arch}.rpm", software_primaryPurpose="install",
-                             software_additionalPurpose=["archive"], comment=SRC_RPM_COMMENT)
+                             software_additionalPurpose=["archive"])
                      for arch in binary.arches]
             doc.relate(binary_id, "hasDistributionArtifact", files)
         return binary_id
@@ -343,17 +342,24 @@ def validator_description() -> str:
 
 @without_cyclic_gc()
 def validate(content: bytes) -> list[str]:
+    """Errors of the document (empty when valid): see `read`."""
+    return read(content)[1]
+
+
+@without_cyclic_gc()
+def read(content: bytes):
     """Read the document back with spdx-python-model (every value's type and pattern), link it (every
     reference names an element of the document or an SPDX individual), write it again (every required
     property and cardinality) and check the document rules ntia-conformance-checker applies: one
-    SpdxDocument, with root elements, none of them a document. Errors; empty when valid."""
+    SpdxDocument, with root elements, none of them a document. Returns the linked object set (None when
+    it cannot be read) and the errors."""
     from spdx_python_model.bindings import v3_0_1 as model
 
     objects = model.SHACLObjectSet()
     try:
         model.JSONLDDeserializer().read(io.BytesIO(content), objects)
-    except Exception as exc:  # the deserialiser raises TypeError/ValueError naming the value
-        return [f"cannot read: {type(exc).__name__}: {exc}"[:2000]]
+    except Exception as exc:  # the deserialiser raises TypeError/ValueError/KeyError naming the value
+        return None, [f"cannot read: {type(exc).__name__}: {exc}"[:2000]]
     errors = [f"reference to an unknown element {missing}" for missing in sorted(objects.link())][:20]
     documents = list(objects.foreach_type(model.SpdxDocument))
     if len(documents) != 1:
@@ -364,4 +370,4 @@ def validate(content: bytes) -> list[str]:
         model.JSONLDSerializer().write(objects, io.BytesIO())
     except Exception as exc:
         errors.append(f"cannot write: {type(exc).__name__}: {exc}"[:2000])
-    return errors
+    return objects, errors

@@ -87,5 +87,5 @@ def test_spdx3_documents_download_as_json_ld_under_their_own_names(auditor_clien
     assert json.loads(b"".join(response.streaming_content))["@context"] == "https://spdx.org/rdf/3.0.1/spdx-context.jsonld"
     component = auditor_client.get(f"/sbom/releases/{release.pk}/components/curl/spdx3.json")
     graph = json.loads(b"".join(component.streaming_content))["@graph"]
-    assert component.status_code == 200 and f'-curl.spdx3.json"' in component["Content-Disposition"]
+    assert component.status_code == 200 and '-curl.spdx3.json"' in component["Content-Disposition"]
     assert {e["name"] for e in graph if e["type"] == "software_Package"} >= {"azurelinux", "curl"}
