@@ -11,10 +11,11 @@ BSI wants a file for every package (the release and the Fedora ancestors have no
 every distributed file and a container/firmware purpose on it (an rpm made before the build has no
 digest, and is neither). So the test fails if the documents or the checker change what passes.
 
-The release document (about 240,000 elements) is read once, by Pedigree's validation (`spdx3.read`, which
-deserialises it with spdx-python-model, the checker's own parser, and links it), and that object set is
-given to the three checkers (`shared_parse`): each SbomChecker would otherwise deserialise it again, which
-takes most of the checker's time. The checkers only read the object set.
+The release document (about 240,000 elements) is parsed once with the checker's own parser and that object
+set is given to the three checkers (`shared_parse`): each SbomChecker would otherwise deserialise it again
+with spdx-python-model, which takes a third of its time. The checkers only read the object set. Pedigree's
+own validation of the release document (`spdx3.validate`, 40-80 s) is not repeated here: the release job
+runs it, and test_corpus_sbom.py asserts the stored corpus document passed it.
 """
 
 from __future__ import annotations
@@ -104,7 +105,7 @@ def component_outcomes(corpus_facts, tmp_path_factory) -> dict[tuple[str, str], 
 
 @pytest.fixture(scope="module")
 def release_outcomes(corpus_facts, tmp_path_factory) -> dict:
-    """The release document built, validated and checked for the three standards, with the seconds of each."""
+    """The release document built, parsed once and checked for the three standards, with the seconds of each."""
     import ntia_conformance_checker.base_checker as base_checker
 
     seconds = {}
@@ -114,8 +115,8 @@ def release_outcomes(corpus_facts, tmp_path_factory) -> dict:
     path = tmp_path_factory.mktemp("spdx3") / "release.spdx3.json"
     path.write_bytes(content)
     start = time.perf_counter()
-    parsed, errors = spdx3.read(content)  # Pedigree's validation; its object set is what the checker reads
-    seconds["validate"] = time.perf_counter() - start
+    parsed, errors = base_checker.parse_spdx3_file(str(path))  # the checker's own parser, once
+    seconds["parse"] = time.perf_counter() - start
     results = {"errors": errors, "size": len(content), "seconds": seconds}
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(base_checker, "parse_spdx3_file", lambda _file: (parsed, []))  # shared_parse (module docstring)
@@ -151,7 +152,7 @@ def test_ntia_conformance_of_component_documents_is_exactly_the_resolved_ones(co
     assert not any(r["compliant"] for (_, standard), r in component_outcomes.items() if standard != "ntia")
 
 
-def test_the_release_document_is_valid(release_outcomes):
+def test_the_checker_reads_the_release_document_without_error(release_outcomes):
     assert release_outcomes["errors"] == []
 
 
