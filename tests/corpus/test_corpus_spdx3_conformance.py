@@ -11,7 +11,7 @@ BSI wants a file for every package (the release and the Fedora ancestors have no
 every distributed file and a container/firmware purpose on it (an rpm made before the build has no
 digest, and is neither). So the test fails if the documents or the checker change what passes.
 
-The release document (about 240,000 elements) is parsed once with the checker's own parser and that object
+The release document (about 260,000 elements) is parsed once with the checker's own parser and that object
 set is given to the three checkers (`shared_parse`): each SbomChecker would otherwise deserialise it again
 with spdx-python-model, which takes a third of its time. The checkers only read the object set. Pedigree's
 own validation of the release document (`spdx3.validate`, 40-80 s) is not repeated here: the release job
