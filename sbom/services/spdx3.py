@@ -8,8 +8,9 @@ as `hasDistributionArtifact`, is `descendantOf` its Fedora ancestor and `hasPrer
 it; this also attaches the ancestor to the tree); a binary package `dependsOn` (runtime) what its Requires
 resolve to (none: no relationship, the package comment says why). Relationships that enumerate say how
 complete they are. An unresolved identity has no version (SPDX 3 has no NOASSERTION string: an absent
-property is "not asserted"), never macro text. Written as plain dicts (the release has about 260,000 elements); `validate` reads it back with
-spdx-python-model, the library ntia-conformance-checker parses SPDX 3 with.
+property is "not asserted"), never macro text. Written as plain dicts (the release has about 260,000
+elements); `validate` reads it back with spdx-python-model, the library ntia-conformance-checker parses
+SPDX 3 with.
 """
 
 from __future__ import annotations
