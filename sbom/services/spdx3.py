@@ -124,7 +124,8 @@ class _Document:
                                name=value[:200], simplelicensing_licenseText=value,
                                comment="the spec's License tag, which is not an SPDX licence expression")
             self.add("simplelicensing_LicenseExpression", spdx_id, simplelicensing_licenseExpression=ref,
-                     comment=LICENSE_COMMENT, simplelicensing_customIdToUri=[{"type": "DictionaryEntry", "key": ref, "value": text_id}])
+                     comment=LICENSE_COMMENT,
+                     simplelicensing_customIdToUri=[{"type": "DictionaryEntry", "key": ref, "value": text_id}])
         self.licences[key] = spdx_id
         return spdx_id
 
