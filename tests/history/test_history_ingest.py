@@ -237,33 +237,40 @@ def test_only_the_newest_snapshot_keeps_the_input_keys_of_its_run(history_git):
     assert sorted(kept[7]["keys"]) == sorted(current_states())
 
 
-def test_a_new_commit_after_kept_input_keys_loads_only_its_own_configuration(history_git, monkeypatch):
-    repo, _ = history_git
-    ingest_history(str(repo), "main", materialise=False)
-    write_files(repo, {"specs/z/zlib/zlib.spec": "Name: zlib\nVersion: 1.3.1\nRelease: 1\nSummary: z\nLicense: Zlib\n"})
-    head = commit_all(repo, "zlib 1.3.1", date=day(20))
+@pytest.fixture
+def configurations_loaded(monkeypatch):
+    """The commits whose configuration the analysis loads, in order."""
     loaded = []
     original = incremental.IncrementalAnalysis._configuration
     monkeypatch.setattr(incremental.IncrementalAnalysis, "_configuration",
                         lambda self, sha, tree: loaded.append(sha) or original(self, sha, tree))
+    return loaded
+
+
+def commit_zlib_update(repo) -> str:
+    write_files(repo, {"specs/z/zlib/zlib.spec": "Name: zlib\nVersion: 1.3.1\nRelease: 1\nSummary: z\nLicense: Zlib\n"})
+    return commit_all(repo, "zlib 1.3.1", date=day(20))
+
+
+def test_a_new_commit_after_kept_input_keys_loads_only_its_own_configuration(history_git, configurations_loaded):
+    repo, _ = history_git
     ingest_history(str(repo), "main", materialise=False)
-    assert loaded == [head]
+    head = commit_zlib_update(repo)
+    configurations_loaded.clear()
+    ingest_history(str(repo), "main", materialise=False)
+    assert configurations_loaded == [head]
     assert current_states() == full_states(repo / ".git", head)
     assert Snapshot.objects.get(seq=7).summary == summarise_states(full_states(repo / ".git", head).values())
 
 
-def test_input_keys_of_another_version_are_computed_again(history_git, monkeypatch):
+def test_input_keys_of_another_version_are_computed_again(history_git, configurations_loaded):
     repo, shas = history_git
     ingest_history(str(repo), "main", materialise=False)
     Snapshot.objects.filter(seq=6).update(input_keys={"version": -1, "keys": {}})
-    write_files(repo, {"specs/z/zlib/zlib.spec": "Name: zlib\nVersion: 1.3.1\nRelease: 1\nSummary: z\nLicense: Zlib\n"})
-    head = commit_all(repo, "zlib 1.3.1", date=day(20))
-    loaded = []
-    original = incremental.IncrementalAnalysis._configuration
-    monkeypatch.setattr(incremental.IncrementalAnalysis, "_configuration",
-                        lambda self, sha, tree: loaded.append(sha) or original(self, sha, tree))
+    head = commit_zlib_update(repo)
+    configurations_loaded.clear()
     ingest_history(str(repo), "main", materialise=False)
-    assert loaded == [shas[6], head]
+    assert configurations_loaded == [shas[6], head]
     assert [name for name, in ComponentState.objects.filter(first_seq=7).values_list("name")] == ["zlib"]
 
 
