@@ -17,10 +17,9 @@ from django.http import Http404
 
 from audits.models import Distribution
 
-from .models import ComponentState, Snapshot
-from .states import Change
+from .models import ASPECT_COLUMNS, ComponentState, Snapshot
+from .states import Aspects, Change, changed_kinds, changes
 from .states import ComponentState as State
-from .states import changes
 
 
 def distribution_named(name: str) -> Distribution:
@@ -187,6 +186,7 @@ class StateRef(NamedTuple):
     end_seq: int | None
     digest: str
     headline: str
+    aspects: Aspects | None = None  # what `differing` was asked to read of them (for a `kind` filter)
 
 
 @dataclass(frozen=True)
@@ -203,20 +203,24 @@ class ComponentChange:
         return [c.kind for c in self.changes]
 
 
-def differing(distribution: Distribution, old_seq: int, new_seq: int) -> list[tuple[str, StateRef | None, StateRef | None]]:
+def differing(distribution: Distribution, old_seq: int, new_seq: int,
+              aspects: tuple[str, ...] | None = None) -> list[tuple[str, StateRef | None, StateRef | None]]:
     """(name, state at old, state at new) of each component whose state differs between the two snapshots, by
-    name (one query, no state data). Only components whose state at `low` ended in (low, high], or whose state
-    at `high` began there, can differ; one that changed and changed back has equal digests at both ends and is
-    left out."""
+    name (one query, no state data; with `aspects`, the refs carry those of history.states.Aspects). Only
+    components whose state at `low` ended in (low, high], or whose state at `high` began there, can differ; one
+    that changed and changed back has equal digests at both ends and is left out."""
     low, high = sorted((old_seq, new_seq))
     # the rows valid at `low` that ended by `high`, and the rows valid at `high` that began after `low`: a
     # component with neither kept one state throughout
     ended = Q(first_seq__lte=low, end_seq__gt=low, end_seq__lte=high)
     began = Q(first_seq__gt=low, first_seq__lte=high) & (Q(end_seq__isnull=True) | Q(end_seq__gt=high))
+    columns = [ASPECT_COLUMNS[a] for a in aspects or ()]
     rows = (ComponentState.objects.filter(ended | began, distribution=distribution)
-            .values_list("name", "first_seq", "end_seq", "digest", "headline"))
+            .values_list("name", "first_seq", "end_seq", "digest", "headline", *columns))
+    refs = (StateRef(*r) for r in rows) if aspects is None else (
+        StateRef(*r[:5], Aspects(**dict(zip(aspects, r[5:])))) for r in rows)
     at: dict[int, dict[str, StateRef]] = {low: {}, high: {}}
-    for row in map(StateRef._make, rows):
+    for row in refs:
         at[low if row.first_seq <= low else high][row.name] = row
     before, after = (at[low], at[high]) if old_seq <= new_seq else (at[high], at[low])
     found = []
@@ -225,6 +229,12 @@ def differing(distribution: Distribution, old_seq: int, new_seq: int) -> list[tu
         if old is None or new is None or old.digest != new.digest:
             found.append((name, old, new))
     return found
+
+
+def kinds_changed(pairs, kinds: frozenset[str]) -> list[frozenset[str]]:
+    """The kinds among `kinds` that changed in each (name, before, after) of `differing(..., aspects=
+    states.aspects_for(kinds))`, from the aspects alone (no query, nothing decoded)."""
+    return [changed_kinds(old.aspects if old else None, new.aspects if new else None, kinds) for _, old, new in pairs]
 
 
 def with_changes(distribution: Distribution, pairs) -> list[ComponentChange]:
