@@ -18,7 +18,7 @@ from django.http import Http404
 from audits.models import Distribution
 
 from .models import ASPECT_COLUMNS, ComponentState, Snapshot
-from .states import Aspects, Change, changed_kinds, changes
+from .states import Aspects, Change, aspects_for, changed_kinds, changes
 from .states import ComponentState as State
 
 
@@ -186,7 +186,7 @@ class StateRef(NamedTuple):
     end_seq: int | None
     digest: str
     headline: str
-    aspects: Aspects | None = None  # what `differing` was asked to read of them (for a `kind` filter)
+    aspects: tuple[str, ...] | None = None  # the values of the aspects `differing` was asked for (a `kind` filter)
 
 
 @dataclass(frozen=True)
@@ -217,8 +217,7 @@ def differing(distribution: Distribution, old_seq: int, new_seq: int,
     columns = [ASPECT_COLUMNS[a] for a in aspects or ()]
     rows = (ComponentState.objects.filter(ended | began, distribution=distribution)
             .values_list("name", "first_seq", "end_seq", "digest", "headline", *columns))
-    refs = (StateRef(*r) for r in rows) if aspects is None else (
-        StateRef(*r[:5], Aspects(**dict(zip(aspects, r[5:])))) for r in rows)
+    refs = (StateRef(*r) for r in rows) if aspects is None else (StateRef(*r[:5], r[5:]) for r in rows)
     at: dict[int, dict[str, StateRef]] = {low: {}, high: {}}
     for row in refs:
         at[low if row.first_seq <= low else high][row.name] = row
@@ -233,8 +232,17 @@ def differing(distribution: Distribution, old_seq: int, new_seq: int,
 
 def kinds_changed(pairs, kinds: frozenset[str]) -> list[frozenset[str]]:
     """The kinds among `kinds` that changed in each (name, before, after) of `differing(..., aspects=
-    states.aspects_for(kinds))`, from the aspects alone (no query, nothing decoded)."""
-    return [changed_kinds(old.aspects if old else None, new.aspects if new else None, kinds) for _, old, new in pairs]
+    states.aspects_for(kinds))`, from the aspects alone (no query, nothing decoded). Most components that
+    changed kept the aspects a filter reads: equal values are no change of those kinds, so only the others
+    become Aspects to compare."""
+    names = aspects_for(kinds)
+    nothing: frozenset[str] = frozenset()
+
+    def aspects(ref: StateRef | None) -> Aspects | None:
+        return None if ref is None else Aspects(**dict(zip(names, ref.aspects or ())))
+
+    return [nothing if old is not None and new is not None and old.aspects == new.aspects
+            else changed_kinds(aspects(old), aspects(new), kinds) for _, old, new in pairs]
 
 
 def with_changes(distribution: Distribution, pairs) -> list[ComponentChange]:

@@ -6,26 +6,33 @@ moved)."""
 from django.db import migrations, models
 
 ASPECT_FIELDS = ("verdict", "overlays", "build", "version", "license", "binaries", "spec")
-BATCH = 1000
+BATCH = 500
 
 
 def fill_aspects(apps, schema_editor):
-    """Each row's aspects from its data; rows of one digest hold one state, so each distinct state is decoded once."""
+    """Each row's aspects from its data; rows of one digest hold one state, so each distinct state is decoded once.
+    One UPDATE by primary key per row, sent in batches (bulk_update's CASE per column grows with the batch)."""
     from history.states import ComponentState as State
 
     Row = apps.get_model("history", "ComponentState")
+    quote = schema_editor.quote_name
+    columns = ", ".join(f"{quote('aspect_' + name)} = %s" for name in ASPECT_FIELDS)
+    sql = f"UPDATE {quote(Row._meta.db_table)} SET {columns} WHERE {quote('id')} = %s"
     by_digest: dict = {}
-    batch = []
-    for pk, digest, data in Row.objects.order_by("pk").values_list("pk", "digest", "data").iterator(chunk_size=BATCH):
-        aspects = by_digest.get(digest)
-        if aspects is None:
-            aspects = by_digest[digest] = State.from_json(data).aspects()
-        batch.append(Row(pk=pk, **{f"aspect_{name}": getattr(aspects, name) for name in ASPECT_FIELDS}))
-        if len(batch) == BATCH:
-            Row.objects.bulk_update(batch, [f"aspect_{name}" for name in ASPECT_FIELDS])
+    last = 0
+    with schema_editor.connection.cursor() as cursor:
+        while True:  # read a batch, then write it: SQLite does not isolate a pending read from writes on its connection
+            rows = list(Row.objects.filter(pk__gt=last).order_by("pk").values_list("pk", "digest", "data")[:BATCH])
+            if not rows:
+                break
             batch = []
-    if batch:
-        Row.objects.bulk_update(batch, [f"aspect_{name}" for name in ASPECT_FIELDS])
+            for pk, digest, data in rows:
+                aspects = by_digest.get(digest)
+                if aspects is None:
+                    aspects = by_digest[digest] = State.from_json(data).aspects()
+                batch.append([*(getattr(aspects, name) for name in ASPECT_FIELDS), pk])
+            cursor.executemany(sql, batch)
+            last = rows[-1][0]
 
 
 class Migration(migrations.Migration):

@@ -215,7 +215,8 @@ def test_the_migration_fills_the_aspects_of_existing_rows_and_reverses():
     from history.states import ComponentState as State
 
     snapshots = build_history("azurelinux", random_commits(seed=3, components=8, commits=5))
-    expected = {pk: State.from_json(data).aspects() for pk, data in Row.objects.values_list("pk", "data")}
+    data_before = dict(Row.objects.values_list("pk", "data"))
+    expected = {pk: State.from_json(data).aspects() for pk, data in data_before.items()}
     executor = MigrationExecutor(connection)
     try:
         executor.migrate([("history", "0001_initial")])
@@ -231,4 +232,5 @@ def test_the_migration_fills_the_aspects_of_existing_rows_and_reverses():
     stored = {pk: Aspects(**dict(zip(names, values)))
               for pk, *values in Row.objects.values_list("pk", *ASPECT_COLUMNS.values())}
     assert len(stored) == len(expected) > 8 and stored == expected
+    assert dict(Row.objects.values_list("pk", "data")) == data_before
     assert snapshots  # the rows came from a history
