@@ -22,7 +22,7 @@ from . import querysets
 from .models import Snapshot
 from .points import Point, PointError, resolve
 from .querysets import ComponentChange
-from .states import KINDS, aspects_for
+from .states import KINDS
 
 KIND_GROUPS = {
     "overlays": ("overlay-added", "overlay-removed", "overlay-changed"),
@@ -104,13 +104,11 @@ def change_set(distribution: Distribution, params) -> ChangeSet:
     if keep is None:
         pairs = querysets.differing(distribution, old.snapshot.seq, to_snapshot.seq)
         return ChangeSet(distribution, old, new, to_snapshot, kind, pairs)
-    pairs = querysets.differing(distribution, old.snapshot.seq, to_snapshot.seq, aspects=aspects_for(keep))
     kept, counts = [], dict.fromkeys(sorted(keep), 0)
-    for pair, kinds in zip(pairs, querysets.kinds_changed(pairs, keep)):
-        if kinds:
-            kept.append(pair)
-            for k in kinds:
-                counts[k] += 1
+    for name, before, after, kinds in querysets.differing_in(distribution, old.snapshot.seq, to_snapshot.seq, keep):
+        kept.append((name, before, after))
+        for k in kinds:
+            counts[k] += 1
     return ChangeSet(distribution, old, new, to_snapshot, kind, kept, keep, {k: n for k, n in counts.items() if n})
 
 
