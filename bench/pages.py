@@ -159,7 +159,10 @@ def history_pages(release) -> list[tuple[str, str]]:
         (f"history: component timeline {busiest['name']} ({busiest['n']} states)", f"{base}components/{busiest['name']}/"),
         ("history: changes since the first snapshot", f"{base}changes/?from={first.commit.sha}"),
         ("history: changes since the middle, overlays", f"{base}changes/?from={middle.commit.sha}&kind=overlays"),
+        ("history: changes since the first snapshot, version", f"{base}changes/?from={first.commit.sha}&kind=version"),
         ("history: changes API since the first snapshot", f"/api/v1/history/{dist.name}/changes/?from={first.commit.sha}"),
+        ("history: changes API since the middle, overlays",
+         f"/api/v1/history/{dist.name}/changes/?from={middle.commit.sha}&kind=overlays"),
         ("history: changes CSV since the first (not targeted)", f"{base}changes.csv?from={first.commit.sha}"),
     ]
 

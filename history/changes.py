@@ -60,7 +60,8 @@ class ChangeSet:
     to_snapshot: Snapshot
     kind: str
     pairs: list  # (name, before, after) of each component that changed (with a change of `kind`, when given)
-    complete: bool  # whether `computed` holds the changes of every pair
+    keep: frozenset[str] | None = None  # the kinds `kind` keeps (None: every kind)
+    kind_counts: dict[str, int] | None = None  # with `kind`: how many components have each kept kind
 
     def __post_init__(self):
         self.computed: dict[str, ComponentChange] = {}
@@ -78,6 +79,8 @@ class ChangeSet:
     def _of(self, pairs) -> list[ComponentChange]:
         todo = [p for p in pairs if p[0] not in self.computed]
         for c in querysets.with_changes(self.distribution, todo):
+            if self.keep is not None:
+                c = ComponentChange(c.name, c.before, c.after, [x for x in c.changes if x.kind in self.keep])
             self.computed[c.name] = c
         return [self.computed[p[0]] for p in pairs]
 
@@ -88,8 +91,9 @@ class ChangeSet:
 
 def change_set(distribution: Distribution, params) -> ChangeSet:
     """The components that changed between `from` and `to` (params: a QueryDict or dict), filtered by `kind`;
-    PointError when a point or the kind is not understood. Without a kind, the changes of each component are
-    computed when they are read (ChangeSet is a sequence: a page reads its slice)."""
+    PointError when a point or the kind is not understood. The changes of each component are computed when they
+    are read (ChangeSet is a sequence: a page reads its slice); `kind` filters the components by the aspects
+    of their states (history.states.changed_kinds), which tell the kinds of change without decoding them."""
     kind = params.get("kind", "").strip()
     keep = kinds_of(kind)
     old = resolve(distribution, params.get("from", ""))
@@ -97,16 +101,28 @@ def change_set(distribution: Distribution, params) -> ChangeSet:
     new = resolve(distribution, to_text) if to_text else None
     to_snapshot = new.snapshot if new else querysets.newest(distribution)
     assert to_snapshot is not None  # `from` resolved, so there is at least one snapshot
-    pairs = querysets.differing(distribution, old.snapshot.seq, to_snapshot.seq)
-    result = ChangeSet(distribution, old, new, to_snapshot, kind, pairs, complete=keep is None and not pairs)
-    if keep is not None:
-        found = [ComponentChange(c.name, c.before, c.after, [x for x in c.changes if x.kind in keep])
-                 for c in querysets.with_changes(distribution, pairs)]
-        found = [c for c in found if c.changes]
-        result.pairs = [(c.name, c.before, c.after) for c in found]
-        result.computed = {c.name: c for c in found}
-        result.complete = True
-    return result
+    if keep is None:
+        pairs = querysets.differing(distribution, old.snapshot.seq, to_snapshot.seq)
+        return ChangeSet(distribution, old, new, to_snapshot, kind, pairs)
+    kept, counts = [], dict.fromkeys(sorted(keep), 0)
+    for name, before, after, kinds in querysets.differing_in(distribution, old.snapshot.seq, to_snapshot.seq, keep):
+        kept.append((name, before, after))
+        for k in kinds:
+            counts[k] += 1
+    return ChangeSet(distribution, old, new, to_snapshot, kind, kept, keep, {k: n for k, n in counts.items() if n})
+
+
+def kind_counts(result: ChangeSet, page) -> dict[str, int]:
+    """How many components have each kind of change: known without decoding under a `kind` filter, else
+    counted when the page shows every component (empty otherwise: counting would decode them all)."""
+    if result.kind_counts is not None:
+        return result.kind_counts
+    counts: dict[str, int] = {}
+    if not result.pairs or page.paginator.num_pages == 1:
+        for c in result.components:
+            for kind in dict.fromkeys(c.kinds):
+                counts[kind] = counts.get(kind, 0) + 1
+    return counts
 
 
 def change_rows(result: ChangeSet):
@@ -133,11 +149,7 @@ def changes_page(request, distribution: str):
             error = str(exc)
     record_access(request, AccessAction.VIEW, f"changes in {dist.name}")
     page = Paginator(result, PAGE_SIZE).get_page(request.GET.get("page")) if result is not None else None
-    counts: dict[str, int] = {}
-    if result is not None and (result.complete or page.paginator.num_pages == 1):  # counted when all are computed
-        for c in result.components:
-            for kind in dict.fromkeys(c.kinds):
-                counts[kind] = counts.get(kind, 0) + 1
+    counts = kind_counts(result, page) if result is not None else {}
     return render_page(request, "history/changes.html", {
         "distribution": dist,
         "result": result,

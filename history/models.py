@@ -4,6 +4,16 @@ from __future__ import annotations
 
 from django.db import models
 
+from .states import ASPECT_NAMES, Aspects
+
+# The column of each aspect of history.states.Aspects (spec_origin has had its own column from the start).
+ASPECT_COLUMNS = {name: "spec_origin" if name == "spec_origin" else f"aspect_{name}" for name in ASPECT_NAMES}
+
+
+def aspect_columns(aspects: Aspects) -> dict[str, str]:
+    """The aspect_* column values of a state row (spec_origin is written with the other columns)."""
+    return {column: getattr(aspects, name) for name, column in ASPECT_COLUMNS.items() if name != "spec_origin"}
+
 
 class Snapshot(models.Model):
     """One commit of a distribution's first-parent history, as the history ingest analysed it."""
@@ -53,6 +63,15 @@ class ComponentState(models.Model):
     license = models.TextField(blank=True)
     overlay_count = models.PositiveIntegerField(default=0)
     data = models.JSONField(default=dict)
+    # history.states.Aspects (spec_origin is the column above): what a `kind` filter of "changes since" compares
+    # instead of decoding `data`; short digests, and the overlays and binaries as lists of them.
+    aspect_verdict = models.CharField(max_length=16, blank=True)
+    aspect_overlays = models.TextField(blank=True)
+    aspect_build = models.CharField(max_length=16, blank=True)
+    aspect_version = models.CharField(max_length=16, blank=True)
+    aspect_license = models.CharField(max_length=16, blank=True)
+    aspect_binaries = models.TextField(blank=True)
+    aspect_spec = models.CharField(max_length=16, blank=True)
 
     class Meta:
         constraints = [

@@ -17,10 +17,9 @@ from django.http import Http404
 
 from audits.models import Distribution
 
-from .models import ComponentState, Snapshot
-from .states import Change
+from .models import ASPECT_COLUMNS, ComponentState, Snapshot
+from .states import Aspects, Change, aspects_for, changed_kinds, changes
 from .states import ComponentState as State
-from .states import changes
 
 
 def distribution_named(name: str) -> Distribution:
@@ -203,27 +202,61 @@ class ComponentChange:
         return [c.kind for c in self.changes]
 
 
-def differing(distribution: Distribution, old_seq: int, new_seq: int) -> list[tuple[str, StateRef | None, StateRef | None]]:
-    """(name, state at old, state at new) of each component whose state differs between the two snapshots, by
-    name (one query, no state data). Only components whose state at `low` ended in (low, high], or whose state
-    at `high` began there, can differ; one that changed and changed back has equal digests at both ends and is
-    left out."""
+def _ends(distribution: Distribution, old_seq: int, new_seq: int, columns=()) -> tuple[dict[str, tuple], dict[str, tuple]]:
+    """{name: (name, first_seq, end_seq, digest, headline, *columns)} of the state rows at old and at new that
+    can differ (one query, no state data): only components whose state at `low` ended in (low, high], or whose
+    state at `high` began there; a component with neither kept one state throughout."""
     low, high = sorted((old_seq, new_seq))
-    # the rows valid at `low` that ended by `high`, and the rows valid at `high` that began after `low`: a
-    # component with neither kept one state throughout
     ended = Q(first_seq__lte=low, end_seq__gt=low, end_seq__lte=high)
     began = Q(first_seq__gt=low, first_seq__lte=high) & (Q(end_seq__isnull=True) | Q(end_seq__gt=high))
     rows = (ComponentState.objects.filter(ended | began, distribution=distribution)
-            .values_list("name", "first_seq", "end_seq", "digest", "headline"))
-    at: dict[int, dict[str, StateRef]] = {low: {}, high: {}}
-    for row in map(StateRef._make, rows):
-        at[low if row.first_seq <= low else high][row.name] = row
-    before, after = (at[low], at[high]) if old_seq <= new_seq else (at[high], at[low])
+            .values_list("name", "first_seq", "end_seq", "digest", "headline", *columns))
+    at_low: dict[str, tuple] = {}
+    at_high: dict[str, tuple] = {}
+    for row in rows:
+        (at_low if row[1] <= low else at_high)[row[0]] = row
+    return (at_low, at_high) if old_seq <= new_seq else (at_high, at_low)
+
+
+def _ref(row: tuple | None) -> StateRef | None:
+    return None if row is None else StateRef._make(row[:5])
+
+
+def differing(distribution: Distribution, old_seq: int, new_seq: int) -> list[tuple[str, StateRef | None, StateRef | None]]:
+    """(name, state at old, state at new) of each component whose state differs between the two snapshots, by
+    name (one query, no state data). One that changed and changed back has equal digests at both ends and is
+    left out."""
+    before, after = _ends(distribution, old_seq, new_seq)
     found = []
     for name in sorted(before.keys() | after.keys()):
         old, new = before.get(name), after.get(name)
-        if old is None or new is None or old.digest != new.digest:
-            found.append((name, old, new))
+        if old is None or new is None or old[3] != new[3]:
+            found.append((name, _ref(old), _ref(new)))
+    return found
+
+
+def differing_in(distribution: Distribution, old_seq: int, new_seq: int,
+                 kinds: frozenset[str]) -> list[tuple[str, StateRef | None, StateRef | None, frozenset[str]]]:
+    """(name, state at old, state at new, kinds changed) of each component with a change of one of `kinds`
+    between the two snapshots, by name: `differing` filtered by the aspect columns of the rows (same query,
+    nothing decoded; history.states.changed_kinds). Most components that changed kept the aspects a filter
+    reads: equal values mean no change of those kinds, so only the others become Aspects to compare."""
+    names = aspects_for(kinds)
+    before, after = _ends(distribution, old_seq, new_seq, [ASPECT_COLUMNS[a] for a in names])
+    presence = kinds & {"added", "removed"}
+
+    def aspects(row: tuple | None) -> Aspects | None:
+        return None if row is None else Aspects(**dict(zip(names, row[5:])))
+
+    found = []
+    for name in before.keys() | after.keys():
+        old, new = before.get(name), after.get(name)
+        if (old[5:] == new[5:]) if old is not None and new is not None else not presence:
+            continue
+        changed = changed_kinds(aspects(old), aspects(new), kinds)
+        if changed:
+            found.append((name, _ref(old), _ref(new), changed))
+    found.sort(key=lambda f: f[0])
     return found
 
 

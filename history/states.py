@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass
+from collections import Counter
+from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 from audits.analysis import ComponentRecord
@@ -65,6 +66,9 @@ class ComponentState:
 
     def digest(self) -> str:
         return json_digest([STATE_VERSION, self.to_json()])
+
+    def aspects(self) -> Aspects:
+        return aspects_of(self)
 
 
 def json_digest(value: Any) -> str:
@@ -163,3 +167,117 @@ def _overlay_changes(old: tuple[OverlayFacts, ...], new: tuple[OverlayFacts, ...
     found.extend(Change("overlay-removed", f"overlay removed: {o.type} {o.description}".rstrip(), o.digest) for o in old_left)
     found.extend(Change("overlay-added", f"overlay added: {n.type} {n.description}".rstrip(), after=n.digest) for n in new_left)
     return found
+
+
+# "Which kinds changed" without the states: short digests of each aspect `changes()` compares, stored with every
+# state row, so that a `kind` filter compares a few short columns instead of decoding two states' JSON.
+# Digests are 16 hex digits (64 bits): two different values of one component's aspect collide with odds of 2**-64.
+
+OVERLAY_KINDS = frozenset({"overlay-added", "overlay-removed", "overlay-changed"})
+
+
+@dataclass(frozen=True)
+class Aspects:
+    """Per aspect of a state, what `changes()` needs to tell whether a kind of change happened. The lists are
+    space-separated `key:value` tokens of short digests: overlays `(type, description):(type, description,
+    digest)` in their order, binaries `name:License` (the License digested like `license`)."""
+
+    verdict: str = ""  # headline and reasons
+    overlays: str = ""
+    build: str = ""
+    version: str = ""  # the EVR, else the Version: what the "version" change compares
+    license: str = ""
+    binaries: str = ""
+    spec_origin: str = ""  # the value itself (short)
+    spec: str = ""  # the rendered spec's digest
+
+
+ASPECT_NAMES = tuple(f.name for f in fields(Aspects))
+
+# The aspects each kind reads (added and removed need none: a missing state says it).
+ASPECTS_OF_KIND: dict[str, tuple[str, ...]] = {
+    "added": (), "removed": (), "verdict": ("verdict",), "overlay-added": ("overlays",),
+    "overlay-removed": ("overlays",), "overlay-changed": ("overlays",), "build": ("build",), "version": ("version",),
+    "license": ("license",), "binary-license": ("license", "binaries"), "spec-origin": ("spec_origin",),
+    "spec": ("spec", "version"),
+}
+
+
+def short_digest(value: Any) -> str:
+    return json_digest(value)[:16]
+
+
+def aspects_of(state: ComponentState) -> Aspects:
+    return Aspects(
+        verdict=short_digest([state.headline, state.reasons]),
+        overlays=" ".join(f"{short_digest([o.type, o.description])}:{short_digest([o.type, o.description, o.digest])}"
+                          for o in state.overlays),
+        build=short_digest(state.build),
+        version=short_digest(state.evr or state.version),
+        license=short_digest(state.license),
+        binaries=" ".join(f"{short_digest(b.name)}:{short_digest(b.license)}" for b in state.binaries),
+        spec_origin=state.spec_origin,
+        spec=short_digest(state.spec_sha256),
+    )
+
+
+def aspects_for(kinds: frozenset[str] | set[str]) -> tuple[str, ...]:
+    """The aspects `changed_kinds` reads to find these kinds, in ASPECT_NAMES order."""
+    needed = {a for k in kinds for a in ASPECTS_OF_KIND[k]}
+    return tuple(a for a in ASPECT_NAMES if a in needed)
+
+
+def changed_kinds(old: Aspects | None, new: Aspects | None, kinds: frozenset[str]) -> frozenset[str]:
+    """The kinds among `kinds` that `changes()` reports between the states of these aspects (None: absent),
+    exactly, from the aspects `aspects_for(kinds)` names (the others may be left blank)."""
+    if old is None and new is None:
+        return frozenset()
+    if old is None or new is None:
+        return kinds & {"added" if old is None else "removed"}
+    found = set()
+    if "verdict" in kinds and old.verdict != new.verdict:
+        found.add("verdict")
+    if kinds & OVERLAY_KINDS and old.overlays != new.overlays:
+        found |= kinds & _overlay_kinds(old.overlays, new.overlays)
+    if "build" in kinds and old.build != new.build:
+        found.add("build")
+    if "version" in kinds and old.version != new.version:
+        found.add("version")
+    if "license" in kinds and old.license != new.license:
+        found.add("license")
+    if "binary-license" in kinds and old.binaries != new.binaries and _binary_license_changed(old, new):
+        found.add("binary-license")
+    if "spec-origin" in kinds and old.spec_origin != new.spec_origin:
+        found.add("spec-origin")
+    if "spec" in kinds and old.spec != new.spec and old.version == new.version:
+        found.add("spec")
+    return frozenset(found)
+
+
+def _tokens(text: str) -> list[tuple[str, str]]:
+    return [(key, value) for key, _, value in (token.partition(":") for token in text.split())]
+
+
+def _overlay_kinds(old_text: str, new_text: str) -> set[str]:
+    """The overlay kinds `_overlay_changes` reports: an overlay is unmatched when no overlay of the other state
+    is equal to it; unmatched ones of the same (type, description) pair up as changed, one for one, the rest
+    are removed or added."""
+    old, new = _tokens(old_text), _tokens(new_text)
+    old_ids, new_ids = {i for _, i in old}, {i for _, i in new}
+    old_left = Counter(key for key, i in old if i not in new_ids)
+    new_left = Counter(key for key, i in new if i not in old_ids)
+    found = set()
+    if old_left.keys() & new_left.keys():
+        found.add("overlay-changed")
+    if old_left - new_left:
+        found.add("overlay-removed")
+    if new_left - old_left:
+        found.add("overlay-added")
+    return found
+
+
+def _binary_license_changed(old: Aspects, new: Aspects) -> bool:
+    """Whether a binary package of both states changed License other than along with the main package's."""
+    old_bins, new_bins = dict(_tokens(old.binaries)), dict(_tokens(new.binaries))
+    return any(old_bins[n] != new_bins[n] and (old_bins[n], new_bins[n]) != (old.license, new.license)
+               for n in old_bins.keys() & new_bins.keys())

@@ -37,7 +37,7 @@ from jobs.progress import Progress, no_progress
 from jobs.registry import JobParamsError
 
 from ..incremental import INPUT_KEYS_VERSION, CommitAnalysis, IncrementalAnalysis, States, first_parent_history
-from ..models import ComponentState, Snapshot
+from ..models import ComponentState, Snapshot, aspect_columns
 from ..signals import snapshot_written
 from ..states import ComponentState as State
 
@@ -239,7 +239,7 @@ def state_row(distribution: Distribution, seq: int, state: State) -> ComponentSt
     return ComponentState(
         distribution=distribution, name=state.name, first_seq=seq, digest=state.digest(), headline=state.headline,
         spec_origin=state.spec_origin, evr=state.evr, license=state.license, overlay_count=len(state.overlays),
-        data=state.to_json(),
+        data=state.to_json(), **aspect_columns(state.aspects()),
     )
 
 

@@ -62,6 +62,7 @@ def build_from_deltas(distribution: str, deltas: Iterable[Mapping[str, Component
     from audits.models import Commit, Distribution
     from history.models import ComponentState as StateRow
     from history.models import Snapshot
+    from history.services.ingest import state_row
 
     dist, _ = Distribution.objects.get_or_create(name=distribution)
     current: dict[str, ComponentState] = {}
@@ -86,9 +87,7 @@ def build_from_deltas(distribution: str, deltas: Iterable[Mapping[str, Component
                 current.pop(name, None)
                 continue
             current[name] = new
-            row = StateRow(distribution=dist, name=name, first_seq=seq, digest=new.digest(), headline=new.headline,
-                           spec_origin=new.spec_origin, evr=new.evr, license=new.license,
-                           overlay_count=len(new.overlays), data=new.to_json())
+            row = state_row(dist, seq, new)
             open_rows[name] = row
             rows.append(row)
         snapshots.append(Snapshot(distribution=dist, commit=commit, seq=seq, source_url=source_url, ref=ref,
