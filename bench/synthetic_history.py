@@ -21,12 +21,12 @@ DAYS = 71  # the corpus's history spans 71 days
 def states_of(release) -> dict:
     """The history state of every component of a release, from its stored rows (three queries)."""
     from audits.models import BinaryPackage, Component, Overlay
-    from history.states import BinaryFacts, ComponentState, OverlayFacts, _digest
+    from history.states import BinaryFacts, ComponentState, OverlayFacts, json_digest
 
     overlays: dict[int, list] = {}
     for cid, type_, description, position in Overlay.objects.filter(component__release=release).values_list(
             "component_id", "type", "description", "position").order_by("component_id", "position"):
-        overlays.setdefault(cid, []).append(OverlayFacts(type_, description, _digest([type_, description, position])))
+        overlays.setdefault(cid, []).append(OverlayFacts(type_, description, json_digest([type_, description, position])))
     binaries: dict[int, list] = {}
     for cid, name, license_ in BinaryPackage.objects.filter(component__release=release).values_list(
             "component_id", "name", "license").order_by("component_id", "name"):
