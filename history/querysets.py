@@ -222,16 +222,17 @@ def _ref(row: tuple | None) -> StateRef | None:
     return None if row is None else StateRef._make(row[:5])
 
 
-def differing(distribution: Distribution, old_seq: int, new_seq: int) -> list[tuple[str, StateRef | None, StateRef | None]]:
+def differing(distribution: Distribution, old_seq: int, new_seq: int) -> list[tuple[str, tuple | None, tuple | None]]:
     """(name, state at old, state at new) of each component whose state differs between the two snapshots, by
-    name (one query, no state data). One that changed and changed back has equal digests at both ends and is
-    left out."""
+    name (one query, no state data); a state is a row in StateRef's field order, made a StateRef only when read
+    (`with_changes`): since the first snapshot nearly every component differs, and a page reads fifty. One that
+    changed and changed back has equal digests at both ends and is left out."""
     before, after = _ends(distribution, old_seq, new_seq)
     found = []
     for name in sorted(before.keys() | after.keys()):
         old, new = before.get(name), after.get(name)
         if old is None or new is None or old[3] != new[3]:
-            found.append((name, _ref(old), _ref(new)))
+            found.append((name, old, new))
     return found
 
 
@@ -262,6 +263,7 @@ def differing_in(distribution: Distribution, old_seq: int, new_seq: int,
 
 def with_changes(distribution: Distribution, pairs) -> list[ComponentChange]:
     """What changed in each (name, before, after) of `differing` (at most one query)."""
+    pairs = [(name, _ref(old), _ref(new)) for name, old, new in pairs]
     states = states_by_digest(distribution, [r.digest for _, *refs in pairs for r in refs if r is not None])
     found = []
     for name, old, new in pairs:
