@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .loader import Project, merge_config
-from .resolve import ResolvedComponent
+from .resolve import COMPONENT_LAYER, ResolvedComponent
 
 INTACT = "intact"
 ALTERED = "altered"
@@ -123,10 +123,15 @@ def _spec_reasons(component: ResolvedComponent, baseline: dict[str, Any]) -> lis
     elif ref.get("version") != base_ref.get("version"):
         reasons.append(Reason("other-upstream-version", f"The spec comes from {upstream_label} instead of {base_label}.", _source(component, "spec.upstream-distro.version")))
     if ref.get("snapshot") != base_ref.get("snapshot"):
+        source = _source(component, "spec.upstream-distro.snapshot")
+        # Today's azldev schema refuses a snapshot on a component; earlier azldev took it (the corpus's commits
+        # 95-423 pin java-21/25-openjdk, lilv, python-jaraco-context so): it is honoured as written, and said.
+        own = (" It is set on the component itself, which the current azldev schema no longer allows (only on a distro"
+               " or a group's default-component-config).") if source == COMPONENT_LAYER else ""
         reasons.append(Reason(
             "other-snapshot",
-            f"The upstream snapshot is {ref.get('snapshot') or 'not set (latest)'} instead of {base_ref.get('snapshot') or 'not set'}.",
-            _source(component, "spec.upstream-distro.snapshot"),
+            f"The upstream snapshot is {ref.get('snapshot') or 'not set (latest)'} instead of {base_ref.get('snapshot') or 'not set'}.{own}",
+            source,
         ))
     upstream_name = spec.get("upstream-name")
     if upstream_name and upstream_name != component.name:

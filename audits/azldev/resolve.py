@@ -337,10 +337,3 @@ def _validate_resolved(merged: dict[str, Any], overlays: list[Overlay], definiti
     spec = merged.get("spec", {})
     if spec.get("type") == "local" and not spec.get("path"):
         raise ConfigError(definition.file, "a local spec needs a 'path'", f"{where}.spec.path")
-    component_spec = definition.data.get("spec", {})
-    if (component_spec.get("upstream-distro") or {}).get("snapshot"):
-        raise ConfigError(
-            definition.file,
-            "a snapshot may only be set on a distro or group default-component-config",
-            f"{where}.spec.upstream-distro.snapshot",
-        )

@@ -486,12 +486,13 @@ def test_spec_discovered_component_resolves_from_its_spec_directory(tmp_path):
     assert foo.groups == ["local"]
 
 
-def test_per_component_snapshot_is_rejected(tmp_path):
-    error = config_error(
+def test_a_per_component_snapshot_which_earlier_azldev_took_is_honoured_as_written(tmp_path):
+    curl = resolve_one(
         tmp_path,
         {CURL: '[components.curl]\nspec = { type = "upstream", upstream-distro = { name = "fedora", snapshot = "2026-01-01T00:00:00Z" } }'},
     )
-    assert error.key == "components.curl.spec.upstream-distro.snapshot"
+    assert curl.config["spec"]["upstream-distro"]["snapshot"] == "2026-01-01T00:00:00Z"
+    assert curl.provenance["spec.upstream-distro.snapshot"] == "component"
 
 
 def test_snapshot_on_a_group_default_is_allowed(tmp_path):
