@@ -5,7 +5,6 @@ class SbomFormat(models.TextChoices):
     CYCLONEDX_JSON = "cyclonedx-json", "CycloneDX JSON"
     CYCLONEDX_XML = "cyclonedx-xml", "CycloneDX XML"
     SPDX_JSON = "spdx-json", "SPDX JSON"
-    SPDX3_JSON = "spdx3-json", "SPDX 3 JSON-LD"
 
 
 # Content type and file-name suffix of each format (the file name is `<release slug>[-<component>]<suffix>`).
@@ -13,11 +12,9 @@ CONTENT_TYPES = {
     SbomFormat.CYCLONEDX_JSON: "application/vnd.cyclonedx+json; version=1.6",
     SbomFormat.CYCLONEDX_XML: "application/vnd.cyclonedx+xml; version=1.6",
     SbomFormat.SPDX_JSON: "application/spdx+json",
-    SbomFormat.SPDX3_JSON: "application/spdx+json",  # SPDX 3.0 names the same media type for its JSON-LD
 }
 SUFFIXES = {
     SbomFormat.CYCLONEDX_JSON: ".cdx.json",
     SbomFormat.CYCLONEDX_XML: ".cdx.xml",
     SbomFormat.SPDX_JSON: ".spdx.json",
-    SbomFormat.SPDX3_JSON: ".spdx3.json",
 }

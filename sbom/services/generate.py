@@ -37,7 +37,7 @@ from vex.services.statements import ensure_scanned, release_statements
 from .. import __version__
 from ..choices import SbomFormat
 from ..models import SbomDocument
-from . import cyclonedx, parts, report, spdx, spdx3
+from . import cyclonedx, parts, report, spdx
 from .facts import (
     BinaryFacts,
     CommitFacts,
@@ -308,19 +308,6 @@ def build_documents(facts: ReleaseFacts, formats: list[str], *, component: str |
              "errors": []},
             report.spdx_report(json.loads(content)), problems,
         ))
-    if SbomFormat.SPDX3_JSON in formats:
-        start = time.perf_counter()
-        step("building the SPDX 3 document")
-        graph = spdx3.build_document(facts, component=component, options=options)
-        content = spdx3.to_json(graph)
-        step("validating SPDX 3 with spdx-python-model")
-        _fail_if_invalid(spdx3.validate(content), "SPDX 3 JSON-LD")
-        built.append(Built(  # the report reads the graph that was written, not a second parse of it
-            SbomFormat.SPDX3_JSON, spdx3.SPEC_VERSION, graph["@graph"][1]["spdxId"], content,
-            time.perf_counter() - start, {"valid": True, "validator": spdx3.validator_description(), "errors": []},
-            report.spdx3_report(graph), problems,
-        ))
-        del graph
     step("done")
     return built
 
@@ -386,7 +373,7 @@ def store(release: Release, built: Built, *, component: str = "", image: str = "
 
 
 def generate_release_documents(release: Release, *, job=None, progress: Progress | None = None) -> dict:
-    """The job's work: CycloneDX JSON + XML, SPDX 2.3 JSON and SPDX 3 JSON-LD of the whole release."""
+    """The job's work: CycloneDX JSON + XML and SPDX JSON of the whole release."""
     start = time.perf_counter()
     if progress:
         progress(0, 1, "scanning the overlays for CVEs")
@@ -394,7 +381,7 @@ def generate_release_documents(release: Release, *, job=None, progress: Progress
     if progress:
         progress(0, 1, "loading components")
     facts = load_release_facts(release)
-    formats = [SbomFormat.CYCLONEDX_JSON, SbomFormat.CYCLONEDX_XML, SbomFormat.SPDX_JSON, SbomFormat.SPDX3_JSON]
+    formats = [SbomFormat.CYCLONEDX_JSON, SbomFormat.CYCLONEDX_XML, SbomFormat.SPDX_JSON]
     built = build_documents(facts, formats, progress=progress)
     result = {"release_id": release.pk, "components": len(facts.components), "documents": {}}
     problems = publication_problems(facts)

@@ -1,6 +1,6 @@
 """PURE PYTHON: which NTIA minimum elements and BSI TR-03183-2 fields a document has, and why not.
 
-Reads the parsed JSON document (CycloneDX 1.6, SPDX 2.3 or SPDX 3.0 JSON-LD), not Pedigree's own data, so the
+Reads the parsed JSON document (CycloneDX 1.6 or SPDX 2.3), not Pedigree's own data, so the
 report describes exactly what a consumer of the file gets.
 """
 
@@ -185,49 +185,6 @@ def spdx_report(doc: dict[str, Any]) -> dict[str, Any]:
         "format": "SPDX",
         "spec_version": doc.get("spdxVersion", ""),
         "serial_number": doc.get("documentNamespace", ""),
-        "components": len(packages),
-        "ntia_minimum_elements": ntia,
-        "summary": _summary(ntia, []),
-    }
-
-
-def spdx3_report(doc: dict[str, Any]) -> dict[str, Any]:
-    """The NTIA elements of an SPDX 3 JSON-LD document (spdx3.py): per software_Package of its graph."""
-    graph = doc.get("@graph", [])
-    packages = [e for e in graph if e.get("type") == "software_Package"]
-    related = set()
-    for element in graph:
-        if element.get("type") in ("Relationship", "LifecycleScopedRelationship") and element.get("relationshipType") in (
-                "contains", "dependsOn", "generates", "hasPrerequisite"):
-            related.add(element.get("from"))
-            related.update(element.get("to", []))
-    info = next((e for e in graph if e.get("type") == "CreationInfo"), {})
-    agents = {e.get("spdxId") for e in graph if e.get("type") in ("Person", "Organization")}
-
-    def split(test) -> tuple[list[str], list[str]]:
-        have, lack = [], []
-        for p in packages:
-            (have if test(p) else lack).append(p.get("spdxId", "?"))
-        return have, lack
-
-    ntia = [
-        _field("Supplier name", *split(lambda p: bool(p.get("suppliedBy"))), WHY["supplier"], "software_Package.suppliedBy"),
-        _field("Component name", *split(lambda p: bool(p.get("name"))), "", "software_Package.name"),
-        _field("Version of the component", *split(lambda p: bool(p.get("software_packageVersion"))), WHY["version"],
-               "software_Package.software_packageVersion"),
-        _field("Other unique identifiers", *split(lambda p: bool(p.get("software_packageUrl"))), WHY["purl"],
-               "software_Package.software_packageUrl"),
-        _field("Dependency relationship", *split(lambda p: p.get("spdxId") in related), WHY["dependencies"],
-               "Relationship (contains, dependsOn, generates, hasPrerequisite)"),
-        _single("Author of SBOM data", any(c in agents for c in info.get("createdBy", [])), WHY["author"],
-                "CreationInfo.createdBy"),
-        _single("Timestamp", bool(info.get("created")), "", "CreationInfo.created"),
-    ]
-    document = next((e for e in graph if e.get("type") == "SpdxDocument"), {})
-    return {
-        "format": "SPDX",
-        "spec_version": info.get("specVersion", ""),
-        "serial_number": document.get("spdxId", ""),
         "components": len(packages),
         "ntia_minimum_elements": ntia,
         "summary": _summary(ntia, []),

@@ -112,7 +112,7 @@ def test_the_release_bundle_includes_the_stored_release_sboms(release):
 
     generate_release_documents(release)
     content, manifest = release_zip(release)
-    assert len([f for f in manifest["files"] if f["kind"] == "sbom"]) == 4
+    assert len([f for f in manifest["files"] if f["kind"] == "sbom"]) == 3
     fragment = json.loads(members(content)["components/bash/sbom-fragment.cdx.json"])
     assert fragment["bom-ref"] == "src/bash" and fragment["name"] == "bash"
     assert {f["path"].split("/")[1] for f in manifest["files"] if f["kind"] == "sbom-fragment"} == set(

@@ -31,12 +31,12 @@ def stored(release, fmt, component=""):
 # ----------------------------------------------------------------------------- the job
 
 
-def test_the_job_stores_four_validated_documents_with_digests(release):
+def test_the_job_stores_three_validated_documents_with_digests(release):
     job = Job.objects.create(kind=JobKind.SBOM, params={"release_id": release.pk})
     generate_release_sbom_job(job.pk)
     job.refresh_from_db()
     assert job.status == JobStatus.SUCCEEDED, job.error
-    assert set(job.result["documents"]) == {"cyclonedx-json", "cyclonedx-xml", "spdx-json", "spdx3-json"}
+    assert set(job.result["documents"]) == {"cyclonedx-json", "cyclonedx-xml", "spdx-json"}
     for document in SbomDocument.objects.filter(release=release):
         assert document.validation["valid"] and document.job_id == job.pk
         assert document.size == len(bytes(document.content)) and len(document.sha512) == 128
@@ -94,18 +94,6 @@ def test_spdx_document_is_valid_spdx_2_3(release, generated):
 
     content = bytes(stored(release, SbomFormat.SPDX_JSON).content)
     assert spdx.validate(content) == [] and json.loads(content)["spdxVersion"] == "SPDX-2.3"
-
-
-def test_spdx3_document_is_valid_spdx_3_0_1(release, generated):
-    from sbom.services import spdx3
-
-    document = stored(release, SbomFormat.SPDX3_JSON)
-    content = bytes(document.content)
-    graph = json.loads(content)["@graph"]
-    assert spdx3.validate(content) == [] and graph[0]["specVersion"] == "3.0.1" == document.spec_version
-    assert document.serial_number == graph[1]["spdxId"] and document.file_name.endswith(".spdx3.json")
-    assert document.report["format"] == "SPDX" and document.report["components"] == sum(
-        1 for e in graph if e["type"] == "software_Package")
 
 
 def test_report_is_stored_with_the_document(release, generated):

@@ -78,14 +78,3 @@ def test_a_component_document_that_fails_validation_answers_500_with_the_reason(
     monkeypatch.setattr("sbom.services.generate.cyclonedx.validate", lambda content, fmt: ["forced: not valid"])
     response = auditor_client.get(f"/sbom/releases/{release.pk}/components/curl/cyclonedx.json")
     assert response.status_code == 500 and "forced: not valid" in response.content.decode()
-
-
-def test_spdx3_documents_download_as_json_ld_under_their_own_names(auditor_client, release, generated):
-    response = auditor_client.get(f"/sbom/releases/{release.pk}/spdx3.json")
-    assert response.status_code == 200 and response["Content-Type"] == "application/spdx+json"
-    assert f'filename="azurelinux-4.0-{release.commit.sha[:12]}.spdx3.json"' in response["Content-Disposition"]
-    assert json.loads(b"".join(response.streaming_content))["@context"] == "https://spdx.org/rdf/3.0.1/spdx-context.jsonld"
-    component = auditor_client.get(f"/sbom/releases/{release.pk}/components/curl/spdx3.json")
-    graph = json.loads(b"".join(component.streaming_content))["@graph"]
-    assert component.status_code == 200 and '-curl.spdx3.json"' in component["Content-Disposition"]
-    assert {e["name"] for e in graph if e["type"] == "software_Package"} >= {"azurelinux", "curl"}

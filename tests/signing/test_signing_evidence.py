@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def signed(release, generated, sigstore_settings):
-    """The release's four SBOMs, signed by the local instance and verified once."""
+    """The release's three SBOMs, signed by the local instance and verified once."""
     run_job_in_process(JobKind.SIGN, {"release_id": release.pk}, release=release)
     run_job_in_process(JobKind.VERIFY, {"release_id": release.pk}, release=release)
     return list(SignatureBundle.objects.filter(release=release).select_related("sbom_document"))
@@ -31,7 +31,7 @@ def signed(release, generated, sigstore_settings):
 
 def test_a_release_evidence_bundle_carries_every_sbom_signature_and_its_verifications(release, signed):
     evidence = create_release_bundle(release)
-    assert len(signed) == 4
+    assert len(signed) == 3
     for bundle in signed:
         assert member(evidence, f"signatures/{bundle.file_name}") == bytes(bundle.content)
         results = json.loads(member(evidence, f"signatures/{bundle.artifact_name}.verifications.json"))
