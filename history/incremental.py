@@ -140,7 +140,7 @@ class IncrementalAnalysis:
         `sha` (no commit of the history loaded) every component is analysed at the next commit."""
         self.states = states if isinstance(states, States) else States(dict(states))
         self.digests = dict(digests) if digests is not None else {name: s.digest() for name, s in states.items()}
-        self.tally = Tally.of(summary) if summary is not None else _tally(self.states.values())
+        self.tally = Tally.of(summary) if summary is not None else Tally.of_states(self.states.values())
         if keys is not None or sha is None:
             self.keys = dict(keys or {})
             return
@@ -239,10 +239,3 @@ class IncrementalAnalysis:
                 f"{common}\0{c!r}\0{rendered_dir}\0{files!r}\0{overlay_sources!r}".encode()
             ).hexdigest()
         return keys
-
-
-def _tally(states: Iterable[ComponentState]) -> Tally:
-    tally = Tally()
-    for state in states:
-        tally.add(state)
-    return tally

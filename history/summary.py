@@ -35,6 +35,13 @@ class Tally:
         tally.unresolved = summary.get("identities_unresolved", 0)
         return tally
 
+    @classmethod
+    def of_states(cls, states: Iterable[ComponentState]) -> Tally:
+        tally = cls()
+        for state in states:
+            tally.add(state)
+        return tally
+
     def add(self, state: ComponentState, sign: int = 1) -> None:
         self.components += sign
         self.headlines[state.headline] += sign
@@ -65,7 +72,4 @@ class Tally:
 
 
 def summarise_states(states: Iterable[ComponentState]) -> dict[str, Any]:
-    tally = Tally()
-    for state in states:
-        tally.add(state)
-    return tally.summary()
+    return Tally.of_states(states).summary()
