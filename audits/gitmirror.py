@@ -29,9 +29,8 @@ from .gitsource import (
     Checkout,
     GitSourceError,
     GitTransientError,
+    checkout_at,
     clone_bare,
-    read_commits,
-    resolve_ref,
     transfer,
     validate_ref,
     validate_source,
@@ -64,8 +63,7 @@ def mirrored(source: str, ref: str, *, root: Path, allow_local: bool, timeout: f
     git_dir = root / f"{stem}.git"
     with _locked(root / f"{stem}.lock", timeout):
         _update(source, git_dir, allow_local=allow_local, timeout=timeout, egress=policy)
-        sha = resolve_ref(git_dir, source, ref)
-        yield Checkout(git_dir=git_dir, commit=read_commits(git_dir, [sha])[sha], source=source, ref=ref)
+        yield checkout_at(git_dir, source, ref)
 
 
 def _update(source: str, git_dir: Path, *, allow_local: bool, timeout: float, egress: EgressPolicy) -> None:

@@ -469,6 +469,12 @@ def read_commits(git_dir: Path, shas: Iterable[str]) -> dict[str, CommitInfo]:
     return {info.sha: info for info, _ in parse_log(out)}
 
 
+def checkout_at(git_dir: Path, source: str, ref: str) -> Checkout:
+    """The fetched repository at `ref` resolved (GitSourceError naming some refs when it is not there)."""
+    sha = resolve_ref(git_dir, source, ref)
+    return Checkout(git_dir=git_dir, commit=read_commits(git_dir, [sha])[sha], source=source, ref=ref)
+
+
 @contextmanager
 def fetch(source: str, ref: str, *, allow_local: bool, timeout: float = 600,
           egress: EgressPolicy | None = None) -> Iterator[Checkout]:
@@ -487,7 +493,6 @@ def fetch(source: str, ref: str, *, allow_local: bool, timeout: float = 600,
     try:
         git_dir = tmp / "repo.git"
         clone_bare(source, git_dir, allow_local=allow_local, timeout=timeout, egress=policy)
-        sha = resolve_ref(git_dir, source, ref)
-        yield Checkout(git_dir=git_dir, commit=read_commits(git_dir, [sha])[sha], source=source, ref=ref)
+        yield checkout_at(git_dir, source, ref)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
