@@ -112,6 +112,9 @@ def ingest_checkout(checkout: gitsource.Checkout, *, user=None, progress: Progre
     if existing is not None:
         return IngestOutcome(existing, created=False)
     analysis = analyse_checkout(checkout, progress)
+    # Kept before the write, in a transaction of its own: entries are keyed by what they were computed
+    # from, so they stay true if the write fails, and a re-run does not expand the specs again.
+    StoredIdentities.add(analysis.identities_computed)
     total = len(analysis.components)
     progress(0, total, "writing (one transaction)")
     release = write_release(analysis, checkout, user=user)
@@ -202,7 +205,6 @@ def write_release(analysis: ReleaseAnalysis, checkout: gitsource.Checkout, *, us
     """Everything in one transaction. No progress is written from inside it: nobody
     could see it before the commit, and on PostgreSQL it would lock the job row."""
     commits = _commit_rows(analysis, checkout.commit)
-    StoredIdentities.add(analysis.identities_computed)
     distribution, _ = Distribution.objects.get_or_create(
         name=analysis.distribution, defaults={"description": analysis.distribution_description}
     )

@@ -140,6 +140,31 @@ def test_a_second_ingest_reuses_the_identities_computed_by_the_first(tmp_path, a
     assert BinaryPackage.objects.get(component__release=release, name="kern-arm-only").arches == ["aarch64"]
 
 
+def test_an_ingest_whose_write_fails_keeps_its_identities_so_the_rerun_expands_nothing(tmp_path, allow_local_sources,
+                                                                                    monkeypatch):
+    from audits import identities
+    from audits.models import IdentityCacheEntry, Release
+    from audits.signals import release_written
+
+    repo = tmp_path / "repo"
+    first = init_repo(repo, repo_files())
+    before = IdentityCacheEntry.objects.count()
+
+    def fail(sender, release, **kwargs):
+        raise RuntimeError("the database went away")
+
+    release_written.connect(fail, dispatch_uid="test-fail-write")
+    try:
+        with pytest.raises(RuntimeError, match="went away"):
+            ingest_release(str(repo), first)
+    finally:
+        release_written.disconnect(dispatch_uid="test-fail-write")
+    assert not Release.objects.exists()
+    assert IdentityCacheEntry.objects.count() - before == 7
+    monkeypatch.setattr(identities, "spec_identity", lambda *a, **k: pytest.fail("expanded again"))
+    assert Component.objects.get(release=ingest_release(str(repo), first).release, name="curl").published_evr == "8.15.0-3.azl4"
+
+
 def test_a_cached_identity_is_not_reused_when_a_file_the_spec_loaded_changed(tmp_path, allow_local_sources):
     from tests.support.gitrepo import commit_all, write_files
 
