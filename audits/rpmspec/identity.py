@@ -300,10 +300,10 @@ def _identity(parsed: ParsedSpec, engine: MacroEngine, arch: str, target: str,
             )
         )
     notes = tuple(model.NOTE for model, _ in _MODELS if engine.lookup(model.MARKER) is not None)
-    for model, package in _MODELS:
+    for model, provider in _MODELS:
         if engine.lookup(model.ERROR) is not None:  # the model stopped somewhere: what it decides is not known
             error = engine.expand_text(f"%{{{model.ERROR}}}")
             collect.unresolved.append(Unresolved("packages", f"packages: {error}, so the name, release and packages "
-                                                             f"{package} decides are not known"))
+                                                             f"{provider} decides are not known"))
     return SpecIdentity(arch, name, epoch, version, release, license_, tuple(packages), tuple(collect.unresolved),
                         metadata_unresolved=tuple(collect.metadata), notes=notes)
