@@ -133,6 +133,7 @@ function model.rpmname(family)
       kept[#kept + 1] = word
     end
   end
+  rpm.define("__pedigree_fontmodel 1")
   return table.concat(kept, "-") .. "-fonts"
 end
 

@@ -52,7 +52,8 @@ def names(result) -> list[str]:
     ("", "Lato", "lato-fonts"),
     ("Adobe", "Source Code Pro", "adobe-source-code-pro-fonts"),
     ("Google", "Noto Sans CJK", "google-noto-sans-cjk-fonts"),
-    ("STIX", "STIX", "stix-fonts"),  # the family's leading foundry is dropped (Azure Linux's patch)
+    ("STIX", "STIX", "stix-fonts"),  # the family's leading foundry is dropped (Azure Linux's patch) ...
+    ("Paktype", "PaktypeNaskh Basic", "paktype-naskh-basic-fonts"),  # ... even inside a word (else paktype-paktypenaskh)
     ("SIL", "SIL Padauk", "sil-padauk-fonts"),
     ("", "Roboto Slab Regular", "roboto-slab-fonts"),  # one style word of each kind goes
     ("", "Foo Sans Bold Italic", "foo-sans-fonts"),
@@ -70,6 +71,9 @@ def test_fontrpmname_applies_the_same_rules_to_its_argument():
     engine = MacroEngine(MODEL, sandbox=LuaSandbox(MODEL.lua_modules))
     assert engine.expand_text("%{fontrpmname:DejaVu Sans Mono Oblique}") == "dejavu-sans-mono-fonts"
     assert engine.problems == []
+    named = identity("Name: %{fontrpmname:Lato}", "Version: 1", "Release: 1", "Summary: L", "License: OFL-1.1",
+                     "%description", "L.", "%files")
+    assert named.complete and named.name == "lato-fonts" and named.notes == (fontmodel.NOTE,)
 
 
 def test_the_main_family_is_the_spec_s_name_and_its_summary_and_license_are_the_font_s():
