@@ -19,10 +19,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable
 
 __all__ = [
-    "GO_MACRO_FILES", "LUA_MODULE", "MARKER", "MODEL_MACROS", "MODEL_VERSION", "GoModelStatus",
-    "SECTION_MACROS", "go_model_status", "lua_source", "macro_file_text", "model_definitions", "outside_model",
+    "GO_MACRO_FILES", "LUA_MODULE", "MARKER", "MODEL_MACROS", "MODEL_VERSION", "ModelStatus",
+    "SECTION_MACROS", "as_macro_file", "go_model_status", "lua_source", "macro_file_text", "model_definitions", "outside_model",
 ]  # fmt: skip
 
 MODEL_VERSION = "3.8.0"  # the corpus's specs/g/go-rpm-macros/go-rpm-macros.spec
@@ -84,27 +85,28 @@ _VERSION = re.compile(r"^Version:[ \t]*(\S+)[ \t]*$", re.MULTILINE)
 
 
 @dataclass(frozen=True, slots=True)
-class GoModelStatus:
+class ModelStatus:
+    """Whether one of Pedigree's models of missing macro packages (Go, fonts) stands in, and why."""
     applied: bool
     reason: str  # one sentence: why the model is (not) used
-    own_files: bool = False  # the repository carries go-rpm-macros' macro files (loaded as any other)
+    own_files: bool = False  # the repository carries the macro package's own files (loaded as any other)
 
 
-def go_model_status(spec_text: str | None, repository_has_go_macros: bool) -> GoModelStatus:
+def go_model_status(spec_text: str | None, repository_has_go_macros: bool) -> ModelStatus:
     """Whether the model stands in for go-rpm-macros: only when the repository has none of its macro
     files and its go-rpm-macros spec declares MODEL_VERSION literally."""
     if repository_has_go_macros:
-        return GoModelStatus(False, "the repository carries go-rpm-macros' own macro files", own_files=True)
+        return ModelStatus(False, "the repository carries go-rpm-macros' own macro files", own_files=True)
     if spec_text is None:
-        return GoModelStatus(False, f"go-rpm-macros' macro files are not in the repository, nor is {SPEC_PATH}")
+        return ModelStatus(False, f"go-rpm-macros' macro files are not in the repository, nor is {SPEC_PATH}")
     found = _VERSION.findall(spec_text)
     if not found:
-        return GoModelStatus(False, f"{SPEC_PATH} declares no literal Version, so Pedigree's model "
+        return ModelStatus(False, f"{SPEC_PATH} declares no literal Version, so Pedigree's model "
                                     f"(written for {MODEL_VERSION}) is not used")
     if found[0] != MODEL_VERSION:
-        return GoModelStatus(False, f"go-rpm-macros' macro files are not in the repository and its spec declares "
+        return ModelStatus(False, f"go-rpm-macros' macro files are not in the repository and its spec declares "
                                     f"Version {found[0]}, not the {MODEL_VERSION} Pedigree's model was written for")
-    return GoModelStatus(True, f"go-rpm-macros {MODEL_VERSION}'s macro files are not in the repository: "
+    return ModelStatus(True, f"go-rpm-macros {MODEL_VERSION}'s macro files are not in the repository: "
                                "Pedigree's model of them is used")
 
 
@@ -113,13 +115,18 @@ def model_definitions() -> list[tuple[str, str | None, str]]:
     return list(_DEFINITIONS)
 
 
-def macro_file_text() -> str:
-    """The model's macros as an rpm macro file (backslashes doubled, newlines continued), which
-    macroformat.parse_macro_file reads back as model_definitions(): what the rpm oracle loads."""
+def as_macro_file(definitions: Iterable[tuple[str, str | None, str]]) -> str:
+    """(name, options, body) definitions as an rpm macro file (backslashes doubled, newlines continued),
+    which macroformat.parse_macro_file reads back as the same definitions."""
     def line(name: str, options: str | None, body: str) -> str:
         head = f"%{name}" if options is None else f"%{name}({options})"
         return f"{head} " + body.replace("\\", "\\\\").replace("\n", "\\\n") + "\n"
-    return "".join(line(*definition) for definition in _DEFINITIONS)
+    return "".join(line(*definition) for definition in definitions)
+
+
+def macro_file_text() -> str:
+    """The model's macros as an rpm macro file: what the rpm oracle loads."""
+    return as_macro_file(_DEFINITIONS)
 
 
 def lua_source() -> str:

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-from . import gomodel
+from . import fontmodel, gomodel
 from .builtins import BudgetExhausted
 from .engine import MacroEngine
 from .lua import LuaSandbox
@@ -64,7 +64,11 @@ class SpecIdentity:
         return not self.unresolved
 
 
-def _reason(field: str, raw: str, problems: list[str], engine: MacroEngine, go_off: str = "") -> str:
+# Pedigree's models of macro packages whose files are not in the repository: (module, package)
+_MODELS = ((gomodel, "go-rpm-macros"), (fontmodel, "fonts-rpm-macros"))
+
+
+def _reason(field: str, raw: str, problems: list[str], engine: MacroEngine, off: tuple[str, ...] = ()) -> str:
     """One sentence: the problems met while expanding, else the macros left in the value."""
     if problems and gomodel.SNAPSHOT_DATE in problems[0]:
         return f"{field}: {gomodel.SNAPSHOT_REASON}"
@@ -76,18 +80,19 @@ def _reason(field: str, raw: str, problems: list[str], engine: MacroEngine, go_o
         name = m.group(1)
         if engine.lookup(name) is None:
             why = ""
-            if name in gomodel.MODEL_MACROS:
-                error = engine.expand_text(f"%{{?{gomodel.ERROR}}}") if engine.lookup(gomodel.ERROR) else ""
-                why = f" (it comes from go-rpm-macros: {go_off})" if go_off else f" ({error})" if error else ""
+            for (model, package), model_off in zip(_MODELS, off or ("",) * len(_MODELS)):
+                if name in model.MODEL_MACROS:
+                    error = engine.expand_text(f"%{{?{model.ERROR}}}") if engine.lookup(model.ERROR) else ""
+                    why = f" (it comes from {package}: {model_off})" if model_off else f" ({error})" if error else ""
             return f"{field}: %{{{name}}} is not defined{why}"
         return f"{field}: %{{{name}}} did not expand"
     return f"{field}: {raw[:80]!r} is not a valid rpm {field.split(':')[0]}"
 
 
 class _Collector:
-    def __init__(self, engine: MacroEngine, go_off: str = "") -> None:
+    def __init__(self, engine: MacroEngine, off: tuple[str, ...] = ()) -> None:
         self.engine = engine
-        self.go_off = go_off  # why Pedigree's go-rpm-macros model is not loaded ("" when it is)
+        self.off = off  # why each of _MODELS is not loaded ("" when it is)
         self.unresolved: list[Unresolved] = []
         self.metadata: list[Unresolved] = []
 
@@ -100,7 +105,7 @@ class _Collector:
         if clean and (pattern.fullmatch(raw) if pattern is not None else "{" not in raw and "}" not in raw):
             return raw
         (self.metadata if metadata else self.unresolved).append(
-            Unresolved(field, _reason(field, raw, tag.problems, self.engine, self.go_off)))
+            Unresolved(field, _reason(field, raw, tag.problems, self.engine, self.off)))
         return ""
 
     def dependencies(self, field: str, tags: list[Tag]) -> tuple[str, ...]:
@@ -230,29 +235,31 @@ def spec_identity(
         return _failed(arch, f"{exhausted} (the spec's macros expand without bound)")
     except RecursionError:
         return _failed(arch, "the spec's macros nest too deeply to expand")
-    return _identity(parsed, engine, arch, target, _go_model_gaps(text, macros))
+    go = _model_gaps(macros.go_model, gomodel.calls_go_sections(text), gomodel.outside_model, text, "go-rpm-macros")
+    fonts = _model_gaps(macros.font_model, fontmodel.calls_font_sections(text), fontmodel.outside_model, text,
+                        "fonts-rpm-macros")
+    return _identity(parsed, engine, arch, target, ((go[0], fonts[0]), go[1] + fonts[1]))
 
 
-def _go_model_gaps(text: str, macros: MacroSet) -> tuple[str, list[Unresolved]]:
-    """Why go-rpm-macros' macros are unavailable ("" when they are), and what that leaves unresolved:
-    a spec calling %gometa/%gopkg... without them has unknown packages, whatever its Name."""
-    status = macros.go_model
-    called = gomodel.calls_go_sections(text)
+def _model_gaps(status: gomodel.ModelStatus | None, called: str | None, outside_model: Callable[[str], str | None],
+                text: str, package: str) -> tuple[str, list[Unresolved]]:
+    """Why a modelled macro package's macros are unavailable ("" when they are), and what that leaves
+    unresolved: a spec calling its section macros (%gopkg, %fontpkg...) without them has unknown packages."""
     if status is None or called is None:
         return "", []
     if status.applied:
-        outside = gomodel.outside_model(text)
+        outside = outside_model(text)
         return "", [Unresolved("packages", f"packages: {outside}")] if outside else []
     if status.own_files:
-        return "", []  # the repository's own go-rpm-macros files are loaded
-    return status.reason, [Unresolved("packages", f"packages: %{called} comes from go-rpm-macros, whose macros "
+        return "", []  # the repository's own files of the package are loaded
+    return status.reason, [Unresolved("packages", f"packages: %{called} comes from {package}, whose macros "
                                                   f"are not available: {status.reason}")]
 
 
 def _identity(parsed: ParsedSpec, engine: MacroEngine, arch: str, target: str,
-              go_gaps: tuple[str, list[Unresolved]] = ("", [])) -> SpecIdentity:
-    collect = _Collector(engine, go_gaps[0])
-    collect.unresolved.extend(go_gaps[1])
+              gaps: tuple[tuple[str, ...], list[Unresolved]] = ((), [])) -> SpecIdentity:
+    collect = _Collector(engine, gaps[0])
+    collect.unresolved.extend(gaps[1])
     if not parsed.packages:
         return _failed(arch, parsed.fatal[0] if parsed.fatal else "the spec declares no package (no Name tag)")
     main = parsed.packages[0]
@@ -292,10 +299,11 @@ def _identity(parsed: ParsedSpec, engine: MacroEngine, arch: str, target: str,
                 provides=collect.dependencies(field, package.provides),
             )
         )
-    notes = (gomodel.NOTE,) if engine.lookup(gomodel.MARKER) is not None else ()
-    if engine.lookup(gomodel.ERROR) is not None:  # the model stopped somewhere: what it decides is not known
-        error = engine.expand_text(f"%{{{gomodel.ERROR}}}")
-        collect.unresolved.append(Unresolved("packages", f"packages: {error}, so the name, release and packages "
-                                                         "go-rpm-macros decides are not known"))
+    notes = tuple(model.NOTE for model, _ in _MODELS if engine.lookup(model.MARKER) is not None)
+    for model, provider in _MODELS:
+        if engine.lookup(model.ERROR) is not None:  # the model stopped somewhere: what it decides is not known
+            error = engine.expand_text(f"%{{{model.ERROR}}}")
+            collect.unresolved.append(Unresolved("packages", f"packages: {error}, so the name, release and packages "
+                                                             f"{provider} decides are not known"))
     return SpecIdentity(arch, name, epoch, version, release, license_, tuple(packages), tuple(collect.unresolved),
                         metadata_unresolved=tuple(collect.metadata), notes=notes)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Mapping, Sequence
 
-from . import gomodel, rpmbase
+from . import fontmodel, gomodel, rpmbase
 from .macrogen import generated_macro_file
 from .macroformat import MacroDefinition, parse_definition, parse_macro_file
 from .macropaths import MacroFileRole, distribution_macro_paths, macro_file_role
@@ -32,7 +32,8 @@ class MacroSet:
     lua_modules: Mapping[str, str]  # Lua module name ("fedora.common") -> source text
     files: tuple[str, ...]  # repository paths loaded, in order (for the UI/evidence)
     problems: tuple[str, ...] = field(default=())  # files skipped or partly read, one sentence each
-    go_model: gomodel.GoModelStatus | None = None  # whether Pedigree's go-rpm-macros model is loaded, and why
+    go_model: gomodel.ModelStatus | None = None  # whether Pedigree's go-rpm-macros model is loaded, and why
+    font_model: gomodel.ModelStatus | None = None  # whether Pedigree's fonts-rpm-macros model is loaded, and why
 
 
 # --------------------------------------------------------------------------- the distribution's set
@@ -52,7 +53,9 @@ class _Loader:
         self.problems: list[str] = []
         self.platform_added = False
         self.has_go_macros = False  # the repository carries go-rpm-macros' own files (set by load_macro_set)
-        self.go_model: gomodel.GoModelStatus | None = None
+        self.go_model: gomodel.ModelStatus | None = None
+        self.has_font_macros = False  # the repository carries fonts-rpm-macros' own files (set by load_macro_set)
+        self.font_model: gomodel.ModelStatus | None = None
 
     def text(self, path: str) -> str | None:
         try:
@@ -96,6 +99,8 @@ class _Loader:
             self.add(_rpmrc_optflags(text, path, self.arch), path)
         elif role.kind == "gomodel":
             self.load_go_model(text)
+        elif role.kind == "fontmodel":
+            self.load_font_model(text)
         elif role.kind == "generator":
             generated, problems = generated_macro_file(text, role.name, self.arch)
             self.problems.extend(f"{path}: {p}" for p in problems)
@@ -111,6 +116,14 @@ class _Loader:
             self.definitions.extend(MacroDefinition(name, body, options, gomodel.ORIGIN)
                                     for name, options, body in gomodel.model_definitions())
             self.modules[gomodel.LUA_MODULE] = gomodel.lua_source()
+
+    def load_font_model(self, spec_text: str | None) -> None:
+        """Pedigree's fonts-rpm-macros model, where rpm reads macros.fonts-srpm, when fontmodel says it applies."""
+        self.font_model = fontmodel.font_model_status(spec_text, self.has_font_macros)
+        if self.font_model.applied:
+            self.definitions.extend(MacroDefinition(name, body, options, fontmodel.ORIGIN)
+                                    for name, options, body in fontmodel.model_definitions())
+            self.modules[fontmodel.LUA_MODULE] = fontmodel.lua_source()
 
 
 def _rpmrc_optflags(text: str, origin: str, arch: str) -> list[MacroDefinition]:
@@ -133,6 +146,8 @@ def load_macro_set(read: Callable[[str], bytes], paths: Sequence[str], arch: str
     roles = [macro_file_role(path) for path in paths]
     loader.has_go_macros = any(
         role is not None and role.kind != "gomodel" and role.name in gomodel.GO_MACRO_FILES for role in roles)
+    loader.has_font_macros = any(
+        role is not None and role.kind != "fontmodel" and role.name in fontmodel.FONT_MACRO_FILES for role in roles)
     for path in paths:
         role = macro_file_role(path)
         if role is None:
@@ -142,5 +157,7 @@ def load_macro_set(read: Callable[[str], bytes], paths: Sequence[str], arch: str
     loader.add_platform()
     if loader.go_model is None:
         loader.go_model = gomodel.go_model_status(None, loader.has_go_macros)
+    if loader.font_model is None:
+        loader.font_model = fontmodel.font_model_status(None, loader.has_font_macros)
     return MacroSet(tuple(loader.definitions), dict(loader.modules), tuple(loader.files), tuple(loader.problems),
-                    loader.go_model)
+                    loader.go_model, loader.font_model)

@@ -16,11 +16,12 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
 
 import pytest
 
-from audits.rpmspec import gomodel
+from audits.rpmspec import fontmodel, gomodel
+from audits.rpmspec.gomodel import ModelStatus
 from audits.rpmspec.macropaths import macro_file_role
 
 SYSTEM_PYTHON = "/usr/bin/python3"
@@ -100,24 +101,42 @@ def sandbox_command(tree: Path, lua_dir: Path) -> list[str]:
     ]
 
 
+@dataclass(frozen=True)
+class _Model:
+    """What the oracle needs of one of Pedigree's models of a macro package (gomodel, fontmodel)."""
+    own_files: frozenset[str]  # the package's own macro files: the model is off when the repository has one
+    status: Callable[[str | None, bool], ModelStatus]
+    lua_source: Callable[[], str]
+    macro_file_text: Callable[[], str]
+
+
+_MODELS = {  # the macro file role kind (macropaths) -> the model; its Lua module is pedigree.<kind>
+    "gomodel": _Model(gomodel.GO_MACRO_FILES, gomodel.go_model_status, gomodel.lua_source, gomodel.macro_file_text),
+    "fontmodel": _Model(fontmodel.FONT_MACRO_FILES, fontmodel.font_model_status, fontmodel.lua_source,
+                        fontmodel.macro_file_text),
+}
+
+
 def macro_entries(tree: Path, macro_paths: Sequence[str], lua_dir: Path) -> list[dict[str, str]]:
     """The worker's macro files, each with the role rpm gives it (macropaths.macro_file_role); Lua
     modules are laid out in `lua_dir` where their package installs them under %_rpmluadir
     ("fedora.srpm.python" -> fedora/srpm/python.lua), which is where rpm's `require` looks. rpmrc is
-    left out: it only sets %optflags, which no identity reads. Where Pedigree's go-rpm-macros model
-    stands in (gomodel.py), rpm gets the model too, as a macro file and the Lua module it requires."""
+    left out: it only sets %optflags, which no identity reads. Where Pedigree's go-rpm-macros or
+    fonts-rpm-macros model stands in (gomodel.py, fontmodel.py), rpm gets the model too, as a macro file
+    and the Lua module it requires."""
     entries = []
     roles = [(path, macro_file_role(path)) for path in macro_paths]
-    has_go_macros = any(r is not None and r.kind != "gomodel" and r.name in gomodel.GO_MACRO_FILES for _, r in roles)
+    own = {kind: any(r is not None and r.kind != kind and r.name in model.own_files for _, r in roles)
+           for kind, model in _MODELS.items()}
     for path, role in roles:
         if role is None:
             raise ValueError(f"{path} is no macro file rpm would read")
-        if role.kind == "gomodel":
-            status = gomodel.go_model_status((tree / path).read_text(encoding="utf-8", errors="replace"), has_go_macros)
-            if status.applied:
+        if role.kind in _MODELS:
+            model = _MODELS[role.kind]
+            if model.status((tree / path).read_text(encoding="utf-8", errors="replace"), own[role.kind]).applied:
                 (lua_dir / "pedigree").mkdir(exist_ok=True)
-                (lua_dir / "pedigree" / "gomodel.lua").write_text(gomodel.lua_source(), encoding="utf-8")
-                (lua_dir / role.name).write_text(gomodel.macro_file_text(), encoding="utf-8")
+                (lua_dir / "pedigree" / f"{role.kind}.lua").write_text(model.lua_source(), encoding="utf-8")
+                (lua_dir / role.name).write_text(model.macro_file_text(), encoding="utf-8")
                 entries.append({"kind": "macros.d", "path": f"{SANDBOX_JOB}/lua/{role.name}", "name": role.name})
         elif role.kind == "lua":
             for module in (role.name, *role.aliases):
