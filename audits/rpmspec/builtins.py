@@ -214,6 +214,7 @@ def _run_lua(engine: MacroEngine, code: str, opt: dict[str, str] | None, arg: li
     if engine.sandbox is None:
         engine.problem("%{lua:} is not evaluated (no Lua sandbox)")
         return f"%{{lua:{code}}}"
+    engine.runs_lua(code)
     try:
         result = engine.sandbox.run(code, engine, opt=opt, arg=arg)
     except LuaError as error:

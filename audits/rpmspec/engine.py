@@ -78,6 +78,8 @@ class MacroEngine:
         self.defined_here: set[str] = set()  # names the spec itself defined (not the macro files)
         self.generation = 0  # bumped by every lasting change of the table
         self.recording: set[str] | None = None  # names looked up by the cacheable expansion under way
+        if self.sandbox is not None:
+            self.sandbox.new_state()
 
     # -- the table ---------------------------------------------------------------------------------
     def _push(self, name: str, body: str, options: str | None, level: int, *, literal: bool = False, auto: bool = False) -> None:
@@ -322,9 +324,11 @@ class MacroEngine:
     def _shared(self, key: CacheKey, expand: Callable[[], str]) -> str:
         """A macro expanded (a macro file's plain one, or a parametric call of this body with these
         arguments): the result is shared across specs while nothing it read was changed by the spec and
-        it changed nothing itself (Fedora's %dist alone looks up 10,000 macros)."""
+        it changed nothing itself (Fedora's %dist alone looks up 10,000 macros), nor read a Lua global
+        the spec's Lua changed (`names` holds the globals its Lua may read, see LuaSandbox.reach)."""
+        changed = self._lua_changed()
         cached = self.cache.get(key)
-        if cached is not None and self._unchanged(cached[0]):
+        if cached is not None and self._unchanged(cached[0]) and cached[0].isdisjoint(changed):
             if self.recording is not None:
                 self.recording |= cached[0]
             return cached[1]
@@ -336,9 +340,18 @@ class MacroEngine:
             names, self.recording = frozenset(self.recording), outer
             if outer is not None:
                 outer |= names
-        if generation == self.generation and problems == len(self.problems) and self._unchanged(names):
+        if generation == self.generation and problems == len(self.problems) and self._unchanged(names) \
+                and names.isdisjoint(changed) and names.isdisjoint(self._lua_changed()):
             self.cache[key] = (names, result)
         return result
+
+    def _lua_changed(self) -> frozenset[str]:
+        return self.sandbox.changed if self.sandbox is not None else frozenset()
+
+    def runs_lua(self, code: str) -> None:
+        """Record, for the expansion under way, the Lua globals `code` may read (see _shared)."""
+        if self.recording is not None and self.sandbox is not None:
+            self.recording |= self.sandbox.reach(code)
 
     def _setup_args(self, name: str, options: str, args: list[str]) -> Frame | None:
         level = self.level

@@ -4,9 +4,10 @@ Lines are joined as rpm joins them (trailing backslash, unclosed `%{ %( %[`), ex
 classified: conditionals, `%include` (never read), section headers. The preamble of every package and
 `%description` bodies (where macros may generate `%package`/`%files` sections) are expanded whole; in the
 other sections (scripts, `%files` lists, `%changelog`) only lines that can change the macro table or
-the package list are: conditionals, section headers, `%global`/`%define`/`%undefine`/`%bcond*`,
-calls of macros the spec itself defined, and calls of macros whose body writes a `%package`/`%files`
-header (`%pyproject_extras_subpkg` after a `%files` list).
+the package list are: conditionals, section headers, `%global`/`%define`/`%undefine`/`%bcond*`, `%{lua:}`
+(rpm's one Lua state keeps what it defines), lines that define or undefine a macro anywhere, calls of
+macros the spec itself defined, and calls of macros whose body writes a `%package`/`%files` header
+(`%pyproject_extras_subpkg` after a `%files` list).
 """
 
 from __future__ import annotations
@@ -30,7 +31,9 @@ _EXPANDED_PARTS = frozenset({"package", "description"})
 _BODY_READ = frozenset({"preamble", "package", "description"})  # the parts whose every line counts
 _WITH_ARGS = ("ifarch", "ifnarch", "ifos", "ifnos", "if", "elifarch", "elifos", "elif", "include")
 _CONDITIONALS = frozenset((*_WITH_ARGS, "else", "endif"))
-_DIRECTIVES = frozenset({"global", "define", "undefine", "bcond", "bcond_with", "bcond_without"}) | _CONDITIONALS | _PART_SET
+# lines that may change the macro table or the Lua state (a function a later %{lua:} calls)
+_DIRECTIVES = frozenset({"global", "define", "undefine", "bcond", "bcond_with", "bcond_without", "lua"}) | _CONDITIONALS | _PART_SET
+_DEFINING = re.compile(r"%\{?(?:define|global|undefine)\b")
 _LEADING_NAME = re.compile(r"\s*%\{?[!?]*([A-Za-z_][A-Za-z0-9_]*)")
 _MACRO_NAME = re.compile(r"%\{?[!?]*([A-Za-z_][A-Za-z0-9_]*)")
 _GENERATOR_DEPTH = 3
@@ -224,6 +227,8 @@ class SpecReader:
         if "%" not in buffer:
             return False
         if self.part in _EXPANDED_PARTS or self.part == "preamble":
+            return True
+        if _DEFINING.search(buffer):  # `%{!?x: %define x 0}`: rpm expands every line, so defines here too
             return True
         m = _LEADING_NAME.match(buffer)
         if m is None:

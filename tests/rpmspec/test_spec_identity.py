@@ -42,6 +42,25 @@ def test_macros_in_script_sections_are_not_expanded_but_globals_are_honoured():
     assert [p.name for p in result.packages] == ["demo-more"] and result.complete
 
 
+def test_a_lua_function_defined_in_a_script_section_is_called_by_a_later_condition():
+    result = identity(spec(*MAIN, "%install", "%{lua: function big(v) return rpm.vercmp(v, '2') > 0 end}",
+                           "%if %{lua: print(big(rpm.expand('%{version}')) and 1 or 0)}", "%package extra",
+                           "Summary: e", "%files extra", "%endif", "%files"))
+    assert result.complete and [p.name for p in result.packages] == ["demo"]
+
+
+def test_a_lua_version_comparison_decides_a_condition():
+    result = identity(spec(*MAIN, "%if %{lua:print(rpm.vercmp(rpm.expand('%{version}'), '1.3'));} < 0",
+                           "%package old", "Summary: o", "%endif", "%files", "%files old"))
+    assert result.complete and [p.name for p in result.packages] == ["demo", "demo-old"]
+
+
+def test_a_define_inside_a_conditional_expansion_in_a_script_section_is_honoured():
+    result = identity(spec(*MAIN, "%check", "%{!?_with_check: %define _with_check 0}", "%if %{_with_check}",
+                           "%package checked", "Summary: c", "%files checked", "%endif", "%files"))
+    assert result.complete and [p.name for p in result.packages] == ["demo"]
+
+
 def test_a_macro_generated_package_is_found():
     result = identity(spec(*MAIN, "%define variant() \\", "%package %1\\", "Summary: v\\", "%{nil}",
                            "%description", "d", "%variant core", "%files core"))
