@@ -21,6 +21,7 @@ from .scan import OptionError, getopt, macro_end, split_args
 from .shell import expand_shell
 
 MAX_DEPTH = 64  # rpm's max_macro_depth
+MAX_SOURCE = 1 << 20  # characters of a file of the spec's folder that %{load:} or %include reads
 _FIELD_END = re.compile(r"[ :}]")  # where a %{name ends: its argument, its :value, or the brace
 
 
@@ -131,6 +132,15 @@ class MacroEngine:
     def push_definition(self, name: str, body: str, options: str | None = None, *, level: int | None = None) -> None:
         self._push(name, body, options, self.level if level is None else level)
         self.defined_here.add(name)
+
+    def source_file(self, path: str) -> str | None:
+        """The text of `path` when it names a file of %{_sourcedir} (the spec's own folder, through
+        read_source) of at most MAX_SOURCE characters; None otherwise."""
+        folder, _, file_name = path.strip().rpartition("/")
+        if self.read_source is None or file_name in ("", ".", "..") or folder != self.expand_text("%{_sourcedir}"):
+            return None
+        text = self.read_source(file_name)
+        return text if text is not None and len(text) <= MAX_SOURCE else None
 
     def problem(self, reason: str) -> None:
         if len(self.problems) < 200:

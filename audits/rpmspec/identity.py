@@ -263,7 +263,11 @@ def _identity(parsed: ParsedSpec, engine: MacroEngine, arch: str, target: str,
     version = collect.value("version", main.tags.get("version"), _VERREL)
     release = collect.value("release", main.tags.get("release"), _VERREL)
     license_ = collect.value("license", main.tags.get("license"), None, metadata=True)
-    excluded = _excluded(main, arch)
+    unknown_arches = [Unresolved("packages", _reason(key, tag.value, tag.problems, engine))
+                      for key in ("exclusivearch", "excludearch")
+                      if (tag := main.tags.get(key)) is not None and (tag.problems or _LEFTOVER.search(tag.value))]
+    collect.unresolved.extend(unknown_arches)  # `ExclusiveArch: %{efi}` undefined: the arches built are unknown
+    excluded = "" if unknown_arches else _excluded(main, arch)
     if excluded:
         return SpecIdentity(arch, name, epoch, version, release, license_, (), tuple(collect.unresolved), excluded,
                             tuple(collect.metadata))

@@ -1,7 +1,7 @@
 """rpm's spec reader (build/parseSpec.c, 4.18) as far as package identities need it.
 
 Lines are joined as rpm joins them (trailing backslash, unclosed `%{ %( %[`), expanded, split again and
-classified: conditionals, `%include` (never read), section headers. The preamble of every package and
+classified: conditionals, `%include` (read only from the spec's own folder), section headers. The preamble of every package and
 `%description` bodies (where macros may generate `%package`/`%files` sections) are expanded whole; in the
 other sections (scripts, `%files` lists, `%changelog`) only lines that can change the macro table or
 the package list are: conditionals, section headers, `%global`/`%define`/`%undefine`/`%bcond*`, `%{lua:}`
@@ -37,6 +37,8 @@ _DEFINING = re.compile(r"%\{?(?:define|global|undefine)\b")
 _LEADING_NAME = re.compile(r"\s*%\{?[!?]*([A-Za-z_][A-Za-z0-9_]*)")
 _MACRO_NAME = re.compile(r"%\{?[!?]*([A-Za-z_][A-Za-z0-9_]*)")
 _GENERATOR_DEPTH = 3
+MAX_INCLUDES = 8  # %include files read inside one another
+_NUMBERED_FILE = re.compile(r"(source|patch)0*([0-9]+)")  # SourceN/PatchN tags define %{SOURCEN}/%{PATCHN}
 _PART_WORD = re.compile(r"%([A-Za-z_]+)(?=\s|$)")
 _LISTS = {"buildarch": "buildarch", "buildarchitectures": "buildarch", "exclusivearch": "exclusivearch", "excludearch": "excludearch"}
 _TAG_MACROS = frozenset({"name", "version", "release", "epoch", "summary", "license", "url"})  # rpm defines %name...
@@ -190,6 +192,7 @@ class SpecReader:
         self.current: PackageRecord | None = None
         self.result = ParsedSpec([])
         self._section_writers: dict[str, bool] = {}
+        self.includes = 0  # %include files being read
 
     # -- reading ---------------------------------------------------------------------------------
     def read(self, text: str) -> ParsedSpec:
@@ -235,7 +238,8 @@ class SpecReader:
             return False
         name = m.group(1)
         return (name in _DIRECTIVES or name.lower() in _PART_SET or name in self.engine.defined_here
-                or self._writes_sections(name, _GENERATOR_DEPTH))
+                or self._writes_sections(name, _GENERATOR_DEPTH)
+                or (name == "expand" and any(self._writes_sections(n, _GENERATOR_DEPTH) for n in _MACRO_NAME.findall(buffer))))
 
     def _generator(self, buffer: str) -> str | None:
         """The macro a line calls when that macro writes sections (%package, %files, ...), else None."""
@@ -319,7 +323,7 @@ class SpecReader:
         top = self.stack[-1]
         if kind == "include":
             if top.reading:
-                self.result.fatal.append(f"%include {line.split(None, 1)[-1].strip()[:80]} is not read")
+                self._include(line.split(None, 1)[-1].strip() if len(line.split(None, 1)) > 1 else "")
             return True
         if kind in ("if", "ifarch", "ifnarch", "ifos", "ifnos"):
             if kind == "if":
@@ -346,6 +350,19 @@ class SpecReader:
                 top.readable = False
             top.kind = kind
         return True
+
+    def _include(self, path: str) -> None:
+        """rpm reads an included file's lines in place; we read it only from the spec's own folder."""
+        text = self.engine.source_file(path) if self.includes < MAX_INCLUDES else None
+        if text is None:
+            why = "nested too deeply" if self.includes >= MAX_INCLUDES else "not a file of the spec's folder"
+            self.result.fatal.append(f"%include {path[:80]} is not read ({why})")
+            return
+        self.includes += 1
+        try:
+            self._read_lines(text.splitlines(keepends=True))
+        finally:
+            self.includes -= 1
 
     # -- sections --------------------------------------------------------------------------------
     def main(self) -> PackageRecord:
@@ -416,6 +433,12 @@ class SpecReader:
             self.engine.push_definition(tag, value.value, level=0)
             if self.part == "preamble":
                 self.engine.push_definition(tag.upper(), value.value, level=0)
+        numbered = None if value.problems else _NUMBERED_FILE.fullmatch(tag)
+        if numbered is not None:  # as rpm's addSource: the file's name in %{_sourcedir}, and its URL
+            kind, number = numbered.group(1).upper(), numbered.group(2)
+            file_name = value.value.rpartition("/")[2]
+            self.engine.push_definition(f"{kind}{number}", self.engine.expand_text("%{_sourcedir}/") + file_name, level=0)
+            self.engine.push_definition(f"{kind}URL{number}", value.value, level=0)
         if tag == "name" and self.part == "preamble":
             package.name, package.name_problems = value.value, value.problems
         elif tag == "requires":

@@ -1,6 +1,6 @@
-from audits.rpmspec.identity import split_dependencies
+from audits.rpmspec.identity import spec_identity, split_dependencies
 
-from .engine_support import identity, spec
+from .engine_support import SANDBOX, identity, macro_set, spec
 
 MAIN = ("Name: demo", "Version: 1.2", "Release: 3%{?dist}", "License: MIT", "Summary: Demo")
 
@@ -137,9 +137,48 @@ def test_an_undefined_macro_in_the_release_is_unresolved_and_named():
     assert result.release == "" and result.unresolved[0].reason == "release: %{kextraversion} is not defined"
 
 
-def test_an_include_is_never_read():
+def test_an_include_outside_the_specs_folder_is_never_read():
     result = identity(spec("%include /etc/passwd", *MAIN, "%files"))
     assert not result.complete and "is not read" in result.unresolved[0].reason
+
+
+def folder_identity(text: str, files: dict[str, str]):
+    return spec_identity(text, macro_set(_sourcedir="/src"), arch="x86_64", sandbox=SANDBOX, read_source=files.get)
+
+
+def test_a_numbered_source_tag_names_its_file_in_the_source_directory():
+    result = identity(spec(*MAIN, "Source01: https://example.org/dl/demo.tar.gz#/x.tgz",
+                           '%if "%{SOURCE1}" == "/src/x.tgz"', "%package x", "Summary: s",
+                           "%endif", "%files", "%files x"), _sourcedir="/src")
+    assert [p.name for p in result.packages] == ["demo", "demo-x"]
+
+
+def test_an_include_of_a_source_file_of_the_specs_folder_is_read_in_place():
+    result = folder_identity(spec(*MAIN, "Source1: demo.inc", "%include %{SOURCE1}", "%files", "%files extra"),
+                             {"demo.inc": "%package extra\nSummary: e\n"})
+    assert result.complete and [p.name for p in result.packages] == ["demo", "demo-extra"]
+
+
+def test_an_include_of_a_file_the_folder_lacks_is_unresolved():
+    result = folder_identity(spec(*MAIN, "Source1: gone.inc", "%include %{SOURCE1}", "%files"), {})
+    assert not result.complete and "gone.inc is not read" in result.unresolved[0].reason
+
+
+def test_an_include_that_includes_itself_stops_and_is_unresolved():
+    result = folder_identity(spec(*MAIN, "Source1: loop.inc", "%include %{SOURCE1}", "%files"),
+                             {"loop.inc": "%include %{SOURCE1}\n"})
+    assert not result.complete and "nested too deeply" in result.unresolved[0].reason
+
+
+def test_an_exclusive_arch_list_that_did_not_expand_leaves_the_packages_unresolved():
+    result = identity(spec(*MAIN, "ExclusiveArch: %{efi}", "%files"))
+    assert not result.excluded_reason and result.unresolved[0].reason == "exclusivearch: %{efi} is not defined"
+
+
+def test_a_section_writing_macro_called_through_expand_in_a_files_list_adds_its_files_section():
+    result = identity(spec(*MAIN, "%package core", "Summary: c", "%define core_files() %%files %1", "%files",
+                           "%{expand:%core_files core}"))
+    assert [p.name for p in result.packages] == ["demo", "demo-core"]
 
 
 def test_autorelease_without_rpmautospec_block_is_one_with_dist():
