@@ -3,7 +3,8 @@
 rpm runs ``%(command)`` through /bin/sh at parse time; an untrusted spec must never get
 that. Specs mostly use it to reshape a version or a commit: ``c=%{commit}; echo ${c:0:7}``,
 ``echo %{version} | cut -d. -f1-2``, ``| tr '~' '.'``, ``| sed 's/-/_/g'``, ``| awk -F.
-'{print $1"."$2}'``, ``printf '%08d' N``, ``$((N+2))``. Those are evaluated here, on text,
+'{print $1"."$2}'``, ``printf '%08d' N``, ``$((N+2))``, ``${t,,}``, here-strings (``tr . -
+<<< x``). Those are evaluated here, on text,
 with the same result bash and coreutils would give; anything else (other commands,
 redirections, command substitution, globs, unknown options) gives None: unresolved,
 never guessed. Nothing is ever executed.
@@ -12,6 +13,8 @@ never guessed. Nothing is ever executed.
 from __future__ import annotations
 
 import re
+import string
+from decimal import Decimal
 from typing import Callable
 
 from .shelltext import Unsupported, awk_print, cut, sed, tr
@@ -20,9 +23,12 @@ __all__ = ["expand_shell"]
 
 MAX_COMMAND = 4096
 _ASSIGNMENT_RE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)=(.*)", re.S)
-_PARAMETER_RE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?::(-?\d+)(?::(\d+))?|(%%|%|##|#)(.*))?", re.S)
+_PARAMETER_RE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?::(-?\d+)(?::(\d+))?|(%%|%|##|#)(.*)|(,,|\^\^))?", re.S)
+_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+_UPPER = str.maketrans(string.ascii_lowercase, string.ascii_uppercase)
 _ARITHMETIC_RE = re.compile(r"[\d\s+\-*/()]+")
-_PRINTF_RE = re.compile(r"%(%|(0?)(\d*)([sd]))")
+_PRINTF_RE = re.compile(r"%(%|(0?)(\d*)(?:\.(\d+))?([sdf]))")
+_LOCALE_RE = re.compile(r"(?:LANG|LC_ALL|LC_NUMERIC)=C\s+")  # `LANG=C printf ...`: the C locale, as ours
 
 
 def _split_top(text: str, separator: str) -> list[str]:
@@ -77,7 +83,7 @@ class _Words:
                 i += 1
                 continue
             current = current if current is not None else []
-            if c in "&<>`(){};*?[" or (c == "~" and not current):
+            if c in "&<>`(){;*?[" or (c == "~" and not current) or (c == "}" and (not current or "{" in text)):
                 raise Unsupported(c)
             if c == "'":
                 end = text.index("'", i + 1)
@@ -148,6 +154,8 @@ class _Words:
             return value[start : start + int(m.group(3))] if m.group(3) is not None else value[start:]
         if m.group(4) is not None:
             return _strip_pattern(value, m.group(4), m.group(5))
+        if m.group(6) is not None:  # ${t,,} ${t^^}: ASCII case, as bash in the C locale
+            return value.translate(_LOWER if m.group(6) == ",," else _UPPER)
         return value
 
 
@@ -237,12 +245,21 @@ def _printf(args: list[str], stdin: str) -> str:
                 return "%"
             value = values[used] if used < len(values) else ""
             used += 1
-            if m.group(4) == "d":
+            kind, precision = m.group(5), m.group(4)
+            if kind == "d" and precision is None:
                 if not re.fullmatch(r"-?\d+", value or "0"):
                     raise Unsupported("printf %d of a non-number")
                 value = str(int(value or "0"))
+            elif kind == "f":  # only where no rounding is needed: bash rounds a long double
+                digits = int(precision or 6)
+                number = re.fullmatch(r"-?\d+(?:\.(\d*))?", value or "0")
+                if number is None or len(number.group(1) or "") > digits or digits > 20:
+                    raise Unsupported("printf %f that would round")
+                value = format(Decimal(value or "0"), f".{digits}f")
+            elif precision is not None:
+                raise Unsupported("printf precision")
             width = int(m.group(3) or 0)
-            return value.rjust(width, "0" if m.group(2) and m.group(4) == "d" else " ")
+            return value.rjust(width, "0" if m.group(2) and kind in "df" else " ")
 
         out.append(_PRINTF_RE.sub(one, template))
         values = values[used:]
@@ -283,6 +300,12 @@ def expand_shell(command: str) -> str | None:
             variables[m.group(1)] = value[0] if value else ""
         output = ""
         for stage in _split_top(statements[-1], "|"):
+            stage, here, word = _LOCALE_RE.sub("", stage.lstrip(), count=1).partition("<<<")
+            if here:  # `tr . - <<< word`: the word and a newline are the command's input
+                text = words.split(word)
+                if len(text) != 1 or output:
+                    return None
+                output = text[0] + "\n"
             argv = words.split(stage)
             if not argv or argv[0] not in _COMMANDS:
                 return None
