@@ -17,7 +17,7 @@ import string
 from decimal import Decimal
 from typing import Callable
 
-from .shelltext import Unsupported, awk_print, cut, sed, tr
+from .shelltext import Unsupported, awk_print, cut, grep_status, sed, tr
 
 __all__ = ["expand_shell"]
 
@@ -132,6 +132,12 @@ class _Words:
                 raise Unsupported("${")
             current.append(self.parameter(text[i + 2 : end]))
             return end + 1
+        if text[i + 1 : i + 2] in ("", '"', " ", "\t", "\n"):  # a $ that starts no expansion is itself
+            current.append("$")
+            return i + 1
+        if text.startswith("$?", i):
+            current.append(self.value("?"))
+            return i + 2
         name = re.match(r"[A-Za-z_][A-Za-z0-9_]*", text[i + 1 :])
         if name is None:
             raise Unsupported("$")
@@ -280,6 +286,68 @@ _COMMANDS: dict[str, Callable[[list[str], str], str]] = {
 }  # fmt: skip
 
 
+_QUIET = re.compile(r"\s+(?:2?>\s*/dev/null|2>&1)(?=\s|$)")  # `>/dev/null` after a grep: nothing printed
+_IF = re.compile(r"\s*if\s+(.+?)\s*;\s*then\s+(.+?)\s*;\s*else\s+(.+?)\s*;?\s*fi\s*", re.S)
+_COMPARISONS: dict[str, Callable[[str, str], bool]] = {
+    "=": lambda a, b: a == b, "==": lambda a, b: a == b, "!=": lambda a, b: a != b,
+}  # fmt: skip
+
+
+def _test(args: list[str]) -> bool:
+    """`[ a = b -o -z c ]`: string tests only, -a binding tighter than -o."""
+    if any(a in ("(", ")", "!") for a in args):
+        raise Unsupported("test grouping")
+
+    def primary(words: list[str]) -> bool:
+        if len(words) == 3 and words[1] in _COMPARISONS:
+            return _COMPARISONS[words[1]](words[0], words[2])
+        if len(words) == 2 and words[0] in ("-z", "-n"):
+            return (words[1] == "") == (words[0] == "-z")
+        if len(words) == 1 and not words[0].startswith("-"):
+            return words[0] != ""
+        raise Unsupported("test " + " ".join(words))
+
+    def split(words: list[str], operator: str) -> list[list[str]]:
+        groups: list[list[str]] = [[]]
+        for word in words:
+            if word == operator:
+                groups.append([])
+            else:
+                groups[-1].append(word)
+        return groups
+
+    return any(all(primary(p) for p in split(group, "-a")) for group in split(args, "-o"))
+
+
+def _status(statement: str, words: _Words) -> int:
+    """The exit status of a statement that only tests: `[ ... ]`, or a pipeline into a quiet grep."""
+    statement = statement.strip()
+    if statement.startswith("[ ") and statement.endswith(" ]"):
+        return 0 if _test(words.split(statement[2:-2])) else 1
+    *stages, last = _split_top(statement, "|")
+    quiet = _QUIET.sub("", last)
+    argv = words.split(quiet)
+    if argv[:1] != ["grep"] or (quiet == last and not any(a.startswith("-") and "q" in a for a in argv[1:])):
+        raise Unsupported("a statement that is neither a test nor a quiet grep")
+    return grep_status(argv[1:], _pipeline(stages, words))
+
+
+def _pipeline(stages: list[str], words: _Words) -> str:
+    output = ""
+    for stage in stages:
+        stage, here, word = _LOCALE_RE.sub("", stage.lstrip(), count=1).partition("<<<")
+        if here:  # `tr . - <<< word`: the word and a newline are the command's input
+            text = words.split(word)
+            if len(text) != 1 or output:
+                raise Unsupported("<<<")
+            output = text[0] + "\n"
+        argv = words.split(stage)
+        if not argv or argv[0] not in _COMMANDS:
+            raise Unsupported(argv[0] if argv else "empty command")
+        output = _COMMANDS[argv[0]](argv[1:], output)
+    return output
+
+
 def expand_shell(command: str) -> str | None:
     """What ``%(command)`` would expand to, for the recognised side-effect-free idioms; else None.
 
@@ -287,29 +355,23 @@ def expand_shell(command: str) -> str | None:
     if len(command) > MAX_COMMAND or "$(" in command.replace("$((", ""):
         return None
     try:
-        statements = _split_top(command.strip(), ";")
         variables: dict[str, str] = {}
         words = _Words(variables)
+        branches = _IF.fullmatch(command)
+        if branches is not None:  # `if [ ... ]; then echo 0; else echo 1; fi`
+            status = _status(branches.group(1), words)
+            return expand_shell(branches.group(2) if status == 0 else branches.group(3))
+        statements = _split_top(command.strip(), ";")
         for statement in statements[:-1]:
             m = _ASSIGNMENT_RE.fullmatch(statement.strip())
             if m is None:
-                return None
+                variables["?"] = str(_status(statement, words))
+                continue
             value = words.split(m.group(2))
             if len(value) > 1:
                 return None
             variables[m.group(1)] = value[0] if value else ""
-        output = ""
-        for stage in _split_top(statements[-1], "|"):
-            stage, here, word = _LOCALE_RE.sub("", stage.lstrip(), count=1).partition("<<<")
-            if here:  # `tr . - <<< word`: the word and a newline are the command's input
-                text = words.split(word)
-                if len(text) != 1 or output:
-                    return None
-                output = text[0] + "\n"
-            argv = words.split(stage)
-            if not argv or argv[0] not in _COMMANDS:
-                return None
-            output = _COMMANDS[argv[0]](argv[1:], output)
-        return output.rstrip("\n")
+            variables["?"] = "0"
+        return _pipeline(_split_top(statements[-1], "|"), words).rstrip("\n")
     except (Unsupported, ValueError, IndexError, re.error, UnicodeError):
         return None
