@@ -53,13 +53,14 @@ class MacroEngine:
         sandbox: LuaSandbox | None,
         max_work: int = 400_000,
         max_output: int = 8_000_000,
-        shell: Callable[[str], str | None] = expand_shell,
+        shell: Callable[[str, str], str | None] = expand_shell,
         read_source: Callable[[str], str | None] | None = None,
     ) -> None:
         self.base, self.cache = base_table(macro_set)
         self.table: dict[str, list[Entry]] = {}  # what the spec changed, over `base`
         self.sandbox = sandbox
         self.shell = shell
+        self.byteorder = ""  # the target's ("little", "big"), when the caller knows it: for %(...) probes
         self.read_source = read_source  # a file of the spec's own folder, for %{load:%{_sourcedir}/...}
         self.max_work = max_work
         self.max_output = max_output
@@ -225,7 +226,7 @@ class MacroEngine:
         c = text[s]
         if c == "(":
             command = self.expand_text(text[s + 1 : se - 1])
-            result = self.shell(command)
+            result = self.shell(command, self.byteorder)
             if result is None:
                 self.problem(f"shell command %({command.strip()[:80]}) is not run")
                 out.append(text[j:se])

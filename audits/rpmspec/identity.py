@@ -21,6 +21,7 @@ _NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._+-]*")
 _VERREL = re.compile(r"[A-Za-z0-9._+~^]+")
 _EPOCH = re.compile(r"[0-9]+")
 _LEFTOVER = re.compile(r"%\{?[!?]*([A-Za-z_][A-Za-z0-9_]*)|%\(")
+BYTE_ORDERS = {"x86_64": "little", "aarch64": "little"}  # the build machine's, for %(python3 -c ...byteorder...)
 _OPERATORS = frozenset({"<", ">", "=", "<=", ">=", "==", "!=", "<>"})
 
 
@@ -216,6 +217,7 @@ def spec_identity(
     `read_source(file_name)` gives a file of the spec's folder (for `%{load:%{_sourcedir}/...}`), or None."""
     engine = _engine(macros, sandbox)
     engine.read_source = read_source
+    engine.byteorder = BYTE_ORDERS.get(arch, "")
     try:
         parsed = _read(text, engine, arch)
         main = parsed.packages[0] if parsed.packages else None

@@ -332,7 +332,19 @@ def _status(statement: str, words: _Words) -> int:
     return grep_status(argv[1:], _pipeline(stages, words))
 
 
-def _pipeline(stages: list[str], words: _Words) -> str:
+_PYTHON = re.compile(r"(?:/usr/bin/)?python3(?:\.\d+)?")
+_BYTEORDER_PROBE = re.compile(r"import sys\s*;\s*print\s*\(\s*0 if sys\.byteorder\s*==\s*(['\"])big\1 else 1\s*\)\s*")
+
+
+def _python(argv: list[str], byteorder: str) -> str:
+    """`python3 -c "import sys;print (0 if sys.byteorder=='big' else 1)"`: a fact of the target, not
+    of the repository; answered only when the caller knows the target's byte order."""
+    if len(argv) == 3 and argv[1] == "-c" and byteorder and _BYTEORDER_PROBE.fullmatch(argv[2]):
+        return ("0" if byteorder == "big" else "1") + "\n"
+    raise Unsupported("python3")
+
+
+def _pipeline(stages: list[str], words: _Words, byteorder: str = "") -> str:
     output = ""
     for stage in stages:
         stage, here, word = _LOCALE_RE.sub("", stage.lstrip(), count=1).partition("<<<")
@@ -342,16 +354,20 @@ def _pipeline(stages: list[str], words: _Words) -> str:
                 raise Unsupported("<<<")
             output = text[0] + "\n"
         argv = words.split(stage)
+        if argv and _PYTHON.fullmatch(argv[0]) and not output:
+            output = _python(argv, byteorder)
+            continue
         if not argv or argv[0] not in _COMMANDS:
             raise Unsupported(argv[0] if argv else "empty command")
         output = _COMMANDS[argv[0]](argv[1:], output)
     return output
 
 
-def expand_shell(command: str) -> str | None:
+def expand_shell(command: str, byteorder: str = "") -> str | None:
     """What ``%(command)`` would expand to, for the recognised side-effect-free idioms; else None.
 
-    ``command`` is already macro-expanded. Like rpm, trailing newlines of the output are dropped."""
+    ``command`` is already macro-expanded. Like rpm, trailing newlines of the output are dropped.
+    ``byteorder`` ("little", "big", "" unknown) is the target's, for Python's sys.byteorder probe."""
     if len(command) > MAX_COMMAND or "$(" in command.replace("$((", ""):
         return None
     try:
@@ -360,7 +376,7 @@ def expand_shell(command: str) -> str | None:
         branches = _IF.fullmatch(command)
         if branches is not None:  # `if [ ... ]; then echo 0; else echo 1; fi`
             status = _status(branches.group(1), words)
-            return expand_shell(branches.group(2) if status == 0 else branches.group(3))
+            return expand_shell(branches.group(2) if status == 0 else branches.group(3), byteorder)
         statements = _split_top(command.strip(), ";")
         for statement in statements[:-1]:
             m = _ASSIGNMENT_RE.fullmatch(statement.strip())
@@ -372,6 +388,6 @@ def expand_shell(command: str) -> str | None:
                 return None
             variables[m.group(1)] = value[0] if value else ""
             variables["?"] = "0"
-        return _pipeline(_split_top(statements[-1], "|"), words).rstrip("\n")
+        return _pipeline(_split_top(statements[-1], "|"), words, byteorder).rstrip("\n")
     except (Unsupported, ValueError, IndexError, re.error, UnicodeError):
         return None

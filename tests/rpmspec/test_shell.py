@@ -103,3 +103,19 @@ def test_anything_else_is_left_unresolved(command):
 
 def test_an_overlong_command_is_left_unresolved():
     assert expand_shell("echo " + "x" * 10_000) is None
+
+
+BYTEORDER_PROBE = "/usr/bin/python3 -c \"import sys;print (0 if sys.byteorder=='big' else 1)\""
+
+
+@pytest.mark.parametrize("byteorder,output", [("little", "1"), ("big", "0")])
+def test_pythons_byteorder_probe_answers_the_targets_byte_order(byteorder, output):
+    assert expand_shell(BYTEORDER_PROBE, byteorder) == output
+
+
+def test_pythons_byteorder_probe_is_unresolved_when_the_target_is_not_known():
+    assert expand_shell(BYTEORDER_PROBE) is None
+
+
+def test_any_other_python_is_never_answered():
+    assert expand_shell("python3 -c \"import sys; print(sys.version_info[0])\"", "little") is None

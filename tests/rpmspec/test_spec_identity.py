@@ -61,6 +61,14 @@ def test_a_define_inside_a_conditional_expansion_in_a_script_section_is_honoured
     assert result.complete and [p.name for p in result.packages] == ["demo"]
 
 
+def test_the_byte_order_probe_of_a_spec_is_answered_for_both_little_endian_arches():
+    probe = "%global little %(/usr/bin/python3 -c \"import sys;print (0 if sys.byteorder=='big' else 1)\")"
+    for arch in ("x86_64", "aarch64"):
+        result = identity(spec(*MAIN, probe, "%if %{little}", "%package le", "Summary: l", "%files le", "%endif",
+                               "%files"), arch=arch)
+        assert result.complete and [p.name for p in result.packages] == ["demo", "demo-le"]
+
+
 def test_a_macro_generated_package_is_found():
     result = identity(spec(*MAIN, "%define variant() \\", "%package %1\\", "Summary: v\\", "%{nil}",
                            "%description", "d", "%variant core", "%files core"))
