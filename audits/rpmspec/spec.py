@@ -371,14 +371,16 @@ class SpecReader:
         return self.result.packages[0]
 
     def _package_named(self, args: list[str], part: str) -> tuple[str | None, bool]:
-        """(name, explicit -n) from a section header's arguments; None: the main package."""
-        explicit = False
+        """(name, explicit -n) from a section header's arguments; None: the main package. As rpm's popt
+        parsing: the last `-n NAME` wins, else the first other word."""
+        explicit: str | None = None
         name: str | None = None
         k = 0
         while k < len(args):
             a = args[k]
             if a == "-n":
-                explicit = True
+                k += 1
+                explicit = args[k] if k < len(args) else explicit
             elif a == "-f":
                 k += 1  # %files -f <file list>
             elif a.startswith("-") and part != "package":
@@ -386,7 +388,7 @@ class SpecReader:
             elif name is None:
                 name = a
             k += 1
-        return name, explicit
+        return (explicit, True) if explicit is not None else (name, False)
 
     def _full_name(self, name: str | None, explicit: bool) -> str:
         if name is None:

@@ -69,6 +69,11 @@ def test_the_byte_order_probe_of_a_spec_is_answered_for_both_little_endian_arche
         assert result.complete and [p.name for p in result.packages] == ["demo", "demo-le"]
 
 
+def test_the_last_dash_n_of_a_files_header_names_its_package_as_rpms_option_parsing_does():
+    result = identity(spec(*MAIN, "%package -n python3-demo", "Summary: p", "%files -n %files -n python3-demo -f list"))
+    assert result.complete and [p.name for p in result.packages] == ["python3-demo"]
+
+
 def test_a_macro_generated_package_is_found():
     result = identity(spec(*MAIN, "%define variant() \\", "%package %1\\", "Summary: v\\", "%{nil}",
                            "%description", "d", "%variant core", "%files core"))
