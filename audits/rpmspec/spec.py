@@ -294,7 +294,7 @@ class SpecReader:
             self._line(line, kind, problems if len(lines) == 1 or "%(" in line or "%{" in line else [])
 
     def _line(self, line: str, kind: str | None, problems: list[str]) -> None:
-        if kind is not None and self._conditional(line, kind):
+        if kind is not None and self._conditional(line, kind, problems):
             return
         if not self.stack[-1].reading:
             return
@@ -310,15 +310,15 @@ class SpecReader:
         target = self.target_os if "os" in kind else self.target_cpu
         return any(w.lower() == target.lower() for w in words)
 
-    def _condition(self, line: str, kind: str) -> bool:
+    def _condition(self, line: str, kind: str, problems: list[str]) -> bool:
         rest = line.lstrip()[len(kind) + 1 :]
         try:
             return as_bool(rest)
-        except ExprError as error:
-            self.result.fatal.append(f"bad %{kind} condition: {error}")
+        except ExprError as error:  # what did not expand says why better than the parse error it caused
+            self.result.fatal.append(f"bad %{kind} condition: {problems[0] if problems else error}")
             return False
 
-    def _conditional(self, line: str, kind: str) -> bool:
+    def _conditional(self, line: str, kind: str, problems: list[str]) -> bool:
         """Apply a conditional line; False for %include (handled like any other line)."""
         top = self.stack[-1]
         if kind == "include":
@@ -327,7 +327,7 @@ class SpecReader:
             return True
         if kind in ("if", "ifarch", "ifnarch", "ifos", "ifnos"):
             if kind == "if":
-                match = self._condition(line, kind) if top.reading else False
+                match = self._condition(line, kind, problems) if top.reading else False
             else:
                 match = self._matches(line, kind) != kind.startswith("ifn")
             reading = top.reading and match
@@ -344,7 +344,7 @@ class SpecReader:
         else:
             match = False
             if top.readable:
-                match = self._condition(line, kind) if kind == "elif" else self._matches(line, kind)
+                match = self._condition(line, kind, problems) if kind == "elif" else self._matches(line, kind)
             top.reading = top.readable and match
             if top.reading:
                 top.readable = False
