@@ -109,16 +109,16 @@ class LuaSandbox:
         self._run, self._new_state, self._changes = self._runtime.compile(_SETUP.encode())(callbacks, sources, limits)
         self._modules_reach = frozenset().union(*(self._identifiers(s.encode()) for s in modules.values()))
         self._reach: dict[str, frozenset[str]] = {}
-        self._changes_text = b""
+        self._changes_text: bytes | None = b""  # None: not known since a run failed
         self.changed: frozenset[str] = frozenset()
 
     def new_state(self) -> None:
         """Forget the globals every earlier run defined: the next run starts as rpm's parse of a new spec."""
         self._new_state()
-        self._note(b"")
+        self._changes_text, self.changed = b"", frozenset()
 
     def _note(self, changes: bytes) -> None:
-        if changes != self._changes_text:
+        if changes != self._changes_text and self._changes_text is not None:
             self._changes_text = changes
             names = changes.decode("utf-8", "replace").split()
             self.changed = frozenset([_ANY, *(GLOBAL + n for n in names)]) if names else frozenset()
@@ -128,10 +128,11 @@ class LuaSandbox:
         return frozenset(GLOBAL + word.decode() for word in _IDENTIFIER.findall(code))
 
     def reach(self, code: str) -> frozenset[str]:
-        """The globals `code` may read: those it names, the modules' when it requires one, all through _G."""
+        """The globals `code` may read: those it names, the modules' when it requires one, all through _G;
+        and GLOBAL itself, the mark of any Lua (`changed` holds it when what changed is not known)."""
         known = self._reach.get(code)
         if known is None:
-            known = self._identifiers(code.encode())
+            known = self._identifiers(code.encode()) | {GLOBAL}
             if GLOBAL + "_G" in known or GLOBAL + "_ENV" in known:
                 known |= {_ANY}
             if GLOBAL + "require" in known:
@@ -162,7 +163,10 @@ class LuaSandbox:
             answer = (False, b"error", str(error).encode())
         finally:
             self._hosts.pop()
-        self._note(self._changes())
+        try:
+            self._note(self._changes())
+        except (lua54.LuaError, lua54.LuaMemoryError):  # cannot tell what changed: every Lua expansion may differ
+            self._changes_text, self.changed = None, frozenset([GLOBAL])
         return self._result(answer, outermost)
 
     def _result(self, answer: Any, outermost: bool) -> str:
