@@ -9,13 +9,16 @@ spec's Name is its component's name (366 of 366) and 313 are complete; the other
 source archive's timestamp, which is not in the repository (an %(...) never run), and docker-cli
 (%{forgeversion}, a newer forge macro outside the model).
 
-At the corpus commit 98.3 % of the specs are complete (7,484 of 7,611; 95.4 % before the model): the
-issue's 99 % would need the 52 snapshot dates, which nothing in the repository gives. 98.98 % of the
-specs that are not Go specs (7,171 of 7,245). It was 99.02 % until grpc, python-typer and python-coverage
+At the corpus commit 98.5 % of the specs are complete (7,500 of 7,611; 95.4 % before the model): the
+issue's 99 % would need the 52 snapshot dates, which nothing in the repository gives. 99.20 % of the
+specs that are not Go specs (7,187 of 7,245). It was 99.02 % until grpc, python-typer and python-coverage
 stopped claiming a complete identity: a section-writing macro of theirs (%python_extras_subpkg,
 %pyproject_extras_subpkg) fails on a shell expansion and writes nothing, so their extras packages are
-unknown, not absent. The bounds below are those figures rounded down, and must only go up by expanding
-more, never by claiming more.
+unknown, not absent; then 98.98 % (7,171) until one Lua state per spec, %include of the spec's folder
+and more shell idioms resolved 29 more, while 13 specs whose ExclusiveArch did not expand (%{rust_arches},
+%{efi}: macros of packages the repository does not carry) stopped claiming to be excluded on both arches.
+The bounds below are those figures rounded down, and must only go up by expanding more, never by
+claiming more.
 """
 
 from __future__ import annotations
@@ -59,14 +62,14 @@ def identities() -> dict[str, SpecIdentity]:
         return found
 
 
-def test_at_least_98_3_percent_of_corpus_specs_have_a_complete_identity(identities):
+def test_at_least_98_5_percent_of_corpus_specs_have_a_complete_identity(identities):
     complete = sum(identity.complete for identity in identities.values())
-    assert complete / len(identities) >= 0.983
+    assert complete / len(identities) >= 0.985
 
 
-def test_at_least_98_9_percent_of_the_specs_that_are_not_go_specs_have_a_complete_identity(identities):
+def test_at_least_99_1_percent_of_the_specs_that_are_not_go_specs_have_a_complete_identity(identities):
     others = [i for p, i in identities.items() if p not in GO_SPECS]
-    assert sum(i.complete for i in others) / len(others) >= 0.989
+    assert sum(i.complete for i in others) / len(others) >= 0.991
 
 
 def test_every_go_spec_is_named_as_its_component_by_the_go_rpm_macros_model(identities):
