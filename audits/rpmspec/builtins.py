@@ -36,11 +36,12 @@ class MacroEngine(LuaHost, Protocol):
     level: int
     sandbox: LuaSandbox | None
     exhausted: str | None
-    read_source: Callable[[str], str | None] | None
 
     @property
     def frames(self) -> Sequence[Frame]: ...
     def problem(self, reason: str) -> None: ...
+    def source_file(self, path: str) -> str | None: ...
+    def runs_lua(self, code: str) -> None: ...
     def charge(self, units: int = 1) -> None: ...
     def expand_text(self, text: str) -> str: ...
     def lookup(self, name: str) -> Entry | None: ...
@@ -214,6 +215,7 @@ def _run_lua(engine: MacroEngine, code: str, opt: dict[str, str] | None, arg: li
     if engine.sandbox is None:
         engine.problem("%{lua:} is not evaluated (no Lua sandbox)")
         return f"%{{lua:{code}}}"
+    engine.runs_lua(code)
     try:
         result = engine.sandbox.run(code, engine, opt=opt, arg=arg)
     except LuaError as error:
@@ -260,12 +262,10 @@ def _unavailable(engine: MacroEngine, name: str, args: list[str]) -> str:
 
 def _load(engine: MacroEngine, name: str, args: list[str]) -> str:
     """%{load:%{_sourcedir}/file}: a macro file next to the spec, read through the caller's reader."""
-    path = args[1].strip()
-    folder, _, file_name = path.rpartition("/")
-    text = engine.read_source(file_name) if engine.read_source and folder == engine.expand_text("%{_sourcedir}") else None
+    text = engine.source_file(args[1])
     if text is None:
         return _unavailable(engine, name, args)
-    for definition in parse_macro_file(text, file_name):
+    for definition in parse_macro_file(text, args[1].strip().rpartition("/")[2]):
         if _valid_name(definition.name):
             engine.push_definition(definition.name, definition.body, definition.options, level=0)
     return ""

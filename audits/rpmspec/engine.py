@@ -21,6 +21,7 @@ from .scan import OptionError, getopt, macro_end, split_args
 from .shell import expand_shell
 
 MAX_DEPTH = 64  # rpm's max_macro_depth
+MAX_SOURCE = 1 << 20  # characters of a file of the spec's folder that %{load:} or %include reads
 _FIELD_END = re.compile(r"[ :}]")  # where a %{name ends: its argument, its :value, or the brace
 
 
@@ -52,13 +53,14 @@ class MacroEngine:
         sandbox: LuaSandbox | None,
         max_work: int = 400_000,
         max_output: int = 8_000_000,
-        shell: Callable[[str], str | None] = expand_shell,
+        shell: Callable[[str, str], str | None] = expand_shell,
         read_source: Callable[[str], str | None] | None = None,
     ) -> None:
         self.base, self.cache = base_table(macro_set)
         self.table: dict[str, list[Entry]] = {}  # what the spec changed, over `base`
         self.sandbox = sandbox
         self.shell = shell
+        self.byteorder = ""  # the target's ("little", "big"), when the caller knows it: for %(...) probes
         self.read_source = read_source  # a file of the spec's own folder, for %{load:%{_sourcedir}/...}
         self.max_work = max_work
         self.max_output = max_output
@@ -78,6 +80,8 @@ class MacroEngine:
         self.defined_here: set[str] = set()  # names the spec itself defined (not the macro files)
         self.generation = 0  # bumped by every lasting change of the table
         self.recording: set[str] | None = None  # names looked up by the cacheable expansion under way
+        if self.sandbox is not None:
+            self.sandbox.new_state()
 
     # -- the table ---------------------------------------------------------------------------------
     def _push(self, name: str, body: str, options: str | None, level: int, *, literal: bool = False, auto: bool = False) -> None:
@@ -129,6 +133,15 @@ class MacroEngine:
     def push_definition(self, name: str, body: str, options: str | None = None, *, level: int | None = None) -> None:
         self._push(name, body, options, self.level if level is None else level)
         self.defined_here.add(name)
+
+    def source_file(self, path: str) -> str | None:
+        """The text of `path` when it names a file of %{_sourcedir} (the spec's own folder, through
+        read_source) of at most MAX_SOURCE characters; None otherwise."""
+        folder, _, file_name = path.strip().rpartition("/")
+        if self.read_source is None or file_name in ("", ".", "..") or folder != self.expand_text("%{_sourcedir}"):
+            return None
+        text = self.read_source(file_name)
+        return text if text is not None and len(text) <= MAX_SOURCE else None
 
     def problem(self, reason: str) -> None:
         if len(self.problems) < 200:
@@ -213,7 +226,7 @@ class MacroEngine:
         c = text[s]
         if c == "(":
             command = self.expand_text(text[s + 1 : se - 1])
-            result = self.shell(command)
+            result = self.shell(command, self.byteorder)
             if result is None:
                 self.problem(f"shell command %({command.strip()[:80]}) is not run")
                 out.append(text[j:se])
@@ -322,9 +335,11 @@ class MacroEngine:
     def _shared(self, key: CacheKey, expand: Callable[[], str]) -> str:
         """A macro expanded (a macro file's plain one, or a parametric call of this body with these
         arguments): the result is shared across specs while nothing it read was changed by the spec and
-        it changed nothing itself (Fedora's %dist alone looks up 10,000 macros)."""
+        it changed nothing itself (Fedora's %dist alone looks up 10,000 macros), nor read a Lua global
+        the spec's Lua changed (`names` holds the globals its Lua may read, see LuaSandbox.reach)."""
+        changed = self._lua_changed()
         cached = self.cache.get(key)
-        if cached is not None and self._unchanged(cached[0]):
+        if cached is not None and self._unchanged(cached[0]) and cached[0].isdisjoint(changed):
             if self.recording is not None:
                 self.recording |= cached[0]
             return cached[1]
@@ -336,9 +351,18 @@ class MacroEngine:
             names, self.recording = frozenset(self.recording), outer
             if outer is not None:
                 outer |= names
-        if generation == self.generation and problems == len(self.problems) and self._unchanged(names):
+        if generation == self.generation and problems == len(self.problems) and self._unchanged(names) \
+                and names.isdisjoint(changed) and names.isdisjoint(self._lua_changed()):
             self.cache[key] = (names, result)
         return result
+
+    def _lua_changed(self) -> frozenset[str]:
+        return self.sandbox.changed if self.sandbox is not None else frozenset()
+
+    def runs_lua(self, code: str) -> None:
+        """Record, for the expansion under way, the Lua globals `code` may read (see _shared)."""
+        if self.recording is not None and self.sandbox is not None:
+            self.recording |= self.sandbox.reach(code)
 
     def _setup_args(self, name: str, options: str, args: list[str]) -> Frame | None:
         level = self.level

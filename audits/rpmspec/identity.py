@@ -21,6 +21,7 @@ _NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._+-]*")
 _VERREL = re.compile(r"[A-Za-z0-9._+~^]+")
 _EPOCH = re.compile(r"[0-9]+")
 _LEFTOVER = re.compile(r"%\{?[!?]*([A-Za-z_][A-Za-z0-9_]*)|%\(")
+BYTE_ORDERS = {"x86_64": "little", "aarch64": "little"}  # the build machine's, for %(python3 -c ...byteorder...)
 _OPERATORS = frozenset({"<", ">", "=", "<=", ">=", "==", "!=", "<>"})
 
 
@@ -221,6 +222,7 @@ def spec_identity(
     `read_source(file_name)` gives a file of the spec's folder (for `%{load:%{_sourcedir}/...}`), or None."""
     engine = _engine(macros, sandbox)
     engine.read_source = read_source
+    engine.byteorder = BYTE_ORDERS.get(arch, "")
     try:
         parsed = _read(text, engine, arch)
         main = parsed.packages[0] if parsed.packages else None
@@ -270,7 +272,11 @@ def _identity(parsed: ParsedSpec, engine: MacroEngine, arch: str, target: str,
     version = collect.value("version", main.tags.get("version"), _VERREL)
     release = collect.value("release", main.tags.get("release"), _VERREL)
     license_ = collect.value("license", main.tags.get("license"), None, metadata=True)
-    excluded = _excluded(main, arch)
+    unknown_arches = [Unresolved("packages", _reason(key, tag.value, tag.problems, engine))
+                      for key in ("exclusivearch", "excludearch")
+                      if (tag := main.tags.get(key)) is not None and (tag.problems or _LEFTOVER.search(tag.value))]
+    collect.unresolved.extend(unknown_arches)  # `ExclusiveArch: %{efi}` undefined: the arches built are unknown
+    excluded = "" if unknown_arches else _excluded(main, arch)
     if excluded:
         return SpecIdentity(arch, name, epoch, version, release, license_, (), tuple(collect.unresolved), excluded,
                             tuple(collect.metadata))

@@ -1,14 +1,18 @@
 """The Lua sandbox for ``%{lua:...}`` in untrusted specs and macro files (lupa, Lua 5.4).
 
 rpm runs macro Lua in its own interpreter, with ``os``, ``io`` and ``posix`` at hand; we
-run it in one lupa runtime whose untrusted chunks get a fresh environment per run with
-only ``string table math utf8``, the safe basic functions, and rpm's ``print``, ``rpm``
-(expand, define, undefine, isdefined, vercmp), ``macros`` and ``require`` (the
-distribution's modules from the MacroSet, nothing from disk). The set-up code
-(lua_sandbox.lua) keeps the dangerous parts (``debug``, bytecode ``load``, the Python
-callables) in locals no chunk can name, counts instructions with a hook the chunk cannot
-remove or catch, refuses ``__gc`` finalizers (they would run outside the budget) and
-hides the string metatable, so nothing one run does is visible to the next.
+run it in one lupa runtime whose untrusted chunks share one environment per spec (rpm keeps
+one Lua state for a whole parse: a function one ``%{lua:}`` defines is called by a later
+one), made afresh by ``new_state()``, with only ``string table math utf8``, the safe basic
+functions, and rpm's ``print``, ``rpm`` (expand, define, undefine, isdefined, vercmp),
+``macros`` and ``require`` (the distribution's modules from the MacroSet, nothing from
+disk). The set-up code (lua_sandbox.lua) keeps the dangerous parts (``debug``, bytecode
+``load``, the Python callables) in locals no chunk can name, counts instructions with a
+hook the chunk cannot remove or catch, refuses ``__gc`` finalizers (they would run outside
+the budget) and hides the string metatable, so nothing one spec's Lua does is visible to
+the next spec. ``changed`` names the globals the spec's Lua changed and ``reach(code)`` the
+globals a chunk may read: the engine shares a Lua expansion across specs only while the two
+have nothing in common.
 
 rpm semantics kept: the chunk is prefixed with ``local opt, arg = ...;``; ``print``
 appends its arguments, tab-separated, with no newline; values the chunk returns are
@@ -17,16 +21,22 @@ printed too.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Callable, Mapping, Protocol, Sequence
 
 from lupa import lua54  # type: ignore[import-untyped]
 
+from .vercmp import rpmvercmp
+
 __all__ = ["LuaError", "LuaHost", "LuaSandbox"]
 
 _SETUP = (Path(__file__).with_name("lua_sandbox.lua")).read_text(encoding="utf-8")
 _NO_MODULES: Mapping[str, str] = MappingProxyType({})
+_IDENTIFIER = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
+GLOBAL = "%lua:"  # prefix of a Lua global's name in `changed` and `reach()`: never a macro's name
+_ANY = GLOBAL + "*"  # in reach(): the chunk reaches the globals table itself (_G, _ENV)
 
 
 class LuaError(Exception):
@@ -61,7 +71,7 @@ def _text(value: object) -> str:
 
 
 class LuaSandbox:
-    """One Lua runtime, reused by every run; each run is isolated and bounded.
+    """One Lua runtime, reused by every spec; each spec's Lua is isolated, each run bounded.
 
     Not thread-safe: give each thread its own sandbox.
     """
@@ -74,7 +84,7 @@ class LuaSandbox:
         max_memory: int = 64 * 1024 * 1024,
         max_output: int = 4 * 1024 * 1024,
         max_depth: int = 16,
-        vercmp: Callable[[str, str], int] | None = None,
+        vercmp: Callable[[str, str], int] = rpmvercmp,
     ) -> None:
         self.max_instructions = max_instructions
         self.max_memory = max_memory
@@ -96,7 +106,41 @@ class LuaSandbox:
         limits = table({
             b"instructions": max_instructions, b"output": max_output, b"depth": max_depth,
         })  # fmt: skip
-        self._run = self._runtime.compile(_SETUP.encode())(callbacks, sources, limits)
+        self._run, self._new_state, self._changes = self._runtime.compile(_SETUP.encode())(callbacks, sources, limits)
+        self._modules_reach = frozenset().union(*(self._identifiers(s.encode()) for s in modules.values()))
+        self._reach: dict[str, frozenset[str]] = {}
+        self._changes_text: bytes | None = b""  # None: not known since a run failed
+        self.changed: frozenset[str] = frozenset()
+
+    def new_state(self) -> None:
+        """Forget the globals every earlier run defined: the next run starts as rpm's parse of a new spec."""
+        self._new_state()
+        self._changes_text, self.changed = b"", frozenset()
+
+    def _note(self, changes: bytes) -> None:
+        if changes != self._changes_text and self._changes_text is not None:
+            self._changes_text = changes
+            names = changes.decode("utf-8", "replace").split()
+            self.changed = frozenset([_ANY, *(GLOBAL + n for n in names)]) if names else frozenset()
+
+    @staticmethod
+    def _identifiers(code: bytes) -> frozenset[str]:
+        return frozenset(GLOBAL + word.decode() for word in _IDENTIFIER.findall(code))
+
+    def reach(self, code: str) -> frozenset[str]:
+        """The globals `code` may read: those it names, the modules' when it requires one, all through _G;
+        and GLOBAL itself, the mark of any Lua (`changed` holds it when what changed is not known)."""
+        known = self._reach.get(code)
+        if known is None:
+            known = self._identifiers(code.encode()) | {GLOBAL}
+            if GLOBAL + "_G" in known or GLOBAL + "_ENV" in known:
+                known |= {_ANY}
+            if GLOBAL + "require" in known:
+                known |= self._modules_reach
+            if len(self._reach) > 10_000:
+                self._reach.clear()
+            known = self._reach[code] = known
+        return known
 
     def run(
         self, code: str, host: LuaHost, *, opt: Mapping[str, str] | None = None, arg: Sequence[str] | None = None
@@ -119,6 +163,10 @@ class LuaSandbox:
             answer = (False, b"error", str(error).encode())
         finally:
             self._hosts.pop()
+        try:
+            self._note(self._changes())
+        except (lua54.LuaError, lua54.LuaMemoryError):  # cannot tell what changed: every Lua expansion may differ
+            self._changes_text, self.changed = None, frozenset([GLOBAL])
         return self._result(answer, outermost)
 
     def _result(self, answer: Any, outermost: bool) -> str:
@@ -154,7 +202,8 @@ class LuaSandbox:
                 self._failure = error
             return (None,)
 
-    def _expand(self, text: bytes) -> tuple[Any, ...]:
+    def _expand(self, changes: bytes, text: bytes) -> tuple[Any, ...]:
+        self._note(changes)
         return self._guard(lambda host: (True, host.expand(_text(text)).encode()))
 
     def _define(self, definition: bytes) -> tuple[Any, ...]:
@@ -174,11 +223,10 @@ class LuaSandbox:
     def _isdefined(self, name: bytes) -> tuple[Any, ...]:
         return self._guard(lambda host: (True, *map(bool, host.is_defined(_text(name)))))
 
-    def _call(self, name: bytes, *args: bytes) -> tuple[Any, ...]:
+    def _call(self, changes: bytes, name: bytes, *args: bytes) -> tuple[Any, ...]:
+        self._note(changes)
         return self._guard(lambda host: (True, host.call(_text(name), [_text(a) for a in args]).encode()))
 
     def _compare(self, a: bytes, b: bytes) -> tuple[Any, ...]:
-        if self._vercmp is None:
-            return (False, b"rpm.vercmp is not available in this sandbox")
         compare = self._vercmp
         return self._guard(lambda host: (True, compare(_text(a), _text(b))))

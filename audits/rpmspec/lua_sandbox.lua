@@ -1,6 +1,6 @@
 -- Trusted set-up of Pedigree's Lua sandbox (audits/rpmspec/lua.py); runs once per runtime,
 -- with the full standard library, and returns the function that runs untrusted chunks.
--- Untrusted code only ever sees the environment built by new_env(): copies of the safe
+-- Untrusted code only ever sees the environment built by new_env() (one per spec: new_state()): copies of the safe
 -- libraries, rpm's print/rpm/macros/require, wrapped pcall/xpcall/setmetatable. Everything
 -- that could escape (debug, load of bytecode, the Python callables, the hook, the state)
 -- lives in locals of this chunk, which untrusted code cannot name.
@@ -9,7 +9,7 @@ local py, module_sources, limits = ...
 local sethook, load, dump = debug.sethook, load, string.dump
 local pcall, xpcall, error, type, tostring, select = pcall, xpcall, error, type, tostring, select
 local pairs, next, rawequal, rawget, setmetatable = pairs, next, rawequal, rawget, setmetatable
-local pack, unpack, concat = table.pack, table.unpack, table.concat
+local pack, unpack, concat, sort = table.pack, table.unpack, table.concat, table.sort
 local log, huge = math.log, math.huge
 
 local STEP = 1000 -- instructions between two hook calls
@@ -119,18 +119,21 @@ end
 
 -- A callback answers (true, value...) or (false, message) or (nil) when the host failed:
 -- the run then stops and Python re-raises the host's exception.
-local function callback(f)
+-- The host is told, with every call that may reuse an expansion cached for another spec, which
+-- globals this spec's Lua changed (see changes()).
+local function callback(f, tells)
   return function(...)
-    local answer = pack(f(...))
+    local answer
+    if tells then answer = pack(f(state.changes(), ...)) else answer = pack(f(...)) end
     if answer[1] == nil then abort("host") end
     if not answer[1] then error(answer[2], 2) end
     return unpack(answer, 2, answer.n)
   end
 end
 
-local expand = callback(py.expand)
+local expand = callback(py.expand, true)
 local define, undefine = callback(py.define), callback(py.undefine)
-local isdefined, call, vercmp = callback(py.isdefined), callback(py.call), callback(py.vercmp)
+local isdefined, call, vercmp = callback(py.isdefined), callback(py.call, true), callback(py.vercmp)
 
 local function check_string(value, position, what)
   local t = type(value)
@@ -219,7 +222,7 @@ end
 
 -- One untrusted chunk: (true, output) or (false, message). Raises only when out of memory.
 local function execute(code, opt, arg)
-  local f, err = load("local opt, arg = ...;" .. code, "<lua>", "t", new_env())
+  local f, err = load("local opt, arg = ...;" .. code, "<lua>", "t", state.env)
   if not f then return false, message(err) end
   local results = pack(pcall(f, opt, arg))
   if results[1] and results.n > 1 then -- rpm prints what the chunk returns
@@ -233,8 +236,55 @@ local function execute(code, opt, arg)
   return true, concat(state.out)
 end
 
+-- One state per spec, as rpm keeps one Lua state for a whole parse: globals (functions) a chunk
+-- defines are seen by the later chunks, until new_state().
+local LIBRARIES = { "string", "table", "math", "utf8", "rpm" }
+
+local function contents(t)
+  local c = {}
+  for k, v in next, t do c[k] = v end
+  return c
+end
+
+local function same(t, fresh)
+  if type(t) ~= "table" then return false end
+  local n = 0
+  for k, v in next, t do
+    if not rawequal(fresh[k], v) then return false end
+    n = n + 1
+  end
+  for _ in next, fresh do n = n - 1 end
+  return n == 0
+end
+
+local function new_state()
+  state.env = new_env()
+  state.fresh_globals, state.fresh_libraries = contents(state.env), {}
+  for _, name in pairs(LIBRARIES) do state.fresh_libraries[name] = contents(state.env[name]) end
+end
+
+-- The globals whose value differs from the fresh state's (a library table counts when what it holds
+-- changed), sorted and blank-separated: an expansion of the macro files' macros whose Lua names none
+-- of them does not depend on this spec's Lua, and may be shared with other specs.
+function state.changes()
+  local env, fresh, names = state.env, state.fresh_globals, {}
+  for k, v in next, env do
+    if not rawequal(fresh[k], v) then names[#names + 1] = tostring(k) end
+  end
+  for k in next, fresh do
+    if rawequal(rawget(env, k), nil) then names[#names + 1] = k end
+  end
+  for name, library in pairs(state.fresh_libraries) do
+    if rawequal(env[name], fresh[name]) and not same(env[name], library) then names[#names + 1] = name end
+  end
+  sort(names)
+  return concat(names, " ")
+end
+
+new_state()
+
 -- run(code, opt, arg) -> true, output | false, why ("error" or the budget exceeded), message
-return function(code, opt, arg)
+local function run(code, opt, arg)
   if state.depth >= limits.depth then return false, "depth", "" end
   local outer_out = state.out
   state.out = {}
@@ -252,3 +302,5 @@ return function(code, opt, arg)
   if not ok then return false, "error", result end
   return true, result
 end
+
+return run, new_state, state.changes

@@ -3,7 +3,8 @@
 rpm runs ``%(command)`` through /bin/sh at parse time; an untrusted spec must never get
 that. Specs mostly use it to reshape a version or a commit: ``c=%{commit}; echo ${c:0:7}``,
 ``echo %{version} | cut -d. -f1-2``, ``| tr '~' '.'``, ``| sed 's/-/_/g'``, ``| awk -F.
-'{print $1"."$2}'``, ``printf '%08d' N``, ``$((N+2))``. Those are evaluated here, on text,
+'{print $1"."$2}'``, ``printf '%08d' N``, ``$((N+2))``, ``${t,,}``, here-strings (``tr . -
+<<< x``). Those are evaluated here, on text,
 with the same result bash and coreutils would give; anything else (other commands,
 redirections, command substitution, globs, unknown options) gives None: unresolved,
 never guessed. Nothing is ever executed.
@@ -12,17 +13,22 @@ never guessed. Nothing is ever executed.
 from __future__ import annotations
 
 import re
+import string
+from decimal import Decimal
 from typing import Callable
 
-from .shelltext import Unsupported, awk_print, cut, sed, tr
+from .shelltext import Unsupported, awk_print, cut, grep_status, sed, tr
 
 __all__ = ["expand_shell"]
 
 MAX_COMMAND = 4096
 _ASSIGNMENT_RE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)=(.*)", re.S)
-_PARAMETER_RE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?::(-?\d+)(?::(\d+))?|(%%|%|##|#)(.*))?", re.S)
+_PARAMETER_RE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?::(-?\d+)(?::(\d+))?|(%%|%|##|#)(.*)|(,,|\^\^))?", re.S)
+_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+_UPPER = str.maketrans(string.ascii_lowercase, string.ascii_uppercase)
 _ARITHMETIC_RE = re.compile(r"[\d\s+\-*/()]+")
-_PRINTF_RE = re.compile(r"%(%|(0?)(\d*)([sd]))")
+_PRINTF_RE = re.compile(r"%(%|(0?)(\d*)(?:\.(\d+))?([sdf]))")
+_LOCALE_RE = re.compile(r"(?:LANG|LC_ALL|LC_NUMERIC)=C\s+")  # `LANG=C printf ...`: the C locale, as ours
 
 
 def _split_top(text: str, separator: str) -> list[str]:
@@ -77,7 +83,7 @@ class _Words:
                 i += 1
                 continue
             current = current if current is not None else []
-            if c in "&<>`(){};*?[" or (c == "~" and not current):
+            if c in "&<>`(){;*?[" or (c == "~" and not current) or (c == "}" and (not current or "{" in text)):
                 raise Unsupported(c)
             if c == "'":
                 end = text.index("'", i + 1)
@@ -126,6 +132,12 @@ class _Words:
                 raise Unsupported("${")
             current.append(self.parameter(text[i + 2 : end]))
             return end + 1
+        if text[i + 1 : i + 2] in ("", '"', " ", "\t", "\n"):  # a $ that starts no expansion is itself
+            current.append("$")
+            return i + 1
+        if text.startswith("$?", i):
+            current.append(self.value("?"))
+            return i + 2
         name = re.match(r"[A-Za-z_][A-Za-z0-9_]*", text[i + 1 :])
         if name is None:
             raise Unsupported("$")
@@ -148,6 +160,8 @@ class _Words:
             return value[start : start + int(m.group(3))] if m.group(3) is not None else value[start:]
         if m.group(4) is not None:
             return _strip_pattern(value, m.group(4), m.group(5))
+        if m.group(6) is not None:  # ${t,,} ${t^^}: ASCII case, as bash in the C locale
+            return value.translate(_LOWER if m.group(6) == ",," else _UPPER)
         return value
 
 
@@ -237,12 +251,21 @@ def _printf(args: list[str], stdin: str) -> str:
                 return "%"
             value = values[used] if used < len(values) else ""
             used += 1
-            if m.group(4) == "d":
+            kind, precision = m.group(5), m.group(4)
+            if kind == "d" and precision is None:
                 if not re.fullmatch(r"-?\d+", value or "0"):
                     raise Unsupported("printf %d of a non-number")
                 value = str(int(value or "0"))
+            elif kind == "f":  # only where no rounding is needed: bash rounds a long double
+                digits = int(precision or 6)
+                number = re.fullmatch(r"-?\d+(?:\.(\d*))?", value or "0")
+                if number is None or len(number.group(1) or "") > digits or digits > 20:
+                    raise Unsupported("printf %f that would round")
+                value = format(Decimal(value or "0"), f".{digits}f")
+            elif precision is not None:
+                raise Unsupported("printf precision")
             width = int(m.group(3) or 0)
-            return value.rjust(width, "0" if m.group(2) and m.group(4) == "d" else " ")
+            return value.rjust(width, "0" if m.group(2) and kind in "df" else " ")
 
         out.append(_PRINTF_RE.sub(one, template))
         values = values[used:]
@@ -263,30 +286,108 @@ _COMMANDS: dict[str, Callable[[list[str], str], str]] = {
 }  # fmt: skip
 
 
-def expand_shell(command: str) -> str | None:
+_QUIET = re.compile(r"\s+(?:2?>\s*/dev/null|2>&1)(?=\s|$)")  # `>/dev/null` after a grep: nothing printed
+_IF = re.compile(r"\s*if\s+(.+?)\s*;\s*then\s+(.+?)\s*;\s*else\s+(.+?)\s*;?\s*fi\s*", re.S)
+_COMPARISONS: dict[str, Callable[[str, str], bool]] = {
+    "=": lambda a, b: a == b, "==": lambda a, b: a == b, "!=": lambda a, b: a != b,
+}  # fmt: skip
+
+
+def _test(args: list[str]) -> bool:
+    """`[ a = b -o -z c ]`: string tests only, -a binding tighter than -o."""
+    if any(a in ("(", ")", "!") for a in args):
+        raise Unsupported("test grouping")
+
+    def primary(words: list[str]) -> bool:
+        if len(words) == 3 and words[1] in _COMPARISONS:
+            return _COMPARISONS[words[1]](words[0], words[2])
+        if len(words) == 2 and words[0] in ("-z", "-n"):
+            return (words[1] == "") == (words[0] == "-z")
+        if len(words) == 1 and not words[0].startswith("-"):
+            return words[0] != ""
+        raise Unsupported("test " + " ".join(words))
+
+    def split(words: list[str], operator: str) -> list[list[str]]:
+        groups: list[list[str]] = [[]]
+        for word in words:
+            if word == operator:
+                groups.append([])
+            else:
+                groups[-1].append(word)
+        return groups
+
+    return any(all(primary(p) for p in split(group, "-a")) for group in split(args, "-o"))
+
+
+def _status(statement: str, words: _Words) -> int:
+    """The exit status of a statement that only tests: `[ ... ]`, or a pipeline into a quiet grep."""
+    statement = statement.strip()
+    if statement.startswith("[ ") and statement.endswith(" ]"):
+        return 0 if _test(words.split(statement[2:-2])) else 1
+    *stages, last = _split_top(statement, "|")
+    quiet = _QUIET.sub("", last)
+    argv = words.split(quiet)
+    if argv[:1] != ["grep"] or (quiet == last and not any(a.startswith("-") and "q" in a for a in argv[1:])):
+        raise Unsupported("a statement that is neither a test nor a quiet grep")
+    return grep_status(argv[1:], _pipeline(stages, words))
+
+
+_PYTHON = re.compile(r"(?:/usr/bin/)?python3(?:\.\d+)?")
+_BYTEORDER_PROBE = re.compile(r"import sys\s*;\s*print\s*\(\s*0 if sys\.byteorder\s*==\s*(['\"])big\1 else 1\s*\)\s*")
+
+
+def _python(argv: list[str], byteorder: str) -> str:
+    """`python3 -c "import sys;print (0 if sys.byteorder=='big' else 1)"`: a fact of the target, not
+    of the repository; answered only when the caller knows the target's byte order."""
+    if len(argv) == 3 and argv[1] == "-c" and byteorder and _BYTEORDER_PROBE.fullmatch(argv[2]):
+        return ("0" if byteorder == "big" else "1") + "\n"
+    raise Unsupported("python3")
+
+
+def _pipeline(stages: list[str], words: _Words, byteorder: str = "") -> str:
+    output = ""
+    for stage in stages:
+        stage, here, word = _LOCALE_RE.sub("", stage.lstrip(), count=1).partition("<<<")
+        if here:  # `tr . - <<< word`: the word and a newline are the command's input
+            text = words.split(word)
+            if len(text) != 1 or output:
+                raise Unsupported("<<<")
+            output = text[0] + "\n"
+        argv = words.split(stage)
+        if argv and _PYTHON.fullmatch(argv[0]) and not output:
+            output = _python(argv, byteorder)
+            continue
+        if not argv or argv[0] not in _COMMANDS:
+            raise Unsupported(argv[0] if argv else "empty command")
+        output = _COMMANDS[argv[0]](argv[1:], output)
+    return output
+
+
+def expand_shell(command: str, byteorder: str = "") -> str | None:
     """What ``%(command)`` would expand to, for the recognised side-effect-free idioms; else None.
 
-    ``command`` is already macro-expanded. Like rpm, trailing newlines of the output are dropped."""
+    ``command`` is already macro-expanded. Like rpm, trailing newlines of the output are dropped.
+    ``byteorder`` ("little", "big", "" unknown) is the target's, for Python's sys.byteorder probe."""
     if len(command) > MAX_COMMAND or "$(" in command.replace("$((", ""):
         return None
     try:
-        statements = _split_top(command.strip(), ";")
         variables: dict[str, str] = {}
         words = _Words(variables)
+        branches = _IF.fullmatch(command)
+        if branches is not None:  # `if [ ... ]; then echo 0; else echo 1; fi`
+            status = _status(branches.group(1), words)
+            return expand_shell(branches.group(2) if status == 0 else branches.group(3), byteorder)
+        statements = _split_top(command.strip(), ";")
         for statement in statements[:-1]:
             m = _ASSIGNMENT_RE.fullmatch(statement.strip())
             if m is None:
-                return None
+                variables["?"] = str(_status(statement, words))
+                continue
             value = words.split(m.group(2))
             if len(value) > 1:
                 return None
             variables[m.group(1)] = value[0] if value else ""
-        output = ""
-        for stage in _split_top(statements[-1], "|"):
-            argv = words.split(stage)
-            if not argv or argv[0] not in _COMMANDS:
-                return None
-            output = _COMMANDS[argv[0]](argv[1:], output)
-        return output.rstrip("\n")
+            variables["?"] = "0"
+        return _pipeline(_split_top(statements[-1], "|"), words, byteorder).rstrip("\n")
     except (Unsupported, ValueError, IndexError, re.error, UnicodeError):
         return None

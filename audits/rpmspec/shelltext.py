@@ -308,3 +308,16 @@ def awk_print(args: list[str], stdin: str) -> str:
                 pieces.append(line if number == 0 else fields[number - 1] if number <= len(fields) else "")
         out.append("".join(pieces) + "\n")
     return "".join(out)
+
+
+def grep_status(args: list[str], stdin: str) -> int:
+    """`grep -q [-E] PATTERN`'s exit status: 0 when a line of the input matches, else 1."""
+    flags = "".join(a[1:] for a in args if a.startswith("-") and len(a) > 1)
+    patterns = [a for a in args if not (a.startswith("-") and len(a) > 1)]
+    if set(flags) - set("qsE") or len(patterns) != 1:
+        raise Unsupported("grep options")
+    pattern = patterns[0]
+    if "E" not in flags and any(e in pattern for e in ("\\|", "\\+", "\\?")):  # GNU BRE extensions
+        raise Unsupported("grep \\| \\+ \\?")
+    regex = re.compile(_ere(pattern) if "E" in flags else _bre(pattern))
+    return 0 if any(regex.search(line) for line in _lines(stdin)) else 1

@@ -1,12 +1,13 @@
 """rpm's spec reader (build/parseSpec.c, 4.18) as far as package identities need it.
 
 Lines are joined as rpm joins them (trailing backslash, unclosed `%{ %( %[`), expanded, split again and
-classified: conditionals, `%include` (never read), section headers. The preamble of every package and
+classified: conditionals, `%include` (read only from the spec's own folder), section headers. The preamble of every package and
 `%description` bodies (where macros may generate `%package`/`%files` sections) are expanded whole; in the
 other sections (scripts, `%files` lists, `%changelog`) only lines that can change the macro table or
-the package list are: conditionals, section headers, `%global`/`%define`/`%undefine`/`%bcond*`,
-calls of macros the spec itself defined, and calls of macros whose body writes a `%package`/`%files`
-header (`%pyproject_extras_subpkg` after a `%files` list).
+the package list are: conditionals, section headers, `%global`/`%define`/`%undefine`/`%bcond*`, `%{lua:}`
+(rpm's one Lua state keeps what it defines), lines that define or undefine a macro anywhere, calls of
+macros the spec itself defined, and calls of macros whose body writes a `%package`/`%files` header
+(`%pyproject_extras_subpkg` after a `%files` list).
 """
 
 from __future__ import annotations
@@ -30,10 +31,14 @@ _EXPANDED_PARTS = frozenset({"package", "description"})
 _BODY_READ = frozenset({"preamble", "package", "description"})  # the parts whose every line counts
 _WITH_ARGS = ("ifarch", "ifnarch", "ifos", "ifnos", "if", "elifarch", "elifos", "elif", "include")
 _CONDITIONALS = frozenset((*_WITH_ARGS, "else", "endif"))
-_DIRECTIVES = frozenset({"global", "define", "undefine", "bcond", "bcond_with", "bcond_without"}) | _CONDITIONALS | _PART_SET
+# lines that may change the macro table or the Lua state (a function a later %{lua:} calls)
+_DIRECTIVES = frozenset({"global", "define", "undefine", "bcond", "bcond_with", "bcond_without", "lua"}) | _CONDITIONALS | _PART_SET
+_DEFINING = re.compile(r"%\{?(?:define|global|undefine)\b")
 _LEADING_NAME = re.compile(r"\s*%\{?[!?]*([A-Za-z_][A-Za-z0-9_]*)")
 _MACRO_NAME = re.compile(r"%\{?[!?]*([A-Za-z_][A-Za-z0-9_]*)")
 _GENERATOR_DEPTH = 3
+MAX_INCLUDES = 8  # %include files read inside one another
+_NUMBERED_FILE = re.compile(r"(source|patch)0*([0-9]+)")  # SourceN/PatchN tags define %{SOURCEN}/%{PATCHN}
 _PART_WORD = re.compile(r"%([A-Za-z_]+)(?=\s|$)")
 _LISTS = {"buildarch": "buildarch", "buildarchitectures": "buildarch", "exclusivearch": "exclusivearch", "excludearch": "excludearch"}
 _TAG_MACROS = frozenset({"name", "version", "release", "epoch", "summary", "license", "url"})  # rpm defines %name...
@@ -187,6 +192,7 @@ class SpecReader:
         self.current: PackageRecord | None = None
         self.result = ParsedSpec([])
         self._section_writers: dict[str, bool] = {}
+        self.includes = 0  # %include files being read
 
     # -- reading ---------------------------------------------------------------------------------
     def read(self, text: str) -> ParsedSpec:
@@ -225,12 +231,15 @@ class SpecReader:
             return False
         if self.part in _EXPANDED_PARTS or self.part == "preamble":
             return True
+        if _DEFINING.search(buffer):  # `%{!?x: %define x 0}`: rpm expands every line, so defines here too
+            return True
         m = _LEADING_NAME.match(buffer)
         if m is None:
             return False
         name = m.group(1)
         return (name in _DIRECTIVES or name.lower() in _PART_SET or name in self.engine.defined_here
-                or self._writes_sections(name, _GENERATOR_DEPTH))
+                or self._writes_sections(name, _GENERATOR_DEPTH)
+                or (name == "expand" and any(self._writes_sections(n, _GENERATOR_DEPTH) for n in _MACRO_NAME.findall(buffer))))
 
     def _generator(self, buffer: str) -> str | None:
         """The macro a line calls when that macro writes sections (%package, %files, ...), else None."""
@@ -285,7 +294,7 @@ class SpecReader:
             self._line(line, kind, problems if len(lines) == 1 or "%(" in line or "%{" in line else [])
 
     def _line(self, line: str, kind: str | None, problems: list[str]) -> None:
-        if kind is not None and self._conditional(line, kind):
+        if kind is not None and self._conditional(line, kind, problems):
             return
         if not self.stack[-1].reading:
             return
@@ -301,24 +310,24 @@ class SpecReader:
         target = self.target_os if "os" in kind else self.target_cpu
         return any(w.lower() == target.lower() for w in words)
 
-    def _condition(self, line: str, kind: str) -> bool:
+    def _condition(self, line: str, kind: str, problems: list[str]) -> bool:
         rest = line.lstrip()[len(kind) + 1 :]
         try:
             return as_bool(rest)
-        except ExprError as error:
-            self.result.fatal.append(f"bad %{kind} condition: {error}")
+        except ExprError as error:  # what did not expand says why better than the parse error it caused
+            self.result.fatal.append(f"bad %{kind} condition: {problems[0] if problems else error}")
             return False
 
-    def _conditional(self, line: str, kind: str) -> bool:
+    def _conditional(self, line: str, kind: str, problems: list[str]) -> bool:
         """Apply a conditional line; False for %include (handled like any other line)."""
         top = self.stack[-1]
         if kind == "include":
             if top.reading:
-                self.result.fatal.append(f"%include {line.split(None, 1)[-1].strip()[:80]} is not read")
+                self._include(line.split(None, 1)[-1].strip() if len(line.split(None, 1)) > 1 else "")
             return True
         if kind in ("if", "ifarch", "ifnarch", "ifos", "ifnos"):
             if kind == "if":
-                match = self._condition(line, kind) if top.reading else False
+                match = self._condition(line, kind, problems) if top.reading else False
             else:
                 match = self._matches(line, kind) != kind.startswith("ifn")
             reading = top.reading and match
@@ -335,12 +344,25 @@ class SpecReader:
         else:
             match = False
             if top.readable:
-                match = self._condition(line, kind) if kind == "elif" else self._matches(line, kind)
+                match = self._condition(line, kind, problems) if kind == "elif" else self._matches(line, kind)
             top.reading = top.readable and match
             if top.reading:
                 top.readable = False
             top.kind = kind
         return True
+
+    def _include(self, path: str) -> None:
+        """rpm reads an included file's lines in place; we read it only from the spec's own folder."""
+        text = self.engine.source_file(path) if self.includes < MAX_INCLUDES else None
+        if text is None:
+            why = "nested too deeply" if self.includes >= MAX_INCLUDES else "not a file of the spec's folder"
+            self.result.fatal.append(f"%include {path[:80]} is not read ({why})")
+            return
+        self.includes += 1
+        try:
+            self._read_lines(text.splitlines(keepends=True))
+        finally:
+            self.includes -= 1
 
     # -- sections --------------------------------------------------------------------------------
     def main(self) -> PackageRecord:
@@ -349,14 +371,16 @@ class SpecReader:
         return self.result.packages[0]
 
     def _package_named(self, args: list[str], part: str) -> tuple[str | None, bool]:
-        """(name, explicit -n) from a section header's arguments; None: the main package."""
-        explicit = False
+        """(name, explicit -n) from a section header's arguments; None: the main package. As rpm's popt
+        parsing: the last `-n NAME` wins, else the first other word."""
+        explicit: str | None = None
         name: str | None = None
         k = 0
         while k < len(args):
             a = args[k]
             if a == "-n":
-                explicit = True
+                k += 1
+                explicit = args[k] if k < len(args) else explicit
             elif a == "-f":
                 k += 1  # %files -f <file list>
             elif a.startswith("-") and part != "package":
@@ -364,7 +388,7 @@ class SpecReader:
             elif name is None:
                 name = a
             k += 1
-        return name, explicit
+        return (explicit, True) if explicit is not None else (name, False)
 
     def _full_name(self, name: str | None, explicit: bool) -> str:
         if name is None:
@@ -411,6 +435,12 @@ class SpecReader:
             self.engine.push_definition(tag, value.value, level=0)
             if self.part == "preamble":
                 self.engine.push_definition(tag.upper(), value.value, level=0)
+        numbered = None if value.problems else _NUMBERED_FILE.fullmatch(tag)
+        if numbered is not None:  # as rpm's addSource: the file's name in %{_sourcedir}, and its URL
+            kind, number = numbered.group(1).upper(), numbered.group(2)
+            file_name = value.value.rpartition("/")[2]
+            self.engine.push_definition(f"{kind}{number}", self.engine.expand_text("%{_sourcedir}/") + file_name, level=0)
+            self.engine.push_definition(f"{kind}URL{number}", value.value, level=0)
         if tag == "name" and self.part == "preamble":
             package.name, package.name_problems = value.value, value.problems
         elif tag == "requires":

@@ -141,3 +141,27 @@ def test_a_spec_macro_of_the_same_name_but_another_body_is_expanded_afresh():
     e.reset()
     e.expand("%define g() B%1\n")
     assert e.expand("%{g x}") == "Bx"
+
+
+def test_a_macro_files_lua_expansion_is_not_reused_once_the_spec_changed_the_lua_state():
+    e = engine(show="%{lua: print(tostring(mark))}")
+    assert e.expand("%show") == "nil"
+    e.reset()
+    e.expand("%{lua: mark = 'set'}")
+    assert e.expand("%show") == "set"
+
+
+def test_a_macro_files_lua_expansion_is_reused_when_the_spec_changed_only_globals_it_does_not_name(monkeypatch):
+    e = engine(show="%{lua: print(tostring(mark))}")
+    e.expand("%show")
+    e.reset()
+    e.expand("%{lua: other = 'set'}")
+    monkeypatch.setattr(SANDBOX, "run", None)  # a run now would fail: the expansion must come from the cache
+    assert e.expand("%show") == "nil"
+
+
+def test_the_lua_state_starts_afresh_for_the_next_spec():
+    e = engine()
+    e.expand("%{lua: mark = 'set'}")
+    e.reset()
+    assert e.expand("%{lua: print(tostring(mark))}") == "nil"

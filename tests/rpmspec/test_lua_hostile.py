@@ -95,14 +95,21 @@ def test_ordinary_patterns_on_long_subjects_still_work(sandbox):
     assert sandbox.run(code, FakeHost()) == "3000"
 
 
-def test_a_global_set_in_one_run_is_not_visible_in_the_next(sandbox):
+def test_a_global_one_spec_set_is_not_visible_to_the_next_spec(sandbox):
     sandbox.run("leaked = 1", FakeHost())
+    sandbox.new_state()
     assert sandbox.run("print(leaked)", FakeHost()) == "nil"
 
 
-def test_changing_the_string_library_does_not_survive_the_run(sandbox):
+def test_changing_the_string_library_does_not_survive_into_the_next_spec(sandbox):
     sandbox.run("string.upper = nil", FakeHost())
-    assert sandbox.run('print(string.upper("a"), ("b"):upper())', FakeHost()) == "A\tB"
+    sandbox.new_state()
+    assert sandbox.run('print(string.upper("a"))', FakeHost()) == "A"
+
+
+def test_changing_the_string_library_never_reaches_string_methods(sandbox):
+    sandbox.run("string.upper = nil", FakeHost())
+    assert sandbox.run('print(("b"):upper())', FakeHost()) == "B"
 
 
 def test_the_string_metatable_is_hidden(sandbox):

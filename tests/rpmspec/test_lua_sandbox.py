@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from audits.rpmspec.lua import LuaError, LuaSandbox
+from audits.rpmspec.lua import GLOBAL, LuaError, LuaSandbox
 from tests.rpmspec.lua_fake_host import FakeHost
 
 MODULES = {
@@ -80,18 +80,74 @@ def test_opt_and_arg_are_empty_tables_without_a_parametric_macro(sandbox):
     assert sandbox.run("print(next(opt), #arg)", FakeHost()) == "nil\t0"
 
 
-def test_require_loads_a_distribution_module_once_per_run(sandbox):
+def test_require_loads_a_distribution_module_once_per_spec(sandbox):
+    sandbox.new_state()
     code = 'local a = require "fedora.common" local b = require "fedora.common" print(a == b, loads, a.read("v"))'
     assert sandbox.run(code, FakeHost({"v": "1"})) == "true\t1\t1"
-
-
-def test_a_module_is_loaded_afresh_in_the_next_run(sandbox):
-    sandbox.run('require "fedora.common"', FakeHost())
     assert sandbox.run('require "fedora.common" print(loads)', FakeHost()) == "1"
+
+
+def test_a_module_is_loaded_afresh_for_the_next_spec(sandbox):
+    sandbox.run('require "fedora.common"', FakeHost())
+    sandbox.new_state()
+    assert sandbox.run('require "fedora.common" print(loads)', FakeHost()) == "1"
+
+
+def test_a_function_one_run_defines_is_called_by_a_later_run_as_in_rpms_one_lua_state(sandbox):
+    sandbox.new_state()
+    sandbox.run("function starts_with(s, p) return s:sub(1, #p) == p end", FakeHost())
+    assert sandbox.run('print(starts_with("a0.1", "a0"))', FakeHost()) == "true"
+
+
+def test_no_global_is_changed_while_chunks_only_use_locals(sandbox):
+    sandbox.new_state()
+    sandbox.run('local x = string.upper("a") print(x)', FakeHost())
+    assert sandbox.changed == frozenset()
+
+
+def test_a_new_global_is_named_among_the_changed_ones(sandbox):
+    sandbox.new_state()
+    sandbox.run("x = 1", FakeHost())
+    assert {GLOBAL + "x", GLOBAL + "*"} == sandbox.changed
+
+
+def test_changing_what_a_library_table_holds_changes_that_library(sandbox):
+    sandbox.new_state()
+    sandbox.run("table.extra = 1", FakeHost())
+    assert GLOBAL + "table" in sandbox.changed
+
+
+def test_the_host_hears_of_a_change_made_before_it_is_asked_to_expand(sandbox):
+    sandbox.new_state()
+    heard = []
+
+    class Listening(FakeHost):
+        def expand(self, text: str) -> str:
+            heard.append(sandbox.changed)
+            return super().expand(text)
+
+    sandbox.run('rpm.expand("a") g = 1 rpm.expand("b")', Listening())
+    assert heard == [frozenset(), {GLOBAL + "g", GLOBAL + "*"}]
+
+
+def test_a_chunk_reaches_the_globals_it_names(sandbox):
+    assert {GLOBAL + "print", GLOBAL + "x"} <= sandbox.reach("print(x)")
+
+
+def test_a_chunk_naming_the_globals_table_reaches_every_global(sandbox):
+    assert GLOBAL + "*" in sandbox.reach('print(_G["x"])')
+
+
+def test_a_chunk_that_requires_a_module_reaches_the_globals_the_modules_name(sandbox):
+    assert GLOBAL + "loads" in sandbox.reach('require "fedora.common"')
 
 
 def test_rpm_vercmp_uses_the_comparison_it_was_given(sandbox):
     assert sandbox.run('print(rpm.vercmp("1", "2"), rpm.vercmp("b", "a"))', FakeHost()) == "-1\t1"
+
+
+def test_rpm_vercmp_is_rpms_version_order_by_default():
+    assert LuaSandbox().run('print(rpm.vercmp("1.10", "1.9"), rpm.vercmp("1.0~rc1", "1.0"))', FakeHost()) == "1\t-1"
 
 
 def test_a_lua_error_becomes_a_lua_error_with_its_message(sandbox):

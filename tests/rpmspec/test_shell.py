@@ -36,6 +36,22 @@ from audits.rpmspec.shell import expand_shell
         ("v=1.2.3; echo ${v#*.}", "2.3"),
         ("echo", ""),
         ("echo -n x", "x"),
+        ('t="F40";echo ${t,,}', "f40"),
+        ("t=f40; echo ${t^^}", "F40"),
+        ("tr . - <<< repoze.sphinx.autointerface", "repoze-sphinx-autointerface"),
+        ("sed 's/-//g' <<< 2016-01-26", "20160126"),
+        ("echo '3.011' | tr '_' '.'}", "3.011"),
+        ('LANG=C printf "%.4f" 0.72', "0.7200"),
+        ("printf '%.6f' 1", "1.000000"),
+        ('c="258.4"; [ "$c" = "${c#*.*}" ]; echo $?', "1"),
+        ('c="258"; [ "$c" = "${c#*.*}" ]; echo $?', "0"),
+        ('[ -z "" -a x != y ]; echo $?', "0"),
+        ('echo 11.1.0 | grep "\\.0$" >/dev/null; echo $?', "0"),
+        ('echo 11.1.1 | grep "\\.0$" >/dev/null; echo $?', "1"),
+        ("echo 46-beta | grep -qE 'alpha|beta|final'; echo $?", "0"),
+        ('if [ "a" == "b" -o "c" == "c" ]; then echo "0" ; else echo "1"; fi', "0"),
+        ('if [ "a" == "b" -o "c" == "d" ]; then echo "0" ; else echo "1"; fi', "1"),
+        ('echo "x$"', "x$"),
     ],
 )
 def test_a_recognised_idiom_gives_what_the_shell_would_print(command, output):
@@ -65,7 +81,17 @@ def test_a_recognised_idiom_gives_what_the_shell_would_print(command, output):
         "echo x | sed -i 's/x/y/' file",
         "echo x | sed 'e id'",
         "echo x | awk '{system(\"id\")}'",
-        "printf '%.6f' 1",
+        "printf '%.1f' 0.15",
+        "echo {a,b}",
+        "echo x | grep x; echo $?",
+        "test -f /usr/lib/os-release; echo $?",
+        "[ -f /usr/lib/os-release ]; echo $?",
+        "echo x | grep -v x >/dev/null; echo $?",
+        "echo x | grep 'a\\|x' >/dev/null; echo $?",
+        "echo $?",
+        "echo $1",
+        "if [ -x /usr/bin/ocamlopt ]; then echo 1; else echo 0; fi",
+        "echo x | tr a b <<< y",
         "echo 'unterminated",
         "echo $((2**64))",
         "echo $((1/0))",
@@ -77,3 +103,19 @@ def test_anything_else_is_left_unresolved(command):
 
 def test_an_overlong_command_is_left_unresolved():
     assert expand_shell("echo " + "x" * 10_000) is None
+
+
+BYTEORDER_PROBE = "/usr/bin/python3 -c \"import sys;print (0 if sys.byteorder=='big' else 1)\""
+
+
+@pytest.mark.parametrize("byteorder,output", [("little", "1"), ("big", "0")])
+def test_pythons_byteorder_probe_answers_the_targets_byte_order(byteorder, output):
+    assert expand_shell(BYTEORDER_PROBE, byteorder) == output
+
+
+def test_pythons_byteorder_probe_is_unresolved_when_the_target_is_not_known():
+    assert expand_shell(BYTEORDER_PROBE) is None
+
+
+def test_any_other_python_is_never_answered():
+    assert expand_shell("python3 -c \"import sys; print(sys.version_info[0])\"", "little") is None

@@ -1,6 +1,6 @@
-from audits.rpmspec.identity import split_dependencies
+from audits.rpmspec.identity import spec_identity, split_dependencies
 
-from .engine_support import identity, spec
+from .engine_support import SANDBOX, identity, macro_set, spec
 
 MAIN = ("Name: demo", "Version: 1.2", "Release: 3%{?dist}", "License: MIT", "Summary: Demo")
 
@@ -40,6 +40,38 @@ def test_macros_in_script_sections_are_not_expanded_but_globals_are_honoured():
     result = identity(spec(*MAIN, "%build", "%(rm -rf /)", "%global extra more", "%package %{extra}",
                            "Summary: s", "%files %{extra}"))
     assert [p.name for p in result.packages] == ["demo-more"] and result.complete
+
+
+def test_a_lua_function_defined_in_a_script_section_is_called_by_a_later_condition():
+    result = identity(spec(*MAIN, "%install", "%{lua: function big(v) return rpm.vercmp(v, '2') > 0 end}",
+                           "%if %{lua: print(big(rpm.expand('%{version}')) and 1 or 0)}", "%package extra",
+                           "Summary: e", "%files extra", "%endif", "%files"))
+    assert result.complete and [p.name for p in result.packages] == ["demo"]
+
+
+def test_a_lua_version_comparison_decides_a_condition():
+    result = identity(spec(*MAIN, "%if %{lua:print(rpm.vercmp(rpm.expand('%{version}'), '1.3'));} < 0",
+                           "%package old", "Summary: o", "%endif", "%files", "%files old"))
+    assert result.complete and [p.name for p in result.packages] == ["demo", "demo-old"]
+
+
+def test_a_define_inside_a_conditional_expansion_in_a_script_section_is_honoured():
+    result = identity(spec(*MAIN, "%check", "%{!?_with_check: %define _with_check 0}", "%if %{_with_check}",
+                           "%package checked", "Summary: c", "%files checked", "%endif", "%files"))
+    assert result.complete and [p.name for p in result.packages] == ["demo"]
+
+
+def test_the_byte_order_probe_of_a_spec_is_answered_for_both_little_endian_arches():
+    probe = "%global little %(/usr/bin/python3 -c \"import sys;print (0 if sys.byteorder=='big' else 1)\")"
+    for arch in ("x86_64", "aarch64"):
+        result = identity(spec(*MAIN, probe, "%if %{little}", "%package le", "Summary: l", "%files le", "%endif",
+                               "%files"), arch=arch)
+        assert result.complete and [p.name for p in result.packages] == ["demo", "demo-le"]
+
+
+def test_the_last_dash_n_of_a_files_header_names_its_package_as_rpms_option_parsing_does():
+    result = identity(spec(*MAIN, "%package -n python3-demo", "Summary: p", "%files -n %files -n python3-demo -f list"))
+    assert result.complete and [p.name for p in result.packages] == ["python3-demo"]
 
 
 def test_a_macro_generated_package_is_found():
@@ -118,9 +150,48 @@ def test_an_undefined_macro_in_the_release_is_unresolved_and_named():
     assert result.release == "" and result.unresolved[0].reason == "release: %{kextraversion} is not defined"
 
 
-def test_an_include_is_never_read():
+def test_an_include_outside_the_specs_folder_is_never_read():
     result = identity(spec("%include /etc/passwd", *MAIN, "%files"))
     assert not result.complete and "is not read" in result.unresolved[0].reason
+
+
+def folder_identity(text: str, files: dict[str, str]):
+    return spec_identity(text, macro_set(_sourcedir="/src"), arch="x86_64", sandbox=SANDBOX, read_source=files.get)
+
+
+def test_a_numbered_source_tag_names_its_file_in_the_source_directory():
+    result = identity(spec(*MAIN, "Source01: https://example.org/dl/demo.tar.gz#/x.tgz",
+                           '%if "%{SOURCE1}" == "/src/x.tgz"', "%package x", "Summary: s",
+                           "%endif", "%files", "%files x"), _sourcedir="/src")
+    assert [p.name for p in result.packages] == ["demo", "demo-x"]
+
+
+def test_an_include_of_a_source_file_of_the_specs_folder_is_read_in_place():
+    result = folder_identity(spec(*MAIN, "Source1: demo.inc", "%include %{SOURCE1}", "%files", "%files extra"),
+                             {"demo.inc": "%package extra\nSummary: e\n"})
+    assert result.complete and [p.name for p in result.packages] == ["demo", "demo-extra"]
+
+
+def test_an_include_of_a_file_the_folder_lacks_is_unresolved():
+    result = folder_identity(spec(*MAIN, "Source1: gone.inc", "%include %{SOURCE1}", "%files"), {})
+    assert not result.complete and "gone.inc is not read" in result.unresolved[0].reason
+
+
+def test_an_include_that_includes_itself_stops_and_is_unresolved():
+    result = folder_identity(spec(*MAIN, "Source1: loop.inc", "%include %{SOURCE1}", "%files"),
+                             {"loop.inc": "%include %{SOURCE1}\n"})
+    assert not result.complete and "nested too deeply" in result.unresolved[0].reason
+
+
+def test_an_exclusive_arch_list_that_did_not_expand_leaves_the_packages_unresolved():
+    result = identity(spec(*MAIN, "ExclusiveArch: %{efi}", "%files"))
+    assert not result.excluded_reason and result.unresolved[0].reason == "exclusivearch: %{efi} is not defined"
+
+
+def test_a_section_writing_macro_called_through_expand_in_a_files_list_adds_its_files_section():
+    result = identity(spec(*MAIN, "%package core", "Summary: c", "%define core_files() %%files %1", "%files",
+                           "%{expand:%core_files core}"))
+    assert [p.name for p in result.packages] == ["demo", "demo-core"]
 
 
 def test_autorelease_without_rpmautospec_block_is_one_with_dist():
