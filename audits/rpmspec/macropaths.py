@@ -45,6 +45,7 @@ _SUBPACKAGE_FILES = {
     "ansible-packaging": ("macros.ansible-srpm",),  # ansible-srpm-macros
     "qt5": ("macros.qt5-srpm",),  # qt5-srpm-macros
     "qt6": ("macros.qt6-srpm",),  # qt6-srpm-macros
+    "rust": ("macros.rust-srpm",),  # rust-toolset-srpm-macros, which Provides: rust-srpm-macros (%rust_arches)
 }
 _LUA_MODULES = {"python-rpm-macros": {"python.lua": "fedora.srpm.python"}}
 _RELEASE_GENERATED = "macros.dist"

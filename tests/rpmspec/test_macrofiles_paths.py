@@ -22,6 +22,8 @@ REPO = [
     "specs/f/filesystem/macros.filesystem",
     "specs/f/filesystem/filesystem.spec",
     "specs/n/nginx/macros.nginx",
+    "specs/r/rust/macros.rust-srpm",
+    "specs/r/rust/macros.rust-toolset",
     "specs/x/x-rpm-macros/macros.backup~",
     "toml/azurelinux-rpm-config.toml",
 ]
@@ -46,6 +48,7 @@ def test_the_load_order_is_rpmrc_then_macros_d_by_installed_name_then_the_vendor
         "specs/m/multilib-rpm-config/macros.ml",  # installed as macros.multilib
         "specs/p/python-rpm-macros/macros.python-srpm",
         "specs/a/azurelinux-rpm-config/macros.rpmautospec",
+        "specs/r/rust/macros.rust-srpm",
         "specs/a/azurelinux-rpm-config/macros",
         "specs/a/azurelinux-rpm-config/common.lua",
         "specs/p/python-rpm-macros/python.lua",
@@ -54,6 +57,11 @@ def test_the_load_order_is_rpmrc_then_macros_d_by_installed_name_then_the_vendor
 
 def test_macro_files_of_ordinary_packages_are_not_in_the_build_root():
     assert "specs/n/nginx/macros.nginx" not in distribution_macro_paths(REPO, "azurelinux")
+
+
+def test_a_package_whose_srpm_macros_sub_package_the_rpm_config_requires_brings_only_that_file():
+    paths = distribution_macro_paths(REPO, "azurelinux")
+    assert "specs/r/rust/macros.rust-srpm" in paths and "specs/r/rust/macros.rust-toolset" not in paths
 
 
 def test_names_rpm_skips_in_macros_d_are_skipped():
