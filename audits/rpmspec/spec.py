@@ -187,6 +187,7 @@ class SpecReader:
         self.current: PackageRecord | None = None
         self.result = ParsedSpec([])
         self._section_writers: dict[str, bool] = {}
+        self.arch_tests: list[list[str]] = []  # the word lists %ifarch/%ifnarch/%elifarch looked for target_cpu in
 
     # -- reading ---------------------------------------------------------------------------------
     def read(self, text: str) -> ParsedSpec:
@@ -297,9 +298,11 @@ class SpecReader:
 
     # -- conditionals --------------------------------------------------------------------------
     def _matches(self, line: str, kind: str) -> bool:
-        words = line.split()[1:]
-        target = self.target_os if "os" in kind else self.target_cpu
-        return any(w.lower() == target.lower() for w in words)
+        words = [w.lower() for w in line.split()[1:]]
+        if "os" in kind:
+            return self.target_os.lower() in words
+        self.arch_tests.append(words)
+        return self.target_cpu.lower() in words
 
     def _condition(self, line: str, kind: str) -> bool:
         rest = line.lstrip()[len(kind) + 1 :]
