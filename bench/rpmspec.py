@@ -88,6 +88,7 @@ def _measure(tree: GitTree, macro_paths: list[str], texts: dict[str, str], arch:
     times: list[float] = []
     reasons: Counter[str] = Counter()
     complete = excluded = 0
+    cpu = time.process_time()
     for path, text in texts.items():
         t0 = time.perf_counter()
         identity = found[path] = spec_identity(text, macros, arch=arch, sandbox=sandbox, read_source=_sibling(tree, path))
@@ -98,9 +99,9 @@ def _measure(tree: GitTree, macro_paths: list[str], texts: dict[str, str], arch:
             reasons[unresolved] += 1
         if Path(path).stem in show:
             print(path, identity)
-    total = sum(times)
+    total, cpu = sum(times), time.process_time() - cpu
     print(f"== {arch}: {len(texts)} specs, macro set {len(macros.definitions)} definitions from {len(macros.files)} files in {loaded:.2f} s")
-    print(f"   {len(texts) / total:.0f} specs/s, total {total:.2f} s, median {statistics.median(times) * 1000:.3f} ms, "
+    print(f"   {len(texts) / total:.0f} specs/s, total {total:.2f} s ({cpu:.2f} s CPU), median {statistics.median(times) * 1000:.3f} ms, "
           f"p95 {sorted(times)[int(len(times) * 0.95)] * 1000:.2f} ms, max {max(times) * 1000:.1f} ms")
     print(f"   complete {complete} ({complete / len(texts):.2%}), unresolved {len(texts) - complete}, excluded for the arch {excluded}")
     for reason, count in reasons.most_common(20):

@@ -135,6 +135,10 @@ class MacroEngine:
     def lookup(self, name: str) -> Entry | None:
         if self.recording is not None:
             self.recording.add(name)
+        return self.peek(name)
+
+    def peek(self, name: str) -> Entry | None:
+        """lookup() without counting the name as read: for a caller that records what it uses itself."""
         stack = self.table.get(name)
         if stack is None:
             return self.base.get(name)

@@ -15,7 +15,7 @@ from .builtins import BudgetExhausted
 from .engine import MacroEngine, Trace, base_table
 from .lua import LuaSandbox
 from .macrofiles import MacroSet
-from .spec import PackageRecord, ParsedSpec, SpecReader, Tag
+from .spec import PackageRecord, ParsedSpec, SpecReader, Tag, section_writing
 
 _NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._+-]*")
 _VERREL = re.compile(r"[A-Za-z0-9._+~^]+")
@@ -173,6 +173,31 @@ def _engine(macros: MacroSet, sandbox: LuaSandbox | None) -> MacroEngine:
     return engine
 
 
+@dataclass(frozen=True, slots=True)
+class Differences:
+    """Between two macro sets: the names defined differently (or in one only), and of those the ones
+    whose section_writing() differs."""
+
+    names: frozenset[str]
+    bodies: frozenset[str]
+
+
+@dataclass(slots=True)
+class _Reads:
+    """What one architecture's expansion depended on: every macro name looked up, the macros the reader
+    only looked into for section headers, and every word list the architecture was looked for in
+    (%ifarch, BuildArch, ExclusiveArch, ExcludeArch)."""
+
+    trace: Trace = field(default_factory=Trace)
+    bodies: set[str] = field(default_factory=set)
+    arch_tests: list[list[str]] = field(default_factory=list)
+
+    def same_for(self, arch: str, other: str, differing: Differences) -> bool:
+        """Whether the expansion for `other` takes the same path and reads the same values."""
+        return (self.trace.isdisjoint(differing.names) and differing.bodies.isdisjoint(self.bodies)
+                and all((arch in w) == (other in w) for w in self.arch_tests))
+
+
 def _built_elsewhere(arch: str, tests: list[list[str]]) -> Callable[[PackageRecord], bool]:
     """Whether the main package's BuildArch leaves `arch` out: then only that tag is used (the spec is
     excluded, or read again for noarch), so its first reading stops with the main preamble."""
@@ -185,15 +210,18 @@ def _built_elsewhere(arch: str, tests: list[list[str]]) -> Callable[[PackageReco
     return decide
 
 
-def _read(text: str, engine: MacroEngine, target_cpu: str, tests: list[list[str]]) -> ParsedSpec:
-    """The spec read for `target_cpu`; the word lists `target_cpu` was looked for in go to `tests`
-    (none for noarch, which is the same target whatever the architecture)."""
+def _read(text: str, engine: MacroEngine, target_cpu: str, reads: _Reads) -> ParsedSpec:
+    """The spec read for `target_cpu`, adding what the reader read to `reads` (no arch tests for noarch,
+    which is the same target whatever the architecture)."""
     if target_cpu == "noarch":
         engine.push_definition("_target_cpu", "noarch", level=0)
-        return SpecReader(engine, target_cpu).read(text)
-    reader = SpecReader(engine, target_cpu, enough=_built_elsewhere(target_cpu, tests))
+        reader = SpecReader(engine, target_cpu)
+    else:
+        reader = SpecReader(engine, target_cpu, enough=_built_elsewhere(target_cpu, reads.arch_tests))
     parsed = reader.read(text)
-    tests.extend(reader.arch_tests)
+    reads.bodies |= reader.bodies_read
+    if target_cpu != "noarch":
+        reads.arch_tests += reader.arch_tests
     return parsed
 
 
@@ -213,19 +241,6 @@ def _excluded(main: PackageRecord, arch: str) -> str:
 def _failed(arch: str, reason: str) -> SpecIdentity:
     fields = ("name", "epoch", "version", "release", "packages")
     return SpecIdentity(arch, "", "", "", "", "", (), tuple(Unresolved(f, reason) for f in fields))
-
-
-@dataclass(slots=True)
-class _Reads:
-    """What one architecture's expansion depended on: every macro name looked up, and every word list
-    the architecture was looked for in (%ifarch, BuildArch, ExclusiveArch, ExcludeArch)."""
-
-    trace: Trace = field(default_factory=Trace)
-    arch_tests: list[list[str]] = field(default_factory=list)
-
-    def same_for(self, arch: str, other: str, differing: frozenset[str]) -> bool:
-        """Whether the expansion for `other` takes the same path and reads the same values."""
-        return self.trace.isdisjoint(differing) and all((arch in w) == (other in w) for w in self.arch_tests)
 
 
 def spec_identity(
@@ -265,23 +280,25 @@ def spec_identities(
     return found
 
 
-_DIFFERING: dict[tuple[int, int], tuple[MacroSet, MacroSet, frozenset[str] | None]] = {}
+_DIFFERING: dict[tuple[int, int], tuple[MacroSet, MacroSet, Differences | None]] = {}
 
 
-def differing_macros(a: MacroSet, b: MacroSet) -> frozenset[str] | None:
-    """The names whose definition (or absence) differs between two macro sets; None when their Lua modules
-    or go-rpm-macros model differ too (then no expansion is shared)."""
+def differing_macros(a: MacroSet, b: MacroSet) -> Differences | None:
+    """What differs between two macro sets; None when their Lua modules or go-rpm-macros model differ too
+    (then no expansion is shared)."""
     known = _DIFFERING.get((id(a), id(b)))
     if known is not None and known[0] is a and known[1] is b:
         return known[2]
-    names: frozenset[str] | None = None
+    found: Differences | None = None
     if dict(a.lua_modules) == dict(b.lua_modules) and a.go_model == b.go_model:
         table_a, table_b = base_table(a)[0], base_table(b)[0]
         names = frozenset(n for n in table_a.keys() | table_b.keys() if table_a.get(n) != table_b.get(n))
+        bodies = frozenset(n for n in names if section_writing(table_a.get(n)) != section_writing(table_b.get(n)))
+        found = Differences(names, bodies)
     if len(_DIFFERING) >= 8:
         _DIFFERING.clear()
-    _DIFFERING[(id(a), id(b))] = (a, b, names)
-    return names
+    _DIFFERING[(id(a), id(b))] = (a, b, found)
+    return found
 
 
 def _as_arch(identity: SpecIdentity, arch: str) -> SpecIdentity:
@@ -298,7 +315,7 @@ def _traced_identity(text: str, macros: MacroSet, arch: str, sandbox: LuaSandbox
     reads = _Reads(engine.start_trace())
     try:
         try:
-            parsed = _read(text, engine, arch, reads.arch_tests)
+            parsed = _read(text, engine, arch, reads)
             main = parsed.packages[0] if parsed.packages else None
             target = arch
             build_arch = _words(main.tags.get("buildarch")) if main else []
@@ -309,7 +326,7 @@ def _traced_identity(text: str, macros: MacroSet, arch: str, sandbox: LuaSandbox
                     return SpecIdentity(arch, "", "", "", "", "", (), (), excluded_reason=excluded), reads
                 engine.reset()
                 engine.start_trace(reads.trace)
-                parsed, target = _read(text, engine, "noarch", reads.arch_tests), "noarch"
+                parsed, target = _read(text, engine, "noarch", reads), "noarch"
         except BudgetExhausted as exhausted:
             return _failed(arch, f"{exhausted} (the spec's macros expand without bound)"), None
         except RecursionError:

@@ -13,10 +13,11 @@ from audits.rpmspec.macrofiles import MacroDefinition, MacroSet
 from .engine_support import SANDBOX, spec
 
 ARCH_MACROS = {
-    "x86_64": {"_target_cpu": "x86_64", "_arch": "x86_64", "_isa": "(x86-64)", "ix86": "i386 i686"},
-    "aarch64": {"_target_cpu": "aarch64", "_arch": "aarch64", "_isa": "(aarch-64)", "ix86": "i386 i686"},
+    "x86_64": {"_target_cpu": "x86_64", "_arch": "x86_64", "_isa": "(x86-64)", "ix86": "i386 i686", "arch_pkgs": "%{nil}"},
+    "aarch64": {"_target_cpu": "aarch64", "_arch": "aarch64", "_isa": "(aarch-64)", "ix86": "i386 i686",
+                "arch_pkgs": "%package -n extra\nSummary: e\n%description -n extra\nd\n%files -n extra"},
 }
-COMMON = {"dist": ".azl4", "_lib": "lib64", "arch_release": "%{_arch}", "plain_release": "7"}
+COMMON = {"dist": ".azl4", "_lib": "lib64", "arch_release": "%{_arch}", "install_to": "make DESTDIR=/%{_arch}"}
 
 
 def macro_sets(**extra: str) -> dict[str, MacroSet]:
@@ -59,6 +60,8 @@ CONSTRUCTS = {
     "a spec macro undefined back to the arch's one": spec(*MAIN, "%define _arch mine", "%undefine _arch", "Release: %{_arch}",
                                                           *FILES),
     "BuildArch from an arch macro": spec(*MAIN, "Release: 1", "BuildArch: %{_arch}", *FILES),
+    "a script line calling a macro naming an arch macro": spec(*MAIN, "Release: 1", *FILES, "%install", "%install_to"),
+    "a macro writing sections on one arch only": spec(*MAIN, "Release: 1", *FILES, "%build", "%arch_pkgs"),
     "an unbounded expansion": spec("%define loop %{loop}%{loop}", *MAIN, "Release: %{loop}", *FILES),
 }
 
@@ -76,10 +79,11 @@ def test_a_macro_file_expansion_cached_by_an_earlier_spec_still_counts_as_read()
     assert spec_identities(text, sets, sandbox=SANDBOX)["aarch64"].release == "aarch64"
 
 
-def test_a_spec_reading_nothing_arch_dependent_is_expanded_once(monkeypatch):
+@pytest.mark.parametrize("construct", ["nothing arch-dependent", "a script line calling a macro naming an arch macro"])
+def test_a_spec_reading_nothing_arch_dependent_is_expanded_once(monkeypatch, construct):
     calls = []
     monkeypatch.setattr(identity_module, "spec_identity", lambda *a, **k: calls.append(a))
-    found = spec_identities(CONSTRUCTS["nothing arch-dependent"], macro_sets(), sandbox=SANDBOX)
+    found = spec_identities(CONSTRUCTS[construct], macro_sets(), sandbox=SANDBOX)
     assert calls == [] and [i.arch for i in found.values()] == ["x86_64", "aarch64"]
 
 
@@ -93,7 +97,12 @@ def test_a_spec_reading_an_arch_macro_is_expanded_again(monkeypatch):
 def test_the_differing_macros_are_the_names_defined_differently_or_only_once():
     sets = macro_sets()
     sets["aarch64"] = MacroSet((*sets["aarch64"].definitions, MacroDefinition("only_here", "1", None, "test")), {}, ())
-    assert differing_macros(sets["x86_64"], sets["aarch64"]) == {"_target_cpu", "_arch", "_isa", "only_here"}
+    assert differing_macros(sets["x86_64"], sets["aarch64"]).names == {"_target_cpu", "_arch", "_isa", "arch_pkgs", "only_here"}
+
+
+def test_of_those_the_macros_whose_body_writes_sections_or_names_other_macros_differently_are_told_apart():
+    sets = macro_sets()
+    assert differing_macros(sets["x86_64"], sets["aarch64"]).bodies == {"arch_pkgs"}
 
 
 def test_macro_sets_with_different_lua_modules_share_nothing():
