@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-from . import fontmodel, gomodel
+from . import efimodel, fontmodel, gomodel
 from .builtins import BudgetExhausted
 from .engine import MacroEngine
 from .lua import LuaSandbox
@@ -66,7 +66,7 @@ class SpecIdentity:
 
 
 # Pedigree's models of macro packages whose files are not in the repository: (module, package)
-_MODELS = ((gomodel, "go-rpm-macros"), (fontmodel, "fonts-rpm-macros"))
+_MODELS = ((gomodel, "go-rpm-macros"), (fontmodel, "fonts-rpm-macros"), (efimodel, "efi-srpm-macros"))
 
 
 def _reason(field: str, raw: str, problems: list[str], engine: MacroEngine, off: tuple[str, ...] = ()) -> str:
@@ -240,7 +240,9 @@ def spec_identity(
     go = _model_gaps(macros.go_model, gomodel.calls_go_sections(text), gomodel.outside_model, text, "go-rpm-macros")
     fonts = _model_gaps(macros.font_model, fontmodel.calls_font_sections(text), fontmodel.outside_model, text,
                         "fonts-rpm-macros")
-    return _identity(parsed, engine, arch, target, ((go[0], fonts[0]), go[1] + fonts[1]))
+    efi = macros.efi_model  # no section macros: only why its macros are missing, if they are
+    efi_off = efi.reason if efi is not None and not efi.applied and not efi.own_files else ""
+    return _identity(parsed, engine, arch, target, ((go[0], fonts[0], efi_off), go[1] + fonts[1]))
 
 
 def _model_gaps(status: gomodel.ModelStatus | None, called: str | None, outside_model: Callable[[str], str | None],
@@ -272,7 +274,7 @@ def _identity(parsed: ParsedSpec, engine: MacroEngine, arch: str, target: str,
     version = collect.value("version", main.tags.get("version"), _VERREL)
     release = collect.value("release", main.tags.get("release"), _VERREL)
     license_ = collect.value("license", main.tags.get("license"), None, metadata=True)
-    unknown_arches = [Unresolved("packages", _reason(key, tag.value, tag.problems, engine))
+    unknown_arches = [Unresolved("packages", _reason(key, tag.value, tag.problems, engine, collect.off))
                       for key in ("exclusivearch", "excludearch")
                       if (tag := main.tags.get(key)) is not None and (tag.problems or _LEFTOVER.search(tag.value))]
     collect.unresolved.extend(unknown_arches)  # `ExclusiveArch: %{efi}` undefined: the arches built are unknown
