@@ -25,7 +25,7 @@ from pathlib import Path
 from .gomodel import ModelStatus, as_macro_file
 
 __all__ = [
-    "EFI_MACRO_FILES", "LUA_MODULE", "MARKER", "MODEL_MACROS", "MODEL_PATCHES", "MODEL_VERSION",
+    "EFI_MACRO_FILES", "LEFT_UNDEFINED", "LUA_MODULE", "MARKER", "MODEL_MACROS", "MODEL_PATCHES", "MODEL_VERSION",
     "efi_model_status", "lua_source", "macro_file_text", "model_definitions",
 ]  # fmt: skip
 
@@ -64,7 +64,10 @@ _DEFINITIONS: tuple[tuple[str, str | None, str], ...] = (
     ("__brp_boot_efi_times", None, "%{_rpmconfigdir}/brp-boot-efi-times"),
 )  # fmt: skip
 
-MODEL_MACROS = frozenset({"efi_vendor", "efi_esp_dir", *(name for name, _, _ in _DEFINITIONS)})
+_VENDOR = ("efi-rpm-macros' spec takes the EFI vendor from the build machine's /etc/os-release with a shell "
+           "command, which Pedigree does not run, so its model leaves %{efi_vendor} undefined")
+LEFT_UNDEFINED = {"efi_vendor": _VENDOR, "efi_esp_dir": _VENDOR}  # upstream's macros the model does not define, and why
+MODEL_MACROS = frozenset({*LEFT_UNDEFINED, *(name for name, _, _ in _DEFINITIONS)})
 _VERSION = re.compile(r"^Version:[ \t]*(\S+)[ \t]*$", re.MULTILINE)
 _PATCH = re.compile(r"^Patch[0-9]*:[ \t]*(\S+)[ \t]*$", re.MULTILINE)
 _CONFIG = re.compile(r"^git config --local --add efi\.(arches|esp-root)[ \t]+(.*?)[ \t]*$", re.MULTILINE)

@@ -84,6 +84,7 @@ def _reason(field: str, raw: str, problems: list[str], engine: MacroEngine, off:
             for (model, package), model_off in zip(_MODELS, off or ("",) * len(_MODELS)):
                 if name in model.MODEL_MACROS:
                     error = engine.expand_text(f"%{{?{model.ERROR}}}") if engine.lookup(model.ERROR) else ""
+                    error = error or getattr(model, "LEFT_UNDEFINED", {}).get(name, "")  # on purpose, and why
                     why = f" (it comes from {package}: {model_off})" if model_off else f" ({error})" if error else ""
             return f"{field}: %{{{name}}} is not defined{why}"
         return f"{field}: %{{{name}}} did not expand"
