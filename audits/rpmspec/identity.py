@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Callable, Mapping
 
-from . import fontmodel, gomodel
+from . import efimodel, fontmodel, gomodel
 from .builtins import BudgetExhausted
 from .engine import MacroEngine, Trace, base_table
 from .lua import LuaSandbox
@@ -66,7 +66,7 @@ class SpecIdentity:
 
 
 # Pedigree's models of macro packages whose files are not in the repository: (module, package)
-_MODELS = ((gomodel, "go-rpm-macros"), (fontmodel, "fonts-rpm-macros"))
+_MODELS = ((gomodel, "go-rpm-macros"), (fontmodel, "fonts-rpm-macros"), (efimodel, "efi-srpm-macros"))
 
 
 def _reason(field: str, raw: str, problems: list[str], engine: MacroEngine, off: tuple[str, ...] = ()) -> str:
@@ -84,6 +84,7 @@ def _reason(field: str, raw: str, problems: list[str], engine: MacroEngine, off:
             for (model, package), model_off in zip(_MODELS, off or ("",) * len(_MODELS)):
                 if name in model.MODEL_MACROS:
                     error = engine.expand_text(f"%{{?{model.ERROR}}}") if engine.lookup(model.ERROR) else ""
+                    error = error or getattr(model, "LEFT_UNDEFINED", {}).get(name, "")  # on purpose, and why
                     why = f" (it comes from {package}: {model_off})" if model_off else f" ({error})" if error else ""
             return f"{field}: %{{{name}}} is not defined{why}"
         return f"{field}: %{{{name}}} did not expand"
@@ -297,7 +298,8 @@ def differing_macros(a: MacroSet, b: MacroSet) -> Differences | None:
     if known is not None and known[0] is a and known[1] is b:
         return known[2]
     found: Differences | None = None
-    if dict(a.lua_modules) == dict(b.lua_modules) and (a.go_model, a.font_model) == (b.go_model, b.font_model):
+    models_a, models_b = (a.go_model, a.font_model, a.efi_model), (b.go_model, b.font_model, b.efi_model)
+    if dict(a.lua_modules) == dict(b.lua_modules) and models_a == models_b:
         table_a, table_b = base_table(a)[0], base_table(b)[0]
         names = frozenset(n for n in table_a.keys() | table_b.keys() if table_a.get(n) != table_b.get(n))
         bodies = frozenset(n for n in names if section_writing(table_a.get(n)) != section_writing(table_b.get(n)))
@@ -345,7 +347,9 @@ def _traced_identity(text: str, macros: MacroSet, arch: str, sandbox: LuaSandbox
                          "go-rpm-macros")
         fonts = _model_gaps(macros.font_model, fontmodel.calls_font_sections(text), fontmodel.outside_model, text,
                             "fonts-rpm-macros")
-        return _identity(parsed, engine, arch, target, ((go[0], fonts[0]), go[1] + fonts[1])), reads
+        efi = macros.efi_model  # no section macros: only why its macros are missing, if they are
+        efi_off = efi.reason if efi is not None and not efi.applied and not efi.own_files else ""
+        return _identity(parsed, engine, arch, target, ((go[0], fonts[0], efi_off), go[1] + fonts[1])), reads
     finally:
         engine.reset()
 
@@ -379,7 +383,7 @@ def _identity(parsed: ParsedSpec, engine: MacroEngine, arch: str, target: str,
     version = collect.value("version", main.tags.get("version"), _VERREL)
     release = collect.value("release", main.tags.get("release"), _VERREL)
     license_ = collect.value("license", main.tags.get("license"), None, metadata=True)
-    unknown_arches = [Unresolved("packages", _reason(key, tag.value, tag.problems, engine))
+    unknown_arches = [Unresolved("packages", _reason(key, tag.value, tag.problems, engine, collect.off))
                       for key in ("exclusivearch", "excludearch")
                       if (tag := main.tags.get(key)) is not None and (tag.problems or _LEFTOVER.search(tag.value))]
     collect.unresolved.extend(unknown_arches)  # `ExclusiveArch: %{efi}` undefined: the arches built are unknown
