@@ -347,7 +347,7 @@ def _python(argv: list[str], byteorder: str, python: BuildPython | None, notes: 
     if len(argv) == 3 and argv[1] == "-c" and byteorder and _BYTEORDER_PROBE.fullmatch(argv[2]):
         return ("0" if byteorder == "big" else "1") + "\n"
     answer = buildpython.answer(argv, python) if python is not None else None
-    if answer is None:
+    if python is None or answer is None:
         raise Unsupported("python3")
     notes.append(python.note)
     return answer
