@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Callable
+from typing import Iterable
 
 __all__ = ["BuildPython", "answer"]
 
@@ -50,11 +50,12 @@ class BuildPython:
                 f"site-packages) are answered with it, never run")
 
     @classmethod
-    def from_macros(cls, body: Callable[[str], str | None]) -> BuildPython | None:
-        """From the macro files' %__default_python3_version and %_lib (`body(name)`), or None when
-        either is absent or not a plain value."""
-        version, lib = body("__default_python3_version"), body("_lib")
-        found = _VERSION.fullmatch(version.strip()) if version is not None else None
+    def from_macros(cls, definitions: Iterable[tuple[str, str]], lib: str | None) -> BuildPython | None:
+        """From the macro files' (name, body) `definitions` of %__default_python3_version and the
+        effective %_lib, or None when the version is not stated once (one plain value) or %_lib is
+        not plain."""
+        stated = {body.strip() for name, body in definitions if name == "__default_python3_version"}
+        found = _VERSION.fullmatch(next(iter(stated))) if len(stated) == 1 else None
         if found is None or lib is None or not _WORD.fullmatch(lib.strip()):
             return None
         return cls(found.group(1), found.group(2), lib.strip())

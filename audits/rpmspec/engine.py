@@ -62,7 +62,8 @@ class MacroEngine:
         self.sandbox = sandbox
         self.shell = shell
         self.byteorder = ""  # the target's ("little", "big"), when the caller knows it: for %(...) probes
-        self.python = BuildPython.from_macros(lambda name: self.base[name].body if name in self.base else None)
+        self.python = BuildPython.from_macros(((d.name, d.body) for d in macro_set.definitions),
+                                              self.base["_lib"].body if "_lib" in self.base else None)
         self.read_source = read_source  # a file of the spec's own folder, for %{load:%{_sourcedir}/...}
         self.max_work = max_work
         self.max_output = max_output

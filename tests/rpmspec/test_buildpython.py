@@ -44,12 +44,19 @@ def test_any_other_question_or_python_is_not_answered(argv):
     assert answer(argv, PYTHON) is None
 
 
+DEFAULT = ("__default_python3_version", "3.14")
+
+
 def test_the_build_python_comes_from_the_default_version_and_lib_macros():
-    bodies = {"__default_python3_version": "3.14", "_lib": "lib64"}
-    assert BuildPython.from_macros(bodies.get) == PYTHON
+    assert BuildPython.from_macros([("python3_pkgversion", "3"), DEFAULT, DEFAULT], "lib64") == PYTHON
 
 
-@pytest.mark.parametrize("bodies", [{"_lib": "lib64"}, {"__default_python3_version": "%{x}", "_lib": "lib64"},
-                                    {"__default_python3_version": "3.14", "_lib": "%{x}"}])
-def test_no_build_python_without_plain_version_and_lib_macros(bodies):
-    assert BuildPython.from_macros(bodies.get) is None
+@pytest.mark.parametrize("definitions,lib", [
+    ([], "lib64"),
+    ([("__default_python3_version", "%{x}")], "lib64"),
+    ([DEFAULT, ("__default_python3_version", "3.13")], "lib64"),
+    ([DEFAULT], "%{x}"),
+    ([DEFAULT], None),
+])
+def test_no_build_python_unless_the_macro_files_state_one_plain_version_and_lib(definitions, lib):
+    assert BuildPython.from_macros(definitions, lib) is None
