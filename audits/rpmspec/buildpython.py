@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable
 
-__all__ = ["BuildPython", "answer"]
+__all__ = ["MACROS", "BuildPython", "answer"]
 
 _VERSION = re.compile(r"(\d+)\.(\d+)")
 _WORD = re.compile(r"[A-Za-z0-9_]+")
@@ -30,6 +30,9 @@ _VERSION_PROBES = {
 # its defaults, and only outside an rpm build): purelib and platlib, abiflags empty (no free threading)
 _SITE_PROBE = re.compile(r"import sysconfig; print\(sysconfig\.get_path\('(purelib|platlib)', "
                          r"vars=\{'platbase': '(/[^'\\]*)', 'base': '(/[^'\\]*)'\}\)\)")
+
+
+MACROS = ("__default_python3_version", "_lib")  # what an answer depends on
 
 
 @dataclass(frozen=True, slots=True)

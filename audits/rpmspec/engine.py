@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
-from . import builtins
+from . import builtins, buildpython
 from .builtins import BudgetExhausted
 from .buildpython import BuildPython
 from .lua import LuaSandbox
@@ -241,6 +241,9 @@ class MacroEngine:
                 self.problem(f"shell command %({command.strip()[:80]}) is not run")
                 out.append(text[j:se])
             else:
+                if notes:  # answered from the macro files' statement of the build root's Python: read them
+                    for name in buildpython.MACROS:
+                        self.lookup(name)
                 self.note(*notes)
                 out.append(result.rstrip("\r\n"))
             return se
