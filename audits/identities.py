@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from .azldev.tree import RepoTree, TreeError
-from .rpmspec.identity import BinaryIdentity, SpecIdentity, Unresolved, spec_identity
+from .rpmspec.identity import BinaryIdentity, SpecIdentity, Unresolved, spec_identities
 from .rpmspec.lua import LuaSandbox
 from .rpmspec.macrofiles import MacroSet, distribution_macro_paths, load_macro_set
 from .rpmspec.vercmp import rpmvercmp
@@ -187,10 +187,7 @@ class IdentityResolver:
             loaded[name] = None if text is None else hashlib.sha256(text.encode()).hexdigest()
             return text
 
-        identity = combine({
-            arch: spec_identity(spec_text, macros, arch=arch, sandbox=self.sandbox, read_source=read_source)
-            for arch, macros in self.macro_sets.items()
-        })
+        identity = combine(spec_identities(spec_text, self.macro_sets, sandbox=self.sandbox, read_source=read_source))
         self.fresh[key] = {"identity": identity.to_json(), "sources": loaded}
         return identity
 

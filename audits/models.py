@@ -175,8 +175,8 @@ class Component(models.Model):
     # License, Summary, Requires or Provides values not published because they did not expand (same shape)
     metadata_unresolved = models.JSONField(default=list)  # set by the ingest; rows from before it stay False
     # How the identity was obtained when the repository alone could not give it, one sentence each (Pedigree's
-    # models of go-rpm-macros and fonts-rpm-macros, whose macro files are not in the repository:
-    # audits/rpmspec/gomodel.py, fontmodel.py)
+    # models of go-rpm-macros, fonts-rpm-macros and efi-srpm-macros, whose macro files are not in the
+    # repository: audits/rpmspec/gomodel.py, fontmodel.py, efimodel.py)
     identity_notes = models.JSONField(default=list)
 
     spec_name = models.CharField(max_length=300, blank=True)

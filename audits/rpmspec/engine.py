@@ -44,6 +44,18 @@ class Frame:
     args: list[str] = field(default_factory=list)
 
 
+@dataclass(slots=True)
+class Trace:
+    """Every macro name one spec's expansion looked up: names one by one, and the name sets of the
+    cached expansions it used, kept whole rather than copied (Fedora's %dist alone reads 10,000)."""
+
+    names: set[str] = field(default_factory=set)
+    reused: dict[int, frozenset[str]] = field(default_factory=dict)  # by id: each set once
+
+    def isdisjoint(self, names: frozenset[str]) -> bool:
+        return names.isdisjoint(self.names) and all(names.isdisjoint(r) for r in self.reused.values())
+
+
 class MacroEngine:
     """The macro table and expander (implements lua.LuaHost)."""
 
@@ -84,8 +96,15 @@ class MacroEngine:
         self.defined_here: set[str] = set()  # names the spec itself defined (not the macro files)
         self.generation = 0  # bumped by every lasting change of the table
         self.recording: set[str] | None = None  # names looked up by the cacheable expansion under way
+        self.trace: Trace | None = None  # names looked up by the whole spec, when traced
         if self.sandbox is not None:
             self.sandbox.new_state()
+
+    def start_trace(self, trace: Trace | None = None) -> Trace:
+        """Record every name looked up from now on into `trace` (a new one by default), until reset()."""
+        self.trace = trace if trace is not None else Trace()
+        self.recording = self.trace.names
+        return self.trace
 
     # -- the table ---------------------------------------------------------------------------------
     def _push(self, name: str, body: str, options: str | None, level: int, *, literal: bool = False, auto: bool = False) -> None:
@@ -124,6 +143,10 @@ class MacroEngine:
     def lookup(self, name: str) -> Entry | None:
         if self.recording is not None:
             self.recording.add(name)
+        return self.peek(name)
+
+    def peek(self, name: str) -> Entry | None:
+        """lookup() without counting the name as read: for a caller that records what it uses itself."""
         stack = self.table.get(name)
         if stack is None:
             return self.base.get(name)
@@ -355,8 +378,7 @@ class MacroEngine:
         changed = self._lua_changed()
         cached = self.cache.get(key)
         if cached is not None and self._unchanged(cached[0]) and cached[0].isdisjoint(changed):
-            if self.recording is not None:
-                self.recording |= cached[0]
+            self._record(cached[0])
             self.note(*cached[2])
             return cached[1]
         outer, self.recording = self.recording, set()
@@ -365,8 +387,7 @@ class MacroEngine:
             result = expand()
         finally:
             names, self.recording = frozenset(self.recording), outer
-            if outer is not None:
-                outer |= names
+            self._record(names)
         if generation == self.generation and problems == len(self.problems) and self._unchanged(names) \
                 and names.isdisjoint(changed) and names.isdisjoint(self._lua_changed()):
             self.cache[key] = (names, result, tuple(dict.fromkeys(self.notes[notes:])))
@@ -379,6 +400,15 @@ class MacroEngine:
         """Record, for the expansion under way, the Lua globals `code` may read (see _shared)."""
         if self.recording is not None and self.sandbox is not None:
             self.recording |= self.sandbox.reach(code)
+
+    def _record(self, names: frozenset[str]) -> None:
+        """`names` were looked up by the expansion under way."""
+        if self.recording is None:
+            return
+        if self.trace is not None and self.recording is self.trace.names:
+            self.trace.reused[id(names)] = names
+        else:
+            self.recording |= names
 
     def _setup_args(self, name: str, options: str, args: list[str]) -> Frame | None:
         level = self.level

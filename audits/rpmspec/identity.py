@@ -7,15 +7,15 @@ value and an `Unresolved` naming the field and, in one sentence, the macros or c
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Callable
+from dataclasses import dataclass, field, replace
+from typing import Callable, Mapping
 
-from . import fontmodel, gomodel
+from . import efimodel, fontmodel, gomodel
 from .builtins import BudgetExhausted
-from .engine import MacroEngine
+from .engine import MacroEngine, Trace, base_table
 from .lua import LuaSandbox
 from .macrofiles import MacroSet
-from .spec import PackageRecord, ParsedSpec, SpecReader, Tag
+from .spec import PackageRecord, ParsedSpec, SpecReader, Tag, section_writing
 
 _NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._+-]*")
 _VERREL = re.compile(r"[A-Za-z0-9._+~^]+")
@@ -66,7 +66,7 @@ class SpecIdentity:
 
 
 # Pedigree's models of macro packages whose files are not in the repository: (module, package)
-_MODELS = ((gomodel, "go-rpm-macros"), (fontmodel, "fonts-rpm-macros"))
+_MODELS = ((gomodel, "go-rpm-macros"), (fontmodel, "fonts-rpm-macros"), (efimodel, "efi-srpm-macros"))
 
 
 def _reason(field: str, raw: str, problems: list[str], engine: MacroEngine, off: tuple[str, ...] = ()) -> str:
@@ -84,6 +84,7 @@ def _reason(field: str, raw: str, problems: list[str], engine: MacroEngine, off:
             for (model, package), model_off in zip(_MODELS, off or ("",) * len(_MODELS)):
                 if name in model.MODEL_MACROS:
                     error = engine.expand_text(f"%{{?{model.ERROR}}}") if engine.lookup(model.ERROR) else ""
+                    error = error or getattr(model, "LEFT_UNDEFINED", {}).get(name, "")  # on purpose, and why
                     why = f" (it comes from {package}: {model_off})" if model_off else f" ({error})" if error else ""
             return f"{field}: %{{{name}}} is not defined{why}"
         return f"{field}: %{{{name}}} did not expand"
@@ -179,17 +180,56 @@ def _engine(macros: MacroSet, sandbox: LuaSandbox | None) -> MacroEngine:
     return engine
 
 
-def _built_elsewhere(arch: str) -> Callable[[PackageRecord], bool]:
+@dataclass(frozen=True, slots=True)
+class Differences:
+    """Between two macro sets: the names defined differently (or in one only), and of those the ones
+    whose section_writing() differs."""
+
+    names: frozenset[str]
+    bodies: frozenset[str]
+
+
+@dataclass(slots=True)
+class _Reads:
+    """What one architecture's expansion depended on: every macro name looked up, the macros the reader
+    only looked into for section headers, and every word list the architecture was looked for in
+    (%ifarch, BuildArch, ExclusiveArch, ExcludeArch)."""
+
+    trace: Trace = field(default_factory=Trace)
+    bodies: set[str] = field(default_factory=set)
+    arch_tests: list[list[str]] = field(default_factory=list)
+
+    def same_for(self, arch: str, other: str, differing: Differences) -> bool:
+        """Whether the expansion for `other` takes the same path and reads the same values."""
+        return (self.trace.isdisjoint(differing.names) and differing.bodies.isdisjoint(self.bodies)
+                and all((arch in w) == (other in w) for w in self.arch_tests))
+
+
+def _built_elsewhere(arch: str, tests: list[list[str]]) -> Callable[[PackageRecord], bool]:
     """Whether the main package's BuildArch leaves `arch` out: then only that tag is used (the spec is
     excluded, or read again for noarch), so its first reading stops with the main preamble."""
-    return lambda main: bool(_words(main.tags.get("buildarch"))) and arch not in _words(main.tags.get("buildarch"))
+
+    def decide(main: PackageRecord) -> bool:
+        words = _words(main.tags.get("buildarch"))
+        tests.append(words)
+        return bool(words) and arch not in words
+
+    return decide
 
 
-def _read(text: str, engine: MacroEngine, target_cpu: str) -> ParsedSpec:
+def _read(text: str, engine: MacroEngine, target_cpu: str, reads: _Reads) -> ParsedSpec:
+    """The spec read for `target_cpu`, adding what the reader read to `reads` (no arch tests for noarch,
+    which is the same target whatever the architecture)."""
     if target_cpu == "noarch":
         engine.push_definition("_target_cpu", "noarch", level=0)
-        return SpecReader(engine, target_cpu).read(text)
-    return SpecReader(engine, target_cpu, enough=_built_elsewhere(target_cpu)).read(text)
+        reader = SpecReader(engine, target_cpu)
+    else:
+        reader = SpecReader(engine, target_cpu, enough=_built_elsewhere(target_cpu, reads.arch_tests))
+    parsed = reader.read(text)
+    reads.bodies |= reader.bodies_read
+    if target_cpu != "noarch":
+        reads.arch_tests += reader.arch_tests
+    return parsed
 
 
 def _words(tag: Tag | None) -> list[str]:
@@ -220,27 +260,98 @@ def spec_identity(
 ) -> SpecIdentity:
     """The identity rpm would give the spec's packages when built for `arch`. Never raises.
     `read_source(file_name)` gives a file of the spec's folder (for `%{load:%{_sourcedir}/...}`), or None."""
+    return _traced_identity(text, macros, arch, sandbox, read_source)[0]
+
+
+def spec_identities(
+    text: str,
+    macro_sets: Mapping[str, MacroSet],
+    *,
+    sandbox: LuaSandbox | None = None,
+    read_source: Callable[[str], str | None] | None = None,
+) -> dict[str, SpecIdentity]:
+    """spec_identity for every architecture of `macro_sets` (the macro set of each), in that order. The first
+    one is expanded; another is expanded on its own only when that expansion read something that differs
+    between the two (a macro defined differently, an arch test the two answer differently, a failure),
+    else it is the first one's identity with the architecture replaced."""
+    arches = list(macro_sets)
+    first_arch = arches[0]
+    first, reads = _traced_identity(text, macro_sets[first_arch], first_arch, sandbox, read_source)
+    found = {first_arch: first}
+    for arch in arches[1:]:
+        differing = differing_macros(macro_sets[first_arch], macro_sets[arch])
+        if reads is not None and differing is not None and BYTE_ORDERS.get(first_arch) == BYTE_ORDERS.get(arch) \
+                and reads.same_for(first_arch, arch, differing):
+            found[arch] = _as_arch(first, arch)
+        else:
+            found[arch] = spec_identity(text, macro_sets[arch], arch=arch, sandbox=sandbox, read_source=read_source)
+    return found
+
+
+_DIFFERING: dict[tuple[int, int], tuple[MacroSet, MacroSet, Differences | None]] = {}
+
+
+def differing_macros(a: MacroSet, b: MacroSet) -> Differences | None:
+    """What differs between two macro sets; None when their Lua modules or models of macro packages differ
+    too (then no expansion is shared)."""
+    known = _DIFFERING.get((id(a), id(b)))
+    if known is not None and known[0] is a and known[1] is b:
+        return known[2]
+    found: Differences | None = None
+    models_a, models_b = (a.go_model, a.font_model, a.efi_model), (b.go_model, b.font_model, b.efi_model)
+    if dict(a.lua_modules) == dict(b.lua_modules) and models_a == models_b:
+        table_a, table_b = base_table(a)[0], base_table(b)[0]
+        names = frozenset(n for n in table_a.keys() | table_b.keys() if table_a.get(n) != table_b.get(n))
+        bodies = frozenset(n for n in names if section_writing(table_a.get(n)) != section_writing(table_b.get(n)))
+        found = Differences(names, bodies)
+    if len(_DIFFERING) >= 8:
+        _DIFFERING.clear()
+    _DIFFERING[(id(a), id(b))] = (a, b, found)
+    return found
+
+
+def _as_arch(identity: SpecIdentity, arch: str) -> SpecIdentity:
+    """The identity expanded for one architecture, as the same expansion gives it for `arch`."""
+    packages = tuple(replace(p, arch=arch) if p.arch == identity.arch else p for p in identity.packages)
+    return replace(identity, arch=arch, packages=packages)
+
+
+def _traced_identity(text: str, macros: MacroSet, arch: str, sandbox: LuaSandbox | None,
+                     read_source: Callable[[str], str | None] | None) -> tuple[SpecIdentity, _Reads | None]:
+    """spec_identity, and what it read (None when it failed: a budget may depend on what was cached)."""
     engine = _engine(macros, sandbox)
     engine.read_source = read_source
     engine.byteorder = BYTE_ORDERS.get(arch, "")
+    reads = _Reads(engine.start_trace())
     try:
-        parsed = _read(text, engine, arch)
-        main = parsed.packages[0] if parsed.packages else None
-        target = arch
-        build_arch = _words(main.tags.get("buildarch")) if main else []
-        if build_arch and arch not in build_arch:
-            if "noarch" not in build_arch:
-                return SpecIdentity(arch, "", "", "", "", "", (), (), excluded_reason=f"BuildArch: {' '.join(build_arch)}")
-            engine.reset()
-            parsed, target = _read(text, engine, "noarch"), "noarch"
-    except BudgetExhausted as exhausted:
-        return _failed(arch, f"{exhausted} (the spec's macros expand without bound)")
-    except RecursionError:
-        return _failed(arch, "the spec's macros nest too deeply to expand")
-    go = _model_gaps(macros.go_model, gomodel.calls_go_sections(text), gomodel.outside_model, text, "go-rpm-macros")
-    fonts = _model_gaps(macros.font_model, fontmodel.calls_font_sections(text), fontmodel.outside_model, text,
-                        "fonts-rpm-macros")
-    return _identity(parsed, engine, arch, target, ((go[0], fonts[0]), go[1] + fonts[1]))
+        try:
+            parsed = _read(text, engine, arch, reads)
+            main = parsed.packages[0] if parsed.packages else None
+            target = arch
+            build_arch = _words(main.tags.get("buildarch")) if main else []
+            reads.arch_tests.append(build_arch)
+            if build_arch and arch not in build_arch:
+                if "noarch" not in build_arch:
+                    excluded = f"BuildArch: {' '.join(build_arch)}"
+                    return SpecIdentity(arch, "", "", "", "", "", (), (), excluded_reason=excluded), reads
+                engine.reset()
+                engine.start_trace(reads.trace)
+                parsed, target = _read(text, engine, "noarch", reads), "noarch"
+        except BudgetExhausted as exhausted:
+            return _failed(arch, f"{exhausted} (the spec's macros expand without bound)"), None
+        except RecursionError:
+            return _failed(arch, "the spec's macros nest too deeply to expand"), None
+        if parsed.packages:
+            reads.arch_tests += [_words(parsed.packages[0].tags.get(t)) for t in ("exclusivearch", "excludearch")]
+        go = _model_gaps(macros.go_model, gomodel.calls_go_sections(text), gomodel.outside_model, text,
+                         "go-rpm-macros")
+        fonts = _model_gaps(macros.font_model, fontmodel.calls_font_sections(text), fontmodel.outside_model, text,
+                            "fonts-rpm-macros")
+        efi = macros.efi_model  # no section macros: only why its macros are missing, if they are
+        efi_off = efi.reason if efi is not None and not efi.applied and not efi.own_files else ""
+        return _identity(parsed, engine, arch, target, ((go[0], fonts[0], efi_off), go[1] + fonts[1])), reads
+    finally:
+        engine.reset()
 
 
 def _model_gaps(status: gomodel.ModelStatus | None, called: str | None, outside_model: Callable[[str], str | None],
@@ -272,7 +383,7 @@ def _identity(parsed: ParsedSpec, engine: MacroEngine, arch: str, target: str,
     version = collect.value("version", main.tags.get("version"), _VERREL)
     release = collect.value("release", main.tags.get("release"), _VERREL)
     license_ = collect.value("license", main.tags.get("license"), None, metadata=True)
-    unknown_arches = [Unresolved("packages", _reason(key, tag.value, tag.problems, engine))
+    unknown_arches = [Unresolved("packages", _reason(key, tag.value, tag.problems, engine, collect.off))
                       for key in ("exclusivearch", "excludearch")
                       if (tag := main.tags.get(key)) is not None and (tag.problems or _LEFTOVER.search(tag.value))]
     collect.unresolved.extend(unknown_arches)  # `ExclusiveArch: %{efi}` undefined: the arches built are unknown

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Mapping, Sequence
 
-from . import fontmodel, gomodel, rpmbase
+from . import efimodel, fontmodel, gomodel, rpmbase
 from .macrogen import generated_macro_file
 from .macroformat import MacroDefinition, parse_definition, parse_macro_file
 from .macropaths import MacroFileRole, distribution_macro_paths, macro_file_role
@@ -34,6 +34,7 @@ class MacroSet:
     problems: tuple[str, ...] = field(default=())  # files skipped or partly read, one sentence each
     go_model: gomodel.ModelStatus | None = None  # whether Pedigree's go-rpm-macros model is loaded, and why
     font_model: gomodel.ModelStatus | None = None  # whether Pedigree's fonts-rpm-macros model is loaded, and why
+    efi_model: gomodel.ModelStatus | None = None  # whether Pedigree's efi-srpm-macros model is loaded, and why
 
 
 # --------------------------------------------------------------------------- the distribution's set
@@ -56,6 +57,8 @@ class _Loader:
         self.go_model: gomodel.ModelStatus | None = None
         self.has_font_macros = False  # the repository carries fonts-rpm-macros' own files (set by load_macro_set)
         self.font_model: gomodel.ModelStatus | None = None
+        self.has_efi_macros = False  # the repository carries efi-rpm-macros' own files (set by load_macro_set)
+        self.efi_model: gomodel.ModelStatus | None = None
 
     def text(self, path: str) -> str | None:
         try:
@@ -101,6 +104,8 @@ class _Loader:
             self.load_go_model(text)
         elif role.kind == "fontmodel":
             self.load_font_model(text)
+        elif role.kind == "efimodel":
+            self.load_efi_model(text)
         elif role.kind == "generator":
             generated, problems = generated_macro_file(text, role.name, self.arch)
             self.problems.extend(f"{path}: {p}" for p in problems)
@@ -125,6 +130,14 @@ class _Loader:
                                     for name, options, body in fontmodel.model_definitions())
             self.modules[fontmodel.LUA_MODULE] = fontmodel.lua_source()
 
+    def load_efi_model(self, spec_text: str | None) -> None:
+        """Pedigree's efi-srpm-macros model, where rpm reads macros.efi-srpm, when efimodel says it applies."""
+        self.efi_model = efimodel.efi_model_status(spec_text, self.has_efi_macros)
+        if self.efi_model.applied:
+            self.definitions.extend(MacroDefinition(name, body, options, efimodel.ORIGIN)
+                                    for name, options, body in efimodel.model_definitions())
+            self.modules[efimodel.LUA_MODULE] = efimodel.lua_source()
+
 
 def _rpmrc_optflags(text: str, origin: str, arch: str) -> list[MacroDefinition]:
     """rpmrc's ``optflags: <arch> <flags>`` line for ``arch``, which rpm defines as %optflags."""
@@ -148,6 +161,8 @@ def load_macro_set(read: Callable[[str], bytes], paths: Sequence[str], arch: str
         role is not None and role.kind != "gomodel" and role.name in gomodel.GO_MACRO_FILES for role in roles)
     loader.has_font_macros = any(
         role is not None and role.kind != "fontmodel" and role.name in fontmodel.FONT_MACRO_FILES for role in roles)
+    loader.has_efi_macros = any(
+        role is not None and role.kind != "efimodel" and role.name in efimodel.EFI_MACRO_FILES for role in roles)
     for path in paths:
         role = macro_file_role(path)
         if role is None:
@@ -159,5 +174,7 @@ def load_macro_set(read: Callable[[str], bytes], paths: Sequence[str], arch: str
         loader.go_model = gomodel.go_model_status(None, loader.has_go_macros)
     if loader.font_model is None:
         loader.font_model = fontmodel.font_model_status(None, loader.has_font_macros)
+    if loader.efi_model is None:
+        loader.efi_model = efimodel.efi_model_status(None, loader.has_efi_macros)
     return MacroSet(tuple(loader.definitions), dict(loader.modules), tuple(loader.files), tuple(loader.problems),
-                    loader.go_model, loader.font_model)
+                    loader.go_model, loader.font_model, loader.efi_model)

@@ -22,7 +22,8 @@ The rule mirrors how the packages install them (their specs' ``%install``):
 
 * go-rpm-macros' macro files are only in its source tarball; its spec is read to decide whether
   Pedigree's model of them (gomodel.py) stands in, where rpm would read ``macros.go-srpm``. The same
-  for fonts-rpm-macros (fontmodel.py), where rpm would read ``macros.fonts-srpm``.
+  for fonts-rpm-macros (fontmodel.py), where rpm would read ``macros.fonts-srpm``, and for
+  efi-rpm-macros (efimodel.py), whose efi-srpm-macros the rpm config requires (``macros.efi-srpm``).
 
 rpm reads ``macros.d/macros.*`` in glob order (byte order of the installed name), skipping
 names that end in a non-alphanumeric character.
@@ -51,9 +52,10 @@ _LUA_MODULES = {"python-rpm-macros": {"python.lua": "fedora.srpm.python"}}
 _RELEASE_GENERATED = "macros.dist"
 _GO_MODEL_SPEC = ("go-rpm-macros", "go-rpm-macros.spec")  # decides whether gomodel.py stands in
 _FONT_MODEL_SPEC = ("fonts-rpm-macros", "fonts-rpm-macros.spec")  # decides whether fontmodel.py stands in
+_EFI_MODEL_SPEC = ("efi-rpm-macros", "efi-rpm-macros.spec")  # decides whether efimodel.py stands in
 
-Kind = Literal["rpmrc", "macros.d", "vendor", "lua", "generator", "gomodel", "fontmodel"]
-_ORDER = {"rpmrc": 0, "macros.d": 1, "generator": 1, "gomodel": 1, "fontmodel": 1, "vendor": 2, "lua": 3}
+Kind = Literal["rpmrc", "macros.d", "vendor", "lua", "generator", "gomodel", "fontmodel", "efimodel"]
+_ORDER = {"rpmrc": 0, "macros.d": 1, "generator": 1, "gomodel": 1, "fontmodel": 1, "efimodel": 1, "vendor": 2, "lua": 3}
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +88,8 @@ def macro_file_role(path: str) -> MacroFileRole | None:
         return MacroFileRole("gomodel", "macros.go-srpm")
     if split == _FONT_MODEL_SPEC:
         return MacroFileRole("fontmodel", "macros.fonts-srpm")
+    if split == _EFI_MODEL_SPEC:
+        return MacroFileRole("efimodel", "macros.efi-srpm")
     if package.endswith("-release") and name == f"{package}.spec":
         return MacroFileRole("generator", _RELEASE_GENERATED)
     if _is_rpm_config(package):

@@ -33,36 +33,34 @@ _PRINTF_RE = re.compile(r"%(%|(0?)(\d*)(?:\.(\d+))?([sdf]))")
 _LOCALE_RE = re.compile(r"(?:LANG|LC_ALL|LC_NUMERIC)=C\s+")  # `LANG=C printf ...`: the C locale, as ours
 
 
+_TOP_LEVEL = {separator: re.compile(r"['\"\\" + separator + "]") for separator in ";|"}  # quotes, escapes, the separator
+_IN_DOUBLE_QUOTES = re.compile(r'["\\]')
+
+
 def _split_top(text: str, separator: str) -> list[str]:
-    """Split on ``separator`` outside quotes (``||`` and ``;;`` are refused)."""
-    parts, current, quote, i = [], [], "", 0
-    while i < len(text):
-        c = text[i]
-        if quote:
-            if c == quote:
-                quote = ""
-            elif c == "\\" and quote == '"':
-                current.append(c)
-                i += 1
-                c = text[i : i + 1]
-        elif c in "'\"":
-            quote = c
-        elif c == "\\":
-            current.append(c)
+    """Split on ``separator`` (``;`` or ``|``) outside quotes (``||`` and ``;;`` are refused)."""
+    parts, start, i = [], 0, 0
+    special = _TOP_LEVEL[separator]
+    while (m := special.search(text, i)) is not None:
+        c, i = m.group(), m.end()
+        if c == "\\":
             i += 1
-            c = text[i : i + 1]
-        elif c == separator:
-            if text[i + 1 : i + 2] == separator:
-                raise Unsupported(f"{separator * 2}")
-            parts.append("".join(current))
-            current = []
-            i += 1
-            continue
-        current.append(c)
-        i += 1
-    if quote:
-        raise Unsupported("unterminated quote")
-    parts.append("".join(current))
+        elif c == "'":
+            i = text.find("'", i) + 1
+            if i == 0:
+                raise Unsupported("unterminated quote")
+        elif c == '"':
+            while (q := _IN_DOUBLE_QUOTES.search(text, i)) is not None and q.group() == "\\":
+                i = q.end() + 1
+            if q is None:
+                raise Unsupported("unterminated quote")
+            i = q.end()
+        elif text[i : i + 1] == separator:
+            raise Unsupported(f"{separator * 2}")
+        else:
+            parts.append(text[start : i - 1])
+            start = i
+    parts.append(text[start:])
     return parts
 
 

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
-from .engine import MacroEngine
+from .engine import Entry, MacroEngine
 from .expr import ExprError, as_bool
 from .scan import split_args
 
@@ -167,6 +167,14 @@ class _Level:
     kind: str
 
 
+def section_writing(entry: Entry | None) -> tuple[bool, bool, frozenset[str]]:
+    """All SpecReader._writes_sections reads of a macro: whether it is defined, whether its body writes a
+    %package or %files header, and the macros its body names."""
+    if entry is None:
+        return False, False, frozenset()
+    return True, "%package" in entry.body or "%files" in entry.body, frozenset(_MACRO_NAME.findall(entry.body))
+
+
 class _PreambleDecides(Exception):
     """The main preamble alone decides the caller's answer: the rest of the spec is not read."""
 
@@ -193,6 +201,8 @@ class SpecReader:
         self.result = ParsedSpec([])
         self._section_writers: dict[str, bool] = {}
         self.includes = 0  # %include files being read
+        self.bodies_read: set[str] = set()  # macros only looked into by _writes_sections (section_writing)
+        self.arch_tests: list[list[str]] = []  # the word lists %ifarch/%ifnarch/%elifarch looked for target_cpu in
 
     # -- reading ---------------------------------------------------------------------------------
     def read(self, text: str) -> ParsedSpec:
@@ -254,12 +264,10 @@ class SpecReader:
         known = self._section_writers.get(name)
         if known is not None:
             return known
-        entry = self.engine.lookup(name)
+        self.bodies_read.add(name)
+        defined, headers, named = section_writing(self.engine.peek(name))
         self._section_writers[name] = False  # a macro naming itself ends here
-        writes = entry is not None and (
-            any(word in entry.body for word in ("%package", "%files"))
-            or (depth > 0 and any(self._writes_sections(n, depth - 1) for n in set(_MACRO_NAME.findall(entry.body))))
-        )
+        writes = defined and (headers or (depth > 0 and any(self._writes_sections(n, depth - 1) for n in named)))
         self._section_writers[name] = writes
         return writes
 
@@ -306,9 +314,11 @@ class SpecReader:
 
     # -- conditionals --------------------------------------------------------------------------
     def _matches(self, line: str, kind: str) -> bool:
-        words = line.split()[1:]
-        target = self.target_os if "os" in kind else self.target_cpu
-        return any(w.lower() == target.lower() for w in words)
+        words = [w.lower() for w in line.split()[1:]]
+        if "os" in kind:
+            return self.target_os.lower() in words
+        self.arch_tests.append(words)
+        return self.target_cpu.lower() in words
 
     def _condition(self, line: str, kind: str, problems: list[str]) -> bool:
         rest = line.lstrip()[len(kind) + 1 :]

@@ -134,7 +134,7 @@ def test_a_second_ingest_reuses_the_identities_computed_by_the_first(tmp_path, a
     ingest_release(str(repo), first)
     assert IdentityCacheEntry.objects.count() - before == 7  # one per component with a rendered spec
     Release.objects.all().delete()
-    monkeypatch.setattr(identities, "spec_identity", lambda *a, **k: pytest.fail("expanded again"))
+    monkeypatch.setattr(identities, "spec_identities", lambda *a, **k: pytest.fail("expanded again"))
     release = ingest_release(str(repo), first).release
     assert Component.objects.get(release=release, name="curl").published_evr == "8.15.0-3.azl4"
     assert BinaryPackage.objects.get(component__release=release, name="kern-arm-only").arches == ["aarch64"]
@@ -161,7 +161,7 @@ def test_an_ingest_whose_write_fails_keeps_its_identities_so_the_rerun_expands_n
         release_written.disconnect(dispatch_uid="test-fail-write")
     assert not Release.objects.exists()
     assert IdentityCacheEntry.objects.count() - before == 7
-    monkeypatch.setattr(identities, "spec_identity", lambda *a, **k: pytest.fail("expanded again"))
+    monkeypatch.setattr(identities, "spec_identities", lambda *a, **k: pytest.fail("expanded again"))
     assert Component.objects.get(release=ingest_release(str(repo), first).release, name="curl").published_evr == "8.15.0-3.azl4"
 
 

@@ -15,9 +15,15 @@ macro files are also only in its source tarball: they are expanded with Pedigree
 and the 4 that name themselves were "complete" without the font packages %fontpkg declares. With it, every
 one of them is complete and named as its component (22 of 22).
 
-At the corpus commit 99.05 % of the specs are complete (7,539 of 7,611, 99.74 % of the 7,245 that are not
+5 specs build only where EFI firmware is (``ExclusiveArch: %{efi}``: efibootmgr, efitools, efivar,
+gnu-efi, shim) and shim names its packages after the EFI arch (shim-x64, and shim-ia32 under
+``%if %{efi_has_alt_arch}``); efi-srpm-macros' macro file is generated from a template of efi-rpm-macros'
+source tarball, so they are expanded with Pedigree's model of efi-rpm-macros 6 and the repository's
+patches to it (audits/rpmspec/efimodel.py). Before it the 5 were unresolved; with it all 5 are complete.
+
+At the corpus commit 99.12 % of the specs are complete (7,544 of 7,611, 99.81 % of the 7,245 that are not
 Go specs; 95.4 % before the Go model, 98.3 % before the fonts model and the fixes below, 98.92 % before
-python-rpm-macros' probes of the build root's python3 were answered from the repository's
+the EFI model and python-rpm-macros' probes of the build root's python3 answered from the repository's
 %__default_python3_version: 10 specs, grpc, python-typer and python-coverage among them, whose
 %python_extras_subpkg / %pyproject_extras_subpkg had failed on that probe and written nothing). One Lua state per spec,
 %include of the spec's folder and more shell idioms resolved 29 more, while 13 specs whose ExclusiveArch
@@ -31,7 +37,9 @@ import pytest
 
 from audits.gitsource import fetch
 from audits.gittree import GitTree
-from audits.rpmspec import fontmodel, gomodel
+import re
+
+from audits.rpmspec import efimodel, fontmodel, gomodel
 from audits.rpmspec.identity import SpecIdentity, spec_identity
 from audits.rpmspec.lua import LuaSandbox
 from audits.rpmspec.macrofiles import distribution_macro_paths, load_macro_set
@@ -43,6 +51,8 @@ pytestmark = pytest.mark.corpus
 
 GO_SPECS: set[str] = set()  # filled by the fixture: specs calling go-rpm-macros' %gometa/%gopkg... or named %{goname}
 FONT_SPECS: set[str] = set()  # filled by the fixture: specs calling fonts-rpm-macros' %fontpkg
+EFI_SPECS: set[str] = set()  # filled by the fixture: specs with ExclusiveArch: %{efi}
+_EXCLUSIVE_EFI = re.compile(r"^ExclusiveArch:[ \t]*%\{efi\}[ \t]*$", re.MULTILINE)
 
 
 @pytest.fixture(scope="module")
@@ -65,18 +75,30 @@ def identities() -> dict[str, SpecIdentity]:
                 GO_SPECS.add(path)
             if fontmodel.calls_font_sections(text) == "fontpkg":
                 FONT_SPECS.add(path)
+            if _EXCLUSIVE_EFI.search(text):
+                EFI_SPECS.add(path)
             found[path] = spec_identity(text, macros, arch="x86_64", sandbox=sandbox, read_source=read_source)
         return found
 
 
-def test_at_least_99_percent_of_corpus_specs_have_a_complete_identity(identities):
+def test_at_least_99_1_percent_of_corpus_specs_have_a_complete_identity(identities):
     complete = sum(identity.complete for identity in identities.values())
-    assert complete / len(identities) >= 0.99
+    assert complete / len(identities) >= 0.991
 
 
-def test_at_least_99_7_percent_of_the_specs_that_are_not_go_specs_have_a_complete_identity(identities):
+def test_at_least_99_8_percent_of_the_specs_that_are_not_go_specs_have_a_complete_identity(identities):
     others = [i for p, i in identities.items() if p not in GO_SPECS]
-    assert sum(i.complete for i in others) / len(others) >= 0.997
+    assert sum(i.complete for i in others) / len(others) >= 0.998
+
+
+def test_every_efi_only_spec_is_complete_and_built_on_x86_64_with_the_efi_model_note(identities):
+    assert {p.split("/")[2] for p in EFI_SPECS} == {"efibootmgr", "efitools", "efivar", "gnu-efi", "shim"}
+    assert all(identities[p].complete and not identities[p].excluded_reason for p in EFI_SPECS)
+    assert all(efimodel.NOTE in identities[p].notes for p in EFI_SPECS)
+
+
+def test_shim_builds_the_x64_package_and_the_ia32_one_of_the_alternative_efi_arch(identities):
+    assert [p.name for p in identities["specs/s/shim/shim.spec"].packages] == ["shim-x64", "shim-ia32"]
 
 
 def test_every_font_spec_is_complete_and_named_as_its_component_by_the_fonts_rpm_macros_model(identities):

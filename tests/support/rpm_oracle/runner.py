@@ -20,7 +20,7 @@ from typing import Callable, Iterable, Mapping, Sequence
 
 import pytest
 
-from audits.rpmspec import fontmodel, gomodel
+from audits.rpmspec import efimodel, fontmodel, gomodel
 from audits.rpmspec.gomodel import ModelStatus
 from audits.rpmspec.macropaths import macro_file_role
 
@@ -103,7 +103,7 @@ def sandbox_command(tree: Path, lua_dir: Path) -> list[str]:
 
 @dataclass(frozen=True)
 class _Model:
-    """What the oracle needs of one of Pedigree's models of a macro package (gomodel, fontmodel)."""
+    """What the oracle needs of one of Pedigree's models of a macro package (gomodel, fontmodel, efimodel)."""
     own_files: frozenset[str]  # the package's own macro files: the model is off when the repository has one
     status: Callable[[str | None, bool], ModelStatus]
     lua_source: Callable[[], str]
@@ -114,6 +114,8 @@ _MODELS = {  # the macro file role kind (macropaths) -> the model; its Lua modul
     "gomodel": _Model(gomodel.GO_MACRO_FILES, gomodel.go_model_status, gomodel.lua_source, gomodel.macro_file_text),
     "fontmodel": _Model(fontmodel.FONT_MACRO_FILES, fontmodel.font_model_status, fontmodel.lua_source,
                         fontmodel.macro_file_text),
+    "efimodel": _Model(efimodel.EFI_MACRO_FILES, efimodel.efi_model_status, efimodel.lua_source,
+                       efimodel.macro_file_text),
 }
 
 
@@ -121,9 +123,9 @@ def macro_entries(tree: Path, macro_paths: Sequence[str], lua_dir: Path) -> list
     """The worker's macro files, each with the role rpm gives it (macropaths.macro_file_role); Lua
     modules are laid out in `lua_dir` where their package installs them under %_rpmluadir
     ("fedora.srpm.python" -> fedora/srpm/python.lua), which is where rpm's `require` looks. rpmrc is
-    left out: it only sets %optflags, which no identity reads. Where Pedigree's go-rpm-macros or
-    fonts-rpm-macros model stands in (gomodel.py, fontmodel.py), rpm gets the model too, as a macro file
-    and the Lua module it requires."""
+    left out: it only sets %optflags, which no identity reads. Where Pedigree's go-rpm-macros,
+    fonts-rpm-macros or efi-srpm-macros model stands in (gomodel.py, fontmodel.py, efimodel.py), rpm
+    gets the model too, as a macro file and the Lua module it requires."""
     entries = []
     roles = [(path, macro_file_role(path)) for path in macro_paths]
     own = {kind: any(r is not None and r.kind != kind and r.name in model.own_files for _, r in roles)

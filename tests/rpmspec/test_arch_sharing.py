@@ -1,0 +1,116 @@
+"""spec_identities shares the first architecture's expansion with the second only when nothing it read
+differs between them: for every arch-dependent construct the result equals two independent expansions."""
+
+from __future__ import annotations
+
+import pytest
+
+from audits.rpmspec import identity as identity_module
+from audits.rpmspec.identity import differing_macros, spec_identities, spec_identity
+from audits.rpmspec.lua import LuaSandbox
+from audits.rpmspec.macrofiles import MacroDefinition, MacroSet
+
+from .engine_support import SANDBOX, spec
+
+ARCH_MACROS = {
+    "x86_64": {"_target_cpu": "x86_64", "_arch": "x86_64", "_isa": "(x86-64)", "ix86": "i386 i686", "arch_pkgs": "%{nil}"},
+    "aarch64": {"_target_cpu": "aarch64", "_arch": "aarch64", "_isa": "(aarch-64)", "ix86": "i386 i686",
+                "arch_pkgs": "%package -n extra\nSummary: e\n%description -n extra\nd\n%files -n extra"},
+}
+COMMON = {"dist": ".azl4", "_lib": "lib64", "arch_release": "%{_arch}", "install_to": "make DESTDIR=/%{_arch}"}
+
+
+def macro_sets(**extra: str) -> dict[str, MacroSet]:
+    return {
+        arch: MacroSet(tuple(MacroDefinition(n, b, None, "test") for n, b in {**COMMON, **own, **extra}.items()), {}, ())
+        for arch, own in ARCH_MACROS.items()
+    }
+
+
+def independent(text: str, sets: dict[str, MacroSet]) -> dict[str, object]:
+    return {arch: spec_identity(text, macros, arch=arch, sandbox=SANDBOX) for arch, macros in sets.items()}
+
+
+MAIN = ("Name: demo", "Version: 1.2", "License: MIT", "Summary: Demo")
+FILES = ("%description", "d", "%files")
+CONSTRUCTS = {
+    "nothing arch-dependent": spec(*MAIN, "Release: 1%{?dist}", *FILES),
+    "%ifarch around a package": spec(*MAIN, "Release: 1", "%ifarch x86_64", "%package x", "Summary: x", "%files x",
+                                     "%endif", *FILES),
+    "%ifnarch around a Release": spec("Name: demo", "Version: 1", "%ifnarch aarch64", "Release: 1", "%else",
+                                      "Release: 2", "%endif", "Summary: s", "License: MIT", *FILES),
+    "%elifarch": spec(*MAIN, "%ifarch ppc64le", "Release: 1", "%elifarch aarch64", "Release: 2", "%else", "Release: 3",
+                      "%endif", *FILES),
+    "%ifarch of a list both arches are outside": spec(*MAIN, "Release: 1", "%ifarch %{ix86}", "%package x", "Summary: x",
+                                                      "%files x", "%endif", *FILES),
+    "%ifos": spec(*MAIN, "Release: 1", "%ifos linux", "%package x", "Summary: x", "%files x", "%endif", *FILES),
+    "ExclusiveArch": spec(*MAIN, "Release: 1", "ExclusiveArch: x86_64", *FILES),
+    "ExcludeArch": spec(*MAIN, "Release: 1", "ExcludeArch: aarch64 ppc64le", *FILES),
+    "BuildArch noarch": spec(*MAIN, "Release: 1", "BuildArch: noarch", *FILES),
+    "BuildArch of one arch": spec(*MAIN, "Release: 1", "BuildArch: aarch64", *FILES),
+    "a noarch subpackage": spec(*MAIN, "Release: 1", "%package doc", "Summary: d", "BuildArch: noarch", "%files doc", *FILES),
+    "a macro defined per arch": spec(*MAIN, "Release: 1", "Requires: libfoo%{?_isa}", *FILES),
+    "%_target_cpu in a package name": spec(*MAIN, "Release: 1", "%package -n x-%{_target_cpu}", "Summary: x",
+                                           "%files -n x-%{_target_cpu}", *FILES),
+    "a macro file macro reading %_arch": spec(*MAIN, "Release: %{arch_release}", *FILES),
+    "an %if on %_arch": spec(*MAIN, '%if "%{_arch}" == "x86_64"', "Release: 1", "%else", "Release: 2", "%endif", *FILES),
+    "Lua's rpm.expand": spec(*MAIN, '%global r %{lua: print(rpm.expand("%{_arch}"))}', "Release: %{r}", *FILES),
+    "Lua's macros table": spec(*MAIN, "%global r %{lua: print(macros._arch)}", "Release: %{r}", *FILES),
+    "Lua's rpm.isdefined": spec(*MAIN, '%global r %{lua: print(rpm.isdefined("_isa") and "1" or "0")}', "Release: %{r}", *FILES),
+    "a spec macro undefined back to the arch's one": spec(*MAIN, "%define _arch mine", "%undefine _arch", "Release: %{_arch}",
+                                                          *FILES),
+    "BuildArch from an arch macro": spec(*MAIN, "Release: 1", "BuildArch: %{_arch}", *FILES),
+    "a script line calling a macro naming an arch macro": spec(*MAIN, "Release: 1", *FILES, "%install", "%install_to"),
+    "a macro writing sections on one arch only": spec(*MAIN, "Release: 1", *FILES, "%build", "%arch_pkgs"),
+    "an unbounded expansion": spec("%define loop %{loop}%{loop}", *MAIN, "Release: %{loop}", *FILES),
+}
+
+
+@pytest.mark.parametrize("construct", CONSTRUCTS)
+def test_the_shared_identities_equal_two_independent_expansions(construct):
+    text, sets = CONSTRUCTS[construct], macro_sets()
+    assert spec_identities(text, sets, sandbox=SANDBOX) == independent(text, sets)
+
+
+def test_a_macro_file_expansion_cached_by_an_earlier_spec_still_counts_as_read():
+    sets = macro_sets()
+    text = spec(*MAIN, "Release: %{arch_release}", *FILES)
+    spec_identity(text, sets["x86_64"], arch="x86_64", sandbox=SANDBOX)  # caches %arch_release's expansion
+    assert spec_identities(text, sets, sandbox=SANDBOX)["aarch64"].release == "aarch64"
+
+
+@pytest.mark.parametrize("construct", ["nothing arch-dependent", "a script line calling a macro naming an arch macro"])
+def test_a_spec_reading_nothing_arch_dependent_is_expanded_once(monkeypatch, construct):
+    calls = []
+    monkeypatch.setattr(identity_module, "spec_identity", lambda *a, **k: calls.append(a))
+    found = spec_identities(CONSTRUCTS[construct], macro_sets(), sandbox=SANDBOX)
+    assert calls == [] and [i.arch for i in found.values()] == ["x86_64", "aarch64"]
+
+
+def test_a_spec_reading_an_arch_macro_is_expanded_again(monkeypatch):
+    calls = []
+    monkeypatch.setattr(identity_module, "spec_identity", lambda *a, **k: calls.append(k["arch"]))
+    spec_identities(CONSTRUCTS["a macro defined per arch"], macro_sets(), sandbox=SANDBOX)
+    assert calls == ["aarch64"]
+
+
+def test_the_differing_macros_are_the_names_defined_differently_or_only_once():
+    sets = macro_sets()
+    sets["aarch64"] = MacroSet((*sets["aarch64"].definitions, MacroDefinition("only_here", "1", None, "test")), {}, ())
+    assert differing_macros(sets["x86_64"], sets["aarch64"]).names == {"_target_cpu", "_arch", "_isa", "arch_pkgs", "only_here"}
+
+
+def test_of_those_the_macros_whose_body_writes_sections_or_names_other_macros_differently_are_told_apart():
+    sets = macro_sets()
+    assert differing_macros(sets["x86_64"], sets["aarch64"]).bodies == {"arch_pkgs"}
+
+
+def test_macro_sets_with_different_lua_modules_share_nothing():
+    sets = macro_sets()
+    sets["aarch64"] = MacroSet(sets["aarch64"].definitions, {"m": "return {}"}, ())
+    assert differing_macros(sets["x86_64"], sets["aarch64"]) is None
+
+
+def test_without_a_sandbox_each_arch_gets_one_of_its_own_and_the_result_is_the_same():
+    text, sets = CONSTRUCTS["Lua's rpm.expand"], macro_sets()
+    assert spec_identities(text, sets) == {a: spec_identity(text, m, arch=a, sandbox=LuaSandbox()) for a, m in sets.items()}
