@@ -13,8 +13,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
-from . import builtins
+from . import builtins, buildpython
 from .builtins import BudgetExhausted
+from .buildpython import BuildPython
 from .lua import LuaSandbox
 from .macrofiles import MacroSet
 from .scan import OptionError, getopt, macro_end, split_args
@@ -65,7 +66,7 @@ class MacroEngine:
         sandbox: LuaSandbox | None,
         max_work: int = 400_000,
         max_output: int = 8_000_000,
-        shell: Callable[[str, str], str | None] = expand_shell,
+        shell: Callable[[str, str, BuildPython | None, list[str]], str | None] = expand_shell,
         read_source: Callable[[str], str | None] | None = None,
     ) -> None:
         self.base, self.cache = base_table(macro_set)
@@ -73,6 +74,8 @@ class MacroEngine:
         self.sandbox = sandbox
         self.shell = shell
         self.byteorder = ""  # the target's ("little", "big"), when the caller knows it: for %(...) probes
+        self.python = BuildPython.from_macros(((d.name, d.body) for d in macro_set.definitions),
+                                              self.base["_lib"].body if "_lib" in self.base else None)
         self.read_source = read_source  # a file of the spec's own folder, for %{load:%{_sourcedir}/...}
         self.max_work = max_work
         self.max_output = max_output
@@ -88,6 +91,7 @@ class MacroEngine:
         self.frames: list[Frame] = []
         self.scopes: list[list[str]] = []
         self.problems: list[str] = []
+        self.notes: list[str] = []  # facts from outside the spec its expansion used (see note, _shared)
         self.exhausted: str | None = None
         self.defined_here: set[str] = set()  # names the spec itself defined (not the macro files)
         self.generation = 0  # bumped by every lasting change of the table
@@ -170,6 +174,11 @@ class MacroEngine:
         if len(self.problems) < 200:
             self.problems.append(reason)
 
+    def note(self, *notes: str) -> None:
+        """Record that the expansion under way used facts from outside the spec (`notes`, one sentence
+        each): kept as events, repeats too, so that every cacheable expansion sees those it used."""
+        self.notes.extend(notes)
+
     def charge(self, units: int = 1) -> None:
         self.work += units
         if self.work > self.max_work:
@@ -249,11 +258,16 @@ class MacroEngine:
         c = text[s]
         if c == "(":
             command = self.expand_text(text[s + 1 : se - 1])
-            result = self.shell(command, self.byteorder)
+            notes: list[str] = []
+            result = self.shell(command, self.byteorder, self.python, notes)
             if result is None:
                 self.problem(f"shell command %({command.strip()[:80]}) is not run")
                 out.append(text[j:se])
             else:
+                if notes:  # answered from the macro files' statement of the build root's Python: read them
+                    for name in buildpython.MACROS:
+                        self.lookup(name)
+                self.note(*notes)
                 out.append(result.rstrip("\r\n"))
             return se
         if c == "[":
@@ -359,14 +373,16 @@ class MacroEngine:
         """A macro expanded (a macro file's plain one, or a parametric call of this body with these
         arguments): the result is shared across specs while nothing it read was changed by the spec and
         it changed nothing itself (Fedora's %dist alone looks up 10,000 macros), nor read a Lua global
-        the spec's Lua changed (`names` holds the globals its Lua may read, see LuaSandbox.reach)."""
+        the spec's Lua changed (`names` holds the globals its Lua may read, see LuaSandbox.reach).
+        The notes the expansion added are kept with it, and added again whenever it is reused."""
         changed = self._lua_changed()
         cached = self.cache.get(key)
         if cached is not None and self._unchanged(cached[0]) and cached[0].isdisjoint(changed):
             self._record(cached[0])
+            self.note(*cached[2])
             return cached[1]
         outer, self.recording = self.recording, set()
-        generation, problems = self.generation, len(self.problems)
+        generation, problems, notes = self.generation, len(self.problems), len(self.notes)
         try:
             result = expand()
         finally:
@@ -374,7 +390,7 @@ class MacroEngine:
             self._record(names)
         if generation == self.generation and problems == len(self.problems) and self._unchanged(names) \
                 and names.isdisjoint(changed) and names.isdisjoint(self._lua_changed()):
-            self.cache[key] = (names, result)
+            self.cache[key] = (names, result, tuple(dict.fromkeys(self.notes[notes:])))
         return result
 
     def _lua_changed(self) -> frozenset[str]:
@@ -418,7 +434,7 @@ class MacroEngine:
 
 
 CacheKey = str | tuple[str | None, ...]  # a plain macro's name; (name, options, body, arguments...) of a call
-Cache = dict[CacheKey, tuple[frozenset[str], str]]
+Cache = dict[CacheKey, tuple[frozenset[str], str, tuple[str, ...]]]  # names read, expansion, notes
 _BASES: dict[int, tuple[MacroSet, dict[str, Entry], Cache]] = {}
 
 

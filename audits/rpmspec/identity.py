@@ -416,7 +416,8 @@ def _identity(parsed: ParsedSpec, engine: MacroEngine, arch: str, target: str,
                 provides=collect.dependencies(field, package.provides),
             )
         )
-    notes = tuple(model.NOTE for model, _ in _MODELS if engine.lookup(model.MARKER) is not None)
+    notes = tuple(model.NOTE for model, _ in _MODELS if engine.lookup(model.MARKER) is not None) \
+        + tuple(dict.fromkeys(engine.notes))
     for model, provider in _MODELS:
         if engine.lookup(model.ERROR) is not None:  # the model stopped somewhere: what it decides is not known
             error = engine.expand_text(f"%{{{model.ERROR}}}")

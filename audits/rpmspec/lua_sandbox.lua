@@ -1,7 +1,8 @@
 -- Trusted set-up of Pedigree's Lua sandbox (audits/rpmspec/lua.py); runs once per runtime,
 -- with the full standard library, and returns the function that runs untrusted chunks.
 -- Untrusted code only ever sees the environment built by new_env() (one per spec: new_state()): copies of the safe
--- libraries, rpm's print/rpm/macros/require, wrapped pcall/xpcall/setmetatable. Everything
+-- libraries, rpm's print/rpm/macros/require, wrapped pcall/xpcall/setmetatable, an io.stderr that
+-- discards. Everything
 -- that could escape (debug, load of bytecode, the Python callables, the hook, the state)
 -- lives in locals of this chunk, which untrusted code cannot name.
 local py, module_sources, limits = ...
@@ -186,6 +187,18 @@ for name, source in pairs(module_sources) do
   if f then compiled[name] = dump(f) else compiled[name] = err end
 end
 
+-- rpm's Lua has io; a spec's chunk may warn on io.stderr. Only that is given, and what is written
+-- is discarded: nothing of io reaches a file, a process or the console (no open, popen, read, lines...).
+local function new_io()
+  local stderr = {}
+  setmetatable(stderr, {
+    __index = { write = function(self) return self end },
+    __newindex = function() error("io.stderr is read-only", 2) end,
+    __metatable = false,
+  })
+  return { stderr = stderr }
+end
+
 local function new_env()
   local env = {
     string = copy(safe_string), table = copy(table), math = copy(math), utf8 = copy(utf8),
@@ -194,7 +207,7 @@ local function new_env()
     pcall = safe_pcall, xpcall = safe_xpcall, setmetatable = safe_setmetatable,
     getmetatable = getmetatable, rawget = rawget, rawset = rawset, rawequal = rawequal,
     rawlen = rawlen, unpack = unpack, print = emit, rpm = rpm_table(), macros = macros_table(),
-    _VERSION = _VERSION,
+    io = new_io(), _VERSION = _VERSION,
   }
   env.math.randomseed, env.math.random = nil, nil -- nothing that makes a run non-repeatable
   env._G = env
@@ -238,7 +251,7 @@ end
 
 -- One state per spec, as rpm keeps one Lua state for a whole parse: globals (functions) a chunk
 -- defines are seen by the later chunks, until new_state().
-local LIBRARIES = { "string", "table", "math", "utf8", "rpm" }
+local LIBRARIES = { "string", "table", "math", "utf8", "rpm", "io" }
 
 local function contents(t)
   local c = {}

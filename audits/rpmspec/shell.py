@@ -17,6 +17,8 @@ import string
 from decimal import Decimal
 from typing import Callable
 
+from . import buildpython
+from .buildpython import BuildPython
 from .shelltext import Unsupported, awk_print, cut, grep_status, sed, tr
 
 __all__ = ["expand_shell"]
@@ -331,18 +333,26 @@ def _status(statement: str, words: _Words) -> int:
 
 
 _PYTHON = re.compile(r"(?:/usr/bin/)?python3(?:\.\d+)?")
+_BUILD_ROOT_ENVIRONMENT = "RPM_BUILD_ROOT="  # `RPM_BUILD_ROOT= python3 ...`, as python-rpm-macros probes
 _BYTEORDER_PROBE = re.compile(r"import sys\s*;\s*print\s*\(\s*0 if sys\.byteorder\s*==\s*(['\"])big\1 else 1\s*\)\s*")
 
 
-def _python(argv: list[str], byteorder: str) -> str:
+def _python(argv: list[str], byteorder: str, python: BuildPython | None, notes: list[str]) -> str:
     """`python3 -c "import sys;print (0 if sys.byteorder=='big' else 1)"`: a fact of the target, not
-    of the repository; answered only when the caller knows the target's byte order."""
+    of the repository; answered only when the caller knows the target's byte order. python-rpm-macros'
+    probes of the build root's Python: answered from the repository's statement of it (`python`),
+    whose note is added to `notes`."""
     if len(argv) == 3 and argv[1] == "-c" and byteorder and _BYTEORDER_PROBE.fullmatch(argv[2]):
         return ("0" if byteorder == "big" else "1") + "\n"
-    raise Unsupported("python3")
+    answer = buildpython.answer(argv, python) if python is not None else None
+    if python is None or answer is None:
+        raise Unsupported("python3")
+    notes.append(python.note)
+    return answer
 
 
-def _pipeline(stages: list[str], words: _Words, byteorder: str = "") -> str:
+def _pipeline(stages: list[str], words: _Words, byteorder: str = "", python: BuildPython | None = None,
+              notes: list[str] | None = None) -> str:
     output = ""
     for stage in stages:
         stage, here, word = _LOCALE_RE.sub("", stage.lstrip(), count=1).partition("<<<")
@@ -352,8 +362,9 @@ def _pipeline(stages: list[str], words: _Words, byteorder: str = "") -> str:
                 raise Unsupported("<<<")
             output = text[0] + "\n"
         argv = words.split(stage)
-        if argv and _PYTHON.fullmatch(argv[0]) and not output:
-            output = _python(argv, byteorder)
+        interpreter = argv[1:2] if argv[:1] == [_BUILD_ROOT_ENVIRONMENT] else argv[:1]
+        if interpreter and _PYTHON.fullmatch(interpreter[0]) and not output:
+            output = _python(argv, byteorder, python, notes if notes is not None else [])
             continue
         if not argv or argv[0] not in _COMMANDS:
             raise Unsupported(argv[0] if argv else "empty command")
@@ -361,11 +372,14 @@ def _pipeline(stages: list[str], words: _Words, byteorder: str = "") -> str:
     return output
 
 
-def expand_shell(command: str, byteorder: str = "") -> str | None:
+def expand_shell(command: str, byteorder: str = "", python: BuildPython | None = None,
+                 notes: list[str] | None = None) -> str | None:
     """What ``%(command)`` would expand to, for the recognised side-effect-free idioms; else None.
 
     ``command`` is already macro-expanded. Like rpm, trailing newlines of the output are dropped.
-    ``byteorder`` ("little", "big", "" unknown) is the target's, for Python's sys.byteorder probe."""
+    ``byteorder`` ("little", "big", "" unknown) is the target's, for Python's sys.byteorder probe;
+    ``python`` the build root's main Python as the repository states it, for python-rpm-macros'
+    probes (see buildpython), whose note goes to ``notes`` when an answer used it."""
     if len(command) > MAX_COMMAND or "$(" in command.replace("$((", ""):
         return None
     try:
@@ -374,7 +388,7 @@ def expand_shell(command: str, byteorder: str = "") -> str | None:
         branches = _IF.fullmatch(command)
         if branches is not None:  # `if [ ... ]; then echo 0; else echo 1; fi`
             status = _status(branches.group(1), words)
-            return expand_shell(branches.group(2) if status == 0 else branches.group(3), byteorder)
+            return expand_shell(branches.group(2) if status == 0 else branches.group(3), byteorder, python, notes)
         statements = _split_top(command.strip(), ";")
         for statement in statements[:-1]:
             m = _ASSIGNMENT_RE.fullmatch(statement.strip())
@@ -386,6 +400,6 @@ def expand_shell(command: str, byteorder: str = "") -> str | None:
                 return None
             variables[m.group(1)] = value[0] if value else ""
             variables["?"] = "0"
-        return _pipeline(_split_top(statements[-1], "|"), words, byteorder).rstrip("\n")
+        return _pipeline(_split_top(statements[-1], "|"), words, byteorder, python, notes).rstrip("\n")
     except (Unsupported, ValueError, IndexError, re.error, UnicodeError):
         return None

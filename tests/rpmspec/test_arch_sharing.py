@@ -114,3 +114,27 @@ def test_macro_sets_with_different_lua_modules_share_nothing():
 def test_without_a_sandbox_each_arch_gets_one_of_its_own_and_the_result_is_the_same():
     text, sets = CONSTRUCTS["Lua's rpm.expand"], macro_sets()
     assert spec_identities(text, sets) == {a: spec_identity(text, m, arch=a, sandbox=LuaSandbox()) for a, m in sets.items()}
+
+
+PYTHON = {  # as python-rpm-macros defines them
+    "__default_python3_version": "3.14", "__python3": "/usr/bin/python3", "_prefix": "/usr",
+    "__python3_version": "%(RPM_BUILD_ROOT= %{__python3} -Esc \"import sys; "
+                         "sys.stdout.write('{0.major}.{0.minor}'.format(sys.version_info))\")",
+    "__python3_sitearch": "%(RPM_BUILD_ROOT= %{__python3} -Esc \"import sysconfig; print(sysconfig.get_path("
+                          "'platlib', vars={'platbase': '%{_prefix}', 'base': '%{_prefix}'}))\")",
+}
+
+
+def test_the_build_pythons_note_is_kept_on_the_architecture_that_shares_the_expansion():
+    text, sets = spec(*MAIN, '%if "%{__python3_version}" == "3.14"', "Release: 1", "%endif", *FILES), macro_sets(**PYTHON)
+    found = spec_identities(text, sets, sandbox=SANDBOX)
+    assert found == independent(text, sets) and all(i.complete and len(i.notes) == 1 for i in found.values())
+
+
+def test_a_site_packages_answer_under_a_lib_differing_per_arch_is_expanded_for_each():
+    sets = macro_sets(**PYTHON)
+    sets["aarch64"] = MacroSet((*sets["aarch64"].definitions, MacroDefinition("_lib", "lib", None, "test")), {}, ())
+    text = spec(*MAIN, '%if "%{__python3_sitearch}" == "/usr/lib64/python3.14/site-packages"', "Release: 1", "%else",
+                "Release: 2", "%endif", *FILES)
+    found = spec_identities(text, sets, sandbox=SANDBOX)
+    assert found == independent(text, sets) and [i.release for i in found.values()] == ["1", "2"]

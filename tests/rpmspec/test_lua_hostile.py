@@ -21,7 +21,7 @@ def fails(sandbox: LuaSandbox, code: str) -> str:
     return str(caught.value)
 
 
-@pytest.mark.parametrize("name", ["os", "io", "debug", "package", "coroutine", "posix", "python", "load", "loadstring",
+@pytest.mark.parametrize("name", ["os", "debug", "package", "coroutine", "posix", "python", "load", "loadstring",
                                   "dofile", "loadfile", "collectgarbage", "string.dump", "math.random"])  # fmt: skip
 def test_dangerous_globals_are_absent(sandbox, name):
     assert sandbox.run(f"print({name} == nil)", FakeHost()) == "true"
@@ -30,6 +30,37 @@ def test_dangerous_globals_are_absent(sandbox, name):
 @pytest.mark.parametrize("name", ["execute", "spawn", "open", "load", "glob"])
 def test_rpm_functions_that_touch_the_system_are_absent(sandbox, name):
     assert sandbox.run(f"print(rpm.{name} == nil)", FakeHost()) == "true"
+
+
+@pytest.mark.parametrize("name", ["open", "popen", "read", "lines", "write", "input", "output", "close", "tmpfile",
+                                  "type", "stdin", "stdout"])  # fmt: skip
+def test_io_has_nothing_but_stderr(sandbox, name):
+    assert sandbox.run(f"print(io.{name} == nil)", FakeHost()) == "true"
+
+
+def test_io_holds_only_stderr(sandbox):
+    assert sandbox.run("local n = {} for k in pairs(io) do n[#n + 1] = k end print(table.concat(n, ' '))",
+                       FakeHost()) == "stderr"
+
+
+@pytest.mark.parametrize("name", ["read", "lines", "seek", "close", "flush", "setvbuf"])
+def test_stderr_has_nothing_but_write(sandbox, name):
+    assert sandbox.run(f"print(io.stderr.{name} == nil)", FakeHost()) == "true"
+
+
+def test_a_warning_on_stderr_is_discarded_and_the_chunk_goes_on(sandbox):
+    assert sandbox.run("io.stderr:write('Unknown priority'):write('!') print('after')", FakeHost()) == "after"
+
+
+def test_stderr_cannot_be_given_new_fields_or_a_metatable(sandbox):
+    assert "read-only" in fails(sandbox, "io.stderr.read = function() end")
+    assert sandbox.run("print(getmetatable(io.stderr))", FakeHost()) == "false"
+
+
+def test_changing_io_does_not_survive_into_the_next_spec(sandbox):
+    sandbox.run("io.open = function() return 1 end", FakeHost())
+    sandbox.new_state()
+    assert sandbox.run("print(io.open == nil)", FakeHost()) == "true"
 
 
 def test_rpm_interactive_is_false(sandbox):

@@ -48,6 +48,10 @@ EXPLAINED_DISAGREEMENTS: dict[str, str] = {
     "sleef": "why: x86_64 only: its gnuabi_arches names %{x86_64}, a macro rpm 4.19 added; Debian's rpm 4.18 "
              "expands it to nothing, so rpm drops sleef-gnuabi{,-devel} on x86_64 where the distribution's "
              "rpm (and ours, rpmbase) keeps them.",
+    "python-sqlalchemy": "why: rpm's %python3_version runs the oracle host's /usr/bin/python3 (Debian's 3.11), "
+                         "so `%if v\"0%{?python3_version}\" >= v\"3.14\"` is false and rpm keeps the "
+                         "mysql_connector extra; ours answers the repository's main Python, 3.14 "
+                         "(%__default_python3_version), as the distribution's build root would, and drops it.",
 }
 
 

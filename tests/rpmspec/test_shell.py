@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from audits.rpmspec.buildpython import BuildPython
 from audits.rpmspec.shell import expand_shell
 
 
@@ -119,3 +120,17 @@ def test_pythons_byteorder_probe_is_unresolved_when_the_target_is_not_known():
 
 def test_any_other_python_is_never_answered():
     assert expand_shell("python3 -c \"import sys; print(sys.version_info[0])\"", "little") is None
+
+
+PYTHON_VERSION_PROBE = ("RPM_BUILD_ROOT= /usr/bin/python3 -Esc "
+                        "\"import sys; sys.stdout.write('{0.major}.{0.minor}'.format(sys.version_info))\"")
+
+
+def test_pythons_version_probe_answers_the_build_pythons_version_and_notes_it():
+    notes: list[str] = []
+    assert expand_shell(PYTHON_VERSION_PROBE, "little", BuildPython("3", "14", "lib64"), notes) == "3.14"
+    assert notes == [BuildPython("3", "14", "lib64").note]
+
+
+def test_pythons_version_probe_is_unresolved_when_the_build_python_is_not_known():
+    assert expand_shell(PYTHON_VERSION_PROBE, "little") is None

@@ -1,4 +1,5 @@
 from audits.rpmspec.identity import spec_identity, split_dependencies
+from audits.rpmspec.macrofiles import MacroDefinition, MacroSet
 
 from .engine_support import SANDBOX, identity, macro_set, spec
 
@@ -67,6 +68,39 @@ def test_the_byte_order_probe_of_a_spec_is_answered_for_both_little_endian_arche
         result = identity(spec(*MAIN, probe, "%if %{little}", "%package le", "Summary: l", "%files le", "%endif",
                                "%files"), arch=arch)
         assert result.complete and [p.name for p in result.packages] == ["demo", "demo-le"]
+
+
+PYTHON_MACROS = (  # as python-rpm-macros' macros.python-srpm and macros.python3 define them
+    ("__default_python3_version", "3.14"), ("_lib", "lib64"), ("__python3", "/usr/bin/python3"),
+    ("__python3_version", "%(RPM_BUILD_ROOT= %{__python3} -Esc \"import sys; "
+                          "sys.stdout.write('{0.major}.{0.minor}'.format(sys.version_info))\")"),
+)
+def python_macros() -> MacroSet:
+    base = macro_set()
+    return MacroSet(base.definitions + tuple(MacroDefinition(n, b, None, "test") for n, b in PYTHON_MACROS), {}, ())
+
+
+PYTHON_SPEC = spec(*MAIN, "%if \"%{__python3_version}\" == \"3.14\"", "%package new", "Summary: n", "%files new",
+                   "%endif", "%files")
+
+
+def test_a_spec_asking_the_build_pythons_version_gets_the_repositorys_and_a_note_saying_so():
+    result = spec_identity(PYTHON_SPEC, python_macros(), arch="x86_64", sandbox=SANDBOX)
+    assert [p.name for p in result.packages] == ["demo", "demo-new"]
+    assert any("3.14" in n and "%__default_python3_version" in n for n in result.notes)
+
+
+def test_the_build_pythons_note_survives_the_cached_expansion_in_the_next_spec():
+    macros = python_macros()
+    first = spec_identity(PYTHON_SPEC, macros, arch="x86_64", sandbox=SANDBOX)
+    second = spec_identity(PYTHON_SPEC, macros, arch="x86_64", sandbox=SANDBOX)
+    assert second.complete and second.notes == first.notes != ()
+
+
+def test_a_spec_not_asking_the_build_python_has_no_note_of_it():
+    macros = python_macros()
+    spec_identity(PYTHON_SPEC, macros, arch="x86_64", sandbox=SANDBOX)
+    assert spec_identity(spec(*MAIN, "%files"), macros, arch="x86_64", sandbox=SANDBOX).notes == ()
 
 
 def test_the_last_dash_n_of_a_files_header_names_its_package_as_rpms_option_parsing_does():
