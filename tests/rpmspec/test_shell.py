@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from audits.rpmspec.buildpython import BuildPython
+from audits.rpmspec import shelltext
 from audits.rpmspec.shell import expand_shell
 
 
@@ -134,3 +137,18 @@ def test_pythons_version_probe_answers_the_build_pythons_version_and_notes_it():
 
 def test_pythons_version_probe_is_unresolved_when_the_build_python_is_not_known():
     assert expand_shell(PYTHON_VERSION_PROBE, "little") is None
+
+
+@pytest.mark.parametrize("command", [
+    "echo " + "a" * 40 + "! | grep -qE '(a|aa)+$'; echo $?",
+    "echo " + "a" * 40 + "! | sed -E 's/(a|aa)+$/x/'",
+])
+def test_a_pattern_that_backtracks_without_end_is_left_unresolved_within_its_budget(command):
+    started = time.monotonic()
+    assert expand_shell(command) is None
+    assert time.monotonic() - started < 10 * shelltext.MATCH_SECONDS
+
+
+@pytest.mark.parametrize("command", ["echo a | grep -qE '(a'; echo $?", "echo a | sed -E 's/(a/b/'"])
+def test_a_pattern_that_does_not_compile_is_left_unresolved(command):
+    assert expand_shell(command) is None
