@@ -44,5 +44,7 @@ def summarise_identities(identities: Iterable[ComponentIdentity], top: int = 10)
             continue
         unresolved += 1
         reasons.update({u.reason for u in identity.unresolved})
+    # ties in text order, whatever order the reasons came in (a set's order changes with the process);
     # lists, not tuples: the summary is stored as JSON and compared with fresh ones
-    return {"resolved": resolved, "unresolved": unresolved, "top_reasons": [[r, n] for r, n in reasons.most_common(top)]}
+    commonest = sorted(reasons.items(), key=lambda item: (-item[1], item[0]))[:top]
+    return {"resolved": resolved, "unresolved": unresolved, "top_reasons": [[r, n] for r, n in commonest]}

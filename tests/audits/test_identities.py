@@ -257,3 +257,16 @@ def test_a_spec_built_for_no_reported_architecture_is_unresolved_not_empty():
     identity = combine(excluded)
     assert not identity.complete
     assert identity.unresolved[0].reason == "version: the spec builds nothing for x86_64, aarch64 (BuildArch: s390x)"
+
+
+def test_the_commonest_unresolved_reasons_list_ties_in_text_order_whatever_order_they_came_in():
+    from audits.identities import ComponentIdentity
+    from audits.rpmspec.identity import Unresolved
+    from audits.summary import summarise_identities
+
+    def unresolved(*reasons: str) -> ComponentIdentity:
+        return ComponentIdentity("", "1", "1", (), tuple(Unresolved(r.split(":")[0], r) for r in reasons))
+
+    forwards = summarise_identities([unresolved("name: a", "version: b"), unresolved("release: c")])
+    backwards = summarise_identities([unresolved("release: c"), unresolved("version: b", "name: a")])
+    assert forwards["top_reasons"] == backwards["top_reasons"] == [["name: a", 1], ["release: c", 1], ["version: b", 1]]
