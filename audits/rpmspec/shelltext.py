@@ -230,7 +230,7 @@ def _replacement(text: str) -> str:
     return "".join(out)
 
 
-def _sed_commands(script: str, extended: bool) -> list[tuple[re.Pattern[str], str, int]]:
+def _sed_commands(script: str, extended: bool) -> list[tuple[regex.Pattern[str], str, int]]:
     commands = []
     i = 0
     while i < len(script):
