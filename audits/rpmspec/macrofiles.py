@@ -10,6 +10,7 @@ what is skipped is said in ``MacroSet.problems``, never silently dropped.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from types import ModuleType
 from typing import Callable, Mapping, Sequence
 
 from . import efimodel, fontmodel, gomodel, rpmbase
@@ -37,6 +38,15 @@ class MacroSet:
     efi_model: gomodel.ModelStatus | None = None  # whether Pedigree's efi-srpm-macros model is loaded, and why
 
 
+# Pedigree's models of macro packages whose files only their source tarballs hold, by macro_file_role kind:
+# (module, its status function, the package's own macro file names, which switch the model off)
+_MODELS: dict[str, tuple[ModuleType, Callable[[str | None, bool], gomodel.ModelStatus], frozenset[str]]] = {
+    "gomodel": (gomodel, gomodel.go_model_status, gomodel.GO_MACRO_FILES),
+    "fontmodel": (fontmodel, fontmodel.font_model_status, fontmodel.FONT_MACRO_FILES),
+    "efimodel": (efimodel, efimodel.efi_model_status, efimodel.EFI_MACRO_FILES),
+}
+
+
 # --------------------------------------------------------------------------- the distribution's set
 
 
@@ -53,12 +63,8 @@ class _Loader:
         self.files: list[str] = []
         self.problems: list[str] = []
         self.platform_added = False
-        self.has_go_macros = False  # the repository carries go-rpm-macros' own files (set by load_macro_set)
-        self.go_model: gomodel.ModelStatus | None = None
-        self.has_font_macros = False  # the repository carries fonts-rpm-macros' own files (set by load_macro_set)
-        self.font_model: gomodel.ModelStatus | None = None
-        self.has_efi_macros = False  # the repository carries efi-rpm-macros' own files (set by load_macro_set)
-        self.efi_model: gomodel.ModelStatus | None = None
+        self.own_files: dict[str, bool] = {}  # by model kind: the repository carries the package's own files
+        self.models: dict[str, gomodel.ModelStatus] = {}  # by model kind: whether it is loaded, and why
 
     def text(self, path: str) -> str | None:
         try:
@@ -100,12 +106,8 @@ class _Loader:
                 self.modules[alias] = text
         elif role.kind == "rpmrc":
             self.add(_rpmrc_optflags(text, path, self.arch), path)
-        elif role.kind == "gomodel":
-            self.load_go_model(text)
-        elif role.kind == "fontmodel":
-            self.load_font_model(text)
-        elif role.kind == "efimodel":
-            self.load_efi_model(text)
+        elif role.kind in _MODELS:
+            self.load_model(role.kind, text)
         elif role.kind == "generator":
             generated, problems = generated_macro_file(text, role.name, self.arch)
             self.problems.extend(f"{path}: {p}" for p in problems)
@@ -114,29 +116,15 @@ class _Loader:
             self.add(parse_macro_file(text, path), path)
 
 
-    def load_go_model(self, spec_text: str | None) -> None:
-        """Pedigree's go-rpm-macros model, where rpm reads macros.go-srpm, when gomodel says it applies."""
-        self.go_model = gomodel.go_model_status(spec_text, self.has_go_macros)
-        if self.go_model.applied:
-            self.definitions.extend(MacroDefinition(name, body, options, gomodel.ORIGIN)
-                                    for name, options, body in gomodel.model_definitions())
-            self.modules[gomodel.LUA_MODULE] = gomodel.lua_source()
-
-    def load_font_model(self, spec_text: str | None) -> None:
-        """Pedigree's fonts-rpm-macros model, where rpm reads macros.fonts-srpm, when fontmodel says it applies."""
-        self.font_model = fontmodel.font_model_status(spec_text, self.has_font_macros)
-        if self.font_model.applied:
-            self.definitions.extend(MacroDefinition(name, body, options, fontmodel.ORIGIN)
-                                    for name, options, body in fontmodel.model_definitions())
-            self.modules[fontmodel.LUA_MODULE] = fontmodel.lua_source()
-
-    def load_efi_model(self, spec_text: str | None) -> None:
-        """Pedigree's efi-srpm-macros model, where rpm reads macros.efi-srpm, when efimodel says it applies."""
-        self.efi_model = efimodel.efi_model_status(spec_text, self.has_efi_macros)
-        if self.efi_model.applied:
-            self.definitions.extend(MacroDefinition(name, body, options, efimodel.ORIGIN)
-                                    for name, options, body in efimodel.model_definitions())
-            self.modules[efimodel.LUA_MODULE] = efimodel.lua_source()
+    def load_model(self, kind: str, spec_text: str | None) -> None:
+        """Pedigree's model of a macro package (gomodel, fontmodel, efimodel), where rpm reads the package's
+        macro file, when the model's status says it applies."""
+        model, status_of, _ = _MODELS[kind]
+        status = self.models[kind] = status_of(spec_text, self.own_files.get(kind, False))
+        if status.applied:
+            self.definitions.extend(MacroDefinition(name, body, options, model.ORIGIN)
+                                    for name, options, body in model.model_definitions())
+            self.modules[model.LUA_MODULE] = model.lua_source()
 
 
 def _rpmrc_optflags(text: str, origin: str, arch: str) -> list[MacroDefinition]:
@@ -157,12 +145,8 @@ def load_macro_set(read: Callable[[str], bytes], paths: Sequence[str], arch: str
     Unreadable, oversized or non-UTF-8 files are skipped and named in ``problems``."""
     loader = _Loader(read, arch)
     roles = [macro_file_role(path) for path in paths]
-    loader.has_go_macros = any(
-        role is not None and role.kind != "gomodel" and role.name in gomodel.GO_MACRO_FILES for role in roles)
-    loader.has_font_macros = any(
-        role is not None and role.kind != "fontmodel" and role.name in fontmodel.FONT_MACRO_FILES for role in roles)
-    loader.has_efi_macros = any(
-        role is not None and role.kind != "efimodel" and role.name in efimodel.EFI_MACRO_FILES for role in roles)
+    for kind, (_, _, own_names) in _MODELS.items():
+        loader.own_files[kind] = any(role is not None and role.kind != kind and role.name in own_names for role in roles)
     for path in paths:
         role = macro_file_role(path)
         if role is None:
@@ -170,11 +154,7 @@ def load_macro_set(read: Callable[[str], bytes], paths: Sequence[str], arch: str
             continue
         loader.load(path, role)
     loader.add_platform()
-    if loader.go_model is None:
-        loader.go_model = gomodel.go_model_status(None, loader.has_go_macros)
-    if loader.font_model is None:
-        loader.font_model = fontmodel.font_model_status(None, loader.has_font_macros)
-    if loader.efi_model is None:
-        loader.efi_model = efimodel.efi_model_status(None, loader.has_efi_macros)
+    for kind in _MODELS.keys() - loader.models.keys():  # no spec of the package: its status says so
+        loader.load_model(kind, None)
     return MacroSet(tuple(loader.definitions), dict(loader.modules), tuple(loader.files), tuple(loader.problems),
-                    loader.go_model, loader.font_model, loader.efi_model)
+                    loader.models["gomodel"], loader.models["fontmodel"], loader.models["efimodel"])
