@@ -1,8 +1,8 @@
 -- Trusted set-up of Pedigree's Lua sandbox (audits/rpmspec/lua.py); runs once per runtime,
 -- with the full standard library, and returns the function that runs untrusted chunks.
--- Untrusted code only ever sees the environment built by new_env() (one per spec: new_state()): copies of the safe
--- libraries, rpm's print/rpm/macros/require, wrapped pcall/xpcall/setmetatable, an io.stderr that
--- discards. Everything
+-- Untrusted code only ever sees the environment built by new_env() (one per spec: new_state()): views
+-- of the safe libraries (writes stay in the spec's view), rpm's print/rpm/macros/require, wrapped
+-- pcall/xpcall/setmetatable/rawget/rawset/next/getmetatable, an io.stderr that discards. Everything
 -- that could escape (debug, load of bytecode, the Python callables, the hook, the state)
 -- lives in locals of this chunk, which untrusted code cannot name.
 local py, module_sources, limits = ...
@@ -100,12 +100,6 @@ local string_mt = getmetatable("")
 string_mt.__index = safe_string
 string_mt.__metatable = false
 
-local function copy(t)
-  local c = {}
-  for k, v in pairs(t) do c[k] = v end
-  return c
-end
-
 local function emit(...)
   local n = select("#", ...)
   for i = 1, n do
@@ -145,16 +139,15 @@ local function check_string(value, position, what)
   return value
 end
 
-local function rpm_table()
-  return {
-    expand = function(s) return expand(check_string(s, 1, "expand")) end,
-    define = function(s) define(check_string(s, 1, "define")) end,
-    undefine = function(s) undefine(check_string(s, 1, "undefine")) end,
-    isdefined = function(s) return isdefined(check_string(s, 1, "isdefined")) end,
-    vercmp = function(a, b) return vercmp(check_string(a, 1, "vercmp"), check_string(b, 2, "vercmp")) end,
-    interactive = false,
-  }
-end
+-- One rpm table for every state: writes to it land in the state's own view (tracked(), below).
+local RPM = {
+  expand = function(s) return expand(check_string(s, 1, "expand")) end,
+  define = function(s) define(check_string(s, 1, "define")) end,
+  undefine = function(s) undefine(check_string(s, 1, "undefine")) end,
+  isdefined = function(s) return isdefined(check_string(s, 1, "isdefined")) end,
+  vercmp = function(a, b) return vercmp(check_string(a, 1, "vercmp"), check_string(b, 2, "vercmp")) end,
+  interactive = false,
+}
 
 local function macros_table()
   return setmetatable({}, {
@@ -189,30 +182,105 @@ end
 
 -- rpm's Lua has io; a spec's chunk may warn on io.stderr. Only that is given, and what is written
 -- is discarded: nothing of io reaches a file, a process or the console (no open, popen, read, lines...).
-local function new_io()
-  local stderr = {}
-  setmetatable(stderr, {
-    __index = { write = function(self) return self end },
-    __newindex = function() error("io.stderr is read-only", 2) end,
-    __metatable = false,
-  })
-  return { stderr = stderr }
+local STDERR = setmetatable({}, {
+  __index = { write = function(self) return self end },
+  __newindex = function() error("io.stderr is read-only", 2) end,
+  __metatable = false,
+})
+local IO = { stderr = STDERR }
+local MATH = {}
+for k, v in pairs(math) do MATH[k] = v end
+MATH.randomseed, MATH.random = nil, nil -- nothing that makes a run non-repeatable
+
+-- What a spec's Lua changed is recorded as it writes, not found by comparing tables: the globals and
+-- the library tables a chunk sees are views (tracked()) over tables shared by every state, and each
+-- write to a view names the global it changes. A view never writes to what it shows; a chunk sees a
+-- plain table: rawget, rawset, next, pairs and getmetatable answer for the view.
+local NIL = {} -- the value of a view's entry the spec set to nil
+local views = setmetatable({}, { __mode = "k" }) -- view -> the merged contents, function
+
+local function tracked(base, changed)
+  local view, overrides = {}, nil
+  local mt = { __index = base, __metatable = false }
+  function mt.__newindex(t, k, v)
+    changed(k)
+    if rawget(base, k) == nil then rawset(t, k, v) return end
+    if overrides == nil then
+      overrides = {}
+      mt.__index = function(_, key)
+        local o = overrides[key]
+        if o == nil then return base[key] end
+        if rawequal(o, NIL) then return nil end
+        return o
+      end
+    end
+    if v == nil then overrides[k] = NIL else overrides[k] = v end
+  end
+  local function merged()
+    local all = {}
+    for k, v in next, base do all[k] = v end
+    if overrides ~= nil then
+      for k, v in next, overrides do
+        if rawequal(v, NIL) then all[k] = nil else all[k] = v end
+      end
+    end
+    for k, v in next, view do all[k] = v end
+    return all
+  end
+  function mt.__pairs() return next, merged(), nil end
+  views[view] = merged
+  return setmetatable(view, mt)
+end
+
+local function view_rawget(t, k)
+  if views[t] then return t[k] end
+  return rawget(t, k)
+end
+
+local function view_rawset(t, k, v)
+  if views[t] then t[k] = v return t end
+  return rawset(t, k, v)
+end
+
+local traversal = setmetatable({}, { __mode = "k" }) -- view -> its contents when next(view) began
+local function view_next(t, k)
+  local merged = views[t]
+  if not merged then return next(t, k) end
+  if k == nil or traversal[t] == nil then traversal[t] = merged() end
+  return next(traversal[t], k)
+end
+
+local function view_getmetatable(t)
+  if views[t] then return nil end
+  return getmetatable(t)
 end
 
 local function new_env()
-  local env = {
-    string = copy(safe_string), table = copy(table), math = copy(math), utf8 = copy(utf8),
-    pairs = pairs, ipairs = ipairs, next = next, select = select, tonumber = tonumber,
+  local changed = {}
+  state.changed_text = ""
+  local function note(name)
+    if changed[name] then return end
+    changed[name] = true
+    local names = {}
+    for n in next, changed do names[#names + 1] = n end
+    sort(names)
+    state.changed_text = concat(names, " ")
+  end
+  local function global(name) return function() note(name) end end
+  local base = {
+    string = tracked(safe_string, global("string")), table = tracked(table, global("table")),
+    math = tracked(MATH, global("math")), utf8 = tracked(utf8, global("utf8")),
+    rpm = tracked(RPM, global("rpm")), io = tracked(IO, global("io")),
+    pairs = pairs, ipairs = ipairs, next = view_next, select = select, tonumber = tonumber,
     tostring = tostring, type = type, error = error, assert = assert,
     pcall = safe_pcall, xpcall = safe_xpcall, setmetatable = safe_setmetatable,
-    getmetatable = getmetatable, rawget = rawget, rawset = rawset, rawequal = rawequal,
-    rawlen = rawlen, unpack = unpack, print = emit, rpm = rpm_table(), macros = macros_table(),
-    io = new_io(), _VERSION = _VERSION,
+    getmetatable = view_getmetatable, rawget = view_rawget, rawset = view_rawset, rawequal = rawequal,
+    rawlen = rawlen, unpack = unpack, print = emit, macros = macros_table(), _VERSION = _VERSION,
   }
-  env.math.randomseed, env.math.random = nil, nil -- nothing that makes a run non-repeatable
-  env._G = env
+  local env = tracked(base, function(k) note(tostring(k)) end)
+  base._G = env
   local loaded = {}
-  env.require = function(name)
+  base.require = function(name)
     name = check_string(name, 1, "require")
     if loaded[name] ~= nil then return loaded[name] end
     local code = compiled[name]
@@ -251,47 +319,15 @@ end
 
 -- One state per spec, as rpm keeps one Lua state for a whole parse: globals (functions) a chunk
 -- defines are seen by the later chunks, until new_state().
-local LIBRARIES = { "string", "table", "math", "utf8", "rpm", "io" }
-
-local function contents(t)
-  local c = {}
-  for k, v in next, t do c[k] = v end
-  return c
-end
-
-local function same(t, fresh)
-  if type(t) ~= "table" then return false end
-  local n = 0
-  for k, v in next, t do
-    if not rawequal(fresh[k], v) then return false end
-    n = n + 1
-  end
-  for _ in next, fresh do n = n - 1 end
-  return n == 0
-end
-
 local function new_state()
   state.env = new_env()
-  state.fresh_globals, state.fresh_libraries = contents(state.env), {}
-  for _, name in pairs(LIBRARIES) do state.fresh_libraries[name] = contents(state.env[name]) end
 end
 
--- The globals whose value differs from the fresh state's (a library table counts when what it holds
--- changed), sorted and blank-separated: an expansion of the macro files' macros whose Lua names none
--- of them does not depend on this spec's Lua, and may be shared with other specs.
+-- The globals this spec's Lua wrote to (a library table counts when a chunk wrote to it), sorted and
+-- blank-separated: an expansion of the macro files' macros whose Lua names none of them does not
+-- depend on this spec's Lua, and may be shared with other specs.
 function state.changes()
-  local env, fresh, names = state.env, state.fresh_globals, {}
-  for k, v in next, env do
-    if not rawequal(fresh[k], v) then names[#names + 1] = tostring(k) end
-  end
-  for k in next, fresh do
-    if rawequal(rawget(env, k), nil) then names[#names + 1] = k end
-  end
-  for name, library in pairs(state.fresh_libraries) do
-    if rawequal(env[name], fresh[name]) and not same(env[name], library) then names[#names + 1] = name end
-  end
-  sort(names)
-  return concat(names, " ")
+  return state.changed_text
 end
 
 new_state()

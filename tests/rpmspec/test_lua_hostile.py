@@ -171,3 +171,14 @@ def test_a_trivial_run_is_fast(sandbox):
     for _ in range(200):
         sandbox.run("print(1)", host)
     assert (time.perf_counter() - started) / 200 < 0.001  # ~25 µs measured; generous for a loaded machine
+
+
+def test_a_library_function_one_spec_replaced_is_back_for_the_next_spec(sandbox):
+    sandbox.run("string.upper = function() return 'x' end", FakeHost())
+    sandbox.new_state()
+    assert sandbox.run('print(string.upper("a"))', FakeHost()) == "A"
+
+
+def test_the_globals_table_cannot_be_given_a_metatable(sandbox):
+    with pytest.raises(LuaError, match="protected metatable"):
+        sandbox.run("setmetatable(_G, {})", FakeHost())

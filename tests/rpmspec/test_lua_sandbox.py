@@ -178,3 +178,37 @@ def test_lua_inside_rpm_expand_runs_nested_with_its_own_output(sandbox):
             return sandbox.run('print("inner")', self) if text == "%{inner}" else super().expand(text)
 
     assert sandbox.run('print("a") print(rpm.expand("%{inner}")) print("b")', Nested()) == "ainnerb"
+
+
+def test_a_global_set_to_nil_reads_as_nil(sandbox):
+    sandbox.new_state()
+    assert sandbox.run("print = nil local ok = pcall(function() print(1) end) return tostring(ok)", FakeHost()) == "false"
+
+
+def test_pairs_over_the_globals_lists_library_globals_and_new_ones(sandbox):
+    sandbox.new_state()
+    code = "mine = 1 local seen = {} for k in pairs(_G) do seen[k] = true end return tostring(seen.string and seen.mine)"
+    assert sandbox.run(code, FakeHost()) == "true"
+
+
+def test_next_and_rawget_see_a_library_through_its_view(sandbox):
+    sandbox.new_state()
+    code = "math.extra = 2 local n = 0 for k in next, math do n = n + 1 end return rawget(math, 'extra'), n > 20"
+    assert sandbox.run(code, FakeHost()) == "2\ttrue"
+
+
+def test_a_library_entry_removed_is_gone_from_its_listing(sandbox):
+    sandbox.new_state()
+    code = "table.insert = nil local has = false for k in pairs(table) do has = has or k == 'insert' end return has"
+    assert sandbox.run(code, FakeHost()) == "false"
+
+
+def test_getmetatable_of_the_globals_is_nil_as_in_rpm(sandbox):
+    sandbox.new_state()
+    assert sandbox.run("return tostring(getmetatable(_G))", FakeHost()) == "nil"
+
+
+def test_rewriting_a_library_entry_names_that_library_among_the_changed_ones(sandbox):
+    sandbox.new_state()
+    sandbox.run("string.format = nil", FakeHost())
+    assert GLOBAL + "string" in sandbox.changed
