@@ -21,6 +21,7 @@ import re
 from pathlib import Path
 
 from .gomodel import ModelStatus, as_macro_file
+from .scan import line_call_finder
 
 __all__ = [
     "FONT_MACRO_FILES", "LUA_MODULE", "MARKER", "MODEL_MACROS", "MODEL_PATCHES", "MODEL_VERSION",
@@ -74,7 +75,7 @@ _DEFINITIONS: tuple[tuple[str, str | None, str], ...] = (
 MODEL_MACROS = frozenset(
     {"fontpkgname", "fonthumanname", "fontdir", "fontfilelist", *(name for name, _, _ in _DEFINITIONS)})
 SECTION_MACROS = ("fontpkg", "fontfiles", "fontmetapkg")
-_CALLS = re.compile(r"^[ \t]*%\{?(" + "|".join(SECTION_MACROS) + r")\b", re.MULTILINE)
+_FIRST_CALL = line_call_finder(SECTION_MACROS)
 _LARGE_SUFFIX = re.compile(r"^[ \t]*%(?:global|define)[ \t]+fontfamily[0-9]{3,}\b", re.MULTILINE)
 _VERSION = re.compile(r"^Version:[ \t]*(\S+)[ \t]*$", re.MULTILINE)
 _PATCH = re.compile(r"^Patch[0-9]*:[ \t]*(\S+)[ \t]*$", re.MULTILINE)
@@ -119,8 +120,7 @@ def lua_source() -> str:
 
 def calls_font_sections(spec_text: str) -> str | None:
     """The first fonts-rpm-macros macro the spec calls on a line of its own (%fontpkg...), or None."""
-    found = _CALLS.search(spec_text)
-    return found.group(1) if found else None
+    return _FIRST_CALL(spec_text)
 
 
 def outside_model(spec_text: str) -> str | None:

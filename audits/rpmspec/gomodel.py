@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
+from .scan import line_call_finder
+
 __all__ = [
     "GO_MACRO_FILES", "LUA_MODULE", "MARKER", "MODEL_MACROS", "MODEL_VERSION", "ModelStatus",
     "SECTION_MACROS", "as_macro_file", "go_model_status", "lua_source", "macro_file_text", "model_definitions", "outside_model",
@@ -79,7 +81,7 @@ print(go.rpmname("%1", "%{-c*}"))
 
 MODEL_MACROS = frozenset({"goname", *(name for name, _, _ in _DEFINITIONS)})
 SECTION_MACROS = ("gometa", "gopkg", "gopkgfiles", "godevelpkg", "goaltpkg", "godevelfiles", "goaltfiles")
-_CALLS = re.compile(r"^[ \t]*%\{?(" + "|".join(SECTION_MACROS) + r")\b", re.MULTILINE)
+_FIRST_CALL = line_call_finder(SECTION_MACROS)
 _LARGE_SUFFIX = re.compile(r"^[ \t]*%(?:global|define)[ \t]+go(?:ipaths?|altipaths)[0-9]{3,}\b", re.MULTILINE)
 _VERSION = re.compile(r"^Version:[ \t]*(\S+)[ \t]*$", re.MULTILINE)
 
@@ -135,8 +137,7 @@ def lua_source() -> str:
 
 def calls_go_sections(spec_text: str) -> str | None:
     """The first go-rpm-macros macro the spec calls on a line of its own (%gometa, %gopkg...), or None."""
-    found = _CALLS.search(spec_text)
-    return found.group(1) if found else None
+    return _FIRST_CALL(spec_text)
 
 
 def outside_model(spec_text: str) -> str | None:

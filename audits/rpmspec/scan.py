@@ -3,11 +3,28 @@
 from __future__ import annotations
 
 import re
+from typing import Callable
 
 _NAME_END = re.compile(r"[?!]*-?[A-Za-z0-9_]*(?:\*\*|\*|#)?")
 _BRACKETS = {"{": re.compile(r"[\\{}]"), "(": re.compile(r"[\\()]"), "[": re.compile(r"[\\\[\]]")}
 _CLOSE = {"{": "}", "(": ")", "[": "]"}
 QUOTE = "\x1f"  # rpm's %{quote:} marker (ASCII unit separator)
+
+
+def line_call_finder(names: tuple[str, ...]) -> Callable[[str], str | None]:
+    """A function giving the first of `names` a spec text calls at the start of a line (after blanks only,
+    ``%name`` or ``%{name``), or None. It looks for the calls and then at their lines: a pattern anchored
+    at every line start costs several times more on specs of 10-500 KB."""
+    calls = re.compile(r"%\{?(" + "|".join(map(re.escape, names)) + r")\b")
+
+    def first(text: str) -> str | None:
+        for found in calls.finditer(text):
+            line_start = text.rfind("\n", 0, found.start()) + 1
+            if not text[line_start : found.start()].strip(" \t"):
+                return found.group(1)
+        return None
+
+    return first
 
 
 def match_close(text: str, start: int) -> int:
