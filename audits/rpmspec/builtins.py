@@ -42,6 +42,8 @@ class MacroEngine(LuaHost, Protocol):
     def problem(self, reason: str) -> None: ...
     def source_file(self, path: str) -> str | None: ...
     def runs_lua(self, code: str) -> None: ...
+    def reads_arguments(self) -> None: ...
+    def expand_shared(self, text: str) -> str: ...
     def charge(self, units: int = 1) -> None: ...
     def expand_text(self, text: str) -> str: ...
     def lookup(self, name: str) -> Entry | None: ...
@@ -206,8 +208,13 @@ def _undefine(engine: MacroEngine, name: str, args: list[str]) -> str:
     return ""
 
 
+_FRAME_READ = re.compile(r"\b(?:opt|arg)\b|\.\.\.")  # the chunk's `local opt, arg = ...`
+
+
 def _lua(engine: MacroEngine, name: str, args: list[str]) -> str:
     frame = engine.frames[-1] if engine.frames else None
+    if frame is not None and _FRAME_READ.search(args[1]):
+        engine.reads_arguments()
     return _run_lua(engine, args[1], frame.options if frame else None, frame.args if frame else None)
 
 
@@ -234,7 +241,7 @@ def _lua_string(engine: MacroEngine, name: str, args: list[str]) -> str:
 
 
 def _expand(engine: MacroEngine, name: str, args: list[str]) -> str:
-    return engine.expand_text(args[1]) if args[1] else ""
+    return engine.expand_shared(args[1]) if args[1] else ""
 
 
 def _expr(engine: MacroEngine, name: str, args: list[str]) -> str:

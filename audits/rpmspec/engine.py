@@ -211,6 +211,17 @@ class MacroEngine:
         return self._run_entry(name, entry, [name, *args] if entry.options is not None else None)
 
     # -- expansion ---------------------------------------------------------------------------------
+    def expand_shared(self, text: str) -> str:
+        """expand_text for ``%{expand:text}``: shared across specs like a plain macro's expansion (see
+        _shared). Fedora's %dist expands 10,000 ``%{?distprefixN}`` there, again in every spec that sets
+        %distprefix (go-rpm-macros do), for the same answer."""
+        return self._shared(("%{expand:}", text), lambda: self.expand_text(text))
+
+    def reads_arguments(self) -> None:
+        """The expansion under way read the arguments of the parametric call it runs in (Lua's opt and
+        arg): it is shared only outside such calls ("**" is defined in each of them)."""
+        self.lookup("**")
+
     def expand_text(self, text: str) -> str:
         if self.depth >= MAX_DEPTH:
             self.problem("macro recursion is deeper than rpm's limit of 64 levels")

@@ -160,6 +160,41 @@ def test_a_macro_files_lua_expansion_is_reused_when_the_spec_changed_only_global
     assert e.expand("%show") == "nil"
 
 
+def test_an_expand_argument_is_reused_by_the_next_spec_without_running_its_lua_again(monkeypatch):
+    e = engine()
+    text = "%{expand:%%{lua: print('x')}%{?v}}"
+    assert e.expand(text) == "x"
+    e.reset()
+    monkeypatch.setattr(SANDBOX, "run", None)  # a run now would fail: the expansion must come from the cache
+    assert e.expand(text) == "x"
+
+
+def test_an_expand_argument_is_expanded_afresh_once_the_spec_changed_what_it_read():
+    e = engine()
+    assert e.expand("%{expand:%%{?distprefix}.a}") == ".a"
+    e.reset()
+    e.expand("%define distprefix .20240101git\n")
+    assert e.expand("%{expand:%%{?distprefix}.a}") == ".20240101git.a"
+
+
+def test_lua_reading_the_arguments_of_the_call_it_runs_in_is_not_reused_for_other_arguments():
+    e = engine(inner="%{lua: print(arg[1] or 'none')}", outer__="%inner")
+    assert e.expand("%{outer a}") == "a"
+    assert e.expand("%{outer b}") == "b"
+    assert e.expand("%inner") == "none"
+
+
+def test_an_expand_that_loaded_a_file_of_the_spec_folder_is_not_reused_for_another_spec():
+    files = {"m": "%v 1\n"}
+    e = MacroEngine(macro_set(_sourcedir="/src"), sandbox=SANDBOX, read_source=lambda name: files.get(name))
+    e.expand("%{expand:%%{load:%{_sourcedir}/m}}")
+    assert e.expand("%v") == "1"
+    e.reset()
+    files["m"] = "%v 2\n"
+    e.expand("%{expand:%%{load:%{_sourcedir}/m}}")
+    assert e.expand("%v") == "2"
+
+
 def test_the_lua_state_starts_afresh_for_the_next_spec():
     e = engine()
     e.expand("%{lua: mark = 'set'}")
