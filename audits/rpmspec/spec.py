@@ -172,7 +172,19 @@ def section_writing(entry: Entry | None) -> tuple[bool, bool, frozenset[str]]:
     %package or %files header, and the macros its body names."""
     if entry is None:
         return False, False, frozenset()
-    return True, "%package" in entry.body or "%files" in entry.body, frozenset(_MACRO_NAME.findall(entry.body))
+    body = entry.body
+    return True, "%package" in body or "%files" in body, frozenset(
+        m.group(1) for m in _MACRO_NAME.finditer(body) if _may_call(body, m.start()))
+
+
+def _may_call(body: str, start: int) -> bool:
+    """Whether the % at `start`, the last of a run, may call a macro when the body is expanded, or once
+    more by an %{expand:} around it: not when the run is a doubled %% escape twice over (pyproject-rpm-macros
+    write ``%%%%pyproject_extras_subpkg`` in a message of %pyproject_install)."""
+    run = 1
+    while run <= start and body[start - run] == "%":
+        run += 1
+    return run % 2 == 1 or run == 2
 
 
 class _PreambleDecides(Exception):

@@ -247,3 +247,12 @@ def test_a_self_recursive_name_is_unresolved():
 
 def test_an_unclosed_if_is_unresolved():
     assert not identity(spec(*MAIN, "%if 1", "%files")).complete
+
+
+def test_a_macro_naming_a_section_writer_only_behind_a_twice_doubled_percent_does_not_write_sections():
+    from audits.rpmspec.engine import Entry
+    from audits.rpmspec.spec import section_writing
+
+    assert section_writing(Entry("%{expand:echo %%%%subpkg is not used}", "", 0)) == (True, False, frozenset({"expand"}))
+    assert section_writing(Entry("%{expand:%%subpkg -n x}", "", 0))[2] == frozenset({"expand", "subpkg"})
+    assert section_writing(Entry("%%%subpkg", "", 0))[2] == frozenset({"subpkg"})
