@@ -1,5 +1,7 @@
 """Fixtures shared by every test package: users in each role and sample releases."""
 
+import os
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -8,6 +10,7 @@ from django.core.management import call_command
 from access.permissions import ADMIN, AUDITOR, RELEASE_MANAGER
 from audits.services.ingest import ingest_release
 from tests.audits import sample_repo
+from tests.support.corpus import RUN_DIR_VARIABLE
 from tests.support.gitrepo import commit_all, init_repo, write_files
 from tests.support.users import PASSWORD
 from tests.support.xdist_units import ContiguousUnitScheduling, run_order
@@ -25,6 +28,13 @@ def pytest_collection_modifyitems(items):
 
 def pytest_xdist_make_scheduler(config, log):
     return ContiguousUnitScheduling(config, log)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def run_directory(tmp_path_factory):
+    """A directory of this run that every xdist worker shares (each worker's base is one of its folders)."""
+    base = tmp_path_factory.getbasetemp()
+    os.environ[RUN_DIR_VARIABLE] = str(base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base)
 
 
 @pytest.fixture(autouse=True)

@@ -134,10 +134,11 @@ def test_the_corpus_release_is_row_for_row_the_same_after_the_model_moves():
     """The issue's database: the real Azure Linux release (7,580 components) ingested before the moves."""
     from django.test import override_settings
 
-    from tests.support.corpus import BRANCH, bundle_path
+    from tests.support.corpus import BRANCH, bundle_path, seed_identity_cache
     from tests.support.snapshots import release_snapshot, texts_digest
 
     bundle = bundle_path()
+    seed_identity_cache()
     with override_settings(PEDIGREE_ALLOW_LOCAL_SOURCES=True):
         release = ingest_release(str(bundle), BRANCH).release  # today's schema; migrating back keeps the rows
     before, texts = release_snapshot(release), texts_digest(release)

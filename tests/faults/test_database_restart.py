@@ -14,6 +14,7 @@ pytestmark = [pytest.mark.faults, pytest.mark.production, pytest.mark.corpus]
 def test_a_database_restart_during_an_ingest_fails_the_job_cleanly_and_a_rerun_succeeds(tmp_path):
     bundle = str(corpus.bundle_path())
     with production_portal(tmp_path) as portal:
+        portal.manage("loaddata", str(corpus.identity_cache_fixture(tmp_path / "identities.json")))  # about the restart
         session = portal.signed_in_session()
         job_id = job_id_from(portal.post_form(session, "/ingest/", {"source": bundle, "ref": corpus.BRANCH}))
         deadline = time.monotonic() + 300

@@ -1,8 +1,9 @@
 """The history ingest on the real corpus: the last COMMITS commits up to the cut, checked against computations
 that do not go through history.incremental.
 
-Cost: one full analysis of the cut without any identity cache, one history ingest (the first commit analysed
-in full, then COMMITS - 1 increments, then the head materialised, the identities cached by then), one release
+Cost: one full analysis of the cut (its identities from tests/support/corpus.py `corpus_identities`, computed once
+per run), one history ingest (the first commit analysed in full, then COMMITS - 1 increments, then the head
+materialised, the identities cached by then), one release
 written from the fresh analysis, ten configuration-only analyses. The whole history (492 commits) takes minutes
 (bench/history.py), too long for CI, hence a range. The module writes its own rows (this package has no
 shared corpus ingest) and deletes every row it added.
@@ -16,8 +17,7 @@ import pytest
 from django.core.management import call_command
 from django.test import override_settings
 
-from audits import githistory, gitsource
-from audits.analysis import analyse_release
+from audits import gitsource
 from audits.azldev.classify import INTACT, classify, default_config
 from audits.azldev.loader import load_project
 from audits.azldev.resolve import resolve_components
@@ -29,7 +29,7 @@ from history.models import ComponentState, Snapshot
 from history.services.ingest import ingest_history
 from history.states import ComponentState as State
 from history.states import state_of
-from tests.support.corpus import CUT_COMMIT, bundle_path
+from tests.support.corpus import CUT_COMMIT, KnownIdentities, analyse_cut, bundle_path, corpus_identities
 
 pytestmark = [pytest.mark.corpus, pytest.mark.django_db]
 
@@ -69,16 +69,12 @@ def corpus_history(django_db_setup, django_db_blocker, tmp_path_factory):
         before = {m: set(m.objects.values_list("pk", flat=True)) for m in (Release, Commit, Distribution, IdentityCacheEntry)}
         with gitsource.fetch(bundle, CUT_COMMIT, allow_local=True) as checkout:
             shas = first_parent_history(checkout.git_dir, CUT_COMMIT)
-            # First a fresh single-commit analysis of the cut, with no identity cache at all; what it expanded
-            # then seeds the cache, as a single-commit ingest of the cut would have (the history's first commit
-            # is 30 commits earlier, with mostly the same specs).
-            history = githistory.PathHistory(githistory.commits_by_path(checkout.git_dir, CUT_COMMIT),
-                                             githistory.commit_order(checkout.git_dir, CUT_COMMIT))
-            with GitTree(checkout.git_dir, CUT_COMMIT) as tree:
-                analysis = analyse_release(tree, history,
-                                           lambda path: githistory.blame_lines(checkout.git_dir, CUT_COMMIT, path))
+            # First a single-commit analysis of the cut, not through history; the cut's identities then seed the
+            # cache, as a single-commit ingest of the cut would have (the history's first commit is 30 commits
+            # earlier, with mostly the same specs).
+            analysis = analyse_cut(checkout.git_dir, KnownIdentities(corpus_identities()))
             found["fresh_states"] = {r.resolved.name: state_of(r) for r in analysis.components}
-            StoredIdentities.add(analysis.identities_computed)
+            StoredIdentities.add(corpus_identities())
 
             outcome = ingest_history(bundle, CUT_COMMIT, from_commit=shas[-COMMITS])
             snapshots = list(Snapshot.objects.filter(distribution=outcome.distribution).order_by("seq"))

@@ -22,7 +22,7 @@ from jobs.models import Job
 from policies.models import Finding, PolicyVersion
 from reviews.models import Review
 from reviews.services import Actor, clean_decision, decide_many
-from tests.support.corpus import CUT_COMMIT, bundle_path
+from tests.support.corpus import CUT_COMMIT, bundle_path, seed_identity_cache
 
 pytestmark = [pytest.mark.corpus, pytest.mark.django_db]
 OLDER_COMMIT = "0e2a0b11"
@@ -33,6 +33,7 @@ def releases(django_db_setup, django_db_blocker):
     """(older release, cut release): the older one ingested and every review of it accepted first."""
     bundle = str(bundle_path())
     with django_db_blocker.unblock(), override_settings(PEDIGREE_ALLOW_LOCAL_SOURCES=True):
+        seed_identity_cache()
         older = ingest_release(bundle, OLDER_COMMIT).release
         reviewer = get_user_model().objects.create_user("corpus-reviewer")
         versions = dict(Review.objects.filter(release=older).values_list("pk", "version"))

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 import pytest
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 CUT_COMMIT = "074f8fe9c17e6321b889f0dd0d0df406f187f850"
 BRANCH = "tomls/base/main"
+RUN_DIR_VARIABLE = "PEDIGREE_TEST_RUN_DIR"  # set by tests/conftest.py: a directory every xdist worker of the run shares
 
 
 def shared_dir() -> Path:
@@ -51,9 +54,82 @@ def ingested_corpus() -> Iterator:
     from jobs.models import Job
 
     bundle = bundle_path()
+    seed_identity_cache()
     with override_settings(PEDIGREE_ALLOW_LOCAL_SOURCES=True):
         outcome = ingest_release(str(bundle), BRANCH)
     yield outcome
     for model in (Release, Job, Commit, Distribution):
         model.objects.all().delete()
     delete_unreferenced()  # the texts of the deleted releases
+
+
+class KnownIdentities:
+    """Identity cache entries held in memory, as an analysis reads them (audits.identities.IdentityCache)."""
+
+    def __init__(self, entries: dict[str, dict[str, Any]]):
+        self.entries = entries
+
+    def get_many(self, keys) -> dict[str, dict[str, Any]]:
+        return {k: self.entries[k] for k in keys if k in self.entries}
+
+
+def analyse_cut(git_dir: Path, identity_cache=None):
+    """The ReleaseAnalysis of the cut, as a single-commit ingest computes it (nothing is written)."""
+    from audits import githistory
+    from audits.analysis import analyse_release
+    from audits.gittree import GitTree
+
+    history = githistory.PathHistory(githistory.commits_by_path(git_dir, CUT_COMMIT),
+                                     githistory.commit_order(git_dir, CUT_COMMIT))
+    with GitTree(git_dir, CUT_COMMIT) as tree:
+        return analyse_release(tree, history, lambda path: githistory.blame_lines(git_dir, CUT_COMMIT, path),
+                               identity_cache=identity_cache)
+
+
+_identities: dict[str, dict[str, Any]] | None = None
+
+
+def corpus_identities() -> dict[str, dict[str, Any]]:
+    """The identity cache entries a cold analysis of the cut computes, once per test run.
+
+    Expanding the corpus's specs costs most of a cold ingest (bench/README.md), and a dozen tests about
+    other things (faults, migrations, history, reviews, images) ingest the corpus. They start from these
+    entries, as a second ingest of the same specs does in production; the expansion itself is tested on
+    the corpus by tests/rpmspec (against rpm too), and the production smoke test ingests cold. The first
+    test of the run that asks computes them, under a lock the xdist workers share, into the run's
+    directory. An entry's key covers the code and macro files it was computed with
+    (IdentityResolver.key), so an entry is never reused for anything else."""
+    global _identities
+    if _identities is None:
+        from audits import gitsource
+        from audits.identities import CODE_DIGEST
+
+        run_dir = Path(os.environ[RUN_DIR_VARIABLE])
+        path = run_dir / f"corpus-identities-{CODE_DIGEST[:16]}.json"
+        with open(run_dir / "corpus-identities.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not path.exists():
+                with gitsource.fetch(str(bundle_path()), CUT_COMMIT, allow_local=True) as checkout:
+                    computed = analyse_cut(checkout.git_dir).identities_computed
+                part = path.with_suffix(".part")
+                part.write_text(json.dumps(computed))
+                part.replace(path)
+        _identities = json.loads(path.read_text())
+    return _identities
+
+
+def seed_identity_cache() -> None:
+    """This database's identity cache holds the cut's identities (corpus_identities)."""
+    from audits.services.ingest import StoredIdentities
+
+    StoredIdentities.add(corpus_identities())
+
+
+def identity_cache_fixture(path: Path) -> Path:
+    """corpus_identities as a Django fixture, for `manage.py loaddata` in a portal of its own."""
+    from django.utils import timezone
+
+    now = timezone.now().isoformat()
+    path.write_text(json.dumps([{"model": "audits.identitycacheentry", "pk": key, "fields": {"value": value, "created_at": now}}
+                                for key, value in corpus_identities().items()]))
+    return path
