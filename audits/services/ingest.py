@@ -20,7 +20,7 @@ from jobs.progress import Progress, no_progress
 from jobs.registry import JobParamsError
 
 from .. import githistory, gitsource, gittree
-from ..analysis import ComponentRecord, ReleaseAnalysis, analyse_release
+from ..analysis import ComponentRecord, IdentityCache, ReleaseAnalysis, analyse_release
 from ..summary import summarise
 from ..azldev.loader import ConfigError
 from ..azldev.tree import TreeError
@@ -123,7 +123,8 @@ def ingest_checkout(checkout: gitsource.Checkout, *, user=None, progress: Progre
     return IngestOutcome(release, created=True)
 
 
-def analyse_checkout(checkout: gitsource.Checkout, progress: Progress = no_progress) -> ReleaseAnalysis:
+def analyse_checkout(checkout: gitsource.Checkout, progress: Progress = no_progress, *,
+                     identity_cache: IdentityCache | None = None) -> ReleaseAnalysis:
     sha = checkout.commit.sha
     progress(0, 0, "reading history")
     history = githistory.PathHistory(
@@ -136,7 +137,7 @@ def analyse_checkout(checkout: gitsource.Checkout, progress: Progress = no_progr
             history,
             lambda path: githistory.blame_lines(checkout.git_dir, sha, path),
             progress=lambda done, total: progress(done, total, "analysing components"),
-            identity_cache=StoredIdentities(),
+            identity_cache=identity_cache if identity_cache is not None else StoredIdentities(),
         )
 
 

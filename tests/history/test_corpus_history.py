@@ -23,13 +23,13 @@ from audits.azldev.loader import load_project
 from audits.azldev.resolve import resolve_components
 from audits.gittree import GitTree
 from audits.models import Commit, Component, Distribution, IdentityCacheEntry, Release
-from audits.services.ingest import StoredIdentities, write_release
+from audits.services.ingest import StoredIdentities, analyse_checkout, write_release
 from history.incremental import first_parent_history
 from history.models import ComponentState, Snapshot
 from history.services.ingest import ingest_history
 from history.states import ComponentState as State
 from history.states import state_of
-from tests.support.corpus import CUT_COMMIT, KnownIdentities, analyse_cut, bundle_path, corpus_identities
+from tests.support.corpus import CUT_COMMIT, KnownIdentities, bundle_path, corpus_identities
 
 pytestmark = [pytest.mark.corpus, pytest.mark.django_db]
 
@@ -72,7 +72,7 @@ def corpus_history(django_db_setup, django_db_blocker, tmp_path_factory):
             # First a single-commit analysis of the cut, not through history; the cut's identities then seed the
             # cache, as a single-commit ingest of the cut would have (the history's first commit is 30 commits
             # earlier, with mostly the same specs).
-            analysis = analyse_cut(checkout.git_dir, KnownIdentities(corpus_identities()))
+            analysis = analyse_checkout(checkout, identity_cache=KnownIdentities(corpus_identities()))
             found["fresh_states"] = {r.resolved.name: state_of(r) for r in analysis.components}
             StoredIdentities.add(corpus_identities())
 

@@ -73,19 +73,6 @@ class KnownIdentities:
         return {k: self.entries[k] for k in keys if k in self.entries}
 
 
-def analyse_cut(git_dir: Path, identity_cache=None):
-    """The ReleaseAnalysis of the cut, as a single-commit ingest computes it (nothing is written)."""
-    from audits import githistory
-    from audits.analysis import analyse_release
-    from audits.gittree import GitTree
-
-    history = githistory.PathHistory(githistory.commits_by_path(git_dir, CUT_COMMIT),
-                                     githistory.commit_order(git_dir, CUT_COMMIT))
-    with GitTree(git_dir, CUT_COMMIT) as tree:
-        return analyse_release(tree, history, lambda path: githistory.blame_lines(git_dir, CUT_COMMIT, path),
-                               identity_cache=identity_cache)
-
-
 _identities: dict[str, dict[str, Any]] | None = None
 
 
@@ -103,6 +90,7 @@ def corpus_identities() -> dict[str, dict[str, Any]]:
     if _identities is None:
         from audits import gitsource
         from audits.identities import CODE_DIGEST
+        from audits.services.ingest import analyse_checkout
 
         run_dir = Path(os.environ[RUN_DIR_VARIABLE])
         path = run_dir / f"corpus-identities-{CODE_DIGEST[:16]}.json"
@@ -110,7 +98,7 @@ def corpus_identities() -> dict[str, dict[str, Any]]:
             fcntl.flock(lock, fcntl.LOCK_EX)
             if not path.exists():
                 with gitsource.fetch(str(bundle_path()), CUT_COMMIT, allow_local=True) as checkout:
-                    computed = analyse_cut(checkout.git_dir).identities_computed
+                    computed = analyse_checkout(checkout, identity_cache=KnownIdentities({})).identities_computed
                 part = path.with_suffix(".part")
                 part.write_text(json.dumps(computed))
                 part.replace(path)
