@@ -40,6 +40,7 @@ from .cyclonedx_vulnerabilities import vex_scope, vulnerabilities_of
 from .evr import rpm_purl
 from .facts import ComponentFacts, ImageFacts, ReleaseFacts, SourceFileFacts
 from .gc_pause import without_cyclic_gc
+from .model_comparisons import comparisons_made_once
 from .cyclonedx_image import image_components, image_root
 from .cyclonedx_graph import (
     RELEASE_REF,
@@ -261,7 +262,7 @@ def build_bom(release: ReleaseFacts, *, component: str | None = None, image: Ima
     (cyclonedx_image.py); with `vex` the release's VEX document: its vulnerabilities and only the
     components they are about. With `shell`, everything but the components and the dependency graph,
     which cyclonedx_parts.py writes from per-component parts."""
-    with without_cyclic_gc():
+    with without_cyclic_gc(), comparisons_made_once():
         return _build_bom(release, component, image, options, vex, shell)
 
 

@@ -35,6 +35,8 @@ from cyclonedx.schema.schema import SCHEMA_VERSIONS
 from py_serializable import ObjectMetadataLibrary, SerializationType
 from py_serializable.formatters import BaseNameFormatter, CurrentFormatter
 
+from .model_comparisons import comparisons_made_once
+
 SCHEMA_URI = "http://cyclonedx.org/schema/bom-1.6.schema.json"  # what JsonV1Dot6 writes as $schema
 _SPEC = SchemaVersion.V1_6
 _VIEW = SCHEMA_VERSIONS[_SPEC]
@@ -193,7 +195,8 @@ def serialise(bom: Bom) -> bytes:
     if not has_unique_refs(bom):
         raise Unsupported("a bom-ref is missing or repeated: the library would give it a random value")
     validate_model(bom)
-    with BomDependencyGraphFlatMerger(bom):
+    # the merged graph's entries are new and complete when the library sorts them; writing changes nothing
+    with comparisons_made_once(), BomDependencyGraphFlatMerger(bom):
         document = _object(bom)
     # Json.generate parses the encoder's output and updates it with these keys, then dumps it again
     document.update({"$schema": SCHEMA_URI, "bomFormat": "CycloneDX", "specVersion": _SPEC.to_version()})
