@@ -3,8 +3,6 @@ arch or macro/Lua loading shows here in seconds, without the corpus."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from audits.rpmspec.macropaths import distribution_macro_paths

@@ -14,14 +14,13 @@ from cyclonedx.schema import OutputFormat
 from sbom.services import cyclonedx, spdx
 from sbom.services.facts import (
     BinaryFacts,
-    CommitFacts,
     ComponentFacts,
     OverlayFacts,
     ReleaseFacts,
     SourceFileFacts,
     Unresolved,
 )
-from tests.sbom.builders import BAD_COMMIT, COMMIT, WHEN, component, release
+from tests.sbom.builders import BAD_COMMIT, component, release
 from sbom.services.sanitise import (
     MAX_VERSION,
     digest_problem,

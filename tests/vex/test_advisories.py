@@ -9,7 +9,6 @@ from vex.advisories import (
     NOT_AFFECTED_OVERLAY,
     NOT_AFFECTED_VERSION,
     UNKNOWN,
-    AdvisoryError,
     PackageEntry,
     VersionRange,
     affects,
