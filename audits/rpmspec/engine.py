@@ -18,6 +18,7 @@ from .builtins import BudgetExhausted
 from .buildpython import BuildPython
 from .lua import LuaSandbox
 from .macrofiles import MacroSet
+from .reads import WHOLE, Reads, Trace
 from .scan import OptionError, getopt, macro_end, split_args
 from .shell import expand_shell
 
@@ -42,18 +43,6 @@ class Frame:
     name: str
     options: dict[str, str] = field(default_factory=dict)
     args: list[str] = field(default_factory=list)
-
-
-@dataclass(slots=True)
-class Trace:
-    """Every macro name one spec's expansion looked up: names one by one, and the name sets of the
-    cached expansions it used, kept whole rather than copied (Fedora's %dist alone reads 10,000)."""
-
-    names: set[str] = field(default_factory=set)
-    reused: dict[int, frozenset[str]] = field(default_factory=dict)  # by id: each set once
-
-    def isdisjoint(self, names: frozenset[str]) -> bool:
-        return names.isdisjoint(self.names) and all(names.isdisjoint(r) for r in self.reused.values())
 
 
 class MacroEngine:
@@ -96,6 +85,7 @@ class MacroEngine:
         self.defined_here: set[str] = set()  # names the spec itself defined (not the macro files)
         self.generation = 0  # bumped by every lasting change of the table
         self.recording: set[str] | None = None  # names looked up by the cacheable expansion under way
+        self.recording_whole: dict[int, frozenset[str]] = {}  # and the large sets it read, by id (Reads)
         self.trace: Trace | None = None  # names looked up by the whole spec, when traced
         if self.sandbox is not None:
             self.sandbox.new_state()
@@ -103,7 +93,7 @@ class MacroEngine:
     def start_trace(self, trace: Trace | None = None) -> Trace:
         """Record every name looked up from now on into `trace` (a new one by default), until reset()."""
         self.trace = trace if trace is not None else Trace()
-        self.recording = self.trace.names
+        self.recording, self.recording_whole = self.trace.names, self.trace.reused
         return self.trace
 
     # -- the table ---------------------------------------------------------------------------------
@@ -135,10 +125,13 @@ class MacroEngine:
         base = self.base.get(name)
         return bool(stack) if base is None else not (len(stack) == 1 and stack[0] is base)
 
-    def _unchanged(self, names: frozenset[str]) -> bool:
-        # walk the smaller side (`table.keys() & names` would walk the frozenset, often 10,000 names)
-        touched = names.intersection(self.table) if len(self.table) < len(names) else names
-        return not any(self._changed(n) for n in touched)
+    def _unchanged(self, reads: Reads) -> bool:
+        for names in reads.sets():
+            # walk the smaller side (`table.keys() & names` would walk the frozenset, often 10,000 names)
+            touched = names.intersection(self.table) if len(self.table) < len(names) else names
+            if any(self._changed(n) for n in touched):
+                return False
+        return True
 
     def lookup(self, name: str) -> Entry | None:
         if self.recording is not None:
@@ -392,16 +385,18 @@ class MacroEngine:
             self._record(cached[0])
             self.note(*cached[2])
             return cached[1]
-        outer, self.recording = self.recording, set()
+        outer = self.recording, self.recording_whole
+        self.recording, self.recording_whole = set(), {}
         generation, problems, notes = self.generation, len(self.problems), len(self.notes)
         try:
             result = expand()
         finally:
-            names, self.recording = frozenset(self.recording), outer
-            self._record(names)
-        if generation == self.generation and problems == len(self.problems) and self._unchanged(names) \
-                and names.isdisjoint(changed) and names.isdisjoint(self._lua_changed()):
-            self.cache[key] = (names, result, tuple(dict.fromkeys(self.notes[notes:])))
+            reads = Reads(frozenset(self.recording), tuple(self.recording_whole.values()))
+            self.recording, self.recording_whole = outer
+            self._record(reads)
+        if generation == self.generation and problems == len(self.problems) and self._unchanged(reads) \
+                and reads.isdisjoint(changed) and reads.isdisjoint(self._lua_changed()):
+            self.cache[key] = (reads, result, tuple(dict.fromkeys(self.notes[notes:])))
         return result
 
     def _lua_changed(self) -> frozenset[str]:
@@ -410,14 +405,21 @@ class MacroEngine:
     def runs_lua(self, code: str) -> None:
         """Record, for the expansion under way, the Lua globals `code` may read (see _shared)."""
         if self.recording is not None and self.sandbox is not None:
-            self.recording |= self.sandbox.reach(code)
+            self._record_set(self.sandbox.reach(code))
 
-    def _record(self, names: frozenset[str]) -> None:
-        """`names` were looked up by the expansion under way."""
+    def _record(self, reads: Reads) -> None:
+        """What a cached expansion read was read by the expansion under way."""
         if self.recording is None:
             return
-        if self.trace is not None and self.recording is self.trace.names:
-            self.trace.reused[id(names)] = names
+        self._record_set(reads.own)
+        for names in reads.whole:
+            self.recording_whole[id(names)] = names
+
+    def _record_set(self, names: frozenset[str]) -> None:
+        if self.recording is None:
+            return
+        if len(names) >= WHOLE:
+            self.recording_whole[id(names)] = names
         else:
             self.recording |= names
 
@@ -445,7 +447,7 @@ class MacroEngine:
 
 
 CacheKey = str | tuple[str | None, ...]  # a plain macro's name; (name, options, body, arguments...) of a call
-Cache = dict[CacheKey, tuple[frozenset[str], str, tuple[str, ...]]]  # names read, expansion, notes
+Cache = dict[CacheKey, tuple[Reads, str, tuple[str, ...]]]  # names read, expansion, notes
 _BASES: dict[int, tuple[MacroSet, dict[str, Entry], Cache]] = {}
 
 

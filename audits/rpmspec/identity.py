@@ -12,9 +12,10 @@ from typing import Callable, Mapping
 
 from . import efimodel, fontmodel, gomodel
 from .builtins import BudgetExhausted
-from .engine import MacroEngine, Trace, base_table
+from .engine import MacroEngine, base_table
 from .lua import LuaSandbox
 from .macrofiles import MacroSet
+from .reads import Trace
 from .spec import PackageRecord, ParsedSpec, SpecReader, Tag, section_writing
 
 _NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._+-]*")

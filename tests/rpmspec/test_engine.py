@@ -1,6 +1,7 @@
 import pytest
 
 from audits.rpmspec.engine import BudgetExhausted, MacroEngine
+from audits.rpmspec.reads import WHOLE
 
 from .engine_support import SANDBOX, engine, macro_set
 
@@ -132,6 +133,31 @@ def test_parametric_calls_are_reused_until_the_spec_changes_what_they_read():
     assert e.expand("%{f a}") == "a.x"
     e.reset()
     assert e.expand("%{f a}") == "a.azl4"
+
+
+def many_reads(count: int) -> str:
+    """A macro body that looks up `count` macros, as Fedora's %dist looks up 10,000 %{?distprefixN}."""
+    return "".join(f"%{{?p{i}}}" for i in range(count))
+
+
+def test_an_expansion_reusing_one_that_read_many_names_is_expanded_afresh_when_the_spec_changes_one():
+    assert WHOLE <= 400  # the inner expansion's names are kept whole, not copied into the outer one's
+    e = engine(inner=many_reads(400), outer="[%inner]")
+    assert e.expand("%inner%outer") == "[]"
+    e.reset()
+    e.expand("%define p399 x\n")
+    assert e.expand("%outer") == "[x]"
+    e.reset()
+    assert e.expand("%outer") == "[]"
+
+
+def test_a_trace_holds_the_names_of_a_reused_expansion_that_read_many():
+    e = engine(inner=many_reads(400), outer="[%inner]")
+    e.expand("%outer")
+    e.reset()
+    trace = e.start_trace()
+    e.expand("%outer")
+    assert not trace.isdisjoint(frozenset({"p399"})) and trace.isdisjoint(frozenset({"p400"}))
 
 
 def test_a_spec_macro_of_the_same_name_but_another_body_is_expanded_afresh():
