@@ -416,8 +416,8 @@ class MacroEngine:
             self.recording_whole[id(names)] = names
 
     def _record_set(self, names: frozenset[str]) -> None:
-        if self.recording is None:
-            return
+        """`names` were read by the expansion under way (the callers check that one is)."""
+        assert self.recording is not None
         if len(names) >= WHOLE:
             self.recording_whole[id(names)] = names
         else:
