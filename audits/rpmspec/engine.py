@@ -34,6 +34,8 @@ class Entry:
     level: int
     literal: bool = False  # automatic argument macros (%1, %-f...) are never re-expanded
     auto: bool = False
+    # spec.section_writing's reading of the body, made once: a macro file's entry serves every spec
+    sections: tuple[bool, frozenset[str]] | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(slots=True)

@@ -172,9 +172,11 @@ def section_writing(entry: Entry | None) -> tuple[bool, bool, frozenset[str]]:
     %package or %files header, and the macros its body names."""
     if entry is None:
         return False, False, frozenset()
-    body = entry.body
-    return True, "%package" in body or "%files" in body, frozenset(
-        m.group(1) for m in _MACRO_NAME.finditer(body) if _may_call(body, m.start()))
+    if entry.sections is None:
+        body = entry.body
+        entry.sections = ("%package" in body or "%files" in body,
+                          frozenset(m.group(1) for m in _MACRO_NAME.finditer(body) if _may_call(body, m.start())))
+    return True, *entry.sections
 
 
 def _may_call(body: str, start: int) -> bool:
