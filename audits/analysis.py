@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import posixpath
 from dataclasses import dataclass, field
-from typing import Any, Callable, Collection
+from typing import Any, Callable, Collection, Iterable
 
 from .attribution import Blame, ConfigAttribution, History
 from .azldev import classify as classify_mod
@@ -130,21 +130,27 @@ def analyse_release(
     blame: Blame,
     progress: Callable[[int, int], None] = lambda done, total: None,
     identity_cache: IdentityCache | None = None,
+    expansion_processes: int = 0,
 ) -> ReleaseAnalysis:
     """Load, resolve, classify and cross-check every component of the tree.
 
     Which commit is newer is decided by history order (`history`), never by dates,
-    which may tie.
+    which may tie. Specs are expanded in `expansion_processes` helper processes (see
+    ComponentAnalyser.expand_ahead), or in this one.
     """
     project = load_project(tree)
     components = resolve_components(project, tree)
     check_component_names((c.name, c.defined_in) for c in components)
     analyser = ComponentAnalyser(tree, project, history, blame, identity_cache)
     records = []
-    for done, component in enumerate(components, 1):
-        records.append(analyser.record(component))
-        if done % PROGRESS_EVERY == 0 or done == len(components):
-            progress(done, len(components))
+    try:
+        analyser.expand_ahead(components, expansion_processes)
+        for done, component in enumerate(components, 1):
+            records.append(analyser.record(component))
+            if done % PROGRESS_EVERY == 0 or done == len(components):
+                progress(done, len(components))
+    finally:
+        analyser.identities.close()
     findings = analyser.findings
     known = {c.name for c in components}
     entries = tree.entries()
@@ -257,6 +263,18 @@ class ComponentAnalyser:
         ))
         if identity_cache is not None:
             self.identities.prefetch(identity_cache, (sha256_text(d) for p, d in self.blobs.items() if p.endswith(".spec")))
+
+    def expand_ahead(self, components: Iterable[ResolvedComponent], processes: int) -> None:
+        """Start expanding the components' rendered specs in helper processes, in the order record() will
+        ask for them (IdentityResolver.expand_ahead): the analysis of one component overlaps the expansion
+        of the next ones, and a machine's other cores share the expansion."""
+        specs = []
+        for component in components:
+            directory = self.project.rendered_spec_dir(component.name)
+            data = self.blobs.get(f"{directory}/{component.name}.spec") if directory else None
+            if data is not None:
+                specs.append((data.decode("utf-8", errors="replace"), sha256_text(data)))
+        self.identities.expand_ahead(specs, processes)
 
     def record(self, component: ResolvedComponent) -> ComponentRecord:
         project, entries = self.project, self.tree.entries()

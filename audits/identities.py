@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from .azldev.tree import RepoTree, TreeError
+from .identity_pool import IdentityPool
 from .rpmspec.identity import BinaryIdentity, SpecIdentity, Unresolved, spec_identities
 from .rpmspec.lua import LuaSandbox
 from .rpmspec.macrofiles import MacroSet, distribution_macro_paths, load_macro_set
@@ -35,6 +36,7 @@ def _code_digest() -> str:
 CODE_DIGEST = _code_digest()
 ARCHES = ("x86_64", "aarch64")  # the first one's values with a version are the published ones
 MAX_NAME = 300  # BinaryPackage.name
+POOLED_AT = 64  # specs to expand before helper processes are worth starting (about a third of a second each)
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,12 +163,14 @@ class IdentityResolver:
         self.fingerprint = digest.hexdigest()
         self.known: dict[str, dict[str, Any]] = {}
         self.fresh: dict[str, dict[str, Any]] = {}  # computed here: for the cache
+        self.pool: IdentityPool | None = None
 
     def rebound(self, tree: RepoTree) -> IdentityResolver:
         """This resolver (its macro sets, Lua sandbox and identities known) reading spec folders from another
         tree: for another commit whose macro files are the same blobs (the history ingest checks that)."""
         other = copy.copy(self)
         other.tree = tree
+        other.pool = None
         return other
 
     def key(self, spec_sha256: str) -> str:
@@ -175,11 +179,28 @@ class IdentityResolver:
     def prefetch(self, cache: IdentityCache, spec_sha256s: Iterable[str]) -> None:
         self.known.update(cache.get_many({self.key(s) for s in spec_sha256s}))
 
+    def expand_ahead(self, specs: Iterable[tuple[str, str]], processes: int) -> None:
+        """Start expanding the specs (text, sha256) not known yet in `processes` helper processes, in that
+        order (identify() then waits for each): when there are at least POOLED_AT of them and two processes."""
+        todo = {key: text for text, sha256 in specs
+                if (key := self.key(sha256)) not in self.known and key not in self.fresh}
+        if processes >= 2 and len(todo) >= POOLED_AT:
+            self.pool = IdentityPool(self.macro_sets, todo.items(), processes)
+
+    def close(self) -> None:
+        """Stop the helper processes of expand_ahead, if any are left."""
+        if self.pool is not None:
+            self.pool.close()
+
     def identify(self, spec_text: str, spec_sha256: str, directory: str) -> ComponentIdentity:
         key = self.key(spec_sha256)
         cached = self.known.get(key) or self.fresh.get(key)
         if cached is not None and all(self._source_digest(directory, n) == d for n, d in cached["sources"].items()):
             return ComponentIdentity.from_json(cached["identity"])
+        pooled = self._pooled(key)
+        if pooled is not None:  # the helper read no file of the folder (else it answered None)
+            self.fresh[key] = {"identity": pooled[1], "sources": {}}
+            return pooled[0]
         loaded: dict[str, str | None] = {}
 
         def read_source(name: str) -> str | None:
@@ -190,6 +211,17 @@ class IdentityResolver:
         identity = combine(spec_identities(spec_text, self.macro_sets, sandbox=self.sandbox, read_source=read_source))
         self.fresh[key] = {"identity": identity.to_json(), "sources": loaded}
         return identity
+
+    def _pooled(self, key: str) -> tuple[ComponentIdentity, dict[str, Any]] | None:
+        """A helper's answer for the spec, if it gave one that reads as an identity (else the spec is
+        expanded here)."""
+        answer = self.pool.take(key) if self.pool is not None else None
+        if answer is None:
+            return None
+        try:
+            return ComponentIdentity.from_json(answer), answer
+        except (KeyError, TypeError, ValueError):
+            return None
 
     def _source(self, directory: str, name: str) -> str | None:
         """A file of the spec's own folder (``%{load:%{_sourcedir}/...}``); nothing outside it."""

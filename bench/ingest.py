@@ -287,6 +287,7 @@ def instrumented(phases: Phases) -> Iterator[None]:
 
     targets = [
         (identities.IdentityResolver, "identify", "identities"),
+        (identities.IdentityResolver, "expand_ahead", "identities"),
         (githistory, "commits_by_path", "history"),
         (githistory, "PathHistory", "history"),
         (githistory, "commit_order", "history"),
@@ -371,6 +372,12 @@ def run_phases(bundle: Path, ref: str) -> Phases:
 # ----------------------------------------------------------------------------- report
 
 
+def expansion_processes() -> int:
+    from django.conf import settings
+
+    return settings.PEDIGREE_EXPANSION_PROCESSES
+
+
 def verdict(ok: bool) -> str:
     return "PASS" if ok else "FAIL"
 
@@ -413,9 +420,11 @@ def print_report(db: Database, bundle: Path, ref: str, baseline: Baseline, runs:
     expansion = phases.get("identities").seconds
     rest = phases.fetch + phases.analysis + phases.write + phases.cleanup - expansion
     share = expansion / rest if rest else float("inf")
-    share_ok = share <= TARGET_EXPANSION_SHARE
-    print(f"    expansion <= {TARGET_EXPANSION_SHARE:.0%} of the rest  {share:>7.0%}     {verdict(share_ok)}"
-          f"   (cold cache, phase run: {expansion:.2f} s of expansion on {rest:.2f} s)")
+    added = (ingest - warm.seconds) / warm.seconds if warm.seconds else float("inf")
+    share_ok = max(share, added) <= TARGET_EXPANSION_SHARE
+    print(f"    expansion <= {TARGET_EXPANSION_SHARE:.0%} of the rest  {max(share, added):>7.0%}     {verdict(share_ok)}"
+          f"   (the larger of: phase run, {expansion:.2f} s spent on or waiting for the expansion against"
+          f" {rest:.2f} s, {share:.0%}; end to end, cold {ingest:.2f} s against cached {warm.seconds:.2f} s, {added:.0%})")
 
     history = phases.get("history").seconds
     proper = phases.analysis - history
@@ -432,7 +441,8 @@ def print_report(db: Database, bundle: Path, ref: str, baseline: Baseline, runs:
         ("  classify", phases.get("classify").seconds, f"{phases.get('classify').calls} components"),
         ("  parse_spec", phases.get("parse_spec").seconds, f"{phases.get('parse_spec').calls} specs"),
         ("  identities (rpmspec, x86_64 + aarch64, cache cold)", phases.get("identities").seconds,
-         f"{phases.get('identities').calls} specs"),
+         f"spent on or waiting for the expansion: {phases.get('identities').calls - 1} specs, "
+         f"{expansion_processes()} helper processes (PEDIGREE_EXPANSION_PROCESSES)"),
         ("  git blame of shared files", phases.get("blame").seconds, f"{phases.get('blame').calls} files"),
         ("write_release (one transaction)", phases.write, ""),
         *[

@@ -116,9 +116,10 @@ class IncrementalAnalysis:
     input keys of the last commit whose configuration loaded."""
 
     def __init__(self, git_dir: Path, *, identity_cache: IdentityCache | None = None,
-                 max_file_bytes: int | None = None):
+                 max_file_bytes: int | None = None, expansion_processes: int = 0):
         self.git_dir = git_dir
         self.identity_cache = identity_cache
+        self.expansion_processes = expansion_processes  # ComponentAnalyser.expand_ahead
         self.max_file_bytes = max_file_bytes
         self.states = States()
         self.digests: dict[str, str] = {}
@@ -179,7 +180,11 @@ class IncrementalAnalysis:
                 if stale:
                     analyser = ComponentAnalyser(tree, project, identity_cache=self.identity_cache,
                                                  only={c.name for c in stale}, identities=self._resolver)
-                    fresh = {c.name: state_of(analyser.record(c)) for c in stale}
+                    try:
+                        analyser.expand_ahead(stale, self.expansion_processes)
+                        fresh = {c.name: state_of(analyser.record(c)) for c in stale}
+                    finally:
+                        analyser.identities.close()
             except CONFIG_ERRORS as exc:
                 return CommitAnalysis(sha, seq, self.states, self.tally.summary(), error=str(exc) or type(exc).__name__)
         assert self._resolver is not None

@@ -7,6 +7,7 @@ broker under `var/`. Production sets DATABASE_URL, CELERY_BROKER_URL, SECRET_KEY
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -285,6 +286,9 @@ CELERY_TASK_ROUTES = {
 # Job limits. A running job whose heartbeat is older than PEDIGREE_JOB_STALE_SECONDS
 # is failed by the reaper (scheduled below for celery beat; `manage.py reap_jobs` by hand).
 PEDIGREE_INGEST_TIME_LIMIT = env_int("PEDIGREE_INGEST_TIME_LIMIT", 1800)
+# An ingest expands the specs it has not met before in this many helper processes (audits.identity_pool):
+# by default one per CPU the process may use; 0 or 1 expands them in the ingest's own process.
+PEDIGREE_EXPANSION_PROCESSES = env_int("PEDIGREE_EXPANSION_PROCESSES", len(os.sched_getaffinity(0)))
 # A history ingest analyses every new commit, then materialises the head (the corpus's 492 commits: minutes).
 PEDIGREE_HISTORY_TIME_LIMIT = env_int("PEDIGREE_HISTORY_TIME_LIMIT", 4 * 3600)
 # One clone per package: a whole release against src.fedoraproject.org takes hours, not the

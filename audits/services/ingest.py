@@ -133,11 +133,10 @@ def analyse_checkout(checkout: gitsource.Checkout, progress: Progress = no_progr
     progress(0, 0, "analysing configuration")
     with gittree.GitTree(checkout.git_dir, sha, max_file_bytes=settings.PEDIGREE_MAX_FILE_BYTES) as tree:
         return analyse_release(
-            tree,
-            history,
-            lambda path: githistory.blame_lines(checkout.git_dir, sha, path),
+            tree, history, lambda path: githistory.blame_lines(checkout.git_dir, sha, path),
             progress=lambda done, total: progress(done, total, "analysing components"),
             identity_cache=identity_cache if identity_cache is not None else StoredIdentities(),
+            expansion_processes=settings.PEDIGREE_EXPANSION_PROCESSES,
         )
 
 

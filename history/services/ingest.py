@@ -118,7 +118,8 @@ def _ingest(checkout: gitsource.Checkout, since, from_commit, user, progress: Pr
     git_dir, head = checkout.git_dir, checkout.commit.sha
     shas = first_parent_history(git_dir, head)
     analysis = IncrementalAnalysis(git_dir, identity_cache=StoredIdentities(),
-                                   max_file_bytes=settings.PEDIGREE_MAX_FILE_BYTES)
+                                   max_file_bytes=settings.PEDIGREE_MAX_FILE_BYTES,
+                                   expansion_processes=settings.PEDIGREE_EXPANSION_PROCESSES)
     distribution = _distribution(analysis.project_at(head))
     requested = _start(git_dir, shas, since, from_commit)
     newest = Snapshot.objects.filter(distribution=distribution).select_related("commit").order_by("-seq").first()

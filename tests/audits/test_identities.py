@@ -270,3 +270,28 @@ def test_the_commonest_unresolved_reasons_list_ties_in_text_order_whatever_order
     forwards = summarise_identities([unresolved("name: a", "version: b"), unresolved("release: c")])
     backwards = summarise_identities([unresolved("release: c"), unresolved("version: b", "name: a")])
     assert forwards["top_reasons"] == backwards["top_reasons"] == [["name: a", 1], ["release: c", 1], ["version: b", 1]]
+
+
+def test_an_ingest_expands_its_specs_in_helper_processes_when_there_are_enough(tmp_path, allow_local_sources, settings,
+                                                                              monkeypatch):
+    from audits import identities
+    from audits.identity_pool import IdentityPool
+
+    pools: list[IdentityPool] = []
+    started = IdentityPool.__init__
+
+    def recorded(self, *args, **kwargs):
+        started(self, *args, **kwargs)
+        pools.append(self)
+
+    monkeypatch.setattr(IdentityPool, "__init__", recorded)
+    monkeypatch.setattr(identities, "POOLED_AT", 2)
+    settings.PEDIGREE_EXPANSION_PROCESSES = 2
+    repo = tmp_path / "repo"
+    release = ingest_release(str(repo), init_repo(repo, repo_files())).release
+    assert len(pools) == 1 and len(pools[0].keys) == Component.objects.filter(release=release).exclude(rendered_spec=None).count()
+    assert all(helper.poll() is not None for helper in pools[0]._helpers)  # stopped once every answer was taken
+    rows = {b.name: b.arches for b in BinaryPackage.objects.filter(component__release=release, component__name="kern")}
+    assert rows["kern-arm-only"] == ["aarch64"]
+    assert Component.objects.get(release=release, name="curl").published_evr == "8.15.0-3.azl4"
+    assert "date" in Component.objects.get(release=release, name="shelly").identity_unresolved[0]["reason"]

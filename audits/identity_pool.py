@@ -1,0 +1,134 @@
+"""PURE PYTHON: component identities of many specs computed in helper processes, ahead of their use.
+
+A first ingest expands every spec of a release (milliseconds each, tens of seconds in all) on one core
+while the rest of the analysis waits. Helper processes (`python -m audits.identity_helper`) expand them
+in parallel, in the order the analysis will ask for them. They are plain subprocesses, not
+multiprocessing children, because a Celery prefork worker is a daemonic process that may not have those.
+
+Each helper gets the macro sets once (pickled: parent to child only), then batches of specs, and answers
+each spec with its identity as JSON (never pickle: a helper runs an untrusted repository's macros and
+Lua, and what it says back is data). A spec whose expansion wanted a file of its folder (``%include``,
+``%{load:}``) is answered None, and so is every spec of a helper that died: the caller expands those
+itself, so the answer is always the one an in-process expansion gives.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import struct
+import subprocess
+import sys
+import threading
+from collections import deque
+from pathlib import Path
+from typing import IO, Any, Iterable, Mapping
+
+from .rpmspec.macrofiles import MacroSet
+
+BATCH = 8  # specs per message: small, so that the first answers come early
+_ROOT = Path(__file__).resolve().parents[1]
+_LENGTH = struct.Struct(">Q")
+
+
+def send(stream: IO[bytes], payload: bytes) -> None:
+    stream.write(_LENGTH.pack(len(payload)) + payload)
+    stream.flush()
+
+
+def receive(stream: IO[bytes]) -> bytes | None:
+    """One message, or None at the end of the stream (the other side closed it)."""
+    head = stream.read(_LENGTH.size)
+    if len(head) < _LENGTH.size:
+        return None
+    payload = stream.read(_LENGTH.unpack(head)[0])
+    if len(payload) < _LENGTH.unpack(head)[0]:
+        return None
+    return payload
+
+
+class IdentityPool:
+    """Computes `combine(spec_identities(text))` as JSON for submitted specs in `processes` helpers."""
+
+    def __init__(self, macro_sets: Mapping[str, MacroSet], specs: Iterable[tuple[str, str]], processes: int):
+        self._waiting = deque(dict(specs).items())  # (key, spec text), in the order they will be asked for
+        self.keys = frozenset(key for key, _ in self._waiting)
+        self._untaken = set(self.keys)
+        self._answers: dict[str, dict[str, Any] | None] = {}
+        self._changed = threading.Condition()
+        self._closed = False
+        setup = pickle.dumps(dict(macro_sets))
+        self._helpers = [self._start() for _ in range(max(1, min(processes, len(self._waiting) // BATCH + 1)))]
+        self._threads = [threading.Thread(target=self._feed, args=(helper, setup), daemon=True, name="identity-pool")
+                         for helper in self._helpers]
+        for thread in self._threads:
+            thread.start()
+
+    @staticmethod
+    def _start() -> subprocess.Popen[bytes]:
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, (str(_ROOT), os.environ.get("PYTHONPATH"))))}
+        return subprocess.Popen([sys.executable, "-m", "audits.identity_helper"], stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, cwd=_ROOT, env=env)
+
+    def _feed(self, helper: subprocess.Popen[bytes], setup: bytes) -> None:
+        batch: list[tuple[str, str]] = []
+        assert helper.stdin is not None and helper.stdout is not None
+        try:
+            send(helper.stdin, setup)
+            while True:
+                with self._changed:
+                    if self._closed or not self._waiting:
+                        return
+                    batch = [self._waiting.popleft() for _ in range(min(BATCH, len(self._waiting)))]
+                send(helper.stdin, json.dumps(batch).encode())
+                reply = receive(helper.stdout)
+                answers = json.loads(reply) if reply is not None else None
+                if not isinstance(answers, list) or len(answers) != len(batch):
+                    return  # the helper died (or answered nonsense): this batch is expanded by the caller
+                with self._changed:
+                    self._answers.update((key, answer if isinstance(answer, dict) else None)
+                                         for (key, _), answer in zip(batch, answers))
+                    self._changed.notify_all()
+                batch = []
+        except (OSError, ValueError):
+            return
+        finally:
+            with self._changed:
+                self._answers.update((key, None) for key, _ in batch if key not in self._answers)
+                self._changed.notify_all()
+            _stop(helper)
+
+    def take(self, key: str) -> dict[str, Any] | None:
+        """The identity JSON of a submitted spec, waiting for it; None: the caller expands the spec itself."""
+        with self._changed:
+            if key not in self._untaken:
+                return None
+            while key not in self._answers:
+                if not any(thread.is_alive() for thread in self._threads):
+                    return None  # every helper is gone: what is still waiting is the caller's
+                self._changed.wait(timeout=1.0)
+            answer = self._answers.pop(key)
+            self._untaken.discard(key)
+            done = not self._untaken
+        if done:
+            self.close()
+        return answer
+
+    def close(self) -> None:
+        """Stop the helpers (what they were given is dropped): after the last answer, or when the analysis
+        fails and nobody will ask any more."""
+        with self._changed:
+            self._closed = True
+            self._waiting.clear()
+        for helper in self._helpers:
+            _stop(helper)
+
+
+def _stop(helper: subprocess.Popen[bytes]) -> None:
+    if helper.poll() is None:
+        helper.kill()
+    helper.wait()
+    for stream in (helper.stdin, helper.stdout):
+        if stream is not None:
+            stream.close()

@@ -1,0 +1,176 @@
+"""Identities expanded ahead in helper processes (audits.identity_pool): the same answers as in-process."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from audits import analysis, identities
+from audits.azldev.tree import DirectoryTree
+from audits.identities import IdentityResolver
+from audits.identity_pool import IdentityPool
+
+MACROS = "%dist .azl4\n%shipped_with_the_distribution 1\n"
+SPEC = """Name: pkg{n}
+Version: 1.%{{lua: print({n} * 2)}}
+Release: {n}%{{?dist}}
+Summary: one of many
+License: MIT
+%ifarch aarch64
+%package arm
+Summary: only on aarch64
+%description arm
+arm
+%files arm
+%endif
+Requires: libc%{{?_isa}}
+%description
+x
+%files
+/usr/bin/pkg{n}
+"""
+UNRESOLVED = """Name: shelly
+Version: %(date +%%s)
+Release: 1%{?dist}
+Summary: runs a shell at build time
+License: MIT
+%description
+x
+%files
+"""
+LOADS = """%{load:%{_sourcedir}/macros.extra}
+Name: loader
+Version: %{extra_version}
+Release: 1%{?dist}
+Summary: loads a file of its folder
+License: MIT
+%description
+x
+%files
+"""
+
+
+def _tree(tmp_path: Path, specs: dict[str, str], extra: dict[str, str] | None = None) -> DirectoryTree:
+    files = {"specs/a/azurelinux-rpm-config/macros": MACROS, **extra} if extra else {"specs/a/azurelinux-rpm-config/macros": MACROS}
+    files.update({f"specs/{name}/{name}.spec": text for name, text in specs.items()})
+    for path, text in files.items():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(text)
+    return DirectoryTree(tmp_path)
+
+
+def _specs(count: int) -> dict[str, str]:
+    return {f"pkg{n}": SPEC.format(n=n) for n in range(count)} | {"shelly": UNRESOLVED}
+
+
+def _identify_all(resolver: IdentityResolver, specs: dict[str, str], processes: int) -> dict[str, identities.ComponentIdentity]:
+    items = [(name, text, hashlib.sha256(text.encode()).hexdigest()) for name, text in specs.items()]
+    resolver.expand_ahead(((text, sha) for _, text, sha in items), processes)
+    try:
+        return {name: resolver.identify(text, sha, f"specs/{name}") for name, text, sha in items}
+    finally:
+        resolver.close()
+
+
+@pytest.fixture
+def pooled_from_two(monkeypatch):
+    monkeypatch.setattr(identities, "POOLED_AT", 2)
+
+
+def test_helper_processes_give_the_identities_an_in_process_expansion_gives(tmp_path, pooled_from_two):
+    specs = _specs(30)
+    tree = _tree(tmp_path, specs)
+    in_process = _identify_all(IdentityResolver(tree, "azurelinux"), specs, processes=0)
+    pooled_resolver = IdentityResolver(tree, "azurelinux")
+    pooled = _identify_all(pooled_resolver, specs, processes=2)
+    assert pooled == in_process
+    assert (pooled["pkg7"].version, pooled["pkg7"].release) == ("1.14", "7.azl4") and pooled["pkg7"].binaries[1].arches == ("aarch64",)
+    assert not pooled["shelly"].complete
+    assert len(pooled_resolver.fresh) == len(specs)  # kept for the identity cache, as in-process ones are
+
+
+def test_a_spec_that_loads_a_file_of_its_folder_is_expanded_by_the_caller(tmp_path, pooled_from_two):
+    specs = _specs(3) | {"loader": LOADS}
+    tree = _tree(tmp_path, specs, {"specs/loader/macros.extra": "%extra_version 4.2\n"})
+    resolver = IdentityResolver(tree, "azurelinux")
+    found = _identify_all(resolver, specs, processes=2)
+    assert found["loader"].version == "4.2"
+    key = resolver.key(hashlib.sha256(LOADS.encode()).hexdigest())
+    assert list(resolver.fresh[key]["sources"]) == ["macros.extra"]  # the cache checks the file again on reuse
+
+
+def test_specs_of_helpers_that_died_are_expanded_by_the_caller(tmp_path, pooled_from_two, monkeypatch):
+    specs = _specs(20)
+    tree = _tree(tmp_path, specs)
+    expected = _identify_all(IdentityResolver(tree, "azurelinux"), specs, processes=0)
+    started = IdentityPool._start
+
+    def dying() -> object:
+        helper = started()
+        helper.kill()
+        return helper
+
+    monkeypatch.setattr(IdentityPool, "_start", staticmethod(dying))
+    resolver = IdentityResolver(tree, "azurelinux")
+    assert _identify_all(resolver, specs, processes=2) == expected
+
+
+def test_a_pool_answers_none_for_every_spec_once_its_helpers_are_gone(tmp_path):
+    specs = _specs(40)
+    tree = _tree(tmp_path, specs)
+    resolver = IdentityResolver(tree, "azurelinux")
+    pool = IdentityPool(resolver.macro_sets, [(name, text) for name, text in specs.items()], processes=2)
+    pool.close()
+    assert all(helper.poll() is not None for helper in pool._helpers)
+    assert {pool.take(name) for name in specs} == {None}
+
+
+def test_the_helpers_stop_once_every_answer_is_taken(tmp_path):
+    specs = _specs(20)
+    resolver = IdentityResolver(_tree(tmp_path, specs), "azurelinux")
+    pool = IdentityPool(resolver.macro_sets, [(name, text) for name, text in specs.items()], processes=2)
+    answers = [pool.take(name) for name in specs]
+    assert all(isinstance(answer, dict) for answer in answers)
+    assert all(helper.poll() is not None for helper in pool._helpers)
+    assert pool.take("pkg1") is None  # taken already: the caller has it
+
+
+def test_few_specs_are_expanded_in_process_without_helpers(tmp_path):
+    specs = _specs(3)
+    resolver = IdentityResolver(_tree(tmp_path, specs), "azurelinux")
+    resolver.expand_ahead(((text, hashlib.sha256(text.encode()).hexdigest()) for text in specs.values()), 2)
+    assert resolver.pool is None
+
+
+def test_an_analysis_that_fails_stops_its_helpers(tmp_path, pooled_from_two, monkeypatch):
+    pools: list[IdentityPool] = []
+    created = IdentityPool.__init__
+
+    def recorded(self, *args, **kwargs):
+        created(self, *args, **kwargs)
+        pools.append(self)
+
+    def failing(self, component):
+        raise RuntimeError("the analysis of a component failed")
+
+    monkeypatch.setattr(IdentityPool, "__init__", recorded)
+    monkeypatch.setattr(analysis.ComponentAnalyser, "record", failing)
+    from tests.audits import sample_repo
+
+    files = sample_repo.files()
+    for name, text in _specs(10).items():
+        files[f"specs/{name[0]}/{name}/{name}.spec"] = text
+        files[f"base/comps/{name}/{name}.comp.toml"] = f"[components.{name}]\n"
+    for path, text in files.items():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(text)
+    with pytest.raises(RuntimeError, match="failed"):
+        analysis.analyse_release(DirectoryTree(tmp_path), _NoHistory(), lambda path: [], expansion_processes=2)
+    assert len(pools) == 1 and all(helper.poll() is not None for helper in pools[0]._helpers)
+
+
+class _NoHistory:
+    def for_path(self, path):
+        return []
