@@ -15,6 +15,7 @@ itself, so the answer is always the one an in-process expansion gives.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import pickle
 import struct
@@ -30,6 +31,7 @@ from .rpmspec.macrofiles import MacroSet
 BATCH = 8  # specs per message: small, so that the first answers come early
 _ROOT = Path(__file__).resolve().parents[1]
 _LENGTH = struct.Struct(">Q")
+logger = logging.getLogger(__name__)
 
 
 def send(stream: IO[bytes], payload: bytes) -> None:
@@ -67,7 +69,9 @@ class IdentityPool:
 
     @staticmethod
     def _start() -> subprocess.Popen[bytes]:
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, (str(_ROOT), os.environ.get("PYTHONPATH"))))}
+        """A helper with an environment of its own: none of the portal's secrets (SECRET_KEY, DATABASE_URL...)
+        is within reach of the repository's Lua, even if it escaped the sandbox."""
+        env = {"PATH": os.environ.get("PATH", os.defpath), "PYTHONPATH": str(_ROOT), "LC_ALL": "C.UTF-8"}
         return subprocess.Popen([sys.executable, "-m", "audits.identity_helper"], stdin=subprocess.PIPE,
                                 stdout=subprocess.PIPE, cwd=_ROOT, env=env)
 
@@ -85,19 +89,28 @@ class IdentityPool:
                 reply = receive(helper.stdout)
                 answers = json.loads(reply) if reply is not None else None
                 if not isinstance(answers, list) or len(answers) != len(batch):
-                    return  # the helper died (or answered nonsense): this batch is expanded by the caller
+                    self._gone(helper, "answered nothing readable")  # this batch is expanded by the caller
+                    return
                 with self._changed:
                     self._answers.update((key, answer if isinstance(answer, dict) else None)
                                          for (key, _), answer in zip(batch, answers))
                     self._changed.notify_all()
                 batch = []
-        except (OSError, ValueError):
+        except (OSError, ValueError) as error:
+            self._gone(helper, str(error) or type(error).__name__)
             return
         finally:
             with self._changed:
                 self._answers.update((key, None) for key, _ in batch if key not in self._answers)
                 self._changed.notify_all()
             _stop(helper)
+
+    def _gone(self, helper: subprocess.Popen[bytes], why: str) -> None:
+        """A helper stopped answering: unless the pool was closed, the operator sees why in the log (its own
+        traceback, if any, is on stderr); its specs are expanded in-process (slower, the same identities)."""
+        if not self._closed:
+            logger.warning("identity helper %s stopped answering (%s; exit status %s): its specs are expanded "
+                           "in the ingest's own process", helper.pid, why, helper.poll())
 
     def take(self, key: str) -> dict[str, Any] | None:
         """The identity JSON of a submitted spec, waiting for it; None: the caller expands the spec itself."""

@@ -275,16 +275,9 @@ def test_the_commonest_unresolved_reasons_list_ties_in_text_order_whatever_order
 def test_an_ingest_expands_its_specs_in_helper_processes_when_there_are_enough(tmp_path, allow_local_sources, settings,
                                                                               monkeypatch):
     from audits import identities
-    from audits.identity_pool import IdentityPool
+    from tests.support.pools import record_pools
 
-    pools: list[IdentityPool] = []
-    started = IdentityPool.__init__
-
-    def recorded(self, *args, **kwargs):
-        started(self, *args, **kwargs)
-        pools.append(self)
-
-    monkeypatch.setattr(IdentityPool, "__init__", recorded)
+    pools = record_pools(monkeypatch)
     monkeypatch.setattr(identities, "POOLED_AT", 2)
     settings.PEDIGREE_EXPANSION_PROCESSES = 2
     repo = tmp_path / "repo"

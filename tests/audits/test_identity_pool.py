@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import time
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from audits import analysis, identities
 from audits.azldev.tree import DirectoryTree
 from audits.identities import IdentityResolver
 from audits.identity_pool import IdentityPool
+from tests.support.pools import record_pools
 
 MACROS = "%dist .azl4\n%shipped_with_the_distribution 1\n"
 SPEC = """Name: pkg{n}
@@ -101,7 +103,7 @@ def test_a_spec_that_loads_a_file_of_its_folder_is_expanded_by_the_caller(tmp_pa
     assert list(resolver.fresh[key]["sources"]) == ["macros.extra"]  # the cache checks the file again on reuse
 
 
-def test_specs_of_helpers_that_died_are_expanded_by_the_caller(tmp_path, pooled_from_two, monkeypatch):
+def test_specs_of_helpers_that_died_are_expanded_by_the_caller(tmp_path, pooled_from_two, monkeypatch, caplog):
     specs = _specs(20)
     tree = _tree(tmp_path, specs)
     expected = _identify_all(IdentityResolver(tree, "azurelinux"), specs, processes=0)
@@ -115,6 +117,7 @@ def test_specs_of_helpers_that_died_are_expanded_by_the_caller(tmp_path, pooled_
     monkeypatch.setattr(IdentityPool, "_start", staticmethod(dying))
     resolver = IdentityResolver(tree, "azurelinux")
     assert _identify_all(resolver, specs, processes=2) == expected
+    assert "stopped answering" in caplog.text  # the operator is told why the ingest was slower
 
 
 def test_a_pool_answers_none_for_every_spec_once_its_helpers_are_gone(tmp_path):
@@ -145,17 +148,11 @@ def test_few_specs_are_expanded_in_process_without_helpers(tmp_path):
 
 
 def test_an_analysis_that_fails_stops_its_helpers(tmp_path, pooled_from_two, monkeypatch):
-    pools: list[IdentityPool] = []
-    created = IdentityPool.__init__
-
-    def recorded(self, *args, **kwargs):
-        created(self, *args, **kwargs)
-        pools.append(self)
+    pools = record_pools(monkeypatch)
 
     def failing(self, component):
         raise RuntimeError("the analysis of a component failed")
 
-    monkeypatch.setattr(IdentityPool, "__init__", recorded)
     monkeypatch.setattr(analysis.ComponentAnalyser, "record", failing)
     from tests.audits import sample_repo
 
@@ -174,3 +171,22 @@ def test_an_analysis_that_fails_stops_its_helpers(tmp_path, pooled_from_two, mon
 class _NoHistory:
     def for_path(self, path):
         return []
+
+
+def test_a_helper_gets_none_of_the_portals_secrets_in_its_environment(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "not-for-the-repositorys-lua")
+    monkeypatch.setenv("DATABASE_URL", "postgres://user:password@127.0.0.1/db")
+    helper = IdentityPool._start()
+    try:
+        deadline = time.monotonic() + 30
+        while b"audits.identity_helper" not in Path(f"/proc/{helper.pid}/cmdline").read_bytes():  # until exec
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        environment = Path(f"/proc/{helper.pid}/environ").read_bytes()
+    finally:
+        helper.kill()
+        helper.wait()
+        helper.stdin.close()
+        helper.stdout.close()
+    assert b"SECRET_KEY" not in environment and b"password" not in environment
+    assert b"PYTHONPATH=" in environment

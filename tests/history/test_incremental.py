@@ -137,3 +137,19 @@ def test_a_tree_sharing_blob_sizes_lists_what_a_plain_tree_lists(walked):
     sizes: dict = {}
     for sha in shas:
         assert GitTree(git_dir, sha, sizes=sizes).entries() == GitTree(git_dir, sha).entries()
+
+
+def test_commits_analysed_with_helper_processes_have_the_same_states(tmp_path, monkeypatch):
+    from audits import identities
+    from tests.support.pools import record_pools
+
+    pools = record_pools(monkeypatch)
+    monkeypatch.setattr(identities, "POOLED_AT", 1)  # the synthetic commits change a spec or two
+    repo = tmp_path / "repo"
+    shas = build_history(repo)
+    git_dir = repo / ".git"
+    history = first_parent_history(git_dir, shas[-1])
+    in_process, pooled = IncrementalAnalysis(git_dir), IncrementalAnalysis(git_dir, expansion_processes=2)
+    for seq, sha in enumerate(history):
+        assert pooled.analyse(sha, seq).states == in_process.analyse(sha, seq).states, f"commit {seq}"
+    assert pools  # the commits' specs went through helpers
