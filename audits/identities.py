@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import logging
 import posixpath
 from collections.abc import Collection, Iterable
 from dataclasses import asdict, dataclass
@@ -36,6 +37,7 @@ def _code_digest() -> str:
 CODE_DIGEST = _code_digest()
 ARCHES = ("x86_64", "aarch64")  # the first one's values with a version are the published ones
 MAX_NAME = 300  # BinaryPackage.name
+logger = logging.getLogger(__name__)
 POOLED_AT = 64  # specs to expand before helper processes are worth starting (about a third of a second each)
 
 
@@ -137,6 +139,15 @@ def combine(by_arch: dict[str, SpecIdentity]) -> ComponentIdentity:
     )
 
 
+def _only_strings(value: Any) -> bool:
+    """Whether every leaf of a JSON value is a string, as in ComponentIdentity.to_json()."""
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _only_strings(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(map(_only_strings, value))
+    return isinstance(value, str)
+
+
 class IdentityCache(Protocol):
     """Identities computed before, by key (IdentityResolver.key); the ingest keeps them in the database."""
 
@@ -186,6 +197,13 @@ class IdentityResolver:
                 if (key := self.key(sha256)) not in self.known and key not in self.fresh}
         if processes >= 2 and len(todo) >= POOLED_AT:
             self.pool = IdentityPool(self.macro_sets, todo.items(), processes)
+            try:
+                self.pool.start()
+            except (OSError, RuntimeError) as error:
+                logger.warning("identity helpers could not start (%s): the specs are expanded in the ingest's own "
+                               "process", error)
+                self.close()
+                self.pool = None
 
     def close(self) -> None:
         """Stop the helper processes of expand_ahead, if any are left."""
@@ -199,8 +217,8 @@ class IdentityResolver:
             return ComponentIdentity.from_json(cached["identity"])
         pooled = self._pooled(key)
         if pooled is not None:  # the helper read no file of the folder (else it answered None)
-            self.fresh[key] = {"identity": pooled[1], "sources": {}}
-            return pooled[0]
+            self.fresh[key] = {"identity": pooled.to_json(), "sources": {}}
+            return pooled
         loaded: dict[str, str | None] = {}
 
         def read_source(name: str) -> str | None:
@@ -212,14 +230,14 @@ class IdentityResolver:
         self.fresh[key] = {"identity": identity.to_json(), "sources": loaded}
         return identity
 
-    def _pooled(self, key: str) -> tuple[ComponentIdentity, dict[str, Any]] | None:
-        """A helper's answer for the spec, if it gave one that reads as an identity (else the spec is
-        expanded here)."""
+    def _pooled(self, key: str) -> ComponentIdentity | None:
+        """A helper's answer for the spec, if it gave one that reads as an identity: every value a string
+        (else the spec is expanded here)."""
         answer = self.pool.take(key) if self.pool is not None else None
-        if answer is None:
+        if answer is None or not _only_strings(answer):
             return None
         try:
-            return ComponentIdentity.from_json(answer), answer
+            return ComponentIdentity.from_json(answer)
         except (KeyError, TypeError, ValueError):
             return None
 

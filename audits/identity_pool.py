@@ -14,6 +14,7 @@ itself, so the answer is always the one an in-process expansion gives.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -29,6 +30,9 @@ from typing import IO, Any, Iterable, Mapping
 from .rpmspec.macrofiles import MacroSet
 
 BATCH = 8  # specs per message: small, so that the first answers come early
+MAX_ANSWER = 64 << 20  # bytes of one batch's answers that a helper may send (an identity is a few kB)
+# what a helper's environment keeps of its parent's: how to run Python, never a secret
+_PASSED = ("PATH", "PYTHONHOME", "LD_LIBRARY_PATH", "TMPDIR", "LANG", "LC_ALL", "LC_CTYPE")
 _ROOT = Path(__file__).resolve().parents[1]
 _LENGTH = struct.Struct(">Q")
 logger = logging.getLogger(__name__)
@@ -39,19 +43,20 @@ def send(stream: IO[bytes], payload: bytes) -> None:
     stream.flush()
 
 
-def receive(stream: IO[bytes]) -> bytes | None:
-    """One message, or None at the end of the stream (the other side closed it)."""
+def receive(stream: IO[bytes], limit: int | None = None) -> bytes | None:
+    """One message, or None at the end of the stream (the other side closed it) or past `limit` bytes."""
     head = stream.read(_LENGTH.size)
     if len(head) < _LENGTH.size:
         return None
-    payload = stream.read(_LENGTH.unpack(head)[0])
-    if len(payload) < _LENGTH.unpack(head)[0]:
+    length = _LENGTH.unpack(head)[0]
+    if limit is not None and length > limit:
         return None
-    return payload
+    payload = stream.read(length)
+    return payload if len(payload) == length else None
 
 
 class IdentityPool:
-    """Computes `combine(spec_identities(text))` as JSON for submitted specs in `processes` helpers."""
+    """Computes `combine(spec_identities(text))` as JSON for submitted specs in `processes` helpers (start())."""
 
     def __init__(self, macro_sets: Mapping[str, MacroSet], specs: Iterable[tuple[str, str]], processes: int):
         self._waiting = deque(dict(specs).items())  # (key, spec text), in the order they will be asked for
@@ -60,33 +65,42 @@ class IdentityPool:
         self._answers: dict[str, dict[str, Any] | None] = {}
         self._changed = threading.Condition()
         self._closed = False
-        setup = pickle.dumps(dict(macro_sets))
-        self._helpers = [self._start() for _ in range(max(1, min(processes, len(self._waiting) // BATCH + 1)))]
-        self._threads = [threading.Thread(target=self._feed, args=(helper, setup), daemon=True, name="identity-pool")
-                         for helper in self._helpers]
-        for thread in self._threads:
-            thread.start()
+        self._live = 0  # feeders still running: none left, nobody will answer what is still waiting
+        self._helpers: list[subprocess.Popen[bytes]] = []
+        self._setup = pickle.dumps(dict(macro_sets))
+        self._processes = max(1, min(processes, len(self._waiting) // BATCH + 1))
+
+    def start(self) -> None:
+        """Start the helpers and their feeders. OSError or RuntimeError when the machine cannot (no process or
+        thread left): the caller then closes the pool and expands the specs itself."""
+        for _ in range(self._processes):
+            helper = self._start()
+            with self._changed:
+                self._helpers.append(helper)
+                self._live += 1
+            threading.Thread(target=self._feed, args=(helper,), daemon=True, name="identity-pool").start()
 
     @staticmethod
     def _start() -> subprocess.Popen[bytes]:
         """A helper with an environment of its own: none of the portal's secrets (SECRET_KEY, DATABASE_URL...)
         is within reach of the repository's Lua, even if it escaped the sandbox."""
-        env = {"PATH": os.environ.get("PATH", os.defpath), "PYTHONPATH": str(_ROOT), "LC_ALL": "C.UTF-8"}
+        env = {name: os.environ[name] for name in _PASSED if name in os.environ}
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, (str(_ROOT), os.environ.get("PYTHONPATH"))))
         return subprocess.Popen([sys.executable, "-m", "audits.identity_helper"], stdin=subprocess.PIPE,
                                 stdout=subprocess.PIPE, cwd=_ROOT, env=env)
 
-    def _feed(self, helper: subprocess.Popen[bytes], setup: bytes) -> None:
+    def _feed(self, helper: subprocess.Popen[bytes]) -> None:
         batch: list[tuple[str, str]] = []
         assert helper.stdin is not None and helper.stdout is not None
         try:
-            send(helper.stdin, setup)
+            send(helper.stdin, self._setup)
             while True:
                 with self._changed:
                     if self._closed or not self._waiting:
                         return
                     batch = [self._waiting.popleft() for _ in range(min(BATCH, len(self._waiting)))]
                 send(helper.stdin, json.dumps(batch).encode())
-                reply = receive(helper.stdout)
+                reply = receive(helper.stdout, MAX_ANSWER)
                 answers = json.loads(reply) if reply is not None else None
                 if not isinstance(answers, list) or len(answers) != len(batch):
                     self._gone(helper, "answered nothing readable")  # this batch is expanded by the caller
@@ -98,19 +112,24 @@ class IdentityPool:
                 batch = []
         except (OSError, ValueError) as error:
             self._gone(helper, str(error) or type(error).__name__)
-            return
         finally:
             with self._changed:
                 self._answers.update((key, None) for key, _ in batch if key not in self._answers)
+                self._live -= 1
                 self._changed.notify_all()
             _stop(helper)
 
     def _gone(self, helper: subprocess.Popen[bytes], why: str) -> None:
         """A helper stopped answering: unless the pool was closed, the operator sees why in the log (its own
         traceback, if any, is on stderr); its specs are expanded in-process (slower, the same identities)."""
-        if not self._closed:
-            logger.warning("identity helper %s stopped answering (%s; exit status %s): its specs are expanded "
-                           "in the ingest's own process", helper.pid, why, helper.poll())
+        if self._closed:
+            return
+        try:
+            status = f"exit status {helper.wait(timeout=1)}"
+        except subprocess.TimeoutExpired:
+            status = "still running"
+        logger.warning("identity helper %s stopped answering (%s; %s): its specs are expanded in the ingest's "
+                       "own process", helper.pid, why, status)
 
     def take(self, key: str) -> dict[str, Any] | None:
         """The identity JSON of a submitted spec, waiting for it; None: the caller expands the spec itself."""
@@ -118,9 +137,9 @@ class IdentityPool:
             if key not in self._untaken:
                 return None
             while key not in self._answers:
-                if not any(thread.is_alive() for thread in self._threads):
+                if not self._live:
                     return None  # every helper is gone: what is still waiting is the caller's
-                self._changed.wait(timeout=1.0)
+                self._changed.wait()
             answer = self._answers.pop(key)
             self._untaken.discard(key)
             done = not self._untaken
@@ -134,7 +153,8 @@ class IdentityPool:
         with self._changed:
             self._closed = True
             self._waiting.clear()
-        for helper in self._helpers:
+            helpers = list(self._helpers)
+        for helper in helpers:
             _stop(helper)
 
 
@@ -144,4 +164,5 @@ def _stop(helper: subprocess.Popen[bytes]) -> None:
     helper.wait()
     for stream in (helper.stdin, helper.stdout):
         if stream is not None:
-            stream.close()
+            with contextlib.suppress(OSError, ValueError):  # a batch still buffered for a helper now dead
+                stream.close()

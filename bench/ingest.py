@@ -405,7 +405,7 @@ def print_report(db: Database, bundle: Path, ref: str, baseline: Baseline, runs:
          "a later ingest of the same specs: the expansion is looked up, not repeated"),
         ("peak RSS growth during ingest (MB)", f"{first.rss_growth_mb:.0f}",
          f"ru_maxrss delta, first run; process peak {first.rss_peak_mb:.0f} MB; "
-         f"largest git subprocess so far {children_rss_mb():.0f} MB (clones included)"),
+         f"largest child process so far {children_rss_mb():.0f} MB (git clones, expansion helpers)"),
         ("tracemalloc peak, Python allocations (MB)", f"{traced[1]:.0f}",
          f"separate run, {traced[0]:.1f} s under tracing"),
         ("components", f"{first.components}", ""),

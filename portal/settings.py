@@ -287,8 +287,10 @@ CELERY_TASK_ROUTES = {
 # is failed by the reaper (scheduled below for celery beat; `manage.py reap_jobs` by hand).
 PEDIGREE_INGEST_TIME_LIMIT = env_int("PEDIGREE_INGEST_TIME_LIMIT", 1800)
 # An ingest expands the specs it has not met before in this many helper processes (audits.identity_pool):
-# by default one per CPU the process may use; 0 or 1 expands them in the ingest's own process.
-PEDIGREE_EXPANSION_PROCESSES = env_int("PEDIGREE_EXPANSION_PROCESSES", len(os.sched_getaffinity(0)))
+# by default one per CPU the process may use, at most 8 (a container's CPU quota is not seen: set it there);
+# 0 or 1 expands them in the ingest's own process.
+_cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+PEDIGREE_EXPANSION_PROCESSES = env_int("PEDIGREE_EXPANSION_PROCESSES", min(_cpus, 8))
 # A history ingest analyses every new commit, then materialises the head (the corpus's 492 commits: minutes).
 PEDIGREE_HISTORY_TIME_LIMIT = env_int("PEDIGREE_HISTORY_TIME_LIMIT", 4 * 3600)
 # One clone per package: a whole release against src.fedoraproject.org takes hours, not the

@@ -226,11 +226,14 @@ class MacroEngine:
             result = self._expand(text)
         finally:
             self.depth -= 1
-        self.output += len(result)
+        self.produce(len(result))
+        return result
+
+    def produce(self, characters: int) -> None:
+        self.output += characters
         if self.output > self.max_output:
             self.exhausted = f"macro expansion exceeded its output budget ({self.max_output} characters)"
             raise BudgetExhausted(self.exhausted)
-        return result
 
     def _expand(self, text: str) -> str:
         out: list[str] = []
@@ -386,10 +389,13 @@ class MacroEngine:
         if cached is not None and self._unchanged(cached[0]) and cached[0].isdisjoint(changed):
             self._record(cached[0])
             self.note(*cached[2])
+            self.charge(cached[3][0])  # what expanding it spent: a spec's budgets do not depend on what was
+            self.produce(cached[3][1])  # cached before it (another spec, another process)
             return cached[1]
         outer = self.recording, self.recording_whole
         self.recording, self.recording_whole = set(), {}
         generation, problems, notes = self.generation, len(self.problems), len(self.notes)
+        work, output = self.work, self.output
         try:
             result = expand()
         finally:
@@ -398,7 +404,7 @@ class MacroEngine:
             self._record(reads)
         if generation == self.generation and problems == len(self.problems) and self._unchanged(reads) \
                 and reads.isdisjoint(changed) and reads.isdisjoint(self._lua_changed()):
-            self.cache[key] = (reads, result, tuple(dict.fromkeys(self.notes[notes:])))
+            self.cache[key] = (reads, result, tuple(dict.fromkeys(self.notes[notes:])), (self.work - work, self.output - output))
         return result
 
     def _lua_changed(self) -> frozenset[str]:
@@ -449,7 +455,7 @@ class MacroEngine:
 
 
 CacheKey = str | tuple[str | None, ...]  # a plain macro's name; (name, options, body, arguments...) of a call
-Cache = dict[CacheKey, tuple[Reads, str, tuple[str, ...]]]  # names read, expansion, notes
+Cache = dict[CacheKey, tuple[Reads, str, tuple[str, ...], tuple[int, int]]]  # names read, expansion, notes, (work, output) spent
 _BASES: dict[int, tuple[MacroSet, dict[str, Entry], Cache]] = {}
 
 

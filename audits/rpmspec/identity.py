@@ -319,7 +319,7 @@ def _as_arch(identity: SpecIdentity, arch: str) -> SpecIdentity:
 
 def _traced_identity(text: str, macros: MacroSet, arch: str, sandbox: LuaSandbox | None,
                      read_source: Callable[[str], str | None] | None) -> tuple[SpecIdentity, _Reads | None]:
-    """spec_identity, and what it read (None when it failed: a budget may depend on what was cached)."""
+    """spec_identity, and what it read (None when it failed)."""
     engine = _engine(macros, sandbox)
     engine.read_source = read_source
     engine.byteorder = BYTE_ORDERS.get(arch, "")

@@ -275,15 +275,16 @@ def test_the_commonest_unresolved_reasons_list_ties_in_text_order_whatever_order
 def test_an_ingest_expands_its_specs_in_helper_processes_when_there_are_enough(tmp_path, allow_local_sources, settings,
                                                                               monkeypatch):
     from audits import identities
-    from tests.support.pools import record_pools
+    from tests.support.pools import watch_pools
 
-    pools = record_pools(monkeypatch)
+    watch = watch_pools(monkeypatch)
     monkeypatch.setattr(identities, "POOLED_AT", 2)
     settings.PEDIGREE_EXPANSION_PROCESSES = 2
     repo = tmp_path / "repo"
     release = ingest_release(str(repo), init_repo(repo, repo_files())).release
-    assert len(pools) == 1 and len(pools[0].keys) == Component.objects.filter(release=release).exclude(rendered_spec=None).count()
-    assert all(helper.poll() is not None for helper in pools[0]._helpers)  # stopped once every answer was taken
+    assert len(watch.pools) == 1
+    assert watch.answered == len(watch.pools[0].keys) == Component.objects.filter(release=release).exclude(rendered_spec=None).count()
+    assert all(helper.poll() is not None for helper in watch.pools[0]._helpers)  # none outlives the ingest
     rows = {b.name: b.arches for b in BinaryPackage.objects.filter(component__release=release, component__name="kern")}
     assert rows["kern-arm-only"] == ["aarch64"]
     assert Component.objects.get(release=release, name="curl").published_evr == "8.15.0-3.azl4"

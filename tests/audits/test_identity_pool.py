@@ -12,7 +12,7 @@ from audits import analysis, identities
 from audits.azldev.tree import DirectoryTree
 from audits.identities import IdentityResolver
 from audits.identity_pool import IdentityPool
-from tests.support.pools import record_pools
+from tests.support.pools import watch_pools
 
 MACROS = "%dist .azl4\n%shipped_with_the_distribution 1\n"
 SPEC = """Name: pkg{n}
@@ -81,50 +81,88 @@ def pooled_from_two(monkeypatch):
     monkeypatch.setattr(identities, "POOLED_AT", 2)
 
 
-def test_helper_processes_give_the_identities_an_in_process_expansion_gives(tmp_path, pooled_from_two):
+def test_helper_processes_give_the_identities_an_in_process_expansion_gives(tmp_path, pooled_from_two, monkeypatch):
     specs = _specs(30)
     tree = _tree(tmp_path, specs)
     in_process = _identify_all(IdentityResolver(tree, "azurelinux"), specs, processes=0)
+    watch = watch_pools(monkeypatch)
     pooled_resolver = IdentityResolver(tree, "azurelinux")
     pooled = _identify_all(pooled_resolver, specs, processes=2)
+    assert watch.answered == len(specs)  # every one from a helper
     assert pooled == in_process
     assert (pooled["pkg7"].version, pooled["pkg7"].release) == ("1.14", "7.azl4") and pooled["pkg7"].binaries[1].arches == ("aarch64",)
     assert not pooled["shelly"].complete
     assert len(pooled_resolver.fresh) == len(specs)  # kept for the identity cache, as in-process ones are
 
 
-def test_a_spec_that_loads_a_file_of_its_folder_is_expanded_by_the_caller(tmp_path, pooled_from_two):
+def test_a_spec_that_loads_a_file_of_its_folder_is_expanded_by_the_caller(tmp_path, pooled_from_two, monkeypatch):
     specs = _specs(3) | {"loader": LOADS}
     tree = _tree(tmp_path, specs, {"specs/loader/macros.extra": "%extra_version 4.2\n"})
+    watch = watch_pools(monkeypatch)
     resolver = IdentityResolver(tree, "azurelinux")
     found = _identify_all(resolver, specs, processes=2)
+    assert watch.answered == len(specs) - 1
     assert found["loader"].version == "4.2"
     key = resolver.key(hashlib.sha256(LOADS.encode()).hexdigest())
     assert list(resolver.fresh[key]["sources"]) == ["macros.extra"]  # the cache checks the file again on reuse
 
 
-def test_specs_of_helpers_that_died_are_expanded_by_the_caller(tmp_path, pooled_from_two, monkeypatch, caplog):
+def test_when_one_helper_dies_the_other_answers_and_the_ingest_expands_the_rest(tmp_path, pooled_from_two, monkeypatch,
+                                                                               caplog):
     specs = _specs(20)
     tree = _tree(tmp_path, specs)
     expected = _identify_all(IdentityResolver(tree, "azurelinux"), specs, processes=0)
-    started = IdentityPool._start
+    started, count = IdentityPool._start, []
 
-    def dying() -> object:
+    def first_dies() -> object:
         helper = started()
-        helper.kill()
+        count.append(helper)
+        if len(count) == 1:
+            helper.kill()
         return helper
 
-    monkeypatch.setattr(IdentityPool, "_start", staticmethod(dying))
+    monkeypatch.setattr(IdentityPool, "_start", staticmethod(first_dies))
+    watch = watch_pools(monkeypatch)
+    assert _identify_all(IdentityResolver(tree, "azurelinux"), specs, processes=2) == expected
+    assert len(count) == 2 and watch.answered > 0
+    assert "stopped answering" in caplog.text  # the operator is told why the ingest was slower
+
+
+def test_when_no_helper_can_start_the_specs_are_expanded_in_process(tmp_path, pooled_from_two, monkeypatch, caplog):
+    specs = _specs(10)
+    tree = _tree(tmp_path, specs)
+    expected = _identify_all(IdentityResolver(tree, "azurelinux"), specs, processes=0)
+
+    def cannot_fork() -> object:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(IdentityPool, "_start", staticmethod(cannot_fork))
     resolver = IdentityResolver(tree, "azurelinux")
     assert _identify_all(resolver, specs, processes=2) == expected
-    assert "stopped answering" in caplog.text  # the operator is told why the ingest was slower
+    assert resolver.pool is None and "could not start" in caplog.text
+
+
+def test_an_answer_that_does_not_read_as_an_identity_is_ignored(tmp_path, pooled_from_two, monkeypatch):
+    specs = _specs(4)
+    tree = _tree(tmp_path, specs)
+    expected = _identify_all(IdentityResolver(tree, "azurelinux"), specs, processes=0)
+    take = IdentityPool.take
+
+    def tampered(self, key):
+        answer = take(self, key)
+        return {**answer, "version": 123} if answer else answer  # what a subverted helper might send
+
+    monkeypatch.setattr(IdentityPool, "take", tampered)
+    resolver = IdentityResolver(tree, "azurelinux")
+    assert _identify_all(resolver, specs, processes=2) == expected
+    assert all(isinstance(entry["identity"]["version"], str) for entry in resolver.fresh.values())
 
 
 def test_a_pool_answers_none_for_every_spec_once_its_helpers_are_gone(tmp_path):
     specs = _specs(40)
-    tree = _tree(tmp_path, specs)
-    resolver = IdentityResolver(tree, "azurelinux")
-    pool = IdentityPool(resolver.macro_sets, [(name, text) for name, text in specs.items()], processes=2)
+    resolver = IdentityResolver(_tree(tmp_path, specs), "azurelinux")
+    pool = IdentityPool(resolver.macro_sets, list(specs.items()), processes=2)
+    pool.start()
     pool.close()
     assert all(helper.poll() is not None for helper in pool._helpers)
     assert {pool.take(name) for name in specs} == {None}
@@ -133,10 +171,11 @@ def test_a_pool_answers_none_for_every_spec_once_its_helpers_are_gone(tmp_path):
 def test_the_helpers_stop_once_every_answer_is_taken(tmp_path):
     specs = _specs(20)
     resolver = IdentityResolver(_tree(tmp_path, specs), "azurelinux")
-    pool = IdentityPool(resolver.macro_sets, [(name, text) for name, text in specs.items()], processes=2)
+    pool = IdentityPool(resolver.macro_sets, list(specs.items()), processes=2)
+    pool.start()
     answers = [pool.take(name) for name in specs]
     assert all(isinstance(answer, dict) for answer in answers)
-    assert all(helper.poll() is not None for helper in pool._helpers)
+    assert len(pool._helpers) == 2 and all(helper.poll() is not None for helper in pool._helpers)
     assert pool.take("pkg1") is None  # taken already: the caller has it
 
 
@@ -148,7 +187,7 @@ def test_few_specs_are_expanded_in_process_without_helpers(tmp_path):
 
 
 def test_an_analysis_that_fails_stops_its_helpers(tmp_path, pooled_from_two, monkeypatch):
-    pools = record_pools(monkeypatch)
+    watch = watch_pools(monkeypatch)
 
     def failing(self, component):
         raise RuntimeError("the analysis of a component failed")
@@ -165,7 +204,8 @@ def test_an_analysis_that_fails_stops_its_helpers(tmp_path, pooled_from_two, mon
         (tmp_path / path).write_text(text)
     with pytest.raises(RuntimeError, match="failed"):
         analysis.analyse_release(DirectoryTree(tmp_path), _NoHistory(), lambda path: [], expansion_processes=2)
-    assert len(pools) == 1 and all(helper.poll() is not None for helper in pools[0]._helpers)
+    assert len(watch.pools) == 1 and watch.pools[0]._helpers
+    assert all(helper.poll() is not None for helper in watch.pools[0]._helpers)
 
 
 class _NoHistory:

@@ -141,9 +141,9 @@ def test_a_tree_sharing_blob_sizes_lists_what_a_plain_tree_lists(walked):
 
 def test_commits_analysed_with_helper_processes_have_the_same_states(tmp_path, monkeypatch):
     from audits import identities
-    from tests.support.pools import record_pools
+    from tests.support.pools import watch_pools
 
-    pools = record_pools(monkeypatch)
+    watch = watch_pools(monkeypatch)
     monkeypatch.setattr(identities, "POOLED_AT", 1)  # the synthetic commits change a spec or two
     repo = tmp_path / "repo"
     shas = build_history(repo)
@@ -152,4 +152,4 @@ def test_commits_analysed_with_helper_processes_have_the_same_states(tmp_path, m
     in_process, pooled = IncrementalAnalysis(git_dir), IncrementalAnalysis(git_dir, expansion_processes=2)
     for seq, sha in enumerate(history):
         assert pooled.analyse(sha, seq).states == in_process.analyse(sha, seq).states, f"commit {seq}"
-    assert pools  # the commits' specs went through helpers
+    assert watch.answered > 0  # the commits' specs went through helpers

@@ -110,6 +110,25 @@ def test_exponential_macros_exhaust_the_work_budget():
         e.expand("%m0")
 
 
+def test_an_expansion_reused_from_the_cache_costs_the_work_it_cost_when_it_was_made():
+    macros = macro_set(**{f"m{i}": f"%m{i + 1}%m{i + 1}" for i in range(8)}, m8="x")
+    made = MacroEngine(macros, sandbox=SANDBOX)
+    made.expand("%m0")
+    assert made.work > 500
+    reused = MacroEngine(macros, sandbox=SANDBOX, max_work=made.work - 1)  # shares the cache of `made`
+    with pytest.raises(BudgetExhausted):
+        reused.expand("%m0")
+
+
+def test_an_expansion_reused_from_the_cache_counts_the_output_it_made():
+    macros = macro_set(big="%{lua: for i = 1, 200 do print('yyyyy') end}")
+    made = MacroEngine(macros, sandbox=SANDBOX)
+    made.expand("%big")
+    reused = MacroEngine(macros, sandbox=SANDBOX, max_output=made.output - 1)
+    with pytest.raises(BudgetExhausted):
+        reused.expand("%big")
+
+
 def test_huge_output_exhausts_the_output_budget():
     e = MacroEngine(macro_set(x="y" * 1000), sandbox=SANDBOX, max_output=100_000)
     with pytest.raises(BudgetExhausted):
