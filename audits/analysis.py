@@ -261,8 +261,10 @@ class ComponentAnalyser:
             for path in (f"{directory}/{name}.spec", f"{directory}/sources")
             if path in tree.entries()
         ))
+        # each rendered spec's digest, made once: the identity cache, expand_ahead and the record all key on it
+        self.spec_digests = {p: sha256_text(d) for p, d in self.blobs.items() if p.endswith(".spec")}
         if identity_cache is not None:
-            self.identities.prefetch(identity_cache, (sha256_text(d) for p, d in self.blobs.items() if p.endswith(".spec")))
+            self.identities.prefetch(identity_cache, self.spec_digests.values())
 
     def expand_ahead(self, components: Iterable[ResolvedComponent], processes: int) -> None:
         """Start expanding the components' rendered specs in helper processes, in the order record() will
@@ -271,9 +273,9 @@ class ComponentAnalyser:
         specs = []
         for component in components:
             directory = self.project.rendered_spec_dir(component.name)
-            data = self.blobs.get(f"{directory}/{component.name}.spec") if directory else None
-            if data is not None:
-                specs.append((data.decode("utf-8", errors="replace"), sha256_text(data)))
+            path = f"{directory}/{component.name}.spec" if directory else ""
+            if path in self.spec_digests:
+                specs.append((self.blobs[path].decode("utf-8", errors="replace"), self.spec_digests[path]))
         self.identities.expand_ahead(specs, processes)
 
     def record(self, component: ResolvedComponent) -> ComponentRecord:
@@ -369,7 +371,8 @@ class ComponentAnalyser:
             self.findings.append(Finding("missing-rendered-spec", path, f"rendered spec cannot be read: {exc}", name))
             return None
         text = data.decode("utf-8", errors="replace")
-        return RenderedSpecRecord(path, text, sha256_text(data), len(data), parse_spec(text))
+        digest = self.spec_digests.get(path) or sha256_text(data)
+        return RenderedSpecRecord(path, text, digest, len(data), parse_spec(text))
 
     def _sources(self, path: str, name: str) -> list[SourcesEntry]:
         if path not in self.tree.entries():

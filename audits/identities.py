@@ -13,7 +13,7 @@ import copy
 import hashlib
 import logging
 import posixpath
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -139,6 +139,11 @@ def combine(by_arch: dict[str, SpecIdentity]) -> ComponentIdentity:
     )
 
 
+def lua_sandbox(macro_sets: Mapping[str, MacroSet]) -> LuaSandbox:
+    """The one Lua sandbox every spec of these macro sets is expanded with (in the ingest and in its helpers)."""
+    return LuaSandbox(next(iter(macro_sets.values())).lua_modules, vercmp=rpmvercmp)
+
+
 def _only_strings(value: Any) -> bool:
     """Whether every leaf of a JSON value is a string, as in ComponentIdentity.to_json()."""
     if isinstance(value, dict):
@@ -167,7 +172,7 @@ class IdentityResolver:
         paths = macro_paths if macro_paths is not None else distribution_macro_paths(tree.entries(), distribution)
         self.macro_paths = tuple(paths)
         self.macro_sets: dict[str, MacroSet] = {arch: load_macro_set(tree.read_bytes, paths, arch) for arch in arches}
-        self.sandbox = LuaSandbox(next(iter(self.macro_sets.values())).lua_modules, vercmp=rpmvercmp)
+        self.sandbox = lua_sandbox(self.macro_sets)
         digest = hashlib.sha256(CODE_DIGEST.encode())
         for arch, macros in self.macro_sets.items():
             digest.update(repr((arch, macros.definitions, sorted(macros.lua_modules.items()))).encode())

@@ -12,12 +12,10 @@ import pickle
 import sys
 from typing import Any
 
-from .identities import combine
+from .identities import combine, lua_sandbox
 from .identity_pool import receive, send
 from .rpmspec.identity import spec_identities
-from .rpmspec.lua import LuaSandbox
 from .rpmspec.macrofiles import MacroSet
-from .rpmspec.vercmp import rpmvercmp
 
 
 def serve() -> None:
@@ -29,7 +27,7 @@ def serve() -> None:
     if setup is None:
         return
     macro_sets: dict[str, MacroSet] = pickle.loads(setup)
-    sandbox = LuaSandbox(next(iter(macro_sets.values())).lua_modules, vercmp=rpmvercmp)
+    sandbox = lua_sandbox(macro_sets)
     while (message := receive(requests)) is not None:
         replies: list[dict[str, Any] | None] = []
         for _, text in json.loads(message):
