@@ -65,8 +65,7 @@ class MacroEngine:
         self.sandbox = sandbox
         self.shell = shell
         self.byteorder = ""  # the target's ("little", "big"), when the caller knows it: for %(...) probes
-        self.python = BuildPython.from_macros(((d.name, d.body) for d in macro_set.definitions),
-                                              self.base["_lib"].body if "_lib" in self.base else None)
+        self.python = build_python(macro_set, self.base)
         self.read_source = read_source  # a file of the spec's own folder, for %{load:%{_sourcedir}/...}
         self.max_work = max_work
         self.max_output = max_output
@@ -472,6 +471,12 @@ def base_table(macro_set: MacroSet) -> tuple[dict[str, Entry], Cache]:
         _BASES.clear()
     _BASES[id(macro_set)] = (macro_set, table, {})
     return table, _BASES[id(macro_set)][2]
+
+
+def build_python(macro_set: MacroSet, base: dict[str, Entry]) -> BuildPython | None:
+    """The build root's Python as the macro files state it (`base`: their table), for %(...) probes."""
+    return BuildPython.from_macros(((d.name, d.body) for d in macro_set.definitions),
+                                   base["_lib"].body if "_lib" in base else None)
 
 
 def _flags(text: str, i: int) -> tuple[int, int, int]:

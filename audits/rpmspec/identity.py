@@ -12,6 +12,7 @@ from typing import Callable, Mapping
 
 from . import efimodel, fontmodel, gomodel
 from .builtins import BudgetExhausted
+from .crossarch import OtherArch
 from .engine import MacroEngine, base_table
 from .lua import LuaSandbox
 from .macrofiles import MacroSet
@@ -199,10 +200,13 @@ class _Reads:
     trace: Trace = field(default_factory=Trace)
     bodies: set[str] = field(default_factory=set)
     arch_tests: list[list[str]] = field(default_factory=list)
+    twice: Trace = field(default_factory=Trace)  # what the lines expanded for the OtherArch too read
 
-    def same_for(self, arch: str, other: str, differing: Differences) -> bool:
-        """Whether the expansion for `other` takes the same path and reads the same values."""
+    def same_for(self, arch: str, other: str, differing: Differences, *, expanded_twice: bool = False) -> bool:
+        """Whether the expansion for `other` takes the same path and reads the same values (`expanded_twice`:
+        except in the lines expanded for it too)."""
         return (self.trace.isdisjoint(differing.names) and differing.bodies.isdisjoint(self.bodies)
+                and (expanded_twice or self.twice.isdisjoint(differing.names))
                 and all((arch in w) == (other in w) for w in self.arch_tests))
 
 
@@ -218,14 +222,14 @@ def _built_elsewhere(arch: str, tests: list[list[str]]) -> Callable[[PackageReco
     return decide
 
 
-def _read(text: str, engine: MacroEngine, target_cpu: str, reads: _Reads) -> ParsedSpec:
+def _read(text: str, engine: MacroEngine, target_cpu: str, reads: _Reads, other: OtherArch | None) -> ParsedSpec:
     """The spec read for `target_cpu`, adding what the reader read to `reads` (no arch tests for noarch,
     which is the same target whatever the architecture)."""
     if target_cpu == "noarch":
         engine.push_definition("_target_cpu", "noarch", level=0)
-        reader = SpecReader(engine, target_cpu)
+        reader = SpecReader(engine, target_cpu, other=other)
     else:
-        reader = SpecReader(engine, target_cpu, enough=_built_elsewhere(target_cpu, reads.arch_tests))
+        reader = SpecReader(engine, target_cpu, enough=_built_elsewhere(target_cpu, reads.arch_tests), other=other)
     parsed = reader.read(text)
     reads.bodies |= reader.bodies_read
     if target_cpu != "noarch":
@@ -261,7 +265,7 @@ def spec_identity(
 ) -> SpecIdentity:
     """The identity rpm would give the spec's packages when built for `arch`. Never raises.
     `read_source(file_name)` gives a file of the spec's folder (for `%{load:%{_sourcedir}/...}`), or None."""
-    return _traced_identity(text, macros, arch, sandbox, read_source)[0]
+    return _traced_identity(text, macros, arch, sandbox, read_source, None)[0]
 
 
 def spec_identities(
@@ -277,13 +281,15 @@ def spec_identities(
     else it is the first one's identity with the architecture replaced."""
     arches = list(macro_sets)
     first_arch = arches[0]
-    first, reads = _traced_identity(text, macro_sets[first_arch], first_arch, sandbox, read_source)
+    differing = {arch: differing_macros(macro_sets[first_arch], macro_sets[arch]) for arch in arches[1:]
+                 if BYTE_ORDERS.get(first_arch) == BYTE_ORDERS.get(arch)}
+    second = next(((arch, macro_sets[arch], d) for arch, d in differing.items() if d is not None), None)
+    first, reads, twice = _traced_identity(text, macro_sets[first_arch], first_arch, sandbox, read_source, second)
     found = {first_arch: first}
     for arch in arches[1:]:
-        differing = differing_macros(macro_sets[first_arch], macro_sets[arch])
-        if reads is not None and differing is not None and BYTE_ORDERS.get(first_arch) == BYTE_ORDERS.get(arch) \
-                and reads.same_for(first_arch, arch, differing):
-            found[arch] = _as_arch(first, arch)
+        if reads is not None and (d := differing.get(arch)) is not None \
+                and reads.same_for(first_arch, arch, d, expanded_twice=twice is not None and twice.arch == arch):
+            found[arch] = twice if twice is not None and twice.arch == arch else _as_arch(first, arch)
         else:
             found[arch] = spec_identity(text, macro_sets[arch], arch=arch, sandbox=sandbox, read_source=read_source)
     return found
@@ -318,15 +324,20 @@ def _as_arch(identity: SpecIdentity, arch: str) -> SpecIdentity:
 
 
 def _traced_identity(text: str, macros: MacroSet, arch: str, sandbox: LuaSandbox | None,
-                     read_source: Callable[[str], str | None] | None) -> tuple[SpecIdentity, _Reads | None]:
-    """spec_identity, and what it read (None when it failed)."""
+                     read_source: Callable[[str], str | None] | None,
+                     second: tuple[str, MacroSet, Differences] | None,
+                     ) -> tuple[SpecIdentity, _Reads | None, SpecIdentity | None]:
+    """spec_identity, what it read (None when it failed), and the identity for the `second` architecture
+    (its macro set, and how it differs from `macros`) when lines were expanded for it too (crossarch):
+    valid when nothing else read differs (reads.same_for(..., expanded_twice=True))."""
     engine = _engine(macros, sandbox)
     engine.read_source = read_source
     engine.byteorder = BYTE_ORDERS.get(arch, "")
-    reads = _Reads(engine.start_trace())
+    other = OtherArch(engine, *second[:2], second[2].names) if second is not None else None
+    reads = _Reads(engine.start_trace(), twice=other.reads if other is not None else Trace())
     try:
         try:
-            parsed = _read(text, engine, arch, reads)
+            parsed = _read(text, engine, arch, reads, other)
             main = parsed.packages[0] if parsed.packages else None
             target = arch
             build_arch = _words(main.tags.get("buildarch")) if main else []
@@ -334,14 +345,16 @@ def _traced_identity(text: str, macros: MacroSet, arch: str, sandbox: LuaSandbox
             if build_arch and arch not in build_arch:
                 if "noarch" not in build_arch:
                     excluded = f"BuildArch: {' '.join(build_arch)}"
-                    return SpecIdentity(arch, "", "", "", "", "", (), (), excluded_reason=excluded), reads
+                    return SpecIdentity(arch, "", "", "", "", "", (), (), excluded_reason=excluded), reads, None
+                if other is not None:
+                    other.restart()
                 engine.reset()
                 engine.start_trace(reads.trace)
-                parsed, target = _read(text, engine, "noarch", reads), "noarch"
+                parsed, target = _read(text, engine, "noarch", reads, other), "noarch"
         except BudgetExhausted as exhausted:
-            return _failed(arch, f"{exhausted} (the spec's macros expand without bound)"), None
+            return _failed(arch, f"{exhausted} (the spec's macros expand without bound)"), None, None
         except RecursionError:
-            return _failed(arch, "the spec's macros nest too deeply to expand"), None
+            return _failed(arch, "the spec's macros nest too deeply to expand"), None, None
         if parsed.packages:
             reads.arch_tests += [_words(parsed.packages[0].tags.get(t)) for t in ("exclusivearch", "excludearch")]
         go = _model_gaps(macros.go_model, gomodel.calls_go_sections(text), gomodel.outside_model, text,
@@ -350,9 +363,31 @@ def _traced_identity(text: str, macros: MacroSet, arch: str, sandbox: LuaSandbox
                             "fonts-rpm-macros")
         efi = macros.efi_model  # no section macros: only why its macros are missing, if they are
         efi_off = efi.reason if efi is not None and not efi.applied and not efi.own_files else ""
-        return _identity(parsed, engine, arch, target, ((go[0], fonts[0], efi_off), go[1] + fonts[1])), reads
+        gaps = ((go[0], fonts[0], efi_off), go[1] + fonts[1])
+        identity = _identity(parsed, engine, arch, target, gaps)
+        return identity, reads, _second_identity(parsed, engine, other, target, gaps)
     finally:
         engine.reset()
+
+
+def _second_identity(parsed: ParsedSpec, engine: MacroEngine, other: OtherArch | None, target: str,
+                     gaps: tuple[tuple[str, ...], list[Unresolved]]) -> SpecIdentity | None:
+    """The identity of the OtherArch's architecture, from the reading with its values of the lines expanded
+    for both; None when no line was (or its reading would have exhausted a budget: then nothing is shared)."""
+    if other is None or not other.kept:
+        return None
+    other.check_budget()
+    if other.over_budget:
+        return None  # reads.twice still counts for every architecture: each is read on its own
+    packages = [replace(p, requires=_own(p.requires), provides=_own(p.provides)) for p in parsed.packages]
+    arch = other.arch
+    return _identity(ParsedSpec(packages, parsed.fatal, parsed.missing_packages), engine, arch,
+                     "noarch" if target == "noarch" else arch, gaps)
+
+
+def _own(tags: list[Tag]) -> list[Tag]:
+    """The OtherArch's values of dependency tags expanded for both architectures."""
+    return [Tag(t.other, []) if t.other is not None else t for t in tags]
 
 
 def _model_gaps(status: gomodel.ModelStatus | None, called: str | None, outside_model: Callable[[str], str | None],

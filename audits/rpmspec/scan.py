@@ -127,3 +127,25 @@ def getopt(args: list[str], options: str) -> tuple[list[tuple[str, str | None]],
             found.append((letter, None))
             k += 1
     return found, positional
+
+
+def section_package(line: str, part: str) -> tuple[str | None, bool]:
+    """(name, explicit -n) a `%package`/`%files`/... header line names; None: the main package. As rpm's
+    popt parsing: the last `-n NAME` wins, else the first other word (`%files -f LIST` skips LIST)."""
+    args = split_args(line.split(None, 1)[1]) if len(line.split(None, 1)) > 1 else []
+    explicit: str | None = None
+    name: str | None = None
+    k = 0
+    while k < len(args):
+        a = args[k]
+        if a == "-n":
+            k += 1
+            explicit = args[k] if k < len(args) else explicit
+        elif a == "-f":
+            k += 1  # %files -f <file list>
+        elif a.startswith("-") and part != "package":
+            pass
+        elif name is None:
+            name = a
+        k += 1
+    return (explicit, True) if explicit is not None else (name, False)

@@ -16,9 +16,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
+from .crossarch import OtherArch
 from .engine import Entry, MacroEngine
 from .expr import ExprError, as_bool
-from .scan import split_args
+from .scan import section_package
 
 PARTS = (
     "package prep generate_buildrequires conf build install check clean preun postun pretrans posttrans "
@@ -49,6 +50,7 @@ _TAG = re.compile(r"([A-Za-z0-9]+)\s*(\([^)]*\))?\s*:(.*)$", re.S)
 class Tag:
     value: str
     problems: list[str]
+    other: str | None = None  # the value for an OtherArch's architecture, when it was expanded for both
 
 
 @dataclass
@@ -204,9 +206,12 @@ class SpecReader:
         target_os: str = "linux",
         *,
         enough: Callable[[PackageRecord], bool] | None = None,
+        other: OtherArch | None = None,
     ) -> None:
         self.engine = engine
         self.enough = enough
+        self.other = other  # a second architecture the dependency and %files lines are expanded for too
+        self._other_value: str | None = None  # the tag value it gives the line being read
         self.target_cpu = target_cpu
         self.target_os = target_os
         self.stack = [_Level(True, False, "")]
@@ -295,7 +300,10 @@ class SpecReader:
                 self._buffer(line)
             return
         start = len(self.engine.problems)
-        text = self.engine.expand_text(buffer) if expand else buffer
+        if expand and self.other is not None and self.other.wanted(buffer, self.part):
+            text, self._other_value = self.other.expand(buffer)
+        else:
+            text = self.engine.expand_text(buffer) if expand else buffer
         problems = self.engine.problems[start:]
         if problems and not text.strip() and self.part in _DECLARING_PARTS and (generator := self._generator(buffer)):
             # a macro that writes %package sections failed and wrote nothing: the packages it would have written
@@ -314,6 +322,7 @@ class SpecReader:
                 k += 1
             # a multi-line expansion's problems belong to the lines that kept macro text
             self._line(line, kind, problems if len(lines) == 1 or "%(" in line or "%{" in line else [])
+        self._other_value = None
 
     def _line(self, line: str, kind: str | None, problems: list[str]) -> None:
         if kind is not None and self._conditional(line, kind, problems):
@@ -394,26 +403,6 @@ class SpecReader:
             self.result.packages.append(PackageRecord("", []))
         return self.result.packages[0]
 
-    def _package_named(self, args: list[str], part: str) -> tuple[str | None, bool]:
-        """(name, explicit -n) from a section header's arguments; None: the main package. As rpm's popt
-        parsing: the last `-n NAME` wins, else the first other word."""
-        explicit: str | None = None
-        name: str | None = None
-        k = 0
-        while k < len(args):
-            a = args[k]
-            if a == "-n":
-                k += 1
-                explicit = args[k] if k < len(args) else explicit
-            elif a == "-f":
-                k += 1  # %files -f <file list>
-            elif a.startswith("-") and part != "package":
-                pass
-            elif name is None:
-                name = a
-            k += 1
-        return (explicit, True) if explicit is not None else (name, False)
-
     def _full_name(self, name: str | None, explicit: bool) -> str:
         if name is None:
             return self.main().name
@@ -425,8 +414,7 @@ class SpecReader:
         self.part = part
         if part not in ("package", "files"):
             return
-        args = split_args(line.split(None, 1)[1]) if len(line.split(None, 1)) > 1 else []
-        name, explicit = self._package_named(args, part)
+        name, explicit = section_package(line, part)
         full = self._full_name(name, explicit)
         if part == "package":
             if name is None:
@@ -451,7 +439,7 @@ class SpecReader:
         if m is None:
             return
         tag = m.group(1).lower()
-        value = Tag(m.group(3).strip(), list(problems))
+        value = Tag(m.group(3).strip(), list(problems), self._other_value)
         package = self.main() if self.part == "preamble" else self.current
         if package is None:
             return

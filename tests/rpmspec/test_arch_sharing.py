@@ -10,29 +10,9 @@ from audits.rpmspec.identity import differing_macros, spec_identities, spec_iden
 from audits.rpmspec.lua import LuaSandbox
 from audits.rpmspec.macrofiles import MacroDefinition, MacroSet
 
+from .arch_support import FILES, MAIN, independent, macro_sets
 from .engine_support import SANDBOX, spec
 
-ARCH_MACROS = {
-    "x86_64": {"_target_cpu": "x86_64", "_arch": "x86_64", "_isa": "(x86-64)", "ix86": "i386 i686", "arch_pkgs": "%{nil}"},
-    "aarch64": {"_target_cpu": "aarch64", "_arch": "aarch64", "_isa": "(aarch-64)", "ix86": "i386 i686",
-                "arch_pkgs": "%package -n extra\nSummary: e\n%description -n extra\nd\n%files -n extra"},
-}
-COMMON = {"dist": ".azl4", "_lib": "lib64", "arch_release": "%{_arch}", "install_to": "make DESTDIR=/%{_arch}"}
-
-
-def macro_sets(**extra: str) -> dict[str, MacroSet]:
-    return {
-        arch: MacroSet(tuple(MacroDefinition(n, b, None, "test") for n, b in {**COMMON, **own, **extra}.items()), {}, ())
-        for arch, own in ARCH_MACROS.items()
-    }
-
-
-def independent(text: str, sets: dict[str, MacroSet]) -> dict[str, object]:
-    return {arch: spec_identity(text, macros, arch=arch, sandbox=SANDBOX) for arch, macros in sets.items()}
-
-
-MAIN = ("Name: demo", "Version: 1.2", "License: MIT", "Summary: Demo")
-FILES = ("%description", "d", "%files")
 CONSTRUCTS = {
     "nothing arch-dependent": spec(*MAIN, "Release: 1%{?dist}", *FILES),
     "%ifarch around a package": spec(*MAIN, "Release: 1", "%ifarch x86_64", "%package x", "Summary: x", "%files x",
@@ -90,7 +70,7 @@ def test_a_spec_reading_nothing_arch_dependent_is_expanded_once(monkeypatch, con
 def test_a_spec_reading_an_arch_macro_is_expanded_again(monkeypatch):
     calls = []
     monkeypatch.setattr(identity_module, "spec_identity", lambda *a, **k: calls.append(k["arch"]))
-    spec_identities(CONSTRUCTS["a macro defined per arch"], macro_sets(), sandbox=SANDBOX)
+    spec_identities(CONSTRUCTS["a macro file macro reading %_arch"], macro_sets(), sandbox=SANDBOX)
     assert calls == ["aarch64"]
 
 
