@@ -88,7 +88,7 @@ class OtherArch:
         other = None
         if not local.isdisjoint(self.names) and self._shadowed() \
                 and before == (engine.generation, len(engine.problems), len(engine.notes), _lua_state(engine)):
-            other = self._expand_other(buffer)
+            other = self._expand_other(buffer, work + self.work, output + self.output)
         shape = _shape(text, other[0]) if other is not None else None
         if other is None or shape is None:
             _merge(engine.trace, local)
@@ -97,7 +97,6 @@ class OtherArch:
         self.kept += 1
         self.work += other[1] - (engine.work - work)
         self.output += other[2] - (engine.output - output)
-        self.check_budget()
         return text, shape or None
 
     def check_budget(self) -> None:
@@ -118,9 +117,11 @@ class OtherArch:
         base = engine.base
         return not any((stack := engine.table[n]) and stack[-1] is base.get(n) for n in engine.table if n in self.names)
 
-    def _expand_other(self, buffer: str) -> tuple[str, int, int] | None:
+    def _expand_other(self, buffer: str, work: int, output: int) -> tuple[str, int, int] | None:
         """`buffer` expanded with the second architecture's macro files under the spec's definitions, with
-        what it spent; None when it changed anything (undone) or wanted Lua, which it may not run."""
+        what it spent (from `work` and `output`: what its reading has spent so far, so that it exhausts a
+        budget where that reading would); None when it changed anything (undone) or wanted Lua, which it
+        may not run."""
         engine = self.engine
         saved = (engine.base, engine.cache, engine.python, engine.sandbox, engine.recording, engine.recording_whole,
                  engine.work, engine.output, engine.generation, engine.exhausted, set(engine.defined_here))
@@ -131,10 +132,11 @@ class OtherArch:
         if engine.sandbox is not None:
             engine.sandbox = _NoLua(engine.sandbox)  # type: ignore[assignment]
         engine.recording, engine.recording_whole = set(), {}
+        engine.work, engine.output = work, output
         try:
             text = engine.expand_text(buffer)
             changed = engine.generation != saved[8] or len(engine.problems) != problems or len(engine.notes) != notes
-            found = None if changed else (text, engine.work - saved[6], engine.output - saved[7])
+            found = None if changed else (text, engine.work - work, engine.output - output)
         except (BudgetExhausted, RecursionError, Declined):
             found = None
         finally:
