@@ -93,6 +93,7 @@ class LuaSandbox:
         self._vercmp = vercmp
         self._hosts: list[LuaHost] = []
         self._failure: BaseException | None = None
+        self._ran = False  # a chunk ran since the state was made: new_state() has something to forget
         self._runtime = lua54.LuaRuntime(
             encoding=None, register_eval=False, register_builtins=False, unpack_returned_tuples=True,
             max_memory=max_memory, attribute_filter=_refuse_attribute,
@@ -113,9 +114,13 @@ class LuaSandbox:
         self.changed: frozenset[str] = frozenset()
 
     def new_state(self) -> None:
-        """Forget the globals every earlier run defined: the next run starts as rpm's parse of a new spec."""
+        """Forget the globals every earlier run defined: the next run starts as rpm's parse of a new spec.
+        Nothing to forget when no chunk ran since the last one (most specs run no Lua of their own)."""
+        if not self._ran:
+            return
         self._new_state()
         self._changes_text, self.changed = b"", frozenset()
+        self._ran = False
 
     def _note(self, changes: bytes) -> None:
         if changes != self._changes_text and self._changes_text is not None:
@@ -152,6 +157,7 @@ class LuaSandbox:
         opt_table = table({k.encode(): v.encode() for k, v in (opt or {}).items()})
         arg_table = table([a.encode() for a in (arg or ())])
         outermost = not self._hosts
+        self._ran = True
         if outermost:
             self._failure = None
         self._hosts.append(host)
