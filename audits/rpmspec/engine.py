@@ -65,7 +65,7 @@ class MacroEngine:
         self.sandbox = sandbox
         self.shell = shell
         self.byteorder = ""  # the target's ("little", "big"), when the caller knows it: for %(...) probes
-        self.python = build_python(macro_set, self.base)
+        self.python = build_python(macro_set)
         self.read_source = read_source  # a file of the spec's own folder, for %{load:%{_sourcedir}/...}
         self.max_work = max_work
         self.max_output = max_output
@@ -455,28 +455,34 @@ class MacroEngine:
 
 CacheKey = str | tuple[str | None, ...]  # a plain macro's name; (name, options, body, arguments...) of a call
 Cache = dict[CacheKey, tuple[Reads, str, tuple[str, ...], tuple[int, int]]]  # names read, expansion, notes, (work, output) spent
-_BASES: dict[int, tuple[MacroSet, dict[str, Entry], Cache]] = {}
+_BASES: dict[int, tuple[MacroSet, dict[str, Entry], Cache, BuildPython | None]] = {}
 
 
 def base_table(macro_set: MacroSet) -> tuple[dict[str, Entry], Cache]:
     """rpm's macros the engine provides, then the macro files' table (later definitions win; rpm's
     built-in names cannot be redefined), built once per macro set and shared, read-only, by every
     engine; with the shared cache of plain macros' expansions over that table."""
+    found = _base(macro_set)
+    return found[1], found[2]
+
+
+def build_python(macro_set: MacroSet) -> BuildPython | None:
+    """The build root's Python as the macro files state it, for the probes of %(...) (buildpython)."""
+    return _base(macro_set)[3]
+
+
+def _base(macro_set: MacroSet) -> tuple[MacroSet, dict[str, Entry], Cache, BuildPython | None]:
     cached = _BASES.get(id(macro_set))
     if cached is not None and cached[0] is macro_set:
-        return cached[1], cached[2]
+        return cached
     table = {name: Entry(body, options, 0) for name, options, body in builtins.RPM_MACROS}
     table.update((d.name, Entry(d.body, d.options, 0)) for d in macro_set.definitions if d.name not in builtins.BUILTINS)
+    python = BuildPython.from_macros(((d.name, d.body) for d in macro_set.definitions),
+                                     table["_lib"].body if "_lib" in table else None)
     if len(_BASES) >= 8:
         _BASES.clear()
-    _BASES[id(macro_set)] = (macro_set, table, {})
-    return table, _BASES[id(macro_set)][2]
-
-
-def build_python(macro_set: MacroSet, base: dict[str, Entry]) -> BuildPython | None:
-    """The build root's Python as the macro files state it (`base`: their table), for %(...) probes."""
-    return BuildPython.from_macros(((d.name, d.body) for d in macro_set.definitions),
-                                   base["_lib"].body if "_lib" in base else None)
+    found = _BASES[id(macro_set)] = (macro_set, table, {}, python)
+    return found
 
 
 def _flags(text: str, i: int) -> tuple[int, int, int]:

@@ -200,13 +200,13 @@ class _Reads:
     trace: Trace = field(default_factory=Trace)
     bodies: set[str] = field(default_factory=set)
     arch_tests: list[list[str]] = field(default_factory=list)
-    twice: Trace = field(default_factory=Trace)  # what the lines expanded for the OtherArch too read
+    for_other: Trace = field(default_factory=Trace)  # what the lines expanded for the OtherArch too looked up
 
-    def same_for(self, arch: str, other: str, differing: Differences, *, expanded_twice: bool = False) -> bool:
-        """Whether the expansion for `other` takes the same path and reads the same values (`expanded_twice`:
-        except in the lines expanded for it too)."""
+    def same_for(self, arch: str, other: str, differing: Differences, *, other_lines: bool = False) -> bool:
+        """Whether the expansion for `other` takes the same path and reads the same values (`other_lines`:
+        except in the lines expanded for it too, when it is the OtherArch and takes their values)."""
         return (self.trace.isdisjoint(differing.names) and differing.bodies.isdisjoint(self.bodies)
-                and (expanded_twice or self.twice.isdisjoint(differing.names))
+                and (other_lines or self.for_other.isdisjoint(differing.names))
                 and all((arch in w) == (other in w) for w in self.arch_tests))
 
 
@@ -284,12 +284,12 @@ def spec_identities(
     differing = {arch: differing_macros(macro_sets[first_arch], macro_sets[arch]) for arch in arches[1:]
                  if BYTE_ORDERS.get(first_arch) == BYTE_ORDERS.get(arch)}
     second = next(((arch, macro_sets[arch], d) for arch, d in differing.items() if d is not None), None)
-    first, reads, twice = _traced_identity(text, macro_sets[first_arch], first_arch, sandbox, read_source, second)
+    first, reads, other = _traced_identity(text, macro_sets[first_arch], first_arch, sandbox, read_source, second)
     found = {first_arch: first}
     for arch in arches[1:]:
-        if reads is not None and (d := differing.get(arch)) is not None \
-                and reads.same_for(first_arch, arch, d, expanded_twice=twice is not None and twice.arch == arch):
-            found[arch] = twice if twice is not None and twice.arch == arch else _as_arch(first, arch)
+        own = other is not None and other.arch == arch  # the identity with its values of the lines expanded for it
+        if reads is not None and (d := differing.get(arch)) is not None and reads.same_for(first_arch, arch, d, other_lines=own):
+            found[arch] = other if own and other is not None else _as_arch(first, arch)
         else:
             found[arch] = spec_identity(text, macro_sets[arch], arch=arch, sandbox=sandbox, read_source=read_source)
     return found
@@ -329,12 +329,12 @@ def _traced_identity(text: str, macros: MacroSet, arch: str, sandbox: LuaSandbox
                      ) -> tuple[SpecIdentity, _Reads | None, SpecIdentity | None]:
     """spec_identity, what it read (None when it failed), and the identity for the `second` architecture
     (its macro set, and how it differs from `macros`) when lines were expanded for it too (crossarch):
-    valid when nothing else read differs (reads.same_for(..., expanded_twice=True))."""
+    valid when nothing else read differs (reads.same_for(..., other_lines=True))."""
     engine = _engine(macros, sandbox)
     engine.read_source = read_source
     engine.byteorder = BYTE_ORDERS.get(arch, "")
     other = OtherArch(engine, *second[:2], second[2].names) if second is not None else None
-    reads = _Reads(engine.start_trace(), twice=other.reads if other is not None else Trace())
+    reads = _Reads(engine.start_trace(), for_other=other.reads if other is not None else Trace())
     try:
         try:
             parsed = _read(text, engine, arch, reads, other)
@@ -357,6 +357,8 @@ def _traced_identity(text: str, macros: MacroSet, arch: str, sandbox: LuaSandbox
             return _failed(arch, "the spec's macros nest too deeply to expand"), None, None
         if parsed.packages:
             reads.arch_tests += [_words(parsed.packages[0].tags.get(t)) for t in ("exclusivearch", "excludearch")]
+        if other is not None:
+            other.check_budget()
         go = _model_gaps(macros.go_model, gomodel.calls_go_sections(text), gomodel.outside_model, text,
                          "go-rpm-macros")
         fonts = _model_gaps(macros.font_model, fontmodel.calls_font_sections(text), fontmodel.outside_model, text,
@@ -374,11 +376,8 @@ def _second_identity(parsed: ParsedSpec, engine: MacroEngine, other: OtherArch |
                      gaps: tuple[tuple[str, ...], list[Unresolved]]) -> SpecIdentity | None:
     """The identity of the OtherArch's architecture, from the reading with its values of the lines expanded
     for both; None when no line was (or its reading would have exhausted a budget: then nothing is shared)."""
-    if other is None or not other.kept:
-        return None
-    other.check_budget()
-    if other.over_budget:
-        return None  # reads.twice still counts for every architecture: each is read on its own
+    if other is None or not other.kept or other.over_budget:
+        return None  # reads.for_other then counts for every architecture: each is read on its own
     packages = [replace(p, requires=_own(p.requires), provides=_own(p.provides)) for p in parsed.packages]
     arch = other.arch
     return _identity(ParsedSpec(packages, parsed.fatal, parsed.missing_packages), engine, arch,

@@ -94,6 +94,7 @@ class LuaSandbox:
         self._hosts: list[LuaHost] = []
         self._failure: BaseException | None = None
         self._ran = False  # a chunk ran since the state was made: new_state() has something to forget
+        self.runs = 0  # chunks run: a chunk may change a table an earlier one made, which `changed` does not show
         self._runtime = lua54.LuaRuntime(
             encoding=None, register_eval=False, register_builtins=False, unpack_returned_tuples=True,
             max_memory=max_memory, attribute_filter=_refuse_attribute,
@@ -158,6 +159,7 @@ class LuaSandbox:
         arg_table = table([a.encode() for a in (arg or ())])
         outermost = not self._hosts
         self._ran = True
+        self.runs += 1
         if outermost:
             self._failure = None
         self._hosts.append(host)

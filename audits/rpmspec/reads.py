@@ -38,3 +38,8 @@ class Trace:
 
     def isdisjoint(self, names: frozenset[str]) -> bool:
         return names.isdisjoint(self.names) and all(names.isdisjoint(r) for r in self.reused.values())
+
+    def update(self, other: Trace) -> None:
+        """Count what `other` looked up as looked up here too."""
+        self.names |= other.names
+        self.reused.update(other.reused)

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from .crossarch import OtherArch
 from .engine import Entry, MacroEngine
 from .expr import ExprError, as_bool
 from .scan import section_package
+
+if TYPE_CHECKING:
+    from .crossarch import OtherArch
 
 PARTS = (
     "package prep generate_buildrequires conf build install check clean preun postun pretrans posttrans "
@@ -211,7 +213,6 @@ class SpecReader:
         self.engine = engine
         self.enough = enough
         self.other = other  # a second architecture the dependency and %files lines are expanded for too
-        self._other_value: str | None = None  # the tag value it gives the line being read
         self.target_cpu = target_cpu
         self.target_os = target_os
         self.stack = [_Level(True, False, "")]
@@ -300,8 +301,11 @@ class SpecReader:
                 self._buffer(line)
             return
         start = len(self.engine.problems)
+        other_value = None
         if expand and self.other is not None and self.other.wanted(buffer, self.part):
-            text, self._other_value = self.other.expand(buffer)
+            self.other.begin()
+            text = self.engine.expand_text(buffer)
+            other_value = self.other.finish(buffer, text)
         else:
             text = self.engine.expand_text(buffer) if expand else buffer
         problems = self.engine.problems[start:]
@@ -321,10 +325,9 @@ class SpecReader:
                 line = line[:-1] + " " + lines[k]
                 k += 1
             # a multi-line expansion's problems belong to the lines that kept macro text
-            self._line(line, kind, problems if len(lines) == 1 or "%(" in line or "%{" in line else [])
-        self._other_value = None
+            self._line(line, kind, problems if len(lines) == 1 or "%(" in line or "%{" in line else [], other_value)
 
-    def _line(self, line: str, kind: str | None, problems: list[str]) -> None:
+    def _line(self, line: str, kind: str | None, problems: list[str], other_value: str | None = None) -> None:
         if kind is not None and self._conditional(line, kind, problems):
             return
         if not self.stack[-1].reading:
@@ -333,7 +336,7 @@ class SpecReader:
         if part is not None:
             self._start_part(part, line.lstrip(), problems)
         elif self.part in ("preamble", "package"):
-            self._preamble(line, problems)
+            self._preamble(line, problems, other_value)
 
     # -- conditionals --------------------------------------------------------------------------
     def _matches(self, line: str, kind: str) -> bool:
@@ -431,7 +434,8 @@ class SpecReader:
                 return
         self.result.missing_packages.append(f"%files for {full}, a package the spec does not declare")
 
-    def _preamble(self, line: str, problems: list[str]) -> None:
+    def _preamble(self, line: str, problems: list[str], other_value: str | None = None) -> None:
+        """A preamble line; `other_value`: the tag's value for the OtherArch, when it was expanded for both."""
         stripped = line.strip()
         if not stripped or stripped.startswith("#"):
             return
@@ -439,7 +443,7 @@ class SpecReader:
         if m is None:
             return
         tag = m.group(1).lower()
-        value = Tag(m.group(3).strip(), list(problems), self._other_value)
+        value = Tag(m.group(3).strip(), list(problems), other_value)
         package = self.main() if self.part == "preamble" else self.current
         if package is None:
             return

@@ -78,6 +78,16 @@ DECLINED = {  # construct: (spec text, macros defined per arch)
         spec(*MAIN, "Requires: %{lua: n = macros._arch; print('x')}%{?_isa}", "Release: %{lua: print(n)}", *FILES), {}),
     "an arch macro undefined back to the macro files' value": (
         spec(*MAIN, "Release: 1", "%define _isa (mine)", "%undefine _isa", "Requires: foo%{?_isa}", *FILES), {}),
+    "a macro of the second arch's files emptied by the spec": (
+        spec(*MAIN, "Release: 1", "%define foo mine", "%undefine foo", "Requires: bar%{?foo}", *FILES), {"foo": ("", "-arm")}),
+    "a %files header with a macro of the second arch's files emptied by the spec": (
+        spec(*MAIN, "Release: 1", "%define foo mine", "%undefine foo", "%package -n x", "Summary: x", "%description -n x",
+             "x", "%files -n x%{?foo}", *FILES), {"foo": ("", "-arm")}),
+    "a line undefining a macro only the second arch's files define": (
+        spec(*MAIN, "Release: 1", "Requires: bar%{?foo}%{undefine:foo}", *FILES), {"foo": ("", "-arm")}),
+    "a line whose Lua, run for the first arch only, changes a table an earlier chunk made": (
+        spec(*MAIN, "%{lua: t = {}}", "Requires: a%{?dep}", "Release: %{lua: print(#t)}", *FILES),
+        {"dep": ("%{lua: t[1] = 1}", "")}),
     "a %files header naming another package for one arch": (
         spec(*MAIN, "Release: 1", "%package -n x-x86_64", "Summary: x", "%description -n x-x86_64", "x",
              "%files -n x-%{_arch}", *FILES), {}),
