@@ -289,3 +289,20 @@ def test_an_ingest_expands_its_specs_in_helper_processes_when_there_are_enough(t
     assert rows["kern-arm-only"] == ["aarch64"]
     assert Component.objects.get(release=release, name="curl").published_evr == "8.15.0-3.azl4"
     assert "date" in Component.objects.get(release=release, name="shelly").identity_unresolved[0]["reason"]
+
+
+def test_an_identity_reads_as_json_as_dataclasses_asdict_gives_it():
+    import dataclasses
+
+    from audits.identities import ComponentIdentity, combine
+    from audits.rpmspec.identity import spec_identities
+    from tests.rpmspec.arch_support import FILES, macro_sets
+    from tests.rpmspec.engine_support import SANDBOX, spec
+
+    text = spec("Name: demo", "Version: 1.2", "Release: 1%{?dist}", "License: MIT", "Summary: Demo",
+                "Requires: libfoo%{?_isa} %{undefined_dep}", "%ifarch aarch64", "%package arm", "Summary: a",
+                "%description arm", "a", "%files arm", "%endif", *FILES)
+    identity = combine(spec_identities(text, macro_sets(), sandbox=SANDBOX))
+    assert identity.binaries and identity.left_out and len(identity.binaries[0].arches) == 2  # every kind of field
+    assert identity.to_json() == dataclasses.asdict(identity)
+    assert ComponentIdentity.from_json(identity.to_json()) == identity
