@@ -66,7 +66,8 @@ class ComponentIdentity:
         return [{"field": u.field, "reason": u.reason} for u in self.unresolved]
 
     def to_json(self) -> dict[str, Any]:
-        return _as_json(self)
+        found: dict[str, Any] = _as_json(self)
+        return found
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> ComponentIdentity:
