@@ -336,25 +336,20 @@ def _traced_identity(text: str, macros: MacroSet, arch: str, sandbox: LuaSandbox
     other = OtherArch(engine, *second[:2], second[2].names) if second is not None else None
     reads = _Reads(engine.start_trace(), for_other=other.reads if other is not None else Trace())
     try:
-        try:
-            parsed = _read(text, engine, arch, reads, other)
-            main = parsed.packages[0] if parsed.packages else None
-            target = arch
-            build_arch = _words(main.tags.get("buildarch")) if main else []
-            reads.arch_tests.append(build_arch)
-            if build_arch and arch not in build_arch:
-                if "noarch" not in build_arch:
-                    excluded = f"BuildArch: {' '.join(build_arch)}"
-                    return SpecIdentity(arch, "", "", "", "", "", (), (), excluded_reason=excluded), reads, None
-                if other is not None:
-                    other.restart()
-                engine.reset()
-                engine.start_trace(reads.trace)
-                parsed, target = _read(text, engine, "noarch", reads, other), "noarch"
-        except BudgetExhausted as exhausted:
-            return _failed(arch, f"{exhausted} (the spec's macros expand without bound)"), None, None
-        except RecursionError:
-            return _failed(arch, "the spec's macros nest too deeply to expand"), None, None
+        parsed = _read(text, engine, arch, reads, other)
+        main = parsed.packages[0] if parsed.packages else None
+        target = arch
+        build_arch = _words(main.tags.get("buildarch")) if main else []
+        reads.arch_tests.append(build_arch)
+        if build_arch and arch not in build_arch:
+            if "noarch" not in build_arch:
+                excluded = f"BuildArch: {' '.join(build_arch)}"
+                return SpecIdentity(arch, "", "", "", "", "", (), (), excluded_reason=excluded), reads, None
+            if other is not None:
+                other.restart()
+            engine.reset()
+            engine.start_trace(reads.trace)
+            parsed, target = _read(text, engine, "noarch", reads, other), "noarch"
         if parsed.packages:
             reads.arch_tests += [_words(parsed.packages[0].tags.get(t)) for t in ("exclusivearch", "excludearch")]
         if other is not None:
@@ -367,7 +362,15 @@ def _traced_identity(text: str, macros: MacroSet, arch: str, sandbox: LuaSandbox
         efi_off = efi.reason if efi is not None and not efi.applied and not efi.own_files else ""
         gaps = ((go[0], fonts[0], efi_off), go[1] + fonts[1])
         identity = _identity(parsed, engine, arch, target, gaps)
-        return identity, reads, _second_identity(parsed, engine, other, target, gaps)
+        try:
+            other_identity = _second_identity(parsed, engine, other, target, gaps)
+        except (BudgetExhausted, RecursionError):
+            other_identity = None  # then that architecture is read on its own, which says why
+        return identity, reads, other_identity
+    except BudgetExhausted as exhausted:
+        return _failed(arch, f"{exhausted} (the spec's macros expand without bound)"), None, None
+    except RecursionError:
+        return _failed(arch, "the spec's macros nest too deeply to expand"), None, None
     finally:
         engine.reset()
 

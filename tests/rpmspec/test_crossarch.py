@@ -130,3 +130,13 @@ def test_a_second_architecture_over_its_work_budget_only_by_a_line_expanded_for_
     found, again = read_again(monkeypatch, text, sets)
     assert found == independent(text, sets) and again == ["aarch64"]
     assert found["x86_64"].complete and "work budget" in found["aarch64"].unresolved[0].reason
+
+
+def test_a_second_identity_over_the_budget_after_the_reading_leaves_the_first_one_and_reads_the_second_alone(monkeypatch):
+    # the go model's error macro, which the spec defines lazily, is expanded after the reading for each
+    # identity: 262,143 steps fit the budget once, not twice
+    sets = per_arch(**doubling("a", 17))
+    text = spec("%define __pedigree_gomodel_error %{a17}", *MAIN, "Release: 1", "Requires: c%{?_isa}", *FILES)
+    found, again = read_again(monkeypatch, text, sets)
+    assert found == independent(text, sets) and again == ["aarch64"]
+

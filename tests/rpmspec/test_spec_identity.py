@@ -240,6 +240,13 @@ def test_exponential_macros_leave_an_unresolved_identity_instead_of_hanging():
     assert not result.complete and "budget" in result.unresolved[0].reason
 
 
+def test_a_spec_defining_a_model_error_that_expands_without_bound_is_unresolved_not_an_exception():
+    # identity expands the go model's error macro after the reading: a spec may define it lazily itself
+    defines = [f"%define m{i} %m{i + 1}%m{i + 1}" for i in range(40)]
+    result = identity(spec(*defines, "%define __pedigree_gomodel_error %m0", *MAIN, "%files"))
+    assert not result.complete and "budget" in result.unresolved[0].reason
+
+
 def test_a_self_recursive_name_is_unresolved():
     result = identity(spec("%define a %a", "Name: %a", "Version: 1", "Release: 1", "%files"))
     assert result.name == "" and not result.complete
