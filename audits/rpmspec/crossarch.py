@@ -184,8 +184,9 @@ class OtherArch:
 
 def _shape(ours: str, theirs: str) -> tuple[bool, str | None]:
     """Whether two expansions of a line read the same way, and a dependency line's value for the second
-    architecture (None for a %files header naming the same package). Both must be one line, and a value
-    one identity takes as it is (no macro text it would explain with the first architecture's macros)."""
+    architecture (None for a %files header naming the same package). Both must be one line with a value.
+    A value left with macro text is explained by looking its macros up, after the reading but still
+    traced, so a differing one among them still stops the sharing (identity._second_identity)."""
     ours, theirs = ours.removesuffix("\n"), theirs.removesuffix("\n")
     if "\n" in ours or "\n" in theirs:
         return False, None
@@ -196,5 +197,4 @@ def _shape(ours: str, theirs: str) -> tuple[bool, str | None]:
     if tag is None or other_tag is None:
         return False, None
     values = ours[tag.end():].strip(), theirs[other_tag.end():].strip()
-    plain = all(values) and not any(c in v for v in values for c in "%\\{}")
-    return plain, values[1] if plain else None
+    return all(values), values[1] if all(values) else None

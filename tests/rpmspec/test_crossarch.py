@@ -65,6 +65,8 @@ DECLINED = {  # construct: (spec text, macros defined per arch)
         spec(*MAIN, "Release: 1", "Requires: %{deps}", *FILES), {"deps": ("a", "a\nRelease: 9")}),
     "a value left with macro text for one arch": (
         spec(*MAIN, "Release: 1", "Requires: foo-%{arch_only}", *FILES), {"arch_only": ("x", "")}),
+    "a value whose macro text one arch's macros would explain otherwise": (
+        spec(*MAIN, "Release: 1", "Requires: a%{deps}", *FILES), {"deps": ("a", "%%{only_first}"), "only_first": ("1", "")}),
     "a value empty for one arch": (spec(*MAIN, "Release: 1", "Requires: %{deps}", *FILES), {"deps": ("a", "%{?none}")}),
     "a line defining a macro": (
         spec(*MAIN, "Requires: foo%{?_isa}%{expand:%%global rel %{_arch}}", "Release: %{rel}", *FILES), {}),
@@ -74,6 +76,8 @@ DECLINED = {  # construct: (spec text, macros defined per arch)
         spec(*MAIN, "Release: 1", "Requires: a%{deps}", *FILES), {"deps": ("b", "%(uname -m)")}),
     "a line running Lua for the second arch": (
         spec(*MAIN, "Release: 1", "Requires: %{lua: print(macros._arch)}", *FILES), {}),
+    "a line whose Lua would run for the second arch only": (
+        spec(*MAIN, "Requires: a%{?dep}", "Release: %{lua: print(t or 0)}", *FILES), {"dep": ("", "%{lua: t = 1}")}),
     "a line changing Lua's state": (
         spec(*MAIN, "Requires: %{lua: n = macros._arch; print('x')}%{?_isa}", "Release: %{lua: print(n)}", *FILES), {}),
     "an arch macro undefined back to the macro files' value": (
@@ -139,4 +143,13 @@ def test_a_second_identity_over_the_budget_after_the_reading_leaves_the_first_on
     text = spec("%define __pedigree_gomodel_error %{a17}", *MAIN, "Release: 1", "Requires: c%{?_isa}", *FILES)
     found, again = read_again(monkeypatch, text, sets)
     assert found == independent(text, sets) and again == ["aarch64"]
+
+
+def test_a_line_expanded_for_both_is_charged_from_what_the_second_reading_has_spent(monkeypatch):
+    # 131,071 steps before the line on both arches, then 262,143 in it for x86_64 and 131,071 for aarch64:
+    # within the 400,000-step budget for each reading, not for x86_64's so far plus aarch64's line
+    sets = per_arch(**doubling("a", 16), **doubling("b", 17), **doubling("c", 16), heavy=("%{b17}", "%{c16}"))
+    text = spec("%global common %{a16}", *MAIN, "Release: 1", "Requires: d%{heavy}", *FILES)
+    found, again = read_again(monkeypatch, text, sets)
+    assert found == independent(text, sets) and again == [] and found["aarch64"].complete
 
