@@ -275,7 +275,7 @@ class ComponentAnalyser:
             directory = self.project.rendered_spec_dir(component.name)
             path = f"{directory}/{component.name}.spec" if directory else ""
             if path in self.spec_digests:
-                specs.append((self.blobs[path].decode("utf-8", errors="replace"), self.spec_digests[path]))
+                specs.append((self.blobs[path].decode("utf-8", errors="replace"), self.spec_digests[path], directory))
         self.identities.expand_ahead(specs, processes)
 
     def record(self, component: ResolvedComponent) -> ComponentRecord:

@@ -13,13 +13,14 @@ import copy
 import hashlib
 import logging
 import posixpath
+import re
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, Protocol
 
 from .azldev.tree import RepoTree, TreeError
-from .identity_pool import IdentityPool
+from .identity_pool import Folder, IdentityPool
 from .rpmspec.identity import BinaryIdentity, SpecIdentity, Unresolved, spec_identities
 from .rpmspec.lua import LuaSandbox
 from .rpmspec.macrofiles import MacroSet, distribution_macro_paths, load_macro_set
@@ -39,6 +40,11 @@ ARCHES = ("x86_64", "aarch64")  # the first one's values with a version are the 
 MAX_NAME = 300  # BinaryPackage.name
 logger = logging.getLogger(__name__)
 POOLED_AT = 64  # specs to expand before helper processes are worth starting (about a third of a second each)
+# A spec that may read files of its folder (%{load:...}, %include) is sent to a helper with them: those of at most
+# FOLDER_FILE_BYTES, FOLDER_BYTES in all (the corpus's 44 such specs read files of at most 31 kB).
+_READS_FOLDER = re.compile(r"%[{?!]*(?:load|include)\b")
+FOLDER_FILE_BYTES = 256 << 10
+FOLDER_BYTES = 2 << 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,6 +203,8 @@ class IdentityResolver:
         self.known: dict[str, dict[str, Any]] = {}
         self.fresh: dict[str, dict[str, Any]] = {}  # computed here: for the cache
         self.pool: IdentityPool | None = None
+        self.folders: dict[str, Folder] = {}  # by key: the files of its folder a spec was sent to a helper with
+        self._listing: dict[str, list[tuple[str, int]]] | None = None  # the tree's files by folder: (name, size)
 
     def rebound(self, tree: RepoTree) -> IdentityResolver:
         """This resolver (its macro sets, Lua sandbox and identities known) reading spec folders from another
@@ -204,6 +212,7 @@ class IdentityResolver:
         other = copy.copy(self)
         other.tree = tree
         other.pool = None
+        other.folders, other._listing = {}, None
         return other
 
     def key(self, spec_sha256: str) -> str:
@@ -212,13 +221,16 @@ class IdentityResolver:
     def prefetch(self, cache: IdentityCache, spec_sha256s: Iterable[str]) -> None:
         self.known.update(cache.get_many({self.key(s) for s in spec_sha256s}))
 
-    def expand_ahead(self, specs: Iterable[tuple[str, str]], processes: int) -> None:
-        """Start expanding the specs (text, sha256) not known yet in `processes` helper processes, in that
-        order (identify() then waits for each): when there are at least POOLED_AT of them and two processes."""
-        todo = {key: text for text, sha256 in specs
+    def expand_ahead(self, specs: Iterable[tuple[str, str, str]], processes: int) -> None:
+        """Start expanding the specs (text, sha256, folder) not known yet in `processes` helper processes, in
+        that order (identify() then waits for each): when there are at least POOLED_AT of them and two processes."""
+        todo = {key: (text, directory) for text, sha256, directory in specs
                 if (key := self.key(sha256)) not in self.known and key not in self.fresh}
         if processes >= 2 and len(todo) >= POOLED_AT:
-            self.pool = IdentityPool(self.macro_sets, todo.items(), processes)
+            self.folders = {key: self._folder(directory) for key, (text, directory) in todo.items()
+                            if _READS_FOLDER.search(text)}
+            self.pool = IdentityPool(self.macro_sets, ((key, text, self.folders.get(key)) for key, (text, _) in todo.items()),
+                                     processes)
             try:
                 self.pool.start()
             except (OSError, RuntimeError) as error:
@@ -238,9 +250,9 @@ class IdentityResolver:
         if cached is not None and all(self._source_digest(directory, n) == d for n, d in cached["sources"].items()):
             return ComponentIdentity.from_json(cached["identity"])
         pooled = self._pooled(key)
-        if pooled is not None:  # the helper read no file of the folder (else it answered None)
-            self.fresh[key] = {"identity": pooled.to_json(), "sources": {}}
-            return pooled
+        if pooled is not None:  # what a helper answered: the identity, and the folder's files it read
+            self.fresh[key] = pooled[1]
+            return pooled[0]
         loaded: dict[str, str | None] = {}
 
         def read_source(name: str) -> str | None:
@@ -252,16 +264,45 @@ class IdentityResolver:
         self.fresh[key] = {"identity": identity.to_json(), "sources": loaded}
         return identity
 
-    def _pooled(self, key: str) -> ComponentIdentity | None:
-        """A helper's answer for the spec, if it gave one that reads as an identity: every value a string
-        (else the spec is expanded here)."""
+    def _pooled(self, key: str) -> tuple[ComponentIdentity, dict[str, Any]] | None:
+        """A helper's answer for the spec, if it gave one that reads as an identity (every value a string) and
+        read only files it was sent: the identity, and its cache entry (else the spec is expanded here). The
+        entry keeps the identity as the helper wrote it: it is only ever read back through from_json."""
         answer = self.pool.take(key) if self.pool is not None else None
-        if answer is None or not _only_strings(answer):
+        folder = self.folders.pop(key, None)
+        if not isinstance(answer, dict) or not _only_strings(answer) or not isinstance(answer.get("read"), list):
+            return None
+        texts = folder["texts"] if folder is not None else {}
+        if folder is None and answer["read"] or folder is not None and not set(folder["withheld"]).isdisjoint(answer["read"]):
             return None
         try:
-            return ComponentIdentity.from_json(answer)
+            identity = ComponentIdentity.from_json(answer["identity"])
         except (KeyError, TypeError, ValueError):
             return None
+        sources = {name: hashlib.sha256(texts[name].encode()).hexdigest() if name in texts else None
+                   for name in answer["read"]}
+        return identity, {"identity": answer["identity"], "sources": sources}
+
+    def _folder(self, directory: str) -> Folder:
+        """The files of a spec's folder its helper gets: the text of each one _source() reads (by name), and the
+        names of those left out for their size (a spec reading one of those is expanded here)."""
+        if self._listing is None:
+            self._listing = {}
+            for path, entry in self.tree.entries().items():
+                parent, _, name = path.rpartition("/")
+                self._listing.setdefault(parent, []).append((name, entry.size))
+        texts: dict[str, str] = {}
+        withheld: list[str] = []
+        total = 0
+        for name, size in sorted(self._listing.get(directory, [])) if directory else ():
+            if size > FOLDER_FILE_BYTES or total + size > FOLDER_BYTES:
+                withheld.append(name)
+                continue
+            text = self._source(directory, name)
+            if text is not None:
+                texts[name] = text
+                total += size
+        return {"texts": texts, "withheld": withheld}
 
     def _source(self, directory: str, name: str) -> str | None:
         """A file of the spec's own folder (``%{load:%{_sourcedir}/...}``); nothing outside it."""

@@ -1,7 +1,8 @@
 """PURE PYTHON: the helper process of audits.identity_pool (`python -m audits.identity_helper`).
 
-It reads the macro sets (pickled by its parent), then batches of specs as JSON, and answers each batch
-with one identity JSON per spec, or None for a spec whose expansion wanted a file of its folder.
+It reads the macro sets (pickled by its parent), then batches of specs as JSON (each with the files of its
+folder it may read, or none), and answers each batch with, per spec, its identity JSON and the names of the
+files it read, or None for a spec whose expansion wanted a file it was not sent.
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ import pickle
 import sys
 from typing import Any
 
-from .identities import combine, lua_sandbox
-from .identity_pool import receive, send
+from .identities import ComponentIdentity, combine, lua_sandbox
+from .identity_pool import Folder, receive, send
 from .rpmspec.identity import spec_identities
+from .rpmspec.lua import LuaSandbox
 from .rpmspec.macrofiles import MacroSet
 
 
@@ -30,15 +32,31 @@ def serve() -> None:
     sandbox = lua_sandbox(macro_sets)
     while (message := receive(requests)) is not None:
         replies: list[dict[str, Any] | None] = []
-        for _, text in json.loads(message):
-            wanted: list[str] = []
-
-            def read_source(name: str) -> None:
-                wanted.append(name)  # the parent has the tree: it expands this spec itself
-
-            identity = combine(spec_identities(text, macro_sets, sandbox=sandbox, read_source=read_source))
-            replies.append(None if wanted else identity.to_json())
+        for _, (text, folder) in json.loads(message):
+            identity, read = expand(text, folder, macro_sets, sandbox)
+            replies.append(None if read is None else {"identity": identity.to_json(), "read": read})
         send(answers, json.dumps(replies).encode())
+
+
+def expand(text: str, folder: Folder | None, macro_sets: dict[str, MacroSet],
+           sandbox: LuaSandbox) -> tuple[ComponentIdentity, list[str] | None]:
+    """The spec's identity and the names of the folder's files it read; None instead of the names when it
+    wanted one it was not sent (the parent has the tree: it expands that spec itself)."""
+    texts = folder["texts"] if folder is not None else {}
+    withheld = set(folder["withheld"]) if folder is not None else set()
+    read: list[str] = []
+    wanted = False
+
+    def read_source(name: str) -> str | None:
+        nonlocal wanted
+        if folder is None or name in withheld:
+            wanted = True
+            return None
+        read.append(name)
+        return texts.get(name)  # a name of no file sent: none of the folder (or one _source() cannot read)
+
+    identity = combine(spec_identities(text, macro_sets, sandbox=sandbox, read_source=read_source))
+    return identity, None if wanted else list(dict.fromkeys(read))
 
 
 if __name__ == "__main__":

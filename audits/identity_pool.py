@@ -7,8 +7,9 @@ multiprocessing children, because a Celery prefork worker is a daemonic process 
 
 Each helper gets the macro sets once (pickled: parent to child only), then batches of specs, and answers
 each spec with its identity as JSON (never pickle: a helper runs an untrusted repository's macros and
-Lua, and what it says back is data). A spec whose expansion wanted a file of its folder (``%include``,
-``%{load:}``) is answered None, and so is every spec of a helper that died: the caller expands those
+Lua, and what it says back is data), with the names of the folder's files it read. A spec that may read
+files of its folder (``%include``, ``%{load:}``) comes with them; one whose expansion wanted a file it
+was not sent is answered None, and so is every spec of a helper that died: the caller expands those
 itself, so the answer is always the one an in-process expansion gives.
 """
 
@@ -25,7 +26,7 @@ import sys
 import threading
 from collections import deque
 from pathlib import Path
-from typing import IO, Any, Iterable, Mapping
+from typing import IO, Any, Iterable, Mapping, TypedDict
 
 from .rpmspec.macrofiles import MacroSet
 
@@ -36,6 +37,13 @@ _PASSED = ("PATH", "PYTHONHOME", "LD_LIBRARY_PATH", "TMPDIR", "LANG", "LC_ALL", 
 _ROOT = Path(__file__).resolve().parents[1]
 _LENGTH = struct.Struct(">Q")
 logger = logging.getLogger(__name__)
+
+
+class Folder(TypedDict):
+    """Files of a spec's folder sent with it: texts by name, and the names of those not sent (too large)."""
+
+    texts: dict[str, str]
+    withheld: list[str]
 
 
 def send(stream: IO[bytes], payload: bytes) -> None:
@@ -56,10 +64,13 @@ def receive(stream: IO[bytes], limit: int | None = None) -> bytes | None:
 
 
 class IdentityPool:
-    """Computes `combine(spec_identities(text))` as JSON for submitted specs in `processes` helpers (start())."""
+    """Computes `combine(spec_identities(text))` as JSON for submitted specs in `processes` helpers (start()):
+    each spec is given as (key, text, the files of its folder it may read, or None)."""
 
-    def __init__(self, macro_sets: Mapping[str, MacroSet], specs: Iterable[tuple[str, str]], processes: int):
-        self._waiting = deque(dict(specs).items())  # (key, spec text), in the order they will be asked for
+    def __init__(self, macro_sets: Mapping[str, MacroSet], specs: Iterable[tuple[str, str, Folder | None]],
+                 processes: int):
+        # (key, [spec text, folder]), in the order they will be asked for
+        self._waiting = deque({key: [text, folder] for key, text, folder in specs}.items())
         self.keys = frozenset(key for key, _ in self._waiting)
         self._untaken = set(self.keys)
         self._answers: dict[str, dict[str, Any] | None] = {}
@@ -90,7 +101,7 @@ class IdentityPool:
                                 stdout=subprocess.PIPE, cwd=_ROOT, env=env)
 
     def _feed(self, helper: subprocess.Popen[bytes]) -> None:
-        batch: list[tuple[str, str]] = []
+        batch: list[tuple[str, list[Any]]] = []
         assert helper.stdin is not None and helper.stdout is not None
         try:
             send(helper.stdin, self._setup)

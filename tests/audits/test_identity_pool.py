@@ -69,7 +69,7 @@ def _specs(count: int) -> dict[str, str]:
 
 def _identify_all(resolver: IdentityResolver, specs: dict[str, str], processes: int) -> dict[str, identities.ComponentIdentity]:
     items = [(name, text, hashlib.sha256(text.encode()).hexdigest()) for name, text in specs.items()]
-    resolver.expand_ahead(((text, sha) for _, text, sha in items), processes)
+    resolver.expand_ahead(((text, sha, f"specs/{name}") for name, text, sha in items), processes)
     try:
         return {name: resolver.identify(text, sha, f"specs/{name}") for name, text, sha in items}
     finally:
@@ -95,16 +95,61 @@ def test_helper_processes_give_the_identities_an_in_process_expansion_gives(tmp_
     assert len(pooled_resolver.fresh) == len(specs)  # kept for the identity cache, as in-process ones are
 
 
-def test_a_spec_that_loads_a_file_of_its_folder_is_expanded_by_the_caller(tmp_path, pooled_from_two, monkeypatch):
+def _loader_key(resolver: IdentityResolver, text: str = LOADS) -> str:
+    return resolver.key(hashlib.sha256(text.encode()).hexdigest())
+
+
+def test_a_spec_that_loads_a_file_of_its_folder_is_expanded_by_a_helper_sent_the_file(tmp_path, pooled_from_two,
+                                                                                      monkeypatch):
+    specs = _specs(3) | {"loader": LOADS}
+    tree = _tree(tmp_path, specs, {"specs/loader/macros.extra": "%extra_version 4.2\n"})
+    in_process = IdentityResolver(tree, "azurelinux")
+    expected = _identify_all(in_process, specs, processes=0)
+    watch = watch_pools(monkeypatch)
+    resolver = IdentityResolver(tree, "azurelinux")
+    found = _identify_all(resolver, specs, processes=2)
+    assert watch.answered == len(specs)
+    assert found == expected and found["loader"].version == "4.2"
+    # the cache checks the file again on reuse, as for an in-process expansion
+    assert resolver.fresh[_loader_key(resolver)]["sources"] == in_process.fresh[_loader_key(in_process)]["sources"]
+    assert list(resolver.fresh[_loader_key(resolver)]["sources"]) == ["macros.extra"]
+
+
+def test_a_helper_reading_a_file_its_folder_does_not_have_gets_none_as_in_process(tmp_path, pooled_from_two,
+                                                                                  monkeypatch):
+    specs = _specs(3) | {"loader": LOADS}
+    tree = _tree(tmp_path, specs)
+    in_process = IdentityResolver(tree, "azurelinux")
+    expected = _identify_all(in_process, specs, processes=0)
+    watch = watch_pools(monkeypatch)
+    resolver = IdentityResolver(tree, "azurelinux")
+    assert _identify_all(resolver, specs, processes=2) == expected
+    assert watch.answered == len(specs) and not expected["loader"].complete
+    assert resolver.fresh[_loader_key(resolver)]["sources"] == {"macros.extra": None}
+
+
+def test_a_spec_loading_a_file_too_large_to_send_is_expanded_by_the_caller(tmp_path, pooled_from_two, monkeypatch):
+    monkeypatch.setattr(identities, "FOLDER_FILE_BYTES", 10)
     specs = _specs(3) | {"loader": LOADS}
     tree = _tree(tmp_path, specs, {"specs/loader/macros.extra": "%extra_version 4.2\n"})
     watch = watch_pools(monkeypatch)
     resolver = IdentityResolver(tree, "azurelinux")
-    found = _identify_all(resolver, specs, processes=2)
+    assert _identify_all(resolver, specs, processes=2)["loader"].version == "4.2"
     assert watch.answered == len(specs) - 1
-    assert found["loader"].version == "4.2"
-    key = resolver.key(hashlib.sha256(LOADS.encode()).hexdigest())
-    assert list(resolver.fresh[key]["sources"]) == ["macros.extra"]  # the cache checks the file again on reuse
+
+
+def test_a_spec_loading_a_file_through_a_macro_of_the_macro_files_is_expanded_by_the_caller(tmp_path, pooled_from_two,
+                                                                                           monkeypatch):
+    loads_through_macro = LOADS.replace("%{load:%{_sourcedir}/macros.extra}", "%{load_extra}")
+    specs = _specs(3) | {"loader": loads_through_macro}
+    macros = MACROS + "%load_extra %{load:%{_sourcedir}/macros.extra}\n"
+    tree = _tree(tmp_path, specs, {"specs/a/azurelinux-rpm-config/macros": macros,
+                                   "specs/loader/macros.extra": "%extra_version 4.2\n"})
+    watch = watch_pools(monkeypatch)
+    resolver = IdentityResolver(tree, "azurelinux")
+    assert _identify_all(resolver, specs, processes=2)["loader"].version == "4.2"
+    assert watch.answered == len(specs) - 1  # the spec's text did not say it reads its folder: it was sent none
+    assert list(resolver.fresh[_loader_key(resolver, loads_through_macro)]["sources"]) == ["macros.extra"]
 
 
 def test_when_one_helper_dies_the_other_answers_and_the_ingest_expands_the_rest(tmp_path, pooled_from_two, monkeypatch,
@@ -150,7 +195,8 @@ def test_an_answer_that_does_not_read_as_an_identity_is_ignored(tmp_path, pooled
 
     def tampered(self, key):
         answer = take(self, key)
-        return {**answer, "version": 123} if answer else answer  # what a subverted helper might send
+        # what a subverted helper might send
+        return {**answer, "identity": {**answer["identity"], "version": 123}} if answer else answer
 
     monkeypatch.setattr(IdentityPool, "take", tampered)
     resolver = IdentityResolver(tree, "azurelinux")
@@ -158,10 +204,26 @@ def test_an_answer_that_does_not_read_as_an_identity_is_ignored(tmp_path, pooled
     assert all(isinstance(entry["identity"]["version"], str) for entry in resolver.fresh.values())
 
 
+def test_an_answer_naming_files_its_helper_was_not_sent_is_ignored(tmp_path, pooled_from_two, monkeypatch):
+    specs = _specs(4)
+    tree = _tree(tmp_path, specs)
+    expected = _identify_all(IdentityResolver(tree, "azurelinux"), specs, processes=0)
+    take = IdentityPool.take
+
+    def tampered(self, key):
+        answer = take(self, key)
+        return {**answer, "read": ["macros.extra"]} if answer else answer
+
+    monkeypatch.setattr(IdentityPool, "take", tampered)
+    resolver = IdentityResolver(tree, "azurelinux")
+    assert _identify_all(resolver, specs, processes=2) == expected
+    assert all(entry["sources"] == {} for entry in resolver.fresh.values())  # expanded here, reading nothing
+
+
 def test_a_pool_answers_none_for_every_spec_once_its_helpers_are_gone(tmp_path):
     specs = _specs(40)
     resolver = IdentityResolver(_tree(tmp_path, specs), "azurelinux")
-    pool = IdentityPool(resolver.macro_sets, list(specs.items()), processes=2)
+    pool = IdentityPool(resolver.macro_sets, [(name, text, None) for name, text in specs.items()], processes=2)
     pool.start()
     pool.close()
     assert all(helper.poll() is not None for helper in pool._helpers)
@@ -171,7 +233,7 @@ def test_a_pool_answers_none_for_every_spec_once_its_helpers_are_gone(tmp_path):
 def test_the_helpers_stop_once_every_answer_is_taken(tmp_path):
     specs = _specs(20)
     resolver = IdentityResolver(_tree(tmp_path, specs), "azurelinux")
-    pool = IdentityPool(resolver.macro_sets, list(specs.items()), processes=2)
+    pool = IdentityPool(resolver.macro_sets, [(name, text, None) for name, text in specs.items()], processes=2)
     pool.start()
     answers = [pool.take(name) for name in specs]
     assert all(isinstance(answer, dict) for answer in answers)
@@ -182,7 +244,8 @@ def test_the_helpers_stop_once_every_answer_is_taken(tmp_path):
 def test_few_specs_are_expanded_in_process_without_helpers(tmp_path):
     specs = _specs(3)
     resolver = IdentityResolver(_tree(tmp_path, specs), "azurelinux")
-    resolver.expand_ahead(((text, hashlib.sha256(text.encode()).hexdigest()) for text in specs.values()), 2)
+    resolver.expand_ahead(((text, hashlib.sha256(text.encode()).hexdigest(), f"specs/{name}")
+                           for name, text in specs.items()), 2)
     assert resolver.pool is None
 
 
