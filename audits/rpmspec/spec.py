@@ -252,8 +252,13 @@ class SpecReader:
                         i += 1
                     self._buffer(joiner.buffer)
                     continue
-            # one line: in a section body only a line starting with % can matter
-            if self.part in _BODY_READ or line.lstrip().startswith("%"):
+            # one line: in a section body only a line starting with % can matter, and of those (most are file
+            # list entries and script commands) only one that is a conditional, starts a section or is expanded
+            if self.part in _BODY_READ:
+                self._buffer(line)
+            elif (stripped := line.lstrip()).startswith("%") and (
+                    line_type(line) is not None or part_of(stripped) is not None
+                    or (self.stack[-1].reading and self._should_expand(line))):
                 self._buffer(line)
 
     def _should_expand(self, buffer: str) -> bool:
