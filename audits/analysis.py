@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import posixpath
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Callable, Collection, Iterable
 
 from .attribution import Blame, ConfigAttribution, History
@@ -139,19 +140,22 @@ def analyse_release(
     ComponentAnalyser.expand_ahead), or in this one.
     """
     project = load_project(tree)
-    components = resolve_components(project, tree)
-    check_component_names((c.name, c.defined_in) for c in components)
     analyser = ComponentAnalyser(tree, project, history, blame, identity_cache)
     records = []
     try:
-        analyser.expand_ahead(components, expansion_processes)
+        # the helpers start on the specs before the components are resolved (the same name order), on a core
+        # that would be idle until then
+        analyser.expand_ahead(sorted(project.components), expansion_processes)
+        components = resolve_components(project, tree)
+        check_component_names((c.name, c.defined_in) for c in components)
         for done, component in enumerate(components, 1):
             records.append(analyser.record(component))
             if done % PROGRESS_EVERY == 0 or done == len(components):
                 progress(done, len(components))
     finally:
         analyser.identities.close()
-    findings = analyser.findings
+    # resolve_components warns of unknown group members in the project
+    findings = [Finding("unknown-group-member", w.split(":", 1)[0], w) for w in project.warnings] + analyser.findings
     known = {c.name for c in components}
     entries = tree.entries()
     for name, directory in sorted(analyser.rendered_dirs.items()):
@@ -246,34 +250,47 @@ class ComponentAnalyser:
         self.project = project
         self.history = history
         self.baseline = default_config(project)
-        self.findings: list[Finding] = [Finding("unknown-group-member", w.split(":", 1)[0], w) for w in project.warnings]
+        self.findings: list[Finding] = []  # what record() found
         self.attribution = ConfigAttribution(project, history, blame) if history is not None and blame is not None else None
         self.rendered_dirs = _rendered_spec_dirs(tree, project)
         self.group_of = package_group_index(project)
         self.identities = identities.rebound(tree) if identities is not None else IdentityResolver(tree, project.default_distro[0])
-        self.files_by_dir: dict[str, list[str]] = {}
-        for path in tree.entries():
-            self.files_by_dir.setdefault(posixpath.dirname(path), []).append(path)
-        # One batched read of every rendered spec and sources file instead of thousands of round trips.
-        self.blobs = read_readable(tree, (
-            path
-            for name, directory in self.rendered_dirs.items() if only is None or name in only
-            for path in (f"{directory}/{name}.spec", f"{directory}/sources")
-            if path in tree.entries()
-        ))
+        self.only = only
+        # One batched read of every rendered spec (then of every sources file, see `sources_blobs`) instead of
+        # thousands of round trips.
+        self.blobs = self._read_rendered(lambda name: f"{name}.spec")
         # each rendered spec's digest, made once: the identity cache, expand_ahead and the record all key on it
-        self.spec_digests = {p: sha256_text(d) for p, d in self.blobs.items() if p.endswith(".spec")}
+        self.spec_digests = {p: sha256_text(d) for p, d in self.blobs.items()}
         if identity_cache is not None:
             self.identities.prefetch(identity_cache, self.spec_digests.values())
 
-    def expand_ahead(self, components: Iterable[ResolvedComponent], processes: int) -> None:
-        """Start expanding the components' rendered specs in helper processes, in the order record() will
-        ask for them (IdentityResolver.expand_ahead): the analysis of one component overlaps the expansion
-        of the next ones, and a machine's other cores share the expansion."""
+    @cached_property
+    def files_by_dir(self) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {}
+        for path in self.tree.entries():
+            found.setdefault(posixpath.dirname(path), []).append(path)
+        return found
+
+    @cached_property
+    def sources_blobs(self) -> dict[str, bytes]:
+        """Every rendered `sources` file, read when the first one is wanted: after expand_ahead has started."""
+        return self._read_rendered(lambda name: "sources")
+
+    def _read_rendered(self, file_name: Callable[[str], str]) -> dict[str, bytes]:
+        """One file of each rendered folder (`file_name(component)`), of those there are, in one batch."""
+        entries = self.tree.entries()
+        paths = (f"{directory}/{file_name(name)}" for name, directory in self.rendered_dirs.items()
+                 if self.only is None or name in self.only)
+        return read_readable(self.tree, (path for path in paths if path in entries))
+
+    def expand_ahead(self, names: Iterable[str], processes: int) -> None:
+        """Start expanding the rendered specs of the components `names` in helper processes, in the order
+        record() will ask for them (IdentityResolver.expand_ahead): the analysis of one component overlaps the
+        expansion of the next ones, and a machine's other cores share the expansion."""
         specs = []
-        for component in components:
-            directory = self.project.rendered_spec_dir(component.name)
-            path = f"{directory}/{component.name}.spec" if directory else ""
+        for name in names:
+            directory = self.project.rendered_spec_dir(name)
+            path = f"{directory}/{name}.spec" if directory else ""
             if path in self.spec_digests:
                 specs.append((self.blobs[path].decode("utf-8", errors="replace"), self.spec_digests[path], directory))
         self.identities.expand_ahead(specs, processes)
@@ -359,14 +376,14 @@ class ComponentAnalyser:
             return []
         return [(c, "+".join(kinds[c.sha])) for c in self.history.newest_first([*config, *rendered])[:HISTORY_LIMIT]]
 
-    def _read(self, path: str) -> bytes:
+    def _read(self, path: str, blobs: dict[str, bytes]) -> bytes:
         """A prefetched blob, or a direct read that raises the tree's TreeError."""
-        data = self.blobs.get(path)
+        data = blobs.get(path)
         return data if data is not None else self.tree.read_bytes(path)
 
     def _rendered_spec(self, path: str, name: str) -> RenderedSpecRecord | None:
         try:
-            data = self._read(path)
+            data = self._read(path, self.blobs)
         except TreeError as exc:
             self.findings.append(Finding("missing-rendered-spec", path, f"rendered spec cannot be read: {exc}", name))
             return None
@@ -378,7 +395,7 @@ class ComponentAnalyser:
         if path not in self.tree.entries():
             return []
         try:
-            return parse_sources_file(self._read(path).decode("utf-8", errors="replace"))
+            return parse_sources_file(self._read(path, self.sources_blobs).decode("utf-8", errors="replace"))
         except (SourcesFileError, TreeError) as exc:
             self.findings.append(Finding("unparsable-sources-file", path, str(exc), name))
             return []

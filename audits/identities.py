@@ -19,7 +19,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, Protocol
 
-from .azldev.tree import RepoTree, TreeError
+from .azldev.tree import RepoTree, TreeError, read_readable
 from .identity_pool import Folder, IdentityPool
 from .rpmspec.identity import BinaryIdentity, SpecIdentity, Unresolved, spec_identities
 from .rpmspec.lua import LuaSandbox
@@ -204,7 +204,6 @@ class IdentityResolver:
         self.fresh: dict[str, dict[str, Any]] = {}  # computed here: for the cache
         self.pool: IdentityPool | None = None
         self.folders: dict[str, Folder] = {}  # by key: the files of its folder a spec was sent to a helper with
-        self._listing: dict[str, list[tuple[str, int]]] | None = None  # the tree's files by folder: (name, size)
 
     def rebound(self, tree: RepoTree) -> IdentityResolver:
         """This resolver (its macro sets, Lua sandbox and identities known) reading spec folders from another
@@ -212,7 +211,7 @@ class IdentityResolver:
         other = copy.copy(self)
         other.tree = tree
         other.pool = None
-        other.folders, other._listing = {}, None
+        other.folders = {}
         return other
 
     def key(self, spec_sha256: str) -> str:
@@ -227,8 +226,8 @@ class IdentityResolver:
         todo = {key: (text, directory) for text, sha256, directory in specs
                 if (key := self.key(sha256)) not in self.known and key not in self.fresh}
         if processes >= 2 and len(todo) >= POOLED_AT:
-            self.folders = {key: self._folder(directory) for key, (text, directory) in todo.items()
-                            if _READS_FOLDER.search(text)}
+            self.folders = self._folders({key: directory for key, (text, directory) in todo.items()
+                                          if _READS_FOLDER.search(text)})
             self.pool = IdentityPool(self.macro_sets, ((key, text, self.folders.get(key)) for key, (text, _) in todo.items()),
                                      processes)
             try:
@@ -283,26 +282,33 @@ class IdentityResolver:
                    for name in answer["read"]}
         return identity, {"identity": answer["identity"], "sources": sources}
 
-    def _folder(self, directory: str) -> Folder:
-        """The files of a spec's folder its helper gets: the text of each one _source() reads (by name), and the
-        names of those left out for their size (a spec reading one of those is expanded here)."""
-        if self._listing is None:
-            self._listing = {}
-            for path, entry in self.tree.entries().items():
-                parent, _, name = path.rpartition("/")
-                self._listing.setdefault(parent, []).append((name, entry.size))
-        texts: dict[str, str] = {}
-        withheld: list[str] = []
-        total = 0
-        for name, size in sorted(self._listing.get(directory, [])) if directory else ():
-            if size > FOLDER_FILE_BYTES or total + size > FOLDER_BYTES:
-                withheld.append(name)
-                continue
-            text = self._source(directory, name)
-            if text is not None:
-                texts[name] = text
-                total += size
-        return {"texts": texts, "withheld": withheld}
+    def _folders(self, directories: Mapping[str, str]) -> dict[str, Folder]:
+        """For each spec (key: its folder), the files of its folder its helper gets: the text of each one
+        _source() reads, by name, and the names of those left out for their size (a spec reading one of
+        those is expanded here). The files are read in one batch."""
+        listing: dict[str, list[tuple[str, int]]] = {directory: [] for directory in directories.values() if directory}
+        for path, entry in self.tree.entries().items():
+            parent, _, name = path.rpartition("/")
+            if parent in listing:
+                listing[parent].append((name, entry.size))
+        sent: dict[str, list[str]] = {}
+        withheld: dict[str, list[str]] = {}
+        for directory, files in listing.items():
+            total = 0
+            for name, size in sorted(files):
+                if size > FOLDER_FILE_BYTES or total + size > FOLDER_BYTES:
+                    withheld.setdefault(directory, []).append(name)
+                else:
+                    sent.setdefault(directory, []).append(name)
+                    total += size
+        blobs = read_readable(self.tree, (posixpath.join(d, name) for d, names in sent.items() for name in names))
+        folders: dict[str, Folder] = {}
+        for key, directory in directories.items():
+            paths = ((name, posixpath.join(directory, name)) for name in sent.get(directory, []))
+            folders[key] = {"texts": {name: blobs[path].decode("utf-8", errors="replace") for name, path in paths
+                                      if path in blobs},
+                            "withheld": withheld.get(directory, [])}
+        return folders
 
     def _source(self, directory: str, name: str) -> str | None:
         """A file of the spec's own folder (``%{load:%{_sourcedir}/...}``); nothing outside it."""

@@ -181,7 +181,7 @@ class IncrementalAnalysis:
                     analyser = ComponentAnalyser(tree, project, identity_cache=self.identity_cache,
                                                  only={c.name for c in stale}, identities=self._resolver)
                     try:
-                        analyser.expand_ahead(stale, self.expansion_processes)
+                        analyser.expand_ahead([c.name for c in stale], self.expansion_processes)
                         fresh = {c.name: state_of(analyser.record(c)) for c in stale}
                     finally:
                         analyser.identities.close()

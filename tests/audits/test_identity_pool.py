@@ -128,6 +128,20 @@ def test_a_helper_reading_a_file_its_folder_does_not_have_gets_none_as_in_proces
     assert resolver.fresh[_loader_key(resolver)]["sources"] == {"macros.extra": None}
 
 
+def test_a_helper_gets_no_text_for_a_symlink_of_the_folder_as_in_process(tmp_path, pooled_from_two, monkeypatch):
+    specs = _specs(3) | {"loader": LOADS}
+    tree_root = _tree(tmp_path, specs, {"specs/loader/real.macros": "%extra_version 4.2\n"}).root
+    (Path(tree_root) / "specs/loader/macros.extra").symlink_to("real.macros")
+    tree = DirectoryTree(tree_root)
+    in_process = IdentityResolver(tree, "azurelinux")
+    expected = _identify_all(in_process, specs, processes=0)
+    watch = watch_pools(monkeypatch)
+    resolver = IdentityResolver(tree, "azurelinux")
+    assert _identify_all(resolver, specs, processes=2) == expected and expected["loader"].version != "4.2"
+    assert watch.answered == len(specs)
+    assert resolver.fresh[_loader_key(resolver)]["sources"] == {"macros.extra": None}
+
+
 def test_a_spec_loading_a_file_too_large_to_send_is_expanded_by_the_caller(tmp_path, pooled_from_two, monkeypatch):
     monkeypatch.setattr(identities, "FOLDER_FILE_BYTES", 10)
     specs = _specs(3) | {"loader": LOADS}

@@ -193,6 +193,14 @@ def test_unknown_ref_names_the_ref(repo):
         ingest(repo, "no-such-branch")
 
 
+def test_a_group_listing_an_undefined_component_is_an_inconsistency(repo):
+    groups = sample_repo.files()["base/comps/groups.toml"].replace('components = ["zlib"]', 'components = ["zlib", "ghost"]')
+    write_files(repo, {"base/comps/groups.toml": groups})
+    commit_all(repo, "a group member that is not defined")
+    finding = Inconsistency.objects.get(release=ingest(repo), kind="unknown-group-member")
+    assert finding.path == "base/comps/groups.toml" and "'ghost', which is not defined" in finding.detail
+
+
 def test_huge_spec_is_refused_with_the_size_limit(repo, settings):
     settings.PEDIGREE_MAX_FILE_BYTES = 64 * 1024
     write_files(repo, {"specs/c/curl/curl.spec": sample_repo.spec("curl") + "#" * (70 * 1024)})
