@@ -29,7 +29,7 @@ from .azldev.specfile import (
 from .azldev.tree import RepoTree, TreeError, read_readable
 from .gitsource import CommitInfo
 from .identities import NO_RENDERED_SPEC, ComponentIdentity, IdentityCache, IdentityResolver
-from .images import ImageRecord, ReleaseBinary, analyse_images
+from .images import ImageRecord, ReleaseBinary, fill_images, image_selections
 from .names import check_component_names, check_release_keys
 
 RENDER_FAILED_MARKER = "RENDER_FAILED"
@@ -64,13 +64,27 @@ class ComponentRecord:
     rendered: RenderedSpecRecord | None
     render_failed: bool
     sources_entries: list[SourcesEntry]
-    binary_packages: list[tuple[str, str, str]]  # (name, channel, where the channel came from)
-    identity: ComponentIdentity  # the expanded epoch-version-release and binary packages, or why not
+    # the identity and the binary packages' channels, computed (or taken from a helper) when first wanted
+    identity_source: Callable[[], tuple[ComponentIdentity, list[tuple[str, str, str]]]] = field(repr=False, compare=False)
     overlay_source_sha256: dict[str, str]
     presence: list[PresenceVerdict]  # one per overlay; empty without a rendered spec
     history: list[tuple[CommitInfo, str]]  # newest first: (commit, "config" | "rendered" | "config+rendered")
     config_commit: CommitInfo | None
     rendered_commit: CommitInfo | None
+
+    @cached_property
+    def _identity_and_channels(self) -> tuple[ComponentIdentity, list[tuple[str, str, str]]]:
+        return self.identity_source()
+
+    @property
+    def identity(self) -> ComponentIdentity:
+        """The expanded epoch-version-release and binary packages, or why not."""
+        return self._identity_and_channels[0]
+
+    @property
+    def binary_packages(self) -> list[tuple[str, str, str]]:
+        """(name, channel, where the channel came from) of each binary package of the identity."""
+        return self._identity_and_channels[1]
 
     @property
     def license_text(self) -> str:
@@ -110,11 +124,28 @@ class ReleaseAnalysis:
     rendered_specs_dir: str
     config_files: list[ConfigFileRecord]
     components: list[ComponentRecord]
-    images: list[ImageRecord]
+    images_source: Callable[[], list[ImageRecord]] = field(repr=False, compare=False)  # needs every identity
     findings: list[Finding]
     warnings: list[str]
     commits: dict[str, CommitInfo] = field(default_factory=dict)
     identities_computed: dict[str, dict[str, Any]] = field(default_factory=dict)  # new IdentityCache entries
+    stop_helpers: Callable[[], None] = field(default=lambda: None, repr=False, compare=False)
+
+    @cached_property
+    def images(self) -> list[ImageRecord]:
+        return self.images_source()
+
+    def complete(self) -> None:
+        """Take every identity, and the images, which need them: what a deferred analysis takes when first
+        wanted (analyse_release)."""
+        for record in self.components:
+            record.identity  # noqa: B018  (taken for its side effect)
+        self.images  # noqa: B018
+
+    def close(self) -> None:
+        """Stop the helpers a deferred analysis may have left expanding (what is not taken is then expanded
+        in-process, if it is ever wanted)."""
+        self.stop_helpers()
 
 
 def sha256_text(data: bytes) -> str:
@@ -132,28 +163,43 @@ def analyse_release(
     progress: Callable[[int, int], None] = lambda done, total: None,
     identity_cache: IdentityCache | None = None,
     expansion_processes: int = 0,
+    *,
+    deferred: bool = False,
 ) -> ReleaseAnalysis:
     """Load, resolve, classify and cross-check every component of the tree.
 
     Which commit is newer is decided by history order (`history`), never by dates,
     which may tie. Specs are expanded in `expansion_processes` helper processes (see
-    ComponentAnalyser.expand_ahead), or in this one.
+    ComponentAnalyser.expand_ahead), or in this one. `deferred`: the records' identities, and the images,
+    are taken when first wanted, so that an ingest writes the first components while the helpers expand
+    the next ones; the caller then closes the analysis, and keeps the tree open until it has.
     """
     project = load_project(tree)
     analyser = ComponentAnalyser(tree, project, history, blame, identity_cache)
-    records = []
     try:
-        # the helpers start on the specs before the components are resolved (the same name order), on a core
-        # that would be idle until then
-        analyser.expand_ahead(sorted(project.components), expansion_processes)
-        components = resolve_components(project, tree)
-        check_component_names((c.name, c.defined_in) for c in components)
-        for done, component in enumerate(components, 1):
-            records.append(analyser.record(component))
-            if done % PROGRESS_EVERY == 0 or done == len(components):
-                progress(done, len(components))
-    finally:
+        analysis = _analyse(tree, history, project, analyser, progress, expansion_processes)
+        if not deferred:
+            analysis.complete()
+    except BaseException:
         analyser.identities.close()
+        raise
+    if not deferred:
+        analysis.close()
+    return analysis
+
+
+def _analyse(tree: RepoTree, history: History, project: Project, analyser: ComponentAnalyser,
+             progress: Callable[[int, int], None], expansion_processes: int) -> ReleaseAnalysis:
+    # the helpers start on the specs before the components are resolved (the same name order), on a core
+    # that would be idle until then
+    analyser.expand_ahead(sorted(project.components), expansion_processes)
+    components = resolve_components(project, tree)
+    check_component_names((c.name, c.defined_in) for c in components)
+    records = []
+    for done, component in enumerate(components, 1):
+        records.append(analyser.record(component))
+        if done % PROGRESS_EVERY == 0 or done == len(components):
+            progress(done, len(components))
     # resolve_components warns of unknown group members in the project
     findings = [Finding("unknown-group-member", w.split(":", 1)[0], w) for w in project.warnings] + analyser.findings
     known = {c.name for c in components}
@@ -167,11 +213,15 @@ def analyse_release(
         for path, text in project.file_texts.items()
         for data in (text.encode(),)
     ]
-    images = analyse_images(
-        tree, ((d.name, d.data, d.file) for d in sorted(project.images.values(), key=lambda d: d.name)),
-        (ReleaseBinary(r.resolved.name, b.identity, channel) for r in records
-         for b, (_, channel, _) in zip(r.identity.binaries, r.binary_packages)), analyser.group_of,
-        {r.resolved.name: "; ".join(u.reason for u in r.identity.unresolved) for r in records if not r.identity.binaries})
+    selections = image_selections(tree, ((d.name, d.data, d.file) for d in sorted(project.images.values(), key=lambda d: d.name)))
+
+    def images() -> list[ImageRecord]:
+        return fill_images(
+            selections,
+            (ReleaseBinary(r.resolved.name, b.identity, channel) for r in records
+             for b, (_, channel, _) in zip(r.identity.binaries, r.binary_packages)), analyser.group_of,
+            {r.resolved.name: "; ".join(u.reason for u in r.identity.unresolved) for r in records if not r.identity.binaries})
+
     distro_name, version = project.default_distro
     check_release_keys(distro_name, version, "azldev.toml")
     distro = project.distros[distro_name]
@@ -188,10 +238,11 @@ def analyse_release(
         rendered_specs_dir=project.rendered_specs_dir,
         config_files=config_files,
         components=records,
-        images=images,
+        images_source=images,
         findings=findings,
         warnings=list(project.warnings),
         identities_computed=analyser.identities.fresh,
+        stop_helpers=analyser.identities.close,
     )
 
 
@@ -315,7 +366,11 @@ class ComponentAnalyser:
             detail = f"azldev could not render {component.name} ({rendered_dir}/{RENDER_FAILED_MARKER})" if render_failed else f"no rendered spec at {spec_path}"
             self.findings.append(Finding(kind, spec_path, detail, component.name))
         sources_entries = self._sources(f"{rendered_dir}/sources", component.name) if rendered_dir else []
-        identity = self.identities.identify(rendered.text, rendered.sha256, rendered_dir) if rendered else NO_RENDERED_SPEC
+
+        def identity_and_channels() -> tuple[ComponentIdentity, list[tuple[str, str, str]]]:
+            identity = self.identities.identify(rendered.text, rendered.sha256, rendered_dir) if rendered else NO_RENDERED_SPEC
+            names = [b.identity.name for b in identity.binaries]
+            return identity, binary_package_channels(project, component, names, self.group_of)
 
         overlay_hashes: dict[str, str] = {}
         for overlay in component.overlays:
@@ -357,8 +412,7 @@ class ComponentAnalyser:
             rendered=rendered,
             render_failed=render_failed,
             sources_entries=sources_entries,
-            binary_packages=binary_package_channels(project, component, [b.identity.name for b in identity.binaries], self.group_of),
-            identity=identity,
+            identity_source=identity_and_channels,
             overlay_source_sha256=overlay_hashes,
             presence=presence,
             history=self._history(config_commits, rendered_commits),

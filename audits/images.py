@@ -90,21 +90,37 @@ def analyse_images(
 
     `package_groups`: binary name -> (package group, channel) of the package configuration;
     `unresolved_components`: source components without binary packages -> why (their identity)."""
-    by_key = {(b.component, b.identity.name): b for b in binaries}
-    index = ProviderIndex((c, n, (*b.identity.provides, *_isa_provides(b.identity))) for (c, n), b in by_key.items())
+    return fill_images(image_selections(tree, definitions), binaries, package_groups, unresolved_components)
+
+
+ImageSelection = tuple[ImageRecord, Selection | None]  # None: the record's error says why there is none
+
+
+def image_selections(tree: RepoTree, definitions: Iterable[tuple[str, Mapping[str, Any], str]]) -> list[ImageSelection]:
+    """analyse_images' reading of the tree (its KIWI descriptions), before the release's packages are known."""
     descriptions: dict[str, bytes | str] = {}  # KIWI path -> bytes, or the error reading it
-    records = []
+    found: list[ImageSelection] = []
     for name, data, defined_in in definitions:
         definition = dict(data.get("definition", {}))
         record = ImageRecord(name, str(data.get("description", "")), definition, defined_in)
-        records.append(record)
         try:
-            selection = _selection(tree, record, descriptions)
+            found.append((record, _selection(tree, record, descriptions)))
         except (KiwiError, TreeError) as exc:
             record.error = str(exc)
-            continue
-        _Closure(record, index, by_key, package_groups or {}, unresolved_components or {}).fill(selection)
-    return records
+            found.append((record, None))
+    return found
+
+
+def fill_images(selections: list[ImageSelection], binaries: Iterable[ReleaseBinary],
+                package_groups: Mapping[str, tuple[str, str]] | None = None,
+                unresolved_components: Mapping[str, str] | None = None) -> list[ImageRecord]:
+    """The images' package closures over the release's binary packages (see analyse_images)."""
+    by_key = {(b.component, b.identity.name): b for b in binaries}
+    index = ProviderIndex((c, n, (*b.identity.provides, *_isa_provides(b.identity))) for (c, n), b in by_key.items())
+    for record, selection in selections:
+        if selection is not None:
+            _Closure(record, index, by_key, package_groups or {}, unresolved_components or {}).fill(selection)
+    return [record for record, _ in selections]
 
 
 # rpm's `%{_isa}` suffix per architecture: rpmbuild gives every arch-specific package `Provides: name(isa)`,

@@ -9,18 +9,18 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Iterable, Iterator
 
 from django.conf import settings
-from django.db import DataError, connection, models, transaction
+from django.db import DatabaseError, DataError, connection, models, transaction
 
 from access.egress_settings import current_policy
 from jobs.progress import Progress, no_progress
 from jobs.registry import JobParamsError
 
-from .. import githistory, gitsource, gittree
-from ..analysis import ComponentRecord, IdentityCache, ReleaseAnalysis, analyse_release
+from .. import gitsource
+from ..analysis import ComponentRecord, ReleaseAnalysis
 from ..summary import summarise
 from ..azldev.loader import ConfigError
 from ..azldev.tree import TreeError
@@ -33,7 +33,6 @@ from ..models import (
     ComponentReason,
     ConfigFile,
     Distribution,
-    IdentityCacheEntry,
     Inconsistency,
     LicenseExpression,
     Overlay,
@@ -43,6 +42,7 @@ from ..models import (
     SourcesEntry,
 )
 from .blobs import store_texts
+from .checkout_analysis import StoredIdentities, analysed_checkout
 from .images import write_images
 from ..signals import release_written
 
@@ -111,51 +111,22 @@ def ingest_checkout(checkout: gitsource.Checkout, *, user=None, progress: Progre
     existing = Release.objects.filter(commit__sha=checkout.commit.sha).with_related().first()
     if existing is not None:
         return IngestOutcome(existing, created=False)
-    analysis = analyse_checkout(checkout, progress)
-    # Kept before the write, in a transaction of its own: entries are keyed by what they were computed
-    # from, so they stay true if the write fails, and a re-run does not expand the specs again.
-    StoredIdentities.add(analysis.identities_computed)
-    total = len(analysis.components)
-    progress(0, total, "writing (one transaction)")
-    release = write_release(analysis, checkout, user=user)
+    with analysed_checkout(checkout, progress) as analysis:
+        total = len(analysis.components)
+        progress(0, total, "writing (one transaction)")
+        try:
+            # the write takes each identity as it comes to it: the helpers expand the next ones meanwhile
+            release = write_release(analysis, checkout, user=user)
+        except BaseException:
+            # Kept even when the write fails, in a transaction of its own: entries are keyed by what they were
+            # computed from, so they stay true, and a re-run does not expand the specs again.
+            with suppress(DatabaseError):
+                StoredIdentities.add(analysis.identities_computed)
+            raise
+        StoredIdentities.add(analysis.identities_computed)
     refresh_statistics()
     progress(total, total, "written")
     return IngestOutcome(release, created=True)
-
-
-def analyse_checkout(checkout: gitsource.Checkout, progress: Progress = no_progress, *,
-                     identity_cache: IdentityCache | None = None) -> ReleaseAnalysis:
-    sha = checkout.commit.sha
-    progress(0, 0, "reading history")
-    history = githistory.PathHistory(
-        githistory.commits_by_path(checkout.git_dir, sha), githistory.commit_order(checkout.git_dir, sha)
-    )
-    progress(0, 0, "analysing configuration")
-    with gittree.GitTree(checkout.git_dir, sha, max_file_bytes=settings.PEDIGREE_MAX_FILE_BYTES) as tree:
-        return analyse_release(
-            tree, history, lambda path: githistory.blame_lines(checkout.git_dir, sha, path),
-            progress=lambda done, total: progress(done, total, "analysing components"),
-            identity_cache=identity_cache if identity_cache is not None else StoredIdentities(),
-            expansion_processes=settings.PEDIGREE_EXPANSION_PROCESSES,
-        )
-
-
-class StoredIdentities:
-    """The identity cache of audits.identities, kept in IdentityCacheEntry rows."""
-
-    BATCH = 500  # keys per query: SQLite's variable limit
-
-    def get_many(self, keys) -> dict[str, dict]:
-        keys, found = list(keys), {}
-        for start in range(0, len(keys), self.BATCH):
-            found.update(IdentityCacheEntry.objects.filter(key__in=keys[start : start + self.BATCH]).values_list("key", "value"))
-        return found
-
-    @staticmethod
-    def add(entries: dict[str, dict]) -> None:
-        IdentityCacheEntry.objects.bulk_create(
-            [IdentityCacheEntry(key=k, value=v) for k, v in entries.items()], batch_size=500, ignore_conflicts=True
-        )
 
 
 def _commit_rows(analysis: ReleaseAnalysis, head: gitsource.CommitInfo) -> dict[str, Commit]:
@@ -221,7 +192,7 @@ def write_release(analysis: ReleaseAnalysis, checkout: gitsource.Checkout, *, us
         ingested_by=user if user is not None and user.is_authenticated else None,
         dist_git_base_uri=analysis.dist_git_base_uri,
         rendered_specs_dir=analysis.rendered_specs_dir,
-        summary=summarise(analysis),
+        summary={},  # written last: it counts the identities, which the components' rows take first
         warnings=analysis.warnings,
     )
 
@@ -237,11 +208,12 @@ def write_release(analysis: ReleaseAnalysis, checkout: gitsource.Checkout, *, us
         ],
         batch_size=BATCH,
     )
-    licenses = _write_licenses(release, analysis.components)
+    licenses: dict[str, LicenseExpression] = {}
     total = len(analysis.components)
     by_name: dict[str, Component] = {}
     for start in range(0, total, BATCH):
         chunk = analysis.components[start : start + BATCH]
+        licenses.update(_write_licenses(release, chunk, licenses))
         rows = Component.objects.bulk_create([_component_row(release, r, commit_of, licenses) for r in chunk])
         by_name.update((row.name, row) for row in rows)
         _write_children(list(zip(rows, chunk)), commits, licenses)
@@ -255,6 +227,8 @@ def write_release(analysis: ReleaseAnalysis, checkout: gitsource.Checkout, *, us
     )
     flagged = {f.component for f in analysis.findings if f.component}
     Component.objects.filter(release=release, name__in=flagged).update(has_inconsistency=True)
+    release.summary = summarise(analysis)
+    release.save(update_fields=["summary"])
     release_written.send(sender=Release, release=release)
     return release
 
@@ -281,11 +255,13 @@ def refresh_statistics() -> None:
         cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(m._meta.db_table) for m in _ANALYSED))
 
 
-def _write_licenses(release: Release, records: list[ComponentRecord]) -> dict[str, LicenseExpression]:
-    """One LicenseExpression per distinct non-blank License value of the release, parsed (audits.licenses)."""
+def _write_licenses(release: Release, records: list[ComponentRecord],
+                    known: dict[str, LicenseExpression]) -> dict[str, LicenseExpression]:
+    """One LicenseExpression per distinct non-blank License value of the records not `known` yet, parsed
+    (audits.licenses): written chunk by chunk, each one before its components' rows."""
     texts = {r.license_text for r in records}
     texts.update(text for r in records for text in r.binary_license_texts)
-    texts.discard("")
+    texts -= {"", *known}
     rows = LicenseExpression.objects.bulk_create([
         LicenseExpression(release=release, text=text, normalized=facts.normalized, valid=facts.valid,
                           error=facts.error, keys=list(facts.keys), family=facts.family)

@@ -24,8 +24,8 @@ from access.egress_settings import current_policy
 from audits import gitmirror, gitsource
 from audits.azldev.loader import Project
 from audits.models import Commit, Distribution, Release
+from audits.services.checkout_analysis import StoredIdentities
 from audits.services.ingest import (
-    StoredIdentities,
     clean_ingest_params,
     fetched,
     ingest_checkout,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.db import DataError
 
 from audits.models import BinaryPackage, Component
 from audits.services.ingest import ingest_release
@@ -289,6 +290,42 @@ def test_an_ingest_expands_its_specs_in_helper_processes_when_there_are_enough(t
     assert rows["kern-arm-only"] == ["aarch64"]
     assert Component.objects.get(release=release, name="curl").published_evr == "8.15.0-3.azl4"
     assert "date" in Component.objects.get(release=release, name="shelly").identity_unresolved[0]["reason"]
+
+
+def test_an_ingest_whose_write_fails_stops_its_helpers_and_keeps_the_identities_it_took(tmp_path, allow_local_sources,
+                                                                                      settings, monkeypatch):
+    from audits import identities
+    from audits.models import IdentityCacheEntry, Release
+    from audits.services import ingest
+    from audits.services.ingest import IngestError
+    from tests.support.pools import watch_pools
+
+    watch = watch_pools(monkeypatch)
+    monkeypatch.setattr(identities, "POOLED_AT", 2)
+    settings.PEDIGREE_EXPANSION_PROCESSES = 2
+
+    def broken(release, images, by_name):  # after every component's row, so every identity was taken
+        raise DataError("value too long for type character varying(200)")
+
+    monkeypatch.setattr(ingest, "write_images", broken)
+    repo = tmp_path / "repo"
+    with pytest.raises(IngestError, match="value too long"):
+        ingest_release(str(repo), init_repo(repo, repo_files()))
+    assert not Release.objects.exists()
+    assert len(watch.pools) == 1 and all(helper.poll() is not None for helper in watch.pools[0]._helpers)
+    assert IdentityCacheEntry.objects.count() == len(watch.pools[0].keys)  # a re-run expands nothing again
+
+
+def test_the_release_summary_counts_the_identities_the_write_took(tmp_path, allow_local_sources, settings, monkeypatch):
+    from audits import identities
+
+    monkeypatch.setattr(identities, "POOLED_AT", 2)
+    settings.PEDIGREE_EXPANSION_PROCESSES = 2
+    repo = tmp_path / "repo"
+    release = ingest_release(str(repo), init_repo(repo, repo_files())).release
+    components = Component.objects.filter(release=release)
+    assert release.summary["identities"]["resolved"] == components.filter(identity_complete=True).count() > 0
+    assert release.summary["components"] == components.count()
 
 
 def test_an_identity_reads_as_json_as_dataclasses_asdict_gives_it():

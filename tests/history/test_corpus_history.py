@@ -23,7 +23,8 @@ from audits.azldev.loader import load_project
 from audits.azldev.resolve import resolve_components
 from audits.gittree import GitTree
 from audits.models import Commit, Component, Distribution, IdentityCacheEntry, Release
-from audits.services.ingest import StoredIdentities, analyse_checkout, write_release
+from audits.services.checkout_analysis import StoredIdentities, analyse_checkout
+from audits.services.ingest import write_release
 from history.incremental import first_parent_history
 from history.models import ComponentState, Snapshot
 from history.services.ingest import ingest_history

@@ -90,7 +90,7 @@ def corpus_identities() -> dict[str, dict[str, Any]]:
     if _identities is None:
         from audits import gitsource
         from audits.identities import CODE_DIGEST
-        from audits.services.ingest import analyse_checkout
+        from audits.services.checkout_analysis import analyse_checkout
 
         run_dir = Path(os.environ[RUN_DIR_VARIABLE])
         path = run_dir / f"corpus-identities-{CODE_DIGEST[:16]}.json"
@@ -108,7 +108,7 @@ def corpus_identities() -> dict[str, dict[str, Any]]:
 
 def seed_identity_cache() -> None:
     """This database's identity cache holds the cut's identities (corpus_identities)."""
-    from audits.services.ingest import StoredIdentities
+    from audits.services.checkout_analysis import StoredIdentities
 
     StoredIdentities.add(corpus_identities())
 

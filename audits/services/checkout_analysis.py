@@ -1,0 +1,66 @@
+"""A checkout's analysis (audits.analysis) with what it needs from the portal: the configured limits, the
+identity cache kept in the database, the helper processes' count."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Iterator
+
+from django.conf import settings
+
+from jobs.progress import Progress, no_progress
+
+from .. import githistory, gitsource, gittree
+from ..analysis import IdentityCache, ReleaseAnalysis, analyse_release
+from ..models import IdentityCacheEntry
+
+
+def analyse_checkout(checkout: gitsource.Checkout, progress: Progress = no_progress, *,
+                     identity_cache: IdentityCache | None = None) -> ReleaseAnalysis:
+    """The checkout's analysis, every identity taken."""
+    with analysed_checkout(checkout, progress, identity_cache=identity_cache) as analysis:
+        analysis.complete()
+        return analysis
+
+
+@contextmanager
+def analysed_checkout(checkout: gitsource.Checkout, progress: Progress = no_progress, *,
+                      identity_cache: IdentityCache | None = None) -> Iterator[ReleaseAnalysis]:
+    """The checkout's analysis, its identities taken when first wanted (analyse_release's `deferred`): within
+    the block the tree is open and the helpers expand ahead; what they have not given by its end is dropped."""
+    sha = checkout.commit.sha
+    progress(0, 0, "reading history")
+    history = githistory.PathHistory(
+        githistory.commits_by_path(checkout.git_dir, sha), githistory.commit_order(checkout.git_dir, sha)
+    )
+    progress(0, 0, "analysing configuration")
+    with gittree.GitTree(checkout.git_dir, sha, max_file_bytes=settings.PEDIGREE_MAX_FILE_BYTES) as tree:
+        analysis = analyse_release(
+            tree, history, lambda path: githistory.blame_lines(checkout.git_dir, sha, path),
+            progress=lambda done, total: progress(done, total, "analysing components"),
+            identity_cache=identity_cache if identity_cache is not None else StoredIdentities(),
+            expansion_processes=settings.PEDIGREE_EXPANSION_PROCESSES,
+            deferred=True,
+        )
+        try:
+            yield analysis
+        finally:
+            analysis.close()
+
+
+class StoredIdentities:
+    """The identity cache of audits.identities, kept in IdentityCacheEntry rows."""
+
+    BATCH = 500  # keys per query: SQLite's variable limit
+
+    def get_many(self, keys) -> dict[str, dict]:
+        keys, found = list(keys), {}
+        for start in range(0, len(keys), self.BATCH):
+            found.update(IdentityCacheEntry.objects.filter(key__in=keys[start : start + self.BATCH]).values_list("key", "value"))
+        return found
+
+    @staticmethod
+    def add(entries: dict[str, dict]) -> None:
+        IdentityCacheEntry.objects.bulk_create(
+            [IdentityCacheEntry(key=k, value=v) for k, v in entries.items()], batch_size=500, ignore_conflicts=True
+        )
