@@ -201,36 +201,27 @@ def test_when_no_helper_can_start_the_specs_are_expanded_in_process(tmp_path, po
     assert resolver.pool is None and "could not start" in caplog.text
 
 
-def test_an_answer_that_does_not_read_as_an_identity_is_ignored(tmp_path, pooled_from_two, monkeypatch):
+def _tampered_answers(tmp_path, monkeypatch, tamper) -> IdentityResolver:
+    """A resolver whose helpers' answers went through `tamper` (what a subverted helper might send); its
+    identities are checked against an in-process expansion's."""
     specs = _specs(4)
     tree = _tree(tmp_path, specs)
     expected = _identify_all(IdentityResolver(tree, "azurelinux"), specs, processes=0)
     take = IdentityPool.take
-
-    def tampered(self, key):
-        answer = take(self, key)
-        # what a subverted helper might send
-        return {**answer, "identity": {**answer["identity"], "version": 123}} if answer else answer
-
-    monkeypatch.setattr(IdentityPool, "take", tampered)
+    monkeypatch.setattr(IdentityPool, "take", lambda self, key: (answer := take(self, key)) and tamper(answer))
     resolver = IdentityResolver(tree, "azurelinux")
     assert _identify_all(resolver, specs, processes=2) == expected
+    return resolver
+
+
+def test_an_answer_that_does_not_read_as_an_identity_is_ignored(tmp_path, pooled_from_two, monkeypatch):
+    resolver = _tampered_answers(tmp_path, monkeypatch,
+                                 lambda answer: {**answer, "identity": {**answer["identity"], "version": 123}})
     assert all(isinstance(entry["identity"]["version"], str) for entry in resolver.fresh.values())
 
 
 def test_an_answer_naming_files_its_helper_was_not_sent_is_ignored(tmp_path, pooled_from_two, monkeypatch):
-    specs = _specs(4)
-    tree = _tree(tmp_path, specs)
-    expected = _identify_all(IdentityResolver(tree, "azurelinux"), specs, processes=0)
-    take = IdentityPool.take
-
-    def tampered(self, key):
-        answer = take(self, key)
-        return {**answer, "read": ["macros.extra"]} if answer else answer
-
-    monkeypatch.setattr(IdentityPool, "take", tampered)
-    resolver = IdentityResolver(tree, "azurelinux")
-    assert _identify_all(resolver, specs, processes=2) == expected
+    resolver = _tampered_answers(tmp_path, monkeypatch, lambda answer: {**answer, "read": ["macros.extra"]})
     assert all(entry["sources"] == {} for entry in resolver.fresh.values())  # expanded here, reading nothing
 
 
