@@ -170,15 +170,16 @@ def analyse_release(
 
     Which commit is newer is decided by history order (`history`), never by dates,
     which may tie. Specs are expanded in `expansion_processes` helper processes (see
-    ComponentAnalyser.expand_ahead), or in this one. `deferred`: the records' identities, and the images,
-    are taken when first wanted, so that an ingest writes the first components while the helpers expand
-    the next ones; the caller then closes the analysis, and keeps the tree open until it has.
+    ComponentAnalyser.expand_ahead), or in this one. `deferred`: when helpers expand them, the records'
+    identities, and the images, are taken when first wanted, so that an ingest writes the first components
+    while the helpers expand the next ones (in-process expansions are not left for a write transaction to
+    wait on); the caller then closes the analysis, and keeps the tree open until it has.
     """
     project = load_project(tree)
     analyser = ComponentAnalyser(tree, project, history, blame, identity_cache)
     try:
         analysis = _analyse(tree, history, project, analyser, progress, expansion_processes)
-        if not deferred:
+        if not deferred or analyser.identities.pool is None:
             analysis.complete()
     except BaseException:
         analyser.identities.close()

@@ -223,8 +223,10 @@ class IdentityResolver:
     def expand_ahead(self, specs: Iterable[tuple[str, str, str]], processes: int) -> None:
         """Start expanding the specs (text, sha256, folder) not known yet in `processes` helper processes, in
         that order (identify() then waits for each): when there are at least POOLED_AT of them and two processes."""
-        todo = {key: (text, directory) for text, sha256, directory in specs
-                if (key := self.key(sha256)) not in self.known and key not in self.fresh}
+        todo: dict[str, tuple[str, str]] = {}
+        for text, sha256, directory in specs:  # a spec of several components: the folder of the first to ask for it
+            if (key := self.key(sha256)) not in self.known and key not in self.fresh:
+                todo.setdefault(key, (text, directory))
         if processes >= 2 and len(todo) >= POOLED_AT:
             self.folders = self._folders({key: directory for key, (text, directory) in todo.items()
                                           if _READS_FOLDER.search(text)})
@@ -249,7 +251,9 @@ class IdentityResolver:
         if cached is not None and all(self._source_digest(directory, n) == d for n, d in cached["sources"].items()):
             return ComponentIdentity.from_json(cached["identity"])
         pooled = self._pooled(key)
-        if pooled is not None:  # what a helper answered: the identity, and the folder's files it read
+        # what a helper answered, the identity and the folder's files it read, if those are this folder's too (a
+        # spec of several components was sent with the files of one)
+        if pooled is not None and all(self._source_digest(directory, n) == d for n, d in pooled[1]["sources"].items()):
             self.fresh[key] = pooled[1]
             return pooled[0]
         loaded: dict[str, str | None] = {}

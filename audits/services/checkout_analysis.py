@@ -3,16 +3,20 @@ identity cache kept in the database, the helper processes' count."""
 
 from __future__ import annotations
 
+import logging
 from contextlib import contextmanager
 from typing import Iterator
 
 from django.conf import settings
+from django.db import Error, transaction
 
 from jobs.progress import Progress, no_progress
 
 from .. import githistory, gitsource, gittree
 from ..analysis import IdentityCache, ReleaseAnalysis, analyse_release
 from ..models import IdentityCacheEntry
+
+logger = logging.getLogger(__name__)
 
 
 def analyse_checkout(checkout: gitsource.Checkout, progress: Progress = no_progress, *,
@@ -64,3 +68,15 @@ class StoredIdentities:
         IdentityCacheEntry.objects.bulk_create(
             [IdentityCacheEntry(key=k, value=v) for k, v in entries.items()], batch_size=500, ignore_conflicts=True
         )
+
+    @classmethod
+    def keep(cls, entries: dict[str, dict]) -> None:
+        """add(), in a transaction of its own after an ingest's write, whether the write succeeded or not (entries
+        are keyed by what they were computed from, so they stay true). A database error here is logged: it must
+        neither fail a release already written nor hide the write's own error; the specs are expanded again."""
+        try:
+            with transaction.atomic():
+                cls.add(entries)
+        except Error as error:  # django.db's: every database error
+            logger.warning("the identities an ingest expanded could not be kept (%s): the next ingest expands them "
+                           "again", error)

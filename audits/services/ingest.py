@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from typing import Iterable, Iterator
 
 from django.conf import settings
-from django.db import DatabaseError, DataError, connection, models, transaction
+from django.db import DataError, connection, models, transaction
 
 from access.egress_settings import current_policy
 from jobs.progress import Progress, no_progress
@@ -117,13 +117,9 @@ def ingest_checkout(checkout: gitsource.Checkout, *, user=None, progress: Progre
         try:
             # the write takes each identity as it comes to it: the helpers expand the next ones meanwhile
             release = write_release(analysis, checkout, user=user)
-        except BaseException:
-            # Kept even when the write fails, in a transaction of its own: entries are keyed by what they were
-            # computed from, so they stay true, and a re-run does not expand the specs again.
-            with suppress(DatabaseError):
-                StoredIdentities.add(analysis.identities_computed)
-            raise
-        StoredIdentities.add(analysis.identities_computed)
+        finally:
+            # also when the write failed: a re-run does not expand the specs again
+            StoredIdentities.keep(analysis.identities_computed)
     refresh_statistics()
     progress(total, total, "written")
     return IngestOutcome(release, created=True)

@@ -316,6 +316,44 @@ def test_an_ingest_whose_write_fails_stops_its_helpers_and_keeps_the_identities_
     assert IdentityCacheEntry.objects.count() == len(watch.pools[0].keys)  # a re-run expands nothing again
 
 
+def test_a_release_written_stays_written_when_its_identities_cannot_be_kept(tmp_path, allow_local_sources, monkeypatch,
+                                                                           caplog):
+    from audits.models import IdentityCacheEntry
+    from audits.services.checkout_analysis import StoredIdentities
+
+    def refused(entries):
+        raise DataError("value too long")
+
+    monkeypatch.setattr(StoredIdentities, "add", staticmethod(refused))
+    repo = tmp_path / "repo"
+    outcome = ingest_release(str(repo), init_repo(repo, repo_files()))
+    assert outcome.created and Component.objects.filter(release=outcome.release).exists()
+    assert not IdentityCacheEntry.objects.exists() and "could not be kept" in caplog.text
+
+
+def test_without_helpers_the_specs_are_expanded_before_the_write_transaction(tmp_path, allow_local_sources, settings,
+                                                                            monkeypatch):
+    from audits.identities import IdentityResolver
+    from audits.services import ingest
+
+    settings.PEDIGREE_EXPANSION_PROCESSES = 0
+    identify, write_release, writing, during_write = IdentityResolver.identify, ingest.write_release, [], []
+
+    def watched(self, *args):
+        during_write.append(bool(writing))
+        return identify(self, *args)
+
+    def watched_write(*args, **kwargs):
+        writing.append(True)
+        return write_release(*args, **kwargs)
+
+    monkeypatch.setattr(IdentityResolver, "identify", watched)
+    monkeypatch.setattr(ingest, "write_release", watched_write)
+    repo = tmp_path / "repo"
+    ingest_release(str(repo), init_repo(repo, repo_files()))
+    assert writing and during_write and not any(during_write)
+
+
 def test_the_release_summary_counts_the_identities_the_write_took(tmp_path, allow_local_sources, settings, monkeypatch):
     from audits import identities
 

@@ -115,6 +115,22 @@ def test_a_spec_that_loads_a_file_of_its_folder_is_expanded_by_a_helper_sent_the
     assert list(resolver.fresh[_loader_key(resolver)]["sources"]) == ["macros.extra"]
 
 
+def test_a_spec_of_two_components_reading_their_folders_gets_each_folders_identity(tmp_path, pooled_from_two, monkeypatch):
+    specs = _specs(3) | {"alpha": LOADS, "beta": LOADS}
+    tree = _tree(tmp_path, specs, {"specs/alpha/macros.extra": "%extra_version 1\n",
+                                   "specs/beta/macros.extra": "%extra_version 2\n"})
+    expected = _identify_all(IdentityResolver(tree, "azurelinux"), specs, processes=0)
+    assert _identify_all(IdentityResolver(tree, "azurelinux"), specs, processes=2) == expected
+    # asked for in another order than sent: the helper read alpha's file, beta asks first
+    resolver = IdentityResolver(tree, "azurelinux")
+    sha = hashlib.sha256(LOADS.encode()).hexdigest()
+    resolver.expand_ahead([(text, hashlib.sha256(text.encode()).hexdigest(), f"specs/{name}") for name, text in specs.items()], 2)
+    try:
+        assert [resolver.identify(LOADS, sha, f"specs/{name}").version for name in ("beta", "alpha")] == ["2", "1"]
+    finally:
+        resolver.close()
+
+
 def test_a_helper_reading_a_file_its_folder_does_not_have_gets_none_as_in_process(tmp_path, pooled_from_two,
                                                                                   monkeypatch):
     specs = _specs(3) | {"loader": LOADS}
