@@ -313,7 +313,8 @@ def test_an_ingest_whose_write_fails_stops_its_helpers_and_keeps_the_identities_
         ingest_release(str(repo), init_repo(repo, repo_files()))
     assert not Release.objects.exists()
     assert len(watch.pools) == 1 and all(helper.poll() is not None for helper in watch.pools[0]._helpers)
-    assert IdentityCacheEntry.objects.count() == len(watch.pools[0].keys)  # a re-run expands nothing again
+    keys = watch.pools[0].keys  # the specs expanded: all kept, a re-run expands nothing again
+    assert IdentityCacheEntry.objects.filter(key__in=keys).count() == len(keys)
 
 
 def test_a_release_written_stays_written_when_its_identities_cannot_be_kept(tmp_path, allow_local_sources, monkeypatch,
@@ -325,10 +326,11 @@ def test_a_release_written_stays_written_when_its_identities_cannot_be_kept(tmp_
         raise DataError("value too long")
 
     monkeypatch.setattr(StoredIdentities, "add", staticmethod(refused))
+    kept = IdentityCacheEntry.objects.count()  # the corpus's may be there already
     repo = tmp_path / "repo"
     outcome = ingest_release(str(repo), init_repo(repo, repo_files()))
     assert outcome.created and Component.objects.filter(release=outcome.release).exists()
-    assert not IdentityCacheEntry.objects.exists() and "could not be kept" in caplog.text
+    assert IdentityCacheEntry.objects.count() == kept and "could not be kept" in caplog.text
 
 
 def test_without_helpers_the_specs_are_expanded_before_the_write_transaction(tmp_path, allow_local_sources, settings,
