@@ -248,19 +248,19 @@ class IdentityResolver:
     def identify(self, spec_text: str, spec_sha256: str, directory: str) -> ComponentIdentity:
         key = self.key(spec_sha256)
         cached = self.known.get(key) or self.fresh.get(key)
-        if cached is not None and all(self._source_digest(directory, n) == d for n, d in cached["sources"].items()):
+        if cached is not None and self._same_sources(directory, cached):
             return ComponentIdentity.from_json(cached["identity"])
         pooled = self._pooled(key)
         # what a helper answered, the identity and the folder's files it read, if those are this folder's too (a
         # spec of several components was sent with the files of one)
-        if pooled is not None and all(self._source_digest(directory, n) == d for n, d in pooled[1]["sources"].items()):
+        if pooled is not None and self._same_sources(directory, pooled[1]):
             self.fresh[key] = pooled[1]
             return pooled[0]
         loaded: dict[str, str | None] = {}
 
         def read_source(name: str) -> str | None:
             text = self._source(directory, name)
-            loaded[name] = None if text is None else hashlib.sha256(text.encode()).hexdigest()
+            loaded[name] = _digest(text)
             return text
 
         identity = combine(spec_identities(spec_text, self.macro_sets, sandbox=self.sandbox, read_source=read_source))
@@ -276,14 +276,13 @@ class IdentityResolver:
         if not isinstance(answer, dict) or not _only_strings(answer) or not isinstance(answer.get("read"), list):
             return None
         texts = folder["texts"] if folder is not None else {}
-        if folder is None and answer["read"] or folder is not None and not set(folder["withheld"]).isdisjoint(answer["read"]):
+        if (folder is None and answer["read"]) or (folder is not None and not set(folder["withheld"]).isdisjoint(answer["read"])):
             return None
         try:
             identity = ComponentIdentity.from_json(answer["identity"])
         except (KeyError, TypeError, ValueError):
             return None
-        sources = {name: hashlib.sha256(texts[name].encode()).hexdigest() if name in texts else None
-                   for name in answer["read"]}
+        sources = {name: _digest(texts.get(name)) for name in answer["read"]}
         return identity, {"identity": answer["identity"], "sources": sources}
 
     def _folders(self, directories: Mapping[str, str]) -> dict[str, Folder]:
@@ -323,6 +322,12 @@ class IdentityResolver:
         except TreeError:
             return None
 
-    def _source_digest(self, directory: str, name: str) -> str | None:
-        text = self._source(directory, name)
-        return None if text is None else hashlib.sha256(text.encode()).hexdigest()
+    def _same_sources(self, directory: str, entry: Mapping[str, Any]) -> bool:
+        """Whether the folder's files an identity's expansion read (a cache entry's "sources") are the same in
+        `directory`: then the identity is this folder's spec's too."""
+        return all(_digest(self._source(directory, name)) == digest for name, digest in entry["sources"].items())
+
+
+def _digest(text: str | None) -> str | None:
+    """How a cache entry records a file of the spec's folder the expansion read (None: there was none)."""
+    return None if text is None else hashlib.sha256(text.encode()).hexdigest()

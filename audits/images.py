@@ -79,25 +79,12 @@ class ImageRecord:
         return sum(1 for p in self.packages if p.role in roles)
 
 
-def analyse_images(
-    tree: RepoTree,
-    definitions: Iterable[tuple[str, Mapping[str, Any], str]],
-    binaries: Iterable[ReleaseBinary],
-    package_groups: Mapping[str, tuple[str, str]] | None = None,
-    unresolved_components: Mapping[str, str] | None = None,
-) -> list[ImageRecord]:
-    """One record per (name, images.toml table, file it is defined in), in the given order.
-
-    `package_groups`: binary name -> (package group, channel) of the package configuration;
-    `unresolved_components`: source components without binary packages -> why (their identity)."""
-    return fill_images(image_selections(tree, definitions), binaries, package_groups, unresolved_components)
-
-
 ImageSelection = tuple[ImageRecord, Selection | None]  # None: the record's error says why there is none
 
 
 def image_selections(tree: RepoTree, definitions: Iterable[tuple[str, Mapping[str, Any], str]]) -> list[ImageSelection]:
-    """analyse_images' reading of the tree (its KIWI descriptions), before the release's packages are known."""
+    """One record per (name, images.toml table, file it is defined in), in the given order, with what the tree says
+    of it (its KIWI description), before the release's packages are known: fill_images completes them."""
     descriptions: dict[str, bytes | str] = {}  # KIWI path -> bytes, or the error reading it
     found: list[ImageSelection] = []
     for name, data, defined_in in definitions:
@@ -114,7 +101,9 @@ def image_selections(tree: RepoTree, definitions: Iterable[tuple[str, Mapping[st
 def fill_images(selections: list[ImageSelection], binaries: Iterable[ReleaseBinary],
                 package_groups: Mapping[str, tuple[str, str]] | None = None,
                 unresolved_components: Mapping[str, str] | None = None) -> list[ImageRecord]:
-    """The images' package closures over the release's binary packages (see analyse_images)."""
+    """The records of image_selections, each with its packages and their Requires closure over the release's
+    binary packages. `package_groups`: binary name -> (package group, channel) of the package configuration;
+    `unresolved_components`: source components without binary packages -> why (their identity)."""
     by_key = {(b.component, b.identity.name): b for b in binaries}
     index = ProviderIndex((c, n, (*b.identity.provides, *_isa_provides(b.identity))) for (c, n), b in by_key.items())
     for record, selection in selections:

@@ -3,12 +3,16 @@
 from pathlib import Path
 
 from audits.azldev.tree import DirectoryTree
-from audits.images import ReleaseBinary, analyse_images
+from audits.images import ReleaseBinary, fill_images, image_selections
 from audits.rpmspec.identity import BinaryIdentity
 
 
 def binary(component, name, requires=(), provides=(), arch="x86_64"):
     return ReleaseBinary(component, BinaryIdentity(name, "", "1", "1", "MIT", "", arch, tuple(requires), tuple(provides)), "rpm-base")
+
+
+def analyse_images(tree, definitions, binaries, **kwargs):
+    return fill_images(image_selections(tree, definitions), binaries, **kwargs)
 
 
 def image_of(tmp_path: Path, packages: str, binaries, *, profile="", files=None, **kwargs):
