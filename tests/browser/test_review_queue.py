@@ -20,6 +20,7 @@ def test_an_auditor_selects_with_the_keyboard_and_decides_in_bulk(page, screensh
     page.get_by_role("link", name="0 of 3 decided").click()
     rows = page.locator("#review-table tr.review-row")
     expect(rows).to_have_count(3)
+    page.wait_for_load_state()  # the keys work once the queue's deferred script has run, by the load event
 
     page.locator("h1").click()  # focus on the page, not in a field
     page.keyboard.press("j")
@@ -40,6 +41,7 @@ def test_an_auditor_selects_with_the_keyboard_and_decides_in_bulk(page, screensh
     expect(page.locator("p.lead")).to_contain_text("2 of 3 decided")
     expect(rows.first).to_have_class("review-row review-pending")  # pending first
     assert Review.objects.filter(state="waived").count() == 2
+    page.wait_for_load_state()
 
     page.locator("h1").click()
     page.keyboard.press("j")

@@ -20,6 +20,7 @@ def test_an_auditor_decides_in_bulk_and_a_release_manager_waives_and_signs_off(
     sign_in(page, "audrey", PASSWORD)
     page.goto(f"/releases/{release.pk}/")
     page.get_by_role("link", name="0 of 3 decided").click()
+    page.wait_for_url("**/reviews/")  # the queue's keys work once its deferred script has run, by the load event
     page.locator("h1").click()
     for _ in range(3):
         page.keyboard.press("j")
