@@ -23,6 +23,7 @@ _NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._+-]*")
 _VERREL = re.compile(r"[A-Za-z0-9._+~^]+")
 _EPOCH = re.compile(r"[0-9]+")
 _LEFTOVER = re.compile(r"%\{?[!?]*([A-Za-z_][A-Za-z0-9_]*)|%\(")
+_TARGET_CPU = frozenset({"_target_cpu"})
 BYTE_ORDERS = {"x86_64": "little", "aarch64": "little"}  # the build machine's, for %(python3 -c ...byteorder...)
 _OPERATORS = frozenset({"<", ">", "=", "<=", ">=", "==", "!=", "<>"})
 
@@ -210,31 +211,41 @@ class _Reads:
                 and all((arch in w) == (other in w) for w in self.arch_tests))
 
 
-def _built_elsewhere(arch: str, tests: list[list[str]]) -> Callable[[PackageRecord], bool]:
-    """Whether the main package's BuildArch leaves `arch` out: then only that tag is used (the spec is
-    excluded, or read again for noarch), so its first reading stops with the main preamble."""
+def _built_elsewhere(reader: SpecReader, reads: _Reads, other: OtherArch | None) -> Callable[[PackageRecord], bool]:
+    """Whether the main package's BuildArch leaves the reader's target cpu out: then only that tag is used (the
+    spec is excluded, or read for noarch), so the reading stops with the main preamble. For noarch it reads on,
+    retargeted, when nothing read so far depended on the target cpu (no arch test, no %{_target_cpu}; Lua
+    reads macros through the engine, so what it read is traced too): the rest is what a reading for noarch from
+    the start gives, and the preamble is not read again."""
+    arch = reader.target_cpu
 
     def decide(main: PackageRecord) -> bool:
         words = _words(main.tags.get("buildarch"))
-        tests.append(words)
-        return bool(words) and arch not in words
+        reads.arch_tests.append(words)
+        if not words or arch in words:
+            return False
+        if "noarch" in words and not reader.arch_tests and reads.trace.isdisjoint(_TARGET_CPU) \
+                and (other is None or other.reads.isdisjoint(_TARGET_CPU)):
+            reader.retarget("noarch")
+            return False
+        return True
 
     return decide
 
 
-def _read(text: str, engine: MacroEngine, target_cpu: str, reads: _Reads, other: OtherArch | None) -> ParsedSpec:
+def _read(text: str, engine: MacroEngine, target_cpu: str, reads: _Reads, other: OtherArch | None) -> tuple[ParsedSpec, str]:
     """The spec read for `target_cpu`, adding what the reader read to `reads` (no arch tests for noarch,
-    which is the same target whatever the architecture)."""
+    which is the same target whatever the architecture), and the target cpu it was read for in the end."""
+    reader = SpecReader(engine, target_cpu, other=other)
     if target_cpu == "noarch":
-        engine.push_definition("_target_cpu", "noarch", level=0)
-        reader = SpecReader(engine, target_cpu, other=other)
+        reader.retarget("noarch")
     else:
-        reader = SpecReader(engine, target_cpu, enough=_built_elsewhere(target_cpu, reads.arch_tests), other=other)
+        reader.enough = _built_elsewhere(reader, reads, other)
     parsed = reader.read(text)
     reads.bodies |= reader.bodies_read
-    if target_cpu != "noarch":
+    if reader.target_cpu != "noarch":
         reads.arch_tests += reader.arch_tests
-    return parsed
+    return parsed, reader.target_cpu
 
 
 def _words(tag: Tag | None) -> list[str]:
@@ -336,12 +347,11 @@ def _traced_identity(text: str, macros: MacroSet, arch: str, sandbox: LuaSandbox
     other = OtherArch(engine, *second[:2], second[2].names) if second is not None else None
     reads = _Reads(engine.start_trace(), for_other=other.reads if other is not None else Trace())
     try:
-        parsed = _read(text, engine, arch, reads, other)
+        parsed, target = _read(text, engine, arch, reads, other)
         main = parsed.packages[0] if parsed.packages else None
-        target = arch
         build_arch = _words(main.tags.get("buildarch")) if main else []
         reads.arch_tests.append(build_arch)
-        if build_arch and arch not in build_arch:
+        if build_arch and arch not in build_arch and target != "noarch":
             if "noarch" not in build_arch:
                 excluded = f"BuildArch: {' '.join(build_arch)}"
                 return SpecIdentity(arch, "", "", "", "", "", (), (), excluded_reason=excluded), reads, None
@@ -349,7 +359,7 @@ def _traced_identity(text: str, macros: MacroSet, arch: str, sandbox: LuaSandbox
                 other.restart()
             engine.reset()
             engine.start_trace(reads.trace)
-            parsed, target = _read(text, engine, "noarch", reads, other), "noarch"
+            parsed, target = _read(text, engine, "noarch", reads, other)
         if parsed.packages:
             reads.arch_tests += [_words(parsed.packages[0].tags.get(t)) for t in ("exclusivearch", "excludearch")]
         if other is not None:

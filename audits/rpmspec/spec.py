@@ -199,7 +199,8 @@ class _PreambleDecides(Exception):
 
 class SpecReader:
     """Reads one spec text with one engine (already reset) for one target cpu. `enough(main)`, asked
-    once the main package's preamble ends, may end the reading there (the result is then partial)."""
+    once the main package's preamble ends, may end the reading there (the result is then partial), or
+    retarget() it and let it go on."""
 
     def __init__(
         self,
@@ -223,6 +224,12 @@ class SpecReader:
         self.includes = 0  # %include files being read
         self.bodies_read: set[str] = set()  # macros only looked into by _writes_sections (section_writing)
         self.arch_tests: list[list[str]] = []  # the word lists %ifarch/%ifnarch/%elifarch looked for target_cpu in
+
+    def retarget(self, target_cpu: str) -> None:
+        """Read on for another target cpu (rpm reads a `BuildArch: noarch` spec for noarch): %{_target_cpu} is
+        defined as it, and the arch tests look for it."""
+        self.engine.push_definition("_target_cpu", target_cpu, level=0)
+        self.target_cpu = target_cpu
 
     # -- reading ---------------------------------------------------------------------------------
     def read(self, text: str) -> ParsedSpec:
