@@ -6,6 +6,7 @@ isolated configuration, a timeout).
 
 from __future__ import annotations
 
+from functools import cached_property
 from pathlib import Path
 from typing import Iterable
 
@@ -86,6 +87,34 @@ class PathHistory:
 
     def all_for_dir(self, directory: str) -> list[CommitInfo]:
         return self._dirs.get(directory.strip("/"), [])
+
+
+class CommitHistory:
+    """The PathHistory of `commit`, read from git when first asked: an ingest starts expanding its specs
+    first, so that the helpers work while the history is read (audits.services.checkout_analysis)."""
+
+    def __init__(self, git_dir: Path, commit: str):
+        self.git_dir = git_dir
+        self.commit = commit
+
+    @cached_property
+    def _read(self) -> PathHistory:
+        return PathHistory(commits_by_path(self.git_dir, self.commit), commit_order(self.git_dir, self.commit))
+
+    def newest_first(self, commits: Iterable[CommitInfo]) -> list[CommitInfo]:
+        return self._read.newest_first(commits)
+
+    def for_path(self, path: str) -> CommitInfo | None:
+        return self._read.for_path(path)
+
+    def for_dir(self, directory: str) -> CommitInfo | None:
+        return self._read.for_dir(directory)
+
+    def all_for_path(self, path: str) -> list[CommitInfo]:
+        return self._read.all_for_path(path)
+
+    def all_for_dir(self, directory: str) -> list[CommitInfo]:
+        return self._read.all_for_dir(directory)
 
 
 def blame_lines(git_dir: Path, commit: str, path: str) -> list[CommitInfo]:

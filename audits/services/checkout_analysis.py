@@ -33,14 +33,10 @@ def analysed_checkout(checkout: gitsource.Checkout, progress: Progress = no_prog
     """The checkout's analysis, its identities taken when first wanted (analyse_release's `deferred`): within
     the block the tree is open and the helpers expand ahead; what they have not given by its end is dropped."""
     sha = checkout.commit.sha
-    progress(0, 0, "reading history")
-    history = githistory.PathHistory(
-        githistory.commits_by_path(checkout.git_dir, sha), githistory.commit_order(checkout.git_dir, sha)
-    )
     progress(0, 0, "analysing configuration")
     with gittree.GitTree(checkout.git_dir, sha, max_file_bytes=settings.PEDIGREE_MAX_FILE_BYTES) as tree:
         analysis = analyse_release(
-            tree, history, lambda path: githistory.blame_lines(checkout.git_dir, sha, path),
+            tree, githistory.CommitHistory(checkout.git_dir, sha), lambda path: githistory.blame_lines(checkout.git_dir, sha, path),
             progress=lambda done, total: progress(done, total, "analysing components"),
             identity_cache=identity_cache if identity_cache is not None else StoredIdentities(),
             expansion_processes=settings.PEDIGREE_EXPANSION_PROCESSES,

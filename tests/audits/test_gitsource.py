@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from audits import gitsource
+from audits import githistory, gitsource
 from audits.azldev.tree import TreeError, read_text, resolve
 from audits.githistory import (
+    CommitHistory,
     PathHistory,
     blame_lines,
     commit_order,
@@ -501,6 +502,15 @@ def test_path_history_orders_commits_by_history_when_dates_tie(tmp_path):
     later = repo.commit("second, same date", date="2026-04-29T14:11:57-04:00")
     history = PathHistory(commits_by_path(repo.path / ".git", later), commit_order(repo.path / ".git", later))
     assert history.for_dir("").sha == later
+
+
+def test_a_commit_history_reads_git_only_when_first_asked(sample, checkout, monkeypatch):
+    calls = []
+    monkeypatch.setattr(githistory, "commits_by_path", lambda *args: calls.append(args) or commits_by_path(*args))
+    history = CommitHistory(checkout.git_dir, checkout.commit.sha)
+    assert calls == []
+    assert history.for_dir("specs").sha == sample.third and history.all_for_path("tools/run.sh")[0].sha == sample.first
+    assert len(calls) == 1
 
 
 def test_blame_lines_attributes_each_line_to_the_commit_that_last_changed_it(sample, checkout):
