@@ -8,10 +8,11 @@ analysis pure lets tests and benchmarks run it without a database.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import posixpath
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Callable, Collection, Iterable
+from typing import Any, Callable, Collection, Iterable, Iterator
 
 from .attribution import Blame, ConfigAttribution, History
 from .azldev import classify as classify_mod
@@ -26,7 +27,7 @@ from .azldev.specfile import (
     parse_sources_file,
     parse_spec,
 )
-from .azldev.tree import RepoTree, TreeError, read_readable
+from .azldev.tree import RepoTree, TreeError, read_readable, stream_readable
 from .gitsource import CommitInfo
 from .identities import NO_RENDERED_SPEC, ComponentIdentity, IdentityCache, IdentityResolver
 from .images import ImageRecord, ReleaseBinary, fill_images, image_selections
@@ -153,6 +154,7 @@ def sha256_text(data: bytes) -> str:
 
 
 PROGRESS_EVERY = 500
+SPEC_BATCH = 500  # rendered specs read, and looked up in the identity cache, at a time
 HISTORY_LIMIT = 50  # commits kept per component
 
 
@@ -292,7 +294,7 @@ class ComponentAnalyser:
 
     A full analysis (`analyse_release`) passes the history and blame: records then carry the commits
     that changed each component. Without them (the history ingest, `history.incremental`) records have
-    no commit attribution, `only` limits the batched blob read to those components' files (the others
+    no commit attribution, `only` limits the batched read of `sources` files to those components' (the others
     are read on demand, if at all), and `identities` reuses a resolver over the same macro files."""
 
     def __init__(self, tree: RepoTree, project: Project, history: History | None = None, blame: Blame | None = None,
@@ -308,13 +310,10 @@ class ComponentAnalyser:
         self.group_of = package_group_index(project)
         self.identities = identities.rebound(tree) if identities is not None else IdentityResolver(tree, project.default_distro[0])
         self.only = only
-        # One batched read of every rendered spec (then of every sources file, see `sources_blobs`) instead of
-        # thousands of round trips.
-        self.blobs = self._read_rendered(lambda name: f"{name}.spec")
-        # each rendered spec's digest, made once: the identity cache, expand_ahead and the record all key on it
-        self.spec_digests = {p: sha256_text(d) for p, d in self.blobs.items()}
-        if identity_cache is not None:
-            self.identities.prefetch(identity_cache, self.spec_digests.values())
+        self.identity_cache = identity_cache
+        # the rendered specs expand_ahead read in batches, and their digests: the cache, helpers and record key on them
+        self.blobs: dict[str, bytes] = {}
+        self.spec_digests: dict[str, str] = {}
 
     @cached_property
     def files_by_dir(self) -> dict[str, list[str]]:
@@ -325,27 +324,31 @@ class ComponentAnalyser:
 
     @cached_property
     def sources_blobs(self) -> dict[str, bytes]:
-        """Every rendered `sources` file, read when the first one is wanted: after expand_ahead has started."""
-        return self._read_rendered(lambda name: "sources")
-
-    def _read_rendered(self, file_name: Callable[[str], str]) -> dict[str, bytes]:
-        """One file of each rendered folder (`file_name(component)`), of those there are, in one batch."""
+        """Every rendered `sources` file, read in one batch when the first one is wanted (after expand_ahead)."""
         entries = self.tree.entries()
-        paths = (f"{directory}/{file_name(name)}" for name, directory in self.rendered_dirs.items()
-                 if self.only is None or name in self.only)
+        paths = (f"{directory}/sources" for name, directory in self.rendered_dirs.items() if self.only is None or name in self.only)
         return read_readable(self.tree, (path for path in paths if path in entries))
 
     def expand_ahead(self, names: Iterable[str], processes: int) -> None:
-        """Start expanding the rendered specs of the components `names` in helper processes, in the order
-        record() will ask for them (IdentityResolver.expand_ahead): the analysis of one component overlaps the
-        expansion of the next ones, and a machine's other cores share the expansion."""
-        specs = []
-        for name in names:
-            directory = self.project.rendered_spec_dir(name)
-            path = f"{directory}/{name}.spec" if directory else ""
-            if path in self.spec_digests:
-                specs.append((self.blobs[path].decode("utf-8", errors="replace"), self.spec_digests[path], directory))
-        self.identities.expand_ahead(specs, processes)
+        """Read the rendered specs of the components `names` and start expanding them in helper processes, in the
+        order record() will ask for them (IdentityResolver.expand_ahead): the helpers start on the first specs
+        while the next ones are read, the analysis of one component overlaps the expansion of the next ones,
+        and a machine's other cores share the expansion."""
+        self.identities.expand_ahead(self._read_specs(names), processes)
+
+    def _read_specs(self, names: Iterable[str]) -> Iterator[tuple[str, str, str]]:
+        """(text, digest, folder) of the components' rendered specs, in that order, read in batches of
+        SPEC_BATCH; the identities cached for a batch are looked up before its first spec is given."""
+        paths = [f"{directory}/{name}.spec" for name in names if (directory := self.project.rendered_spec_dir(name))]
+        read = stream_readable(self.tree, paths)
+        while batch := dict(itertools.islice(read, SPEC_BATCH)):
+            digests = {path: sha256_text(data) for path, data in batch.items()}
+            self.blobs.update(batch)
+            self.spec_digests.update(digests)
+            if self.identity_cache is not None:
+                self.identities.prefetch(self.identity_cache, digests.values())
+            for path, data in batch.items():
+                yield data.decode("utf-8", errors="replace"), digests[path], posixpath.dirname(path)
 
     def record(self, component: ResolvedComponent) -> ComponentRecord:
         project, entries = self.project, self.tree.entries()

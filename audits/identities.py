@@ -40,6 +40,7 @@ ARCHES = ("x86_64", "aarch64")  # the first one's values with a version are the 
 MAX_NAME = 300  # BinaryPackage.name
 logger = logging.getLogger(__name__)
 POOLED_AT = 64  # specs to expand before helper processes are worth starting (about a third of a second each)
+SUBMIT_EVERY = 64  # specs found to expand, once the helpers run, before they are given the next ones
 # A spec that may read files of its folder (%{load:...}, %include) is sent to a helper with them: those of at most
 # FOLDER_FILE_BYTES, FOLDER_BYTES in all (the corpus's 44 such specs read files of at most 31 kB).
 _READS_FOLDER = re.compile(r"%[{?!]*(?:load|include)\b")
@@ -204,6 +205,7 @@ class IdentityResolver:
         self.fresh: dict[str, dict[str, Any]] = {}  # computed here: for the cache
         self.pool: IdentityPool | None = None
         self.folders: dict[str, Folder] = {}  # by key: the files of its folder a spec was sent to a helper with
+        self._listing: dict[str, list[tuple[str, int]]] | None = None  # the tree's files (name, size) by folder
 
     def rebound(self, tree: RepoTree) -> IdentityResolver:
         """This resolver (its macro sets, Lua sandbox and identities known) reading spec folders from another
@@ -212,6 +214,7 @@ class IdentityResolver:
         other.tree = tree
         other.pool = None
         other.folders = {}
+        other._listing = None
         return other
 
     def key(self, spec_sha256: str) -> str:
@@ -221,17 +224,29 @@ class IdentityResolver:
         self.known.update(cache.get_many({self.key(s) for s in spec_sha256s}))
 
     def expand_ahead(self, specs: Iterable[tuple[str, str, str]], processes: int) -> None:
-        """Start expanding the specs (text, sha256, folder) not known yet in `processes` helper processes, in
-        that order (identify() then waits for each): when there are at least POOLED_AT of them and two processes."""
-        todo: dict[str, tuple[str, str]] = {}
+        """Expand the specs (text, sha256, folder) not known yet in `processes` helper processes, in that order
+        (identify() then waits for each), taking them from `specs` as they are read: the helpers start once
+        POOLED_AT are found and are given the later ones as they come. With fewer, or one process, identify()
+        expands them."""
+        pooled = processes >= 2
+        seen: set[str] = set()
+        pending: list[tuple[str, str, str]] = []
         for text, sha256, directory in specs:  # a spec of several components: the folder of the first to ask for it
-            if (key := self.key(sha256)) not in self.known and key not in self.fresh:
-                todo.setdefault(key, (text, directory))
-        if processes >= 2 and len(todo) >= POOLED_AT:
-            self.folders = self._folders({key: directory for key, (text, directory) in todo.items()
-                                          if _READS_FOLDER.search(text)})
-            self.pool = IdentityPool(self.macro_sets, ((key, text, self.folders.get(key)) for key, (text, _) in todo.items()),
-                                     processes)
+            if (key := self.key(sha256)) in self.known or key in self.fresh or key in seen:
+                continue
+            seen.add(key)
+            pending.append((key, text, directory))
+            if pooled and len(pending) >= (POOLED_AT if self.pool is None else SUBMIT_EVERY):
+                pooled, pending = self._submit(pending, processes), []
+        if self.pool is not None:
+            self._submit(pending, processes)
+            self.pool.finish()
+
+    def _submit(self, specs: list[tuple[str, str, str]], processes: int) -> bool:
+        """Give the specs (key, text, folder) to the helpers, starting them first if need be; False when they could
+        not start (identify() then expands every spec)."""
+        if self.pool is None:
+            self.pool = IdentityPool(self.macro_sets, processes)
             try:
                 self.pool.start()
             except (OSError, RuntimeError) as error:
@@ -239,6 +254,11 @@ class IdentityResolver:
                                "process", error)
                 self.close()
                 self.pool = None
+                return False
+        folders = self._folders({key: directory for key, text, directory in specs if _READS_FOLDER.search(text)})
+        self.folders.update(folders)
+        self.pool.submit((key, text, folders.get(key)) for key, text, _ in specs)
+        return True
 
     def close(self) -> None:
         """Stop the helper processes of expand_ahead, if any are left."""
@@ -289,16 +309,18 @@ class IdentityResolver:
         """For each spec (key: its folder), the files of its folder its helper gets: the text of each one
         _source() reads, by name, and the names of those left out for their size (a spec reading one of
         those is expanded here). The files are read in one batch."""
-        listing: dict[str, list[tuple[str, int]]] = {directory: [] for directory in directories.values() if directory}
-        for path, entry in self.tree.entries().items():
-            parent, _, name = path.rpartition("/")
-            if parent in listing:
-                listing[parent].append((name, entry.size))
+        if not directories:
+            return {}
+        if self._listing is None:
+            self._listing = {}
+            for path, entry in self.tree.entries().items():
+                parent, _, name = path.rpartition("/")
+                self._listing.setdefault(parent, []).append((name, entry.size))
         sent: dict[str, list[str]] = {}
         withheld: dict[str, list[str]] = {}
-        for directory, files in listing.items():
+        for directory in set(directories.values()) - {""}:
             total = 0
-            for name, size in sorted(files):
+            for name, size in sorted(self._listing.get(directory, [])):
                 if size > FOLDER_FILE_BYTES or total + size > FOLDER_BYTES:
                     withheld.setdefault(directory, []).append(name)
                 else:

@@ -5,6 +5,7 @@ while the rest of the analysis waits. Helper processes (`python -m audits.identi
 in parallel, in the order the analysis will ask for them. They are plain subprocesses, not
 multiprocessing children, because a Celery prefork worker is a daemonic process that may not have those.
 
+The specs are submitted as the caller reads them: the helpers start on the first ones while the rest are read.
 Each helper gets the macro sets once (pickled: parent to child only), then batches of specs, and answers
 each spec with its identity as JSON (never pickle: a helper runs an untrusted repository's macros and
 Lua, and what it says back is data), with the names of the folder's files it read. A spec that may read
@@ -65,21 +66,42 @@ def receive(stream: IO[bytes], limit: int | None = None) -> bytes | None:
 
 class IdentityPool:
     """Computes `combine(spec_identities(text))` as JSON for submitted specs in `processes` helpers (start()):
-    each spec is given as (key, text, the files of its folder it may read, or None)."""
+    each spec is given as (key, text, the files of its folder it may read, or None), by submit() until finish()."""
 
-    def __init__(self, macro_sets: Mapping[str, MacroSet], specs: Iterable[tuple[str, str, Folder | None]],
-                 processes: int):
-        # (key, [spec text, folder]), in the order they will be asked for
-        self._waiting = deque({key: [text, folder] for key, text, folder in specs}.items())
-        self.keys = frozenset(key for key, _ in self._waiting)
-        self._untaken = set(self.keys)
+    def __init__(self, macro_sets: Mapping[str, MacroSet], processes: int):
+        self._waiting: deque[tuple[str, list[Any]]] = deque()  # (key, [spec text, folder]), in the order they will be asked for
+        self._submitted: set[str] = set()
+        self._untaken: set[str] = set()
         self._answers: dict[str, dict[str, Any] | None] = {}
         self._changed = threading.Condition()
+        self._submitting = True  # until finish(): a helper with nothing to do waits for more
         self._closed = False
         self._live = 0  # feeders still running: none left, nobody will answer what is still waiting
         self._helpers: list[subprocess.Popen[bytes]] = []
         self._setup = pickle.dumps(dict(macro_sets))
-        self._processes = max(1, min(processes, len(self._waiting) // BATCH + 1))
+        self._processes = max(1, processes)
+
+    @property
+    def keys(self) -> frozenset[str]:
+        """Every key submitted so far."""
+        with self._changed:
+            return frozenset(self._submitted)
+
+    def submit(self, specs: Iterable[tuple[str, str, Folder | None]]) -> None:
+        """More specs to expand, after those submitted before (a key submitted before is not sent again)."""
+        with self._changed:
+            for key, text, folder in specs:
+                if key not in self._submitted:
+                    self._waiting.append((key, [text, folder]))
+                    self._submitted.add(key)
+                    self._untaken.add(key)
+            self._changed.notify_all()
+
+    def finish(self) -> None:
+        """Nothing more will be submitted: a helper that finds nothing waiting stops."""
+        with self._changed:
+            self._submitting = False
+            self._changed.notify_all()
 
     def start(self) -> None:
         """Start the helpers and their feeders. OSError or RuntimeError when the machine cannot (no process or
@@ -107,6 +129,8 @@ class IdentityPool:
             send(helper.stdin, self._setup)
             while True:
                 with self._changed:
+                    while self._submitting and not self._waiting and not self._closed:
+                        self._changed.wait()
                     if self._closed or not self._waiting:
                         return
                     batch = [self._waiting.popleft() for _ in range(min(BATCH, len(self._waiting)))]
@@ -153,7 +177,7 @@ class IdentityPool:
                 self._changed.wait()
             answer = self._answers.pop(key)
             self._untaken.discard(key)
-            done = not self._untaken
+            done = not self._untaken and not self._submitting
         if done:
             self.close()
         return answer

@@ -52,6 +52,11 @@ def read_readable(tree: RepoTree, paths: Iterable[str]) -> dict[str, bytes]:
 
     Callers read a left-out path with `read_bytes` to get its TreeError.
     """
+    return dict(stream_readable(tree, paths))
+
+
+def stream_readable(tree: RepoTree, paths: Iterable[str]) -> Iterator[tuple[str, bytes]]:
+    """read_readable's (path, contents) in the order given, as the tree reads them."""
     entries = tree.entries()
     readable = []
     for path in paths:
@@ -60,7 +65,7 @@ def read_readable(tree: RepoTree, paths: Iterable[str]) -> dict[str, bytes]:
         except TreeError:
             continue
         readable.append(path)
-    return dict(tree.read_many(readable))
+    return iter(tree.read_many(readable))
 
 
 def check_readable(entries: dict[str, TreeEntry], path: str, max_file_bytes: int | None) -> TreeEntry:

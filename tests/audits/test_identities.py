@@ -141,6 +141,26 @@ def test_a_second_ingest_reuses_the_identities_computed_by_the_first(tmp_path, a
     assert BinaryPackage.objects.get(component__release=release, name="kern-arm-only").arches == ["aarch64"]
 
 
+def test_an_ingest_reading_its_specs_in_batches_looks_up_each_batchs_cached_identities(tmp_path, allow_local_sources,
+                                                                                      monkeypatch):
+    from audits import analysis, identities
+    from audits.models import Release
+    from audits.services.checkout_analysis import StoredIdentities
+
+    repo = tmp_path / "repo"
+    first = init_repo(repo, repo_files())
+    ingest_release(str(repo), first)
+    Release.objects.all().delete()
+    monkeypatch.setattr(analysis, "SPEC_BATCH", 2)
+    lookups: list[int] = []
+    get_many = StoredIdentities.get_many
+    monkeypatch.setattr(StoredIdentities, "get_many", lambda self, keys: lookups.append(len(keys)) or get_many(self, keys))
+    monkeypatch.setattr(identities, "spec_identities", lambda *a, **k: pytest.fail("expanded again"))
+    release = ingest_release(str(repo), first).release
+    assert lookups == [2, 2, 2, 1]  # the 7 rendered specs
+    assert Component.objects.get(release=release, name="curl").published_evr == "8.15.0-3.azl4"
+
+
 def test_an_ingest_whose_write_fails_keeps_its_identities_so_the_rerun_expands_nothing(tmp_path, allow_local_sources,
                                                                                     monkeypatch):
     from audits import identities

@@ -76,6 +76,11 @@ def _identify_all(resolver: IdentityResolver, specs: dict[str, str], processes: 
         resolver.close()
 
 
+def _pool(tmp_path: Path, specs: dict[str, str]) -> IdentityPool:
+    """A pool of two helpers with the macro sets of a tree of these specs, not started."""
+    return IdentityPool(IdentityResolver(_tree(tmp_path, specs), "azurelinux").macro_sets, processes=2)
+
+
 @pytest.fixture
 def pooled_from_two(monkeypatch):
     monkeypatch.setattr(identities, "POOLED_AT", 2)
@@ -243,8 +248,9 @@ def test_an_answer_naming_files_its_helper_was_not_sent_is_ignored(tmp_path, poo
 
 def test_a_pool_answers_none_for_every_spec_once_its_helpers_are_gone(tmp_path):
     specs = _specs(40)
-    resolver = IdentityResolver(_tree(tmp_path, specs), "azurelinux")
-    pool = IdentityPool(resolver.macro_sets, [(name, text, None) for name, text in specs.items()], processes=2)
+    pool = _pool(tmp_path, specs)
+    pool.submit((name, text, None) for name, text in specs.items())
+    pool.finish()
     pool.start()
     pool.close()
     assert all(helper.poll() is not None for helper in pool._helpers)
@@ -253,8 +259,9 @@ def test_a_pool_answers_none_for_every_spec_once_its_helpers_are_gone(tmp_path):
 
 def test_the_helpers_stop_once_every_answer_is_taken(tmp_path):
     specs = _specs(20)
-    resolver = IdentityResolver(_tree(tmp_path, specs), "azurelinux")
-    pool = IdentityPool(resolver.macro_sets, [(name, text, None) for name, text in specs.items()], processes=2)
+    pool = _pool(tmp_path, specs)
+    pool.submit((name, text, None) for name, text in specs.items())
+    pool.finish()
     pool.start()
     answers = [pool.take(name) for name in specs]
     assert all(isinstance(answer, dict) for answer in answers)
@@ -314,3 +321,47 @@ def test_a_helper_gets_none_of_the_portals_secrets_in_its_environment(monkeypatc
         helper.stdout.close()
     assert b"SECRET_KEY" not in environment and b"password" not in environment
     assert b"PYTHONPATH=" in environment
+
+
+def test_the_helpers_start_on_the_first_specs_before_the_rest_are_read(tmp_path, pooled_from_two, monkeypatch):
+    monkeypatch.setattr(identities, "SUBMIT_EVERY", 2)
+    specs = _specs(6)
+    resolver = IdentityResolver(_tree(tmp_path, specs), "azurelinux")
+    pool_when_read: list[bool] = []
+
+    def read() -> object:
+        for name, text in specs.items():
+            pool_when_read.append(resolver.pool is not None)
+            yield text, hashlib.sha256(text.encode()).hexdigest(), f"specs/{name}"
+
+    resolver.expand_ahead(read(), 2)
+    try:
+        assert pool_when_read == [False, False, True, True, True, True, True]
+        assert len(resolver.pool.keys) == len(specs)
+    finally:
+        resolver.close()
+
+
+def test_running_helpers_wait_for_specs_submitted_later_until_told_no_more_will_come(tmp_path):
+    specs = _specs(4)
+    pool = _pool(tmp_path, specs)
+    pool.start()
+    try:
+        time.sleep(0.5)  # the helpers are up with nothing to do
+        pool.submit((name, text, None) for name, text in specs.items())
+        assert all(isinstance(pool.take(name), dict) for name in specs)
+        assert all(helper.poll() is None for helper in pool._helpers)  # not finished: more may come
+        pool.submit([("late", SPEC.format(n=99), None)])
+        pool.finish()
+        assert isinstance(pool.take("late"), dict)
+        assert all(helper.wait(timeout=10) is not None for helper in pool._helpers)
+    finally:
+        pool.close()
+
+
+def test_a_spec_submitted_twice_is_queued_once(tmp_path):
+    specs = _specs(2)
+    pool = _pool(tmp_path, specs)
+    pool.submit((name, text, None) for name, text in specs.items())
+    pool.submit((name, text, None) for name, text in specs.items())
+    assert [key for key, _ in pool._waiting] == list(specs) and pool.keys == set(specs)
