@@ -189,6 +189,7 @@ class IdentityPool:
             self._closed = True
             self._waiting.clear()
             helpers = list(self._helpers)
+            self._changed.notify_all()  # a feeder waiting for more specs ends
         for helper in helpers:
             _stop(helper)
 

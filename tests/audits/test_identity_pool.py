@@ -359,6 +359,17 @@ def test_running_helpers_wait_for_specs_submitted_later_until_told_no_more_will_
         pool.close()
 
 
+def test_closing_a_pool_still_taking_specs_ends_its_feeders(tmp_path):
+    pool = _pool(tmp_path, _specs(1))
+    pool.start()  # nothing submitted, not finished: both feeders wait for specs
+    time.sleep(0.5)
+    pool.close()
+    deadline = time.monotonic() + 10
+    while pool._live and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert pool._live == 0 and all(helper.poll() is not None for helper in pool._helpers)
+
+
 def test_a_spec_submitted_twice_is_queued_once(tmp_path):
     specs = _specs(2)
     pool = _pool(tmp_path, specs)
