@@ -3,6 +3,11 @@
 It reads the macro sets (pickled by its parent), then batches of specs as JSON (each with the files of its
 folder it may read, or none), and answers each batch with, per spec, its identity JSON and the names of the
 files it read, or None for a spec whose expansion wanted a file it was not sent.
+
+Two threads read the batches and write the answers while the expansion goes on: the parent's threads share the
+ingest's interpreter lock, and a full garbage collection of the ingest's heap holds it for up to half a second,
+during which they neither send nor read. The batches the parent sent ahead, and the answers it has not read yet,
+then wait here instead of the expansion.
 """
 
 from __future__ import annotations
@@ -10,8 +15,10 @@ from __future__ import annotations
 import json
 import os
 import pickle
+import queue
 import sys
-from typing import Any
+import threading
+from typing import IO, Any
 
 from .identities import ComponentIdentity, combine, lua_sandbox
 from .identity_pool import Folder, receive, send
@@ -30,12 +37,35 @@ def serve() -> None:
         return
     macro_sets: dict[str, MacroSet] = pickle.loads(setup)
     sandbox = lua_sandbox(macro_sets)
-    while (message := receive(requests)) is not None:
+    batches: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+    replies_out: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+    threading.Thread(target=_receive_all, args=(requests, batches), daemon=True).start()
+    writer = threading.Thread(target=_send_all, args=(answers, replies_out), daemon=True)
+    writer.start()
+    while (message := batches.get()) is not None:
         replies: list[dict[str, Any] | None] = []
         for _, (text, folder) in json.loads(message):
             identity, read = expand(text, folder, macro_sets, sandbox)
             replies.append(None if read is None else {"identity": identity.to_json(), "read": read})
-        send(answers, json.dumps(replies).encode())
+        replies_out.put(json.dumps(replies).encode())
+    replies_out.put(None)
+    writer.join()
+
+
+def _receive_all(requests: IO[bytes], batches: queue.SimpleQueue[bytes | None]) -> None:
+    try:
+        while (message := receive(requests)) is not None:
+            batches.put(message)
+    finally:
+        batches.put(None)  # the parent closed the pipe, or died: the last batch was read
+
+
+def _send_all(answers: IO[bytes], replies: queue.SimpleQueue[bytes | None]) -> None:
+    while (reply := replies.get()) is not None:
+        try:
+            send(answers, reply)
+        except OSError:  # the parent stopped reading (it closed the pool): nothing more is sent
+            return
 
 
 def expand(text: str, folder: Folder | None, macro_sets: dict[str, MacroSet],

@@ -26,12 +26,15 @@ import subprocess
 import sys
 import threading
 from collections import deque
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Iterable, Mapping, TypedDict
 
 from .rpmspec.macrofiles import MacroSet
 
 BATCH = 8  # specs per message: small, so that the first answers come early
+AHEAD = 16  # batches a helper holds at once: it finds the next ones waiting as it answers one, not after the
+# threads (which share the ingest's interpreter lock) have read that answer
 MAX_ANSWER = 64 << 20  # bytes of one batch's answers that a helper may send (an identity is a few kB)
 # what a helper's environment keeps of its parent's: how to run Python, never a secret
 _PASSED = ("PATH", "PYTHONHOME", "LD_LIBRARY_PATH", "TMPDIR", "LANG", "LC_ALL", "LC_CTYPE")
@@ -64,6 +67,15 @@ def receive(stream: IO[bytes], limit: int | None = None) -> bytes | None:
     return payload if len(payload) == length else None
 
 
+@dataclass(eq=False)
+class _Helper:
+    process: subprocess.Popen[bytes]
+    batches: deque[list[str]] = field(default_factory=deque)  # the keys of each batch sent and not answered yet
+    sent_all: bool = False  # its writer stopped: no more batches will come
+    ended: bool = False  # its reader stopped: none will be sent
+    told: bool = False  # the log says it stopped answering
+
+
 class IdentityPool:
     """Computes `combine(spec_identities(text))` as JSON for submitted specs in `processes` helpers (start()):
     each spec is given as (key, text, the files of its folder it may read, or None), by submit() until finish()."""
@@ -76,7 +88,7 @@ class IdentityPool:
         self._changed = threading.Condition()
         self._submitting = True  # until finish(): a helper with nothing to do waits for more
         self._closed = False
-        self._live = 0  # feeders still running: none left, nobody will answer what is still waiting
+        self._live = 0  # helpers whose answers are still read: none left, nobody will answer what is still waiting
         self._helpers: list[subprocess.Popen[bytes]] = []
         self._setup = pickle.dumps(dict(macro_sets))
         self._processes = max(1, processes)
@@ -104,14 +116,16 @@ class IdentityPool:
             self._changed.notify_all()
 
     def start(self) -> None:
-        """Start the helpers and their feeders. OSError or RuntimeError when the machine cannot (no process or
-        thread left): the caller then closes the pool and expands the specs itself."""
+        """Start the helpers, each with a thread that sends it specs and one that reads its answers. OSError or
+        RuntimeError when the machine cannot (no process or thread left): the caller then closes the pool and
+        expands the specs itself."""
         for _ in range(self._processes):
-            helper = self._start()
+            helper = _Helper(self._start())
             with self._changed:
-                self._helpers.append(helper)
+                self._helpers.append(helper.process)
                 self._live += 1
-            threading.Thread(target=self._feed, args=(helper,), daemon=True, name="identity-pool").start()
+            threading.Thread(target=self._read, args=(helper,), daemon=True, name="identity-pool-read").start()
+            threading.Thread(target=self._write, args=(helper,), daemon=True, name="identity-pool-write").start()
 
     @staticmethod
     def _start() -> subprocess.Popen[bytes]:
@@ -122,49 +136,77 @@ class IdentityPool:
         return subprocess.Popen([sys.executable, "-m", "audits.identity_helper"], stdin=subprocess.PIPE,
                                 stdout=subprocess.PIPE, cwd=_ROOT, env=env)
 
-    def _feed(self, helper: subprocess.Popen[bytes]) -> None:
-        batch: list[tuple[str, list[Any]]] = []
-        assert helper.stdin is not None and helper.stdout is not None
+    def _write(self, helper: _Helper) -> None:
+        """Send the helper its specs, AHEAD batches at most it has not answered yet."""
+        stdin = helper.process.stdin
+        assert stdin is not None
         try:
-            send(helper.stdin, self._setup)
+            send(stdin, self._setup)
             while True:
                 with self._changed:
-                    while self._submitting and not self._waiting and not self._closed:
+                    while not (self._closed or helper.ended) and (
+                            len(helper.batches) >= AHEAD or (self._submitting and not self._waiting)):
                         self._changed.wait()
-                    if self._closed or not self._waiting:
+                    if self._closed or helper.ended or not self._waiting:
                         return
                     batch = [self._waiting.popleft() for _ in range(min(BATCH, len(self._waiting)))]
-                send(helper.stdin, json.dumps(batch).encode())
-                reply = receive(helper.stdout, MAX_ANSWER)
+                    helper.batches.append([key for key, _ in batch])
+                    self._changed.notify_all()  # its reader waits for it
+                send(stdin, json.dumps(batch).encode())
+        except (OSError, ValueError) as error:  # the helper is gone: its reader answers None for what it was sent
+            self._gone(helper, str(error) or type(error).__name__)
+        finally:
+            with self._changed:
+                helper.sent_all = True
+                self._changed.notify_all()
+
+    def _read(self, helper: _Helper) -> None:
+        """Take the helper's answers, batch by batch, until it answered all it will be sent; then stop it."""
+        stdout = helper.process.stdout
+        assert stdout is not None
+        try:
+            while True:
+                with self._changed:
+                    while not helper.batches and not helper.sent_all and not self._closed:
+                        self._changed.wait()
+                    if not helper.batches:
+                        return
+                    keys = helper.batches[0]
+                reply = receive(stdout, MAX_ANSWER)
                 answers = json.loads(reply) if reply is not None else None
-                if not isinstance(answers, list) or len(answers) != len(batch):
-                    self._gone(helper, "answered nothing readable")  # this batch is expanded by the caller
+                if not isinstance(answers, list) or len(answers) != len(keys):
+                    self._gone(helper, "answered nothing readable")  # its specs are expanded by the caller
                     return
                 with self._changed:
+                    helper.batches.popleft()
                     self._answers.update((key, answer if isinstance(answer, dict) else None)
-                                         for (key, _), answer in zip(batch, answers))
+                                         for key, answer in zip(keys, answers))
                     self._changed.notify_all()
-                batch = []
         except (OSError, ValueError) as error:
             self._gone(helper, str(error) or type(error).__name__)
         finally:
             with self._changed:
-                self._answers.update((key, None) for key, _ in batch if key not in self._answers)
+                helper.ended = True
+                for keys in helper.batches:
+                    self._answers.update((key, None) for key in keys if key not in self._answers)
+                helper.batches.clear()
                 self._live -= 1
                 self._changed.notify_all()
-            _stop(helper)
+            _stop(helper.process)
 
-    def _gone(self, helper: subprocess.Popen[bytes], why: str) -> None:
+    def _gone(self, helper: _Helper, why: str) -> None:
         """A helper stopped answering: unless the pool was closed, the operator sees why in the log (its own
         traceback, if any, is on stderr); its specs are expanded in-process (slower, the same identities)."""
-        if self._closed:
+        with self._changed:
+            told, helper.told = helper.told, True
+        if self._closed or told:  # its writer and its reader may both find it gone
             return
         try:
-            status = f"exit status {helper.wait(timeout=1)}"
+            status = f"exit status {helper.process.wait(timeout=1)}"
         except subprocess.TimeoutExpired:
             status = "still running"
         logger.warning("identity helper %s stopped answering (%s; %s): its specs are expanded in the ingest's "
-                       "own process", helper.pid, why, status)
+                       "own process", helper.process.pid, why, status)
 
     def take(self, key: str) -> dict[str, Any] | None:
         """The identity JSON of a submitted spec, waiting for it; None: the caller expands the spec itself."""
@@ -189,7 +231,7 @@ class IdentityPool:
             self._closed = True
             self._waiting.clear()
             helpers = list(self._helpers)
-            self._changed.notify_all()  # a feeder waiting for more specs ends
+            self._changed.notify_all()  # the threads waiting for more specs end
         for helper in helpers:
             _stop(helper)
 

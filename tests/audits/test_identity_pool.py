@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import pickle
+import subprocess
+import sys
+import threading
 import time
 from pathlib import Path
 
 import pytest
 
-from audits import analysis, identities
+from audits import analysis, identities, identity_pool
 from audits.azldev.tree import DirectoryTree
 from audits.identities import IdentityResolver
 from audits.identity_pool import IdentityPool
@@ -359,9 +364,9 @@ def test_running_helpers_wait_for_specs_submitted_later_until_told_no_more_will_
         pool.close()
 
 
-def test_closing_a_pool_still_taking_specs_ends_its_feeders(tmp_path):
+def test_closing_a_pool_still_taking_specs_ends_its_threads(tmp_path):
     pool = _pool(tmp_path, _specs(1))
-    pool.start()  # nothing submitted, not finished: both feeders wait for specs
+    pool.start()  # nothing submitted, not finished: every thread of the pool waits for specs
     time.sleep(0.5)
     pool.close()
     deadline = time.monotonic() + 10
@@ -376,3 +381,74 @@ def test_a_spec_submitted_twice_is_queued_once(tmp_path):
     pool.submit((name, text, None) for name, text in specs.items())
     pool.submit((name, text, None) for name, text in specs.items())
     assert [key for key, _ in pool._waiting] == list(specs) and pool.keys == set(specs)
+
+
+# A stand-in helper that reads the macro sets and one batch, then waits up to 5 s for a second batch before it
+# answers either: it answers only a pool that sends the next batch before it has the last one's answers.
+_WANTS_TWO_BATCHES = """
+import json, struct, sys, threading
+LENGTH = struct.Struct(">Q")
+requests, answers = sys.stdin.buffer, sys.stdout.buffer
+def receive():
+    head = requests.read(LENGTH.size)
+    return json.loads(requests.read(LENGTH.unpack(head)[0])) if len(head) == LENGTH.size else None
+requests.read(LENGTH.unpack(requests.read(LENGTH.size))[0])
+batches = [receive()]
+second = threading.Thread(target=lambda: batches.append(receive()), daemon=True)
+second.start()
+second.join(5)
+if len(batches) < 2:
+    sys.exit(1)
+while batches:
+    reply = json.dumps([{"identity": {}, "read": []} for _ in batches.pop(0)]).encode()
+    answers.write(LENGTH.pack(len(reply)) + reply)
+    answers.flush()
+    if not batches and (batch := receive()) is not None:
+        batches.append(batch)
+"""
+
+
+def test_a_helper_is_given_its_next_batch_before_it_answers_the_last(tmp_path, monkeypatch):
+    specs = _specs(2 * identity_pool.BATCH - 1)  # two batches
+    monkeypatch.setattr(IdentityPool, "_start", staticmethod(lambda: subprocess.Popen(
+        [sys.executable, "-c", _WANTS_TWO_BATCHES], stdin=subprocess.PIPE, stdout=subprocess.PIPE)))
+    pool = IdentityPool(IdentityResolver(_tree(tmp_path, specs), "azurelinux").macro_sets, processes=1)
+    pool.submit((name, text, None) for name, text in specs.items())
+    pool.finish()
+    pool.start()
+    try:
+        assert all(pool.take(name) == {"identity": {}, "read": []} for name in specs)
+    finally:
+        pool.close()
+
+
+def _cpu_ticks(pid: int) -> int:
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return int(fields[11]) + int(fields[12])  # utime + stime
+
+
+def test_a_helper_expands_every_batch_it_was_sent_while_its_answers_are_not_read(tmp_path):
+    specs = _specs(640)  # their answers are about 400 kB: more than a pipe holds
+    macro_sets = IdentityResolver(_tree(tmp_path, specs), "azurelinux").macro_sets
+    helper = IdentityPool._start()
+    batches = [list(specs.items())[start : start + identity_pool.BATCH] for start in range(0, len(specs), identity_pool.BATCH)]
+    try:
+        messages = [pickle.dumps(macro_sets)] + [json.dumps([(name, [text, None]) for name, text in batch]).encode()
+                                                 for batch in batches]
+        threading.Thread(target=lambda: [identity_pool.send(helper.stdin, m) for m in messages], daemon=True).start()
+        before, deadline = -1, time.monotonic() + 60
+        while (ticks := _cpu_ticks(helper.pid)) != before:  # until it stops working
+            assert time.monotonic() < deadline
+            before = ticks
+            time.sleep(1)
+        answers = [json.loads(identity_pool.receive(helper.stdout)) for _ in batches]
+        # what it answered was expanded before: reading the answers (more than a pipe holds) set nothing going
+        assert _cpu_ticks(helper.pid) - before <= 3  # clock ticks (10 ms): the expansion of the rest takes 20 or more
+    finally:
+        helper.kill()
+        helper.wait()
+        helper.stdin.close()
+        helper.stdout.close()
+    assert sum(len(json.dumps(answer)) for answer in answers) > 4 * (1 << 16)
+    assert [len(answer) for answer in answers] == [len(batch) for batch in batches]
+    assert all(isinstance(answer, dict) for batch in answers for answer in batch)
