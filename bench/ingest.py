@@ -18,7 +18,7 @@ Figures (see bench/README.md):
             with the spec expansion (audits.identities) as its own row: the time the ingest
             spent expanding or waiting for the helpers, in the analysis and in the write
             (which takes each identity as it comes to it).
-  cached    as many ingests again with the identity cache kept from the runs before (median):
+  cached    after each cold ingest, one more with the identity cache that ingest filled (median):
             what a later commit with the same specs costs. Every other run starts cold.
 
 It is a measurement, not a test: the exit code is 0 unless --check is given and
@@ -513,12 +513,10 @@ def main(argv: list[str] | None = None) -> int:
     with throwaway_django("pedigree-bench-var-") as db:
         print("baseline: cloning a normal checkout (not timed), then two read+parse passes ...", flush=True)
         baseline = measure_baseline(bundle, args.ref)
-        runs = []
-        for i in range(args.repeat):
+        runs, warm_runs = [], []
+        for i in range(args.repeat):  # alternated: a machine that slows down or speeds up weighs on both alike
             print(f"ingest run {i + 1}/{args.repeat} ...", flush=True)
             runs.append(run_ingest(bundle, args.ref))
-        warm_runs = []
-        for i in range(args.repeat):
             print(f"ingest run {i + 1}/{args.repeat} with the identities cached ...", flush=True)
             warm_runs.append(run_ingest(bundle, args.ref, keep_identities=True))
         print("ingest run under tracemalloc ...", flush=True)
