@@ -65,7 +65,7 @@ def stream_readable(tree: RepoTree, paths: Iterable[str]) -> Iterator[tuple[str,
         except TreeError:
             continue
         readable.append(path)
-    return iter(tree.read_many(readable))
+    return tree.read_many(readable)
 
 
 def check_readable(entries: dict[str, TreeEntry], path: str, max_file_bytes: int | None) -> TreeEntry:
