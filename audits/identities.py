@@ -41,8 +41,9 @@ MAX_NAME = 300  # BinaryPackage.name
 logger = logging.getLogger(__name__)
 POOLED_AT = 64  # specs to expand before helper processes are worth starting (about a third of a second each)
 SUBMIT_EVERY = 64  # specs found to expand, once the helpers run, before they are given the next ones
-# A spec that may read files of its folder (%{load:...}, %include) is sent to a helper with them: those of at most
-# FOLDER_FILE_BYTES, FOLDER_BYTES in all (the corpus's 44 such specs read files of at most 31 kB).
+# A spec that may read files of its folder (%{load:...}, %include) is sent to a helper with those its text names, of at
+# most FOLDER_FILE_BYTES, FOLDER_BYTES in all (the corpus's 44 such specs read files of at most 31 kB, named in their
+# Source tags; their folders hold 10 MB). One that reads another file is expanded in the ingest.
 _READS_FOLDER = re.compile(r"%[{?!]*(?:load|include)\b")
 FOLDER_FILE_BYTES = 256 << 10
 FOLDER_BYTES = 2 << 20
@@ -255,7 +256,7 @@ class IdentityResolver:
                 self.close()
                 self.pool = None
                 return False
-        folders = self._folders({key: directory for key, text, directory in specs if _READS_FOLDER.search(text)})
+        folders = self._folders({key: (directory, text) for key, text, directory in specs if _READS_FOLDER.search(text)})
         self.folders.update(folders)
         self.pool.submit((key, text, folders.get(key)) for key, text, _ in specs)
         return True
@@ -305,11 +306,11 @@ class IdentityResolver:
         sources = {name: _digest(texts.get(name)) for name in answer["read"]}
         return identity, {"identity": answer["identity"], "sources": sources}
 
-    def _folders(self, directories: Mapping[str, str]) -> dict[str, Folder]:
-        """For each spec (key: its folder), the files of its folder its helper gets: the text of each one
-        _source() reads, by name, and the names of those left out for their size (a spec reading one of
+    def _folders(self, specs: Mapping[str, tuple[str, str]]) -> dict[str, Folder]:
+        """For each spec (key: its folder and text), the files of its folder its helper gets: the text of each one
+        _source() reads that the spec's text names, by name, and the names of the others (a spec reading one of
         those is expanded here). The files are read in one batch."""
-        if not directories:
+        if not specs:
             return {}
         if self._listing is None:
             self._listing = {}
@@ -318,21 +319,21 @@ class IdentityResolver:
                 self._listing.setdefault(parent, []).append((name, entry.size))
         sent: dict[str, list[str]] = {}
         withheld: dict[str, list[str]] = {}
-        for directory in set(directories.values()) - {""}:
+        for key, (directory, text) in specs.items():
             total = 0
-            for name, size in sorted(self._listing.get(directory, [])):
-                if size > FOLDER_FILE_BYTES or total + size > FOLDER_BYTES:
-                    withheld.setdefault(directory, []).append(name)
-                else:
-                    sent.setdefault(directory, []).append(name)
+            for name, size in sorted(self._listing.get(directory, []) if directory else []):
+                if name in text and size <= FOLDER_FILE_BYTES and total + size <= FOLDER_BYTES:
+                    sent.setdefault(key, []).append(name)
                     total += size
-        blobs = read_readable(self.tree, (posixpath.join(d, name) for d, names in sent.items() for name in names))
+                else:
+                    withheld.setdefault(key, []).append(name)
+        blobs = read_readable(self.tree, {posixpath.join(specs[key][0], name) for key, names in sent.items() for name in names})
         folders: dict[str, Folder] = {}
-        for key, directory in directories.items():
-            paths = ((name, posixpath.join(directory, name)) for name in sent.get(directory, []))
+        for key, (directory, _) in specs.items():
+            paths = ((name, posixpath.join(directory, name)) for name in sent.get(key, []))
             folders[key] = {"texts": {name: blobs[path].decode("utf-8", errors="replace") for name, path in paths
                                       if path in blobs},
-                            "withheld": withheld.get(directory, [])}
+                            "withheld": withheld.get(key, [])}
         return folders
 
     def _source(self, directory: str, name: str) -> str | None:

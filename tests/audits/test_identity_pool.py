@@ -178,6 +178,35 @@ def test_a_spec_loading_a_file_too_large_to_send_is_expanded_by_the_caller(tmp_p
     assert watch.answered == len(specs) - 1
 
 
+def test_a_spec_is_sent_only_the_files_of_its_folder_its_text_names(tmp_path, pooled_from_two, monkeypatch):
+    specs = _specs(3) | {"loader": LOADS}
+    tree = _tree(tmp_path, specs, {"specs/loader/macros.extra": "%extra_version 4.2\n",
+                                   "specs/loader/unrelated.tar": "not read by the spec\n"})
+    sent: dict[str, object] = {}
+    submit = IdentityPool.submit
+
+    def recorded(pool: IdentityPool, batch) -> None:
+        batch = list(batch)
+        sent.update((text, folder) for _, text, folder in batch)
+        submit(pool, batch)
+
+    monkeypatch.setattr(IdentityPool, "submit", recorded)
+    assert _identify_all(IdentityResolver(tree, "azurelinux"), specs, processes=2)["loader"].version == "4.2"
+    assert sent[LOADS] == {"texts": {"macros.extra": "%extra_version 4.2\n"}, "withheld": ["loader.spec", "unrelated.tar"]}
+
+
+def test_a_spec_reading_a_file_its_text_does_not_name_is_expanded_by_the_caller(tmp_path, pooled_from_two, monkeypatch):
+    named_by_a_macro = LOADS.replace("%{load:%{_sourcedir}/macros.extra}",
+                                     "%global kind extra\n%{load:%{_sourcedir}/macros.%{kind}}")
+    specs = _specs(3) | {"loader": named_by_a_macro}
+    tree = _tree(tmp_path, specs, {"specs/loader/macros.extra": "%extra_version 4.2\n"})
+    watch = watch_pools(monkeypatch)
+    resolver = IdentityResolver(tree, "azurelinux")
+    assert _identify_all(resolver, specs, processes=2)["loader"].version == "4.2"
+    assert watch.answered == len(specs) - 1
+    assert list(resolver.fresh[_loader_key(resolver, named_by_a_macro)]["sources"]) == ["macros.extra"]
+
+
 def test_a_spec_loading_a_file_through_a_macro_of_the_macro_files_is_expanded_by_the_caller(tmp_path, pooled_from_two,
                                                                                            monkeypatch):
     loads_through_macro = LOADS.replace("%{load:%{_sourcedir}/macros.extra}", "%{load_extra}")
