@@ -1,7 +1,7 @@
 """PURE PYTHON: the helper process of audits.identity_pool (`python -m audits.identity_helper`).
 
-It reads the macro sets (pickled by its parent), then batches of specs as JSON (each with the files of its
-folder it may read, or none), and answers each batch with, per spec, its identity JSON and the names of the
+It reads the macro sets (pickled by its parent), then batches of specs (identity_pool.encode_batch: each with the
+files of its folder it may read, or none), and answers each batch with, per spec, its identity JSON and the names of the
 files it read, or None for a spec whose expansion wanted a file it was not sent.
 
 Two threads read the batches and write the answers while the expansion goes on: the parent's threads share the
@@ -21,7 +21,7 @@ import threading
 from typing import IO, Any
 
 from .identities import ComponentIdentity, combine, lua_sandbox
-from .identity_pool import Folder, receive, send
+from .identity_pool import Folder, decode_batch, receive, send
 from .rpmspec.identity import spec_identities
 from .rpmspec.lua import LuaSandbox
 from .rpmspec.macrofiles import MacroSet
@@ -44,7 +44,7 @@ def serve() -> None:
     writer.start()
     while (message := batches.get()) is not None:
         replies: list[dict[str, Any] | None] = []
-        for _, (text, folder) in json.loads(message):
+        for text, folder in decode_batch(message):
             identity, read = expand(text, folder, macro_sets, sandbox)
             replies.append(None if read is None else {"identity": identity.to_json(), "read": read})
         replies_out.put(json.dumps(replies).encode())

@@ -55,6 +55,24 @@ def send(stream: IO[bytes], payload: bytes) -> None:
     stream.flush()
 
 
+def encode_batch(specs: list[tuple[str, Folder | None]]) -> bytes:
+    """A batch of specs (text, folder) as one message: a JSON list of each one's folder and text length, then the
+    texts as they are (JSON would escape 90 MB of spec text, and the helper unescape it, for nothing)."""
+    texts = [text.encode("utf-8", "surrogatepass") for text, _ in specs]
+    head = json.dumps([[folder, len(text)] for (_, folder), text in zip(specs, texts)]).encode()
+    return b"".join([_LENGTH.pack(len(head)), head, *texts])
+
+
+def decode_batch(message: bytes) -> list[tuple[str, Folder | None]]:
+    """The specs of an encode_batch() message."""
+    end = _LENGTH.size + _LENGTH.unpack_from(message)[0]
+    specs, start = [], end
+    for folder, length in json.loads(message[_LENGTH.size : end]):
+        specs.append((message[start : start + length].decode("utf-8", "surrogatepass"), folder))
+        start += length
+    return specs
+
+
 def receive(stream: IO[bytes], limit: int | None = None) -> bytes | None:
     """One message, or None at the end of the stream (the other side closed it) or past `limit` bytes."""
     head = stream.read(_LENGTH.size)
@@ -81,7 +99,7 @@ class IdentityPool:
     each spec is given as (key, text, the files of its folder it may read, or None), by submit() until finish()."""
 
     def __init__(self, macro_sets: Mapping[str, MacroSet], processes: int):
-        self._waiting: deque[tuple[str, list[Any]]] = deque()  # (key, [spec text, folder]), in the order they will be asked for
+        self._waiting: deque[tuple[str, tuple[str, Folder | None]]] = deque()  # (key, (spec text, folder)), in the order they will be asked for
         self._submitted: set[str] = set()
         self._untaken: set[str] = set()
         self._answers: dict[str, dict[str, Any] | None] = {}
@@ -104,7 +122,7 @@ class IdentityPool:
         with self._changed:
             for key, text, folder in specs:
                 if key not in self._submitted:
-                    self._waiting.append((key, [text, folder]))
+                    self._waiting.append((key, (text, folder)))
                     self._submitted.add(key)
                     self._untaken.add(key)
             self._changed.notify_all()
@@ -152,7 +170,7 @@ class IdentityPool:
                     batch = [self._waiting.popleft() for _ in range(min(BATCH, len(self._waiting)))]
                     helper.batches.append([key for key, _ in batch])
                     self._changed.notify_all()  # its reader waits for it
-                send(stdin, json.dumps(batch).encode())
+                send(stdin, encode_batch([spec for _, spec in batch]))
         except (OSError, ValueError) as error:  # the helper is gone: its reader answers None for what it was sent
             self._gone(helper, str(error) or type(error).__name__)
         finally:

@@ -404,6 +404,12 @@ def test_closing_a_pool_still_taking_specs_ends_its_threads(tmp_path):
     assert pool._live == 0 and all(helper.poll() is not None for helper in pool._helpers)
 
 
+def test_a_batch_carries_each_spec_text_and_folder_as_it_was_given():
+    specs = [("Name: caf\u00e9\n%{load:x}\n", {"texts": {"x": "%v 1\n"}, "withheld": ["big.tar"]}), ("", None),
+             ("lone surrogate \udc80 kept", None)]
+    assert identity_pool.decode_batch(identity_pool.encode_batch(specs)) == specs
+
+
 def test_a_spec_submitted_twice_is_queued_once(tmp_path):
     specs = _specs(2)
     pool = _pool(tmp_path, specs)
@@ -418,9 +424,12 @@ _WANTS_TWO_BATCHES = """
 import json, struct, sys, threading
 LENGTH = struct.Struct(">Q")
 requests, answers = sys.stdin.buffer, sys.stdout.buffer
-def receive():
+def receive():  # a batch's specs, as many as the list its message starts with (identity_pool.encode_batch)
     head = requests.read(LENGTH.size)
-    return json.loads(requests.read(LENGTH.unpack(head)[0])) if len(head) == LENGTH.size else None
+    if len(head) < LENGTH.size:
+        return None
+    message = requests.read(LENGTH.unpack(head)[0])
+    return json.loads(message[LENGTH.size : LENGTH.size + LENGTH.unpack_from(message)[0]])
 requests.read(LENGTH.unpack(requests.read(LENGTH.size))[0])
 batches = [receive()]
 second = threading.Thread(target=lambda: batches.append(receive()), daemon=True)
@@ -462,7 +471,7 @@ def test_a_helper_expands_every_batch_it_was_sent_while_its_answers_are_not_read
     helper = IdentityPool._start()
     batches = [list(specs.items())[start : start + identity_pool.BATCH] for start in range(0, len(specs), identity_pool.BATCH)]
     try:
-        messages = [pickle.dumps(macro_sets)] + [json.dumps([(name, [text, None]) for name, text in batch]).encode()
+        messages = [pickle.dumps(macro_sets)] + [identity_pool.encode_batch([(text, None) for _, text in batch])
                                                  for batch in batches]
         threading.Thread(target=lambda: [identity_pool.send(helper.stdin, m) for m in messages], daemon=True).start()
         before, deadline = -1, time.monotonic() + 60
