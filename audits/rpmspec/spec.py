@@ -101,6 +101,8 @@ def part_of(line: str) -> str | None:
 
 
 _SIGNIFICANT = re.compile(r"[\\\n%{}()\[\]]")  # the only characters that change _Joiner's state
+# a line that _Joiner would end where it stands: no backslash, no %( or %[, each brace that of a %{...} of its own
+_WHOLE_LINE = re.compile(r"(?:[^\\{}%]++|%[^{(\[\\]|%\{[^{}\\%]*+\})*+")
 
 
 class _Joiner:
@@ -250,7 +252,7 @@ class SpecReader:
                 if self.part in ("preamble", "package") and self.stack[-1].reading:
                     self._preamble(line[:-1] if line.endswith("\n") else line, [])
                 continue
-            if "\\" in line or "%{" in line or "%(" in line or "%[" in line:
+            if ("\\" in line or "%{" in line or "%(" in line or "%[" in line) and not _WHOLE_LINE.fullmatch(line):
                 joiner = _Joiner()
                 more = joiner.add(line)
                 if i < len(lines) and more:

@@ -1,3 +1,6 @@
+import pytest
+
+from audits.rpmspec import spec as spec_module
 from audits.rpmspec.identity import spec_identity, split_dependencies
 from audits.rpmspec.macrofiles import MacroDefinition, MacroSet
 
@@ -145,6 +148,18 @@ def test_braces_closed_on_later_lines_and_a_trailing_backslash_keep_joining():
                            "Version: 8", "Summary: s", "%files"))
     # "Version: 9}" is inside %{?nothing:...}; the backslash brings "Version: 8" into the same buffer
     assert (result.version, result.release, result.packages[0].summary) == ("8", "5", "s")
+
+
+@pytest.mark.parametrize("line", ["%{expand:4\n", "x %(echo\n", "x %[1 +\n", "a %{b} \\\n", "a }%{b\n", "a %\\\n"])
+def test_a_line_rpm_joins_to_the_next_is_never_taken_whole(line):
+    assert spec_module._Joiner().add(line)  # the joiner reads on
+    assert not spec_module._WHOLE_LINE.fullmatch(line)
+
+
+def test_tag_lines_whose_macros_close_on_the_line_are_taken_whole():
+    # spec._WHOLE_LINE spares them the joiner, which would end them where they stand
+    for line in ("Release: 1%{?dist}\n", "Requires: %{name}%{?_isa} = %{version}-%{release}\n"):
+        assert spec_module._WHOLE_LINE.fullmatch(line) and not spec_module._Joiner().add(line)
 
 
 def test_a_later_buildarch_that_names_the_target_keeps_the_spec_for_that_arch():
