@@ -137,6 +137,9 @@ class MacroEngine:
     def lookup(self, name: str) -> Entry | None:
         if self.recording is not None:
             self.recording.add(name)
+        stack = self.table.get(name)
+        if stack is None:  # peek(), inline: the common case, a name the spec did not change
+            return self.base.get(name)
         return self.peek(name)
 
     def peek(self, name: str) -> Entry | None:
@@ -252,7 +255,9 @@ class MacroEngine:
                 out.append("%")
                 i = s + 1
                 continue
-            self.charge()
+            self.work += 1  # charge(), inline: once per macro call
+            if self.work > self.max_work:
+                self.charge(0)
             se = macro_end(text, s)
             if se < 0:
                 self.problem(f"unterminated macro %{text[s:s + 40]}")
@@ -284,7 +289,7 @@ class MacroEngine:
         g = ge = lastc = -1
         if c == "{":
             f = s + 1
-            negate, check, f = _flags(text, f)
+            negate, check, f = _flags(text, f) if text[f] in "?!" else (0, 0, f)
             n = se - 1
             stop = _FIELD_END.search(text, f, n)
             fe = stop.start() if stop is not None else max(f, n)
@@ -293,7 +298,7 @@ class MacroEngine:
             elif fe < n and text[fe] == " ":
                 lastc = se - 1
         else:
-            negate, check, f = _flags(text, s)
+            negate, check, f = _flags(text, s) if c in "?!" else (0, 0, s)
             fe = se
             if fe < len(text) and text[fe] in " \t":
                 nl = text.find("\n", fe)

@@ -75,17 +75,19 @@ class ParsedSpec:
 _DECLARING_PARTS = ("preamble", "package", "description")
 
 
+_WITH_ARGS_ENDS = tuple((word, len(word) + 1) for word in _WITH_ARGS)  # where the word ends after its %
+_BARE_ENDS = (("else", 5), ("endif", 6))
+
+
 def line_type(line: str) -> str | None:
     """The conditional (or %include) a raw line starts with, as rpm's parseLineType."""
     s = line.lstrip()
     if not s.startswith("%") or s[1:2] not in ("i", "e"):
         return None
-    for word in _WITH_ARGS:
-        n = len(word) + 1
+    for word, n in _WITH_ARGS_ENDS:
         if s.startswith(word, 1) and (len(s) == n or s[n] in " \t\r\n"):
             return word
-    for word in ("else", "endif"):
-        n = len(word) + 1
+    for word, n in _BARE_ENDS:
         if s.startswith(word, 1) and not s[n : n + 1].isalpha():
             return word
     return None
@@ -244,8 +246,8 @@ class SpecReader:
         return self.result
 
     def _read_lines(self, lines: list[str]) -> None:
-        i = 0
-        while i < len(lines) and not self.result.fatal:
+        i, count = 0, len(lines)
+        while i < count and not self.result.fatal:
             line = lines[i]
             i += 1
             if "%" not in line and "\\" not in line:  # most lines: nothing to join, expand or classify
@@ -255,8 +257,8 @@ class SpecReader:
             if ("\\" in line or "%{" in line or "%(" in line or "%[" in line) and not _WHOLE_LINE.fullmatch(line):
                 joiner = _Joiner()
                 more = joiner.add(line)
-                if i < len(lines) and more:
-                    while i < len(lines) and more:
+                if i < count and more:
+                    while i < count and more:
                         more = joiner.add(lines[i])
                         i += 1
                     self._buffer(joiner.buffer)
