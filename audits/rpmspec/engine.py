@@ -137,10 +137,8 @@ class MacroEngine:
     def lookup(self, name: str) -> Entry | None:
         if self.recording is not None:
             self.recording.add(name)
-        stack = self.table.get(name)
-        if stack is None:  # peek(), inline: the common case, a name the spec did not change
-            return self.base.get(name)
-        return self.peek(name)
+        # peek() inline for the common case: a name the spec did not change
+        return self.peek(name) if name in self.table else self.base.get(name)
 
     def peek(self, name: str) -> Entry | None:
         """lookup() without counting the name as read: for a caller that records what it uses itself."""
