@@ -168,20 +168,25 @@ def test_a_helper_gets_no_text_for_a_symlink_of_the_folder_as_in_process(tmp_pat
     assert resolver.fresh[_loader_key(resolver)]["sources"] == {"macros.extra": None}
 
 
-def test_a_spec_loading_a_file_too_large_to_send_is_expanded_by_the_caller(tmp_path, pooled_from_two, monkeypatch):
-    monkeypatch.setattr(identities, "FOLDER_FILE_BYTES", 10)
-    specs = _specs(3) | {"loader": LOADS}
-    tree = _tree(tmp_path, specs, {"specs/loader/macros.extra": "%extra_version 4.2\n"})
+def _expand_loader(tmp_path: Path, monkeypatch, loader: str = LOADS,
+                   files: dict[str, str] | None = None) -> tuple[IdentityResolver, int]:
+    """A spec loading macros.extra of its folder (and `files`), beside three others, expanded with two helpers:
+    the resolver, once the loader's version is checked to be the file's, and how many specs the helpers left
+    to it."""
+    specs = _specs(3) | {"loader": loader}
+    tree = _tree(tmp_path, specs, {"specs/loader/macros.extra": "%extra_version 4.2\n", **(files or {})})
     watch = watch_pools(monkeypatch)
     resolver = IdentityResolver(tree, "azurelinux")
     assert _identify_all(resolver, specs, processes=2)["loader"].version == "4.2"
-    assert watch.answered == len(specs) - 1
+    return resolver, len(specs) - watch.answered
+
+
+def test_a_spec_loading_a_file_too_large_to_send_is_expanded_by_the_caller(tmp_path, pooled_from_two, monkeypatch):
+    monkeypatch.setattr(identities, "FOLDER_FILE_BYTES", 10)
+    assert _expand_loader(tmp_path, monkeypatch)[1] == 1
 
 
 def test_a_spec_is_sent_only_the_files_of_its_folder_its_text_names(tmp_path, pooled_from_two, monkeypatch):
-    specs = _specs(3) | {"loader": LOADS}
-    tree = _tree(tmp_path, specs, {"specs/loader/macros.extra": "%extra_version 4.2\n",
-                                   "specs/loader/unrelated.tar": "not read by the spec\n"})
     sent: dict[str, object] = {}
     submit = IdentityPool.submit
 
@@ -191,33 +196,25 @@ def test_a_spec_is_sent_only_the_files_of_its_folder_its_text_names(tmp_path, po
         submit(pool, batch)
 
     monkeypatch.setattr(IdentityPool, "submit", recorded)
-    assert _identify_all(IdentityResolver(tree, "azurelinux"), specs, processes=2)["loader"].version == "4.2"
+    _expand_loader(tmp_path, monkeypatch, files={"specs/loader/unrelated.tar": "not read by the spec\n"})
     assert sent[LOADS] == {"texts": {"macros.extra": "%extra_version 4.2\n"}, "withheld": ["loader.spec", "unrelated.tar"]}
 
 
 def test_a_spec_reading_a_file_its_text_does_not_name_is_expanded_by_the_caller(tmp_path, pooled_from_two, monkeypatch):
     named_by_a_macro = LOADS.replace("%{load:%{_sourcedir}/macros.extra}",
                                      "%global kind extra\n%{load:%{_sourcedir}/macros.%{kind}}")
-    specs = _specs(3) | {"loader": named_by_a_macro}
-    tree = _tree(tmp_path, specs, {"specs/loader/macros.extra": "%extra_version 4.2\n"})
-    watch = watch_pools(monkeypatch)
-    resolver = IdentityResolver(tree, "azurelinux")
-    assert _identify_all(resolver, specs, processes=2)["loader"].version == "4.2"
-    assert watch.answered == len(specs) - 1
+    resolver, left = _expand_loader(tmp_path, monkeypatch, named_by_a_macro)
+    assert left == 1
     assert list(resolver.fresh[_loader_key(resolver, named_by_a_macro)]["sources"]) == ["macros.extra"]
 
 
 def test_a_spec_loading_a_file_through_a_macro_of_the_macro_files_is_expanded_by_the_caller(tmp_path, pooled_from_two,
                                                                                            monkeypatch):
     loads_through_macro = LOADS.replace("%{load:%{_sourcedir}/macros.extra}", "%{load_extra}")
-    specs = _specs(3) | {"loader": loads_through_macro}
     macros = MACROS + "%load_extra %{load:%{_sourcedir}/macros.extra}\n"
-    tree = _tree(tmp_path, specs, {"specs/a/azurelinux-rpm-config/macros": macros,
-                                   "specs/loader/macros.extra": "%extra_version 4.2\n"})
-    watch = watch_pools(monkeypatch)
-    resolver = IdentityResolver(tree, "azurelinux")
-    assert _identify_all(resolver, specs, processes=2)["loader"].version == "4.2"
-    assert watch.answered == len(specs) - 1  # the spec's text did not say it reads its folder: it was sent none
+    resolver, left = _expand_loader(tmp_path, monkeypatch, loads_through_macro,
+                                    {"specs/a/azurelinux-rpm-config/macros": macros})
+    assert left == 1  # the spec's text did not say it reads its folder: it was sent none
     assert list(resolver.fresh[_loader_key(resolver, loads_through_macro)]["sources"]) == ["macros.extra"]
 
 
