@@ -415,38 +415,34 @@ def test_a_spec_submitted_twice_is_queued_once(tmp_path):
     assert [key for key, _ in pool._waiting] == list(specs) and pool.keys == set(specs)
 
 
-# A stand-in helper that reads the macro sets and one batch, then waits up to 5 s for a second batch before it
+# A stand-in helper (speaking identity_pool's protocol) that reads the macro sets and one batch, then waits up to 5 s for a second batch before it
 # answers either: it answers only a pool that sends the next batch before it has the last one's answers.
 _WANTS_TWO_BATCHES = """
-import json, struct, sys, threading
-LENGTH = struct.Struct(">Q")
+import json, sys, threading
+from audits.identity_pool import decode_batch, receive, send
 requests, answers = sys.stdin.buffer, sys.stdout.buffer
-def receive():  # a batch's specs, as many as the list its message starts with (identity_pool.encode_batch)
-    head = requests.read(LENGTH.size)
-    if len(head) < LENGTH.size:
-        return None
-    message = requests.read(LENGTH.unpack(head)[0])
-    return json.loads(message[LENGTH.size : LENGTH.size + LENGTH.unpack_from(message)[0]])
-requests.read(LENGTH.unpack(requests.read(LENGTH.size))[0])
-batches = [receive()]
-second = threading.Thread(target=lambda: batches.append(receive()), daemon=True)
+def batch():
+    message = receive(requests)
+    return None if message is None else decode_batch(message)
+receive(requests)  # the macro sets
+batches = [batch()]
+second = threading.Thread(target=lambda: batches.append(batch()), daemon=True)
 second.start()
 second.join(5)
 if len(batches) < 2:
     sys.exit(1)
 while batches:
-    reply = json.dumps([{"identity": {}, "read": []} for _ in batches.pop(0)]).encode()
-    answers.write(LENGTH.pack(len(reply)) + reply)
-    answers.flush()
-    if not batches and (batch := receive()) is not None:
-        batches.append(batch)
+    send(answers, json.dumps([{"identity": {}, "read": []} for _ in batches.pop(0)]).encode())
+    if not batches and (more := batch()) is not None:
+        batches.append(more)
 """
 
 
 def test_a_helper_is_given_its_next_batch_before_it_answers_the_last(tmp_path, monkeypatch):
     specs = _specs(2 * identity_pool.BATCH - 1)  # two batches
     monkeypatch.setattr(IdentityPool, "_start", staticmethod(lambda: subprocess.Popen(
-        [sys.executable, "-c", _WANTS_TWO_BATCHES], stdin=subprocess.PIPE, stdout=subprocess.PIPE)))
+        [sys.executable, "-c", _WANTS_TWO_BATCHES], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        cwd=identity_pool._ROOT)))  # where it imports the protocol's functions from
     pool = IdentityPool(IdentityResolver(_tree(tmp_path, specs), "azurelinux").macro_sets, processes=1)
     pool.submit((name, text, None) for name, text in specs.items())
     pool.finish()
