@@ -42,8 +42,8 @@ logger = logging.getLogger(__name__)
 POOLED_AT = 64  # specs to expand before helper processes are worth starting (about a third of a second each)
 SUBMIT_EVERY = 64  # specs found to expand, once the helpers run, before they are given the next ones
 # A spec that may read files of its folder (%{load:...}, %include) is sent to a helper with those its text names, of at
-# most FOLDER_FILE_BYTES, FOLDER_BYTES in all (the corpus's 44 such specs read files of at most 31 kB, named in their
-# Source tags; their folders hold 10 MB). One that reads another file is expanded in the ingest.
+# most FOLDER_FILE_BYTES, FOLDER_BYTES in all (the corpus's 48 such spec files read files of at most 31 kB, all but
+# pam's named in their text; their folders hold 10 MB). One that reads another file is expanded in the ingest.
 _READS_FOLDER = re.compile(r"%[{?!]*(?:load|include)\b")
 FOLDER_FILE_BYTES = 256 << 10
 FOLDER_BYTES = 2 << 20
