@@ -75,8 +75,9 @@ class ParsedSpec:
 _DECLARING_PARTS = ("preamble", "package", "description")
 
 
-_WITH_ARGS_ENDS = tuple((word, len(word) + 1) for word in _WITH_ARGS)  # where the word ends after its %
-_BARE_ENDS = (("else", 5), ("endif", 6))
+# each conditional's word with where it ends after its %
+_WITH_ARGS_ENDS = tuple((word, len(word) + 1) for word in _WITH_ARGS)
+_BARE_ENDS = tuple((word, len(word) + 1) for word in ("else", "endif"))
 
 
 def line_type(line: str) -> str | None:
