@@ -18,31 +18,22 @@ from typing import TYPE_CHECKING, Callable
 
 from .engine import Entry, MacroEngine
 from .expr import ExprError, as_bool
+from .lines import CONDITIONALS, PART_SET, line_type, part_of
 from .scan import section_package
 
 if TYPE_CHECKING:
     from .crossarch import OtherArch
 
-PARTS = (
-    "package prep generate_buildrequires conf build install check clean preun postun pretrans posttrans "
-    "pre post files changelog description triggerpostun triggerprein triggerun triggerin trigger "
-    "verifyscript sepolicy filetriggerin filetrigger filetriggerun filetriggerpostun transfiletriggerin "
-    "transfiletrigger transfiletriggerun transfiletriggerpostun end patchlist sourcelist"
-).split()
-_PART_SET = frozenset(PARTS)
 _EXPANDED_PARTS = frozenset({"package", "description"})
 _BODY_READ = frozenset({"preamble", "package", "description"})  # the parts whose every line counts
-_WITH_ARGS = ("ifarch", "ifnarch", "ifos", "ifnos", "if", "elifarch", "elifos", "elif", "include")
-_CONDITIONALS = frozenset((*_WITH_ARGS, "else", "endif"))
 # lines that may change the macro table or the Lua state (a function a later %{lua:} calls)
-_DIRECTIVES = frozenset({"global", "define", "undefine", "bcond", "bcond_with", "bcond_without", "lua"}) | _CONDITIONALS | _PART_SET
+_DIRECTIVES = frozenset({"global", "define", "undefine", "bcond", "bcond_with", "bcond_without", "lua"}) | CONDITIONALS | PART_SET
 _DEFINING = re.compile(r"%\{?(?:define|global|undefine)\b")
 _LEADING_NAME = re.compile(r"\s*%\{?[!?]*([A-Za-z_][A-Za-z0-9_]*)")
 _MACRO_NAME = re.compile(r"%\{?[!?]*([A-Za-z_][A-Za-z0-9_]*)")
 _GENERATOR_DEPTH = 3
 MAX_INCLUDES = 8  # %include files read inside one another
 _NUMBERED_FILE = re.compile(r"(source|patch)0*([0-9]+)")  # SourceN/PatchN tags define %{SOURCEN}/%{PATCHN}
-_PART_WORD = re.compile(r"%([A-Za-z_]+)(?=\s|$)")
 _LISTS = {"buildarch": "buildarch", "buildarchitectures": "buildarch", "exclusivearch": "exclusivearch", "excludearch": "excludearch"}
 _TAG_MACROS = frozenset({"name", "version", "release", "epoch", "summary", "license", "url"})  # rpm defines %name...
 _TAG = re.compile(r"([A-Za-z0-9]+)\s*(\([^)]*\))?\s*:(.*)$", re.S)
@@ -75,32 +66,6 @@ class ParsedSpec:
 _DECLARING_PARTS = ("preamble", "package", "description")
 
 
-# each conditional's word with where it ends after its %
-_WITH_ARGS_ENDS = tuple((word, len(word) + 1) for word in _WITH_ARGS)
-_BARE_ENDS = tuple((word, len(word) + 1) for word in ("else", "endif"))
-
-
-def line_type(line: str) -> str | None:
-    """The conditional (or %include) a raw line starts with, as rpm's parseLineType."""
-    s = line.lstrip()
-    if not s.startswith("%") or s[1:2] not in ("i", "e"):
-        return None
-    for word, n in _WITH_ARGS_ENDS:
-        if s.startswith(word, 1) and (len(s) == n or s[n] in " \t\r\n"):
-            return word
-    for word, n in _BARE_ENDS:
-        if s.startswith(word, 1) and not s[n : n + 1].isalpha():
-            return word
-    return None
-
-
-def part_of(line: str) -> str | None:
-    """The section a line starts (rpm's isPart: case-insensitive, followed by a blank or the end)."""
-    m = _PART_WORD.match(line)
-    if m is None:
-        return None
-    word = m.group(1).lower()
-    return word if word in _PART_SET else None
 
 
 _SIGNIFICANT = re.compile(r"[\\\n%{}()\[\]]")  # the only characters that change _Joiner's state
@@ -284,14 +249,14 @@ class SpecReader:
         if m is None:
             return False
         name = m.group(1)
-        return (name in _DIRECTIVES or name.lower() in _PART_SET or name in self.engine.defined_here
+        return (name in _DIRECTIVES or name.lower() in PART_SET or name in self.engine.defined_here
                 or self._writes_sections(name, _GENERATOR_DEPTH)
                 or (name == "expand" and any(self._writes_sections(n, _GENERATOR_DEPTH) for n in _MACRO_NAME.findall(buffer))))
 
     def _generator(self, buffer: str) -> str | None:
         """The macro a line calls when that macro writes sections (%package, %files, ...), else None."""
         m = _LEADING_NAME.match(buffer)
-        if m is None or m.group(1) in _DIRECTIVES or m.group(1).lower() in _PART_SET:
+        if m is None or m.group(1) in _DIRECTIVES or m.group(1).lower() in PART_SET:
             return None
         return m.group(1) if self._writes_sections(m.group(1), _GENERATOR_DEPTH) else None
 
