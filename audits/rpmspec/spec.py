@@ -284,10 +284,11 @@ class SpecReader:
             return
         start = len(self.engine.problems)
         other_value = None
-        if expand and self.other is not None and self.other.wanted(buffer, self.part):
+        # a line calling a section-writing macro is expanded for both too: its lines are compared (crossarch)
+        if expand and self.other is not None and (self.other.wanted(buffer, self.part) or self._generator(buffer)):
             self.other.begin()
             text = self.engine.expand_text(buffer)
-            other_value = self.other.finish(buffer, text)
+            other_value = self.other.finish(buffer, text, self.part)
         else:
             text = self.engine.expand_text(buffer) if expand else buffer
         problems = self.engine.problems[start:]
