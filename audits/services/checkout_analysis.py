@@ -9,12 +9,14 @@ from typing import Iterator
 
 from django.conf import settings
 from django.db import Error, transaction
+from django.utils import timezone
 
 from jobs.progress import Progress, no_progress
 
 from .. import githistory, gitsource, gittree
 from ..analysis import IdentityCache, ReleaseAnalysis, analyse_release
 from ..models import IdentityCacheEntry
+from .rows import insert_rows
 
 logger = logging.getLogger(__name__)
 
@@ -61,9 +63,11 @@ class StoredIdentities:
 
     @staticmethod
     def add(entries: dict[str, dict]) -> None:
-        IdentityCacheEntry.objects.bulk_create(
-            [IdentityCacheEntry(key=k, value=v) for k, v in entries.items()], batch_size=500, ignore_conflicts=True
-        )
+        """The entries not kept yet (a concurrent ingest may have kept some): without model instances, which cost
+        twice what the INSERTs do for the 7,600 of a first ingest of the corpus."""
+        now = timezone.now()
+        insert_rows(IdentityCacheEntry, [{"key": k, "value": v, "created_at": now} for k, v in entries.items()],
+                    ignore_conflicts=True)
 
     @classmethod
     def keep(cls, entries: dict[str, dict]) -> None:

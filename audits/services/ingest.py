@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from typing import Iterable, Iterator
 
 from django.conf import settings
-from django.db import DataError, connection, models, transaction
+from django.db import DataError, connection, transaction
 
 from access.egress_settings import current_policy
 from jobs.progress import Progress, no_progress
@@ -44,6 +44,7 @@ from ..models import (
 from .blobs import store_texts
 from .checkout_analysis import StoredIdentities, analysed_checkout
 from .images import write_images
+from .rows import insert_rows
 from ..signals import release_written
 
 BATCH = 1000
@@ -330,40 +331,6 @@ def _jsonable(value):
     if isinstance(value, (dt.datetime, dt.date, dt.time)):
         return value.isoformat()
     return value
-
-
-def insert_rows(model, rows: list[dict]) -> None:
-    """INSERT plain field dicts without building model instances.
-
-    An ingest writes about 60,000 child rows; Django model construction and per-field
-    preparation cost several times the SQL itself. Only JSON fields need preparing.
-    Every dict of one call has the same keys (field names, `*_id` for foreign keys).
-    """
-    if not rows:
-        return
-    given = {model._meta.get_field(name).attname for name in rows[0]}
-    # fields a caller does not give get their model default, as Model.save would (a field added by a
-    # migration without a database default is NOT NULL)
-    defaults = {f.attname: f.get_default() for f in model._meta.concrete_fields
-                if f.attname not in given and not f.primary_key}
-    if defaults:
-        rows = [{**row, **defaults} for row in rows]
-    fields = [model._meta.get_field(name) for name in rows[0]]
-    quote = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields), ", ".join(["%s"] * len(fields))
-    )
-    prepare = [
-        (lambda value, f=f: f.get_db_prep_save(value, connection)) if isinstance(f, models.JSONField) else None
-        for f in fields
-    ]
-    values = [
-        [p(v) if p else v for p, v in zip(prepare, row.values())]
-        for row in rows
-    ]
-    with connection.cursor() as cursor:
-        for start in range(0, len(values), BATCH):
-            cursor.executemany(sql, values[start : start + BATCH])
 
 
 def _write_children(pairs: list[tuple[Component, ComponentRecord]], commits: dict[str, Commit],

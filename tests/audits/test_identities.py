@@ -403,3 +403,17 @@ def test_an_identity_reads_as_json_as_dataclasses_asdict_gives_it():
     assert identity.binaries and identity.left_out and len(identity.binaries[0].arches) == 2  # every kind of field
     assert identity.to_json() == dataclasses.asdict(identity)
     assert ComponentIdentity.from_json(identity.to_json()) == identity
+
+
+def test_identities_another_ingest_kept_meanwhile_are_left_as_they_are_and_the_others_are_kept():
+    from audits.models import IdentityCacheEntry
+    from audits.services.checkout_analysis import StoredIdentities
+
+    StoredIdentities.add({"a" * 64: {"identity": {"version": "1"}, "sources": {}}})
+    StoredIdentities.add({"a" * 64: {"identity": {"version": "2"}, "sources": {}},
+                          "b" * 64: {"identity": {"version": "3"}, "sources": {"x.patch": "0" * 64}}})
+    assert StoredIdentities().get_many(["a" * 64, "b" * 64]) == {
+        "a" * 64: {"identity": {"version": "1"}, "sources": {}},
+        "b" * 64: {"identity": {"version": "3"}, "sources": {"x.patch": "0" * 64}},
+    }
+    assert IdentityCacheEntry.objects.get(key="b" * 64).created_at is not None
