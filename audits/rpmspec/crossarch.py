@@ -1,14 +1,12 @@
-"""PURE PYTHON: a spec's dependency, %files and section-writing lines expanded for a second architecture while
-the spec is read for the first, so that the second architecture's identity need not read the whole spec again.
+"""PURE PYTHON: a spec's dependency and %files lines expanded for a second architecture while the spec is
+read for the first, so that the second architecture's identity need not read the whole spec again.
 
 identity.spec_identities gives a second architecture the first one's identity when nothing the reading
 looked up differs between them. Many specs read an architecture's macro only in a line whose value
 decides nothing else: `Requires: libfoo%{?_isa}` (a dependency), `%files -f %{pyproject_files}` (a file
-list's name), or a section-writing macro's lines whose architecture shows only in a file list's name or a
-script (`%pyproject_extras_subpkg`). Such a line is expanded again where it stands, with the second
-architecture's macro files under the spec's own definitions (and its Lua in a state of its own); when neither
-expansion changed anything (a macro, Lua's state, a problem, a note), the second reading would have taken the
-same path with only those values different.
+list's name). Such a line is expanded again where it stands, with the second architecture's macro files
+under the spec's own definitions; when neither expansion changed anything (a macro, Lua's state, a
+problem, a note), the second reading would have taken the same path with only that value different.
 Every other line's reads still decide whether the identity is shared at all (identity._Reads.same_for).
 """
 
@@ -16,12 +14,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
 
 from .builtins import BudgetExhausted
 from .engine import MacroEngine, base_table, build_python
-from .lines import line_type, part_of
-from .lua import LuaHost, LuaSandbox
+from .lua import LuaSandbox
 from .macrofiles import MacroSet
 from .reads import Trace
 from .scan import section_package
@@ -35,54 +31,34 @@ FILES = re.compile(r"[ \t]*%files(?=\s|$)", re.I)  # a %files header: only the p
 
 
 class Declined(Exception):
-    """The second expansion wanted to run Lua tangled with the first reading's (LuaSandbox.tangled)."""
+    """The second expansion wanted to run Lua, whose state the first reading keeps: not expanded twice."""
 
 
-class _OtherLua:
-    """The sandbox as the second expansion sees it: what the spec's Lua changed; a chunk not tangled with it runs
-    in `own`, a state of its own made anew for each line (rpm's reading for the second architecture would have
-    shown it the same globals), any other is declined. What a chunk changes in `own` counts as a change."""
+class _NoLua:
+    """The sandbox as the second expansion sees it: what the spec's Lua changed, but no run."""
 
-    def __init__(self, sandbox: LuaSandbox, own: LuaSandbox) -> None:
-        self._sandbox, self._own = sandbox, own
-        own.new_state()
+    def __init__(self, sandbox: LuaSandbox) -> None:
+        self._sandbox = sandbox
 
     @property
     def changed(self) -> frozenset[str]:
-        return self._sandbox.changed | self._own.changed
+        return self._sandbox.changed
 
     @property
-    def tangled_runs(self) -> int:
-        return self._sandbox.tangled_runs
+    def runs(self) -> int:
+        return self._sandbox.runs
 
     def reach(self, code: str) -> frozenset[str]:
         return self._sandbox.reach(code)
 
-    def run(self, code: str, host: LuaHost, **options: Any) -> str:
-        if self._sandbox.tangled(code):
-            raise Declined
-        return self._own.run(code, host, **options)
-
-
-_OWN_SANDBOXES: dict[int, tuple[MacroSet, LuaSandbox]] = {}
-
-
-def _own_sandbox(macros: MacroSet, like: LuaSandbox) -> LuaSandbox:
-    """The sandbox the second architecture's lines run their Lua in: one per macro set, with `like`'s budgets."""
-    known = _OWN_SANDBOXES.get(id(macros))
-    if known is None or known[0] is not macros:
-        if len(_OWN_SANDBOXES) >= 8:
-            _OWN_SANDBOXES.clear()
-        known = _OWN_SANDBOXES[id(macros)] = (macros, LuaSandbox(
-            macros.lua_modules, max_instructions=like.max_instructions, max_memory=like.max_memory,
-            max_output=like.max_output, max_depth=like.max_depth))
-    return known[1]
+    def run(self, *args: object, **options: object) -> str:
+        raise Declined
 
 
 @dataclass(frozen=True, slots=True)
 class _Mark:
-    """Where an expansion starts: it changed nothing when the table, problems, notes and Lua are as here (no
-    global changed, no chunk run that may have changed a table an earlier chunk made: LuaSandbox.tangled)."""
+    """Where an expansion starts: it changed nothing when the table, problems, notes and Lua are as here
+    (a Lua chunk that ran may have changed a table an earlier chunk made, which `changed` does not show)."""
 
     generation: int
     problems: int
@@ -94,7 +70,7 @@ class _Mark:
     @classmethod
     def of(cls, engine: MacroEngine) -> _Mark:
         sandbox = engine.sandbox
-        lua = (sandbox.changed, sandbox.tangled_runs) if sandbox is not None else None
+        lua = (sandbox.changed, sandbox.runs) if sandbox is not None else None
         return cls(engine.generation, len(engine.problems), len(engine.notes), lua, engine.work, engine.output)
 
     def unchanged(self, engine: MacroEngine) -> bool:
@@ -130,9 +106,9 @@ class OtherArch:
         self._start = (_Mark.of(engine), engine.recording, engine.recording_whole)
         engine.recording, engine.recording_whole = set(), {}
 
-    def finish(self, buffer: str, text: str, part: str) -> str | None:
-        """After it (`text`, read in `part`): a dependency line's value for the second architecture when the line
-        was expanded for both (see _shape), else None. What the line looked up counts as read by the reading unless it was."""
+    def finish(self, buffer: str, text: str) -> str | None:
+        """After it (`text`): a dependency line's value for the second architecture when the line was expanded
+        for both (see _shape), else None. What the line looked up counts as read by the reading unless it was."""
         engine = self.engine
         assert self._start is not None and engine.trace is not None and engine.recording is not None
         mark, recording, recording_whole = self._start
@@ -142,7 +118,7 @@ class OtherArch:
         other = None
         if not local.isdisjoint(self.names) and mark.unchanged(engine) and self._tables_agree():
             other = self._expand_other(buffer, mark.work + self.work, mark.output + self.output)
-        kept, value = _shape(text, other[0], part) if other is not None else (False, None)
+        kept, value = _shape(text, other[0]) if other is not None else (False, None)
         if other is None or not kept:
             engine.trace.update(local)
             return None
@@ -179,8 +155,8 @@ class OtherArch:
     def _expand_other(self, buffer: str, work: int, output: int) -> tuple[str, int, int] | None:
         """`buffer` expanded with the second architecture's macro files under the spec's definitions, with
         what it spent (from `work` and `output`: what its reading has spent so far, so that it exhausts a
-        budget where that reading would); None when it changed anything (undone) or wanted Lua tangled with the
-        first reading's, which it may not run (_OtherLua)."""
+        budget where that reading would); None when it changed anything (undone) or wanted Lua, which it
+        may not run."""
         engine = self.engine
         base, cache, python, sandbox = engine.base, engine.cache, engine.python, engine.sandbox
         recording, recording_whole, exhausted = engine.recording, engine.recording_whole, engine.exhausted
@@ -189,7 +165,7 @@ class OtherArch:
         engine.base, engine.cache = base_table(self.macros)
         engine.python = build_python(self.macros)
         if sandbox is not None:
-            engine.sandbox = _OtherLua(sandbox, _own_sandbox(self.macros, sandbox))  # type: ignore[assignment]
+            engine.sandbox = _NoLua(sandbox)  # type: ignore[assignment]
         engine.recording, engine.recording_whole = set(), {}
         engine.work, engine.output = work, output
         try:
@@ -206,40 +182,19 @@ class OtherArch:
         return found
 
 
-def _shape(ours: str, theirs: str, part: str) -> tuple[bool, str | None]:
-    """Whether two expansions of a line, read in `part`, read the same way, and a dependency line's value for the
-    second architecture (None for any other line: see _same_lines). A dependency must be one line with a value.
+def _shape(ours: str, theirs: str) -> tuple[bool, str | None]:
+    """Whether two expansions of a line read the same way, and a dependency line's value for the second
+    architecture (None for a %files header naming the same package). Both must be one line with a value.
     A value left with macro text is explained by looking its macros up, after the reading but still
     traced, so a differing one among them still stops the sharing (identity._second_identity)."""
     ours, theirs = ours.removesuffix("\n"), theirs.removesuffix("\n")
-    one_line = "\n" not in ours and "\n" not in theirs
-    if one_line and (tag := DEPENDENCY.match(ours)) is not None and (other_tag := DEPENDENCY.match(theirs)) is not None:
-        values = ours[tag.end():].strip(), theirs[other_tag.end():].strip()
-        return all(values), values[1] if all(values) else None
-    return _same_lines(ours.split("\n"), theirs.split("\n"), part), None
-
-
-_TAGGED = frozenset({"preamble", "package"})  # the parts whose lines are tags the identity reads
-
-
-def _same_lines(ours: list[str], theirs: list[str], part: str) -> bool:
-    """Whether the reader takes the lines of two expansions (a section-writing macro's, `%pyproject_extras_subpkg`
-    with its `-f` file list under the build directory) the same way, `part` being where the first one is read:
-    line by line the same, or %files headers of the same package, or, outside the preamble and %package
-    sections, two lines that are neither conditionals nor section headers (a script's, a description's)."""
-    if len(ours) != len(theirs):
-        return False
-    for line, other in zip(ours, theirs):
-        if line != other and not _same_package(line, other) and (part in _TAGGED or not _plain(line) or not _plain(other)):
-            return False
-        part = part_of(line.lstrip()) or part
-    return True
-
-
-def _same_package(line: str, other: str) -> bool:
-    return (FILES.match(line) is not None and FILES.match(other) is not None
-            and section_package(line.lstrip(), "files") == section_package(other.lstrip(), "files"))
-
-
-def _plain(line: str) -> bool:
-    return line_type(line) is None and part_of(line.lstrip()) is None
+    if "\n" in ours or "\n" in theirs:
+        return False, None
+    if FILES.match(ours):
+        same = FILES.match(theirs) is not None
+        return same and section_package(ours.lstrip(), "files") == section_package(theirs.lstrip(), "files"), None
+    tag, other_tag = DEPENDENCY.match(ours), DEPENDENCY.match(theirs)
+    if tag is None or other_tag is None:
+        return False, None
+    values = ours[tag.end():].strip(), theirs[other_tag.end():].strip()
+    return all(values), values[1] if all(values) else None

@@ -94,7 +94,7 @@ class LuaSandbox:
         self._hosts: list[LuaHost] = []
         self._failure: BaseException | None = None
         self._ran = False  # a chunk ran since the state was made: new_state() has something to forget
-        self.tangled_runs = 0  # chunks run that were tangled() with the spec's Lua when they ran
+        self.runs = 0  # chunks run: a chunk may change a table an earlier one made, which `changed` does not show
         self._runtime = lua54.LuaRuntime(
             encoding=None, register_eval=False, register_builtins=False, unpack_returned_tuples=True,
             max_memory=max_memory, attribute_filter=_refuse_attribute,
@@ -148,13 +148,6 @@ class LuaSandbox:
             known = self._reach[code] = known
         return known
 
-    def tangled(self, code: str) -> bool:
-        """Whether `code` may reach what this spec's Lua left: a global it changed (a chunk may then change a table
-        an earlier one made, which `changed` does not show), or a module's table (require). A chunk that is not
-        sees the globals it names as a new state has them."""
-        reach = self.reach(code)
-        return GLOBAL + "require" in reach or not reach.isdisjoint(self.changed)
-
     def run(
         self, code: str, host: LuaHost, *, opt: Mapping[str, str] | None = None, arg: Sequence[str] | None = None
     ) -> str:
@@ -166,8 +159,7 @@ class LuaSandbox:
         arg_table = table([a.encode() for a in (arg or ())])
         outermost = not self._hosts
         self._ran = True
-        if self.tangled(code):
-            self.tangled_runs += 1
+        self.runs += 1
         if outermost:
             self._failure = None
         self._hosts.append(host)

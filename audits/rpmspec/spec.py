@@ -284,11 +284,10 @@ class SpecReader:
             return
         start = len(self.engine.problems)
         other_value = None
-        # a line calling a section-writing macro is expanded for both too: its lines are compared (crossarch)
-        if expand and self.other is not None and (self.other.wanted(buffer, self.part) or self._generator(buffer)):
+        if expand and self.other is not None and self.other.wanted(buffer, self.part):
             self.other.begin()
             text = self.engine.expand_text(buffer)
-            other_value = self.other.finish(buffer, text, self.part)
+            other_value = self.other.finish(buffer, text)
         else:
             text = self.engine.expand_text(buffer) if expand else buffer
         problems = self.engine.problems[start:]

@@ -130,26 +130,6 @@ def test_the_host_hears_of_a_change_made_before_it_is_asked_to_expand(sandbox):
     assert heard == [frozenset(), {GLOBAL + "g", GLOBAL + "*"}]
 
 
-def test_a_chunk_naming_a_global_the_specs_lua_changed_is_tangled_with_it(sandbox):
-    sandbox.new_state()
-    sandbox.run("t = {}", FakeHost())
-    assert sandbox.tangled("t[1] = 1") and not sandbox.tangled("print(u)")
-
-
-def test_a_chunk_requiring_a_module_is_tangled_even_in_a_new_state(sandbox):
-    sandbox.new_state()
-    assert sandbox.tangled("local c = require('fedora.common')") and not sandbox.tangled("print(1)")
-
-
-def test_only_tangled_runs_are_counted_as_such(sandbox):
-    sandbox.new_state()
-    before = sandbox.tangled_runs
-    sandbox.run("t = {}", FakeHost())
-    sandbox.run("print(1)", FakeHost())
-    sandbox.run("t[1] = 1", FakeHost())
-    assert sandbox.tangled_runs == before + 1
-
-
 def test_a_chunk_reaches_the_globals_it_names(sandbox):
     assert {GLOBAL + "print", GLOBAL + "x"} <= sandbox.reach("print(x)")
 
