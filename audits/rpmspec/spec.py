@@ -66,8 +66,6 @@ class ParsedSpec:
 _DECLARING_PARTS = ("preamble", "package", "description")
 
 
-
-
 _SIGNIFICANT = re.compile(r"[\\\n%{}()\[\]]")  # the only characters that change _Joiner's state
 # a line that _Joiner would end where it stands: no backslash, no %( or %[, each brace that of a %{...} of its own
 _WHOLE_LINE = re.compile(r"(?:[^\\{}%]++|%[^{(\[\\]|%\{[^{}\\%]*+\})*+")

@@ -44,10 +44,8 @@ from ..models import (
 from .blobs import store_texts
 from .checkout_analysis import StoredIdentities, analysed_checkout
 from .images import write_images
-from .rows import insert_rows
+from .rows import BATCH, insert_rows
 from ..signals import release_written
-
-BATCH = 1000
 
 
 class IngestError(Exception):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import connection, models
 from django.db.models.constants import OnConflict
 
-_BATCH = 1000  # rows per executemany
+BATCH = 1000  # rows per executemany and per bulk_create
 
 
 def insert_rows(model, rows: list[dict], *, ignore_conflicts: bool = False) -> None:
@@ -41,5 +41,5 @@ def insert_rows(model, rows: list[dict], *, ignore_conflicts: bool = False) -> N
         for row in rows
     ]
     with connection.cursor() as cursor:
-        for start in range(0, len(values), _BATCH):
-            cursor.executemany(sql, values[start : start + _BATCH])
+        for start in range(0, len(values), BATCH):
+            cursor.executemany(sql, values[start : start + BATCH])
