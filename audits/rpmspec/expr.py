@@ -25,6 +25,10 @@ class Version:
 
 Value = int | str | Version
 
+# Parentheses, unary operators and ternaries nested deeper than this are refused: no real spec nests more than a
+# few, and the parser's recursion must stay far from both Python's limit and, compiled, the C stack's.
+MAX_NESTING = 64
+
 _TWO_CHAR = {"==": "==", "!=": "!=", "<=": "<=", ">=": ">=", "&&": "&&", "||": "||"}
 _ONE_CHAR = set("+-*/()<>!?:,")
 
@@ -63,6 +67,7 @@ class _Parser:
         self.expand = expand
         self.find_macro_end = find_macro_end
         self.discard = 0
+        self.nesting = 0
         self.token = ""
         self.value: Value | None = None
         self.advance()
@@ -133,7 +138,19 @@ class _Parser:
         else:
             raise ExprError(f"parse error in expression {text.strip()!r}")
 
+    def _nest(self) -> None:
+        self.nesting += 1
+        if self.nesting > MAX_NESTING:
+            raise ExprError(f"expression nests deeper than {MAX_NESTING} levels")
+
     def primary(self) -> Value:
+        self._nest()
+        try:
+            return self._primary()
+        finally:
+            self.nesting -= 1
+
+    def _primary(self) -> Value:
         token = self.token
         if token == "(":
             self.advance()
@@ -226,6 +243,13 @@ class _Parser:
         if self.token != "?":
             return condition
         truth = _truthy(condition)
+        self._nest()
+        try:
+            return self._branches(truth)
+        finally:
+            self.nesting -= 1
+
+    def _branches(self, truth: bool) -> Value:
         self.discard += not truth
         self.advance()
         yes = self.ternary()

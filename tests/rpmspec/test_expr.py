@@ -36,6 +36,16 @@ def test_invalid_expressions_are_errors(text):
         evaluate(text)
 
 
+@pytest.mark.parametrize("nested", ["(" * 65 + "1" + ")" * 65, "!" * 65 + "1", "-" * 65 + "1", "1 ? " * 65 + "1" + " : 1" * 65])
+def test_an_expression_nested_deeper_than_the_limit_is_refused_with_a_reason(nested):
+    with pytest.raises(ExprError, match="nests deeper than 64 levels"):
+        evaluate(nested)
+
+
+def test_an_expression_nested_as_deep_as_the_limit_is_evaluated():
+    assert evaluate("(" * 63 + "1" + ")" * 63) == 1
+
+
 def test_an_if_condition_is_true_for_a_non_empty_string():
     assert as_bool('"x"') and not as_bool('""')
 

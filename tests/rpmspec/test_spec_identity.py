@@ -278,3 +278,11 @@ def test_a_macro_naming_a_section_writer_only_behind_a_twice_doubled_percent_doe
     assert section_writing(Entry("%{expand:echo %%%%subpkg is not used}", "", 0)) == (True, False, frozenset({"expand"}))
     assert section_writing(Entry("%{expand:%%subpkg -n x}", "", 0))[2] == frozenset({"expand", "subpkg"})
     assert section_writing(Entry("%%%subpkg", "", 0))[2] == frozenset({"subpkg"})
+
+
+@pytest.mark.parametrize("construct", ["%[" + "(" * 200_000 + "1" + ")" * 200_000 + "]", "%{?a:" * 200_000 + "1" + "}" * 200_000])
+def test_a_version_nested_two_hundred_thousand_levels_deep_is_unresolved_with_a_reason(construct):
+    # compiled (build/compiled), deep recursion would overflow the C stack and kill the process
+    result = identity(spec("Name: demo", f"Version: {construct}", "Release: 1", "Summary: s", "License: MIT",
+                           "%description", "d", "%files"))
+    assert result.version == "" and result.unresolved
