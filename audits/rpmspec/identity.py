@@ -233,9 +233,12 @@ def _built_elsewhere(reader: SpecReader, reads: _Reads, other: OtherArch | None)
     return decide
 
 
-def _read(text: str, engine: MacroEngine, target_cpu: str, reads: _Reads, other: OtherArch | None) -> tuple[ParsedSpec, str]:
+def _read(text: str, engine: MacroEngine, target_cpu: str, reads: _Reads, other: OtherArch | None,
+          readings: list[str] | None) -> tuple[ParsedSpec, str]:
     """The spec read for `target_cpu`, adding what the reader read to `reads` (no arch tests for noarch,
     which is the same target whatever the architecture), and the target cpu it was read for in the end."""
+    if readings is not None:
+        readings.append(target_cpu)
     reader = SpecReader(engine, target_cpu, other=other)
     if target_cpu == "noarch":
         reader.retarget("noarch")
@@ -273,10 +276,12 @@ def spec_identity(
     arch: str,
     sandbox: LuaSandbox | None = None,
     read_source: Callable[[str], str | None] | None = None,
+    readings: list[str] | None = None,
 ) -> SpecIdentity:
     """The identity rpm would give the spec's packages when built for `arch`. Never raises.
-    `read_source(file_name)` gives a file of the spec's folder (for `%{load:%{_sourcedir}/...}`), or None."""
-    return _traced_identity(text, macros, arch, sandbox, read_source, None)[0]
+    `read_source(file_name)` gives a file of the spec's folder (for `%{load:%{_sourcedir}/...}`), or None.
+    `readings` gets the target cpu of every reading of the spec from its start (what sharing saves)."""
+    return _traced_identity(text, macros, arch, sandbox, read_source, None, readings)[0]
 
 
 def spec_identities(
@@ -285,6 +290,7 @@ def spec_identities(
     *,
     sandbox: LuaSandbox | None = None,
     read_source: Callable[[str], str | None] | None = None,
+    readings: list[str] | None = None,
 ) -> dict[str, SpecIdentity]:
     """spec_identity for every architecture of `macro_sets` (the macro set of each), in that order. The first
     one is expanded; another is expanded on its own only when that expansion read something that differs
@@ -295,14 +301,16 @@ def spec_identities(
     differing = {arch: differing_macros(macro_sets[first_arch], macro_sets[arch]) for arch in arches[1:]
                  if BYTE_ORDERS.get(first_arch) == BYTE_ORDERS.get(arch)}
     second = next(((arch, macro_sets[arch], d) for arch, d in differing.items() if d is not None), None)
-    first, reads, other = _traced_identity(text, macro_sets[first_arch], first_arch, sandbox, read_source, second)
+    first, reads, other = _traced_identity(text, macro_sets[first_arch], first_arch, sandbox, read_source, second,
+                                           readings)
     found = {first_arch: first}
     for arch in arches[1:]:
         own = other is not None and other.arch == arch  # the identity with its values of the lines expanded for it
         if reads is not None and (d := differing.get(arch)) is not None and reads.same_for(first_arch, arch, d, other_lines=own):
             found[arch] = other if own and other is not None else _as_arch(first, arch)
         else:
-            found[arch] = spec_identity(text, macro_sets[arch], arch=arch, sandbox=sandbox, read_source=read_source)
+            found[arch] = spec_identity(text, macro_sets[arch], arch=arch, sandbox=sandbox, read_source=read_source,
+                                        readings=readings)
     return found
 
 
@@ -336,7 +344,7 @@ def _as_arch(identity: SpecIdentity, arch: str) -> SpecIdentity:
 
 def _traced_identity(text: str, macros: MacroSet, arch: str, sandbox: LuaSandbox | None,
                      read_source: Callable[[str], str | None] | None,
-                     second: tuple[str, MacroSet, Differences] | None,
+                     second: tuple[str, MacroSet, Differences] | None, readings: list[str] | None,
                      ) -> tuple[SpecIdentity, _Reads | None, SpecIdentity | None]:
     """spec_identity, what it read (None when it failed), and the identity for the `second` architecture
     (its macro set, and how it differs from `macros`) when lines were expanded for it too (crossarch):
@@ -347,7 +355,7 @@ def _traced_identity(text: str, macros: MacroSet, arch: str, sandbox: LuaSandbox
     other = OtherArch(engine, *second[:2], second[2].names) if second is not None else None
     reads = _Reads(engine.start_trace(), for_other=other.reads if other is not None else Trace())
     try:
-        parsed, target = _read(text, engine, arch, reads, other)
+        parsed, target = _read(text, engine, arch, reads, other, readings)
         main = parsed.packages[0] if parsed.packages else None
         build_arch = _words(main.tags.get("buildarch")) if main else []
         reads.arch_tests.append(build_arch)
@@ -359,7 +367,7 @@ def _traced_identity(text: str, macros: MacroSet, arch: str, sandbox: LuaSandbox
                 other.restart()
             engine.reset()
             engine.start_trace(reads.trace)
-            parsed, target = _read(text, engine, "noarch", reads, other)
+            parsed, target = _read(text, engine, "noarch", reads, other, readings)
         if parsed.packages:
             reads.arch_tests += [_words(parsed.packages[0].tags.get(t)) for t in ("exclusivearch", "excludearch")]
         if other is not None:

@@ -22,17 +22,10 @@ def per_arch(**bodies: tuple[str, str]) -> dict[str, MacroSet]:
     return sets
 
 
-def read_again(monkeypatch, text: str, sets: dict[str, MacroSet]) -> tuple[dict[str, object], list[str]]:
+def read_again(text: str, sets: dict[str, MacroSet]) -> tuple[dict[str, object], list[str]]:
     """spec_identities, and the architectures whose spec was read again on its own."""
-    calls: list[str] = []
-    whole = identity_module.spec_identity
-
-    def counted(*args, **options):
-        calls.append(options["arch"])
-        return whole(*args, **options)
-
-    monkeypatch.setattr(identity_module, "spec_identity", counted)
-    return spec_identities(text, sets, sandbox=SANDBOX), calls
+    readings: list[str] = []
+    return spec_identities(text, sets, sandbox=SANDBOX, readings=readings), readings[1:]
 
 
 KEPT = {
@@ -49,9 +42,9 @@ KEPT = {
 
 
 @pytest.mark.parametrize("construct", KEPT)
-def test_a_line_whose_value_alone_differs_is_expanded_for_both_and_the_spec_read_once(monkeypatch, construct):
+def test_a_line_whose_value_alone_differs_is_expanded_for_both_and_the_spec_read_once(construct):
     text, sets = KEPT[construct], macro_sets()
-    found, again = read_again(monkeypatch, text, sets)
+    found, again = read_again(text, sets)
     assert again == [] and found == independent(text, sets)
 
 
@@ -100,10 +93,10 @@ DECLINED = {  # construct: (spec text, macros defined per arch)
 
 
 @pytest.mark.parametrize("construct", DECLINED)
-def test_a_line_the_two_architectures_read_differently_leaves_the_second_to_a_reading_of_its_own(monkeypatch, construct):
+def test_a_line_the_two_architectures_read_differently_leaves_the_second_to_a_reading_of_its_own(construct):
     text, bodies = DECLINED[construct]
     sets = per_arch(**bodies)
-    found, again = read_again(monkeypatch, text, sets)
+    found, again = read_again(text, sets)
     assert found == independent(text, sets) and again == ["aarch64"]
 
 
@@ -114,7 +107,7 @@ def test_a_third_architecture_does_not_take_the_values_expanded_for_the_second(m
                                      MacroDefinition(d.name, {"_isa": "(riscv-64)"}.get(d.name, "riscv64"), None, "test")
                                      for d in sets["aarch64"].definitions), {}, ())
     text = KEPT["a Requires with %{?_isa}"]
-    found, again = read_again(monkeypatch, text, sets)
+    found, again = read_again(text, sets)
     assert again == ["riscv64"] and found == independent(text, sets)
 
 
@@ -126,30 +119,30 @@ def doubling(prefix: str, steps: int) -> dict[str, tuple[str, str]]:
     return found
 
 
-def test_a_second_architecture_over_its_work_budget_only_by_a_line_expanded_for_both_is_read_on_its_own(monkeypatch):
+def test_a_second_architecture_over_its_work_budget_only_by_a_line_expanded_for_both_is_read_on_its_own():
     # each doubling macro costs 262,143 steps: the aarch64 Requires fits the 400,000-step budget, the line
     # after it too, not both
     sets = per_arch(**doubling("a", 17), **doubling("b", 17), heavy=("", "%{b17}"))
     text = spec(*MAIN, "Release: 1", "Requires: c%{?heavy}", "%global common %{a17}", *FILES)
-    found, again = read_again(monkeypatch, text, sets)
+    found, again = read_again(text, sets)
     assert found == independent(text, sets) and again == ["aarch64"]
     assert found["x86_64"].complete and "work budget" in found["aarch64"].unresolved[0].reason
 
 
-def test_a_second_identity_over_the_budget_after_the_reading_leaves_the_first_one_and_reads_the_second_alone(monkeypatch):
+def test_a_second_identity_over_the_budget_after_the_reading_leaves_the_first_one_and_reads_the_second_alone():
     # the go model's error macro, which the spec defines lazily, is expanded after the reading for each
     # identity: 262,143 steps fit the budget once, not twice
     sets = per_arch(**doubling("a", 17))
     text = spec("%define __pedigree_gomodel_error %{a17}", *MAIN, "Release: 1", "Requires: c%{?_isa}", *FILES)
-    found, again = read_again(monkeypatch, text, sets)
+    found, again = read_again(text, sets)
     assert found == independent(text, sets) and again == ["aarch64"]
 
 
-def test_a_line_expanded_for_both_is_charged_from_what_the_second_reading_has_spent(monkeypatch):
+def test_a_line_expanded_for_both_is_charged_from_what_the_second_reading_has_spent():
     # 131,071 steps before the line on both arches, then 262,143 in it for x86_64 and 131,071 for aarch64:
     # within the 400,000-step budget for each reading, not for x86_64's so far plus aarch64's line
     sets = per_arch(**doubling("a", 16), **doubling("b", 17), **doubling("c", 16), heavy=("%{b17}", "%{c16}"))
     text = spec("%global common %{a16}", *MAIN, "Release: 1", "Requires: d%{heavy}", *FILES)
-    found, again = read_again(monkeypatch, text, sets)
+    found, again = read_again(text, sets)
     assert found == independent(text, sets) and again == [] and found["aarch64"].complete
 
