@@ -37,7 +37,7 @@ AHEAD = 16  # batches a helper holds at once: it finds the next ones waiting as 
 # threads (which share the ingest's interpreter lock) have read that answer
 MAX_ANSWER = 64 << 20  # bytes of one batch's answers that a helper may send (an identity is a few kB)
 # what a helper's environment keeps of its parent's: how to run Python, never a secret
-_PASSED = ("PATH", "PYTHONHOME", "LD_LIBRARY_PATH", "TMPDIR", "LANG", "LC_ALL", "LC_CTYPE")
+_PASSED = ("PATH", "PYTHONHOME", "LD_LIBRARY_PATH", "TMPDIR", "LANG", "LC_ALL", "LC_CTYPE", "PEDIGREE_PURE_PYTHON")
 _ROOT = Path(__file__).resolve().parents[1]
 _LENGTH = struct.Struct(">Q")
 logger = logging.getLogger(__name__)

@@ -419,7 +419,10 @@ def print_report(db: Database, bundle: Path, ref: str, baseline: Baseline, runs:
     print(f"\nPedigree ingest benchmark  {time.strftime('%Y-%m-%d %H:%M %Z')}")
     print(f"  database  {db.label}")
     print(f"  corpus    {bundle} @ {ref}")
-    print(f"  machine   {os.cpu_count()} CPUs, Python {sys.version.split()[0]}\n")
+    from audits import rpmspec
+
+    compiled = "compiled by mypyc (build/compiled)" if rpmspec.compiled_modules() else "Python (not compiled)"
+    print(f"  machine   {os.cpu_count()} CPUs, Python {sys.version.split()[0]}; spec expansion {compiled}\n")
 
     rows = [
         ("baseline: read all files + tomllib (s)", f"{baseline.seconds:.2f}",

