@@ -26,9 +26,14 @@ from .rpmspec.identity import spec_identities
 from .rpmspec.lua import LuaSandbox
 from .rpmspec.macrofiles import MacroSet
 
+# Below the ingest that started it: where the CPUs are fewer than the helpers plus the ingest, the ingest's own
+# analysis and write are the longest path, and the helpers' answers are needed only as the write reaches them.
+NICENESS = 10
+
 
 def serve() -> None:
     """A helper's life: the macro sets, then batches of specs until the parent closes the pipe."""
+    os.nice(NICENESS)
     answers = os.fdopen(os.dup(1), "wb")  # the protocol's own stream: nothing else may write into it
     os.dup2(2, 1)
     requests = sys.stdin.buffer

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import pickle
 import subprocess
 import sys
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from audits import analysis, identities, identity_pool
+from audits import analysis, identities, identity_helper, identity_pool
 from audits.azldev.tree import DirectoryTree
 from audits.identities import IdentityResolver
 from audits.identity_pool import IdentityPool
@@ -237,6 +238,23 @@ def test_when_one_helper_dies_the_other_answers_and_the_ingest_expands_the_rest(
     assert _identify_all(IdentityResolver(tree, "azurelinux"), specs, processes=2) == expected
     assert len(count) == 2 and watch.answered > 0
     assert "stopped answering" in caplog.text  # the operator is told why the ingest was slower
+
+
+def test_a_helper_runs_below_the_priority_of_the_ingest_that_started_it(tmp_path, monkeypatch):
+    started, helpers = IdentityPool._start, []
+    monkeypatch.setattr(IdentityPool, "_start", staticmethod(lambda: helpers.append(started()) or helpers[-1]))
+    pool = _pool(tmp_path, _specs(2))
+    pool.start()
+    try:
+        own = os.getpriority(os.PRIO_PROCESS, 0)
+        wanted = min(19, own + identity_helper.NICENESS)
+        assert wanted > own or own == 19
+        deadline = time.monotonic() + 30
+        while any(os.getpriority(os.PRIO_PROCESS, h.pid) != wanted for h in helpers) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(helpers) == 2 and [os.getpriority(os.PRIO_PROCESS, h.pid) for h in helpers] == [wanted, wanted]
+    finally:
+        pool.close()
 
 
 def test_when_no_helper_can_start_the_specs_are_expanded_in_process(tmp_path, pooled_from_two, monkeypatch, caplog):
