@@ -45,6 +45,7 @@ from audits.rpmspec.lua import LuaSandbox
 from audits.rpmspec.macrofiles import distribution_macro_paths, load_macro_set
 from audits.rpmspec.vercmp import rpmvercmp
 from tests.support.corpus import CUT_COMMIT, bundle_path
+from tests.support.expansion_sample import folder_reader
 
 pytestmark = pytest.mark.corpus
 
@@ -64,12 +65,6 @@ def identities() -> dict[str, SpecIdentity]:
         specs = [p for p in entries if p.endswith(".spec")]
         found = {}
         for path, data in tree.read_many(specs):
-            folder = path.rpartition("/")[0]
-
-            def read_source(name: str, folder: str = folder) -> str | None:
-                sibling = f"{folder}/{name}"
-                return tree.read_bytes(sibling).decode("utf-8", "replace") if sibling in entries else None
-
             text = data.decode("utf-8", "replace")
             if gomodel.calls_go_sections(text) or "%{goname}" in text:
                 GO_SPECS.add(path)
@@ -77,7 +72,7 @@ def identities() -> dict[str, SpecIdentity]:
                 FONT_SPECS.add(path)
             if _EXCLUSIVE_EFI.search(text):
                 EFI_SPECS.add(path)
-            found[path] = spec_identity(text, macros, arch="x86_64", sandbox=sandbox, read_source=read_source)
+            found[path] = spec_identity(text, macros, arch="x86_64", sandbox=sandbox, read_source=folder_reader(tree, path))
         return found
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import Callable
 
 from audits.gitsource import fetch
 from audits.gittree import GitTree
@@ -24,15 +25,20 @@ def sample_identities(bundle: str, commit: str, step: int) -> dict[str, str]:
         specs = sorted(p for p in entries if p.endswith(".spec"))[::step]
         found = {}
         for path, data in tree.read_many(specs):
-            folder = path.rpartition("/")[0]
-
-            def read_source(name: str, folder: str = folder) -> str | None:
-                sibling = f"{folder}/{name}"
-                return tree.read_bytes(sibling).decode("utf-8", "replace") if sibling in entries else None
-
             found[path] = repr(spec_identities(data.decode("utf-8", "replace"), macro_sets, sandbox=sandbox,
-                                               read_source=read_source))
+                                               read_source=folder_reader(tree, path)))
         return found
+
+
+def folder_reader(tree: GitTree, spec_path: str) -> Callable[[str], str | None]:
+    """The spec's read_source: a file of its own folder, as the ingest gives one."""
+    folder, entries = spec_path.rpartition("/")[0], tree.entries()
+
+    def read_source(name: str) -> str | None:
+        sibling = f"{folder}/{name}"
+        return tree.read_bytes(sibling).decode("utf-8", "replace") if sibling in entries else None
+
+    return read_source
 
 
 if __name__ == "__main__":
