@@ -7,8 +7,8 @@ value and an `Unresolved` naming the field and, in one sentence, the macros or c
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
-from typing import Callable, Mapping
+from dataclasses import dataclass, field, fields, replace
+from typing import Any, Callable, Mapping
 
 from . import efimodel, fontmodel, gomodel
 from .builtins import BudgetExhausted
@@ -28,10 +28,19 @@ BYTE_ORDERS = {"x86_64": "little", "aarch64": "little"}  # the build machine's, 
 _OPERATORS = frozenset({"<", ">", "=", "<=", ">=", "==", "!=", "<>"})
 
 
+def _rebuilt(identity: Unresolved | BinaryIdentity | SpecIdentity) -> tuple[Any, tuple[Any, ...]]:
+    """__reduce__ of the identities: compiled (mypyc), a frozen dataclass is unpickled by setting its fields,
+    which it refuses; rebuilt from its fields it pickles the same, compiled or not (a process pool's answers)."""
+    return type(identity), tuple(getattr(identity, f.name) for f in fields(identity))
+
+
 @dataclass(frozen=True, slots=True)
 class Unresolved:
     field: str  # "name", "epoch", "version", "release", "packages", or "package:<name>"
     reason: str
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return _rebuilt(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +54,9 @@ class BinaryIdentity:
     arch: str  # "noarch" (BuildArch) or the target arch
     requires: tuple[str, ...]
     provides: tuple[str, ...]
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return _rebuilt(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +78,9 @@ class SpecIdentity:
     @property
     def complete(self) -> bool:
         return not self.unresolved
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return _rebuilt(self)
 
 
 # Pedigree's models of macro packages whose files are not in the repository: (module, package)

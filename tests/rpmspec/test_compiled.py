@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import subprocess
 import sys
 
@@ -14,6 +15,8 @@ from audits import rpmspec
 from audits.rpmspec import engine
 from tests.support.corpus import CUT_COMMIT, PROJECT_ROOT, bundle_path
 from tests.support.expansion_sample import sample_identities
+
+from .engine_support import identity, spec
 
 REQUIRED = os.environ.get("PEDIGREE_REQUIRE_COMPILED") == "1"  # .ci/run: the suite runs the compiled expansion
 
@@ -69,3 +72,10 @@ def test_the_compiled_expansion_gives_every_sampled_corpus_spec_the_pure_python_
         env={**os.environ, "PEDIGREE_PURE_PYTHON": "1"}, capture_output=True, text=True, check=True,
     )
     assert len(compiled) > 1000 and json.loads(pure.stdout) == compiled
+
+
+def test_an_identity_survives_pickling_as_a_process_pools_answer():
+    found = identity(spec("Name: demo", "Version: 1", "Release: %{nope}", "Summary: s", "License: MIT",
+                          "Requires: libfoo", "%description", "d", "%files"))
+    assert found.packages and found.unresolved  # a binary identity and an unresolved reason go through too
+    assert pickle.loads(pickle.dumps(found)) == found
