@@ -119,7 +119,7 @@ def _compare_shared(tree: GitTree, macro_paths: list[str], texts: dict[str, str]
     for path, text in texts.items():
         readings: list[str] = []
         shared = spec_identities(text, macro_sets, sandbox=sandbox, read_source=_sibling(tree, path), readings=readings)
-        again += sum(cpu in others for cpu in readings)
+        again += sum(target in others for target in readings)
         if shared != {arch: found[path] for arch, found in separate.items()}:
             differ.append(path)
     wall, cpu = time.perf_counter() - started, time.process_time() - cpu

@@ -10,6 +10,7 @@ from typing import Callable
 
 from audits.gitsource import fetch
 from audits.gittree import GitTree
+from audits.identities import ARCHES
 from audits.rpmspec.identity import spec_identities
 from audits.rpmspec.lua import LuaSandbox
 from audits.rpmspec.macrofiles import distribution_macro_paths, load_macro_set
@@ -20,8 +21,8 @@ def sample_identities(bundle: str, commit: str, step: int) -> dict[str, str]:
     with fetch(bundle, commit, allow_local=True) as checkout, GitTree(checkout.git_dir, commit) as tree:
         entries = tree.entries()
         paths = distribution_macro_paths(entries, "azurelinux")
-        macro_sets = {arch: load_macro_set(tree.read_bytes, paths, arch) for arch in ("x86_64", "aarch64")}
-        sandbox = LuaSandbox(macro_sets["x86_64"].lua_modules, vercmp=rpmvercmp)
+        macro_sets = {arch: load_macro_set(tree.read_bytes, paths, arch) for arch in ARCHES}
+        sandbox = LuaSandbox(macro_sets[ARCHES[0]].lua_modules, vercmp=rpmvercmp)
         specs = sorted(p for p in entries if p.endswith(".spec"))[::step]
         found = {}
         for path, data in tree.read_many(specs):
